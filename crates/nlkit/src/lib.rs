@@ -1,1 +1,29 @@
-//! placeholder
+//! nlkit: netlink from Rust, from the socket up.
+//!
+//! - [`socket`]: netlink sockets of any protocol, bound to a chosen or
+//!   kernel-picked port id, with multicast groups and every `SOL_NETLINK`
+//!   option; datagrams are received whole, never truncated.
+//! - [`engine`]: requests, ACKs and dumps with sequence/port validation,
+//!   extended-ack errors, `NLM_F_DUMP_INTR` and overrun handling, over any
+//!   [`Transport`].
+//! - [`genl`]: generic netlink family lookup.
+//! - [`testing`]: an in-memory transport for tests without a kernel.
+//! - `tokio` (feature `tokio`): the async adapter over the same engine.
+//!
+//! The wire format lives in the [`nlkit_wire`] crate, re-exported as [`wire`].
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod engine;
+mod error;
+pub mod genl;
+pub mod socket;
+mod sys;
+pub mod testing;
+#[cfg(feature = "tokio")]
+pub mod tokio;
+
+pub use engine::{Conn, DumpError, Transport};
+pub use error::{Error, KernelError, Result};
+pub use nlkit_wire as wire;
+pub use socket::{Credentials, Kind, Netns, Protocol, RecvBuf, Socket, SocketAddr};

@@ -1,0 +1,155 @@
+//! One request's replies, as a state machine fed one datagram at a time.
+//!
+//! This is the part of the engine that does no I/O, so the blocking
+//! [`Conn`](super::Conn) and the async adapter share it. It validates each
+//! reply against the request (sequence number; port id unless 0, which marks
+//! a multicast), decodes `NLMSG_ERROR` (ACK or errno with extended ack) and
+//! `NLMSG_DONE`, notes `NLM_F_DUMP_INTR`, and hands data messages to the
+//! caller. If the caller's handler fails, the remaining replies are still
+//! read (and discarded) so the socket stays in step.
+
+use crate::error::{Error, KernelError, Result};
+use nlkit_wire::ack::{Ack, Done, ExtAck};
+use nlkit_wire::{Flags, Message, MessageType, Messages};
+
+/// What a reply to the request ends with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Exchange {
+    pub seq: u32,
+    pub port: u32,
+    /// The request asked for an ACK (`NLM_F_ACK`).
+    ack: bool,
+    /// Messages handed to the handler.
+    delivered: usize,
+    interrupted: bool,
+    finished: bool,
+}
+
+/// Whether more datagrams are needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    More,
+    Finished,
+}
+
+impl Exchange {
+    pub fn new(seq: u32, port: u32, request_flags: Flags) -> Self {
+        Exchange {
+            seq,
+            port,
+            ack: request_flags.contains(Flags::ACK),
+            delivered: 0,
+            interrupted: false,
+            finished: false,
+        }
+    }
+
+    /// Feeds one datagram. `request` is the request as sent, to resolve an
+    /// extended ack's offset. `handler_error` holds the handler's first
+    /// failure; once set, data messages are no longer handed over.
+    pub fn feed(
+        &mut self,
+        datagram: &[u8],
+        request: &[u8],
+        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
+        handler_error: &mut Option<Error>,
+    ) -> Result<Step> {
+        for msg in Messages::new(datagram) {
+            let msg = msg?;
+            if self.message(&msg, request, handler, handler_error)? == Step::Finished {
+                self.finished = true;
+                return Ok(Step::Finished);
+            }
+        }
+        Ok(Step::More)
+    }
+
+    fn message(
+        &mut self,
+        msg: &Message<'_>,
+        request: &[u8],
+        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
+        handler_error: &mut Option<Error>,
+    ) -> Result<Step> {
+        validate(msg, self.seq, self.port)?;
+        let flags = msg.flags();
+        if flags.contains(Flags::DUMP_INTR) {
+            self.interrupted = true;
+        }
+        match msg.message_type() {
+            MessageType::Noop => Ok(Step::More),
+            MessageType::Overrun => Err(Error::Overrun),
+            MessageType::Error => {
+                let ack = Ack::parse(msg)?;
+                if ack.is_ack() {
+                    Ok(Step::Finished)
+                } else {
+                    Err(kernel_error(ack.errno(), &ack.ext, request).into())
+                }
+            }
+            MessageType::Done => {
+                let done = Done::parse(msg)?;
+                if done.error != 0 {
+                    let errno = done.error.checked_neg().unwrap_or(i32::MAX);
+                    return Err(kernel_error(errno, &done.ext, request).into());
+                }
+                Ok(Step::Finished)
+            }
+            MessageType::Reserved(_) | MessageType::Family(_) => {
+                if handler_error.is_none() {
+                    self.delivered += 1;
+                    if let Err(e) = handler(*msg) {
+                        *handler_error = Some(e);
+                    }
+                }
+                let last = !flags.contains(Flags::MULTI) && !self.ack;
+                Ok(if last { Step::Finished } else { Step::More })
+            }
+        }
+    }
+
+    /// The outcome once finished: DUMP_INTR becomes an error here, after every
+    /// message was delivered.
+    pub fn outcome(&self) -> Result<()> {
+        if self.interrupted {
+            return Err(Error::DumpInterrupted {
+                messages: self.delivered,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Checks a reply against its request: the same sequence number, and a port
+/// id that is either this socket's or 0 (the kernel's and multicasts').
+pub fn validate(msg: &Message<'_>, seq: u32, port: u32) -> Result<()> {
+    if msg.sequence() != seq {
+        return Err(Error::Sequence {
+            expected: seq,
+            got: msg.sequence(),
+        });
+    }
+    if msg.port() != 0 && msg.port() != port {
+        return Err(Error::Port {
+            expected: port,
+            got: msg.port(),
+        });
+    }
+    Ok(())
+}
+
+/// Builds a [`KernelError`] from an errno and extended ack, finding the
+/// attribute the offset points at in the request as sent.
+pub fn kernel_error(errno: i32, ext: &ExtAck<'_>, request: &[u8]) -> KernelError {
+    KernelError {
+        errno,
+        message: ext.message.map(str::to_owned),
+        offset: ext.offset,
+        attr: ext
+            .offset
+            .and_then(|o| nlkit_wire::ack::attr_at(request, o))
+            .map(|a| a.kind()),
+        missing_type: ext.missing_type,
+        missing_nest: ext.missing_nest,
+    }
+}

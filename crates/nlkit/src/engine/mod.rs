@@ -1,0 +1,253 @@
+//! The request engine: requests, ACKs and multipart dumps over a transport.
+//!
+//! A [`Conn`] owns a [`Transport`] (a [`Socket`], or the in-memory
+//! [`testing::Fake`](crate::testing::Fake)) and runs exchanges: it numbers
+//! each request, stamps it with the socket's port id, sends it, and reads
+//! replies until the ACK, the error, the `NLMSG_DONE` of a dump, or the one
+//! reply of a plain request. Replies are validated (sequence and port id);
+//! errors carry errno and extended ack; `NLM_F_DUMP_INTR` is reported after
+//! the whole dump was delivered; `ENOBUFS` is [`Error::Overrun`]. Datagrams
+//! that are not replies (multicasts, other senders) are kept for
+//! [`Conn::take_unsolicited`], not dropped.
+
+mod core;
+mod dump;
+mod exchange;
+
+pub(crate) use self::core::Core;
+pub use dump::DumpError;
+pub(crate) use exchange::Step;
+pub use exchange::{kernel_error, validate};
+
+use crate::error::{Error, Result};
+use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
+use exchange::Exchange;
+use nlkit_wire::{Flags, Message, MessageBuilder};
+
+/// Sends datagrams and receives them: what the engine needs of a socket.
+pub trait Transport {
+    /// This end's port id, stamped into request headers.
+    fn port(&self) -> u32;
+    /// Sends one datagram.
+    fn send_to(&mut self, bytes: &[u8], to: SocketAddr) -> Result<()>;
+    /// Receives one whole datagram into `buf`.
+    fn recv(&mut self, buf: &mut RecvBuf) -> Result<()>;
+}
+
+impl Transport for Socket {
+    fn port(&self) -> u32 {
+        Socket::port(self)
+    }
+
+    fn send_to(&mut self, bytes: &[u8], to: SocketAddr) -> Result<()> {
+        Socket::send_to(self, bytes, to).map(drop)
+    }
+
+    fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
+        Socket::recv(self, buf).map(drop)
+    }
+}
+
+/// A builder callback: fills in the request after its header.
+pub type Build<'f> =
+    &'f mut dyn FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>;
+
+/// A request/reply connection over a transport; see the module docs.
+#[derive(Debug)]
+pub struct Conn<T: Transport = Socket> {
+    transport: T,
+    core: Core,
+}
+
+impl Conn<Socket> {
+    /// Opens a socket of `protocol`, binds it to a kernel-chosen port id and
+    /// turns on extended ACKs, capped ACKs and strict checking.
+    pub fn open(protocol: Protocol) -> Result<Self> {
+        Self::from_socket(Socket::open(protocol)?)
+    }
+
+    /// Like [`open`](Self::open), inside network namespace `netns`.
+    pub fn open_in(netns: Netns<'_>, protocol: Protocol) -> Result<Self> {
+        Self::from_socket(Socket::open_in(netns, protocol)?)
+    }
+
+    fn from_socket(socket: Socket) -> Result<Self> {
+        socket.enable_request_defaults()?;
+        Ok(Conn::new(socket))
+    }
+}
+
+impl<T: Transport> Conn<T> {
+    /// Runs exchanges over `transport`, which should already be bound.
+    pub fn new(transport: T) -> Self {
+        let core = Core::new(transport.port());
+        Conn { transport, core }
+    }
+
+    /// The transport (the socket), e.g. to set options.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The transport, mutable.
+    pub fn transport_mut(&mut self) -> &mut T {
+        &mut self.transport
+    }
+
+    /// Sends requests to the process bound to `port` instead of the kernel
+    /// (user-to-user netlink); replies must come from that port.
+    pub fn set_peer(&mut self, port: u32) {
+        self.core.peer = port;
+    }
+
+    /// The request last sent, as bytes.
+    pub fn last_request(&self) -> &[u8] {
+        &self.core.request
+    }
+
+    /// Sends a request of `message_type` with `flags` (plus `NLM_F_REQUEST`),
+    /// filled in by `build`, and hands each data reply to `on_reply` until
+    /// the exchange ends: an ACK or error, a dump's `NLMSG_DONE`, or a single
+    /// reply without `NLM_F_MULTI` when no ACK was asked for.
+    pub fn request(
+        &mut self,
+        message_type: u16,
+        flags: Flags,
+        mut build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+        mut on_reply: impl FnMut(Message<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut exchange = self.core.build(message_type, flags, &mut build)?;
+        self.run(&mut exchange, &mut on_reply)
+    }
+
+    /// Sends a request with `NLM_F_ACK` and waits for the ACK; data replies
+    /// (with `NLM_F_ECHO`) are ignored.
+    pub fn request_ack(
+        &mut self,
+        message_type: u16,
+        flags: Flags,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+    ) -> Result<()> {
+        self.request(message_type, flags | Flags::ACK, build, |_| Ok(()))
+    }
+
+    /// Sends a dump request (`NLM_F_DUMP`) and streams every reply to
+    /// `on_reply`, in constant memory. On `NLM_F_DUMP_INTR` every message is
+    /// still delivered, then [`Error::DumpInterrupted`] is returned.
+    pub fn dump(
+        &mut self,
+        message_type: u16,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+        on_reply: impl FnMut(Message<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.request(message_type, Flags::DUMP, build, on_reply)
+    }
+
+    /// Dumps and collects what `parse` makes of each reply. An interrupted
+    /// dump hands back what it collected in [`DumpError::Interrupted`].
+    pub fn dump_collect<R>(
+        &mut self,
+        message_type: u16,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+        parse: impl FnMut(Message<'_>) -> Result<R>,
+    ) -> Result<Vec<R>, DumpError<R>> {
+        let mut exchange = self
+            .core
+            .build(message_type, Flags::DUMP, build)
+            .map_err(DumpError::Failed)?;
+        self.collect(&mut exchange, parse)
+    }
+
+    /// Like [`dump_collect`](Self::dump_collect), retrying up to `attempts`
+    /// times while the dump comes back interrupted. If every attempt was
+    /// interrupted, the last one's results come back in the error.
+    pub fn dump_consistent<R>(
+        &mut self,
+        message_type: u16,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+        mut parse: impl FnMut(Message<'_>) -> Result<R>,
+        attempts: usize,
+    ) -> Result<Vec<R>, DumpError<R>> {
+        let mut exchange = self
+            .core
+            .build(message_type, Flags::DUMP, build)
+            .map_err(DumpError::Failed)?;
+        let mut tries = 1;
+        loop {
+            match self.collect(&mut exchange, &mut parse) {
+                Err(DumpError::Interrupted { .. }) if tries < attempts => {
+                    tries += 1;
+                    exchange = self.core.renumber(&exchange);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn collect<R>(
+        &mut self,
+        exchange: &mut Exchange,
+        mut parse: impl FnMut(Message<'_>) -> Result<R>,
+    ) -> Result<Vec<R>, DumpError<R>> {
+        let mut items = Vec::new();
+        let result = self.run(exchange, &mut |m| {
+            items.push(parse(m)?);
+            Ok(())
+        });
+        match result {
+            Ok(()) => Ok(items),
+            Err(Error::DumpInterrupted { .. }) => Err(DumpError::Interrupted { partial: items }),
+            Err(e) => Err(DumpError::Failed(e)),
+        }
+    }
+
+    fn run(
+        &mut self,
+        exchange: &mut Exchange,
+        on_reply: &mut dyn FnMut(Message<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let to = SocketAddr::port(self.core.peer);
+        self.transport.send_to(&self.core.request, to)?;
+        let mut handler_error = None;
+        loop {
+            self.transport.recv(&mut self.core.recv)?;
+            if self
+                .core
+                .on_datagram(exchange, on_reply, &mut handler_error)?
+                == Step::Finished
+            {
+                break;
+            }
+        }
+        match handler_error {
+            Some(e) => Err(e),
+            None => exchange.outcome(),
+        }
+    }
+
+    /// The oldest datagram that arrived during an exchange but was not a
+    /// reply to it (a multicast, or another sender), with its sender.
+    pub fn take_unsolicited(&mut self) -> Option<(SocketAddr, Vec<u8>)> {
+        self.core.unsolicited.pop_front()
+    }
+
+    /// Receives the next datagram as it comes, with no exchange: for
+    /// listeners. Datagrams kept by [`take_unsolicited`](Self::take_unsolicited) are
+    /// returned first.
+    pub fn recv(&mut self) -> Result<&RecvBuf> {
+        if let Some((from, bytes)) = self.core.unsolicited.pop_front() {
+            self.core.recv.set(&bytes, from);
+        } else {
+            self.transport.recv(&mut self.core.recv)?;
+        }
+        Ok(&self.core.recv)
+    }
+
+    /// Gives back the transport.
+    pub fn into_transport(self) -> T {
+        self.transport
+    }
+}
+
+#[cfg(test)]
+mod tests;

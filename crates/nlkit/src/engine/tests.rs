@@ -1,0 +1,279 @@
+//! Engine tests against the in-memory transport: no kernel involved.
+
+use super::*;
+use crate::testing::{ack, done, reply, Fake, FAKE_PORT};
+use nlkit_wire::{Attrs, MessageType, Messages};
+
+const GET: u16 = 0x20;
+
+fn conn(handler: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static) -> Conn<Fake> {
+    Conn::new(Fake::new(handler))
+}
+
+#[test]
+fn request_is_stamped_with_seq_port_and_request_flag() {
+    let mut c = conn(|m| vec![ack(&m, 0, None, None)]);
+    c.request_ack(GET, Flags::empty(), |b| b.attr_u32(1, 7))
+        .unwrap();
+    c.request_ack(GET, Flags::empty(), |_| Ok(())).unwrap();
+    let sent = c.transport().sent();
+    let first = Messages::new(&sent[0]).next().unwrap().unwrap();
+    assert_eq!(first.flags(), Flags::REQUEST | Flags::ACK);
+    assert_eq!(first.port(), FAKE_PORT);
+    assert_eq!(first.sequence(), 1);
+    let second = Messages::new(&sent[1]).next().unwrap().unwrap();
+    assert_eq!(second.sequence(), 2);
+}
+
+#[test]
+fn dump_streams_until_done_across_datagrams() {
+    let mut c = conn(|m| {
+        let a = [
+            reply(&m, GET, Flags::MULTI, b"a"),
+            reply(&m, GET, Flags::MULTI, b"b"),
+        ]
+        .concat();
+        vec![a, reply(&m, GET, Flags::MULTI, b"c"), done(&m)]
+    });
+    let mut seen = Vec::new();
+    c.dump(
+        GET,
+        |_| Ok(()),
+        |m| {
+            seen.push(m.payload()[0]);
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(seen, b"abc");
+}
+
+#[test]
+fn kernel_error_carries_ext_ack_and_points_at_attribute() {
+    let mut c = conn(|m| vec![ack(&m, libc::EINVAL, Some("bad mtu"), Some(16 + 8))]);
+    let err = c
+        .request_ack(GET, Flags::empty(), |b| {
+            b.attr_u32(1, 1)?;
+            b.attr_u32(4, 99)
+        })
+        .unwrap_err();
+    let Error::Kernel(k) = err else {
+        panic!("expected a kernel error, got {err:?}")
+    };
+    assert_eq!(k.errno, libc::EINVAL);
+    assert_eq!(k.message.as_deref(), Some("bad mtu"));
+    assert_eq!(k.offset, Some(24));
+    assert_eq!(k.attr, Some(4));
+    assert!(k.to_string().starts_with("bad mtu (Invalid argument"));
+}
+
+#[test]
+fn dump_intr_delivers_everything_then_reports() {
+    let handler = |m: Message<'_>| {
+        vec![
+            reply(&m, GET, Flags::MULTI, b"1"),
+            reply(&m, GET, Flags::MULTI | Flags::DUMP_INTR, b"2"),
+            done(&m),
+        ]
+    };
+    let mut c = conn(handler);
+    let mut n = 0;
+    let err = c.dump(
+        GET,
+        |_| Ok(()),
+        |_| {
+            n += 1;
+            Ok(())
+        },
+    );
+    assert_eq!(n, 2);
+    assert!(matches!(err, Err(Error::DumpInterrupted { messages: 2 })));
+    let err = c
+        .dump_collect(GET, |_| Ok(()), |m| Ok(m.payload().to_vec()))
+        .unwrap_err();
+    assert_eq!(err.into_partial().unwrap(), [b"1".to_vec(), b"2".to_vec()]);
+}
+
+#[test]
+fn dump_consistent_retries_until_clean() {
+    let mut calls = 0;
+    let mut c = conn(move |m| {
+        calls += 1;
+        let flags = if calls < 3 {
+            Flags::MULTI | Flags::DUMP_INTR
+        } else {
+            Flags::MULTI
+        };
+        vec![reply(&m, GET, flags, &[calls as u8]), done(&m)]
+    });
+    let items = c
+        .dump_consistent(GET, |_| Ok(()), |m| Ok(m.payload()[0]), 5)
+        .unwrap();
+    assert_eq!(items, [3]);
+    let seqs: Vec<_> = c
+        .transport()
+        .sent()
+        .iter()
+        .map(|d| Messages::new(d).next().unwrap().unwrap().sequence())
+        .collect();
+    assert_eq!(seqs, [1, 2, 3], "each retry has a fresh sequence number");
+    let mut c = conn(|m| {
+        vec![
+            reply(&m, GET, Flags::MULTI | Flags::DUMP_INTR, b"x"),
+            done(&m),
+        ]
+    });
+    let err = c
+        .dump_consistent(GET, |_| Ok(()), |m| Ok(m.payload()[0]), 2)
+        .unwrap_err();
+    assert_eq!(err.into_partial(), Some(vec![b'x']));
+}
+
+#[test]
+fn wrong_sequence_and_port_are_errors() {
+    let mut c = conn(|m| {
+        let mut r = reply(&m, GET, Flags::empty(), b"x");
+        r[8] = 99;
+        vec![r]
+    });
+    let err = c
+        .request(GET, Flags::empty(), |_| Ok(()), |_| Ok(()))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Sequence {
+                expected: 1,
+                got: 99
+            }
+        ),
+        "{err:?}"
+    );
+    let mut c = conn(|m| {
+        let mut r = reply(&m, GET, Flags::empty(), b"x");
+        r[12] = 1; // nlmsg_pid = some other port
+        vec![r]
+    });
+    let err = c
+        .request(GET, Flags::empty(), |_| Ok(()), |_| Ok(()))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Port {
+                expected: FAKE_PORT,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn done_with_error_and_overrun() {
+    let mut c = conn(|m| {
+        vec![reply(
+            &m,
+            MessageType::DONE,
+            Flags::MULTI,
+            &(-16i32).to_ne_bytes(),
+        )]
+    });
+    let err = c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err();
+    assert_eq!(err.errno(), Some(16));
+    let mut c = conn(|m| vec![reply(&m, MessageType::OVERRUN, Flags::empty(), &[])]);
+    assert!(matches!(
+        c.dump(GET, |_| Ok(()), |_| Ok(())),
+        Err(Error::Overrun)
+    ));
+}
+
+#[test]
+fn handler_error_drains_the_dump_and_keeps_the_socket_in_step() {
+    let mut c = conn(|m| {
+        if m.message_type() == MessageType::Family(GET) {
+            vec![
+                reply(&m, GET, Flags::MULTI, b"a"),
+                reply(&m, GET, Flags::MULTI, b"b"),
+                done(&m),
+            ]
+        } else {
+            vec![ack(&m, 0, None, None)]
+        }
+    });
+    let mut n = 0;
+    let err = c.dump(
+        GET,
+        |_| Ok(()),
+        |_| {
+            n += 1;
+            Err(Error::Timeout)
+        },
+    );
+    assert!(matches!(err, Err(Error::Timeout)));
+    assert_eq!(n, 1, "handler not called after it failed");
+    c.request_ack(GET + 1, Flags::empty(), |_| Ok(())).unwrap();
+}
+
+#[test]
+fn multicasts_during_an_exchange_are_kept() {
+    let mut c = conn(|m| vec![ack(&m, 0, None, None)]);
+    let event = reply(
+        &Messages::new(&[16, 0, 0, 0, 0x21, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+            .next()
+            .unwrap()
+            .unwrap(),
+        0x21,
+        Flags::empty(),
+        b"event",
+    );
+    c.transport_mut()
+        .push(SocketAddr { port: 0, groups: 1 }, event.clone());
+    c.request_ack(GET, Flags::empty(), |_| Ok(())).unwrap();
+    let (from, bytes) = c.take_unsolicited().unwrap();
+    assert_eq!((from.groups, bytes), (1, event));
+}
+
+#[test]
+fn malformed_reply_is_an_error_not_a_panic() {
+    let mut c = conn(|_| vec![vec![40, 0, 0, 0, 0x20, 0]]);
+    let err = c
+        .request(GET, Flags::empty(), |_| Ok(()), |_| Ok(()))
+        .unwrap_err();
+    assert!(matches!(err, Error::Wire(_)), "{err:?}");
+}
+
+#[test]
+fn genl_family_lookup_parses_groups() {
+    let mut c = conn(|m| {
+        let mut out = Vec::new();
+        let h = nlkit_wire::Header {
+            message_type: MessageType::Family(0x10),
+            flags: Flags::empty(),
+            sequence: m.sequence(),
+            port: m.port(),
+        };
+        let mut b = MessageBuilder::new(&mut out, h).unwrap();
+        b.append(&[1, 2, 0, 0]).unwrap();
+        b.attr_u16(1, 0x1c).unwrap();
+        b.attr_str(2, "demo").unwrap();
+        b.attr_u32(3, 2).unwrap();
+        let groups = b.nest(7).unwrap();
+        let g = b.nest(1).unwrap();
+        b.attr_str(1, "events").unwrap();
+        b.attr_u32(2, 40).unwrap();
+        b.nest_end(g).unwrap();
+        b.nest_end(groups).unwrap();
+        let _ = b.finish();
+        vec![out]
+    });
+    let fam = c.resolve_family("demo").unwrap();
+    assert_eq!((fam.id, fam.name.as_str(), fam.version), (0x1c, "demo", 2));
+    assert_eq!(fam.group("events"), Some(40));
+    let req = Messages::new(&c.transport().sent()[0])
+        .next()
+        .unwrap()
+        .unwrap();
+    let name = Attrs::new(&req.payload()[4..]).find(2).unwrap().unwrap();
+    assert_eq!(name.str(), Ok("demo"));
+}

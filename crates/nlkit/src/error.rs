@@ -1,0 +1,216 @@
+//! nlkit's error type: a small closed enum with the numbers in it.
+//!
+//! Kernel refusals become [`KernelError`], carrying the errno and the
+//! extended-ack details (message, offset and the request attribute it points
+//! at). Text is only built on the error path.
+
+use std::fmt;
+use std::io;
+
+/// An error from a socket operation or a request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A system call failed.
+    Io {
+        /// The call, e.g. `"bind"` or `"recvmsg"`.
+        op: &'static str,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The kernel has no such netlink protocol (`EPROTONOSUPPORT`): for a
+    /// custom protocol, its kernel module is not loaded.
+    ProtocolNotSupported {
+        /// The protocol number asked for.
+        protocol: u32,
+    },
+    /// The port id is bound by another socket (`EADDRINUSE`).
+    AddrInUse {
+        /// The port id asked for.
+        port: u32,
+    },
+    /// The operation needs a privilege the process lacks (`EPERM`/`EACCES`).
+    PermissionDenied {
+        /// The call refused.
+        op: &'static str,
+    },
+    /// Bytes from the kernel or a peer did not parse.
+    Wire(nlkit_wire::Error),
+    /// The peer answered with an error (`NLMSG_ERROR` with errno, or a
+    /// `NLMSG_DONE` carrying one).
+    Kernel(KernelError),
+    /// The socket's receive queue overflowed (`ENOBUFS`): messages were
+    /// lost. Event listeners should resynchronise with a fresh dump.
+    Overrun,
+    /// A dump ended with `NLM_F_DUMP_INTR`: the data changed while it was
+    /// read. Every message was still delivered; see [`crate::DumpError`].
+    DumpInterrupted {
+        /// Messages delivered before the end of the dump.
+        messages: usize,
+    },
+    /// A reply carried another sequence number than the request's.
+    Sequence {
+        /// The request's sequence number.
+        expected: u32,
+        /// The reply's.
+        got: u32,
+    },
+    /// A reply carried another port id than this socket's.
+    Port {
+        /// This socket's port id.
+        expected: u32,
+        /// The reply's `nlmsg_pid`.
+        got: u32,
+    },
+    /// A datagram was larger than the buffer it was read into (only possible
+    /// when another thread reads the same socket between peek and read).
+    Truncated {
+        /// The datagram's size.
+        size: usize,
+    },
+    /// No reply arrived within the socket's receive timeout.
+    Timeout,
+}
+
+/// The details of a refusal: `NLMSG_ERROR` with a negative errno, plus what
+/// the extended ACK said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KernelError {
+    /// The positive errno, e.g. 22 for `EINVAL`.
+    pub errno: i32,
+    /// `NLMSGERR_ATTR_MSG`: the kernel's explanation.
+    pub message: Option<String>,
+    /// `NLMSGERR_ATTR_OFFS`: offset of the bad attribute in the request.
+    pub offset: Option<u32>,
+    /// The type of the attribute at `offset` in the request, when found.
+    pub attr: Option<u16>,
+    /// `NLMSGERR_ATTR_MISS_TYPE`: a required attribute that was missing.
+    pub missing_type: Option<u32>,
+    /// `NLMSGERR_ATTR_MISS_NEST`: offset of the nest that missed it.
+    pub missing_nest: Option<u32>,
+}
+
+impl KernelError {
+    /// A bare errno with no extended ack.
+    pub fn from_errno(errno: i32) -> Self {
+        KernelError {
+            errno,
+            message: None,
+            offset: None,
+            attr: None,
+            missing_type: None,
+            missing_nest: None,
+        }
+    }
+
+    /// The errno as an `io::Error` (with the OS's text for it).
+    pub fn io_error(&self) -> io::Error {
+        io::Error::from_raw_os_error(self.errno)
+    }
+}
+
+impl fmt::Display for KernelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(m) => write!(f, "{m} ({})", self.io_error())?,
+            None => write!(f, "{}", self.io_error())?,
+        }
+        if let Some(off) = self.offset {
+            write!(f, ", at offset {off}")?;
+            if let Some(t) = self.attr {
+                write!(f, " (attribute type {t})")?;
+            }
+        }
+        if let Some(t) = self.missing_type {
+            write!(f, ", missing attribute type {t}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// Wraps an OS error from `op`, naming the common cases.
+    pub(crate) fn io(op: &'static str, source: io::Error) -> Error {
+        match source.raw_os_error() {
+            Some(libc::ENOBUFS) if op == "recvmsg" => Error::Overrun,
+            Some(libc::EPERM | libc::EACCES) => Error::PermissionDenied { op },
+            Some(libc::EAGAIN) if op == "recvmsg" => Error::Timeout,
+            _ => Error::Io { op, source },
+        }
+    }
+
+    /// The errno behind this error, if there is one.
+    pub fn errno(&self) -> Option<i32> {
+        match self {
+            Error::Io { source, .. } => source.raw_os_error(),
+            Error::Kernel(k) => Some(k.errno),
+            Error::ProtocolNotSupported { .. } => Some(libc::EPROTONOSUPPORT),
+            Error::AddrInUse { .. } => Some(libc::EADDRINUSE),
+            Error::PermissionDenied { .. } => Some(libc::EPERM),
+            Error::Overrun => Some(libc::ENOBUFS),
+            _ => None,
+        }
+    }
+
+    /// Whether the call would block (non-blocking sockets only).
+    pub fn is_would_block(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::WouldBlock)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { op, source } => write!(f, "{op}: {source}"),
+            Error::ProtocolNotSupported { protocol } => write!(
+                f,
+                "netlink protocol {protocol} is not supported by this kernel \
+                 (is the module that provides it loaded?)"
+            ),
+            Error::AddrInUse { port } => write!(f, "netlink port id {port} is already in use"),
+            Error::PermissionDenied { op } => {
+                write!(f, "{op}: permission denied (needs CAP_NET_ADMIN or root?)")
+            }
+            Error::Wire(e) => write!(f, "malformed netlink message: {e}"),
+            Error::Kernel(k) => k.fmt(f),
+            Error::Overrun => f.write_str("receive buffer overrun (ENOBUFS): messages were lost"),
+            Error::DumpInterrupted { messages } => write!(
+                f,
+                "dump interrupted (NLM_F_DUMP_INTR) after {messages} messages: data changed during the dump"
+            ),
+            Error::Sequence { expected, got } => {
+                write!(f, "reply has sequence number {got}, expected {expected}")
+            }
+            Error::Port { expected, got } => {
+                write!(f, "reply is addressed to port id {got}, this socket is {expected}")
+            }
+            Error::Truncated { size } => write!(f, "datagram of {size} bytes was truncated"),
+            Error::Timeout => f.write_str("timed out waiting for a reply"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Wire(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<nlkit_wire::Error> for Error {
+    fn from(e: nlkit_wire::Error) -> Self {
+        Error::Wire(e)
+    }
+}
+
+impl From<KernelError> for Error {
+    fn from(e: KernelError) -> Self {
+        Error::Kernel(e)
+    }
+}
+
+/// Result with nlkit's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

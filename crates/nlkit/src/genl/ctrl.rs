@@ -1,0 +1,122 @@
+//! The generic netlink controller, `nlctrl`: family lookup.
+
+use crate::engine::{Conn, Transport};
+use crate::error::{Error, KernelError, Result};
+use nlkit_wire::genl::{GenlBuffer, GenlHeader, GENL_ID_CTRL};
+use nlkit_wire::{Attr, Attrs, Flags, Message};
+
+/// `CTRL_CMD_GETFAMILY`.
+pub const CTRL_CMD_GETFAMILY: u8 = 3;
+/// `CTRL_ATTR_FAMILY_ID` (u16).
+pub const CTRL_ATTR_FAMILY_ID: u16 = 1;
+/// `CTRL_ATTR_FAMILY_NAME` (string).
+pub const CTRL_ATTR_FAMILY_NAME: u16 = 2;
+/// `CTRL_ATTR_VERSION` (u32).
+pub const CTRL_ATTR_VERSION: u16 = 3;
+/// `CTRL_ATTR_HDRSIZE` (u32).
+pub const CTRL_ATTR_HDRSIZE: u16 = 4;
+/// `CTRL_ATTR_MAXATTR` (u32).
+pub const CTRL_ATTR_MAXATTR: u16 = 5;
+/// `CTRL_ATTR_OPS` (nested array).
+pub const CTRL_ATTR_OPS: u16 = 6;
+/// `CTRL_ATTR_MCAST_GROUPS` (nested array).
+pub const CTRL_ATTR_MCAST_GROUPS: u16 = 7;
+/// `CTRL_ATTR_MCAST_GRP_NAME` (string).
+pub const CTRL_ATTR_MCAST_GRP_NAME: u16 = 1;
+/// `CTRL_ATTR_MCAST_GRP_ID` (u32).
+pub const CTRL_ATTR_MCAST_GRP_ID: u16 = 2;
+
+/// A generic netlink family as the controller describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Family {
+    /// The family id: the `nlmsg_type` of its messages.
+    pub id: u16,
+    /// The family name.
+    pub name: String,
+    /// The interface version.
+    pub version: u32,
+    /// Size of the family's own header after `genlmsghdr`.
+    pub hdrsize: u32,
+    /// The highest attribute type.
+    pub maxattr: u32,
+    /// Its multicast groups.
+    pub mcast_groups: Vec<McastGroup>,
+}
+
+/// A multicast group of a generic family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct McastGroup {
+    /// The group's name.
+    pub name: String,
+    /// The group id to join with `add_membership`.
+    pub id: u32,
+}
+
+impl Family {
+    /// Reads a `CTRL_CMD_NEWFAMILY` reply.
+    pub fn parse(msg: &Message<'_>) -> Result<Family> {
+        let genl = GenlBuffer::new_checked(msg.payload())?;
+        let mut family = Family::default();
+        for attr in Attrs::new(genl.attrs()) {
+            let attr = attr?;
+            match attr.kind() {
+                CTRL_ATTR_FAMILY_ID => family.id = attr.u16()?,
+                CTRL_ATTR_FAMILY_NAME => family.name = attr.string()?.to_owned(),
+                CTRL_ATTR_VERSION => family.version = attr.u32()?,
+                CTRL_ATTR_HDRSIZE => family.hdrsize = attr.u32()?,
+                CTRL_ATTR_MAXATTR => family.maxattr = attr.u32()?,
+                CTRL_ATTR_MCAST_GROUPS => family.mcast_groups = parse_groups(&attr)?,
+                _ => {}
+            }
+        }
+        Ok(family)
+    }
+
+    /// The id of the multicast group called `name`.
+    pub fn group(&self, name: &str) -> Option<u32> {
+        self.mcast_groups
+            .iter()
+            .find(|g| g.name == name)
+            .map(|g| g.id)
+    }
+}
+
+fn parse_groups(attr: &Attr<'_>) -> Result<Vec<McastGroup>> {
+    let mut groups = Vec::new();
+    for entry in attr.nested() {
+        let (mut name, mut id) = (None, None);
+        for a in entry?.nested() {
+            let a = a?;
+            match a.kind() {
+                CTRL_ATTR_MCAST_GRP_NAME => name = Some(a.string()?.to_owned()),
+                CTRL_ATTR_MCAST_GRP_ID => id = Some(a.u32()?),
+                _ => {}
+            }
+        }
+        if let (Some(name), Some(id)) = (name, id) {
+            groups.push(McastGroup { name, id });
+        }
+    }
+    Ok(groups)
+}
+
+impl<T: Transport> Conn<T> {
+    /// Looks up a generic netlink family by name (`CTRL_CMD_GETFAMILY`).
+    /// An unknown family is a [`KernelError`] with `ENOENT`.
+    pub fn resolve_family(&mut self, name: &str) -> Result<Family> {
+        let mut found = None;
+        self.request(
+            GENL_ID_CTRL,
+            Flags::empty(),
+            |b| {
+                b.append(&GenlHeader::new(CTRL_CMD_GETFAMILY, 1).to_bytes())?;
+                b.attr_str(CTRL_ATTR_FAMILY_NAME, name)
+            },
+            |msg| {
+                found = Some(Family::parse(&msg)?);
+                Ok(())
+            },
+        )?;
+        found.ok_or(Error::Kernel(KernelError::from_errno(libc::ENOENT)))
+    }
+}

@@ -1,0 +1,65 @@
+//! Opening sockets inside another network namespace.
+//!
+//! A socket belongs to the namespace of the thread that created it, for its
+//! whole life. To open one elsewhere without moving the caller, a short-lived
+//! thread enters the namespace (setns(2)), creates the socket and exits; the
+//! calling thread's namespace never changes.
+
+use super::{Kind, Protocol, Socket};
+use crate::error::{Error, Result};
+use crate::sys;
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd};
+use std::path::{Path, PathBuf};
+
+/// A network namespace to open a socket in.
+#[derive(Debug, Clone, Copy)]
+pub enum Netns<'a> {
+    /// A name as `ip netns` knows it: `/run/netns/NAME`.
+    Name(&'a str),
+    /// A path to a namespace file, e.g. `/proc/PID/ns/net`.
+    Path(&'a Path),
+    /// An open namespace file descriptor.
+    Fd(BorrowedFd<'a>),
+}
+
+impl Netns<'_> {
+    fn path(&self) -> Option<PathBuf> {
+        match self {
+            Netns::Name(n) => Some(Path::new("/run/netns").join(n)),
+            Netns::Path(p) => Some(p.to_path_buf()),
+            Netns::Fd(_) => None,
+        }
+    }
+}
+
+impl Socket {
+    /// Opens a socket of `protocol` and `kind` inside `netns`, leaving the
+    /// calling thread where it is.
+    pub fn new_in(netns: Netns<'_>, protocol: Protocol, kind: Kind) -> Result<Socket> {
+        let opened;
+        let fd = match netns {
+            Netns::Fd(fd) => fd,
+            Netns::Name(_) | Netns::Path(_) => {
+                let path = netns.path().unwrap_or_default();
+                opened = File::open(path).map_err(|e| Error::io("open netns", e))?;
+                opened.as_fd()
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                sys::setns(fd, libc::CLONE_NEWNET).map_err(|e| Error::io("setns", e))?;
+                Socket::with_kind(protocol, kind)
+            })
+            .join()
+            .unwrap_or_else(|_| Err(Error::io("setns", std::io::Error::other("thread panicked"))))
+        })
+    }
+
+    /// Like [`new_in`](Self::new_in), then binds to a kernel-chosen port id.
+    pub fn open_in(netns: Netns<'_>, protocol: Protocol) -> Result<Socket> {
+        let mut s = Self::new_in(netns, protocol, Kind::Raw)?;
+        s.bind(Default::default())?;
+        Ok(s)
+    }
+}

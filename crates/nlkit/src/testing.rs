@@ -1,0 +1,134 @@
+//! An in-memory transport, so code built on the engine is tested without a
+//! kernel (in the spirit of mdlayher/netlink's `nltest`).
+//!
+//! [`Fake`] hands every message it is sent to a closure, which returns the
+//! datagrams to answer with; [`Conn`](crate::Conn) then reads them as if
+//! from a socket. The helpers build the replies a kernel would send.
+
+use crate::engine::Transport;
+use crate::error::{Error, Result};
+use crate::socket::{RecvBuf, SocketAddr};
+use nlkit_wire::ack::{Ack, ExtAck, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS};
+use nlkit_wire::{Flags, Header, Message, MessageBuilder, MessageType, Messages};
+use std::collections::VecDeque;
+
+/// The port id a [`Fake`] reports as its own.
+pub const FAKE_PORT: u32 = 0x4e4c;
+
+type Handler = Box<dyn FnMut(Message<'_>) -> Vec<Vec<u8>> + Send>;
+
+/// A transport that answers from a closure; see the module docs.
+pub struct Fake {
+    handler: Handler,
+    queue: VecDeque<(SocketAddr, Vec<u8>)>,
+    sent: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Fake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fake")
+            .field("queued", &self.queue.len())
+            .finish()
+    }
+}
+
+impl Fake {
+    /// A fake whose peer answers each message with the datagrams `handler` returns.
+    pub fn new(handler: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static) -> Self {
+        Fake {
+            handler: Box::new(handler),
+            queue: VecDeque::new(),
+            sent: Vec::new(),
+        }
+    }
+
+    /// Queues a datagram to be received, as if sent by `from`.
+    pub fn push(&mut self, from: SocketAddr, datagram: Vec<u8>) {
+        self.queue.push_back((from, datagram));
+    }
+
+    /// Every datagram sent so far.
+    pub fn sent(&self) -> &[Vec<u8>] {
+        &self.sent
+    }
+}
+
+impl Transport for Fake {
+    fn port(&self) -> u32 {
+        FAKE_PORT
+    }
+
+    fn send_to(&mut self, bytes: &[u8], to: SocketAddr) -> Result<()> {
+        self.sent.push(bytes.to_vec());
+        for msg in Messages::new(bytes) {
+            for reply in (self.handler)(msg?) {
+                self.queue.push_back((SocketAddr::port(to.port), reply));
+            }
+        }
+        Ok(())
+    }
+
+    fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
+        let (from, bytes) = self.queue.pop_front().ok_or(Error::Timeout)?;
+        buf.set(&bytes, from);
+        Ok(())
+    }
+}
+
+fn reply_header(request: &Message<'_>, message_type: u16, flags: Flags) -> Header {
+    Header {
+        message_type: MessageType::from(message_type),
+        flags,
+        sequence: request.sequence(),
+        port: request.port(),
+    }
+}
+
+/// A data reply to `request` with `payload` after the header, padded to 4
+/// bytes so replies can be concatenated into one datagram.
+pub fn reply(request: &Message<'_>, message_type: u16, flags: Flags, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if let Ok(mut b) = MessageBuilder::new(&mut out, reply_header(request, message_type, flags)) {
+        let _ = b.append(payload);
+        let _ = b.finish();
+    }
+    out.resize(nlkit_wire::align::nlmsg_align(out.len()), 0);
+    out
+}
+
+/// An `NLMSG_DONE` ending a dump of `request`, with `NLM_F_MULTI` and status 0.
+pub fn done(request: &Message<'_>) -> Vec<u8> {
+    reply(
+        request,
+        MessageType::DONE,
+        Flags::MULTI,
+        &0i32.to_ne_bytes(),
+    )
+}
+
+/// An ACK (errno 0) or error (errno > 0) for `request`, capped, with an
+/// extended-ack message and offset when given.
+pub fn ack(
+    request: &Message<'_>,
+    errno: i32,
+    message: Option<&str>,
+    offset: Option<u32>,
+) -> Vec<u8> {
+    let mut tlvs = Vec::new();
+    if let Ok(mut b) = MessageBuilder::new(&mut tlvs, Header::new(0u16)) {
+        let _ = message.map(|m| b.attr_str(NLMSGERR_ATTR_MSG, m));
+        let _ = offset.map(|o| b.attr_u32(NLMSGERR_ATTR_OFFS, o));
+        let _ = b.finish();
+    }
+    let ext = ExtAck::parse(&tlvs[16..]).unwrap_or_default();
+    let ack = Ack {
+        error: -errno,
+        request: request.header(),
+        request_len: request.length(),
+        request_payload: None,
+        ext,
+    };
+    let mut out = Vec::new();
+    let _ = ack.emit(&mut out, request.sequence(), request.port());
+    out
+}

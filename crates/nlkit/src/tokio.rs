@@ -1,0 +1,147 @@
+//! The async adapter: the blocking engine's logic, driven by tokio.
+//!
+//! [`AsyncConn`] puts a non-blocking [`Socket`] in tokio's `AsyncFd` and runs
+//! the same sans-IO core as [`Conn`](crate::Conn): requests are built,
+//! validated and decoded by the same code; only the waiting differs.
+
+use crate::engine::{Core, DumpError, Step};
+use crate::error::{Error, Result};
+use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
+use nlkit_wire::{Flags, Message, MessageBuilder};
+use tokio::io::unix::AsyncFd;
+
+/// An async request/reply connection; see the module docs.
+#[derive(Debug)]
+pub struct AsyncConn {
+    fd: AsyncFd<Socket>,
+    core: Core,
+}
+
+impl AsyncConn {
+    /// Opens a socket of `protocol` with the request defaults of
+    /// [`Conn::open`](crate::Conn::open), within a tokio runtime.
+    pub fn open(protocol: Protocol) -> Result<Self> {
+        let socket = Socket::open(protocol)?;
+        socket.enable_request_defaults()?;
+        Self::new(socket)
+    }
+
+    /// Like [`open`](Self::open), inside network namespace `netns`.
+    pub fn open_in(netns: Netns<'_>, protocol: Protocol) -> Result<Self> {
+        let socket = Socket::open_in(netns, protocol)?;
+        socket.enable_request_defaults()?;
+        Self::new(socket)
+    }
+
+    /// Wraps a bound socket, switching it to non-blocking mode. Fails
+    /// outside a tokio runtime.
+    pub fn new(socket: Socket) -> Result<Self> {
+        socket.set_nonblocking(true)?;
+        let core = Core::new(socket.port());
+        let fd = crate::sys::async_fd(socket).map_err(|e| Error::io("epoll_ctl", e))?;
+        Ok(AsyncConn { fd, core })
+    }
+
+    /// The socket.
+    pub fn socket(&self) -> &Socket {
+        self.fd.get_ref()
+    }
+
+    /// Sends requests to a user-space peer's port instead of the kernel.
+    pub fn set_peer(&mut self, port: u32) {
+        self.core.peer = port;
+    }
+
+    /// As [`Conn::request`](crate::Conn::request).
+    pub async fn request(
+        &mut self,
+        message_type: u16,
+        flags: Flags,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+        mut on_reply: impl FnMut(Message<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut exchange = self.core.build(message_type, flags, build)?;
+        let to = SocketAddr::port(self.core.peer);
+        self.fd.get_ref().send_to(&self.core.request, to)?;
+        let mut handler_error = None;
+        loop {
+            recv(&self.fd, &mut self.core.recv).await?;
+            let step = self
+                .core
+                .on_datagram(&mut exchange, &mut on_reply, &mut handler_error)?;
+            if step == Step::Finished {
+                break;
+            }
+        }
+        match handler_error {
+            Some(e) => Err(e),
+            None => exchange.outcome(),
+        }
+    }
+
+    /// As [`Conn::request_ack`](crate::Conn::request_ack).
+    pub async fn request_ack(
+        &mut self,
+        message_type: u16,
+        flags: Flags,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+    ) -> Result<()> {
+        self.request(message_type, flags | Flags::ACK, build, |_| Ok(()))
+            .await
+    }
+
+    /// As [`Conn::dump`](crate::Conn::dump).
+    pub async fn dump(
+        &mut self,
+        message_type: u16,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+        on_reply: impl FnMut(Message<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.request(message_type, Flags::DUMP, build, on_reply)
+            .await
+    }
+
+    /// As [`Conn::dump_collect`](crate::Conn::dump_collect).
+    pub async fn dump_collect<R>(
+        &mut self,
+        message_type: u16,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
+        mut parse: impl FnMut(Message<'_>) -> Result<R>,
+    ) -> Result<Vec<R>, DumpError<R>> {
+        let mut items = Vec::new();
+        let result = self
+            .dump(message_type, build, |m| {
+                items.push(parse(m)?);
+                Ok(())
+            })
+            .await;
+        match result {
+            Ok(()) => Ok(items),
+            Err(Error::DumpInterrupted { .. }) => Err(DumpError::Interrupted { partial: items }),
+            Err(e) => Err(DumpError::Failed(e)),
+        }
+    }
+
+    /// Receives the next datagram, for listeners.
+    pub async fn recv(&mut self) -> Result<&RecvBuf> {
+        if let Some((from, bytes)) = self.core.unsolicited.pop_front() {
+            self.core.recv.set(&bytes, from);
+        } else {
+            recv(&self.fd, &mut self.core.recv).await?;
+        }
+        Ok(&self.core.recv)
+    }
+}
+
+async fn recv(fd: &AsyncFd<Socket>, buf: &mut RecvBuf) -> Result<()> {
+    loop {
+        let mut guard = fd
+            .readable()
+            .await
+            .map_err(|e| Error::io("epoll_wait", e))?;
+        match guard.get_inner().try_recv(buf) {
+            Err(e) if e.is_would_block() || matches!(e, Error::Timeout) => guard.clear_ready(),
+            other => return other.map(drop),
+        }
+    }
+}
