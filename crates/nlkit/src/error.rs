@@ -134,7 +134,6 @@ impl Error {
         match source.raw_os_error() {
             Some(libc::ENOBUFS) if op == "recvmsg" => Error::Overrun,
             Some(libc::EPERM | libc::EACCES) => Error::PermissionDenied { op },
-            Some(libc::EAGAIN) if op == "recvmsg" => Error::Timeout,
             _ => Error::Io { op, source },
         }
     }

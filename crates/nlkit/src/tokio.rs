@@ -140,7 +140,7 @@ async fn recv(fd: &AsyncFd<Socket>, buf: &mut RecvBuf) -> Result<()> {
             .await
             .map_err(|e| Error::io("epoll_wait", e))?;
         match guard.get_inner().try_recv(buf) {
-            Err(e) if e.is_would_block() || matches!(e, Error::Timeout) => guard.clear_ready(),
+            Err(e) if e.is_would_block() => guard.clear_ready(),
             other => return other.map(drop),
         }
     }

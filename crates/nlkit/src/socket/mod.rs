@@ -259,6 +259,8 @@ impl Socket {
 
     /// Receives one whole datagram into `buf`, growing it first if the
     /// datagram is larger (sized with `MSG_PEEK | MSG_TRUNC`). Returns its size.
+    /// Blocks until a datagram arrives or the read timeout expires
+    /// ([`Error::Timeout`]); on a non-blocking socket use [`try_recv`](Self::try_recv).
     pub fn recv(&self, buf: &mut RecvBuf) -> Result<usize> {
         buf.fill(self.fd.as_fd(), false)
     }

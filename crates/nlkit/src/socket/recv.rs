@@ -107,14 +107,19 @@ impl RecvBuf {
         self.ancillary = sys::Ancillary::default();
     }
 
+    /// Receives one datagram. `EAGAIN` is [`Error::Timeout`] for a blocking
+    /// receive (`SO_RCVTIMEO` expired) and stays "would block" for `dontwait`.
     pub(crate) fn fill(&mut self, fd: BorrowedFd<'_>, dontwait: bool) -> Result<usize> {
         self.len = 0;
-        let size = sys::peek_len(fd, dontwait).map_err(|e| Error::io("recvmsg", e))?;
+        let err = |e: std::io::Error| match e.raw_os_error() {
+            Some(libc::EAGAIN) if !dontwait => Error::Timeout,
+            _ => Error::io("recvmsg", e),
+        };
+        let size = sys::peek_len(fd, dontwait).map_err(err)?;
         if size > self.data.len() {
             self.data.resize(size.next_multiple_of(4096), 0);
         }
-        let r = sys::recvmsg(fd, &mut self.data, &mut self.control, dontwait)
-            .map_err(|e| Error::io("recvmsg", e))?;
+        let r = sys::recvmsg(fd, &mut self.data, &mut self.control, dontwait).map_err(err)?;
         if r.truncated {
             return Err(Error::Truncated { size: r.len });
         }
