@@ -1,1 +1,24 @@
-fn main() {}
+//! The `nlkit` binary: parses the command line and hands off to a command
+//! module. Errors are printed as `Error: ...` on stderr with exit status 1.
+
+mod cli;
+mod parse;
+mod raw;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Raw(cli::RawCommand::Send(args)) => raw::send(&args, cli.json),
+        cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(&args, cli.json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -55,10 +55,7 @@ impl<'a> ExtAck<'a> {
     /// Reads the TLVs in `raw`. A known TLV of the wrong size is an error;
     /// unknown TLVs are left for [`unknown`](Self::unknown).
     pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
-        let mut ext = ExtAck {
-            raw,
-            ..ExtAck::default()
-        };
+        let mut ext = ExtAck { raw, ..ExtAck::default() };
         for attr in Attrs::new(raw) {
             let attr = attr?;
             match attr.kind() {
@@ -118,33 +115,20 @@ impl<'a> Ack<'a> {
         let flags = msg.flags();
         let payload = msg.payload();
         if payload.len() < ACK_HEADER_LEN {
-            return Err(Error::Truncated {
-                need: ACK_HEADER_LEN,
-                have: payload.len(),
-            });
+            return Err(Error::Truncated { need: ACK_HEADER_LEN, have: payload.len() });
         }
         let error = i32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
         let echoed = MessageBuffer::new_unchecked(&payload[4..ACK_HEADER_LEN]);
         let request_len = echoed.length();
         // Success ACKs never carry the request (older kernels did not set CAPPED).
         let capped = flags.contains(Flags::CAPPED) || error == 0;
-        let echo_len = if capped {
-            NLMSG_HDRLEN
-        } else {
-            request_len as usize
-        };
+        let echo_len = if capped { NLMSG_HDRLEN } else { request_len as usize };
         if echo_len < NLMSG_HDRLEN {
-            return Err(Error::BadLength {
-                len: echo_len,
-                min: NLMSG_HDRLEN,
-            });
+            return Err(Error::BadLength { len: echo_len, min: NLMSG_HDRLEN });
         }
         let echo_end = 4 + echo_len;
         if echo_end > payload.len() {
-            return Err(Error::Truncated {
-                need: echo_end,
-                have: payload.len(),
-            });
+            return Err(Error::Truncated { need: echo_end, have: payload.len() });
         }
         let request_payload = (!capped).then(|| &payload[ACK_HEADER_LEN..echo_end]);
         let tlvs = if flags.contains(Flags::ACK_TLVS) {
@@ -186,17 +170,11 @@ impl<'a> Ack<'a> {
         if !self.ext.raw.is_empty() {
             flags |= Flags::ACK_TLVS;
         }
-        let header = Header {
-            message_type: MessageType::Error,
-            flags,
-            sequence,
-            port,
-        };
+        let header = Header { message_type: MessageType::Error, flags, sequence, port };
         let mut b = MessageBuilder::new(buf, header)?;
         b.append(&self.error.to_ne_bytes())?;
         let echoed = b.append_zeroed(NLMSG_HDRLEN)?;
-        self.request
-            .emit(&mut MessageBuffer::new_unchecked(echoed), self.request_len);
+        self.request.emit(&mut MessageBuffer::new_unchecked(echoed), self.request_len);
         if let Some(p) = self.request_payload {
             b.append(p)?;
         }
@@ -238,16 +216,10 @@ impl<'a> Done<'a> {
     pub fn parse(msg: &Message<'a>) -> Result<Self, Error> {
         let payload = msg.payload();
         if payload.is_empty() {
-            return Ok(Done {
-                error: 0,
-                ext: ExtAck::default(),
-            });
+            return Ok(Done { error: 0, ext: ExtAck::default() });
         }
         let Some(bytes) = payload.get(..4) else {
-            return Err(Error::Truncated {
-                need: 4,
-                have: payload.len(),
-            });
+            return Err(Error::Truncated { need: 4, have: payload.len() });
         };
         let error = i32::from_ne_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
         let tlvs = if msg.flags().contains(Flags::ACK_TLVS) {
@@ -255,10 +227,7 @@ impl<'a> Done<'a> {
         } else {
             &[]
         };
-        Ok(Done {
-            error,
-            ext: ExtAck::parse(tlvs)?,
-        })
+        Ok(Done { error, ext: ExtAck::parse(tlvs)? })
     }
 }
 
@@ -370,19 +339,13 @@ mod tests {
         let mut b = captured_error();
         b[0] = 30;
         let msg = Messages::new(&b[..30]).next().unwrap().unwrap();
-        assert_eq!(
-            Ack::parse(&msg),
-            Err(Error::Truncated { need: 20, have: 14 })
-        );
+        assert_eq!(Ack::parse(&msg), Err(Error::Truncated { need: 20, have: 14 }));
         // Uncapped error claiming a 64-byte request that is not there.
         let mut b = captured_error();
         b[6] = 0;
         b[7] = 0;
         let msg = Messages::new(&b).next().unwrap().unwrap();
-        assert!(matches!(
-            Ack::parse(&msg),
-            Err(Error::Truncated { need: 68, .. })
-        ));
+        assert!(matches!(Ack::parse(&msg), Err(Error::Truncated { need: 68, .. })));
         // Echoed length below a header.
         b[20] = 8;
         let msg = Messages::new(&b).next().unwrap().unwrap();
@@ -409,20 +372,14 @@ mod tests {
         assert_eq!(ext.message, Some("bad"));
         assert_eq!(ext.offset, Some(20));
         assert_eq!(ext.cookie, Some(&[1u8, 2, 3][..]));
-        assert_eq!(
-            ext.policy_attrs().unwrap().next().unwrap().unwrap().u32(),
-            Ok(3)
-        );
+        assert_eq!(ext.policy_attrs().unwrap().next().unwrap().unwrap().u32(), Ok(3));
         assert_eq!(ext.missing_type, Some(4));
         assert_eq!(ext.missing_nest, Some(24));
         let unknown: Vec<_> = ext.unknown().map(|a| a.kind()).collect();
         assert_eq!(unknown, [42]);
         assert_eq!(ext.raw(), &tlvs[..]);
         assert!(ExtAck::parse(&[8, 0, 2, 0, 1, 0]).is_err(), "cut TLV");
-        assert!(
-            ExtAck::parse(&[6, 0, 2, 0, 1, 0, 0, 0]).is_err(),
-            "OFFS of 2 bytes"
-        );
+        assert!(ExtAck::parse(&[6, 0, 2, 0, 1, 0, 0, 0]).is_err(), "OFFS of 2 bytes");
     }
 
     #[test]
@@ -443,9 +400,6 @@ mod tests {
         assert_eq!(Done::parse(&msg).unwrap().error, 0);
         b[0] = 18;
         let msg = Messages::new(&b[..18]).next().unwrap().unwrap();
-        assert_eq!(
-            Done::parse(&msg),
-            Err(Error::Truncated { need: 4, have: 2 })
-        );
+        assert_eq!(Done::parse(&msg), Err(Error::Truncated { need: 4, have: 2 }));
     }
 }

@@ -100,16 +100,7 @@ mod tests {
 
     #[test]
     fn align_rounds_up_to_four() {
-        let cases = [
-            (0, 0),
-            (1, 4),
-            (3, 4),
-            (4, 4),
-            (5, 8),
-            (16, 16),
-            (17, 20),
-            (19, 20),
-        ];
+        let cases = [(0, 0), (1, 4), (3, 4), (4, 4), (5, 8), (16, 16), (17, 20), (19, 20)];
         for (len, want) in cases {
             assert_eq!(nlmsg_align(len), want, "NLMSG_ALIGN({len})");
             assert_eq!(nla_align(len), want, "NLA_ALIGN({len})");
@@ -133,11 +124,7 @@ mod tests {
         let b = msg(20, 20);
         assert_eq!(nlmsg_data(&b[..20]).len(), 4);
         assert_eq!(nlmsg_data(&b[..16]).len(), 0);
-        assert_eq!(
-            nlmsg_data(&b[..3]).len(),
-            0,
-            "short buffer gives empty data"
-        );
+        assert_eq!(nlmsg_data(&b[..3]).len(), 0, "short buffer gives empty data");
         // Like the macro, not bounded by nlmsg_len.
         assert_eq!(nlmsg_data(&b[..40]).len(), 24);
     }
@@ -176,11 +163,7 @@ mod tests {
     fn payload_after_family_header() {
         assert_eq!(nlmsg_payload(16 + 16 + 8, 16), Some(8));
         assert_eq!(nlmsg_payload(16 + 4, 4), Some(0));
-        assert_eq!(
-            nlmsg_payload(16 + 5 + 3, 5),
-            Some(0),
-            "family header padded to 8"
-        );
+        assert_eq!(nlmsg_payload(16 + 5 + 3, 5), Some(0), "family header padded to 8");
         assert_eq!(nlmsg_payload(16, 4), None, "the macro would wrap");
     }
 }

@@ -148,13 +148,7 @@ impl<'a> Attr<'a> {
             4 => self.u32()? as u64,
             8 if be => self.be64()?,
             8 => self.u64()?,
-            got => {
-                return Err(Error::AttrSize {
-                    kind: self.kind(),
-                    want: 8,
-                    got,
-                })
-            }
+            got => return Err(Error::AttrSize { kind: self.kind(), want: 8, got }),
         };
         Ok(v)
     }
@@ -163,22 +157,15 @@ impl<'a> Attr<'a> {
     /// after the first NUL are ignored, as the kernel does.
     pub fn str(&self) -> Result<&'a str, Error> {
         let kind = self.kind();
-        let end = self
-            .payload
-            .iter()
-            .position(|&b| b == 0)
-            .ok_or(Error::NotNulTerminated { kind })?;
+        let end =
+            self.payload.iter().position(|&b| b == 0).ok_or(Error::NotNulTerminated { kind })?;
         core::str::from_utf8(&self.payload[..end]).map_err(|_| Error::NotUtf8 { kind })
     }
 
     /// A string that may or may not carry a NUL (`NLA_STRING`): everything up
     /// to the first NUL, or the whole payload.
     pub fn string(&self) -> Result<&'a str, Error> {
-        let end = self
-            .payload
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(self.payload.len());
+        let end = self.payload.iter().position(|&b| b == 0).unwrap_or(self.payload.len());
         core::str::from_utf8(&self.payload[..end]).map_err(|_| Error::NotUtf8 { kind: self.kind() })
     }
 
@@ -206,10 +193,7 @@ pub struct Attrs<'a> {
 impl<'a> Attrs<'a> {
     /// Iterates over the attributes in `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Attrs {
-            rest: bytes,
-            failed: false,
-        }
+        Attrs { rest: bytes, failed: false }
     }
 
     /// The bytes not yet read.
@@ -236,22 +220,14 @@ impl<'a> Attrs<'a> {
     fn parse_one(&mut self) -> Result<Attr<'a>, Error> {
         let have = self.rest.len();
         if have < NLA_HDRLEN {
-            return Err(Error::Truncated {
-                need: NLA_HDRLEN,
-                have,
-            });
+            return Err(Error::Truncated { need: NLA_HDRLEN, have });
         }
         let len = u16::from_ne_bytes([self.rest[field::LEN.start], self.rest[field::LEN.start + 1]])
             as usize;
-        let raw_type = u16::from_ne_bytes([
-            self.rest[field::TYPE.start],
-            self.rest[field::TYPE.start + 1],
-        ]);
+        let raw_type =
+            u16::from_ne_bytes([self.rest[field::TYPE.start], self.rest[field::TYPE.start + 1]]);
         if len < NLA_HDRLEN {
-            return Err(Error::BadLength {
-                len,
-                min: NLA_HDRLEN,
-            });
+            return Err(Error::BadLength { len, min: NLA_HDRLEN });
         }
         if len > have {
             return Err(Error::Truncated { need: len, have });
@@ -298,30 +274,9 @@ mod tests {
         assert_eq!(a.u32(), Ok(1));
         assert_eq!(a.i32(), Ok(1));
         assert_eq!(a.be32(), Ok(0x0100_0000));
-        assert_eq!(
-            a.u16(),
-            Err(Error::AttrSize {
-                kind: 3,
-                want: 2,
-                got: 4
-            })
-        );
-        assert_eq!(
-            a.u64(),
-            Err(Error::AttrSize {
-                kind: 3,
-                want: 8,
-                got: 4
-            })
-        );
-        assert_eq!(
-            a.u8(),
-            Err(Error::AttrSize {
-                kind: 3,
-                want: 1,
-                got: 4
-            })
-        );
+        assert_eq!(a.u16(), Err(Error::AttrSize { kind: 3, want: 2, got: 4 }));
+        assert_eq!(a.u64(), Err(Error::AttrSize { kind: 3, want: 8, got: 4 }));
+        assert_eq!(a.u8(), Err(Error::AttrSize { kind: 3, want: 1, got: 4 }));
         assert_eq!(Attr::new(1, &[0xff]).i8(), Ok(-1));
         assert_eq!(Attr::new(1, &(-2i16).to_ne_bytes()).i16(), Ok(-2));
         assert_eq!(Attr::new(1, &(-3i64).to_ne_bytes()).i64(), Ok(-3));
@@ -333,16 +288,10 @@ mod tests {
 
     #[test]
     fn uint_honours_byte_order_flag() {
-        assert_eq!(
-            Attr::new(1, &[0, 80]).uint(),
-            Ok(u16::from_ne_bytes([0, 80]) as u64)
-        );
+        assert_eq!(Attr::new(1, &[0, 80]).uint(), Ok(u16::from_ne_bytes([0, 80]) as u64));
         assert_eq!(Attr::new(1 | NLA_F_NET_BYTEORDER, &[0, 80]).uint(), Ok(80));
         assert_eq!(Attr::new(1, &9u64.to_ne_bytes()).uint(), Ok(9));
-        assert_eq!(
-            Attr::new(1 | NLA_F_NET_BYTEORDER, &[0, 0, 1, 0]).uint(),
-            Ok(256)
-        );
+        assert_eq!(Attr::new(1 | NLA_F_NET_BYTEORDER, &[0, 0, 1, 0]).uint(), Ok(256));
         assert!(Attr::new(1, &[1, 2, 3]).uint().is_err());
     }
 
@@ -350,27 +299,17 @@ mod tests {
     fn strings() {
         assert_eq!(Attr::new(1, b"lo\0").str(), Ok("lo"));
         assert_eq!(Attr::new(1, b"lo\0junk").str(), Ok("lo"));
-        assert_eq!(
-            Attr::new(1, b"lo").str(),
-            Err(Error::NotNulTerminated { kind: 1 })
-        );
+        assert_eq!(Attr::new(1, b"lo").str(), Err(Error::NotNulTerminated { kind: 1 }));
         assert_eq!(Attr::new(1, b"lo").string(), Ok("lo"));
         assert_eq!(Attr::new(1, b"lo\0").string(), Ok("lo"));
-        assert_eq!(
-            Attr::new(1, b"\xff\0").str(),
-            Err(Error::NotUtf8 { kind: 1 })
-        );
+        assert_eq!(Attr::new(1, b"\xff\0").str(), Err(Error::NotUtf8 { kind: 1 }));
         assert_eq!(Attr::new(1, b"").string(), Ok(""));
     }
 
     #[test]
     fn walks_nested_in_place() {
         let inner = [tlv(1, b"veth\0"), tlv(2, &[])].concat();
-        let outer = [
-            tlv(3, &1500u32.to_ne_bytes()),
-            tlv(18 | NLA_F_NESTED, &inner),
-        ]
-        .concat();
+        let outer = [tlv(3, &1500u32.to_ne_bytes()), tlv(18 | NLA_F_NESTED, &inner)].concat();
         let attrs: Vec<_> = Attrs::new(&outer).collect::<Result<_, _>>().unwrap();
         assert_eq!(attrs.len(), 2);
         assert_eq!(attrs[0].u32(), Ok(1500));
@@ -384,20 +323,15 @@ mod tests {
 
     #[test]
     fn nested_arrays_use_index_as_type() {
-        let items = [
-            tlv(1 | NLA_F_NESTED, &tlv(1, b"a\0")),
-            tlv(2 | NLA_F_NESTED, &tlv(1, b"b\0")),
-        ];
+        let items =
+            [tlv(1 | NLA_F_NESTED, &tlv(1, b"a\0")), tlv(2 | NLA_F_NESTED, &tlv(1, b"b\0"))];
         let array = tlv(7 | NLA_F_NESTED, &items.concat());
         let a = Attrs::new(&array).next().unwrap().unwrap();
         let names: Vec<_> = a
             .nested()
             .map(|e| {
                 let e = e.unwrap();
-                (
-                    e.kind(),
-                    e.nested().find(1).unwrap().unwrap().str().unwrap(),
-                )
+                (e.kind(), e.nested().find(1).unwrap().unwrap().str().unwrap())
             })
             .collect();
         assert_eq!(names, [(1, "a"), (2, "b")]);
@@ -405,10 +339,7 @@ mod tests {
 
     #[test]
     fn malformed_attributes_are_errors() {
-        assert_eq!(
-            Attrs::new(&[8, 0]).next().unwrap(),
-            Err(Error::Truncated { need: 4, have: 2 })
-        );
+        assert_eq!(Attrs::new(&[8, 0]).next().unwrap(), Err(Error::Truncated { need: 4, have: 2 }));
         assert_eq!(
             Attrs::new(&[3, 0, 1, 0]).next().unwrap(),
             Err(Error::BadLength { len: 3, min: 4 })
@@ -424,10 +355,7 @@ mod tests {
         let mut it = Attrs::new(&[3, 0, 1, 0, 8, 0, 1, 0, 0, 0, 0, 0]);
         assert!(it.next().unwrap().is_err());
         assert!(it.next().is_none(), "fused after an error");
-        assert!(
-            Attrs::new(&[5, 0, 1, 0, 9]).validate().is_ok(),
-            "last padding may be missing"
-        );
+        assert!(Attrs::new(&[5, 0, 1, 0, 9]).validate().is_ok(), "last padding may be missing");
     }
 
     #[test]

@@ -282,9 +282,7 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
     pub fn nest_end(&mut self, nest: Nest) -> Result<(), Error> {
         let end = self.end();
         if nest.offset < self.start + NLMSG_HDRLEN || nest.offset + NLA_HDRLEN > end {
-            return Err(Error::BadNest {
-                offset: nest.offset,
-            });
+            return Err(Error::BadNest { offset: nest.offset });
         }
         let len = end - nest.offset;
         let nla_len = u16::try_from(len).map_err(|_| Error::TooLong { len })?;
@@ -301,7 +299,10 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         }
     }
 
-    /// Ends the message and returns where it lies in the buffer.
+    /// Ends the message and returns where it lies in the buffer: from its
+    /// header to `nlmsg_len`. Its padding, if any, is only written when the
+    /// next message starts; send a batch as the whole buffer, or pad each
+    /// range to 4 bytes.
     pub fn finish(self) -> Range<usize> {
         self.start..self.end()
     }
@@ -381,9 +382,7 @@ mod tests {
         b.append(b"x").unwrap();
         let second = b.finish();
         assert_eq!(second.start, 24, "second message starts aligned");
-        let lens: Vec<_> = Messages::new(&buf)
-            .map(|m| m.unwrap().payload().len())
-            .collect();
+        let lens: Vec<_> = Messages::new(&buf).map(|m| m.unwrap().payload().len()).collect();
         assert_eq!(lens, [5, 1]);
     }
 
@@ -393,10 +392,7 @@ mod tests {
         let mut fixed = FixedBuf::new(&mut storage);
         let mut b = MessageBuilder::new(&mut fixed, header()).unwrap();
         b.attr_u32(1, 1).unwrap();
-        assert_eq!(
-            b.attr_u32(2, 2),
-            Err(Error::BufferFull { need: 8, have: 0 })
-        );
+        assert_eq!(b.attr_u32(2, 2), Err(Error::BufferFull { need: 8, have: 0 }));
         assert_eq!(b.len(), 24, "a failed write changes nothing");
         let _ = b.finish();
         assert_eq!(fixed.len(), 24);
@@ -437,9 +433,7 @@ mod tests {
         let mut buf = Vec::new();
         let mut b = MessageBuilder::new(&mut buf, header()).unwrap();
         let stale = b.nest(1).unwrap();
-        b.nest_cancel(Nest {
-            offset: stale.offset,
-        });
+        b.nest_cancel(Nest { offset: stale.offset });
         assert_eq!(b.nest_end(stale), Err(Error::BadNest { offset: 16 }));
     }
 }

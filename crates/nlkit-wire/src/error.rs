@@ -75,10 +75,7 @@ impl fmt::Display for Error {
             }
             Error::TooLong { len } => write!(f, "length {len} does not fit its length field"),
             Error::AttrSize { kind, want, got } => {
-                write!(
-                    f,
-                    "attribute {kind}: payload is {got} bytes, expected {want}"
-                )
+                write!(f, "attribute {kind}: payload is {got} bytes, expected {want}")
             }
             Error::NotNulTerminated { kind } => {
                 write!(f, "attribute {kind}: string is not NUL-terminated")

@@ -60,18 +60,10 @@ impl Flags {
         ("DUMP_INTR", 0x10),
         ("DUMP_FILTERED", 0x20),
     ];
-    const GET: [(&'static str, u16); 4] = [
-        ("DUMP", 0x300),
-        ("ROOT", 0x100),
-        ("MATCH", 0x200),
-        ("ATOMIC", 0x400),
-    ];
-    const NEW: [(&'static str, u16); 4] = [
-        ("REPLACE", 0x100),
-        ("EXCL", 0x200),
-        ("CREATE", 0x400),
-        ("APPEND", 0x800),
-    ];
+    const GET: [(&'static str, u16); 4] =
+        [("DUMP", 0x300), ("ROOT", 0x100), ("MATCH", 0x200), ("ATOMIC", 0x400)];
+    const NEW: [(&'static str, u16); 4] =
+        [("REPLACE", 0x100), ("EXCL", 0x200), ("CREATE", 0x400), ("APPEND", 0x800)];
     const DELETE: [(&'static str, u16); 2] = [("NONREC", 0x100), ("BULK", 0x200)];
     const ACKS: [(&'static str, u16); 2] = [("CAPPED", 0x100), ("ACK_TLVS", 0x200)];
 
@@ -105,13 +97,8 @@ impl Flags {
     pub fn from_name(name: &str) -> Option<Flags> {
         let name = name.trim();
         let bare = strip_prefix_ignore_case(name, "NLM_F_").unwrap_or(name);
-        let tables: [&[(&str, u16)]; 5] = [
-            &Self::COMMON,
-            &Self::GET,
-            &Self::NEW,
-            &Self::DELETE,
-            &Self::ACKS,
-        ];
+        let tables: [&[(&str, u16)]; 5] =
+            [&Self::COMMON, &Self::GET, &Self::NEW, &Self::DELETE, &Self::ACKS];
         for (n, v) in tables.into_iter().flatten() {
             if n.eq_ignore_ascii_case(bare) {
                 return Some(Flags(*v));
@@ -123,10 +110,7 @@ impl Flags {
     /// A displayable form naming the bits as `context` understands them,
     /// e.g. `REQUEST|ACK|DUMP`; bits without a name print as hex.
     pub fn display(self, context: FlagContext) -> FlagsDisplay {
-        FlagsDisplay {
-            flags: self,
-            context,
-        }
+        FlagsDisplay { flags: self, context }
     }
 
     /// The named bits as `context` understands them, and the bits left unnamed.
@@ -148,21 +132,13 @@ impl Flags {
                 rest &= !v;
             }
         }
-        (
-            NameIter {
-                names: found,
-                next: 0,
-                len: n,
-            },
-            rest,
-        )
+        (NameIter { names: found, next: 0, len: n }, rest)
     }
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
 fn parse_u16(s: &str) -> Option<u16> {
@@ -295,25 +271,11 @@ mod tests {
     fn names_depend_on_context() {
         let f = Flags::REQUEST | Flags::ACK | Flags::DUMP;
         assert_eq!(f.display(FlagContext::Get).to_string(), "REQUEST|ACK|DUMP");
-        assert_eq!(
-            f.display(FlagContext::New).to_string(),
-            "REQUEST|ACK|REPLACE|EXCL"
-        );
-        assert_eq!(
-            f.display(FlagContext::Ack).to_string(),
-            "REQUEST|ACK|CAPPED|ACK_TLVS"
-        );
-        assert_eq!(
-            f.display(FlagContext::Unknown).to_string(),
-            "REQUEST|ACK|0x300"
-        );
+        assert_eq!(f.display(FlagContext::New).to_string(), "REQUEST|ACK|REPLACE|EXCL");
+        assert_eq!(f.display(FlagContext::Ack).to_string(), "REQUEST|ACK|CAPPED|ACK_TLVS");
+        assert_eq!(f.display(FlagContext::Unknown).to_string(), "REQUEST|ACK|0x300");
         assert_eq!(Flags::empty().display(FlagContext::Get).to_string(), "0x0");
-        assert_eq!(
-            Flags::from_bits(0x8040)
-                .display(FlagContext::Get)
-                .to_string(),
-            "0x8040"
-        );
+        assert_eq!(Flags::from_bits(0x8040).display(FlagContext::Get).to_string(), "0x8040");
     }
 
     #[test]

@@ -33,10 +33,7 @@ impl<T: AsRef<[u8]>> GenlBuffer<T> {
     pub fn new_checked(buffer: T) -> Result<Self, Error> {
         let have = buffer.as_ref().len();
         if have < GENL_HDRLEN {
-            return Err(Error::Truncated {
-                need: GENL_HDRLEN,
-                have,
-            });
+            return Err(Error::Truncated { need: GENL_HDRLEN, have });
         }
         Ok(GenlBuffer { buffer })
     }
@@ -79,20 +76,12 @@ pub struct GenlHeader {
 impl GenlHeader {
     /// A header for `cmd` at `version`.
     pub const fn new(cmd: u8, version: u8) -> Self {
-        GenlHeader {
-            cmd,
-            version,
-            reserved: 0,
-        }
+        GenlHeader { cmd, version, reserved: 0 }
     }
 
     /// Reads the header.
     pub fn parse<T: AsRef<[u8]>>(buf: &GenlBuffer<T>) -> Self {
-        GenlHeader {
-            cmd: buf.cmd(),
-            version: buf.version(),
-            reserved: buf.reserved(),
-        }
+        GenlHeader { cmd: buf.cmd(), version: buf.version(), reserved: buf.reserved() }
     }
 
     /// The 4 bytes of the header.
@@ -114,9 +103,7 @@ mod tests {
     #[test]
     fn round_trip() {
         // CTRL_CMD_GETFAMILY, version 1, then CTRL_ATTR_FAMILY_NAME "nlctrl".
-        let bytes = [
-            3, 1, 0, 0, 11, 0, 2, 0, b'n', b'l', b'c', b't', b'r', b'l', 0, 0,
-        ];
+        let bytes = [3, 1, 0, 0, 11, 0, 2, 0, b'n', b'l', b'c', b't', b'r', b'l', 0, 0];
         let g = GenlBuffer::new_checked(&bytes[..]).unwrap();
         let h = GenlHeader::parse(&g);
         assert_eq!(h, GenlHeader::new(3, 1));

@@ -117,17 +117,11 @@ impl<T: AsRef<[u8]>> MessageBuffer<T> {
     pub fn check_len(&self) -> Result<(), Error> {
         let have = self.buffer.as_ref().len();
         if have < NLMSG_HDRLEN {
-            return Err(Error::Truncated {
-                need: NLMSG_HDRLEN,
-                have,
-            });
+            return Err(Error::Truncated { need: NLMSG_HDRLEN, have });
         }
         let len = self.length() as usize;
         if len < NLMSG_HDRLEN {
-            return Err(Error::BadLength {
-                len,
-                min: NLMSG_HDRLEN,
-            });
+            return Err(Error::BadLength { len, min: NLMSG_HDRLEN });
         }
         if len > have {
             return Err(Error::Truncated { need: len, have });
@@ -251,12 +245,7 @@ pub struct Header {
 impl Header {
     /// A header of the given type with no flags, sequence 0 and port 0.
     pub fn new(message_type: impl Into<MessageType>) -> Self {
-        Header {
-            message_type: message_type.into(),
-            flags: Flags::empty(),
-            sequence: 0,
-            port: 0,
-        }
+        Header { message_type: message_type.into(), flags: Flags::empty(), sequence: 0, port: 0 }
     }
 
     /// Reads the header fields of a message.
@@ -290,8 +279,7 @@ impl fmt::Display for Header {
             f,
             "type {} flags {} seq {} port {}",
             self.message_type,
-            self.flags
-                .display(crate::FlagContext::for_type(self.message_type)),
+            self.flags.display(crate::FlagContext::for_type(self.message_type)),
             self.sequence,
             self.port
         )

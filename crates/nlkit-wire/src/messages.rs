@@ -23,11 +23,7 @@ pub struct Messages<'a> {
 impl<'a> Messages<'a> {
     /// Iterates over the messages in `datagram`.
     pub fn new(datagram: &'a [u8]) -> Self {
-        Messages {
-            rest: datagram,
-            offset: 0,
-            failed: false,
-        }
+        Messages { rest: datagram, offset: 0, failed: false }
     }
 
     /// Byte offset of the next message within the datagram.
@@ -101,10 +97,7 @@ mod tests {
         d.extend(msg(16, 16, 16));
         let mut it = Messages::new(&d);
         assert!(it.next().unwrap().is_ok());
-        assert_eq!(
-            it.next().unwrap().unwrap_err(),
-            Error::BadLength { len: 8, min: 16 }
-        );
+        assert_eq!(it.next().unwrap().unwrap_err(), Error::BadLength { len: 8, min: 16 });
         assert!(it.next().is_none(), "fused after an error");
     }
 
@@ -112,18 +105,12 @@ mod tests {
     fn length_past_end_and_stray_bytes() {
         let d = msg(64, 16, 32);
         let mut it = Messages::new(&d);
-        assert_eq!(
-            it.next().unwrap().unwrap_err(),
-            Error::Truncated { need: 64, have: 32 }
-        );
+        assert_eq!(it.next().unwrap().unwrap_err(), Error::Truncated { need: 64, have: 32 });
         let mut d = msg(16, 16, 16);
         d.extend_from_slice(&[1, 2, 3]);
         let mut it = Messages::new(&d);
         assert!(it.next().unwrap().is_ok());
-        assert_eq!(
-            it.next().unwrap().unwrap_err(),
-            Error::Truncated { need: 16, have: 3 }
-        );
+        assert_eq!(it.next().unwrap().unwrap_err(), Error::Truncated { need: 16, have: 3 });
     }
 
     #[test]

@@ -213,3 +213,5 @@ impl From<KernelError> for Error {
 
 /// Result with nlkit's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl std::error::Error for KernelError {}

@@ -52,13 +52,7 @@ pub(crate) fn bind(fd: BorrowedFd<'_>, port: u32, groups: u32) -> io::Result<()>
     let sa = sockaddr_nl(port, groups);
     let len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
     // SAFETY: sa is a valid sockaddr_nl of the length given, alive for the call.
-    cvt(unsafe {
-        libc::bind(
-            fd.as_raw_fd(),
-            &sa as *const _ as *const libc::sockaddr,
-            len,
-        )
-    })?;
+    cvt(unsafe { libc::bind(fd.as_raw_fd(), &sa as *const _ as *const libc::sockaddr, len) })?;
     Ok(())
 }
 
@@ -68,11 +62,7 @@ pub(crate) fn getsockname(fd: BorrowedFd<'_>) -> io::Result<(u32, u32)> {
     let mut len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
     // SAFETY: sa and len are valid for writes of the sizes given.
     cvt(unsafe {
-        libc::getsockname(
-            fd.as_raw_fd(),
-            &mut sa as *mut _ as *mut libc::sockaddr,
-            &mut len,
-        )
+        libc::getsockname(fd.as_raw_fd(), &mut sa as *mut _ as *mut libc::sockaddr, &mut len)
     })?;
     Ok((sa.nl_pid, sa.nl_groups))
 }
@@ -87,13 +77,7 @@ pub(crate) fn setsockopt<T: Copy>(
     let len = size_of::<T>() as libc::socklen_t;
     // SAFETY: value is a live T of len bytes; the kernel only reads it.
     cvt(unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            &value as *const T as *const _,
-            len,
-        )
+        libc::setsockopt(fd.as_raw_fd(), level, name, &value as *const T as *const _, len)
     })?;
     Ok(())
 }
@@ -108,13 +92,7 @@ pub(crate) fn getsockopt_int(
     let mut len = size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: value and len are valid for writes of the sizes given.
     cvt(unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            &mut value as *mut _ as *mut _,
-            &mut len,
-        )
+        libc::getsockopt(fd.as_raw_fd(), level, name, &mut value as *mut _ as *mut _, &mut len)
     })?;
     Ok(value)
 }
@@ -131,13 +109,7 @@ pub(crate) fn getsockopt_u32s(
     let mut len = std::mem::size_of_val(out) as libc::socklen_t;
     // SAFETY: out is valid for writes of len bytes; len is valid for writes.
     cvt(unsafe {
-        libc::getsockopt(
-            fd.as_raw_fd(),
-            level,
-            name,
-            out.as_mut_ptr() as *mut _,
-            &mut len,
-        )
+        libc::getsockopt(fd.as_raw_fd(), level, name, out.as_mut_ptr() as *mut _, &mut len)
     })?;
     Ok(len as usize)
 }
@@ -188,10 +160,7 @@ pub(crate) fn recvmsg(
     dontwait: bool,
 ) -> io::Result<RecvMsg> {
     let mut sa = sockaddr_nl(0, 0);
-    let mut iov = libc::iovec {
-        iov_base: buf.as_mut_ptr() as *mut _,
-        iov_len: buf.len(),
-    };
+    let mut iov = libc::iovec { iov_base: buf.as_mut_ptr() as *mut _, iov_len: buf.len() };
     // SAFETY: msghdr is plain old data; all-zero is a valid value.
     let mut msg: libc::msghdr = unsafe { zeroed() };
     msg.msg_name = &mut sa as *mut _ as *mut _;
@@ -226,11 +195,7 @@ pub(crate) fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> io::Result<()> {
 pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
     // SAFETY: F_GETFL takes no pointer argument.
     let flags = cvt(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) })?;
-    let flags = if on {
-        flags | libc::O_NONBLOCK
-    } else {
-        flags & !libc::O_NONBLOCK
-    };
+    let flags = if on { flags | libc::O_NONBLOCK } else { flags & !libc::O_NONBLOCK };
     // SAFETY: F_SETFL takes an int argument.
     cvt(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags) })?;
     Ok(())
@@ -322,16 +287,8 @@ mod tests {
         let creds = [7i32.to_ne_bytes(), 0u32.to_ne_bytes(), 5u32.to_ne_bytes()].concat();
         let bytes = [
             cmsg(libc::SOL_SOCKET, libc::SCM_CREDENTIALS, &creds),
-            cmsg(
-                libc::SOL_NETLINK,
-                libc::NETLINK_PKTINFO,
-                &33u32.to_ne_bytes(),
-            ),
-            cmsg(
-                libc::SOL_NETLINK,
-                libc::NETLINK_LISTEN_ALL_NSID,
-                &(-1i32).to_ne_bytes(),
-            ),
+            cmsg(libc::SOL_NETLINK, libc::NETLINK_PKTINFO, &33u32.to_ne_bytes()),
+            cmsg(libc::SOL_NETLINK, libc::NETLINK_LISTEN_ALL_NSID, &(-1i32).to_ne_bytes()),
         ]
         .concat();
         let a = parse_control(&bytes);

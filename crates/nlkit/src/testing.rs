@@ -26,20 +26,14 @@ pub struct Fake {
 
 impl std::fmt::Debug for Fake {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Fake")
-            .field("queued", &self.queue.len())
-            .finish()
+        f.debug_struct("Fake").field("queued", &self.queue.len()).finish()
     }
 }
 
 impl Fake {
     /// A fake whose peer answers each message with the datagrams `handler` returns.
     pub fn new(handler: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static) -> Self {
-        Fake {
-            handler: Box::new(handler),
-            queue: VecDeque::new(),
-            sent: Vec::new(),
-        }
+        Fake { handler: Box::new(handler), queue: VecDeque::new(), sent: Vec::new() }
     }
 
     /// Queues a datagram to be received, as if sent by `from`.
@@ -98,12 +92,7 @@ pub fn reply(request: &Message<'_>, message_type: u16, flags: Flags, payload: &[
 
 /// An `NLMSG_DONE` ending a dump of `request`, with `NLM_F_MULTI` and status 0.
 pub fn done(request: &Message<'_>) -> Vec<u8> {
-    reply(
-        request,
-        MessageType::DONE,
-        Flags::MULTI,
-        &0i32.to_ne_bytes(),
-    )
+    reply(request, MessageType::DONE, Flags::MULTI, &0i32.to_ne_bytes())
 }
 
 /// An ACK (errno 0) or error (errno > 0) for `request`, capped, with an

@@ -66,9 +66,7 @@ impl AsyncConn {
         let mut handler_error = None;
         loop {
             recv(&self.fd, &mut self.core.recv).await?;
-            let step = self
-                .core
-                .on_datagram(&mut exchange, &mut on_reply, &mut handler_error)?;
+            let step = self.core.on_datagram(&mut exchange, &mut on_reply, &mut handler_error)?;
             if step == Step::Finished {
                 break;
             }
@@ -86,8 +84,7 @@ impl AsyncConn {
         flags: Flags,
         build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
     ) -> Result<()> {
-        self.request(message_type, flags | Flags::ACK, build, |_| Ok(()))
-            .await
+        self.request(message_type, flags | Flags::ACK, build, |_| Ok(())).await
     }
 
     /// As [`Conn::dump`](crate::Conn::dump).
@@ -97,8 +94,7 @@ impl AsyncConn {
         build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
         on_reply: impl FnMut(Message<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.request(message_type, Flags::DUMP, build, on_reply)
-            .await
+        self.request(message_type, Flags::DUMP, build, on_reply).await
     }
 
     /// As [`Conn::dump_collect`](crate::Conn::dump_collect).
@@ -135,10 +131,7 @@ impl AsyncConn {
 
 async fn recv(fd: &AsyncFd<Socket>, buf: &mut RecvBuf) -> Result<()> {
     loop {
-        let mut guard = fd
-            .readable()
-            .await
-            .map_err(|e| Error::io("epoll_wait", e))?;
+        let mut guard = fd.readable().await.map_err(|e| Error::io("epoll_wait", e))?;
         match guard.get_inner().try_recv(buf) {
             Err(e) if e.is_would_block() => guard.clear_ready(),
             other => return other.map(drop),

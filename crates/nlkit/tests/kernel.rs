@@ -57,28 +57,14 @@ fn usersock_unicast_by_port_id() {
     let client = usersock(&ns, 0, 0);
     assert_ne!(client.port(), 0, "kernel chose a port id");
 
-    client
-        .send_to(
-            &message(0x20, 5, client.port(), b"ping"),
-            SocketAddr::port(4000),
-        )
-        .unwrap();
+    client.send_to(&message(0x20, 5, client.port(), b"ping"), SocketAddr::port(4000)).unwrap();
     let mut buf = RecvBuf::new();
     server.recv(&mut buf).unwrap();
-    assert_eq!(
-        buf.from(),
-        SocketAddr::port(client.port()),
-        "kernel reports the real sender"
-    );
+    assert_eq!(buf.from(), SocketAddr::port(client.port()), "kernel reports the real sender");
     let msg = buf.messages().next().unwrap().unwrap();
-    assert_eq!(
-        (msg.sequence(), msg.port(), msg.payload()),
-        (5, client.port(), &b"ping"[..])
-    );
+    assert_eq!((msg.sequence(), msg.port(), msg.payload()), (5, client.port(), &b"ping"[..]));
 
-    server
-        .send_to(&message(0x21, 5, 4000, b"pong"), buf.from())
-        .unwrap();
+    server.send_to(&message(0x21, 5, 4000, b"pong"), buf.from()).unwrap();
     client.recv(&mut buf).unwrap();
     assert_eq!(buf.from().port, 4000);
     assert_eq!(buf.messages().next().unwrap().unwrap().payload(), b"pong");
@@ -89,13 +75,9 @@ fn sendmsg_gathers_several_messages_into_one_datagram() {
     let ns = TestNs::new("batch");
     let server = usersock(&ns, 4001, 0);
     let client = usersock(&ns, 0, 0);
-    let msgs: Vec<_> = (0..3u32)
-        .map(|i| message(0x20, i, client.port(), b"line"))
-        .collect();
+    let msgs: Vec<_> = (0..3u32).map(|i| message(0x20, i, client.port(), b"line")).collect();
     let slices: Vec<_> = msgs.iter().map(|m| IoSlice::new(m)).collect();
-    client
-        .send_vectored(&slices, SocketAddr::port(4001))
-        .unwrap();
+    client.send_vectored(&slices, SocketAddr::port(4001)).unwrap();
     let mut buf = RecvBuf::new();
     server.recv(&mut buf).unwrap();
     let seqs: Vec<_> = buf.messages().map(|m| m.unwrap().sequence()).collect();
@@ -125,26 +107,16 @@ fn multicast_to_group_1_reports_the_group_and_the_usersock_refusal() {
     let sender = usersock(&ns, 0, 0);
     // No kernel socket listens on USERSOCK port 0: delivery happens, and the
     // kernel answers ECONNREFUSED for the unicast half, which we expect.
-    let refused = sender
-        .send_to_group(&message(0x30, 1, sender.port(), b"hi"), 1)
-        .unwrap();
+    let refused = sender.send_to_group(&message(0x30, 1, sender.port(), b"hi"), 1).unwrap();
     assert!(refused);
-    let raw = sender.send_to(
-        &message(0x30, 2, sender.port(), b"hi"),
-        SocketAddr { port: 0, groups: 1 },
-    );
+    let raw =
+        sender.send_to(&message(0x30, 2, sender.port(), b"hi"), SocketAddr { port: 0, groups: 1 });
     assert_eq!(raw.unwrap_err().errno(), Some(libc::ECONNREFUSED));
 
     let mut buf = RecvBuf::new();
     for s in [&listener, &other] {
         s.recv(&mut buf).unwrap();
-        assert_eq!(
-            buf.from(),
-            SocketAddr {
-                port: sender.port(),
-                groups: 1
-            }
-        );
+        assert_eq!(buf.from(), SocketAddr { port: sender.port(), groups: 1 });
         assert_eq!(buf.messages().next().unwrap().unwrap().payload(), b"hi");
     }
     listener.recv(&mut buf).unwrap();
@@ -217,9 +189,7 @@ fn invalid_request_brings_back_extended_ack_text() {
             b.nest_end(info)
         })
         .unwrap_err();
-    let Error::Kernel(k) = err else {
-        panic!("expected a kernel error: {err:?}")
-    };
+    let Error::Kernel(k) = err else { panic!("expected a kernel error: {err:?}") };
     assert_eq!(k.errno, libc::EOPNOTSUPP);
     assert_eq!(k.message.as_deref(), Some("Unknown device type"));
 }
@@ -229,18 +199,11 @@ fn strict_dump_rejection_points_at_header() {
     let ns = TestNs::new("strict");
     let mut conn = Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
     // With NETLINK_GET_STRICT_CHK, a link dump with an index set is refused.
-    let err = conn
-        .dump(RTM_GETLINK, |b| b.append(&ifinfomsg(7)), |_| Ok(()))
-        .unwrap_err();
-    let Error::Kernel(k) = err else {
-        panic!("{err:?}")
-    };
+    let err = conn.dump(RTM_GETLINK, |b| b.append(&ifinfomsg(7)), |_| Ok(())).unwrap_err();
+    let Error::Kernel(k) = err else { panic!("{err:?}") };
     assert_eq!(k.errno, libc::EINVAL);
     let text = k.message.unwrap();
-    assert!(
-        text.contains("link dump"),
-        "kernel explains what is wrong: {text}"
-    );
+    assert!(text.contains("link dump"), "kernel explains what is wrong: {text}");
 }
 
 #[test]
@@ -295,10 +258,7 @@ fn generic_netlink_resolves_nlctrl() {
 fn unsupported_protocol_is_a_clear_error() {
     // Protocol 29 has no kernel side on a stock kernel.
     let err = Socket::new(Protocol(29)).unwrap_err();
-    assert!(
-        matches!(err, Error::ProtocolNotSupported { protocol: 29 }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::ProtocolNotSupported { protocol: 29 }), "{err:?}");
     assert!(err.to_string().contains("module"));
 }
 
@@ -308,12 +268,7 @@ fn credentials_arrive_with_passcred() {
     let server = usersock(&ns, 4003, 0);
     server.set_passcred(true).unwrap();
     let client = usersock(&ns, 0, 0);
-    client
-        .send_to(
-            &message(0x20, 1, client.port(), b"x"),
-            SocketAddr::port(4003),
-        )
-        .unwrap();
+    client.send_to(&message(0x20, 1, client.port(), b"x"), SocketAddr::port(4003)).unwrap();
     let mut buf = RecvBuf::new();
     server.recv(&mut buf).unwrap();
     let creds = buf.credentials().unwrap();
@@ -329,9 +284,7 @@ fn overrun_is_reported_then_reception_continues() {
     let sender = usersock(&ns, 0, 0);
     let payload = [0u8; 512];
     for i in 0..200 {
-        sender
-            .send_to_group(&message(0x30, i, sender.port(), &payload), 1)
-            .unwrap();
+        sender.send_to_group(&message(0x30, i, sender.port(), &payload), 1).unwrap();
     }
     let mut buf = RecvBuf::new();
     let mut got = 0;
@@ -345,9 +298,7 @@ fn overrun_is_reported_then_reception_continues() {
     assert!(got < 200);
     // Drain what is queued, then the socket works again.
     while listener.try_recv(&mut buf).is_ok() {}
-    sender
-        .send_to_group(&message(0x30, 999, sender.port(), b"after"), 1)
-        .unwrap();
+    sender.send_to_group(&message(0x30, 999, sender.port(), b"after"), 1).unwrap();
     loop {
         listener.recv(&mut buf).unwrap();
         let msg = buf.messages().next().unwrap().unwrap();
@@ -364,12 +315,7 @@ fn large_datagram_is_never_truncated() {
     server.set_recv_buffer_size(1 << 20).unwrap();
     let client = usersock(&ns, 0, 0);
     let big = vec![0x5a; 100_000];
-    client
-        .send_to(
-            &message(0x20, 1, client.port(), &big),
-            SocketAddr::port(4004),
-        )
-        .unwrap();
+    client.send_to(&message(0x20, 1, client.port(), &big), SocketAddr::port(4004)).unwrap();
     let mut buf = RecvBuf::with_capacity(4096);
     let n = server.recv(&mut buf).unwrap();
     assert_eq!(n, 16 + 100_000);
@@ -384,10 +330,7 @@ fn receive_timeout_is_an_error() {
     s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
     let err = s.recv(&mut RecvBuf::new()).unwrap_err();
     assert!(matches!(err, Error::Timeout), "{err:?}");
-    assert!(s
-        .try_recv(&mut RecvBuf::new())
-        .unwrap_err()
-        .is_would_block());
+    assert!(s.try_recv(&mut RecvBuf::new()).unwrap_err().is_would_block());
 }
 
 #[test]

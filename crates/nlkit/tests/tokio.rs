@@ -14,9 +14,7 @@ const IFLA_IFNAME: u16 = 3;
 #[tokio::test]
 async fn async_dump_and_genl_lookup() {
     let ns = TestNs::new("async");
-    ns.exec(&[
-        "ip", "link", "add", "x0", "type", "veth", "peer", "name", "x1",
-    ]);
+    ns.exec(&["ip", "link", "add", "x0", "type", "veth", "peer", "name", "x1"]);
     let mut conn = AsyncConn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
     let names = conn
         .dump_collect(

@@ -107,7 +107,6 @@ impl Core {
         if self.unsolicited.len() == UNSOLICITED_MAX {
             self.unsolicited.pop_front();
         }
-        self.unsolicited
-            .push_back((from, self.recv.bytes().to_vec()));
+        self.unsolicited.push_back((from, self.recv.bytes().to_vec()));
     }
 }

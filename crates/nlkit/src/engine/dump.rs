@@ -31,10 +31,9 @@ impl<R> DumpError<R> {
 impl<R> fmt::Display for DumpError<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DumpError::Interrupted { partial } => Error::DumpInterrupted {
-                messages: partial.len(),
+            DumpError::Interrupted { partial } => {
+                Error::DumpInterrupted { messages: partial.len() }.fmt(f)
             }
-            .fmt(f),
             DumpError::Failed(e) => e.fmt(f),
         }
     }
@@ -45,9 +44,9 @@ impl<R: fmt::Debug> std::error::Error for DumpError<R> {}
 impl<R> From<DumpError<R>> for Error {
     fn from(e: DumpError<R>) -> Error {
         match e {
-            DumpError::Interrupted { partial } => Error::DumpInterrupted {
-                messages: partial.len(),
-            },
+            DumpError::Interrupted { partial } => {
+                Error::DumpInterrupted { messages: partial.len() }
+            }
             DumpError::Failed(e) => e,
         }
     }

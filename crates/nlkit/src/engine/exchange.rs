@@ -112,9 +112,7 @@ impl Exchange {
     /// message was delivered.
     pub fn outcome(&self) -> Result<()> {
         if self.interrupted {
-            return Err(Error::DumpInterrupted {
-                messages: self.delivered,
-            });
+            return Err(Error::DumpInterrupted { messages: self.delivered });
         }
         Ok(())
     }
@@ -124,16 +122,10 @@ impl Exchange {
 /// id that is either this socket's or 0 (the kernel's and multicasts').
 pub fn validate(msg: &Message<'_>, seq: u32, port: u32) -> Result<()> {
     if msg.sequence() != seq {
-        return Err(Error::Sequence {
-            expected: seq,
-            got: msg.sequence(),
-        });
+        return Err(Error::Sequence { expected: seq, got: msg.sequence() });
     }
     if msg.port() != 0 && msg.port() != port {
-        return Err(Error::Port {
-            expected: port,
-            got: msg.port(),
-        });
+        return Err(Error::Port { expected: port, got: msg.port() });
     }
     Ok(())
 }
@@ -145,10 +137,7 @@ pub fn kernel_error(errno: i32, ext: &ExtAck<'_>, request: &[u8]) -> KernelError
         errno,
         message: ext.message.map(str::to_owned),
         offset: ext.offset,
-        attr: ext
-            .offset
-            .and_then(|o| nlkit_wire::ack::attr_at(request, o))
-            .map(|a| a.kind()),
+        attr: ext.offset.and_then(|o| nlkit_wire::ack::attr_at(request, o)).map(|a| a.kind()),
         missing_type: ext.missing_type,
         missing_nest: ext.missing_nest,
     }

@@ -151,10 +151,8 @@ impl<T: Transport> Conn<T> {
         build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
         parse: impl FnMut(Message<'_>) -> Result<R>,
     ) -> Result<Vec<R>, DumpError<R>> {
-        let mut exchange = self
-            .core
-            .build(message_type, Flags::DUMP, build)
-            .map_err(DumpError::Failed)?;
+        let mut exchange =
+            self.core.build(message_type, Flags::DUMP, build).map_err(DumpError::Failed)?;
         self.collect(&mut exchange, parse)
     }
 
@@ -168,10 +166,8 @@ impl<T: Transport> Conn<T> {
         mut parse: impl FnMut(Message<'_>) -> Result<R>,
         attempts: usize,
     ) -> Result<Vec<R>, DumpError<R>> {
-        let mut exchange = self
-            .core
-            .build(message_type, Flags::DUMP, build)
-            .map_err(DumpError::Failed)?;
+        let mut exchange =
+            self.core.build(message_type, Flags::DUMP, build).map_err(DumpError::Failed)?;
         let mut tries = 1;
         loop {
             match self.collect(&mut exchange, &mut parse) {
@@ -211,11 +207,7 @@ impl<T: Transport> Conn<T> {
         let mut handler_error = None;
         loop {
             self.transport.recv(&mut self.core.recv)?;
-            if self
-                .core
-                .on_datagram(exchange, on_reply, &mut handler_error)?
-                == Step::Finished
-            {
+            if self.core.on_datagram(exchange, on_reply, &mut handler_error)? == Step::Finished {
                 break;
             }
         }

@@ -13,8 +13,7 @@ fn conn(handler: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static) -> Co
 #[test]
 fn request_is_stamped_with_seq_port_and_request_flag() {
     let mut c = conn(|m| vec![ack(&m, 0, None, None)]);
-    c.request_ack(GET, Flags::empty(), |b| b.attr_u32(1, 7))
-        .unwrap();
+    c.request_ack(GET, Flags::empty(), |b| b.attr_u32(1, 7)).unwrap();
     c.request_ack(GET, Flags::empty(), |_| Ok(())).unwrap();
     let sent = c.transport().sent();
     let first = Messages::new(&sent[0]).next().unwrap().unwrap();
@@ -28,11 +27,7 @@ fn request_is_stamped_with_seq_port_and_request_flag() {
 #[test]
 fn dump_streams_until_done_across_datagrams() {
     let mut c = conn(|m| {
-        let a = [
-            reply(&m, GET, Flags::MULTI, b"a"),
-            reply(&m, GET, Flags::MULTI, b"b"),
-        ]
-        .concat();
+        let a = [reply(&m, GET, Flags::MULTI, b"a"), reply(&m, GET, Flags::MULTI, b"b")].concat();
         vec![a, reply(&m, GET, Flags::MULTI, b"c"), done(&m)]
     });
     let mut seen = Vec::new();
@@ -57,9 +52,7 @@ fn kernel_error_carries_ext_ack_and_points_at_attribute() {
             b.attr_u32(4, 99)
         })
         .unwrap_err();
-    let Error::Kernel(k) = err else {
-        panic!("expected a kernel error, got {err:?}")
-    };
+    let Error::Kernel(k) = err else { panic!("expected a kernel error, got {err:?}") };
     assert_eq!(k.errno, libc::EINVAL);
     assert_eq!(k.message.as_deref(), Some("bad mtu"));
     assert_eq!(k.offset, Some(24));
@@ -88,9 +81,7 @@ fn dump_intr_delivers_everything_then_reports() {
     );
     assert_eq!(n, 2);
     assert!(matches!(err, Err(Error::DumpInterrupted { messages: 2 })));
-    let err = c
-        .dump_collect(GET, |_| Ok(()), |m| Ok(m.payload().to_vec()))
-        .unwrap_err();
+    let err = c.dump_collect(GET, |_| Ok(()), |m| Ok(m.payload().to_vec())).unwrap_err();
     assert_eq!(err.into_partial().unwrap(), [b"1".to_vec(), b"2".to_vec()]);
 }
 
@@ -99,16 +90,10 @@ fn dump_consistent_retries_until_clean() {
     let mut calls = 0;
     let mut c = conn(move |m| {
         calls += 1;
-        let flags = if calls < 3 {
-            Flags::MULTI | Flags::DUMP_INTR
-        } else {
-            Flags::MULTI
-        };
+        let flags = if calls < 3 { Flags::MULTI | Flags::DUMP_INTR } else { Flags::MULTI };
         vec![reply(&m, GET, flags, &[calls as u8]), done(&m)]
     });
-    let items = c
-        .dump_consistent(GET, |_| Ok(()), |m| Ok(m.payload()[0]), 5)
-        .unwrap();
+    let items = c.dump_consistent(GET, |_| Ok(()), |m| Ok(m.payload()[0]), 5).unwrap();
     assert_eq!(items, [3]);
     let seqs: Vec<_> = c
         .transport()
@@ -117,15 +102,8 @@ fn dump_consistent_retries_until_clean() {
         .map(|d| Messages::new(d).next().unwrap().unwrap().sequence())
         .collect();
     assert_eq!(seqs, [1, 2, 3], "each retry has a fresh sequence number");
-    let mut c = conn(|m| {
-        vec![
-            reply(&m, GET, Flags::MULTI | Flags::DUMP_INTR, b"x"),
-            done(&m),
-        ]
-    });
-    let err = c
-        .dump_consistent(GET, |_| Ok(()), |m| Ok(m.payload()[0]), 2)
-        .unwrap_err();
+    let mut c = conn(|m| vec![reply(&m, GET, Flags::MULTI | Flags::DUMP_INTR, b"x"), done(&m)]);
+    let err = c.dump_consistent(GET, |_| Ok(()), |m| Ok(m.payload()[0]), 2).unwrap_err();
     assert_eq!(err.into_partial(), Some(vec![b'x']));
 }
 
@@ -136,67 +114,31 @@ fn wrong_sequence_and_port_are_errors() {
         r[8] = 99;
         vec![r]
     });
-    let err = c
-        .request(GET, Flags::empty(), |_| Ok(()), |_| Ok(()))
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Sequence {
-                expected: 1,
-                got: 99
-            }
-        ),
-        "{err:?}"
-    );
+    let err = c.request(GET, Flags::empty(), |_| Ok(()), |_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::Sequence { expected: 1, got: 99 }), "{err:?}");
     let mut c = conn(|m| {
         let mut r = reply(&m, GET, Flags::empty(), b"x");
         r[12] = 1; // nlmsg_pid = some other port
         vec![r]
     });
-    let err = c
-        .request(GET, Flags::empty(), |_| Ok(()), |_| Ok(()))
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Port {
-                expected: FAKE_PORT,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = c.request(GET, Flags::empty(), |_| Ok(()), |_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::Port { expected: FAKE_PORT, .. }), "{err:?}");
 }
 
 #[test]
 fn done_with_error_and_overrun() {
-    let mut c = conn(|m| {
-        vec![reply(
-            &m,
-            MessageType::DONE,
-            Flags::MULTI,
-            &(-16i32).to_ne_bytes(),
-        )]
-    });
+    let mut c = conn(|m| vec![reply(&m, MessageType::DONE, Flags::MULTI, &(-16i32).to_ne_bytes())]);
     let err = c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err();
     assert_eq!(err.errno(), Some(16));
     let mut c = conn(|m| vec![reply(&m, MessageType::OVERRUN, Flags::empty(), &[])]);
-    assert!(matches!(
-        c.dump(GET, |_| Ok(()), |_| Ok(())),
-        Err(Error::Overrun)
-    ));
+    assert!(matches!(c.dump(GET, |_| Ok(()), |_| Ok(())), Err(Error::Overrun)));
 }
 
 #[test]
 fn handler_error_drains_the_dump_and_keeps_the_socket_in_step() {
     let mut c = conn(|m| {
         if m.message_type() == MessageType::Family(GET) {
-            vec![
-                reply(&m, GET, Flags::MULTI, b"a"),
-                reply(&m, GET, Flags::MULTI, b"b"),
-                done(&m),
-            ]
+            vec![reply(&m, GET, Flags::MULTI, b"a"), reply(&m, GET, Flags::MULTI, b"b"), done(&m)]
         } else {
             vec![ack(&m, 0, None, None)]
         }
@@ -227,8 +169,7 @@ fn multicasts_during_an_exchange_are_kept() {
         Flags::empty(),
         b"event",
     );
-    c.transport_mut()
-        .push(SocketAddr { port: 0, groups: 1 }, event.clone());
+    c.transport_mut().push(SocketAddr { port: 0, groups: 1 }, event.clone());
     c.request_ack(GET, Flags::empty(), |_| Ok(())).unwrap();
     let (from, bytes) = c.take_unsolicited().unwrap();
     assert_eq!((from.groups, bytes), (1, event));
@@ -237,9 +178,7 @@ fn multicasts_during_an_exchange_are_kept() {
 #[test]
 fn malformed_reply_is_an_error_not_a_panic() {
     let mut c = conn(|_| vec![vec![40, 0, 0, 0, 0x20, 0]]);
-    let err = c
-        .request(GET, Flags::empty(), |_| Ok(()), |_| Ok(()))
-        .unwrap_err();
+    let err = c.request(GET, Flags::empty(), |_| Ok(()), |_| Ok(())).unwrap_err();
     assert!(matches!(err, Error::Wire(_)), "{err:?}");
 }
 
@@ -270,10 +209,7 @@ fn genl_family_lookup_parses_groups() {
     let fam = c.resolve_family("demo").unwrap();
     assert_eq!((fam.id, fam.name.as_str(), fam.version), (0x1c, "demo", 2));
     assert_eq!(fam.group("events"), Some(40));
-    let req = Messages::new(&c.transport().sent()[0])
-        .next()
-        .unwrap()
-        .unwrap();
+    let req = Messages::new(&c.transport().sent()[0]).next().unwrap().unwrap();
     let name = Attrs::new(&req.payload()[4..]).find(2).unwrap().unwrap();
     assert_eq!(name.str(), Ok("demo"));
 }

@@ -74,10 +74,7 @@ impl Family {
 
     /// The id of the multicast group called `name`.
     pub fn group(&self, name: &str) -> Option<u32> {
-        self.mcast_groups
-            .iter()
-            .find(|g| g.name == name)
-            .map(|g| g.id)
+        self.mcast_groups.iter().find(|g| g.name == name).map(|g| g.id)
     }
 }
 

@@ -75,10 +75,7 @@ impl Protocol {
             "crypto",
             "smc",
         ];
-        NAMES
-            .get(self.0 as usize)
-            .copied()
-            .filter(|n| !n.is_empty())
+        NAMES.get(self.0 as usize).copied().filter(|n| !n.is_empty())
     }
 
     /// A protocol from a number or a name such as `route` or `NETLINK_GENERIC`.
@@ -174,17 +171,11 @@ impl Socket {
     pub fn with_kind(protocol: Protocol, kind: Kind) -> Result<Socket> {
         let fd = sys::socket(kind.raw(), protocol.0 as libc::c_int).map_err(|e| {
             match e.raw_os_error() {
-                Some(libc::EPROTONOSUPPORT) => Error::ProtocolNotSupported {
-                    protocol: protocol.0,
-                },
+                Some(libc::EPROTONOSUPPORT) => Error::ProtocolNotSupported { protocol: protocol.0 },
                 _ => Error::io("socket", e),
             }
         })?;
-        Ok(Socket {
-            fd,
-            protocol,
-            port: 0,
-        })
+        Ok(Socket { fd, protocol, port: 0 })
     }
 
     /// Opens a socket and binds it to a port id the kernel chooses.

@@ -23,20 +23,12 @@ impl Socket {
 
     /// `NETLINK_ADD_MEMBERSHIP`: joins multicast group `group` (any id, above 32 too).
     pub fn add_membership(&self, group: u32) -> Result<()> {
-        self.set_int(
-            libc::SOL_NETLINK,
-            libc::NETLINK_ADD_MEMBERSHIP,
-            group as libc::c_int,
-        )
+        self.set_int(libc::SOL_NETLINK, libc::NETLINK_ADD_MEMBERSHIP, group as libc::c_int)
     }
 
     /// `NETLINK_DROP_MEMBERSHIP`: leaves multicast group `group`.
     pub fn drop_membership(&self, group: u32) -> Result<()> {
-        self.set_int(
-            libc::SOL_NETLINK,
-            libc::NETLINK_DROP_MEMBERSHIP,
-            group as libc::c_int,
-        )
+        self.set_int(libc::SOL_NETLINK, libc::NETLINK_DROP_MEMBERSHIP, group as libc::c_int)
     }
 
     /// `NETLINK_LIST_MEMBERSHIPS`: the groups this socket belongs to, ascending.
@@ -58,9 +50,7 @@ impl Socket {
             words.resize(need_words, 0);
         }
         let groups = words.iter().enumerate().flat_map(|(i, &w)| {
-            (0..32)
-                .filter(move |b| w & (1 << b) != 0)
-                .map(move |b| i as u32 * 32 + b + 1)
+            (0..32).filter(move |b| w & (1 << b) != 0).map(move |b| i as u32 * 32 + b + 1)
         });
         Ok(groups.collect())
     }
@@ -145,10 +135,7 @@ impl Socket {
         };
         // A zero timeval means "forever"; round a tiny timeout up to 1 µs.
         let tv = if timeout.is_some() && tv.tv_sec == 0 && tv.tv_usec == 0 {
-            libc::timeval {
-                tv_sec: 0,
-                tv_usec: 1,
-            }
+            libc::timeval { tv_sec: 0, tv_usec: 1 }
         } else {
             tv
         };

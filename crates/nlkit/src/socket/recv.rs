@@ -75,14 +75,13 @@ impl RecvBuf {
 
     /// The sender's credentials, when `SO_PASSCRED` is on.
     pub fn credentials(&self) -> Option<Credentials> {
-        self.ancillary
-            .creds
-            .map(|(pid, uid, gid)| Credentials { pid, uid, gid })
+        self.ancillary.creds.map(|(pid, uid, gid)| Credentials { pid, uid, gid })
     }
 
-    /// The group a multicast arrived on, when `NETLINK_PKTINFO` is on.
+    /// The group a multicast arrived on, when `NETLINK_PKTINFO` is on
+    /// (`None` for a unicast, which the kernel reports as group 0).
     pub fn group(&self) -> Option<u32> {
-        self.ancillary.group
+        self.ancillary.group.filter(|&g| g != 0)
     }
 
     /// The sender's namespace id, when `NETLINK_LISTEN_ALL_NSID` is on.
@@ -124,10 +123,7 @@ impl RecvBuf {
             return Err(Error::Truncated { size: r.len });
         }
         self.len = r.len;
-        self.from = SocketAddr {
-            port: r.port,
-            groups: r.groups,
-        };
+        self.from = SocketAddr { port: r.port, groups: r.groups };
         self.ancillary = sys::parse_control(&self.control[..r.control_len.min(sys::CONTROL_LEN)]);
         Ok(r.len)
     }

@@ -13,11 +13,8 @@ pub struct TestNs {
 
 impl TestNs {
     pub fn new(tag: &str) -> TestNs {
-        let name = format!(
-            "nlkit-{tag}-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
+        let name =
+            format!("nlkit-{tag}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         run(&["ip", "netns", "add", &name]);
         TestNs { name }
     }
@@ -36,31 +33,19 @@ impl TestNs {
 
 impl Drop for TestNs {
     fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .status();
+        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
     }
 }
 
 pub fn run(args: &[&str]) {
-    let out = Command::new(args[0])
-        .args(&args[1..])
-        .output()
-        .expect("spawn");
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(args[0]).args(&args[1..]).output().expect("spawn");
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Output of a command, as text.
 #[allow(dead_code)]
 pub fn output(args: &[&str]) -> String {
-    let out = Command::new(args[0])
-        .args(&args[1..])
-        .output()
-        .expect("spawn");
+    let out = Command::new(args[0]).args(&args[1..]).output().expect("spawn");
     assert!(out.status.success(), "{args:?} failed");
     String::from_utf8(out.stdout).expect("utf-8")
 }

@@ -1,0 +1,113 @@
+//! The command-line grammar, as clap definitions. Parsing of values
+//! (protocols, flags, groups, hex) lives in `parse`; behaviour in the
+//! command modules.
+
+use crate::parse;
+use clap::{Args, Parser, Subcommand};
+use nlkit::wire::Flags;
+use nlkit::Protocol;
+use std::path::PathBuf;
+
+/// nlkit: talk to the Linux kernel over netlink.
+#[derive(Debug, Parser)]
+#[command(name = "nlkit", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Print JSON: one object per message.
+    #[arg(short = 'j', long = "json", global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Raw netlink on any protocol: send messages, listen for them.
+    #[command(subcommand)]
+    Raw(RawCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RawCommand {
+    /// Send one message (or one per line of a file) and optionally print the replies.
+    Send(SendArgs),
+    /// Print every message that arrives on a port or multicast groups.
+    Listen(ListenArgs),
+}
+
+/// Where a socket lives and what it binds.
+#[derive(Debug, Args)]
+pub struct SocketArgs {
+    /// Protocol number 0..31 or name (route, usersock, generic, ...).
+    #[arg(long, value_parser = parse::protocol)]
+    pub proto: Protocol,
+    /// Bind to this port id (default: the kernel chooses).
+    #[arg(long, default_value_t = 0)]
+    pub port: u32,
+    /// Open the socket inside this network namespace (/run/netns/NAME).
+    #[arg(long)]
+    pub netns: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub socket: SocketArgs,
+    /// Destination port id: 0 is the kernel.
+    #[arg(long, default_value_t = 0)]
+    pub to_port: u32,
+    /// Multicast to these groups (1..32, comma-separated) instead of unicast.
+    #[arg(long, value_parser = parse::group_mask)]
+    pub groups: Option<u32>,
+    /// Message type: a number, or noop, error, done, overrun.
+    #[arg(long = "type", value_parser = parse::message_type, default_value = "16")]
+    pub message_type: u16,
+    /// Flags: names (REQUEST,ACK,DUMP,...) or numbers, separated by ',' or '|'.
+    #[arg(long, value_parser = parse::flags, default_value = "REQUEST")]
+    pub flags: Flags,
+    /// Sequence number (incremented per line with --lines).
+    #[arg(long, default_value_t = 1)]
+    pub seq: u32,
+    /// Port id to write into nlmsg_pid (default: this socket's own).
+    #[arg(long)]
+    pub header_port: Option<u32>,
+    #[command(flatten)]
+    pub payload: PayloadArgs,
+    /// Send all messages in one datagram (one sendmsg).
+    #[arg(long, requires = "lines")]
+    pub batch: bool,
+    /// Wait for replies and print them, until an ACK, error or DONE, or the timeout.
+    #[arg(long)]
+    pub wait: bool,
+    /// Seconds to wait for replies with --wait.
+    #[arg(long, default_value_t = 2.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+#[group(required = false, multiple = false)]
+pub struct PayloadArgs {
+    /// Payload: this text, as bytes (no NUL added).
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Payload: these bytes in hex (spaces and ':' allowed).
+    #[arg(long, value_parser = parse::hex)]
+    pub hex: Option<parse::Bytes>,
+    /// One message per line of this file (the line's text, no newline).
+    #[arg(long)]
+    pub lines: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    #[command(flatten)]
+    pub socket: SocketArgs,
+    /// Join these multicast groups (comma-separated; any id, above 32 too).
+    #[arg(long, value_delimiter = ',')]
+    pub groups: Vec<u32>,
+    /// Stop after this many messages.
+    #[arg(long)]
+    pub count: Option<u64>,
+    /// Stop after this many seconds without a message.
+    #[arg(long)]
+    pub timeout: Option<f64>,
+}
