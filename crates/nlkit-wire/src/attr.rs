@@ -213,8 +213,8 @@ impl<'a> Attrs<'a> {
     }
 
     /// Checks every attribute, returning the first error.
-    pub fn validate(self) -> Result<(), Error> {
-        self.map(|a| a.map(drop)).collect()
+    pub fn validate(mut self) -> Result<(), Error> {
+        self.try_for_each(|a| a.map(drop))
     }
 
     fn parse_one(&mut self) -> Result<Attr<'a>, Error> {
