@@ -11,6 +11,21 @@
 //! - `tokio` (feature `tokio`): the async adapter over the same engine.
 //!
 //! The wire format lives in the [`nlkit_wire`] crate, re-exported as [`wire`].
+//!
+//! ```no_run
+//! use nlkit::wire::{Attrs, Flags};
+//! use nlkit::{Conn, Protocol};
+//!
+//! // RTM_GETLINK for ifindex 1, with an ACK; print the name.
+//! let mut conn = Conn::open(Protocol::ROUTE)?;
+//! let ifinfomsg = [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+//! conn.request(18, Flags::ACK, |b| b.append(&ifinfomsg), |msg| {
+//!     let name = Attrs::new(&msg.payload()[16..]).find(3)?.map(|a| a.str()).transpose()?;
+//!     println!("{name:?}");
+//!     Ok(())
+//! })?;
+//! # Ok::<(), nlkit::Error>(())
+//! ```
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
