@@ -170,3 +170,26 @@ fn clear_errors_for_missing_protocol_and_busy_port() {
     assert!(out.status.success());
     assert_eq!(json_lines(l)[0]["text"], "bye");
 }
+
+#[test]
+fn permission_denied_is_named() {
+    // As nobody, inside a namespace: sending to an rtnetlink group needs
+    // CAP_NET_ADMIN, so the kernel refuses with EPERM.
+    let ns = Ns::new("perm");
+    let out = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &ns.0,
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ])
+        .args([env!("CARGO_BIN_EXE_nlkit"), "raw", "send", "--proto", "route", "--groups", "1"])
+        .args(["--text", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
+}

@@ -73,7 +73,7 @@ impl<'a> Attr<'a> {
         self.payload.is_empty()
     }
 
-    fn array<const N: usize>(&self) -> Result<[u8; N], Error> {
+    fn fixed<const N: usize>(&self) -> Result<[u8; N], Error> {
         self.payload.try_into().map_err(|_| Error::AttrSize {
             kind: self.kind(),
             want: N,
@@ -83,57 +83,57 @@ impl<'a> Attr<'a> {
 
     /// A `u8` payload.
     pub fn u8(&self) -> Result<u8, Error> {
-        self.array::<1>().map(|b| b[0])
+        self.fixed::<1>().map(|b| b[0])
     }
 
     /// A `u16` payload in host byte order.
     pub fn u16(&self) -> Result<u16, Error> {
-        self.array().map(u16::from_ne_bytes)
+        self.fixed().map(u16::from_ne_bytes)
     }
 
     /// A `u32` payload in host byte order.
     pub fn u32(&self) -> Result<u32, Error> {
-        self.array().map(u32::from_ne_bytes)
+        self.fixed().map(u32::from_ne_bytes)
     }
 
     /// A `u64` payload in host byte order.
     pub fn u64(&self) -> Result<u64, Error> {
-        self.array().map(u64::from_ne_bytes)
+        self.fixed().map(u64::from_ne_bytes)
     }
 
     /// An `i8` payload.
     pub fn i8(&self) -> Result<i8, Error> {
-        self.array().map(i8::from_ne_bytes)
+        self.fixed().map(i8::from_ne_bytes)
     }
 
     /// An `i16` payload in host byte order.
     pub fn i16(&self) -> Result<i16, Error> {
-        self.array().map(i16::from_ne_bytes)
+        self.fixed().map(i16::from_ne_bytes)
     }
 
     /// An `i32` payload in host byte order.
     pub fn i32(&self) -> Result<i32, Error> {
-        self.array().map(i32::from_ne_bytes)
+        self.fixed().map(i32::from_ne_bytes)
     }
 
     /// An `i64` payload in host byte order.
     pub fn i64(&self) -> Result<i64, Error> {
-        self.array().map(i64::from_ne_bytes)
+        self.fixed().map(i64::from_ne_bytes)
     }
 
     /// A `u16` payload in network byte order (`__be16`, e.g. a port).
     pub fn be16(&self) -> Result<u16, Error> {
-        self.array().map(u16::from_be_bytes)
+        self.fixed().map(u16::from_be_bytes)
     }
 
     /// A `u32` payload in network byte order (`__be32`).
     pub fn be32(&self) -> Result<u32, Error> {
-        self.array().map(u32::from_be_bytes)
+        self.fixed().map(u32::from_be_bytes)
     }
 
     /// A `u64` payload in network byte order (`__be64`).
     pub fn be64(&self) -> Result<u64, Error> {
-        self.array().map(u64::from_be_bytes)
+        self.fixed().map(u64::from_be_bytes)
     }
 
     /// An unsigned integer of 1, 2, 4 or 8 bytes (`NLA_UINT` is 4 or 8), in
@@ -171,12 +171,19 @@ impl<'a> Attr<'a> {
 
     /// A flag (`NLA_FLAG`): present, with an empty payload.
     pub fn flag(&self) -> Result<(), Error> {
-        self.array::<0>().map(|_| ())
+        self.fixed::<0>().map(|_| ())
     }
 
     /// The payload read as a run of nested attributes.
     pub fn nested(&self) -> Attrs<'a> {
         Attrs::new(self.payload)
+    }
+
+    /// The payload read as a nested array: each element is a nest whose type
+    /// is its index (as `CTRL_ATTR_MCAST_GROUPS` or `IFLA_VF_INFO` lists).
+    /// Yields `(index, the element's attributes)`.
+    pub fn array(&self) -> impl Iterator<Item = Result<(u16, Attrs<'a>), Error>> + 'a {
+        self.nested().map(|e| e.map(|e| (e.kind(), e.nested())))
     }
 }
 
@@ -328,10 +335,10 @@ mod tests {
         let array = tlv(7 | NLA_F_NESTED, &items.concat());
         let a = Attrs::new(&array).next().unwrap().unwrap();
         let names: Vec<_> = a
-            .nested()
+            .array()
             .map(|e| {
-                let e = e.unwrap();
-                (e.kind(), e.nested().find(1).unwrap().unwrap().str().unwrap())
+                let (index, attrs) = e.unwrap();
+                (index, attrs.find(1).unwrap().unwrap().str().unwrap())
             })
             .collect();
         assert_eq!(names, [(1, "a"), (2, "b")]);

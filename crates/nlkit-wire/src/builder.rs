@@ -216,6 +216,16 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         self.attr(kind, &v.to_ne_bytes())
     }
 
+    /// An `i8` attribute.
+    pub fn attr_i8(&mut self, kind: u16, v: i8) -> Result<(), Error> {
+        self.attr(kind, &v.to_ne_bytes())
+    }
+
+    /// An `i16` attribute in host byte order.
+    pub fn attr_i16(&mut self, kind: u16, v: i16) -> Result<(), Error> {
+        self.attr(kind, &v.to_ne_bytes())
+    }
+
     /// An `i32` attribute in host byte order.
     pub fn attr_i32(&mut self, kind: u16, v: i32) -> Result<(), Error> {
         self.attr(kind, &v.to_ne_bytes())
@@ -255,6 +265,12 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         Ok(())
     }
 
+    /// A string attribute without a terminating NUL (`NLA_STRING` as some
+    /// families send it); the reader's [`Attr::string`](crate::Attr::string) accepts both.
+    pub fn attr_string(&mut self, kind: u16, s: &str) -> Result<(), Error> {
+        self.attr(kind, s.as_bytes())
+    }
+
     /// A flag attribute: type only, empty payload.
     pub fn attr_flag(&mut self, kind: u16) -> Result<(), Error> {
         self.attr(kind, &[])
@@ -276,6 +292,12 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         self.buf.bytes_mut()[nest.offset + 2..nest.offset + 4]
             .copy_from_slice(&raw_type.to_ne_bytes());
         Ok(nest)
+    }
+
+    /// Opens element `index` of a nested array (a nest whose type is the
+    /// index); close it with [`nest_end`](Self::nest_end) like any nest.
+    pub fn array_item(&mut self, index: u16) -> Result<Nest, Error> {
+        self.nest(index)
     }
 
     /// Closes a nest, patching its `nla_len` to cover everything written since.
@@ -369,6 +391,34 @@ mod tests {
         assert_eq!(inner.next().unwrap().unwrap().str(), Ok("veth"));
         let n = inner.next().unwrap().unwrap();
         assert_eq!(n.nested().next().unwrap().unwrap().u16(), Ok(5));
+    }
+
+    #[test]
+    fn nested_arrays_and_strings_without_nul() {
+        let mut buf = Vec::new();
+        let mut b = MessageBuilder::new(&mut buf, header()).unwrap();
+        let list = b.nest(7).unwrap();
+        for (i, name) in ["a", "bc"].iter().enumerate() {
+            let item = b.array_item(i as u16 + 1).unwrap();
+            b.attr_string(1, name).unwrap();
+            b.attr_i16(2, -(i as i16)).unwrap();
+            b.nest_end(item).unwrap();
+        }
+        b.nest_end(list).unwrap();
+        let range = b.finish();
+        let msg = Messages::new(&buf[range]).next().unwrap().unwrap();
+        let list = Attrs::new(msg.payload()).next().unwrap().unwrap();
+        let items: Vec<_> = list
+            .array()
+            .map(|e| {
+                let (i, mut attrs) = e.unwrap();
+                let name = attrs.next().unwrap().unwrap();
+                assert!(!name.payload().contains(&0), "no NUL written");
+                (i, name.string().unwrap(), attrs.next().unwrap().unwrap().i16().unwrap())
+            })
+            .collect();
+        assert_eq!(items, [(1, "a", 0), (2, "bc", -1)]);
+        assert!(matches!(list.nested().next(), Some(Ok(a)) if a.payload().len() == 16));
     }
 
     #[test]

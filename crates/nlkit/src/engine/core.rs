@@ -21,6 +21,8 @@ pub(crate) struct Core {
     next_seq: u32,
     stale: Option<u32>,
     pub unsolicited: VecDeque<(SocketAddr, Vec<u8>)>,
+    /// Unsolicited datagrams pushed out of the full queue.
+    pub unsolicited_dropped: u64,
 }
 
 impl Core {
@@ -33,6 +35,7 @@ impl Core {
             next_seq: 1,
             stale: None,
             unsolicited: VecDeque::new(),
+            unsolicited_dropped: 0,
         }
     }
 
@@ -106,6 +109,7 @@ impl Core {
     fn keep_unsolicited(&mut self, from: SocketAddr) {
         if self.unsolicited.len() == UNSOLICITED_MAX {
             self.unsolicited.pop_front();
+            self.unsolicited_dropped += 1;
         }
         self.unsolicited.push_back((from, self.recv.bytes().to_vec()));
     }

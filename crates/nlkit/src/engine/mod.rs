@@ -223,6 +223,13 @@ impl<T: Transport> Conn<T> {
         self.core.unsolicited.pop_front()
     }
 
+    /// How many unsolicited datagrams were discarded because more than 1024
+    /// were waiting: a socket used for requests should not also take a busy
+    /// multicast stream.
+    pub fn unsolicited_dropped(&self) -> u64 {
+        self.core.unsolicited_dropped
+    }
+
     /// Receives the next datagram as it comes, with no exchange: for
     /// listeners. Datagrams kept by [`take_unsolicited`](Self::take_unsolicited) are
     /// returned first.

@@ -80,9 +80,10 @@ impl Family {
 
 fn parse_groups(attr: &Attr<'_>) -> Result<Vec<McastGroup>> {
     let mut groups = Vec::new();
-    for entry in attr.nested() {
+    for entry in attr.array() {
+        let (_, attrs) = entry?;
         let (mut name, mut id) = (None, None);
-        for a in entry?.nested() {
+        for a in attrs {
             let a = a?;
             match a.kind() {
                 CTRL_ATTR_MCAST_GRP_NAME => name = Some(a.string()?.to_owned()),
