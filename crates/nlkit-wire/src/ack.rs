@@ -194,6 +194,38 @@ impl<'a> Ack<'a> {
     }
 }
 
+/// Writes the `NLMSG_ERROR` a server sends to refuse `request` with `errno`
+/// (positive; 0 for an ACK), capped like the kernel's, with an
+/// extended-ack message and offset when given. `port` is the `nlmsg_pid` of
+/// the reply: the requester's real port id, as the receive address tells.
+pub fn emit_error<B: Buffer + ?Sized>(
+    buf: &mut B,
+    request: &Message<'_>,
+    errno: i32,
+    message: Option<&str>,
+    offset: Option<u32>,
+    port: u32,
+) -> Result<(), Error> {
+    let mut flags = Flags::CAPPED;
+    if message.is_some() || offset.is_some() {
+        flags |= Flags::ACK_TLVS;
+    }
+    let header =
+        Header { message_type: MessageType::Error, flags, sequence: request.sequence(), port };
+    let mut b = MessageBuilder::new(buf, header)?;
+    b.append(&errno.wrapping_neg().to_ne_bytes())?;
+    let echoed = b.append_zeroed(NLMSG_HDRLEN)?;
+    request.header().emit(&mut MessageBuffer::new_unchecked(echoed), request.length());
+    if let Some(m) = message {
+        b.attr_str(NLMSGERR_ATTR_MSG, m)?;
+    }
+    if let Some(o) = offset {
+        b.attr_u32(NLMSGERR_ATTR_OFFS, o)?;
+    }
+    let _ = b.finish();
+    Ok(())
+}
+
 /// The attribute whose header starts `offset` bytes into `message` (as
 /// counted by `NLMSGERR_ATTR_OFFS`), if one lies there whole.
 pub fn attr_at(message: &[u8], offset: u32) -> Option<Attr<'_>> {
@@ -318,6 +350,25 @@ mod tests {
         assert_eq!(back, ack);
         let bad = back.invalid_attr(&request).unwrap();
         assert_eq!((bad.kind(), bad.u32()), (3, Ok(1)));
+    }
+
+    #[test]
+    fn emit_error_builds_what_parse_reads() {
+        let bytes = captured_error();
+        let request = Messages::new(&bytes).next().unwrap().unwrap();
+        let mut out = Vec::new();
+        emit_error(&mut out, &request, 22, Some("nope"), Some(20), 77).unwrap();
+        let msg = Messages::new(&out).next().unwrap().unwrap();
+        assert_eq!((msg.port(), msg.sequence()), (77, 9));
+        assert_eq!(msg.flags(), Flags::CAPPED | Flags::ACK_TLVS);
+        let ack = Ack::parse(&msg).unwrap();
+        assert_eq!((ack.errno(), ack.ext.message, ack.ext.offset), (22, Some("nope"), Some(20)));
+        assert_eq!(ack.request_len, request.length());
+        out.clear();
+        emit_error(&mut out, &request, 0, None, None, 1).unwrap();
+        let msg = Messages::new(&out).next().unwrap().unwrap();
+        assert!(Ack::parse(&msg).unwrap().is_ack());
+        assert_eq!(msg.length(), 36);
     }
 
     #[test]

@@ -267,6 +267,16 @@ impl Header {
         msg.set_port(self.port);
     }
 
+    /// The 16 header bytes of a message with `payload_len` bytes after the
+    /// header, for sending header and payload from separate buffers.
+    pub fn to_bytes(&self, payload_len: usize) -> Result<[u8; NLMSG_HDRLEN], Error> {
+        let len = NLMSG_HDRLEN.saturating_add(payload_len);
+        let len32 = u32::try_from(len).map_err(|_| Error::TooLong { len })?;
+        let mut bytes = [0u8; NLMSG_HDRLEN];
+        self.emit(&mut MessageBuffer::new_unchecked(&mut bytes[..]), len32);
+        Ok(bytes)
+    }
+
     /// The bytes [`emit`](Self::emit) writes: always 16.
     pub const fn buffer_len(&self) -> usize {
         NLMSG_HDRLEN
@@ -314,6 +324,13 @@ mod tests {
         let header = MessageBuffer::new_checked(&GETLINK[..]).unwrap().header();
         header.emit(&mut MessageBuffer::new_unchecked(&mut buf[..]), 32);
         assert_eq!(buf, GETLINK);
+    }
+
+    #[test]
+    fn to_bytes_covers_the_payload() {
+        let header = MessageBuffer::new_checked(&GETLINK[..]).unwrap().header();
+        assert_eq!(header.to_bytes(16).unwrap(), GETLINK[..16]);
+        assert_eq!(header.to_bytes(usize::MAX), Err(Error::TooLong { len: usize::MAX }));
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub mod genl;
 pub mod header;
 pub mod messages;
 
-pub use ack::{Ack, Done, ExtAck, ACK_HEADER_LEN};
+pub use ack::{emit_error, Ack, Done, ExtAck, ACK_HEADER_LEN};
 pub use attr::{Attr, Attrs};
 pub use builder::{Buffer, FixedBuf, MessageBuilder, Nest};
 pub use error::Error;

@@ -34,6 +34,13 @@ pub enum Error {
         /// The call refused.
         op: &'static str,
     },
+    /// A network namespace could not be opened or entered.
+    Netns {
+        /// The namespace file (`/run/netns/NAME`), or `None` for a descriptor.
+        path: Option<std::path::PathBuf>,
+        /// The OS error.
+        source: io::Error,
+    },
     /// Bytes from the kernel or a peer did not parse.
     Wire(nlkit_wire::Error),
     /// The peer answered with an error (`NLMSG_ERROR` with errno, or a
@@ -68,7 +75,7 @@ pub enum Error {
         /// The datagram's size.
         size: usize,
     },
-    /// No reply arrived within the socket's receive timeout.
+    /// Nothing arrived within the socket's receive timeout.
     Timeout,
 }
 
@@ -101,6 +108,12 @@ impl KernelError {
             missing_type: None,
             missing_nest: None,
         }
+    }
+
+    /// The error an `NLMSG_ERROR` carries; `request` is the request as sent,
+    /// to name the attribute the extended ack's offset points at.
+    pub fn from_ack(ack: &nlkit_wire::Ack<'_>, request: &[u8]) -> Self {
+        crate::engine::kernel_error(ack.errno(), &ack.ext, request)
     }
 
     /// The errno as an `io::Error` (with the OS's text for it).
@@ -141,7 +154,7 @@ impl Error {
     /// The errno behind this error, if there is one.
     pub fn errno(&self) -> Option<i32> {
         match self {
-            Error::Io { source, .. } => source.raw_os_error(),
+            Error::Io { source, .. } | Error::Netns { source, .. } => source.raw_os_error(),
             Error::Kernel(k) => Some(k.errno),
             Error::ProtocolNotSupported { .. } => Some(libc::EPROTONOSUPPORT),
             Error::AddrInUse { .. } => Some(libc::EADDRINUSE),
@@ -170,6 +183,10 @@ impl fmt::Display for Error {
             Error::PermissionDenied { op } => {
                 write!(f, "{op}: permission denied (needs CAP_NET_ADMIN or root?)")
             }
+            Error::Netns { path: Some(p), source } => {
+                write!(f, "network namespace {}: {source}", p.display())
+            }
+            Error::Netns { path: None, source } => write!(f, "network namespace: {source}"),
             Error::Wire(e) => write!(f, "malformed netlink message: {e}"),
             Error::Kernel(k) => k.fmt(f),
             Error::Overrun => f.write_str("receive buffer overrun (ENOBUFS): messages were lost"),
@@ -184,7 +201,7 @@ impl fmt::Display for Error {
                 write!(f, "reply is addressed to port id {got}, this socket is {expected}")
             }
             Error::Truncated { size } => write!(f, "datagram of {size} bytes was truncated"),
-            Error::Timeout => f.write_str("timed out waiting for a reply"),
+            Error::Timeout => f.write_str("timed out: nothing arrived within the receive timeout"),
         }
     }
 }
@@ -192,7 +209,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::Netns { source, .. } => Some(source),
             Error::Wire(e) => Some(e),
             _ => None,
         }

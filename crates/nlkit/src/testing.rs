@@ -8,7 +8,7 @@
 use crate::engine::Transport;
 use crate::error::{Error, Result};
 use crate::socket::{RecvBuf, SocketAddr};
-use nlkit_wire::ack::{Ack, ExtAck, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS};
+use nlkit_wire::ack::emit_error;
 use nlkit_wire::{Flags, Header, Message, MessageBuilder, MessageType, Messages};
 use std::collections::VecDeque;
 
@@ -96,28 +96,15 @@ pub fn done(request: &Message<'_>) -> Vec<u8> {
 }
 
 /// An ACK (errno 0) or error (errno > 0) for `request`, capped, with an
-/// extended-ack message and offset when given.
+/// extended-ack message and offset when given; see
+/// [`emit_error`](nlkit_wire::ack::emit_error) for servers.
 pub fn ack(
     request: &Message<'_>,
     errno: i32,
     message: Option<&str>,
     offset: Option<u32>,
 ) -> Vec<u8> {
-    let mut tlvs = Vec::new();
-    if let Ok(mut b) = MessageBuilder::new(&mut tlvs, Header::new(0u16)) {
-        let _ = message.map(|m| b.attr_str(NLMSGERR_ATTR_MSG, m));
-        let _ = offset.map(|o| b.attr_u32(NLMSGERR_ATTR_OFFS, o));
-        let _ = b.finish();
-    }
-    let ext = ExtAck::parse(&tlvs[16..]).unwrap_or_default();
-    let ack = Ack {
-        error: -errno,
-        request: request.header(),
-        request_len: request.length(),
-        request_payload: None,
-        ext,
-    };
     let mut out = Vec::new();
-    let _ = ack.emit(&mut out, request.sequence(), request.port());
+    let _ = emit_error(&mut out, request, errno, message, offset, request.port());
     out
 }

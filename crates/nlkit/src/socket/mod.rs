@@ -78,10 +78,11 @@ impl Protocol {
         NAMES.get(self.0 as usize).copied().filter(|n| !n.is_empty())
     }
 
-    /// A protocol from a number or a name such as `route` or `NETLINK_GENERIC`.
+    /// A protocol from a number 0..=31 or a name such as `route` or
+    /// `NETLINK_GENERIC`.
     pub fn parse(s: &str) -> Option<Protocol> {
         if let Ok(n) = s.parse() {
-            return Some(Protocol(n));
+            return (n < Self::MAX).then_some(Protocol(n));
         }
         let bare = s.strip_prefix("NETLINK_").unwrap_or(s);
         (0..Self::MAX)
@@ -229,7 +230,9 @@ impl Socket {
     }
 
     /// Sends the concatenation of `bufs` as one datagram (sendmsg(2) with an
-    /// iovec): several messages built apart, sent in one system call.
+    /// iovec): several messages built apart, sent in one system call. Each
+    /// message but the last must include its padding to 4 bytes. The kernel
+    /// takes at most 1024 slices (`UIO_MAXIOV`; more is `EMSGSIZE`).
     pub fn send_vectored(&self, bufs: &[IoSlice<'_>], to: SocketAddr) -> Result<usize> {
         sys::sendmsg(self.fd.as_fd(), bufs, to.port, to.groups).map_err(|e| Error::io("sendmsg", e))
     }
@@ -296,6 +299,7 @@ mod tests {
         assert_eq!(Protocol::parse("NETLINK_GENERIC"), Some(Protocol::GENERIC));
         assert_eq!(Protocol::parse("31"), Some(Protocol(31)));
         assert_eq!(Protocol::parse("nope"), None);
+        assert_eq!(Protocol::parse("32"), None);
         assert_eq!(Protocol(17).name(), None);
         assert_eq!(Protocol(2).to_string(), "2 (usersock)");
     }

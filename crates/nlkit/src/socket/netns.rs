@@ -42,17 +42,22 @@ impl Socket {
             Netns::Fd(fd) => fd,
             Netns::Name(_) | Netns::Path(_) => {
                 let path = netns.path().unwrap_or_default();
-                opened = File::open(path).map_err(|e| Error::io("open netns", e))?;
+                opened = File::open(&path)
+                    .map_err(|source| Error::Netns { path: Some(path.clone()), source })?;
                 opened.as_fd()
             }
         };
         std::thread::scope(|s| {
             s.spawn(|| {
-                sys::setns(fd, libc::CLONE_NEWNET).map_err(|e| Error::io("setns", e))?;
+                sys::setns(fd, libc::CLONE_NEWNET)
+                    .map_err(|source| Error::Netns { path: netns.path(), source })?;
                 Socket::with_kind(protocol, kind)
             })
             .join()
-            .unwrap_or_else(|_| Err(Error::io("setns", std::io::Error::other("thread panicked"))))
+            .unwrap_or_else(|_| {
+                let source = std::io::Error::other("namespace thread panicked");
+                Err(Error::Netns { path: netns.path(), source })
+            })
         })
     }
 

@@ -128,18 +128,14 @@ impl Socket {
     /// `SO_RCVTIMEO`: how long a blocking receive waits before
     /// [`Error::Timeout`]; `None` waits forever.
     pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<()> {
-        let t = timeout.unwrap_or_default();
-        let tv = libc::timeval {
-            tv_sec: t.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
-            tv_usec: t.subsec_micros() as libc::suseconds_t,
-        };
-        // A zero timeval means "forever"; round a tiny timeout up to 1 µs.
-        let tv = if timeout.is_some() && tv.tv_sec == 0 && tv.tv_usec == 0 {
-            libc::timeval { tv_sec: 0, tv_usec: 1 }
-        } else {
-            tv
-        };
-        sys::setsockopt(self.as_fd(), libc::SOL_SOCKET, libc::SO_RCVTIMEO, tv)
+        sys::setsockopt(self.as_fd(), libc::SOL_SOCKET, libc::SO_RCVTIMEO, timeval(timeout))
+            .map_err(|e| Error::io("setsockopt", e))
+    }
+
+    /// `SO_SNDTIMEO`: how long a blocking send waits for room in a user-space
+    /// receiver's full queue; `None` waits forever.
+    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        sys::setsockopt(self.as_fd(), libc::SOL_SOCKET, libc::SO_SNDTIMEO, timeval(timeout))
             .map_err(|e| Error::io("setsockopt", e))
     }
 
@@ -159,4 +155,19 @@ impl Socket {
 
 fn clamp(bytes: usize) -> libc::c_int {
     bytes.min(libc::c_int::MAX as usize) as libc::c_int
+}
+
+/// A timeout as `struct timeval`: zero means "forever" to the kernel, so a
+/// tiny timeout is rounded up to 1 µs.
+fn timeval(timeout: Option<Duration>) -> libc::timeval {
+    let t = timeout.unwrap_or_default();
+    let tv = libc::timeval {
+        tv_sec: t.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
+        tv_usec: t.subsec_micros() as libc::suseconds_t,
+    };
+    if timeout.is_some() && tv.tv_sec == 0 && tv.tv_usec == 0 {
+        libc::timeval { tv_sec: 0, tv_usec: 1 }
+    } else {
+        tv
+    }
 }
