@@ -22,6 +22,7 @@ pub struct Fake {
     handler: Handler,
     queue: VecDeque<(SocketAddr, Vec<u8>)>,
     sent: Vec<Vec<u8>>,
+    timeout_after: Option<usize>,
 }
 
 impl std::fmt::Debug for Fake {
@@ -33,7 +34,19 @@ impl std::fmt::Debug for Fake {
 impl Fake {
     /// A fake whose peer answers each message with the datagrams `handler` returns.
     pub fn new(handler: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static) -> Self {
-        Fake { handler: Box::new(handler), queue: VecDeque::new(), sent: Vec::new() }
+        Fake {
+            handler: Box::new(handler),
+            queue: VecDeque::new(),
+            sent: Vec::new(),
+            timeout_after: None,
+        }
+    }
+
+    /// Makes the receive after the next `n` ones fail once with
+    /// [`Error::Timeout`], leaving the queue as it is (as a real socket
+    /// whose replies are late).
+    pub fn timeout_after(&mut self, n: usize) {
+        self.timeout_after = Some(n);
     }
 
     /// Queues a datagram to be received, as if sent by `from`.
@@ -63,6 +76,14 @@ impl Transport for Fake {
     }
 
     fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
+        match self.timeout_after {
+            Some(0) => {
+                self.timeout_after = None;
+                return Err(Error::Timeout);
+            }
+            Some(n) => self.timeout_after = Some(n - 1),
+            None => {}
+        }
         let (from, bytes) = self.queue.pop_front().ok_or(Error::Timeout)?;
         buf.set(&bytes, from);
         Ok(())

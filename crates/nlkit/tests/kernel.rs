@@ -362,3 +362,30 @@ fn user_to_user_requests_through_the_engine() {
     handle.join().unwrap();
     assert_eq!(answers, [b"answer".to_vec()]);
 }
+
+#[test]
+fn group_35_event_during_a_request_is_kept_not_taken_for_the_reply() {
+    let ns = TestNs::new("mc35req");
+    let mut conn = Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    conn.transport().set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    conn.transport().add_membership(RTNLGRP_TUNNEL).unwrap();
+    ns.exec(&[
+        "ip",
+        "link",
+        "add",
+        "vx0",
+        "type",
+        "vxlan",
+        "dstport",
+        "4789",
+        "external",
+        "vnifilter",
+    ]);
+    ns.exec(&["bridge", "vni", "add", "vni", "100", "dev", "vx0"]);
+    // The event (nl_groups 0: only PKTINFO marks it) is queued before the reply.
+    conn.request_ack(RTM_GETLINK, Flags::empty(), |b| b.append(&ifinfomsg(1))).unwrap();
+    let (from, bytes) = conn.take_unsolicited().expect("the event was kept");
+    assert_eq!(from.port, 0);
+    let event = nlkit::wire::Messages::new(&bytes).next().unwrap().unwrap();
+    assert_eq!(event.message_type(), MessageType::Family(RTM_NEWTUNNEL));
+}

@@ -1,16 +1,28 @@
 //! The engine state shared by the blocking and async connections: the
-//! request buffer, sequence numbers, the receive buffer, a queue of
-//! unsolicited datagrams, and the sequence of an abandoned exchange whose
-//! late replies are skipped.
+//! request buffer, sequence numbers, the receive buffer, the queue of
+//! unsolicited messages, and the sequence numbers of abandoned exchanges.
+//!
+//! Routing of what arrives while an exchange is open:
+//! - a multicast (a group in the address, or in `NETLINK_PKTINFO`, which
+//!   is the only sign of groups above 32) or a datagram from another sender
+//!   is kept whole as unsolicited;
+//! - a message with the exchange's sequence number goes to the exchange;
+//! - a message with the number of an abandoned exchange (one that ended by
+//!   timeout, overrun, error or a dropped future before its ACK or DONE) is
+//!   discarded, and the number forgotten once its ACK or DONE has passed;
+//! - any other message (a kernel notification, for instance) is kept as
+//!   unsolicited. Nothing is dropped without being counted.
 
 use super::exchange::{Exchange, Step};
 use crate::error::{Error, Result};
 use crate::socket::{RecvBuf, SocketAddr};
-use nlkit_wire::{Flags, MessageBuilder, MessageType, Messages};
+use nlkit_wire::{Flags, Message, MessageBuilder, MessageType, Messages};
 use std::collections::VecDeque;
 
-/// The most unsolicited datagrams kept for [`super::Conn::take_unsolicited`].
+/// The most unsolicited messages kept for [`super::Conn::take_unsolicited`].
 const UNSOLICITED_MAX: usize = 1024;
+/// The most abandoned sequence numbers remembered.
+const ABANDONED_MAX: usize = 64;
 
 #[derive(Debug)]
 pub(crate) struct Core {
@@ -18,11 +30,21 @@ pub(crate) struct Core {
     pub recv: RecvBuf,
     pub port: u32,
     pub peer: u32,
+    pub routing: Routing,
+}
+
+/// Where messages that are not the open exchange's go, and the counters.
+#[derive(Debug, Default)]
+pub(crate) struct Routing {
     next_seq: u32,
-    stale: Option<u32>,
+    /// The exchange sent and not yet finished.
+    outstanding: Option<u32>,
+    abandoned: VecDeque<u32>,
     pub unsolicited: VecDeque<(SocketAddr, Vec<u8>)>,
-    /// Unsolicited datagrams pushed out of the full queue.
+    /// Unsolicited messages pushed out of the full queue.
     pub unsolicited_dropped: u64,
+    /// Late replies to abandoned exchanges, discarded.
+    pub stale_discarded: u64,
 }
 
 impl Core {
@@ -32,85 +54,121 @@ impl Core {
             recv: RecvBuf::new(),
             port,
             peer: 0,
-            next_seq: 1,
-            stale: None,
-            unsolicited: VecDeque::new(),
-            unsolicited_dropped: 0,
+            routing: Routing { next_seq: 1, ..Routing::default() },
         }
     }
 
     /// Builds a request into the request buffer with the next sequence number
-    /// and this socket's port id; `NLM_F_REQUEST` is added.
+    /// and this socket's port id; `NLM_F_REQUEST` is added. The request
+    /// counts as outstanding from here until its exchange finishes.
     pub fn build(
         &mut self,
         message_type: u16,
         flags: Flags,
         build: impl FnOnce(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit_wire::Error>,
     ) -> Result<Exchange> {
-        let seq = self.next_seq;
-        self.next_seq = self.next_seq.wrapping_add(1).max(1);
         self.request.clear();
         let header = nlkit_wire::Header {
             message_type: MessageType::from(message_type),
             flags: flags | Flags::REQUEST,
-            sequence: seq,
+            sequence: 0,
             port: self.port,
         };
         let mut b = MessageBuilder::new(&mut self.request, header)?;
         build(&mut b)?;
         let _ = b.finish();
-        Ok(Exchange::new(seq, self.port, header.flags))
+        Ok(self.renumber())
     }
 
-    /// Gives the request in the buffer a fresh sequence number (for a retry).
-    pub fn renumber(&mut self, exchange: &Exchange) -> Exchange {
-        let seq = self.next_seq;
-        self.next_seq = self.next_seq.wrapping_add(1).max(1);
+    /// Gives the request in the buffer a fresh sequence number (also for a retry).
+    pub fn renumber(&mut self) -> Exchange {
+        let seq = self.routing.take_seq();
         let mut msg = nlkit_wire::MessageBuffer::new_unchecked(&mut self.request[..]);
         msg.set_sequence(seq);
-        Exchange::new(seq, exchange.port, msg.flags())
+        Exchange::new(seq, self.port, msg.flags())
     }
 
     /// Handles the datagram now in the receive buffer for `exchange`.
     pub fn on_datagram(
         &mut self,
         exchange: &mut Exchange,
-        handler: &mut dyn FnMut(nlkit_wire::Message<'_>) -> Result<()>,
+        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
         handler_error: &mut Option<Error>,
     ) -> Result<Step> {
-        let from = self.recv.from();
-        if from.groups != 0 || from.port != self.peer {
-            self.keep_unsolicited(from);
+        let Core { request, recv, peer, routing, .. } = self;
+        let from = recv.from();
+        if from.groups != 0 || recv.group().is_some() || from.port != *peer {
+            routing.keep_unsolicited(from, recv.bytes().to_vec());
             return Ok(Step::More);
         }
-        if self.is_stale() {
-            return Ok(Step::More);
+        routing.route(recv, request, exchange, handler, handler_error)
+    }
+}
+
+impl Routing {
+    fn take_seq(&mut self) -> u32 {
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1).max(1);
+        if let Some(old) = self.outstanding.replace(seq) {
+            if self.abandoned.len() == ABANDONED_MAX {
+                self.abandoned.pop_front();
+            }
+            self.abandoned.push_back(old);
         }
-        let step = exchange.feed(self.recv.bytes(), &self.request, handler, handler_error);
-        if !matches!(step, Ok(Step::More)) {
-            self.stale = None;
-        }
-        match step {
-            // Replies may still be on their way: skip them next time.
-            Err(ref e) if !matches!(e, Error::Kernel(_)) => self.stale = Some(exchange.seq),
-            _ => {}
-        }
-        step
+        seq
     }
 
-    /// Whether the datagram in the buffer belongs to an abandoned exchange.
-    fn is_stale(&self) -> bool {
-        let Some(stale) = self.stale else {
-            return false;
-        };
-        matches!(Messages::new(self.recv.bytes()).next(), Some(Ok(m)) if m.sequence() == stale)
+    fn route(
+        &mut self,
+        recv: &RecvBuf,
+        request: &[u8],
+        exchange: &mut Exchange,
+        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
+        handler_error: &mut Option<Error>,
+    ) -> Result<Step> {
+        let mut step = Step::More;
+        for msg in Messages::new(recv.bytes()) {
+            let msg = msg?;
+            if step == Step::Finished || msg.sequence() != exchange.seq {
+                self.not_ours(recv.from(), &msg);
+                continue;
+            }
+            let terminal = matches!(msg.message_type(), MessageType::Error | MessageType::Done);
+            match exchange.message(&msg, request, handler, handler_error) {
+                Ok(s) => step = s,
+                Err(e) => {
+                    if terminal {
+                        self.outstanding = None;
+                    }
+                    return Err(e);
+                }
+            }
+            if step == Step::Finished {
+                self.outstanding = None;
+            }
+        }
+        Ok(step)
     }
 
-    fn keep_unsolicited(&mut self, from: SocketAddr) {
+    /// A message that is not part of the open exchange: a late reply to an
+    /// abandoned one (discarded), or something to keep.
+    fn not_ours(&mut self, from: SocketAddr, msg: &Message<'_>) {
+        let seq = msg.sequence();
+        if let Some(i) = self.abandoned.iter().position(|&s| s == seq) {
+            self.stale_discarded += 1;
+            if matches!(msg.message_type(), MessageType::Error | MessageType::Done) {
+                self.abandoned.remove(i);
+            }
+            return;
+        }
+        self.keep_unsolicited(from, msg.bytes().to_vec());
+    }
+
+    fn keep_unsolicited(&mut self, from: SocketAddr, bytes: Vec<u8>) {
         if self.unsolicited.len() == UNSOLICITED_MAX {
             self.unsolicited.pop_front();
             self.unsolicited_dropped += 1;
         }
-        self.unsolicited.push_back((from, self.recv.bytes().to_vec()));
+        self.unsolicited.push_back((from, bytes));
     }
 }

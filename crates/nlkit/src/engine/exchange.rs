@@ -1,28 +1,26 @@
-//! One request's replies, as a state machine fed one datagram at a time.
+//! One request's replies, as a state machine fed one message at a time.
 //!
 //! This is the part of the engine that does no I/O, so the blocking
-//! [`Conn`](super::Conn) and the async adapter share it. It validates each
-//! reply against the request (sequence number; port id unless 0, which marks
-//! a multicast), decodes `NLMSG_ERROR` (ACK or errno with extended ack) and
+//! [`Conn`](super::Conn) and the async adapter share it. It checks each
+//! reply's port id (0, the kernel's, or this socket's), decodes `NLMSG_ERROR` (ACK or errno with extended ack) and
 //! `NLMSG_DONE`, notes `NLM_F_DUMP_INTR`, and hands data messages to the
 //! caller. If the caller's handler fails, the remaining replies are still
 //! read (and discarded) so the socket stays in step.
 
 use crate::error::{Error, KernelError, Result};
 use nlkit_wire::ack::{Ack, Done, ExtAck};
-use nlkit_wire::{Flags, Message, MessageType, Messages};
+use nlkit_wire::{Flags, Message, MessageType};
 
 /// What a reply to the request ends with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Exchange {
     pub seq: u32,
-    pub port: u32,
+    port: u32,
     /// The request asked for an ACK (`NLM_F_ACK`).
     ack: bool,
     /// Messages handed to the handler.
     delivered: usize,
     interrupted: bool,
-    finished: bool,
 }
 
 /// Whether more datagrams are needed.
@@ -40,31 +38,11 @@ impl Exchange {
             ack: request_flags.contains(Flags::ACK),
             delivered: 0,
             interrupted: false,
-            finished: false,
         }
     }
 
-    /// Feeds one datagram. `request` is the request as sent, to resolve an
-    /// extended ack's offset. `handler_error` holds the handler's first
-    /// failure; once set, data messages are no longer handed over.
-    pub fn feed(
-        &mut self,
-        datagram: &[u8],
-        request: &[u8],
-        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
-        handler_error: &mut Option<Error>,
-    ) -> Result<Step> {
-        for msg in Messages::new(datagram) {
-            let msg = msg?;
-            if self.message(&msg, request, handler, handler_error)? == Step::Finished {
-                self.finished = true;
-                return Ok(Step::Finished);
-            }
-        }
-        Ok(Step::More)
-    }
-
-    fn message(
+    /// Handles one message with this exchange's sequence number.
+    pub fn message(
         &mut self,
         msg: &Message<'_>,
         request: &[u8],
@@ -119,12 +97,13 @@ impl Exchange {
 }
 
 /// Checks a reply against its request: the same sequence number, and a port
-/// id that is either this socket's or 0 (the kernel's and multicasts').
+/// id that is either this socket's or 0 (the kernel's and multicasts'). A
+/// `port` of 0 (not known) skips the port check.
 pub fn validate(msg: &Message<'_>, seq: u32, port: u32) -> Result<()> {
     if msg.sequence() != seq {
         return Err(Error::Sequence { expected: seq, got: msg.sequence() });
     }
-    if msg.port() != 0 && msg.port() != port {
+    if port != 0 && msg.port() != 0 && msg.port() != port {
         return Err(Error::Port { expected: port, got: msg.port() });
     }
     Ok(())

@@ -61,7 +61,8 @@ pub struct Conn<T: Transport = Socket> {
 
 impl Conn<Socket> {
     /// Opens a socket of `protocol`, binds it to a kernel-chosen port id and
-    /// turns on extended ACKs, capped ACKs and strict checking.
+    /// turns on extended ACKs, capped ACKs, strict checking and
+    /// `NETLINK_PKTINFO` (see [`Socket::enable_request_defaults`]).
     pub fn open(protocol: Protocol) -> Result<Self> {
         Self::from_socket(Socket::open(protocol)?)
     }
@@ -78,7 +79,10 @@ impl Conn<Socket> {
 }
 
 impl<T: Transport> Conn<T> {
-    /// Runs exchanges over `transport`, which should already be bound.
+    /// Runs exchanges over `transport`, which should already be bound (with
+    /// port 0, replies' port ids cannot be checked). For a socket that also
+    /// receives multicasts, turn on `NETLINK_PKTINFO`: groups above 32 are
+    /// only told apart from replies by it.
     pub fn new(transport: T) -> Self {
         let core = Core::new(transport.port());
         Conn { transport, core }
@@ -173,7 +177,7 @@ impl<T: Transport> Conn<T> {
             match self.collect(&mut exchange, &mut parse) {
                 Err(DumpError::Interrupted { .. }) if tries < attempts => {
                     tries += 1;
-                    exchange = self.core.renumber(&exchange);
+                    exchange = self.core.renumber();
                 }
                 other => return other,
             }
@@ -217,24 +221,31 @@ impl<T: Transport> Conn<T> {
         }
     }
 
-    /// The oldest datagram that arrived during an exchange but was not a
-    /// reply to it (a multicast, or another sender), with its sender.
+    /// The oldest datagram or message that arrived during an exchange but was
+    /// not part of it (a multicast, a kernel notification, another sender's
+    /// datagram), with its sender.
     pub fn take_unsolicited(&mut self) -> Option<(SocketAddr, Vec<u8>)> {
-        self.core.unsolicited.pop_front()
+        self.core.routing.unsolicited.pop_front()
     }
 
-    /// How many unsolicited datagrams were discarded because more than 1024
+    /// How many late replies to abandoned exchanges (ended by a timeout, an
+    /// overrun or an error before their ACK or DONE) were discarded.
+    pub fn stale_discarded(&self) -> u64 {
+        self.core.routing.stale_discarded
+    }
+
+    /// How many unsolicited messages were discarded because more than 1024
     /// were waiting: a socket used for requests should not also take a busy
     /// multicast stream.
     pub fn unsolicited_dropped(&self) -> u64 {
-        self.core.unsolicited_dropped
+        self.core.routing.unsolicited_dropped
     }
 
     /// Receives the next datagram as it comes, with no exchange: for
     /// listeners. Datagrams kept by [`take_unsolicited`](Self::take_unsolicited) are
     /// returned first.
     pub fn recv(&mut self) -> Result<&RecvBuf> {
-        if let Some((from, bytes)) = self.core.unsolicited.pop_front() {
+        if let Some((from, bytes)) = self.core.routing.unsolicited.pop_front() {
             self.core.recv.set(&bytes, from);
         } else {
             self.transport.recv(&mut self.core.recv)?;

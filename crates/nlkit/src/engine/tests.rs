@@ -108,14 +108,28 @@ fn dump_consistent_retries_until_clean() {
 }
 
 #[test]
-fn wrong_sequence_and_port_are_errors() {
+fn other_sequences_are_kept_and_a_wrong_port_is_an_error() {
+    // A kernel message with another sequence number (a notification on a
+    // group above 32 looks just like this) is kept, not taken as the reply.
     let mut c = conn(|m| {
         let mut r = reply(&m, GET, Flags::empty(), b"x");
         r[8] = 99;
-        vec![r]
+        vec![r, reply(&m, GET, Flags::empty(), b"mine")]
     });
-    let err = c.request(GET, Flags::empty(), |_| Ok(()), |_| Ok(())).unwrap_err();
-    assert!(matches!(err, Error::Sequence { expected: 1, got: 99 }), "{err:?}");
+    let mut got = Vec::new();
+    c.request(
+        GET,
+        Flags::empty(),
+        |_| Ok(()),
+        |m| {
+            got.push(m.payload().to_vec());
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(got, [b"mine".to_vec()]);
+    let (_, kept) = c.take_unsolicited().unwrap();
+    assert_eq!(Messages::new(&kept).next().unwrap().unwrap().sequence(), 99);
     let mut c = conn(|m| {
         let mut r = reply(&m, GET, Flags::empty(), b"x");
         r[12] = 1; // nlmsg_pid = some other port
@@ -212,4 +226,34 @@ fn genl_family_lookup_parses_groups() {
     let req = Messages::new(&c.transport().sent()[0]).next().unwrap().unwrap();
     let name = Attrs::new(&req.payload()[4..]).find(2).unwrap().unwrap();
     assert_eq!(name.str(), Ok("demo"));
+}
+
+#[test]
+fn a_timeout_mid_dump_does_not_poison_later_requests() {
+    let mut c = conn(|m| {
+        if m.message_type() == MessageType::Family(GET) {
+            let part = |p: &[u8]| reply(&m, GET, Flags::MULTI, p);
+            vec![part(b"1"), part(b"2"), part(b"3"), done(&m)]
+        } else {
+            vec![ack(&m, 0, None, None)]
+        }
+    });
+    c.transport_mut().timeout_after(1);
+    let err = c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+    // The rest of the dump is still queued ahead of the next ACK.
+    for _ in 0..3 {
+        c.request_ack(GET + 1, Flags::empty(), |_| Ok(())).unwrap();
+    }
+    assert_eq!(c.stale_discarded(), 3, "parts 2, 3 and DONE of the abandoned dump");
+    assert!(c.take_unsolicited().is_none());
+}
+
+#[test]
+fn replies_are_not_port_checked_when_our_port_is_unknown() {
+    let m = [16u8, 0, 0, 0, 0x20, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0];
+    let msg = Messages::new(&m).next().unwrap().unwrap();
+    assert!(validate(&msg, 1, 0).is_ok());
+    assert!(matches!(validate(&msg, 1, 6), Err(Error::Port { expected: 6, got: 5 })));
+    assert!(matches!(validate(&msg, 2, 5), Err(Error::Sequence { expected: 2, got: 1 })));
 }

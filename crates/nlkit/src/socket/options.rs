@@ -140,10 +140,14 @@ impl Socket {
     }
 
     /// Turns on what a request/reply user wants where the kernel supports
-    /// it: `NETLINK_EXT_ACK`, `NETLINK_CAP_ACK` and `NETLINK_GET_STRICT_CHK`.
-    /// Options the kernel lacks (`ENOPROTOOPT`) are skipped.
+    /// it: `NETLINK_EXT_ACK`, `NETLINK_CAP_ACK`, `NETLINK_GET_STRICT_CHK`, and
+    /// `NETLINK_PKTINFO` (multicasts to groups above 32 arrive with an empty
+    /// group mask; only the packet info tells them from replies). Options the
+    /// kernel lacks (`ENOPROTOOPT`) are skipped.
     pub fn enable_request_defaults(&self) -> Result<()> {
-        for set in [Self::set_ext_ack, Self::set_cap_ack, Self::set_strict_check] {
+        let options =
+            [Self::set_ext_ack, Self::set_cap_ack, Self::set_strict_check, Self::set_pktinfo];
+        for set in options {
             match set(self, true) {
                 Err(e) if e.errno() == Some(libc::ENOPROTOOPT) => {}
                 other => other?,
