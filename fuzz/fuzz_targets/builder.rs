@@ -23,7 +23,10 @@ fuzz_target!(|data: &[u8]| {
         };
     }
     while let Some(n) = nests.pop() {
-        let _ = b.nest_end(n);
+        // A failed nest() pushed nothing, so tokens are always innermost-first.
+        if let Err(e) = b.nest_end(n) {
+            assert!(matches!(e, nlkit_wire::Error::TooLong { .. }), "{e}");
+        }
     }
     let range = b.finish();
     assert!(range.end <= size as usize);

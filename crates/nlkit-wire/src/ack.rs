@@ -52,23 +52,36 @@ pub struct ExtAck<'a> {
 }
 
 impl<'a> ExtAck<'a> {
-    /// Reads the TLVs in `raw`. A known TLV of the wrong size is an error;
-    /// unknown TLVs are left for [`unknown`](Self::unknown).
+    /// Reads the TLVs in `raw`. A known TLV that does not read as its kind
+    /// (wrong size, text that is not UTF-8) is left for
+    /// [`unknown`](Self::unknown) with the TLVs of unknown kinds, so a bad
+    /// TLV never costs the errno. Only broken TLV framing is an error.
     pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
         let mut ext = ExtAck { raw, ..ExtAck::default() };
         for attr in Attrs::new(raw) {
-            let attr = attr?;
-            match attr.kind() {
-                NLMSGERR_ATTR_MSG => ext.message = Some(attr.string()?),
-                NLMSGERR_ATTR_OFFS => ext.offset = Some(attr.u32()?),
-                NLMSGERR_ATTR_COOKIE => ext.cookie = Some(attr.payload()),
-                NLMSGERR_ATTR_POLICY => ext.policy = Some(attr.payload()),
-                NLMSGERR_ATTR_MISS_TYPE => ext.missing_type = Some(attr.u32()?),
-                NLMSGERR_ATTR_MISS_NEST => ext.missing_nest = Some(attr.u32()?),
-                _ => {}
-            }
+            ext.take(&attr?);
         }
         Ok(ext)
+    }
+
+    /// Fills the field `attr` is for; false if `attr` is not a well-formed
+    /// TLV of a known kind.
+    fn take(&mut self, attr: &Attr<'a>) -> bool {
+        match attr.kind() {
+            NLMSGERR_ATTR_MSG => attr.string().map(|m| self.message = Some(m)).is_ok(),
+            NLMSGERR_ATTR_OFFS => attr.u32().map(|o| self.offset = Some(o)).is_ok(),
+            NLMSGERR_ATTR_COOKIE => {
+                self.cookie = Some(attr.payload());
+                true
+            }
+            NLMSGERR_ATTR_POLICY => {
+                self.policy = Some(attr.payload());
+                true
+            }
+            NLMSGERR_ATTR_MISS_TYPE => attr.u32().map(|t| self.missing_type = Some(t)).is_ok(),
+            NLMSGERR_ATTR_MISS_NEST => attr.u32().map(|n| self.missing_nest = Some(n)).is_ok(),
+            _ => false,
+        }
     }
 
     /// The TLV bytes as received.
@@ -81,11 +94,10 @@ impl<'a> ExtAck<'a> {
         self.raw.is_empty()
     }
 
-    /// TLVs of types this crate does not know (from newer kernels).
+    /// TLVs of kinds this crate does not know (from newer kernels), and
+    /// known kinds that did not read as such.
     pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> {
-        Attrs::new(self.raw)
-            .filter_map(Result::ok)
-            .filter(|a| !(NLMSGERR_ATTR_MSG..=NLMSGERR_ATTR_MISS_NEST).contains(&a.kind()))
+        Attrs::new(self.raw).map_while(Result::ok).filter(|a| !ExtAck::default().take(a))
     }
 
     /// The policy TLV's nested attributes (`NL_POLICY_TYPE_ATTR_*`).
@@ -120,16 +132,8 @@ impl<'a> Ack<'a> {
         let error = i32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
         let echoed = MessageBuffer::new_unchecked(&payload[4..ACK_HEADER_LEN]);
         let request_len = echoed.length();
-        // Success ACKs never carry the request (older kernels did not set CAPPED).
-        let capped = flags.contains(Flags::CAPPED) || error == 0;
-        let echo_len = if capped { NLMSG_HDRLEN } else { request_len as usize };
-        if echo_len < NLMSG_HDRLEN {
-            return Err(Error::BadLength { len: echo_len, min: NLMSG_HDRLEN });
-        }
+        let (echo_len, capped) = echo_len(flags, error, request_len, payload.len())?;
         let echo_end = 4 + echo_len;
-        if echo_end > payload.len() {
-            return Err(Error::Truncated { need: echo_end, have: payload.len() });
-        }
         let request_payload = (!capped).then(|| &payload[ACK_HEADER_LEN..echo_end]);
         let tlvs = if flags.contains(Flags::ACK_TLVS) {
             payload.get(nlmsg_align(echo_end)..).unwrap_or(&[])
@@ -150,13 +154,16 @@ impl<'a> Ack<'a> {
         self.error == 0
     }
 
-    /// The positive errno, or 0.
+    /// The errno as a positive number, or 0 for an ACK. The kernel sends
+    /// negative errnos; a positive one (from a careless user-space peer) is
+    /// taken as it is.
     pub fn errno(&self) -> i32 {
-        self.error.checked_neg().unwrap_or(i32::MAX).max(0)
+        i32::try_from(self.error.unsigned_abs()).unwrap_or(i32::MAX)
     }
 
     /// Writes an `NLMSG_ERROR` message with this payload; `NLM_F_CAPPED` and
-    /// `NLM_F_ACK_TLVS` are set from the content.
+    /// `NLM_F_ACK_TLVS` are set from the content. The echoed request is
+    /// padded to 4 bytes, as the kernel pads it. On error nothing is written.
     pub fn emit<B: Buffer + ?Sized>(
         &self,
         buf: &mut B,
@@ -172,18 +179,26 @@ impl<'a> Ack<'a> {
         }
         let header = Header { message_type: MessageType::Error, flags, sequence, port };
         let mut b = MessageBuilder::new(buf, header)?;
+        match self.emit_payload(&mut b) {
+            Ok(()) => {
+                let _ = b.finish();
+                Ok(())
+            }
+            Err(e) => {
+                b.cancel();
+                Err(e)
+            }
+        }
+    }
+
+    fn emit_payload<B: Buffer + ?Sized>(&self, b: &mut MessageBuilder<'_, B>) -> Result<(), Error> {
         b.append(&self.error.to_ne_bytes())?;
         let echoed = b.append_zeroed(NLMSG_HDRLEN)?;
         self.request.emit(&mut MessageBuffer::new_unchecked(echoed), self.request_len);
         if let Some(p) = self.request_payload {
-            b.append(p)?;
+            b.append_zeroed(p.len())?.copy_from_slice(p);
         }
-        if !self.ext.raw.is_empty() {
-            b.append_zeroed(0)?;
-            b.append(self.ext.raw)?;
-        }
-        let _ = b.finish();
-        Ok(())
+        b.append(self.ext.raw)
     }
 
     /// The attribute of the echoed request that `NLMSGERR_ATTR_OFFS` points at.
@@ -213,17 +228,55 @@ pub fn emit_error<B: Buffer + ?Sized>(
     let header =
         Header { message_type: MessageType::Error, flags, sequence: request.sequence(), port };
     let mut b = MessageBuilder::new(buf, header)?;
-    b.append(&errno.wrapping_neg().to_ne_bytes())?;
-    let echoed = b.append_zeroed(NLMSG_HDRLEN)?;
-    request.header().emit(&mut MessageBuffer::new_unchecked(echoed), request.length());
-    if let Some(m) = message {
-        b.attr_str(NLMSGERR_ATTR_MSG, m)?;
+    let mut write = || {
+        b.append(&errno.wrapping_neg().to_ne_bytes())?;
+        let echoed = b.append_zeroed(NLMSG_HDRLEN)?;
+        request.header().emit(&mut MessageBuffer::new_unchecked(echoed), request.length());
+        if let Some(m) = message {
+            b.attr_str(NLMSGERR_ATTR_MSG, m)?;
+        }
+        match offset {
+            Some(o) => b.attr_u32(NLMSGERR_ATTR_OFFS, o),
+            None => Ok(()),
+        }
+    };
+    match write() {
+        Ok(()) => {
+            let _ = b.finish();
+            Ok(())
+        }
+        Err(e) => {
+            b.cancel();
+            Err(e)
+        }
     }
-    if let Some(o) = offset {
-        b.attr_u32(NLMSGERR_ATTR_OFFS, o)?;
+}
+
+/// How many bytes of the request an `NLMSG_ERROR` payload of `have` bytes
+/// echoes, and whether that is the header alone (capped).
+///
+/// Success ACKs never echo the request (kernels before 4.12 did not set
+/// `NLM_F_CAPPED`), and kernels 4.3 to 4.11 capped errors for
+/// `NETLINK_CAP_ACK` sockets without saying so: a payload just the size of
+/// `struct nlmsgerr`, without TLVs, is read as capped.
+fn echo_len(
+    flags: Flags,
+    error: i32,
+    request_len: u32,
+    have: usize,
+) -> Result<(usize, bool), Error> {
+    if flags.contains(Flags::CAPPED) || error == 0 {
+        return Ok((NLMSG_HDRLEN, true));
     }
-    let _ = b.finish();
-    Ok(())
+    let len = request_len as usize;
+    if len < NLMSG_HDRLEN {
+        return Err(Error::BadLength { len, min: NLMSG_HDRLEN });
+    }
+    match len.checked_add(4) {
+        Some(end) if end <= have => Ok((len, false)),
+        _ if !flags.contains(Flags::ACK_TLVS) && have == ACK_HEADER_LEN => Ok((NLMSG_HDRLEN, true)),
+        need => Err(Error::Truncated { need: need.unwrap_or(usize::MAX), have }),
+    }
 }
 
 /// The attribute whose header starts `offset` bytes into `message` (as
@@ -385,6 +438,64 @@ mod tests {
         assert_eq!(ack.request_payload, None);
     }
 
+    /// Captured from Linux 6.18: RTM_NEWLINK with a 5-byte payload, refused
+    /// without NETLINK_CAP_ACK. The 21-byte echo is padded to 24 before the TLV.
+    #[rustfmt::skip]
+    const UNCAPPED: [u8; 72] = [
+        72, 0, 0, 0, 2, 0, 0, 2, 1, 0, 0, 0, 0x84, 0x61, 0, 0,
+        0xea, 0xff, 0xff, 0xff,
+        21, 0, 0, 0, 16, 0, 5, 0, 1, 0, 0, 0, 0x84, 0x61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        26, 0, 1, 0, b'I', b'n', b'v', b'a', b'l', b'i', b'd', b' ', b'h', b'e', b'a', b'd',
+        b'e', b'r', b' ', b'l', b'e', b'n', b'g', b't', b'h', 0, 0, 0,
+    ];
+
+    #[test]
+    fn uncapped_kernel_error_round_trips() {
+        let msg = Messages::new(&UNCAPPED).next().unwrap().unwrap();
+        let ack = Ack::parse(&msg).unwrap();
+        assert_eq!(ack.errno(), 22);
+        assert_eq!(ack.request_len, 21);
+        assert_eq!(ack.request_payload, Some(&[0u8; 5][..]));
+        assert_eq!(ack.ext.message, Some("Invalid header length"));
+        let mut out = Vec::new();
+        ack.emit(&mut out, 1, 0x6184).unwrap();
+        assert_eq!(out, UNCAPPED);
+    }
+
+    #[test]
+    fn capped_echo_without_the_flag_from_4_x_kernels() {
+        // Linux 4.3-4.11 with NETLINK_CAP_ACK: header only, no CAPPED flag.
+        let mut b = captured_error();
+        b.truncate(36);
+        b[0] = 36;
+        b[6] = 0;
+        b[7] = 0;
+        let msg = Messages::new(&b).next().unwrap().unwrap();
+        let ack = Ack::parse(&msg).unwrap();
+        assert_eq!((ack.errno(), ack.request_payload), (95, None));
+    }
+
+    #[test]
+    fn positive_errno_from_a_user_space_peer() {
+        let mut b = captured_error();
+        b[16..20].copy_from_slice(&22i32.to_ne_bytes());
+        let msg = Messages::new(&b).next().unwrap().unwrap();
+        assert_eq!(Ack::parse(&msg).unwrap().errno(), 22);
+    }
+
+    #[test]
+    fn emit_is_all_or_nothing() {
+        let bytes = captured_error();
+        let msg = Messages::new(&bytes).next().unwrap().unwrap();
+        let ack = Ack::parse(&msg).unwrap();
+        let mut storage = [0u8; 40];
+        let mut fixed = crate::FixedBuf::new(&mut storage);
+        assert!(matches!(ack.emit(&mut fixed, 1, 1), Err(Error::BufferFull { .. })));
+        assert!(fixed.is_empty());
+        assert!(emit_error(&mut fixed, &msg, 1, Some("a long message here"), None, 1).is_err());
+        assert!(fixed.is_empty());
+    }
+
     #[test]
     fn impossible_error_lengths() {
         let mut b = captured_error();
@@ -430,7 +541,9 @@ mod tests {
         assert_eq!(unknown, [42]);
         assert_eq!(ext.raw(), &tlvs[..]);
         assert!(ExtAck::parse(&[8, 0, 2, 0, 1, 0]).is_err(), "cut TLV");
-        assert!(ExtAck::parse(&[6, 0, 2, 0, 1, 0, 0, 0]).is_err(), "OFFS of 2 bytes");
+        let odd = ExtAck::parse(&[6, 0, 2, 0, 1, 0, 0, 0]).unwrap();
+        assert_eq!(odd.offset, None, "OFFS of 2 bytes is not an offset");
+        assert_eq!(odd.unknown().map(|a| a.kind()).collect::<Vec<_>>(), [2], "but it is kept");
     }
 
     #[test]

@@ -30,9 +30,10 @@ pub const fn nla_align(len: usize) -> usize {
     len.wrapping_add(NLA_ALIGNTO - 1) & !(NLA_ALIGNTO - 1)
 }
 
-/// `NLMSG_LENGTH(len)`: the `nlmsg_len` of a message with `len` payload bytes.
+/// `NLMSG_LENGTH(len)`: the `nlmsg_len` of a message with `len` payload
+/// bytes (wrapping, like the macro, within 16 of `usize::MAX`).
 pub const fn nlmsg_length(len: usize) -> usize {
-    len + NLMSG_HDRLEN
+    len.wrapping_add(NLMSG_HDRLEN)
 }
 
 /// `NLMSG_SPACE(len)`: the bytes a message with `len` payload bytes occupies,
@@ -84,7 +85,8 @@ pub fn nlmsg_next(buf: &[u8]) -> &[u8] {
 /// Returns `None` where the C macro's unsigned subtraction would wrap, that is
 /// when the message is too short to hold the family header.
 pub fn nlmsg_payload(nlmsg_len: u32, len: usize) -> Option<usize> {
-    (nlmsg_len as usize).checked_sub(nlmsg_space(len))
+    let space = len.checked_add(NLMSG_HDRLEN + NLMSG_ALIGNTO - 1)? & !(NLMSG_ALIGNTO - 1);
+    (nlmsg_len as usize).checked_sub(space)
 }
 
 #[cfg(test)]
@@ -165,5 +167,6 @@ mod tests {
         assert_eq!(nlmsg_payload(16 + 4, 4), Some(0));
         assert_eq!(nlmsg_payload(16 + 5 + 3, 5), Some(0), "family header padded to 8");
         assert_eq!(nlmsg_payload(16, 4), None, "the macro would wrap");
+        assert_eq!(nlmsg_payload(u32::MAX, usize::MAX), None, "no overflow");
     }
 }

@@ -102,12 +102,14 @@ impl Buffer for alloc::vec::Vec<u8> {
     }
 }
 
-/// An open nest: the offset of its `nlattr` header. Close it with
-/// [`MessageBuilder::nest_end`] or drop it with [`MessageBuilder::nest_cancel`].
+/// An open nest: the offset of its `nlattr` header and its depth. Close it
+/// with [`MessageBuilder::nest_end`] or drop it with
+/// [`MessageBuilder::nest_cancel`], innermost first.
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a nest must be closed with nest_end to patch its length"]
 pub struct Nest {
     offset: usize,
+    depth: u32,
 }
 
 /// Appends one message to a [`Buffer`]; see the module docs.
@@ -116,6 +118,8 @@ pub struct Nest {
 pub struct MessageBuilder<'b, B: Buffer + ?Sized> {
     buf: &'b mut B,
     start: usize,
+    /// Nests open now.
+    depth: u32,
 }
 
 impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
@@ -124,7 +128,7 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         let used = buf.bytes().len();
         let start = nlmsg_align(used);
         buf.extend_zeroed(start - used + NLMSG_HDRLEN)?;
-        let mut b = MessageBuilder { buf, start };
+        let mut b = MessageBuilder { buf, start, depth: 0 };
         header.emit(&mut b.message(), NLMSG_HDRLEN as u32);
         Ok(b)
     }
@@ -168,8 +172,10 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         nla_align(self.end()) - self.end()
     }
 
-    /// Appends `bytes` as they are, with no padding after them: a family
-    /// header, or an opaque payload such as a text line.
+    /// Appends `bytes` unchanged: a family header, or an opaque payload such
+    /// as a text line. Like every write, it first pads what came before to 4
+    /// bytes, and it adds no padding after (so `nlmsg_len` stays exact):
+    /// `append(b"hel")` then `append(b"lo")` gives `hel\0lo`.
     pub fn append(&mut self, bytes: &[u8]) -> Result<(), Error> {
         let pad = self.pad_to_align();
         self.reserve(pad, bytes.len())?.copy_from_slice(bytes);
@@ -276,13 +282,24 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         self.attr(kind, &[])
     }
 
-    /// Opens a nest of type `kind` (`NLA_F_NESTED` is added).
+    /// Opens a nest of type `kind` (`NLA_F_NESTED` is added). Until it is
+    /// closed it reads as an empty nest, as the kernel's `nla_nest_start`
+    /// leaves it.
     pub fn nest(&mut self, kind: u16) -> Result<Nest, Error> {
         let pad = self.pad_to_align();
         let offset = self.end() + pad;
         let out = self.reserve(pad, NLA_HDRLEN)?;
+        out[..2].copy_from_slice(&(NLA_HDRLEN as u16).to_ne_bytes());
         out[2..4].copy_from_slice(&(kind | NLA_F_NESTED).to_ne_bytes());
-        Ok(Nest { offset })
+        self.depth += 1;
+        Ok(Nest { offset, depth: self.depth })
+    }
+
+    /// Whether `nest` is the innermost open nest of this message.
+    fn is_innermost(&self, nest: &Nest) -> bool {
+        nest.depth == self.depth
+            && nest.offset >= self.start + NLMSG_HDRLEN
+            && nest.offset + NLA_HDRLEN <= self.end()
     }
 
     /// Opens a nest without adding `NLA_F_NESTED` (for old families that
@@ -300,25 +317,34 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         self.nest(index)
     }
 
-    /// Closes a nest, patching its `nla_len` to cover everything written since.
+    /// Closes the innermost nest, patching its `nla_len` to cover everything
+    /// written since. A nest that is not the innermost open one is
+    /// [`Error::BadNest`]; one grown past 65535 bytes is removed with its
+    /// content and reported as [`Error::TooLong`].
     pub fn nest_end(&mut self, nest: Nest) -> Result<(), Error> {
-        let end = self.end();
-        if nest.offset < self.start + NLMSG_HDRLEN || nest.offset + NLA_HDRLEN > end {
+        if !self.is_innermost(&nest) {
             return Err(Error::BadNest { offset: nest.offset });
         }
-        let len = end - nest.offset;
-        let nla_len = u16::try_from(len).map_err(|_| Error::TooLong { len })?;
+        let len = self.end() - nest.offset;
+        let Ok(nla_len) = u16::try_from(len) else {
+            self.nest_cancel(nest)?;
+            return Err(Error::TooLong { len });
+        };
         self.buf.bytes_mut()[nest.offset..nest.offset + 2].copy_from_slice(&nla_len.to_ne_bytes());
+        self.depth -= 1;
         Ok(())
     }
 
-    /// Removes a nest and everything written into it.
-    pub fn nest_cancel(&mut self, nest: Nest) {
-        if nest.offset >= self.start + NLMSG_HDRLEN && nest.offset <= self.end() {
-            self.buf.truncate(nest.offset);
-            let len = (nest.offset - self.start) as u32;
-            self.message().set_length(len);
+    /// Removes the innermost nest and everything written into it.
+    pub fn nest_cancel(&mut self, nest: Nest) -> Result<(), Error> {
+        if !self.is_innermost(&nest) {
+            return Err(Error::BadNest { offset: nest.offset });
         }
+        self.buf.truncate(nest.offset);
+        let len = (nest.offset - self.start) as u32;
+        self.message().set_length(len);
+        self.depth -= 1;
+        Ok(())
     }
 
     /// Ends the message and returns where it lies in the buffer: from its
@@ -463,6 +489,7 @@ mod tests {
         let nest = b.nest(1).unwrap();
         b.append(&big).unwrap();
         assert_eq!(b.nest_end(nest), Err(Error::TooLong { len: 70_004 }));
+        assert!(b.is_empty(), "the oversized nest was removed");
     }
 
     #[test]
@@ -472,18 +499,36 @@ mod tests {
         b.attr_u32(1, 1).unwrap();
         let nest = b.nest(2).unwrap();
         b.attr_u32(3, 3).unwrap();
-        b.nest_cancel(nest);
+        b.nest_cancel(nest).unwrap();
         assert_eq!(b.len(), 24);
         b.cancel();
         assert!(buf.is_empty());
     }
 
     #[test]
-    fn nest_from_another_message_is_rejected() {
+    fn nests_close_innermost_first() {
         let mut buf = Vec::new();
         let mut b = MessageBuilder::new(&mut buf, header()).unwrap();
-        let stale = b.nest(1).unwrap();
-        b.nest_cancel(Nest { offset: stale.offset });
-        assert_eq!(b.nest_end(stale), Err(Error::BadNest { offset: 16 }));
+        let outer = b.nest(1).unwrap();
+        let inner = b.nest(2).unwrap();
+        let outer_offset = outer.offset;
+        assert_eq!(b.nest_cancel(outer), Err(Error::BadNest { offset: outer_offset }));
+        b.attr_u32(3, 0xdead_beef).unwrap();
+        b.nest_end(inner).unwrap();
+        let msg = Messages::new(b.bytes()).next().unwrap().unwrap();
+        let a = Attrs::new(msg.payload()).next().unwrap().unwrap();
+        // The outer nest was never closed: it reads as empty, not as garbage.
+        assert_eq!((a.kind(), a.payload().len()), (1, 0));
+        // The inner nest again (already closed): refused.
+        let stale = Nest { offset: 20, depth: 2 };
+        assert_eq!(b.nest_end(stale), Err(Error::BadNest { offset: 20 }));
+        let outer = Nest { offset: 16, depth: 1 };
+        b.nest_end(outer).unwrap();
+        let msg = Messages::new(b.bytes()).next().unwrap().unwrap();
+        let a = Attrs::new(msg.payload()).next().unwrap().unwrap();
+        assert_eq!(
+            a.nested().next().unwrap().unwrap().nested().next().unwrap().unwrap().u32(),
+            Ok(0xdead_beef)
+        );
     }
 }

@@ -209,9 +209,10 @@ pub(crate) fn async_fd(
     if tokio::runtime::Handle::try_current().is_err() {
         return Err(io::Error::other("no tokio runtime is running"));
     }
-    // SAFETY: a Socket owns its OwnedFd for its whole life and never replaces
-    // it, so as_raw_fd() names the same open descriptor until the AsyncFd
-    // drops the Socket or gives it back with into_inner().
+    // SAFETY: the AsyncFd takes the Socket by value, and a Socket's OwnedFd
+    // is private and never replaced; AsyncConn (the only caller) hands out
+    // only &Socket. So as_raw_fd() names the same open descriptor until the
+    // AsyncFd drops the Socket.
     unsafe {
         tokio::io::unix::AsyncFd::register_with_interest(socket, tokio::io::Interest::READABLE)
     }

@@ -34,7 +34,8 @@ impl AsyncConn {
     }
 
     /// Wraps a bound socket, switching it to non-blocking mode. Fails
-    /// outside a tokio runtime.
+    /// outside a tokio runtime; tokio itself panics if the runtime was built
+    /// without I/O (`enable_io`).
     pub fn new(socket: Socket) -> Result<Self> {
         socket.set_nonblocking(true)?;
         let core = Core::new(socket.port());

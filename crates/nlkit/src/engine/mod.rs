@@ -112,7 +112,12 @@ impl<T: Transport> Conn<T> {
     /// Sends a request of `message_type` with `flags` (plus `NLM_F_REQUEST`),
     /// filled in by `build`, and hands each data reply to `on_reply` until
     /// the exchange ends: an ACK or error, a dump's `NLMSG_DONE`, or a single
-    /// reply without `NLM_F_MULTI` when no ACK was asked for.
+    /// reply without `NLM_F_MULTI` when no ACK was asked for. (A request
+    /// that asks for neither an ACK nor a dump, to which the peer sends
+    /// nothing, waits for the socket's read timeout.)
+    ///
+    /// If `on_reply` fails, the rest of the replies are read and dropped and
+    /// its error returned; a kernel error arriving after that wins.
     pub fn request(
         &mut self,
         message_type: u16,
