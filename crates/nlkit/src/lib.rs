@@ -32,6 +32,7 @@
 pub mod engine;
 mod error;
 pub mod genl;
+pub mod route;
 pub mod socket;
 mod sys;
 pub mod testing;

@@ -1,5 +1,7 @@
 //! Throwaway network namespaces for real-kernel tests: each test gets its
 //! own, uniquely named, deleted when the test ends (even if it fails).
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
 
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -43,7 +45,6 @@ pub fn run(args: &[&str]) {
 }
 
 /// Output of a command, as text.
-#[allow(dead_code)]
 pub fn output(args: &[&str]) -> String {
     let out = Command::new(args[0]).args(&args[1..]).output().expect("spawn");
     assert!(out.status.success(), "{args:?} failed");
