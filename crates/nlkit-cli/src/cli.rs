@@ -9,14 +9,45 @@ use nlkit::Protocol;
 use std::path::PathBuf;
 
 /// nlkit: talk to the Linux kernel over netlink.
+///
+/// Objects and commands may be shortened to any unambiguous prefix.
 #[derive(Debug, Parser)]
-#[command(name = "nlkit", version, about, propagate_version = true)]
+#[command(name = "nlkit", version, about, propagate_version = true, infer_subcommands = true)]
 pub struct Cli {
-    /// Print JSON: one object per message.
+    /// Print JSON (`raw`: one object per message; objects: as `ip -j`).
     #[arg(short = 'j', long = "json", global = true)]
     pub json: bool,
+    /// Pretty-print JSON.
+    #[arg(short = 'p', long = "pretty", global = true)]
+    pub pretty: bool,
+    /// Work inside this network namespace (/run/netns/NAME).
+    #[arg(short = 'n', long = "netns", global = true, value_name = "NETNS")]
+    pub netns: Option<String>,
+    /// IPv4 only.
+    #[arg(short = '4', global = true, conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// IPv6 only.
+    #[arg(short = '6', global = true)]
+    pub ipv6: bool,
+    /// Show details.
+    #[arg(short = 'd', long = "details", global = true)]
+    pub details: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The options the `ip`-style objects share.
+    pub fn global(&self) -> crate::ip::Global {
+        crate::ip::Global {
+            json: self.json,
+            pretty: self.pretty,
+            netns: self.netns.clone(),
+            ipv4: self.ipv4,
+            ipv6: self.ipv6,
+            details: self.details,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +55,15 @@ pub enum Command {
     /// Raw netlink on any protocol: send messages, listen for them.
     #[command(subcommand)]
     Raw(RawCommand),
+    /// Policy routing rules: show | add | del, as `ip rule`.
+    Rule(Words),
+}
+
+/// The words after an object, read with `ip`'s grammar.
+#[derive(Debug, Args)]
+pub struct Words {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,9 +83,6 @@ pub struct SocketArgs {
     /// Bind to this port id (default: the kernel chooses).
     #[arg(long, default_value_t = 0)]
     pub port: u32,
-    /// Open the socket inside this network namespace (/run/netns/NAME).
-    #[arg(long)]
-    pub netns: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! module. Errors are printed as `Error: ...` on stderr with exit status 1.
 
 mod cli;
+mod ip;
 mod parse;
 mod raw;
 
@@ -10,9 +11,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let result = match cli.command {
-        cli::Command::Raw(cli::RawCommand::Send(args)) => raw::send(&args, cli.json),
-        cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(&args, cli.json),
+    let netns = cli.netns.as_deref();
+    let result = match &cli.command {
+        cli::Command::Raw(cli::RawCommand::Send(args)) => raw::send(args, netns, cli.json),
+        cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(args, netns, cli.json),
+        cli::Command::Rule(w) => ip::rule(&cli.global(), w.words.clone()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,29 +1,12 @@
 //! `nlkit raw send|listen` end to end: the real binary, the real kernel, a
 //! throwaway namespace per test.
 
+mod common;
+
+use common::Ns;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
-
-struct Ns(String);
-
-impl Ns {
-    fn new(tag: &str) -> Ns {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let name = format!("nlkit-cli-{tag}-{}-{n}", std::process::id());
-        assert!(Command::new("ip").args(["netns", "add", &name]).status().unwrap().success());
-        Ns(name)
-    }
-}
-
-impl Drop for Ns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
 
 fn nlkit(ns: &Ns, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nlkit")).args(args).args(["--netns", &ns.0]).output().unwrap()

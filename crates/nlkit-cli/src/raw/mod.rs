@@ -12,8 +12,8 @@ use render::Renderer;
 use std::io::IoSlice;
 use std::time::Duration;
 
-fn open(args: &SocketArgs) -> Result<Socket> {
-    let mut socket = match &args.netns {
+fn open(args: &SocketArgs, netns: Option<&str>) -> Result<Socket> {
+    let mut socket = match netns {
         Some(name) => Socket::new_in(Netns::Name(name), args.proto, Kind::Raw)?,
         None => Socket::new(args.proto)?,
     };
@@ -33,8 +33,8 @@ fn payloads(args: &SendArgs) -> Result<Vec<Vec<u8>>> {
 }
 
 /// `nlkit raw send`.
-pub fn send(args: &SendArgs, json: bool) -> Result<()> {
-    let socket = open(&args.socket)?;
+pub fn send(args: &SendArgs, netns: Option<&str>, json: bool) -> Result<()> {
+    let socket = open(&args.socket, netns)?;
     if args.wait {
         // Ask for the kernel's explanation of errors; not every protocol has it.
         let _ = socket.set_ext_ack(true);
@@ -116,8 +116,8 @@ fn wait_replies(
 }
 
 /// `nlkit raw listen`.
-pub fn listen(args: &ListenArgs, json: bool) -> Result<()> {
-    let socket = open(&args.socket)?;
+pub fn listen(args: &ListenArgs, netns: Option<&str>, json: bool) -> Result<()> {
+    let socket = open(&args.socket, netns)?;
     for &group in &args.groups {
         socket.add_membership(group).with_context(|| format!("joining group {group}"))?;
     }

@@ -1,0 +1,68 @@
+//! Buffered output for the `ip`-style commands: text lines, or one JSON
+//! array streamed object by object (as `ip -j` prints it), never a write
+//! system call per object.
+
+use anyhow::Result;
+use serde_json::{Map, Value};
+use std::io::{BufWriter, Stdout, Write};
+
+pub struct Output {
+    out: BufWriter<Stdout>,
+    json: bool,
+    pretty: bool,
+    objects: usize,
+}
+
+impl Output {
+    pub fn new(json: bool, pretty: bool) -> Self {
+        Output {
+            out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            json,
+            pretty,
+            objects: 0,
+        }
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    /// Starts a listing: `[` in JSON mode.
+    pub fn begin(&mut self) -> Result<()> {
+        if self.json {
+            self.out.write_all(b"[")?;
+        }
+        Ok(())
+    }
+
+    /// One object of a JSON listing.
+    pub fn object(&mut self, obj: Map<String, Value>) -> Result<()> {
+        if self.objects > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.objects += 1;
+        let v = Value::Object(obj);
+        if self.pretty {
+            serde_json::to_writer_pretty(&mut self.out, &v)?;
+        } else {
+            serde_json::to_writer(&mut self.out, &v)?;
+        }
+        Ok(())
+    }
+
+    /// One line of text.
+    pub fn line(&mut self, text: std::fmt::Arguments<'_>) -> Result<()> {
+        self.out.write_fmt(text)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Ends a listing and flushes.
+    pub fn end(&mut self) -> Result<()> {
+        if self.json {
+            self.out.write_all(b"]\n")?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,318 @@
+//! `nlkit rule`: show, add and delete policy routing rules, printed as
+//! `ip rule` prints them (text), or with `ip -j rule`'s keys and values.
+
+use super::args::{self, Args};
+use super::Ctx;
+use anyhow::{bail, Context, Result};
+use nlkit::route::rule::{Range, Rule, RuleSpec};
+use nlkit::route::uapi::*;
+use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
+use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
+
+pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    match args::command(&mut a, &["show|list", "add", "delete|del"])? {
+        "show" => show(ctx, a),
+        "add" => change(ctx, a, true),
+        _ => change(ctx, a, false),
+    }
+}
+
+fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let mut table = None;
+    while let Some(w) = a.next() {
+        args::keyword(&w, &["table|lookup"])?;
+        table = Some(a.parsed("table", table_id)?);
+    }
+    let families: &[u8] = if ctx.family == AF_UNSPEC { &[AF_INET] } else { &[ctx.family] };
+    let (json, details) = (ctx.out.json(), ctx.details);
+    ctx.out.begin()?;
+    for &family in families {
+        let Ctx { conn, out, .. } = ctx;
+        conn.rule_dump(family, |r| {
+            if table.is_some_and(|t| t != r.table) {
+                return Ok(());
+            }
+            let shown = if json {
+                out.object(to_json(r, details))
+            } else {
+                out.line(format_args!("{}", to_text(r)))
+            };
+            shown.map_err(|e| nlkit::Error::Io { op: "write", source: std::io::Error::other(e) })
+        })?;
+    }
+    ctx.out.end()
+}
+
+/// `ip rule` text: `PRIO:\tSELECTORS ACTION`.
+fn to_text(r: &Rule<'_>) -> String {
+    let mut s = format!("{}:\t", r.priority.unwrap_or(0));
+    if r.inverted() {
+        s.push_str("not ");
+    }
+    match r.src {
+        Some(a) => write_prefix(&mut s, "from", a, r.header.src_len),
+        None => s.push_str("from all"),
+    }
+    if let Some(a) = r.dst {
+        s.push(' ');
+        write_prefix(&mut s, "to", a, r.header.dst_len);
+    }
+    if r.header.tos != 0 {
+        let _ = write!(s, " tos {:#x}", r.header.tos);
+    }
+    if let Some(m) = r.fwmark {
+        let _ = write!(s, " fwmark {m:#x}");
+        if let Some(mask) = r.fwmask.filter(|&m| m != u32::MAX) {
+            let _ = write!(s, "/{mask:#x}");
+        }
+    }
+    for (k, v) in [("iif", r.iifname), ("oif", r.oifname)] {
+        if let Some(v) = v {
+            let _ = write!(s, " {k} {v}");
+        }
+    }
+    if let Some(u) = r.uid_range {
+        let _ = write!(s, " uidrange {}-{}", u.start, u.end);
+    }
+    if let Some(p) = r.ip_proto {
+        let _ = write!(s, " ipproto {}", ip_proto_name(p));
+    }
+    for (k, range) in [("sport", r.sport), ("dport", r.dport)] {
+        match range {
+            Some(p) if p.start == p.end => drop(write!(s, " {k} {}", p.start)),
+            Some(p) => drop(write!(s, " {k} {}-{}", p.start, p.end)),
+            None => {}
+        }
+    }
+    match r.header.action {
+        FR_ACT_TO_TBL => drop(write!(s, " lookup {}", table_name(r.table))),
+        FR_ACT_GOTO => drop(write!(s, " goto {}", r.goto.unwrap_or(0))),
+        other => drop(write!(s, " {}", action_name(other))),
+    }
+    if let Some(n) = r.suppress_prefixlen.filter(|&n| n != u32::MAX) {
+        let _ = write!(s, " suppress_prefixlength {n}");
+    }
+    s
+}
+
+fn write_prefix(s: &mut String, word: &str, a: std::net::IpAddr, len: u8) {
+    let full = if a.is_ipv4() { 32 } else { 128 };
+    let _ = write!(s, "{word} {a}");
+    if len != full {
+        let _ = write!(s, "/{len}");
+    }
+}
+
+/// `ip -j rule` keys and values.
+fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("priority".into(), json!(r.priority.unwrap_or(0)));
+    if r.inverted() {
+        m.insert("not".into(), Value::Null);
+    }
+    let h = &r.header;
+    let src = r.src.map_or("all".to_string(), |a| a.to_string());
+    m.insert("src".into(), json!(src));
+    if r.src.is_some_and(|a| h.src_len != full_len(a)) {
+        m.insert("srclen".into(), json!(h.src_len));
+    }
+    if let Some(a) = r.dst {
+        m.insert("dst".into(), json!(a.to_string()));
+        if h.dst_len != full_len(a) {
+            m.insert("dstlen".into(), json!(h.dst_len));
+        }
+    }
+    if h.tos != 0 {
+        m.insert("tos".into(), json!(format!("{:#x}", h.tos)));
+    }
+    if let Some(mark) = r.fwmark {
+        m.insert("fwmark".into(), json!(format!("{mark:#x}")));
+        if let Some(mask) = r.fwmask.filter(|&m| m != u32::MAX) {
+            m.insert("fwmask".into(), json!(format!("{mask:#x}")));
+        }
+    }
+    for (k, v) in [("iif", r.iifname), ("oif", r.oifname)] {
+        if let Some(v) = v {
+            m.insert(k.into(), json!(v));
+        }
+    }
+    if let Some(u) = r.uid_range {
+        m.insert("uid_start".into(), json!(u.start));
+        m.insert("uid_end".into(), json!(u.end));
+    }
+    if let Some(p) = r.ip_proto {
+        m.insert("ipproto".into(), json!(ip_proto_name(p)));
+    }
+    for (k, range) in [("sport", r.sport), ("dport", r.dport)] {
+        match range {
+            Some(p) if p.start == p.end => drop(m.insert(k.into(), json!(p.start))),
+            Some(p) => {
+                m.insert(format!("{k}_start"), json!(p.start));
+                m.insert(format!("{k}_end"), json!(p.end));
+            }
+            None => {}
+        }
+    }
+    match h.action {
+        FR_ACT_TO_TBL => drop(m.insert("table".into(), json!(table_name(r.table)))),
+        FR_ACT_GOTO => drop(m.insert("goto".into(), json!(r.goto.unwrap_or(0)))),
+        other => drop(m.insert("action".into(), json!(action_name(other)))),
+    }
+    if let Some(n) = r.suppress_prefixlen.filter(|&n| n != u32::MAX) {
+        m.insert("suppress_prefixlen".into(), json!(n));
+    }
+    if details {
+        m.insert("protocol".into(), json!(protocol_name(r.protocol.unwrap_or(0))));
+    }
+    m
+}
+
+fn full_len(a: std::net::IpAddr) -> u8 {
+    if a.is_ipv4() {
+        32
+    } else {
+        128
+    }
+}
+
+fn table_name(t: u32) -> String {
+    match t {
+        RT_TABLE_LOCAL => "local".into(),
+        RT_TABLE_MAIN => "main".into(),
+        RT_TABLE_DEFAULT => "default".into(),
+        RT_TABLE_UNSPEC => "unspec".into(),
+        n => n.to_string(),
+    }
+}
+
+fn table_id(s: &str) -> Option<u32> {
+    match s {
+        "local" => Some(RT_TABLE_LOCAL),
+        "main" => Some(RT_TABLE_MAIN),
+        "default" => Some(RT_TABLE_DEFAULT),
+        _ => args::number(s),
+    }
+}
+
+const ACTIONS: [(&str, u8); 5] = [
+    ("blackhole", FR_ACT_BLACKHOLE),
+    ("unreachable", FR_ACT_UNREACHABLE),
+    ("prohibit", FR_ACT_PROHIBIT),
+    ("nop", FR_ACT_NOP),
+    ("goto", FR_ACT_GOTO),
+];
+
+fn action_name(a: u8) -> String {
+    ACTIONS.iter().find(|(_, v)| *v == a).map_or_else(|| a.to_string(), |(n, _)| (*n).into())
+}
+
+fn protocol_name(p: u8) -> String {
+    match p {
+        RTPROT_UNSPEC => "unspec".into(),
+        RTPROT_KERNEL => "kernel".into(),
+        RTPROT_BOOT => "boot".into(),
+        RTPROT_STATIC => "static".into(),
+        n => n.to_string(),
+    }
+}
+
+const IP_PROTOS: [(&str, u8); 6] =
+    [("icmp", 1), ("tcp", 6), ("udp", 17), ("ipv6-icmp", 58), ("sctp", 132), ("udplite", 136)];
+
+fn ip_proto_name(p: u8) -> String {
+    IP_PROTOS.iter().find(|(_, v)| *v == p).map_or_else(|| p.to_string(), |(n, _)| (*n).into())
+}
+
+fn ip_proto(s: &str) -> Option<u8> {
+    IP_PROTOS.iter().find(|(n, _)| *n == s).map(|(_, v)| *v).or_else(|| args::number(s))
+}
+
+fn range<T: TryFrom<u64> + Copy>(s: &str) -> Option<Range<T>> {
+    match s.split_once('-') {
+        Some((a, b)) => Some(Range { start: args::number(a)?, end: args::number(b)? }),
+        None => args::number(s).map(|v| Range { start: v, end: v }),
+    }
+}
+
+const SELECTORS: [&str; 20] = [
+    "not",
+    "from",
+    "to",
+    "tos|dsfield",
+    "fwmark",
+    "iif|dev",
+    "oif",
+    "priority|preference|order",
+    "table|lookup",
+    "goto",
+    "uidrange",
+    "ipproto",
+    "sport",
+    "dport",
+    "suppress_prefixlength",
+    "protocol",
+    "blackhole",
+    "unreachable",
+    "prohibit",
+    "nop",
+];
+
+fn change(ctx: &mut Ctx, mut a: Args, add: bool) -> Result<()> {
+    let mut spec = RuleSpec { family: ctx.family, ..Default::default() };
+    while let Some(w) = a.next() {
+        match args::keyword(&w, &SELECTORS)? {
+            "not" => spec.invert = true,
+            "from" => spec.src = selector_prefix(&mut a, "from")?,
+            "to" => spec.dst = selector_prefix(&mut a, "to")?,
+            "tos" => spec.tos = a.parsed("tos", args::number)?,
+            "fwmark" => {
+                let v = a.value("fwmark")?;
+                let (mark, mask) =
+                    v.split_once('/').map_or((v.as_str(), None), |(m, k)| (m, Some(k)));
+                let mark = args::number(mark).context("invalid fwmark")?;
+                let mask = mask.map(|m| args::number(m).context("invalid fwmask")).transpose()?;
+                spec.fwmark = Some((mark, mask));
+            }
+            "iif" => spec.iifname = Some(a.value("iif")?),
+            "oif" => spec.oifname = Some(a.value("oif")?),
+            "priority" => spec.priority = Some(a.parsed("priority", args::number)?),
+            "table" => spec.table = Some(a.parsed("table", table_id)?),
+            "goto" => spec.goto = Some(a.parsed("goto", args::number)?),
+            "uidrange" => spec.uid_range = Some(a.parsed("uidrange", range)?),
+            "ipproto" => spec.ip_proto = Some(a.parsed("ipproto", ip_proto)?),
+            "sport" => spec.sport = Some(a.parsed("sport", range)?),
+            "dport" => spec.dport = Some(a.parsed("dport", range)?),
+            "suppress_prefixlength" => {
+                spec.suppress_prefixlen = Some(a.parsed("suppress_prefixlength", args::number)?)
+            }
+            "protocol" => spec.protocol = Some(a.parsed("protocol", args::number)?),
+            action => spec.action = ACTIONS.iter().find(|(n, _)| *n == action).map(|(_, v)| *v),
+        }
+    }
+    if spec.family == AF_UNSPEC && spec.src.is_none() && spec.dst.is_none() {
+        spec.family = AF_INET;
+    }
+    if add && spec.table.is_none() && spec.goto.is_none() && spec.action.is_none() {
+        spec.table = Some(RT_TABLE_MAIN);
+    }
+    if spec.family == AF_INET6 || spec.family == AF_INET || spec.family == AF_UNSPEC {
+        if add {
+            ctx.conn.rule_add(&spec)?
+        } else {
+            ctx.conn.rule_del(&spec)?
+        }
+    } else {
+        bail!("unsupported family");
+    }
+    Ok(())
+}
+
+/// `from all` / `to all` is no selector; otherwise a prefix.
+fn selector_prefix(a: &mut Args, word: &str) -> Result<Option<(std::net::IpAddr, u8)>> {
+    let v = a.value(word)?;
+    if v == "all" {
+        return Ok(None);
+    }
+    args::prefix(&v).map(Some).with_context(|| format!("invalid prefix \"{v}\" for \"{word}\""))
+}

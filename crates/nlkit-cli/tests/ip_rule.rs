@@ -1,0 +1,97 @@
+//! `nlkit rule` against `ip rule`: the same rules, the same text and JSON.
+
+mod common;
+
+use common::{json_array, Ns};
+
+fn populate(ns: &Ns) {
+    ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
+    let rules: [&[&str]; 7] = [
+        &["from", "10.0.0.0/8", "table", "100", "prio", "100"],
+        &[
+            "to",
+            "192.168.1.0/24",
+            "iif",
+            "v0",
+            "oif",
+            "v1",
+            "fwmark",
+            "0x10/0xff",
+            "lookup",
+            "200",
+            "prio",
+            "200",
+        ],
+        &[
+            "not",
+            "from",
+            "all",
+            "uidrange",
+            "1000-2000",
+            "ipproto",
+            "tcp",
+            "sport",
+            "80",
+            "dport",
+            "1000-2000",
+            "prohibit",
+            "prio",
+            "300",
+        ],
+        &["from", "all", "goto", "100", "prio", "50"],
+        &["table", "main", "suppress_prefixlength", "0", "prio", "400"],
+        &["from", "1.2.3.4", "tos", "0x10", "unreachable"],
+        &["from", "172.16.0.0/12", "blackhole", "prio", "500"],
+    ];
+    for r in rules {
+        ns.ip(&[&["rule", "add"][..], r].concat());
+    }
+    ns.ip(&["-6", "rule", "add", "from", "2001:db8::/32", "table", "300"]);
+}
+
+#[test]
+fn show_matches_ip_in_text_and_json() {
+    let ns = Ns::new("rule");
+    populate(&ns);
+    for family in [&[][..], &["-4"], &["-6"]] {
+        let text = ns.nlkit_ok(&[family, &["rule", "show"]].concat());
+        assert_eq!(text, ns.ip(&[family, &["rule", "show"]].concat()));
+        for detail in [&[][..], &["-d"]] {
+            let args = [family, detail, &["-j", "rule", "show"]].concat();
+            let ours = json_array(&ns.nlkit_ok(&args));
+            let theirs = json_array(&ns.ip(&args));
+            assert_eq!(ours.len(), theirs.len());
+            for (o, t) in ours.iter().zip(&theirs) {
+                assert_eq!(o, t, "object by object");
+            }
+        }
+    }
+}
+
+#[test]
+fn add_and_delete_with_abbreviations() {
+    let ns = Ns::new("ruleadd");
+    ns.nlkit_ok(&["ru", "a", "from", "10.1.0.0/16", "lookup", "7", "pri", "77"]);
+    ns.nlkit_ok(&["rule", "add", "fwmark", "0x1", "table", "8", "pref", "78"]);
+    ns.nlkit_ok(&["-6", "rule", "add", "to", "2001:db8::/48", "prohibit", "order", "79"]);
+    let text = ns.ip(&["rule", "show"]);
+    assert!(text.contains("77:\tfrom 10.1.0.0/16 lookup 7"), "{text}");
+    assert!(text.contains("78:\tfrom all fwmark 0x1 lookup 8"), "{text}");
+    assert!(ns.ip(&["-6", "rule", "show"]).contains("79:\tfrom all to 2001:db8::/48 prohibit"));
+    ns.nlkit_ok(&["rule", "del", "priority", "77"]);
+    assert!(!ns.ip(&["rule", "show"]).contains("77:"));
+}
+
+#[test]
+fn errors_are_clear_and_nonzero() {
+    let ns = Ns::new("ruleerr");
+    let out = ns.nlkit(&["rule", "del", "priority", "12345"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
+    let out = ns.nlkit(&["rule", "add", "from", "10.0.0.0/99"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid prefix \"10.0.0.0/99\""));
+    let out = ns.nlkit(&["rule", "add", "p", "5"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ambiguous"));
+    let out = ns.nlkit(&["r", "show"]);
+    assert_eq!(out.status.code(), Some(2), "'r' is ambiguous: raw, rule");
+}
