@@ -178,17 +178,7 @@ impl<'a> Ack<'a> {
             flags |= Flags::ACK_TLVS;
         }
         let header = Header { message_type: MessageType::Error, flags, sequence, port };
-        let mut b = MessageBuilder::new(buf, header)?;
-        match self.emit_payload(&mut b) {
-            Ok(()) => {
-                let _ = b.finish();
-                Ok(())
-            }
-            Err(e) => {
-                b.cancel();
-                Err(e)
-            }
-        }
+        MessageBuilder::new(buf, header)?.finish_with(|b| self.emit_payload(b)).map(drop)
     }
 
     fn emit_payload<B: Buffer + ?Sized>(&self, b: &mut MessageBuilder<'_, B>) -> Result<(), Error> {
@@ -227,29 +217,20 @@ pub fn emit_error<B: Buffer + ?Sized>(
     }
     let header =
         Header { message_type: MessageType::Error, flags, sequence: request.sequence(), port };
-    let mut b = MessageBuilder::new(buf, header)?;
-    let mut write = || {
-        b.append(&errno.wrapping_neg().to_ne_bytes())?;
-        let echoed = b.append_zeroed(NLMSG_HDRLEN)?;
-        request.header().emit(&mut MessageBuffer::new_unchecked(echoed), request.length());
-        if let Some(m) = message {
-            b.attr_str(NLMSGERR_ATTR_MSG, m)?;
-        }
-        match offset {
-            Some(o) => b.attr_u32(NLMSGERR_ATTR_OFFS, o),
-            None => Ok(()),
-        }
-    };
-    match write() {
-        Ok(()) => {
-            let _ = b.finish();
-            Ok(())
-        }
-        Err(e) => {
-            b.cancel();
-            Err(e)
-        }
-    }
+    MessageBuilder::new(buf, header)?
+        .finish_with(|b| {
+            b.append(&errno.wrapping_neg().to_ne_bytes())?;
+            let echoed = b.append_zeroed(NLMSG_HDRLEN)?;
+            request.header().emit(&mut MessageBuffer::new_unchecked(echoed), request.length());
+            if let Some(m) = message {
+                b.attr_str(NLMSGERR_ATTR_MSG, m)?;
+            }
+            match offset {
+                Some(o) => b.attr_u32(NLMSGERR_ATTR_OFFS, o),
+                None => Ok(()),
+            }
+        })
+        .map(drop)
 }
 
 /// How many bytes of the request an `NLMSG_ERROR` payload of `have` bytes

@@ -355,6 +355,21 @@ impl<'b, B: Buffer + ?Sized> MessageBuilder<'b, B> {
         self.start..self.end()
     }
 
+    /// Runs `write` on this message, then finishes it; if `write` fails the
+    /// message is removed, so the buffer holds all of it or none.
+    pub fn finish_with(
+        mut self,
+        write: impl FnOnce(&mut Self) -> Result<(), Error>,
+    ) -> Result<Range<usize>, Error> {
+        match write(&mut self) {
+            Ok(()) => Ok(self.finish()),
+            Err(e) => {
+                self.cancel();
+                Err(e)
+            }
+        }
+    }
+
     /// Removes the whole message from the buffer.
     pub fn cancel(self) {
         self.buf.truncate(self.start);

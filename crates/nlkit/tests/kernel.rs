@@ -125,6 +125,14 @@ fn multicast_to_group_1_reports_the_group_and_the_usersock_refusal() {
     assert_eq!(listener.memberships().unwrap(), [2]);
 }
 
+/// A VNI added to a vxlan device in filter mode is announced on
+/// RTNLGRP_TUNNEL (35), a group above 32.
+fn fire_tunnel_event(ns: &TestNs) {
+    let vxlan = ["link", "add", "vx0", "type", "vxlan", "dstport", "4789", "external", "vnifilter"];
+    ns.exec(&[&["ip"][..], &vxlan].concat());
+    ns.exec(&["bridge", "vni", "add", "vni", "100", "dev", "vx0"]);
+}
+
 #[test]
 fn multicast_groups_above_32_via_add_membership() {
     let ns = TestNs::new("mc35");
@@ -134,20 +142,7 @@ fn multicast_groups_above_32_via_add_membership() {
     s.add_membership(RTNLGRP_BRVLAN).unwrap();
     s.add_membership(RTNLGRP_TUNNEL).unwrap();
     assert_eq!(s.memberships().unwrap(), [RTNLGRP_BRVLAN, RTNLGRP_TUNNEL]);
-    // A VNI added to a vxlan device in filter mode is announced on RTNLGRP_TUNNEL.
-    ns.exec(&[
-        "ip",
-        "link",
-        "add",
-        "vx0",
-        "type",
-        "vxlan",
-        "dstport",
-        "4789",
-        "external",
-        "vnifilter",
-    ]);
-    ns.exec(&["bridge", "vni", "add", "vni", "100", "dev", "vx0"]);
+    fire_tunnel_event(&ns);
     let mut buf = RecvBuf::new();
     s.recv(&mut buf).unwrap();
     assert_eq!(buf.group(), Some(RTNLGRP_TUNNEL));
@@ -369,19 +364,7 @@ fn group_35_event_during_a_request_is_kept_not_taken_for_the_reply() {
     let mut conn = Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
     conn.transport().set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     conn.transport().add_membership(RTNLGRP_TUNNEL).unwrap();
-    ns.exec(&[
-        "ip",
-        "link",
-        "add",
-        "vx0",
-        "type",
-        "vxlan",
-        "dstport",
-        "4789",
-        "external",
-        "vnifilter",
-    ]);
-    ns.exec(&["bridge", "vni", "add", "vni", "100", "dev", "vx0"]);
+    fire_tunnel_event(&ns);
     // The event (nl_groups 0: only PKTINFO marks it) is queued before the reply.
     conn.request_ack(RTM_GETLINK, Flags::empty(), |b| b.append(&ifinfomsg(1))).unwrap();
     let (from, bytes) = conn.take_unsolicited().expect("the event was kept");
