@@ -17,6 +17,7 @@
 //! scopes, tables, link and address flags, neighbour states).
 
 pub mod names;
+pub mod neigh;
 pub mod rule;
 pub mod uapi;
 
