@@ -12,7 +12,12 @@
 //! attributes nlkit does not know are kept, available from `unknown()`, and
 //! re-emitted unchanged), a `*Spec` that writes requests, and `Conn`
 //! methods to dump and change the objects.
+//!
+//! [`names`] gives values the names iproute2 prints and parses (protocols,
+//! scopes, tables, link and address flags, neighbour states).
 
+pub mod names;
+pub mod neigh;
 pub mod rule;
 pub mod uapi;
 
