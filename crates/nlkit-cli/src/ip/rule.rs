@@ -4,6 +4,7 @@
 use super::args::{self, Args};
 use super::Ctx;
 use anyhow::{bail, Context, Result};
+use nlkit::route::names;
 use nlkit::route::rule::{Range, Rule, RuleSpec};
 use nlkit::route::uapi::*;
 use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
@@ -22,7 +23,7 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let mut table = None;
     while let Some(w) = a.next() {
         args::keyword(&w, &["table|lookup"])?;
-        table = Some(a.parsed("table", table_id)?);
+        table = Some(a.parsed("table", names::parse_route_table)?);
     }
     let families: &[u8] = if ctx.family == AF_UNSPEC { &[AF_INET] } else { &[ctx.family] };
     let (json, details) = (ctx.out.json(), ctx.details);
@@ -86,7 +87,7 @@ fn to_text(r: &Rule<'_>) -> String {
         }
     }
     match r.header.action {
-        FR_ACT_TO_TBL => drop(write!(s, " lookup {}", table_name(r.table))),
+        FR_ACT_TO_TBL => drop(write!(s, " lookup {}", names::route_table(r.table))),
         FR_ACT_GOTO => drop(write!(s, " goto {}", r.goto.unwrap_or(0))),
         other => drop(write!(s, " {}", action_name(other))),
     }
@@ -155,7 +156,7 @@ fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
         }
     }
     match h.action {
-        FR_ACT_TO_TBL => drop(m.insert("table".into(), json!(table_name(r.table)))),
+        FR_ACT_TO_TBL => drop(m.insert("table".into(), json!(names::route_table(r.table)))),
         FR_ACT_GOTO => drop(m.insert("goto".into(), json!(r.goto.unwrap_or(0)))),
         other => drop(m.insert("action".into(), json!(action_name(other)))),
     }
@@ -163,7 +164,7 @@ fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
         m.insert("suppress_prefixlen".into(), json!(n));
     }
     if details {
-        m.insert("protocol".into(), json!(protocol_name(r.protocol.unwrap_or(0))));
+        m.insert("protocol".into(), json!(names::route_protocol(r.protocol.unwrap_or(0))));
     }
     m
 }
@@ -173,25 +174,6 @@ fn full_len(a: std::net::IpAddr) -> u8 {
         32
     } else {
         128
-    }
-}
-
-fn table_name(t: u32) -> String {
-    match t {
-        RT_TABLE_LOCAL => "local".into(),
-        RT_TABLE_MAIN => "main".into(),
-        RT_TABLE_DEFAULT => "default".into(),
-        RT_TABLE_UNSPEC => "unspec".into(),
-        n => n.to_string(),
-    }
-}
-
-fn table_id(s: &str) -> Option<u32> {
-    match s {
-        "local" => Some(RT_TABLE_LOCAL),
-        "main" => Some(RT_TABLE_MAIN),
-        "default" => Some(RT_TABLE_DEFAULT),
-        _ => args::number(s),
     }
 }
 
@@ -205,16 +187,6 @@ const ACTIONS: [(&str, u8); 5] = [
 
 fn action_name(a: u8) -> String {
     ACTIONS.iter().find(|(_, v)| *v == a).map_or_else(|| a.to_string(), |(n, _)| (*n).into())
-}
-
-fn protocol_name(p: u8) -> String {
-    match p {
-        RTPROT_UNSPEC => "unspec".into(),
-        RTPROT_KERNEL => "kernel".into(),
-        RTPROT_BOOT => "boot".into(),
-        RTPROT_STATIC => "static".into(),
-        n => n.to_string(),
-    }
 }
 
 const IP_PROTOS: [(&str, u8); 6] =
@@ -277,7 +249,7 @@ fn change(ctx: &mut Ctx, mut a: Args, add: bool) -> Result<()> {
             "iif" => spec.iifname = Some(a.value("iif")?),
             "oif" => spec.oifname = Some(a.value("oif")?),
             "priority" => spec.priority = Some(a.parsed("priority", args::number)?),
-            "table" => spec.table = Some(a.parsed("table", table_id)?),
+            "table" => spec.table = Some(a.parsed("table", names::parse_route_table)?),
             "goto" => spec.goto = Some(a.parsed("goto", args::number)?),
             "uidrange" => spec.uid_range = Some(a.parsed("uidrange", range)?),
             "ipproto" => spec.ip_proto = Some(a.parsed("ipproto", ip_proto)?),
@@ -286,7 +258,7 @@ fn change(ctx: &mut Ctx, mut a: Args, add: bool) -> Result<()> {
             "suppress_prefixlength" => {
                 spec.suppress_prefixlen = Some(a.parsed("suppress_prefixlength", args::number)?)
             }
-            "protocol" => spec.protocol = Some(a.parsed("protocol", args::number)?),
+            "protocol" => spec.protocol = Some(a.parsed("protocol", names::parse_route_protocol)?),
             action => spec.action = ACTIONS.iter().find(|(n, _)| *n == action).map(|(_, v)| *v),
         }
     }
