@@ -13,6 +13,11 @@
 //! re-emitted unchanged), a `*Spec` that writes requests, and `Conn`
 //! methods to dump and change the objects.
 
+#[cfg(test)]
+mod fixtures;
+pub mod link;
+mod link_spec;
+pub mod linkinfo;
 pub mod rule;
 pub mod uapi;
 
