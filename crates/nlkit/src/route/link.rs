@@ -4,11 +4,11 @@
 //! `<linux/if_arp.h>`; rtnetlink(7), "RTM_NEWLINK").
 //!
 //! [`Link`] reads a link message in place; its `IFLA_LINKINFO` (the kind,
-//! such as `veth` or `bridge`, and the kind's data) is a
-//! [`LinkInfo`](super::linkinfo::LinkInfo). [`LinkSpec`] writes requests to
-//! create and change links, and the [`Conn`] methods dump, get, add, change
-//! and delete them. Dumps are filtered by the kernel (strict checking is on
-//! for every [`Conn`]) and checked again here.
+//! such as `veth` or `bridge`, and the kind's data) is a [`LinkInfo`].
+//! [`LinkSpec`] writes requests to create and change links, and the
+//! [`Conn`] methods dump, get, add, change and delete them. Dumps are
+//! filtered by the kernel (strict checking is on for every [`Conn`]) and
+//! checked again here.
 
 use super::fixed;
 use super::linkinfo::LinkInfo;
@@ -372,6 +372,11 @@ impl<'a> Link<'a> {
         self.linkinfo.as_ref().and_then(|i| i.kind)
     }
 
+    /// The kind's data (`IFLA_INFO_DATA` as [`LinkData`](super::linkinfo::LinkData)), if any.
+    pub fn data(&self) -> Option<super::linkinfo::LinkData<'a>> {
+        self.linkinfo.and_then(|i| i.data)
+    }
+
     /// The first attribute of type `kind`, as received (e.g. `IFLA_AF_SPEC`,
     /// `IFLA_XDP`, or an attribute newer than nlkit).
     pub fn attr(&self, kind: u16) -> Option<Attr<'a>> {
@@ -464,7 +469,10 @@ impl LinkFilter<'_> {
             && self.kind.is_none_or(|k| link.kind() == Some(k))
     }
 
-    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+    /// Writes the body of an `RTM_GETLINK` dump request asking the kernel
+    /// to filter: an empty `ifinfomsg`, `IFLA_MASTER`, and `IFLA_LINKINFO`
+    /// with `IFLA_INFO_KIND`.
+    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
         b.append(&LinkHeader { family: AF_UNSPEC, ..Default::default() }.to_bytes())?;
         if let Some(m) = self.master {
             b.attr_u32(IFLA_MASTER, m)?;

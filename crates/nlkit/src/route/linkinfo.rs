@@ -15,7 +15,7 @@ use nlkit_wire::{Attr, Attrs, Error as WireError};
 use std::net::IpAddr;
 
 /// `IFLA_LINKINFO`, read in place.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LinkInfo<'a> {
     /// `IFLA_INFO_KIND`: `veth`, `bridge`, `vxlan`, ... (absent for a
     /// physical device that only carries port data).
@@ -71,7 +71,7 @@ impl<'a> LinkInfo<'a> {
 
     /// Attributes of the nest this view does not read, kept raw.
     pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
-        let mut probe = self.clone();
+        let mut probe = *self;
         self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
     }
 }
