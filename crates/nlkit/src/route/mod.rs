@@ -16,6 +16,11 @@
 //! [`names`] gives values the names iproute2 prints and parses (protocols,
 //! scopes, tables, link and address flags, neighbour states).
 
+#[cfg(test)]
+mod fixtures;
+pub mod link;
+mod link_spec;
+pub mod linkinfo;
 pub mod names;
 pub mod neigh;
 pub mod rule;
