@@ -32,6 +32,9 @@ pub struct Cli {
     /// Show details.
     #[arg(short = 'd', long = "details", global = true)]
     pub details: bool,
+    /// Show statistics.
+    #[arg(short = 's', long = "stats", global = true)]
+    pub stats: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,6 +49,7 @@ impl Cli {
             ipv4: self.ipv4,
             ipv6: self.ipv6,
             details: self.details,
+            stats: self.stats,
         }
     }
 }
@@ -57,6 +61,9 @@ pub enum Command {
     Raw(RawCommand),
     /// Policy routing rules: show | add | del, as `ip rule`.
     Rule(Words),
+    /// Neighbour (ARP/NDP) entries: show | get | add | change | replace | del, as `ip neigh`.
+    #[command(visible_aliases = ["neighbor", "neighbour"])]
+    Neigh(Words),
 }
 
 /// The words after an object, read with `ip`'s grammar.

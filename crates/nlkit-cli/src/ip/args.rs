@@ -62,10 +62,11 @@ fn names(choices: &[&str]) -> String {
     choices.iter().map(|c| c.split('|').next().unwrap_or(c)).collect::<Vec<_>>().join(", ")
 }
 
-/// The command word (`show`, `add`, ...), `show` when absent.
+/// The command word (`show`, `add`, ...); the first choice (canonical
+/// name) when absent, as `ip OBJECT` alone shows.
 pub fn command<'c>(args: &mut Args, choices: &[&'c str]) -> Result<&'c str> {
     match args.next() {
-        None => Ok(choices[0]),
+        None => Ok(choices.first().and_then(|c| c.split('|').next()).unwrap_or("")),
         Some(w) => keyword(&w, choices),
     }
 }
@@ -105,6 +106,14 @@ mod tests {
         let amb = ["priority", "protocol"];
         assert!(keyword("pr", &amb).unwrap_err().to_string().contains("ambiguous"));
         assert_eq!(keyword("pri", &amb).unwrap(), "priority");
+    }
+
+    #[test]
+    fn a_missing_command_is_the_first_choice_by_its_canonical_name() {
+        let mut none = Args::new(Vec::new());
+        assert_eq!(command(&mut none, &["show|list", "add"]).unwrap(), "show");
+        let mut some = Args::new(vec!["lst".into()]);
+        assert_eq!(command(&mut some, &["show|list|lst", "add"]).unwrap(), "show");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! namespace if asked), the family, the output, and interface names.
 
 mod args;
+mod neigh;
 mod output;
 mod rule;
 
@@ -23,6 +24,7 @@ pub struct Global {
     pub ipv4: bool,
     pub ipv6: bool,
     pub details: bool,
+    pub stats: bool,
 }
 
 /// What a command runs with.
@@ -31,6 +33,7 @@ pub struct Ctx {
     pub out: Output,
     pub family: u8,
     pub details: bool,
+    pub stats: bool,
     ifnames: Option<HashMap<u32, String>>,
 }
 
@@ -46,7 +49,7 @@ impl Ctx {
             _ => AF_UNSPEC,
         };
         let out = Output::new(g.json, g.pretty);
-        Ok(Ctx { conn, out, family, details: g.details, ifnames: None })
+        Ok(Ctx { conn, out, family, details: g.details, stats: g.stats, ifnames: None })
     }
 
     /// Interface names by index, read with one link dump on first use.
@@ -62,12 +65,6 @@ impl Ctx {
         Ok(self.ifnames.get_or_insert_with(HashMap::new))
     }
 
-    /// The name of interface `index` (`ifN` if it has none, as `ip` prints
-    /// an unknown index).
-    pub fn ifname(&mut self, index: u32) -> Result<String> {
-        Ok(self.ifnames()?.get(&index).cloned().unwrap_or_else(|| format!("if{index}")))
-    }
-
     /// The index of the interface called `name`.
     pub fn ifindex(&mut self, name: &str) -> Result<u32> {
         let found = self.ifnames()?.iter().find(|(_, n)| n.as_str() == name).map(|(i, _)| *i);
@@ -75,7 +72,18 @@ impl Ctx {
     }
 }
 
+/// The name of interface `index` in `names`, or `ifN` as `ip` prints an
+/// index it cannot name.
+pub fn name_of(names: &HashMap<u32, String>, index: u32) -> String {
+    names.get(&index).cloned().unwrap_or_else(|| format!("if{index}"))
+}
+
 /// Runs `nlkit rule ...`.
 pub fn rule(g: &Global, words: Vec<String>) -> Result<()> {
     rule::run(&mut Ctx::new(g)?, Args::new(words))
+}
+
+/// Runs `nlkit neigh ...`.
+pub fn neigh(g: &Global, words: Vec<String>) -> Result<()> {
+    neigh::run(&mut Ctx::new(g)?, Args::new(words))
 }

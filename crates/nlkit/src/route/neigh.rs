@@ -473,6 +473,12 @@ impl<T: Transport> Conn<T> {
         self.request_ack(RTM_NEWNEIGH, Flags::CREATE | Flags::REPLACE, |b| spec.emit(b))
     }
 
+    /// Changes an existing entry (`NLM_F_REPLACE`, as `ip neigh change`);
+    /// a missing entry is an error.
+    pub fn neigh_change(&mut self, spec: &NeighSpec) -> Result<()> {
+        self.request_ack(RTM_NEWNEIGH, Flags::REPLACE, |b| spec.emit(b))
+    }
+
     /// Deletes the entry for `spec`'s device and destination (a proxy entry
     /// if `spec.proxy`).
     pub fn neigh_del(&mut self, spec: &NeighSpec) -> Result<()> {

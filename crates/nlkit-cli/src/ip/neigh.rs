@@ -1,0 +1,285 @@
+//! `nlkit neigh`: show, add, change, replace and delete neighbour entries,
+//! printed as iproute2 6.1's `ip neigh` prints them (text), or with its
+//! `-j` keys and values.
+
+use super::args::{self, Args};
+use super::output::Output;
+use super::Ctx;
+use anyhow::{anyhow, bail, Context, Result};
+use nlkit::route::names;
+use nlkit::route::neigh::{NeighFilter, NeighSpec, Neighbour};
+use nlkit::route::uapi::*;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+/// `ip neigh show`'s default: every state but NOARP (and NONE).
+const DEFAULT_STATES: u32 = 0xFF & !(NUD_NOARP as u32);
+/// The filter bit `nud none` sets: show entries whose state is 0.
+const STATE_NONE: u32 = 0x100;
+
+pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let choices = ["show|list|lst", "add", "change|chg", "replace", "delete", "get"];
+    match args::command(&mut a, &choices)? {
+        "show" => show(ctx, a),
+        "get" => get(ctx, a),
+        cmd => change(ctx, a, cmd),
+    }
+}
+
+/// What `show` prints, beyond what the kernel filters.
+struct Show {
+    states: u32,
+    dev_given: bool,
+    stats: bool,
+}
+
+fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let mut filter = NeighFilter::default();
+    let mut show = Show { states: DEFAULT_STATES, dev_given: false, stats: ctx.stats };
+    let mut states_given = false;
+    while let Some(w) = a.next() {
+        match args::keyword(&w, &["dev", "master", "nud", "proxy"])? {
+            "dev" => {
+                let name = a.value("dev")?;
+                filter.ifindex = Some(ctx.ifindex(&name)?);
+                show.dev_given = true;
+            }
+            "master" => filter.master = Some(ctx.ifindex(&a.value("master")?)?),
+            "nud" => {
+                if !states_given {
+                    show.states = 0;
+                    states_given = true;
+                }
+                show.states |= nud_filter(&a.value("nud")?)?;
+            }
+            _ => filter.proxy = true,
+        }
+    }
+    let family = ctx.family;
+    let names = ctx.ifnames()?.clone();
+    let Ctx { conn, out, .. } = ctx;
+    out.begin()?;
+    conn.neigh_dump(family, &filter, |n| {
+        if shown(n, show.states) {
+            print(out, n, &show, &names).map_err(write_error)?;
+        }
+        Ok(())
+    })?;
+    ctx.out.end()
+}
+
+fn write_error(e: anyhow::Error) -> nlkit::Error {
+    nlkit::Error::Io { op: "write", source: std::io::Error::other(e) }
+}
+
+/// Prints one entry, naming its device unless `dev` was given.
+fn print(
+    out: &mut Output,
+    n: &Neighbour<'_>,
+    show: &Show,
+    names: &HashMap<u32, String>,
+) -> Result<()> {
+    let index = n.ifindex() as u32;
+    let dev = (!show.dev_given && index != 0).then(|| super::name_of(names, index));
+    if out.json() {
+        out.object(to_json(n, show, dev.as_deref()))
+    } else {
+        out.line(format_args!("{}", to_text(n, show, dev.as_deref())))
+    }
+}
+
+/// `ip`'s rule: an entry shows if its state is asked for, or it is a proxy
+/// or externally learned entry, or its state is 0 and `nud none` was given.
+fn shown(n: &Neighbour<'_>, states: u32) -> bool {
+    let flags = n.flags() as u32;
+    states & n.state() as u32 != 0
+        || flags & (NTF_PROXY | NTF_EXT_LEARNED) != 0
+        || (n.state() == 0 && states & STATE_NONE != 0)
+}
+
+fn nud_filter(word: &str) -> Result<u32> {
+    if word == "all" {
+        return Ok(!0);
+    }
+    let state =
+        names::parse_neigh_state(word).ok_or_else(|| anyhow!("nud state is bad \"{word}\""))?;
+    Ok(if state == 0 { STATE_NONE } else { state as u32 })
+}
+
+fn lladdr_text(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        let _ = write!(s, "{}{b:02x}", if i == 0 { "" } else { ":" });
+    }
+    s
+}
+
+/// The flag words `ip` prints after the link-layer address, in its order.
+fn flag_words(n: &Neighbour<'_>) -> impl Iterator<Item = &'static str> {
+    let flags = n.flags() as u32;
+    [
+        (NTF_ROUTER, "router"),
+        (NTF_PROXY, "proxy"),
+        (NTF_EXT_LEARNED, "extern_learn"),
+        (NTF_OFFLOADED, "offload"),
+    ]
+    .into_iter()
+    .filter(move |(bit, _)| flags & bit != 0)
+    .map(|(_, name)| name)
+}
+
+/// User-space clock ticks per second, as `ip` divides cache times by it.
+const USER_HZ: u32 = 100;
+
+fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> String {
+    let mut s = n.dst.map_or(String::new(), |d| format!("{d} "));
+    if let Some(dev) = dev {
+        let _ = write!(s, "dev {dev} ");
+    }
+    if let Some(ll) = n.lladdr {
+        let _ = write!(s, "lladdr {} ", lladdr_text(ll));
+    }
+    for word in flag_words(n) {
+        let _ = write!(s, "{word} ");
+    }
+    if show.stats {
+        if let Some(ci) = n.cacheinfo {
+            if ci.refcnt != 0 {
+                let _ = write!(s, " ref {}", ci.refcnt);
+            }
+            let _ = write!(
+                s,
+                " used {}/{}/{}",
+                ci.used / USER_HZ,
+                ci.confirmed / USER_HZ,
+                ci.updated / USER_HZ
+            );
+        }
+        if let Some(p) = n.probes {
+            let _ = write!(s, "probes {p} ");
+        }
+    }
+    for state in names::neigh_states(n.state()).filter(|_| n.state() != 0) {
+        let _ = write!(s, "{state} ");
+    }
+    if let Some(p) = n.protocol.filter(|&p| p != 0) {
+        let _ = write!(s, "proto {} ", names::route_protocol(p));
+    }
+    s
+}
+
+fn to_json(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Map<String, Value> {
+    let mut m = Map::new();
+    if let Some(d) = n.dst {
+        m.insert("dst".into(), json!(d.to_string()));
+    }
+    if let Some(dev) = dev {
+        m.insert("dev".into(), json!(dev));
+    }
+    if let Some(ll) = n.lladdr {
+        m.insert("lladdr".into(), json!(lladdr_text(ll)));
+    }
+    for word in flag_words(n) {
+        m.insert(word.into(), Value::Null);
+    }
+    if show.stats {
+        if let Some(ci) = n.cacheinfo {
+            if ci.refcnt != 0 {
+                m.insert("refcnt".into(), json!(ci.refcnt));
+            }
+            m.insert("used".into(), json!(ci.used / USER_HZ));
+            m.insert("confirmed".into(), json!(ci.confirmed / USER_HZ));
+            m.insert("updated".into(), json!(ci.updated / USER_HZ));
+        }
+        if let Some(p) = n.probes {
+            m.insert("probes".into(), json!(p));
+        }
+    }
+    if n.state() != 0 {
+        m.insert("state".into(), json!(names::neigh_states(n.state()).collect::<Vec<_>>()));
+    }
+    if let Some(p) = n.protocol.filter(|&p| p != 0) {
+        m.insert("protocol".into(), json!(names::route_protocol(p)));
+    }
+    m
+}
+
+/// `ip neigh add|change|replace|delete [proxy] ADDR [lladdr LL] dev DEV
+/// [nud STATE] [router] [extern_learn] [protocol P]`.
+fn change(ctx: &mut Ctx, mut a: Args, cmd: &str) -> Result<()> {
+    let (mut dst, mut dev, mut proxy) = (None, None, false);
+    let (mut lladdr, mut state, mut router, mut extern_learn, mut protocol) =
+        (None, None, false, false, None);
+    while let Some(w) = a.next() {
+        match w.as_str() {
+            "lladdr" => lladdr = Some(a.parsed("lladdr", parse_lladdr)?),
+            "nud" => state = Some(a.parsed("nud", names::parse_neigh_state)?),
+            "router" => router = true,
+            "extern_learn" => extern_learn = true,
+            "dev" => dev = Some(a.value("dev")?),
+            "proxy" => {
+                proxy = true;
+                dst = Some(a.parsed("proxy", |s| s.parse::<IpAddr>().ok())?);
+            }
+            "protocol" => protocol = Some(a.parsed("protocol", names::parse_route_protocol)?),
+            "to" => dst = Some(a.parsed("to", |s| s.parse::<IpAddr>().ok())?),
+            other => {
+                dst = Some(other.parse().with_context(|| format!("invalid address \"{other}\""))?)
+            }
+        }
+    }
+    let (Some(dst), Some(dev)) = (dst, dev) else {
+        bail!("Device and destination are required arguments.")
+    };
+    let mut spec = NeighSpec::new(ctx.ifindex(&dev)? as i32, dst);
+    spec.lladdr = lladdr;
+    spec.state = state.unwrap_or(NUD_PERMANENT);
+    (spec.router, spec.proxy, spec.extern_learn, spec.protocol) =
+        (router, proxy, extern_learn, protocol);
+    match cmd {
+        "add" => ctx.conn.neigh_add(&spec)?,
+        "replace" => ctx.conn.neigh_replace(&spec)?,
+        "change" => ctx.conn.neigh_change(&spec)?,
+        _ => ctx.conn.neigh_del(&spec)?,
+    }
+    Ok(())
+}
+
+/// `ip neigh get ADDR dev DEV` / `get proxy ADDR dev DEV`.
+fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let (mut dst, mut dev, mut proxy) = (None, None, false);
+    while let Some(w) = a.next() {
+        match w.as_str() {
+            "dev" => dev = Some(a.value("dev")?),
+            "proxy" => {
+                proxy = true;
+                dst = Some(a.parsed("proxy", |s| s.parse::<IpAddr>().ok())?);
+            }
+            "to" => dst = Some(a.parsed("to", |s| s.parse::<IpAddr>().ok())?),
+            other => {
+                dst = Some(other.parse().with_context(|| format!("invalid address \"{other}\""))?)
+            }
+        }
+    }
+    let (Some(dst), Some(dev)) = (dst, dev) else {
+        bail!("Device and address are required arguments.")
+    };
+    let ifindex = ctx.ifindex(&dev)? as i32;
+    let show = Show { states: !0, dev_given: false, stats: ctx.stats };
+    let names = ctx.ifnames()?.clone();
+    let Ctx { conn, out, .. } = ctx;
+    out.begin()?;
+    let print_it = |n: &Neighbour<'_>| print(out, n, &show, &names).map_err(write_error);
+    if proxy {
+        conn.neigh_get_proxy(ifindex, &dst, print_it)?;
+    } else {
+        conn.neigh_get(ifindex, &dst, print_it)?;
+    }
+    ctx.out.end()
+}
+
+fn parse_lladdr(s: &str) -> Option<Vec<u8>> {
+    s.split(':').map(|b| u8::from_str_radix(b, 16).ok()).collect()
+}

@@ -1,0 +1,84 @@
+//! `nlkit neigh` against `ip neigh`: the same entries, the same text and
+//! JSON, byte for byte, across filters, states, proxies and statistics.
+
+mod common;
+
+use common::{json_array, Ns};
+
+fn populate(ns: &Ns) {
+    ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
+    for dev in ["v0", "v1"] {
+        ns.ip(&["link", "set", dev, "up"]);
+    }
+    ns.ip(&["addr", "add", "10.0.0.1/24", "dev", "v0"]);
+    let entries: [&[&str]; 6] = [
+        &["10.0.0.2", "lladdr", "02:00:00:00:00:02", "dev", "v0"],
+        &["10.0.0.4", "lladdr", "02:00:00:00:00:04", "dev", "v0", "nud", "stale"],
+        &["10.0.0.6", "lladdr", "02:00:00:00:00:06", "dev", "v0", "nud", "noarp"],
+        &["10.0.0.7", "dev", "v1", "nud", "incomplete"],
+        &["proxy", "10.0.0.9", "dev", "v0"],
+        &["2001:db8::2", "lladdr", "02:00:00:00:00:05", "dev", "v0", "router"],
+    ];
+    for e in entries {
+        ns.ip(&[&["neigh", "add"][..], e].concat());
+    }
+}
+
+#[test]
+fn show_matches_ip_byte_for_byte() {
+    let ns = Ns::new("neigh");
+    populate(&ns);
+    // Added through nlkit, shown by both.
+    ns.nlkit_ok(&[
+        "neigh",
+        "add",
+        "10.0.0.3",
+        "lladdr",
+        "02:00:00:00:00:03",
+        "dev",
+        "v0",
+        "nud",
+        "reachable",
+        "router",
+    ]);
+    let variants: [&[&str]; 12] = [
+        &["neigh"],
+        &["neigh", "show"],
+        &["-j", "neigh", "show"],
+        &["neigh", "show", "proxy"],
+        &["-j", "neigh", "show", "proxy"],
+        &["-4", "-j", "neigh", "show", "dev", "v0"],
+        &["-6", "-j", "neigh"],
+        &["-s", "neigh", "show"],
+        &["-s", "-j", "neigh", "show"],
+        &["neigh", "show", "nud", "all"],
+        &["-j", "neigh", "show", "nud", "noarp", "nud", "stale"],
+        &["neigh", "get", "10.0.0.2", "dev", "v0"],
+    ];
+    for args in variants {
+        assert_eq!(ns.nlkit_ok(args), ns.ip(args), "nlkit {args:?}");
+    }
+    let ours = json_array(&ns.nlkit_ok(&["-j", "neigh"]));
+    assert_eq!(ours.len(), 5, "NOARP hidden by default, proxies listed apart, as ip does");
+}
+
+#[test]
+fn change_replace_and_delete() {
+    let ns = Ns::new("neighchg");
+    populate(&ns);
+    ns.nlkit_ok(&["neigh", "change", "10.0.0.2", "lladdr", "02:00:00:00:00:22", "dev", "v0"]);
+    assert!(ns.ip(&["neigh", "show", "10.0.0.2"]).contains("02:00:00:00:00:22"));
+    ns.nlkit_ok(&["neigh", "replace", "10.0.0.8", "lladdr", "02:00:00:00:00:08", "dev", "v0"]);
+    ns.nlkit_ok(&["neigh", "del", "10.0.0.2", "dev", "v0"]);
+    let out = ns.nlkit(&["neigh", "del", "10.0.0.2", "dev", "v0"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
+    let out =
+        ns.nlkit(&["neigh", "change", "10.0.0.50", "lladdr", "02:00:00:00:00:50", "dev", "v0"]);
+    assert_ne!(out.status.code(), Some(0), "change needs an existing entry");
+    let out = ns.nlkit(&["neigh", "add", "10.0.0.5", "dev", "nosuchdev"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Cannot find device \"nosuchdev\""));
+    let shown = ns.ip(&["neigh", "show"]);
+    assert!(shown.contains("10.0.0.8 dev v0 lladdr 02:00:00:00:00:08 PERMANENT"), "{shown}");
+    assert!(!shown.contains("10.0.0.2 "));
+}
