@@ -16,6 +16,7 @@
 //! [`names`] gives values the names iproute2 prints and parses (protocols,
 //! scopes, tables, link and address flags, neighbour states).
 
+pub mod events;
 #[cfg(test)]
 mod fixtures;
 pub mod link;
