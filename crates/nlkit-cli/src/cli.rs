@@ -64,6 +64,8 @@ pub enum Command {
     /// Neighbour (ARP/NDP) entries: show | get | add | change | replace | del, as `ip neigh`.
     #[command(visible_aliases = ["neighbor", "neighbour"])]
     Neigh(Words),
+    /// Print rtnetlink events as they happen: [all|link|address|route|neigh|rule] [-t].
+    Monitor(Words),
 }
 
 /// The words after an object, read with `ip`'s grammar.

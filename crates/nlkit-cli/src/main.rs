@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(args, netns, cli.json),
         cli::Command::Rule(w) => ip::rule(&cli.global(), w.words.clone()),
         cli::Command::Neigh(w) => ip::neigh(&cli.global(), w.words.clone()),
+        cli::Command::Monitor(w) => ip::monitor(&cli.global(), w.words.clone()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 //! namespace if asked), the family, the output, and interface names.
 
 mod args;
+mod monitor;
 mod neigh;
 mod output;
 mod rule;
@@ -86,4 +87,9 @@ pub fn rule(g: &Global, words: Vec<String>) -> Result<()> {
 /// Runs `nlkit neigh ...`.
 pub fn neigh(g: &Global, words: Vec<String>) -> Result<()> {
     neigh::run(&mut Ctx::new(g)?, Args::new(words))
+}
+
+/// Runs `nlkit monitor ...` until interrupted.
+pub fn monitor(g: &Global, words: Vec<String>) -> Result<()> {
+    monitor::run(&mut Ctx::new(g)?, g.netns.as_deref(), Args::new(words))
 }

@@ -29,10 +29,10 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 }
 
 /// What `show` prints, beyond what the kernel filters.
-struct Show {
-    states: u32,
-    dev_given: bool,
-    stats: bool,
+pub(super) struct Show {
+    pub states: u32,
+    pub dev_given: bool,
+    pub stats: bool,
 }
 
 fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
@@ -133,7 +133,7 @@ fn flag_words(n: &Neighbour<'_>) -> impl Iterator<Item = &'static str> {
 /// User-space clock ticks per second, as `ip` divides cache times by it.
 const USER_HZ: u32 = 100;
 
-fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> String {
+pub(super) fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> String {
     let mut s = n.dst.map_or(String::new(), |d| format!("{d} "));
     if let Some(dev) = dev {
         let _ = write!(s, "dev {dev} ");
@@ -170,7 +170,7 @@ fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> String {
     s
 }
 
-fn to_json(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Map<String, Value> {
+pub(super) fn to_json(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Map<String, Value> {
     let mut m = Map::new();
     if let Some(d) = n.dst {
         m.insert("dst".into(), json!(d.to_string()));

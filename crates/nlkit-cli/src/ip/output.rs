@@ -57,6 +57,19 @@ impl Output {
         Ok(())
     }
 
+    /// One JSON object on a line of its own (for event streams).
+    pub fn json_line(&mut self, obj: Map<String, Value>) -> Result<()> {
+        serde_json::to_writer(&mut self.out, &Value::Object(obj))?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Writes out what is buffered (after each datagram of events).
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+
     /// Ends a listing and flushes.
     pub fn end(&mut self) -> Result<()> {
         if self.json {

@@ -46,7 +46,7 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 }
 
 /// `ip rule` text: `PRIO:\tSELECTORS ACTION`.
-fn to_text(r: &Rule<'_>) -> String {
+pub(super) fn to_text(r: &Rule<'_>) -> String {
     let mut s = format!("{}:\t", r.priority.unwrap_or(0));
     if r.inverted() {
         s.push_str("not ");
@@ -106,7 +106,7 @@ fn write_prefix(s: &mut String, word: &str, a: std::net::IpAddr, len: u8) {
 }
 
 /// `ip -j rule` keys and values.
-fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
+pub(super) fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("priority".into(), json!(r.priority.unwrap_or(0)));
     if r.inverted() {

@@ -1,0 +1,165 @@
+//! `nlkit monitor [all|link|address|route|neigh|rule ...] [-t]`: one line,
+//! or with `-j` one JSON object, per rtnetlink event, as it happens.
+//!
+//! Deletions print as `Deleted ...` (JSON: `"event": "del"`). `-t` puts a
+//! timestamp in front. An overrun (the kernel dropped notifications because
+//! this reader fell behind) prints its own line and reading goes on: what
+//! was missed is said, never silently skipped.
+
+use super::args::{self, Args};
+use super::neigh::{self, Show};
+use super::{name_of, rule, Ctx};
+use anyhow::Result;
+use nlkit::route::events::{Change, Event, Monitor, Watch};
+use nlkit::Error;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const OBJECTS: [&str; 6] =
+    ["all", "link", "address|addr", "route", "neigh|neighbour|neighbor", "rule"];
+
+pub fn run(ctx: &mut Ctx, netns: Option<&str>, mut a: Args) -> Result<()> {
+    let (mut kinds, mut stamp) = (Vec::new(), false);
+    while let Some(w) = a.next() {
+        if w == "-t" || w == "--timestamp" {
+            stamp = true;
+            continue;
+        }
+        kinds.extend_from_slice(match args::keyword(&w, &OBJECTS)? {
+            "link" => &[Watch::Link][..],
+            "address" => &[Watch::Addr],
+            "route" => &[Watch::Route],
+            "neigh" => &[Watch::Neigh],
+            "rule" => &[Watch::Rule],
+            _ => &Watch::ALL,
+        });
+    }
+    if kinds.is_empty() {
+        kinds.extend_from_slice(&Watch::ALL);
+    }
+    let mut monitor = match netns {
+        Some(name) => Monitor::open_in(nlkit::Netns::Name(name), &kinds)?,
+        None => Monitor::open(&kinds)?,
+    };
+    // Bigger than the default queue, so bursts are less likely to overrun.
+    let _ = monitor.socket().set_recv_buffer_size(4 << 20);
+    let mut names = ctx.ifnames()?.clone();
+    eprintln!("monitoring {kinds:?}");
+    loop {
+        let events = match monitor.recv() {
+            Ok(events) => events,
+            Err(Error::Overrun) => {
+                overrun(ctx, stamp)?;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        for event in events {
+            print(ctx, &event?, stamp, &mut names)?;
+        }
+        ctx.out.flush()?;
+    }
+}
+
+fn overrun(ctx: &mut Ctx, stamp: bool) -> Result<()> {
+    if ctx.out.json() {
+        let mut m = Map::new();
+        stamp_json(&mut m, stamp);
+        m.insert("overrun".into(), json!(true));
+        ctx.out.json_line(m)?;
+    } else {
+        let t = stamp_text(stamp);
+        ctx.out.line(format_args!(
+            "{t}[OVERRUN] notifications were lost; dump again to resynchronise"
+        ))?;
+    }
+    ctx.out.flush()
+}
+
+/// Prints one event; link events also keep the name table current.
+fn print(
+    ctx: &mut Ctx,
+    event: &Event<'_>,
+    stamp: bool,
+    names: &mut HashMap<u32, String>,
+) -> Result<()> {
+    let (change, object, text, mut json) = match event {
+        Event::Neigh(c, n) => {
+            let show = Show { states: !0, dev_given: false, stats: false };
+            let dev = match n.ifindex() {
+                0 => None,
+                i => Some(lookup(ctx, names, i as u32)),
+            };
+            (
+                *c,
+                "neigh",
+                neigh::to_text(n, &show, dev.as_deref()),
+                neigh::to_json(n, &show, dev.as_deref()),
+            )
+        }
+        Event::Rule(c, r) => (*c, "rule", rule::to_text(r), rule::to_json(r, false)),
+        Event::Link(c, l) => {
+            let name = l.name.unwrap_or_default();
+            match c {
+                Change::New => drop(names.insert(l.index(), name.to_owned())),
+                Change::Del => drop(names.remove(&l.index())),
+            }
+            let mut m = Map::new();
+            m.insert("ifindex".into(), json!(l.index()));
+            m.insert("ifname".into(), json!(name));
+            (*c, "link", format!("{}: {name}", l.index()), m)
+        }
+        Event::Other(m) => {
+            let mut j = Map::new();
+            j.insert("type".into(), json!(u16::from(m.message_type())));
+            (Change::New, "other", format!("message type {}", m.message_type()), j)
+        }
+        _ => return Ok(()),
+    };
+    if ctx.out.json() {
+        let mut m = Map::new();
+        stamp_json(&mut m, stamp);
+        m.insert("event".into(), json!(if change == Change::Del { "del" } else { "new" }));
+        m.insert("object".into(), json!(object));
+        m.append(&mut json);
+        return ctx.out.json_line(m);
+    }
+    let deleted = if change == Change::Del { "Deleted " } else { "" };
+    let tag = format!("[{}]", object.to_uppercase());
+    ctx.out.line(format_args!("{}{tag} {deleted}{}", stamp_text(stamp), text.trim_end()))
+}
+
+/// The name of interface `index`, asking the kernel for one not seen yet
+/// (a device created while no link events were watched).
+fn lookup(ctx: &mut Ctx, names: &mut HashMap<u32, String>, index: u32) -> String {
+    if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(index) {
+        let mut found = None;
+        let _ = ctx.conn.link_get_by_index(index, |l| {
+            found = l.name.map(str::to_owned);
+            Ok(())
+        });
+        if let Some(name) = found {
+            slot.insert(name);
+        }
+    }
+    name_of(names, index)
+}
+
+fn now() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+fn stamp_text(stamp: bool) -> String {
+    if stamp {
+        format!("[{:.6}] ", now())
+    } else {
+        String::new()
+    }
+}
+
+fn stamp_json(m: &mut Map<String, Value>, stamp: bool) {
+    if stamp {
+        m.insert("timestamp".into(), json!(now()));
+    }
+}
