@@ -538,6 +538,9 @@ pub struct RouteFilter {
     /// Only routes through this interface (`RTA_OIF`; for multipath
     /// routes, any of the paths).
     pub oif: Option<u32>,
+    /// Route exceptions (the cache: PMTU and redirect entries,
+    /// `RTM_F_CLONED`) instead of routes, as `ip route show cache`.
+    pub cloned: bool,
 }
 
 impl RouteFilter {
@@ -552,6 +555,7 @@ impl RouteFilter {
             && self.kind.is_none_or(|k| r.kind() == k)
             && self.scope.is_none_or(|s| r.scope() == s)
             && self.oif.is_none_or(through)
+            && r.has_flag(RTM_F_CLONED) == self.cloned
     }
 
     /// Writes the `RTM_GETROUTE` dump request.
@@ -560,6 +564,7 @@ impl RouteFilter {
             family: self.family,
             protocol: self.protocol.unwrap_or(RTPROT_UNSPEC),
             kind: self.kind.unwrap_or(RTN_UNSPEC),
+            flags: if self.cloned { RTM_F_CLONED } else { 0 },
             ..RouteHeader::default()
         };
         b.append(&header.to_bytes())?;
@@ -573,7 +578,10 @@ impl RouteFilter {
     }
 }
 
-/// What a [`Conn::route_dump`] saw.
+/// What a [`Conn::route_dump`] saw. With strict checking the kernel marks
+/// a dump `NLM_F_DUMP_FILTERED` when it applied any filter, and IPv4 also
+/// when it left out route exceptions (every dump without
+/// [`RouteFilter::cloned`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RouteDumpSummary {
     /// Route messages the kernel sent.

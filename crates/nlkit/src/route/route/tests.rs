@@ -264,7 +264,8 @@ fn bad_bytes_are_errors_not_panics() {
                 let msg = Messages::new(&m).next().unwrap().unwrap();
                 if let Ok(r) = Route::parse(&msg) {
                     let _ = (r.unknown().count(), r.metrics.map(|m| m.iter().count()));
-                    let _ = r.multipath.map(|m| m.iter().map(|n| n.gateway_or_via()).count());
+                    let _ =
+                        r.multipath.map(|m| m.iter().filter_map(|n| n.gateway_or_via()).count());
                 }
             }
         }
@@ -402,6 +403,14 @@ fn filter_request_and_client_side_check() {
         );
     });
     fixture(V4_TABLE100, |r| assert!(filter.matches(r)));
+    let cache = RouteFilter { cloned: true, ..Default::default() };
+    let mut buf = Vec::new();
+    let mut b = MessageBuilder::new(&mut buf, Header::new(RTM_GETROUTE)).unwrap();
+    cache.emit(&mut b).unwrap();
+    let _ = b.finish();
+    with_route(&buf, |r| assert_eq!(r.header.flags, RTM_F_CLONED));
+    fixture(GET_REPLY, |r| assert!(cache.matches(r) && !filter.matches(r)));
+    fixture(V4_LOCAL, |r| assert!(!cache.matches(r)));
     fixture(V4_MULTIPATH, |r| {
         assert!(!filter.matches(r), "main, not 100");
         assert!(RouteFilter { oif: Some(3), ..Default::default() }.matches(r), "through a path");
