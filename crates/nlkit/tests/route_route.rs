@@ -224,6 +224,12 @@ fn routes_in_several_tables_and_filtered_dumps() {
     assert_eq!(errno, libc::EINVAL);
     assert!(msg.is_some_and(|m| m.contains("Invalid values in header")), "{err}");
 
+    // A table that does not exist: IPv4 says so.
+    let none = RouteFilter { family: AF_INET, table: Some(5000), ..Default::default() };
+    let (errno, msg) = kernel_errno(&conn.route_dump(&none, |_| Ok(())).unwrap_err());
+    assert_eq!(errno, libc::ENOENT);
+    assert!(msg.is_some_and(|m| m.contains("table does not exist")));
+
     conn.route_del(&big).unwrap();
     assert_eq!(dump(&mut conn, &t1000).len(), 1);
 }
@@ -289,6 +295,22 @@ fn multipath_and_reject_routes() {
     let text = common::output(&["ip", "-n", &ns.name, "route", "show", "table", "100"]);
     assert!(text.contains("nexthop via 192.0.2.3 dev veth0 weight 3"), "{text}");
     assert!(text.contains("prohibit 10.63.0.0/16"), "{text}");
+
+    // An IPv6 gateway for an IPv4 route goes in RTA_VIA.
+    let gw6 =
+        RouteSpec { gateway: Some(ip("2001:db8::7")), oif: Some(veth0), ..Default::default() };
+    conn.route_add(&RouteSpec { dst: prefix("10.64.0.0/16"), ..gw6 }).unwrap();
+    let mut via = None;
+    conn.route_dump(&RouteFilter { family: AF_INET, ..Default::default() }, |r| {
+        if r.dst == Some(ip("10.64.0.0")) {
+            via = Some((r.gateway, r.via.map(|v| v.family), r.gateway_or_via()));
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(via, Some((None, Some(AF_INET6 as u16), Some(ip("2001:db8::7")))));
+    let text = common::output(&["ip", "-n", &ns.name, "route", "show", "10.64.0.0/16"]);
+    assert!(text.contains("via inet6 2001:db8::7 dev veth0"), "{text}");
 }
 
 #[test]

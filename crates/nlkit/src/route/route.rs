@@ -679,7 +679,9 @@ impl RouteQuery {
 impl<T: Transport> Conn<T> {
     /// Dumps the routes `filter` selects, calling `f` with each, in
     /// constant memory: each [`Route`] borrows the receive buffer. See
-    /// [`RouteFilter`] for what the kernel filters.
+    /// [`RouteFilter`] for what the kernel filters. An IPv4 dump of a table
+    /// that does not exist is an `ENOENT` error, as `ip route show table N`
+    /// reports it.
     pub fn route_dump(
         &mut self,
         filter: &RouteFilter,
