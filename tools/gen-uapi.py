@@ -12,7 +12,7 @@ SOURCES = [
     ("rtnetlink.h", ["RTM_", "RTN_", "RTPROT_", "RT_SCOPE_", "RT_TABLE_", "RTA_", "RTNLGRP_",
                      "RTNH_F_", "RTM_F_", "RTAX_", "RTEXT_FILTER_"]),
     ("if_link.h", ["IFLA_", "MACVLAN_MODE_", "MACVLAN_FLAG_"]),
-    ("if_addr.h", ["IFA_"]),
+    ("if_addr.h", ["IFA_", "IFAPROT_"]),
     ("neighbour.h", ["NDA_", "NUD_", "NTF_"]),
     ("fib_rules.h", ["FRA_", "FR_ACT_", "FIB_RULE_"]),
     ("veth.h", ["VETH_INFO_"]),
@@ -23,6 +23,8 @@ SOURCES = [
     ("if_vlan.h", ["VLAN_FLAG_"]),
     ("if_bonding.h", ["BOND_MODE_"]),
     ("if_ether.h", ["ETH_P_8021Q", "ETH_P_8021AD"]),
+    ("icmpv6.h", ["ICMPV6_ROUTER_PREF_"]),
+    ("lwtunnel.h", ["LWTUNNEL_ENCAP_"]),
 ]
 
 
@@ -76,7 +78,8 @@ def parse(path, known):
 # The type of the field each family of constants goes in; u16 otherwise
 # (attribute and message types, ARPHRD_*).
 TYPES = [
-    (("RTN_", "RTPROT_", "RT_SCOPE_", "IF_OPER_", "IF_LINK_MODE_", "FR_ACT_", "BOND_MODE_"), "u8"),
+    (("RTN_", "RTPROT_", "RT_SCOPE_", "IF_OPER_", "IF_LINK_MODE_", "FR_ACT_", "BOND_MODE_",
+      "IFAPROT_", "ICMPV6_ROUTER_PREF_"), "u8"),
     (("IFF_", "IFA_F_", "RTM_F_", "NTF_", "RTNH_F_", "RT_TABLE_", "RTNLGRP_",
       "FIB_RULE_", "RTEXT_FILTER_", "RTAX_FEATURE_", "MACVLAN_MODE_", "VLAN_FLAG_"), "u32"),
 ]
@@ -95,7 +98,8 @@ def main():
     print("//! headers (`<linux/rtnetlink.h>`, `<linux/if_link.h>`, `<linux/if_addr.h>`,")
     print("//! `<linux/neighbour.h>`, `<linux/fib_rules.h>`, `<linux/veth.h>`,")
     print("//! `<linux/if.h>`, `<linux/if_arp.h>`, `<linux/if_tun.h>`, `<linux/if_vlan.h>`,")
-    print("//! `<linux/if_bonding.h>`, `<linux/if_ether.h>`). Do not edit by hand.")
+    print("//! `<linux/if_bonding.h>`, `<linux/if_ether.h>`, `<linux/icmpv6.h>`,")
+    print("//! `<linux/lwtunnel.h>`). Do not edit by hand.")
     print("#![allow(missing_docs, dead_code, non_upper_case_globals)]")
     for header, prefixes in SOURCES:
         print(f"\n// {header}")

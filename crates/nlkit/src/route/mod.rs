@@ -3,8 +3,9 @@
 //! event operations on a [`Conn`](crate::Conn).
 //!
 //! See rtnetlink(7) and the uapi headers `<linux/rtnetlink.h>`,
-//! `<linux/if_link.h>`, `<linux/if_addr.h>`, `<linux/neighbour.h>` and
-//! `<linux/fib_rules.h>`; every constant is in [`uapi`], generated from them.
+//! `<linux/if_link.h>`, `<linux/if_addr.h>`, `<linux/neighbour.h>`,
+//! `<linux/fib_rules.h>`, `<linux/icmpv6.h>` and `<linux/lwtunnel.h>`; every
+//! constant is in [`uapi`], generated from them.
 //!
 //! Each object module follows one shape: a `*Header` for the fixed family
 //! header (with `parse` and `to_bytes`), a view such as [`rule::Rule`] that
@@ -16,17 +17,23 @@
 //! [`names`] gives values the names iproute2 prints and parses (protocols,
 //! scopes, tables, link and address flags, neighbour states).
 
+pub mod addr;
 pub mod events;
 #[cfg(test)]
 mod fixtures;
 pub mod link;
 mod link_spec;
 pub mod linkinfo;
+pub mod metrics;
 pub mod names;
 pub mod neigh;
+pub mod nexthop;
+#[allow(clippy::module_inception)]
+pub mod route;
 pub mod rule;
 pub mod uapi;
 
+use nlkit_wire::Attr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// `AF_UNSPEC`: any family (dumps of every family).
@@ -63,10 +70,66 @@ pub fn addr_bytes(addr: &IpAddr) -> Vec<u8> {
     }
 }
 
+/// An address attribute of a message of `family`: `Ok(None)` for families
+/// other than IPv4 and IPv6 (MPLS labels, for instance, stay raw), and
+/// [`nlkit_wire::Error::AttrSize`] when an IPv4 or IPv6 address has the
+/// wrong size.
+pub(crate) fn ip_attr(family: u8, a: &Attr<'_>) -> Result<Option<IpAddr>, nlkit_wire::Error> {
+    let want = match family {
+        AF_INET => 4,
+        AF_INET6 => 16,
+        _ => return Ok(None),
+    };
+    let bytes = a.payload();
+    let size = nlkit_wire::Error::AttrSize { kind: a.kind(), want, got: bytes.len() };
+    ip_addr(family, bytes).map(Some).ok_or(size)
+}
+
+/// Reads a `u32` at `range` of a slice already checked to be long enough.
+pub(crate) fn ne_u32(bytes: &[u8], range: core::ops::Range<usize>) -> u32 {
+    let mut b = [0u8; 4];
+    b.copy_from_slice(&bytes[range]);
+    u32::from_ne_bytes(b)
+}
+
 /// Reads a fixed family header of `N` bytes at the start of a payload.
 pub(crate) fn fixed<const N: usize>(payload: &[u8]) -> Result<[u8; N], nlkit_wire::Error> {
     payload
         .get(..N)
         .and_then(|b| b.try_into().ok())
         .ok_or(nlkit_wire::Error::Truncated { need: N, have: payload.len() })
+}
+
+/// Writes an address attribute: 4 bytes for IPv4, 16 for IPv6.
+pub(crate) fn put_ip(
+    b: &mut nlkit_wire::MessageBuilder<'_, Vec<u8>>,
+    kind: u16,
+    addr: &IpAddr,
+) -> Result<(), nlkit_wire::Error> {
+    match addr {
+        IpAddr::V4(a) => b.attr(kind, &a.octets()),
+        IpAddr::V6(a) => b.attr(kind, &a.octets()),
+    }
+}
+
+/// Decodes a hex fixture (whitespace ignored), for the unit tests.
+#[cfg(test)]
+pub(crate) fn unhex(s: &str) -> Vec<u8> {
+    let digits: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    digits
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect()
+}
+
+/// Wraps a captured payload into a message of `message_type`, for the unit tests.
+#[cfg(test)]
+pub(crate) fn fixture_message(message_type: u16, payload_hex: &str) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut header = nlkit_wire::Header::new(message_type);
+    header.flags = nlkit_wire::Flags::MULTI;
+    let mut b = nlkit_wire::MessageBuilder::new(&mut buf, header).unwrap();
+    b.append(&unhex(payload_hex)).unwrap();
+    let _ = b.finish();
+    buf
 }

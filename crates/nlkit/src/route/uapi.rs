@@ -2,7 +2,8 @@
 //! headers (`<linux/rtnetlink.h>`, `<linux/if_link.h>`, `<linux/if_addr.h>`,
 //! `<linux/neighbour.h>`, `<linux/fib_rules.h>`, `<linux/veth.h>`,
 //! `<linux/if.h>`, `<linux/if_arp.h>`, `<linux/if_tun.h>`, `<linux/if_vlan.h>`,
-//! `<linux/if_bonding.h>`, `<linux/if_ether.h>`). Do not edit by hand.
+//! `<linux/if_bonding.h>`, `<linux/if_ether.h>`, `<linux/icmpv6.h>`,
+//! `<linux/lwtunnel.h>`). Do not edit by hand.
 #![allow(missing_docs, dead_code, non_upper_case_globals)]
 
 // rtnetlink.h
@@ -751,6 +752,10 @@ pub const IFA_F_MANAGETEMPADDR: u32 = 256;
 pub const IFA_F_NOPREFIXROUTE: u32 = 512;
 pub const IFA_F_MCAUTOJOIN: u32 = 1024;
 pub const IFA_F_STABLE_PRIVACY: u32 = 2048;
+pub const IFAPROT_UNSPEC: u8 = 0;
+pub const IFAPROT_KERNEL_LO: u8 = 1;
+pub const IFAPROT_KERNEL_RA: u8 = 2;
+pub const IFAPROT_KERNEL_LL: u8 = 3;
 
 // neighbour.h
 pub const NDA_UNSPEC: u16 = 0;
@@ -971,3 +976,23 @@ pub const BOND_MODE_ALB: u8 = 6;
 // if_ether.h
 pub const ETH_P_8021Q: u16 = 33024;
 pub const ETH_P_8021AD: u16 = 34984;
+
+// icmpv6.h
+pub const ICMPV6_ROUTER_PREF_LOW: u8 = 3;
+pub const ICMPV6_ROUTER_PREF_MEDIUM: u8 = 0;
+pub const ICMPV6_ROUTER_PREF_HIGH: u8 = 1;
+pub const ICMPV6_ROUTER_PREF_INVALID: u8 = 2;
+
+// lwtunnel.h
+pub const LWTUNNEL_ENCAP_NONE: u16 = 0;
+pub const LWTUNNEL_ENCAP_MPLS: u16 = 1;
+pub const LWTUNNEL_ENCAP_IP: u16 = 2;
+pub const LWTUNNEL_ENCAP_ILA: u16 = 3;
+pub const LWTUNNEL_ENCAP_IP6: u16 = 4;
+pub const LWTUNNEL_ENCAP_SEG6: u16 = 5;
+pub const LWTUNNEL_ENCAP_BPF: u16 = 6;
+pub const LWTUNNEL_ENCAP_SEG6_LOCAL: u16 = 7;
+pub const LWTUNNEL_ENCAP_RPL: u16 = 8;
+pub const LWTUNNEL_ENCAP_IOAM6: u16 = 9;
+pub const LWTUNNEL_ENCAP_XFRM: u16 = 10;
+pub const LWTUNNEL_ENCAP_MAX: u16 = 10;

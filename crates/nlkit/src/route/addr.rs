@@ -1,0 +1,415 @@
+//! Interface addresses: `RTM_NEWADDR`/`RTM_DELADDR`/`RTM_GETADDR`, a
+//! `struct ifaddrmsg` and `IFA_*` attributes (`<linux/if_addr.h>`; see
+//! rtnetlink(7)).
+//!
+//! For IPv4, `IFA_LOCAL` is the interface's own address and `IFA_ADDRESS`
+//! the peer's on a point-to-point link (the same as the local one
+//! otherwise); IPv6 sends `IFA_ADDRESS` only, unless a peer was configured.
+//! [`Address::local_address`] gives what `ip addr` shows as `inet`/`inet6`.
+//! `IFA_FLAGS` carries all 32 flag bits; the header keeps only the low 8.
+
+use super::uapi::*;
+use super::{fixed, ip_attr, ne_u32, put_ip};
+use crate::engine::{Conn, Transport};
+use crate::error::Result;
+use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
+use std::net::IpAddr;
+
+/// Bytes of `struct ifaddrmsg`.
+pub const ADDR_HEADER_LEN: usize = 8;
+/// Bytes of `struct ifa_cacheinfo`.
+pub const ADDR_CACHEINFO_LEN: usize = 16;
+/// A lifetime that never ends: the kernel's `INFINITY_LIFE_TIME`
+/// (`include/net/addrconf.h`, not part of the uapi), shown by `ip` as `forever`.
+pub const LIFETIME_FOREVER: u32 = u32::MAX;
+
+mod field {
+    use core::ops::Range;
+    pub const FAMILY: usize = 0;
+    pub const PREFIXLEN: usize = 1;
+    pub const FLAGS: usize = 2;
+    pub const SCOPE: usize = 3;
+    pub const INDEX: Range<usize> = 4..8;
+
+    /// `struct ifa_cacheinfo`.
+    pub mod cacheinfo {
+        use core::ops::Range;
+        pub const PREFERED: Range<usize> = 0..4;
+        pub const VALID: Range<usize> = 4..8;
+        pub const CSTAMP: Range<usize> = 8..12;
+        pub const TSTAMP: Range<usize> = 12..16;
+    }
+}
+
+/// `struct ifaddrmsg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AddrHeader {
+    /// Address family (`AF_INET`, `AF_INET6`).
+    pub family: u8,
+    /// Prefix length.
+    pub prefixlen: u8,
+    /// The low 8 bits of the `IFA_F_*` flags (`IFA_FLAGS` carries all of them).
+    pub flags: u8,
+    /// `RT_SCOPE_*`.
+    pub scope: u8,
+    /// Interface index.
+    pub index: u32,
+}
+
+impl AddrHeader {
+    /// Reads the header at the start of a payload.
+    pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
+        let b: [u8; ADDR_HEADER_LEN] = fixed(payload)?;
+        Ok(AddrHeader {
+            family: b[field::FAMILY],
+            prefixlen: b[field::PREFIXLEN],
+            flags: b[field::FLAGS],
+            scope: b[field::SCOPE],
+            index: ne_u32(&b, field::INDEX),
+        })
+    }
+
+    /// The header's 8 bytes.
+    pub fn to_bytes(&self) -> [u8; ADDR_HEADER_LEN] {
+        let mut b = [0u8; ADDR_HEADER_LEN];
+        b[field::FAMILY] = self.family;
+        b[field::PREFIXLEN] = self.prefixlen;
+        b[field::FLAGS] = self.flags;
+        b[field::SCOPE] = self.scope;
+        b[field::INDEX].copy_from_slice(&self.index.to_ne_bytes());
+        b
+    }
+}
+
+/// `struct ifa_cacheinfo`: lifetimes (seconds) and timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AddrCacheInfo {
+    /// `ifa_prefered`: seconds left as preferred ([`LIFETIME_FOREVER`] if unlimited).
+    pub preferred: u32,
+    /// `ifa_valid`: seconds left as valid ([`LIFETIME_FOREVER`] if unlimited).
+    pub valid: u32,
+    /// `cstamp`: when the address was created, in hundredths of seconds since boot.
+    pub cstamp: u32,
+    /// `tstamp`: when it was last updated, in hundredths of seconds since boot.
+    pub tstamp: u32,
+}
+
+impl AddrCacheInfo {
+    /// Reads an `IFA_CACHEINFO` attribute (exactly 16 bytes).
+    pub fn parse(a: &Attr<'_>) -> Result<Self, WireError> {
+        let p = a.payload();
+        let size = WireError::AttrSize { kind: a.kind(), want: ADDR_CACHEINFO_LEN, got: p.len() };
+        let b: [u8; ADDR_CACHEINFO_LEN] = p.try_into().map_err(|_| size)?;
+        use field::cacheinfo as f;
+        Ok(AddrCacheInfo {
+            preferred: ne_u32(&b, f::PREFERED),
+            valid: ne_u32(&b, f::VALID),
+            cstamp: ne_u32(&b, f::CSTAMP),
+            tstamp: ne_u32(&b, f::TSTAMP),
+        })
+    }
+
+    /// The structure's 16 bytes.
+    pub fn to_bytes(&self) -> [u8; ADDR_CACHEINFO_LEN] {
+        use field::cacheinfo as f;
+        let mut b = [0u8; ADDR_CACHEINFO_LEN];
+        b[f::PREFERED].copy_from_slice(&self.preferred.to_ne_bytes());
+        b[f::VALID].copy_from_slice(&self.valid.to_ne_bytes());
+        b[f::CSTAMP].copy_from_slice(&self.cstamp.to_ne_bytes());
+        b[f::TSTAMP].copy_from_slice(&self.tstamp.to_ne_bytes());
+        b
+    }
+}
+
+/// An address, read from an `RTM_NEWADDR` message without copying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address<'a> {
+    /// The fixed header.
+    pub header: AddrHeader,
+    /// `IFA_ADDRESS`: the peer's address on point-to-point IPv4 links, the
+    /// address itself otherwise (and always for IPv6 without a peer).
+    pub address: Option<IpAddr>,
+    /// `IFA_LOCAL`: the interface's own address (IPv4, or IPv6 with a peer).
+    pub local: Option<IpAddr>,
+    /// `IFA_BROADCAST`.
+    pub broadcast: Option<IpAddr>,
+    /// `IFA_ANYCAST`.
+    pub anycast: Option<IpAddr>,
+    /// `IFA_MULTICAST`.
+    pub multicast: Option<IpAddr>,
+    /// `IFA_LABEL` (IPv4): the interface name or an alias such as `eth0:1`.
+    pub label: Option<&'a str>,
+    /// `IFA_F_*` flags: `IFA_FLAGS` when present, the header's 8 bits otherwise.
+    pub flags: u32,
+    /// `IFA_CACHEINFO`: lifetimes and timestamps.
+    pub cacheinfo: Option<AddrCacheInfo>,
+    /// `IFA_RT_PRIORITY`: the metric of the prefix route.
+    pub rt_priority: Option<u32>,
+    /// `IFA_PROTO`: who added the address (`IFAPROT_*`).
+    pub proto: Option<u8>,
+    /// `IFA_TARGET_NETNSID`: the namespace the address lives in, in
+    /// cross-namespace dumps.
+    pub target_netnsid: Option<i32>,
+    attrs: &'a [u8],
+}
+
+impl<'a> Address<'a> {
+    /// Reads an `RTM_NEWADDR`/`RTM_DELADDR` message.
+    pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
+        let payload = msg.payload();
+        let header = AddrHeader::parse(payload)?;
+        let attrs = &payload[ADDR_HEADER_LEN..];
+        let mut addr = Address {
+            header,
+            address: None,
+            local: None,
+            broadcast: None,
+            anycast: None,
+            multicast: None,
+            label: None,
+            flags: header.flags as u32,
+            cacheinfo: None,
+            rt_priority: None,
+            proto: None,
+            target_netnsid: None,
+            attrs,
+        };
+        for attr in Attrs::new(attrs) {
+            addr.take(&attr?)?;
+        }
+        Ok(addr)
+    }
+
+    /// Fills the field for `attr`; returns whether it was a known one.
+    fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
+        let family = self.header.family;
+        match a.kind() {
+            IFA_ADDRESS => self.address = ip_attr(family, a)?,
+            IFA_LOCAL => self.local = ip_attr(family, a)?,
+            IFA_BROADCAST => self.broadcast = ip_attr(family, a)?,
+            IFA_ANYCAST => self.anycast = ip_attr(family, a)?,
+            IFA_MULTICAST => self.multicast = ip_attr(family, a)?,
+            IFA_LABEL => self.label = Some(a.string()?),
+            IFA_FLAGS => self.flags = a.u32()?,
+            IFA_CACHEINFO => self.cacheinfo = Some(AddrCacheInfo::parse(a)?),
+            IFA_RT_PRIORITY => self.rt_priority = Some(a.u32()?),
+            IFA_PROTO => self.proto = Some(a.u8()?),
+            IFA_TARGET_NETNSID => self.target_netnsid = Some(a.i32()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Address family (`AF_INET`, `AF_INET6`).
+    pub fn family(&self) -> u8 {
+        self.header.family
+    }
+
+    /// Prefix length.
+    pub fn prefixlen(&self) -> u8 {
+        self.header.prefixlen
+    }
+
+    /// `RT_SCOPE_*`.
+    pub fn scope(&self) -> u8 {
+        self.header.scope
+    }
+
+    /// Interface index.
+    pub fn index(&self) -> u32 {
+        self.header.index
+    }
+
+    /// The interface's own address, as `ip addr` shows it: `IFA_LOCAL`, or
+    /// `IFA_ADDRESS` when there is no `IFA_LOCAL` (IPv6).
+    pub fn local_address(&self) -> Option<IpAddr> {
+        self.local.or(self.address)
+    }
+
+    /// The peer's address on a point-to-point link: `IFA_ADDRESS` when it
+    /// differs from `IFA_LOCAL`.
+    pub fn peer(&self) -> Option<IpAddr> {
+        match (self.local, self.address) {
+            (Some(l), Some(a)) if l != a => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Whether all bits of `flag` (`IFA_F_*`) are set.
+    pub fn has_flag(&self, flag: u32) -> bool {
+        self.flags & flag == flag
+    }
+
+    /// All attributes as received.
+    pub fn attrs(&self) -> Attrs<'a> {
+        Attrs::new(self.attrs)
+    }
+
+    /// Attributes nlkit does not read (from newer kernels), kept raw.
+    pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
+        let mut probe = self.clone();
+        self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
+    }
+
+    /// Writes this address back as a message: the header and every
+    /// attribute exactly as received.
+    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        b.append(&self.header.to_bytes())?;
+        b.append(self.attrs)
+    }
+}
+
+/// Valid and preferred lifetimes of an address, in seconds
+/// ([`LIFETIME_FOREVER`] for unlimited); the kernel refuses a preferred
+/// lifetime above the valid one, and a valid lifetime of 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// `valid_lft`: seconds until the address is removed.
+    pub valid: u32,
+    /// `preferred_lft`: seconds until the address is deprecated.
+    pub preferred: u32,
+}
+
+/// An address to add, replace or delete: what `ip addr add|replace|del` takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddrSpec {
+    /// Interface index (`dev`).
+    pub index: u32,
+    /// The address (`IFA_LOCAL`, and `IFA_ADDRESS` when there is no peer).
+    pub address: IpAddr,
+    /// Prefix length.
+    pub prefixlen: u8,
+    /// `peer ADDRESS` (`IFA_ADDRESS`) for point-to-point links.
+    pub peer: Option<IpAddr>,
+    /// `broadcast ADDRESS` (IPv4).
+    pub broadcast: Option<IpAddr>,
+    /// `label NAME` (IPv4): must start with the interface's name.
+    pub label: Option<String>,
+    /// `scope SCOPE` (`RT_SCOPE_*`); by default host for `127.0.0.0/8`, as
+    /// `ip` does, universe otherwise. IPv6 derives the scope from the address.
+    pub scope: Option<u8>,
+    /// `IFA_F_*` flags, e.g. `IFA_F_NODAD`, `IFA_F_NOPREFIXROUTE`,
+    /// `IFA_F_MANAGETEMPADDR`.
+    pub flags: u32,
+    /// `valid_lft`/`preferred_lft` (sent as `IFA_CACHEINFO`); permanent if `None`.
+    pub lifetimes: Option<Lifetimes>,
+    /// `metric N` (`IFA_RT_PRIORITY`): the metric of the prefix route.
+    pub metric: Option<u32>,
+    /// `proto N` (`IFA_PROTO`, `IFAPROT_*` or a user value).
+    pub proto: Option<u8>,
+}
+
+impl AddrSpec {
+    /// An address `address/prefixlen` on interface `index`, with nothing else set.
+    pub fn new(index: u32, address: IpAddr, prefixlen: u8) -> Self {
+        AddrSpec {
+            index,
+            address,
+            prefixlen,
+            peer: None,
+            broadcast: None,
+            label: None,
+            scope: None,
+            flags: 0,
+            lifetimes: None,
+            metric: None,
+            proto: None,
+        }
+    }
+
+    fn header(&self) -> AddrHeader {
+        let loopback = matches!(self.address, IpAddr::V4(a) if a.is_loopback());
+        let default_scope = if loopback { RT_SCOPE_HOST } else { RT_SCOPE_UNIVERSE };
+        AddrHeader {
+            family: super::family_of(&self.address),
+            prefixlen: self.prefixlen,
+            flags: (self.flags & 0xff) as u8,
+            scope: self.scope.unwrap_or(default_scope),
+            index: self.index,
+        }
+    }
+
+    /// Writes the header and the attributes naming the address: `IFA_LOCAL`,
+    /// `IFA_ADDRESS` (the peer, or the address again) and `IFA_LABEL`.
+    fn emit_key(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        b.append(&self.header().to_bytes())?;
+        put_ip(b, IFA_LOCAL, &self.address)?;
+        put_ip(b, IFA_ADDRESS, self.peer.as_ref().unwrap_or(&self.address))?;
+        if let Some(l) = &self.label {
+            b.attr_str(IFA_LABEL, l)?;
+        }
+        Ok(())
+    }
+
+    /// Writes an `RTM_NEWADDR` request: the header and attributes.
+    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        self.emit_key(b)?;
+        if let Some(a) = &self.broadcast {
+            put_ip(b, IFA_BROADCAST, a)?;
+        }
+        b.attr_u32(IFA_FLAGS, self.flags)?;
+        if let Some(l) = self.lifetimes {
+            let ci = AddrCacheInfo { preferred: l.preferred, valid: l.valid, ..Default::default() };
+            b.attr(IFA_CACHEINFO, &ci.to_bytes())?;
+        }
+        if let Some(m) = self.metric {
+            b.attr_u32(IFA_RT_PRIORITY, m)?;
+        }
+        if let Some(p) = self.proto {
+            b.attr_u8(IFA_PROTO, p)?;
+        }
+        Ok(())
+    }
+
+    /// Writes an `RTM_DELADDR` request: only what names the address.
+    pub fn emit_del(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        self.emit_key(b)
+    }
+}
+
+impl<T: Transport> Conn<T> {
+    /// Dumps the addresses of `family` (`AF_UNSPEC` for all), calling `f`
+    /// with each. A nonzero `index` asks the kernel for that interface's
+    /// addresses only (strict checking, `ifa_index` in the request; the
+    /// kernel then marks its replies `NLM_F_DUMP_FILTERED`); nlkit checks
+    /// the index again, so a socket without strict checking gets the same
+    /// result.
+    pub fn addr_dump(
+        &mut self,
+        family: u8,
+        index: u32,
+        mut f: impl FnMut(&Address<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let header = AddrHeader { family, index, ..AddrHeader::default() };
+        self.dump(
+            RTM_GETADDR,
+            |b| b.append(&header.to_bytes()),
+            |m| {
+                let a = Address::parse(&m)?;
+                if index == 0 || a.header.index == index {
+                    f(&a)?;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Adds an address (`NLM_F_CREATE | NLM_F_EXCL`).
+    pub fn addr_add(&mut self, spec: &AddrSpec) -> Result<()> {
+        self.request_ack(RTM_NEWADDR, Flags::CREATE | Flags::EXCL, |b| spec.emit(b))
+    }
+
+    /// Adds an address or changes the one there (`NLM_F_CREATE | NLM_F_REPLACE`).
+    pub fn addr_replace(&mut self, spec: &AddrSpec) -> Result<()> {
+        self.request_ack(RTM_NEWADDR, Flags::CREATE | Flags::REPLACE, |b| spec.emit(b))
+    }
+
+    /// Deletes the address `spec` names (index, address, prefix length,
+    /// peer and label).
+    pub fn addr_del(&mut self, spec: &AddrSpec) -> Result<()> {
+        self.request_ack(RTM_DELADDR, Flags::empty(), |b| spec.emit_del(b))
+    }
+}
+
+#[cfg(test)]
+mod tests;
