@@ -24,6 +24,14 @@ fn wait_for(m: &mut Monitor, want: &str) -> Vec<String> {
                     format!("neigh {c:?} {}", n.dst.map(|d| d.to_string()).unwrap_or_default())
                 }
                 Event::Rule(c, r) => format!("rule {c:?} {}", r.priority.unwrap_or(0)),
+                Event::Addr(c, a) => {
+                    let local = a.local_address().map(|x| x.to_string()).unwrap_or_default();
+                    format!("addr {c:?} {local}")
+                }
+                Event::Route(c, r) => {
+                    let dst = r.dst.map(|x| x.to_string()).unwrap_or_default();
+                    format!("route {c:?} {dst}/{}", r.dst_len())
+                }
                 other => format!("other {other:?}"),
             });
         }
@@ -77,4 +85,20 @@ fn overrun_is_reported_and_reading_continues() {
     m.socket().set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     ns.exec(&["ip", "link", "add", "late0", "type", "veth", "peer", "name", "late1"]);
     wait_for(&mut m, "link New late0");
+}
+
+#[test]
+fn address_and_route_events_arrive_typed() {
+    let ns = TestNs::new("evaddr");
+    let mut m = monitor(&ns, &[Watch::Addr, Watch::Route]);
+    ns.exec(&["ip", "link", "add", "a0", "type", "veth", "peer", "name", "a1"]);
+    ns.exec(&["ip", "link", "set", "a0", "up"]);
+    ns.exec(&["ip", "addr", "add", "10.7.0.1/24", "dev", "a0"]);
+    wait_for(&mut m, "addr New 10.7.0.1");
+    ns.exec(&["ip", "route", "add", "10.8.0.0/16", "via", "10.7.0.2", "table", "7"]);
+    wait_for(&mut m, "route New 10.8.0.0/16");
+    ns.exec(&["ip", "route", "del", "10.8.0.0/16", "table", "7"]);
+    wait_for(&mut m, "route Del 10.8.0.0/16");
+    ns.exec(&["ip", "addr", "del", "10.7.0.1/24", "dev", "a0"]);
+    wait_for(&mut m, "addr Del 10.7.0.1");
 }

@@ -110,6 +110,35 @@ fn print(
             m.insert("ifname".into(), json!(name));
             (*c, "link", format!("{}: {name}", l.index()), m)
         }
+        Event::Addr(c, a) => {
+            let dev = lookup(ctx, names, a.index());
+            let mut m = Map::new();
+            m.insert("ifindex".into(), json!(a.index()));
+            m.insert("dev".into(), json!(dev));
+            let local = a.local_address().map(|x| x.to_string()).unwrap_or_default();
+            m.insert("local".into(), json!(local));
+            m.insert("prefixlen".into(), json!(a.prefixlen()));
+            let text = format!("{}: {dev} {local}/{}", a.index(), a.prefixlen());
+            (*c, "address", text, m)
+        }
+        Event::Route(c, r) => {
+            let mut m = Map::new();
+            let dst = r.dst.map_or("default".to_string(), |d| format!("{d}/{}", r.dst_len()));
+            m.insert("dst".into(), json!(dst));
+            let mut text = dst.clone();
+            if let Some(g) = r.gateway {
+                m.insert("gateway".into(), json!(g.to_string()));
+                text.push_str(&format!(" via {g}"));
+            }
+            if let Some(oif) = r.oif {
+                let dev = lookup(ctx, names, oif);
+                text.push_str(&format!(" dev {dev}"));
+                m.insert("dev".into(), json!(dev));
+            }
+            m.insert("table".into(), json!(nlkit::route::names::route_table(r.table)));
+            text.push_str(&format!(" table {}", nlkit::route::names::route_table(r.table)));
+            (*c, "route", text, m)
+        }
         Event::Other(m) => {
             let mut j = Map::new();
             j.insert("type".into(), json!(u16::from(m.message_type())));

@@ -9,8 +9,10 @@
 //! [`Error::Overrun`](crate::Error::Overrun): the watcher has missed changes
 //! and should resynchronise with a fresh dump, then keep reading.
 
+use super::addr::Address;
 use super::link::Link;
 use super::neigh::Neighbour;
+use super::route::Route;
 use super::rule::Rule;
 use super::uapi::*;
 use crate::error::Result;
@@ -66,12 +68,15 @@ pub enum Change {
 pub enum Event<'a> {
     /// `RTM_NEWLINK`/`RTM_DELLINK`.
     Link(Change, Link<'a>),
+    /// `RTM_NEWADDR`/`RTM_DELADDR`.
+    Addr(Change, Address<'a>),
+    /// `RTM_NEWROUTE`/`RTM_DELROUTE`.
+    Route(Change, Route<'a>),
     /// `RTM_NEWNEIGH`/`RTM_DELNEIGH`.
     Neigh(Change, Neighbour<'a>),
     /// `RTM_NEWRULE`/`RTM_DELRULE`.
     Rule(Change, Rule<'a>),
-    /// Any other message (address and route events until their views
-    /// are wired here, or types nlkit does not know), kept whole.
+    /// Any other message (a type nlkit does not read here), kept whole.
     Other(Message<'a>),
 }
 
@@ -79,13 +84,13 @@ impl<'a> Event<'a> {
     /// Reads one notification message.
     pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
         let ty = u16::from(msg.message_type());
-        let change = if matches!(ty, RTM_DELLINK | RTM_DELNEIGH | RTM_DELRULE) {
-            Change::Del
-        } else {
-            Change::New
-        };
+        let deleted =
+            matches!(ty, RTM_DELLINK | RTM_DELADDR | RTM_DELROUTE | RTM_DELNEIGH | RTM_DELRULE);
+        let change = if deleted { Change::Del } else { Change::New };
         Ok(match ty {
             RTM_NEWLINK | RTM_DELLINK => Event::Link(change, Link::parse(msg)?),
+            RTM_NEWADDR | RTM_DELADDR => Event::Addr(change, Address::parse(msg)?),
+            RTM_NEWROUTE | RTM_DELROUTE => Event::Route(change, Route::parse(msg)?),
             RTM_NEWNEIGH | RTM_DELNEIGH => Event::Neigh(change, Neighbour::parse(msg)?),
             RTM_NEWRULE | RTM_DELRULE => Event::Rule(change, Rule::parse(msg)?),
             _ => Event::Other(*msg),

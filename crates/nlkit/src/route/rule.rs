@@ -17,6 +17,8 @@ mod field {
     pub const SRC_LEN: usize = 2;
     pub const TOS: usize = 3;
     pub const TABLE: usize = 4;
+    pub const RES1: usize = 5;
+    pub const RES2: usize = 6;
     pub const ACTION: usize = 7;
     pub const FLAGS: core::ops::Range<usize> = 8..12;
 }
@@ -38,6 +40,8 @@ pub struct RuleHeader {
     pub action: u8,
     /// `FIB_RULE_*` flags (e.g. `FIB_RULE_INVERT`).
     pub flags: u32,
+    /// `res1` and `res2`, kept so a re-emit gives the same bytes.
+    pub reserved: [u8; 2],
 }
 
 impl RuleHeader {
@@ -52,12 +56,14 @@ impl RuleHeader {
             table: b[field::TABLE],
             action: b[field::ACTION],
             flags: u32::from_ne_bytes([b[8], b[9], b[10], b[11]]),
+            reserved: [b[field::RES1], b[field::RES2]],
         })
     }
 
-    /// The header's 12 bytes (reserved bytes zero).
+    /// The header's 12 bytes.
     pub fn to_bytes(&self) -> [u8; RULE_HEADER_LEN] {
         let mut b = [0u8; RULE_HEADER_LEN];
+        [b[field::RES1], b[field::RES2]] = self.reserved;
         b[field::FAMILY] = self.family;
         b[field::DST_LEN] = self.dst_len;
         b[field::SRC_LEN] = self.src_len;
@@ -294,6 +300,7 @@ impl RuleSpec {
             table: if table < 256 { table as u8 } else { RT_TABLE_UNSPEC as u8 },
             action: self.action(),
             flags: if self.invert { FIB_RULE_INVERT } else { 0 },
+            reserved: [0; 2],
         };
         b.append(&header.to_bytes())?;
         if let Some(p) = self.priority {
