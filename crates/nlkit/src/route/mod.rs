@@ -16,6 +16,20 @@
 //!
 //! [`names`] gives values the names iproute2 prints and parses (protocols,
 //! scopes, tables, link and address flags, neighbour states).
+//!
+//! ```no_run
+//! use nlkit::route::route::RouteFilter;
+//! use nlkit::{Conn, Protocol};
+//!
+//! // Walk every IPv4 route in table 100, in constant memory.
+//! let mut conn = Conn::open(Protocol::ROUTE)?;
+//! let filter = RouteFilter { family: nlkit::route::AF_INET, table: Some(100), ..Default::default() };
+//! conn.route_dump(&filter, |r| {
+//!     println!("{:?}/{} via {:?} dev {:?}", r.dst, r.dst_len(), r.gateway, r.oif);
+//!     Ok(())
+//! })?;
+//! # Ok::<(), nlkit::Error>(())
+//! ```
 
 pub mod addr;
 pub mod events;
