@@ -3,7 +3,7 @@
 //! command modules.
 
 use crate::parse;
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 use nlkit::wire::Flags;
 use nlkit::Protocol;
 use std::path::PathBuf;
@@ -32,6 +32,9 @@ pub struct Cli {
     /// Show details.
     #[arg(short = 'd', long = "details", global = true)]
     pub details: bool,
+    /// Show statistics; twice for more (as `ip -s -s`).
+    #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
+    pub stats: u8,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,6 +49,7 @@ impl Cli {
             ipv4: self.ipv4,
             ipv6: self.ipv6,
             details: self.details,
+            stats: self.stats,
         }
     }
 }
@@ -57,6 +61,8 @@ pub enum Command {
     Raw(RawCommand),
     /// Policy routing rules: show | add | del, as `ip rule`.
     Rule(Words),
+    /// Network interfaces: show | add | set | del, as `ip link`.
+    Link(Words),
 }
 
 /// The words after an object, read with `ip`'s grammar.
