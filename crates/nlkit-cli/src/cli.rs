@@ -3,7 +3,7 @@
 //! command modules.
 
 use crate::parse;
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 use nlkit::wire::Flags;
 use nlkit::Protocol;
 use std::path::PathBuf;
@@ -32,9 +32,9 @@ pub struct Cli {
     /// Show details.
     #[arg(short = 'd', long = "details", global = true)]
     pub details: bool,
-    /// Show statistics.
-    #[arg(short = 's', long = "stats", global = true)]
-    pub stats: bool,
+    /// Show statistics; twice for more (as `ip -s -s`).
+    #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
+    pub stats: u8,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -61,6 +61,8 @@ pub enum Command {
     Raw(RawCommand),
     /// Policy routing rules: show | add | del, as `ip rule`.
     Rule(Words),
+    /// Network interfaces: show | add | set | del, as `ip link`.
+    Link(Words),
     /// Neighbour (ARP/NDP) entries: show | get | add | change | replace | del, as `ip neigh`.
     #[command(visible_aliases = ["neighbor", "neighbour"])]
     Neigh(Words),

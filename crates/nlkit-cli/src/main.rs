@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         cli::Command::Raw(cli::RawCommand::Send(args)) => raw::send(args, netns, cli.json),
         cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(args, netns, cli.json),
         cli::Command::Rule(w) => ip::rule(&cli.global(), w.words.clone()),
+        cli::Command::Link(w) => ip::link(&cli.global(), w.words.clone()),
         cli::Command::Neigh(w) => ip::neigh(&cli.global(), w.words.clone()),
         cli::Command::Monitor(w) => ip::monitor(&cli.global(), w.words.clone()),
     };

@@ -37,12 +37,20 @@ impl Args {
 /// The keyword of `choices` that `word` names: the word itself, or a prefix
 /// of exactly one choice. `choices` may list aliases as "name|alias".
 pub fn keyword<'c>(word: &str, choices: &[&'c str]) -> Result<&'c str> {
+    keyword_or_none(word, choices)?
+        .ok_or_else(|| anyhow!("unknown keyword \"{word}\"; expected one of: {}", names(choices)))
+}
+
+/// Like [`keyword`], but a word that names no keyword is `None` (for
+/// grammars where such a word is a value, such as a device name); an
+/// ambiguous prefix is still an error.
+pub fn keyword_or_none<'c>(word: &str, choices: &[&'c str]) -> Result<Option<&'c str>> {
     let mut found = None;
     for &choice in choices {
         let canonical = choice.split('|').next().unwrap_or(choice);
         for name in choice.split('|') {
             if name == word {
-                return Ok(canonical);
+                return Ok(Some(canonical));
             }
             if name.starts_with(word) && !word.is_empty() && found != Some(canonical) {
                 if found.is_some() {
@@ -55,7 +63,7 @@ pub fn keyword<'c>(word: &str, choices: &[&'c str]) -> Result<&'c str> {
             }
         }
     }
-    found.ok_or_else(|| anyhow!("unknown keyword \"{word}\"; expected one of: {}", names(choices)))
+    Ok(found)
 }
 
 fn names(choices: &[&str]) -> String {
@@ -106,6 +114,14 @@ mod tests {
         let amb = ["priority", "protocol"];
         assert!(keyword("pr", &amb).unwrap_err().to_string().contains("ambiguous"));
         assert_eq!(keyword("pri", &amb).unwrap(), "priority");
+        assert_eq!(keyword_or_none("eth0", &choices).unwrap(), None);
+        assert!(keyword_or_none("pr", &amb).is_err());
+    }
+
+    #[test]
+    fn a_missing_command_is_the_first_choice_by_its_name() {
+        let mut none = Args::new(vec![]);
+        assert_eq!(command(&mut none, &["show|list", "add"]).unwrap(), "show");
     }
 
     #[test]

@@ -3,9 +3,16 @@
 //! namespace if asked), the family, the output, and interface names.
 
 mod args;
+mod link;
+mod link_add;
+mod link_kinds;
+mod link_print;
+mod link_stats;
+mod link_vxlan;
 mod monitor;
 mod neigh;
 mod output;
+mod printer;
 mod rule;
 
 use anyhow::Result;
@@ -25,7 +32,8 @@ pub struct Global {
     pub ipv4: bool,
     pub ipv6: bool,
     pub details: bool,
-    pub stats: bool,
+    /// `-s`, counted: statistics, and more of them when given twice.
+    pub stats: u8,
 }
 
 /// What a command runs with.
@@ -34,8 +42,53 @@ pub struct Ctx {
     pub out: Output,
     pub family: u8,
     pub details: bool,
-    pub stats: bool,
-    ifnames: Option<HashMap<u32, String>>,
+    pub stats: u8,
+    links: Option<LinkNames>,
+}
+
+/// What one link dump says about every interface: names and flags by index
+/// (for `@peer`, `master`, `M-DOWN`), and whether any link's parent lives
+/// in another namespace.
+#[derive(Debug, Default, Clone)]
+pub struct LinkNames {
+    by_index: HashMap<u32, (String, u32)>,
+    pub any_netnsid: bool,
+}
+
+impl LinkNames {
+    /// The name of interface `index`, `ifN` if there is none (as `ip`
+    /// prints an index it cannot name).
+    pub fn name(&self, index: u32) -> std::borrow::Cow<'_, str> {
+        match self.by_index.get(&index) {
+            Some((n, _)) => n.as_str().into(),
+            None => format!("if{index}").into(),
+        }
+    }
+
+    /// The `IFF_*` flags of interface `index` (0 if unknown, as `ip` has it).
+    pub fn flags(&self, index: u32) -> u32 {
+        self.by_index.get(&index).map_or(0, |(_, f)| *f)
+    }
+
+    /// Records interface `index` (for monitors following link events).
+    pub fn insert(&mut self, index: u32, name: &str, flags: u32) {
+        self.by_index.insert(index, (name.to_owned(), flags));
+    }
+
+    /// Forgets interface `index`.
+    pub fn remove(&mut self, index: u32) {
+        self.by_index.remove(&index);
+    }
+
+    /// Whether interface `index` is known.
+    pub fn contains(&self, index: u32) -> bool {
+        self.by_index.contains_key(&index)
+    }
+
+    /// The index of the interface called `name`.
+    pub fn index(&self, name: &str) -> Option<u32> {
+        self.by_index.iter().find(|(_, (n, _))| n == name).map(|(i, _)| *i)
+    }
 }
 
 impl Ctx {
@@ -50,33 +103,44 @@ impl Ctx {
             _ => AF_UNSPEC,
         };
         let out = Output::new(g.json, g.pretty);
-        Ok(Ctx { conn, out, family, details: g.details, stats: g.stats, ifnames: None })
+        let (details, stats) = (g.details, g.stats);
+        Ok(Ctx { conn, out, family, details, stats, links: None })
     }
 
-    /// Interface names by index, read with one link dump on first use.
-    pub fn ifnames(&mut self) -> Result<&HashMap<u32, String>> {
-        if self.ifnames.is_none() {
-            let mut names = HashMap::new();
+    /// Interface names and flags by index, read with one link dump on
+    /// first use.
+    pub fn ifnames(&mut self) -> Result<&LinkNames> {
+        if self.links.is_none() {
+            let mut names = LinkNames::default();
             self.conn.link_dump(&LinkFilter::default(), |l| {
-                names.insert(l.index(), l.name.unwrap_or_default().to_owned());
+                let name = l.name.unwrap_or_default().to_owned();
+                names.by_index.insert(l.index(), (name, l.header.flags));
+                names.any_netnsid |= l.link_netnsid.is_some();
                 Ok(())
             })?;
-            self.ifnames = Some(names);
+            self.links = Some(names);
         }
-        Ok(self.ifnames.get_or_insert_with(HashMap::new))
+        Ok(self.links.get_or_insert_with(LinkNames::default))
+    }
+
+    /// The connection, the output and the interface names, together (the
+    /// names read first if they were not yet).
+    pub fn parts(&mut self) -> Result<(&mut Conn, &mut Output, &LinkNames)> {
+        self.ifnames()?;
+        let links = self.links.get_or_insert_with(LinkNames::default);
+        Ok((&mut self.conn, &mut self.out, links))
     }
 
     /// The index of the interface called `name`.
     pub fn ifindex(&mut self, name: &str) -> Result<u32> {
-        let found = self.ifnames()?.iter().find(|(_, n)| n.as_str() == name).map(|(i, _)| *i);
+        let found = self.ifnames()?.index(name);
         found.ok_or_else(|| anyhow::anyhow!("Cannot find device \"{name}\""))
     }
 }
 
-/// The name of interface `index` in `names`, or `ifN` as `ip` prints an
-/// index it cannot name.
-pub fn name_of(names: &HashMap<u32, String>, index: u32) -> String {
-    names.get(&index).cloned().unwrap_or_else(|| format!("if{index}"))
+/// Runs `nlkit link ...`.
+pub fn link(g: &Global, words: Vec<String>) -> Result<()> {
+    link::run(&mut Ctx::new(g)?, Args::new(words))
 }
 
 /// Runs `nlkit rule ...`.

@@ -8,12 +8,11 @@
 
 use super::args::{self, Args};
 use super::neigh::{self, Show};
-use super::{name_of, rule, Ctx};
+use super::{rule, Ctx, LinkNames};
 use anyhow::Result;
 use nlkit::route::events::{Change, Event, Monitor, Watch};
 use nlkit::Error;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const OBJECTS: [&str; 6] =
@@ -78,12 +77,7 @@ fn overrun(ctx: &mut Ctx, stamp: bool) -> Result<()> {
 }
 
 /// Prints one event; link events also keep the name table current.
-fn print(
-    ctx: &mut Ctx,
-    event: &Event<'_>,
-    stamp: bool,
-    names: &mut HashMap<u32, String>,
-) -> Result<()> {
+fn print(ctx: &mut Ctx, event: &Event<'_>, stamp: bool, names: &mut LinkNames) -> Result<()> {
     let (change, object, text, mut json) = match event {
         Event::Neigh(c, n) => {
             let show = Show { states: !0, dev_given: false, stats: false };
@@ -102,8 +96,8 @@ fn print(
         Event::Link(c, l) => {
             let name = l.name.unwrap_or_default();
             match c {
-                Change::New => drop(names.insert(l.index(), name.to_owned())),
-                Change::Del => drop(names.remove(&l.index())),
+                Change::New => names.insert(l.index(), name, l.header.flags),
+                Change::Del => names.remove(l.index()),
             }
             let mut m = Map::new();
             m.insert("ifindex".into(), json!(l.index()));
@@ -161,18 +155,18 @@ fn print(
 
 /// The name of interface `index`, asking the kernel for one not seen yet
 /// (a device created while no link events were watched).
-fn lookup(ctx: &mut Ctx, names: &mut HashMap<u32, String>, index: u32) -> String {
-    if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(index) {
+fn lookup(ctx: &mut Ctx, names: &mut LinkNames, index: u32) -> String {
+    if !names.contains(index) {
         let mut found = None;
         let _ = ctx.conn.link_get_by_index(index, |l| {
-            found = l.name.map(str::to_owned);
+            found = l.name.map(|n| (n.to_owned(), l.header.flags));
             Ok(())
         });
-        if let Some(name) = found {
-            slot.insert(name);
+        if let Some((name, flags)) = found {
+            names.insert(index, &name, flags);
         }
     }
-    name_of(names, index)
+    names.name(index).into_owned()
 }
 
 fn now() -> f64 {

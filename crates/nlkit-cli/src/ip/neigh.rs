@@ -4,13 +4,12 @@
 
 use super::args::{self, Args};
 use super::output::Output;
-use super::Ctx;
+use super::{Ctx, LinkNames};
 use anyhow::{anyhow, bail, Context, Result};
 use nlkit::route::names;
 use nlkit::route::neigh::{NeighFilter, NeighSpec, Neighbour};
 use nlkit::route::uapi::*;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -37,7 +36,7 @@ pub(super) struct Show {
 
 fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let mut filter = NeighFilter::default();
-    let mut show = Show { states: DEFAULT_STATES, dev_given: false, stats: ctx.stats };
+    let mut show = Show { states: DEFAULT_STATES, dev_given: false, stats: ctx.stats > 0 };
     let mut states_given = false;
     while let Some(w) = a.next() {
         match args::keyword(&w, &["dev", "master", "nud", "proxy"])? {
@@ -58,12 +57,11 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         }
     }
     let family = ctx.family;
-    let names = ctx.ifnames()?.clone();
-    let Ctx { conn, out, .. } = ctx;
+    let (conn, out, names) = ctx.parts()?;
     out.begin()?;
     conn.neigh_dump(family, &filter, |n| {
         if shown(n, show.states) {
-            print(out, n, &show, &names).map_err(write_error)?;
+            print(out, n, &show, names).map_err(write_error)?;
         }
         Ok(())
     })?;
@@ -75,14 +73,9 @@ fn write_error(e: anyhow::Error) -> nlkit::Error {
 }
 
 /// Prints one entry, naming its device unless `dev` was given.
-fn print(
-    out: &mut Output,
-    n: &Neighbour<'_>,
-    show: &Show,
-    names: &HashMap<u32, String>,
-) -> Result<()> {
+fn print(out: &mut Output, n: &Neighbour<'_>, show: &Show, names: &LinkNames) -> Result<()> {
     let index = n.ifindex() as u32;
-    let dev = (!show.dev_given && index != 0).then(|| super::name_of(names, index));
+    let dev = (!show.dev_given && index != 0).then(|| names.name(index).into_owned());
     if out.json() {
         out.object(to_json(n, show, dev.as_deref()))
     } else {
@@ -267,11 +260,10 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         bail!("Device and address are required arguments.")
     };
     let ifindex = ctx.ifindex(&dev)? as i32;
-    let show = Show { states: !0, dev_given: false, stats: ctx.stats };
-    let names = ctx.ifnames()?.clone();
-    let Ctx { conn, out, .. } = ctx;
+    let show = Show { states: !0, dev_given: false, stats: ctx.stats > 0 };
+    let (conn, out, names) = ctx.parts()?;
     out.begin()?;
-    let print_it = |n: &Neighbour<'_>| print(out, n, &show, &names).map_err(write_error);
+    let print_it = |n: &Neighbour<'_>| print(out, n, &show, names).map_err(write_error);
     if proxy {
         conn.neigh_get_proxy(ifindex, &dst, print_it)?;
     } else {

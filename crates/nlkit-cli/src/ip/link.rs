@@ -1,0 +1,332 @@
+//! `nlkit link`: show, add, change and delete network interfaces, printed
+//! as `ip link` prints them (text), or with `ip -j link`'s keys and values.
+//!
+//! `show` takes `ip`'s filters as exact words (`dev NAME` or a bare NAME,
+//! `up`, `master NAME`, `type KIND`, `group G`), since any other word is a
+//! device name. `add` and `set` take keywords by unambiguous prefix; a
+//! word that is no keyword is the device's name.
+
+use super::args::{self, Args};
+use super::link_print::{self, Show};
+use super::printer::Printer;
+use super::Ctx;
+use anyhow::{anyhow, bail, Context, Result};
+use nlkit::route::link::{Link, LinkFilter, LinkSpec, NetnsTarget};
+use nlkit::route::uapi::*;
+use nlkit::wire::{Attrs, Flags};
+use nlkit::Conn;
+use std::collections::HashMap;
+use std::fs::File;
+use std::os::fd::AsRawFd;
+
+pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    match args::command(&mut a, &["show|list|lst", "add", "delete|del", "set|change"])? {
+        "show" => show(ctx, a),
+        "add" => add(ctx, a),
+        "delete" => delete(ctx, a),
+        _ => set(ctx, a),
+    }
+}
+
+/// `show`'s filters.
+#[derive(Default)]
+struct Filter {
+    dev: Option<String>,
+    up: bool,
+    master: Option<String>,
+    kind: Option<String>,
+    slave_kind: Option<String>,
+    group: Option<u32>,
+}
+
+impl Filter {
+    fn parse(mut a: Args, groups: &[(u32, String)]) -> Result<Self> {
+        let mut f = Filter::default();
+        while let Some(w) = a.next() {
+            match w.as_str() {
+                "up" => f.up = true,
+                "master" => f.master = Some(a.value("master")?),
+                "type" => match a.value("type")? {
+                    t if t.ends_with("_slave") => {
+                        f.slave_kind = Some(t.trim_end_matches("_slave").into())
+                    }
+                    t => f.kind = Some(t),
+                },
+                "group" => {
+                    let g = a.value("group")?;
+                    let id = link_print::parse_group(groups, &g);
+                    f.group = Some(id.ok_or_else(|| anyhow!("Invalid \"group\" value: \"{g}\""))?);
+                }
+                _ => {
+                    let dev = if w == "dev" { a.value("dev")? } else { w };
+                    if f.dev.replace(dev).is_some() {
+                        bail!("duplicate \"dev\": only one device can be shown");
+                    }
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    /// What the kernel cannot filter: up, slave kind, group (and the rest
+    /// again, for a link got by name).
+    fn matches(&self, l: &Link<'_>, master: Option<u32>) -> bool {
+        let info = l.linkinfo.as_ref();
+        (!self.up || l.is_up())
+            && master.is_none_or(|m| l.master == Some(m))
+            && self.kind.as_ref().is_none_or(|k| info.and_then(|i| i.kind) == Some(k.as_str()))
+            && self.slave_kind.as_ref().is_none_or(|k| info.and_then(|i| i.slave_kind) == Some(k))
+            && self.group.is_none_or(|g| l.group == Some(g))
+    }
+}
+
+fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let groups = link_print::read_groups();
+    let f = Filter::parse(a, &groups)?;
+    let (details, stats, json) = (ctx.details, ctx.stats, ctx.out.json());
+    let (conn, out, names) = ctx.parts()?;
+    let master = match &f.master {
+        Some(m) => Some(names.index(m).ok_or_else(|| no_device(m))?),
+        None => None,
+    };
+    let dev = match &f.dev {
+        Some(d) => Some(names.index(d).ok_or_else(|| anyhow!("Device \"{d}\" does not exist."))?),
+        None => None,
+    };
+    let netns = if !json && names.any_netnsid { netns_names(conn) } else { HashMap::new() };
+    let show = Show { names, netns: &netns, groups: &groups, details, stats };
+    let mut p = Printer::new(json);
+    out.begin()?;
+    let mut each = |l: &Link<'_>| {
+        if !f.matches(l, master) {
+            return Ok(());
+        }
+        link_print::link(&mut p, l, &show);
+        let shown =
+            if json { out.object(p.take()) } else { out.line(format_args!("{}", p.text())) };
+        p.take(); // empties the text for the next link
+        shown.map_err(|e| nlkit::Error::Io { op: "write", source: std::io::Error::other(e) })
+    };
+    match dev {
+        Some(index) => conn.link_get_by_index(index, &mut each)?,
+        None => {
+            let filter = LinkFilter { master, kind: f.kind.as_deref() };
+            conn.link_dump(&filter, &mut each)?
+        }
+    }
+    out.end()
+}
+
+fn no_device(name: &str) -> anyhow::Error {
+    anyhow!("argument \"{name}\" is wrong: Device does not exist")
+}
+
+/// `NETNSA_*` (`<linux/net_namespace.h>`).
+const NETNSA_NSID: u16 = 1;
+const NETNSA_FD: u16 = 3;
+
+/// The names in `/run/netns` by the id this namespace gives them, as
+/// `ip` finds them for `link-netns NAME` (the first name of an id wins).
+fn netns_names(conn: &mut Conn) -> HashMap<i32, String> {
+    let mut map = HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/run/netns") else { return map };
+    for entry in dir.flatten() {
+        let Ok(file) = File::open(entry.path()) else { continue };
+        if let Some(id) = nsid_of(conn, &file).filter(|&id| id >= 0) {
+            map.entry(id).or_insert_with(|| entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    map
+}
+
+/// `RTM_GETNSID` with `NETNSA_FD`: the id of a namespace as seen from the
+/// connection's (-1 when it has none; none is assigned by asking).
+fn nsid_of(conn: &mut Conn, ns: &File) -> Option<i32> {
+    let fd = ns.as_raw_fd() as u32;
+    let mut id = None;
+    let build = |b: &mut nlkit::wire::MessageBuilder<'_, Vec<u8>>| {
+        b.append(&[nlkit::route::AF_UNSPEC, 0, 0, 0])?;
+        b.attr_u32(NETNSA_FD, fd)
+    };
+    let reply = |m: nlkit::wire::Message<'_>| {
+        let attrs = Attrs::new(m.payload().get(4..).unwrap_or_default());
+        id = attrs.find(NETNSA_NSID)?.map(|a| a.i32()).transpose()?;
+        Ok(())
+    };
+    conn.request(RTM_GETNSID, Flags::empty(), build, reply).ok()?;
+    id
+}
+
+/// The words `add` and `set` share.
+const COMMON: [&str; 14] = [
+    "up",
+    "down",
+    "name",
+    "dev",
+    "link",
+    "address",
+    "mtu",
+    "txqueuelen|txqlen|qlen",
+    "master",
+    "nomaster",
+    "netns",
+    "group",
+    "alias",
+    "type",
+];
+
+/// What `add` and `set` read before `type`.
+#[derive(Default)]
+struct Common {
+    spec: LinkSpec,
+    name: Option<String>,
+    dev: Option<String>,
+    link: Option<String>,
+    kind: Option<String>,
+    netns: Option<File>,
+}
+
+impl Common {
+    fn parse(ctx: &mut Ctx, a: &mut Args) -> Result<Self> {
+        let mut c = Common::default();
+        let groups = link_print::read_groups();
+        while let Some(w) = a.next() {
+            match args::keyword_or_none(&w, &COMMON)? {
+                None => c.set_dev(w)?,
+                Some("type") => {
+                    c.kind = Some(a.value("type")?);
+                    break;
+                }
+                Some(k) => c.keyword(ctx, a, k, &groups)?,
+            }
+        }
+        match (&c.name, &c.dev) {
+            (None, Some(d)) => c.name = Some(d.clone()),
+            (Some(n), None) => c.dev = Some(n.clone()),
+            _ => {}
+        }
+        Ok(c)
+    }
+
+    fn set_dev(&mut self, dev: String) -> Result<()> {
+        if self.dev.is_some() && self.dev != self.name {
+            bail!("either \"dev\" is duplicate, or \"{dev}\" is a garbage.");
+        }
+        self.dev = Some(dev);
+        Ok(())
+    }
+
+    fn keyword(
+        &mut self,
+        ctx: &mut Ctx,
+        a: &mut Args,
+        k: &str,
+        groups: &[(u32, String)],
+    ) -> Result<()> {
+        let s = &mut self.spec;
+        match k {
+            "up" | "down" => s.up = Some(k == "up"),
+            "name" => {
+                let n = a.value("name")?;
+                self.dev.get_or_insert_with(|| n.clone());
+                self.name = Some(n);
+            }
+            "dev" => self.set_dev(a.value("dev")?)?,
+            "link" => self.link = Some(a.value("link")?),
+            "address" => s.address = Some(a.parsed("address", lladdr)?),
+            "mtu" => s.mtu = Some(a.parsed("mtu", args::number)?),
+            "txqueuelen" => s.txqlen = Some(a.parsed("txqueuelen", args::number)?),
+            "master" => {
+                let m = a.value("master")?;
+                s.master = Some(ctx.ifnames()?.index(&m).ok_or_else(|| no_device(&m))?);
+            }
+            "nomaster" => s.master = Some(0),
+            "netns" => self.netns(a.value("netns")?)?,
+            "group" => s.group = Some(a.parsed("group", |g| link_print::parse_group(groups, g))?),
+            _ => s.alias = Some(a.value("alias")?),
+        }
+        Ok(())
+    }
+
+    /// `netns NAME` (a file in /run/netns, or a path) or `netns PID`.
+    fn netns(&mut self, v: String) -> Result<()> {
+        let path = if v.contains('/') { v.clone() } else { format!("/run/netns/{v}") };
+        match File::open(&path) {
+            Ok(f) => {
+                self.spec.netns = Some(NetnsTarget::Fd(f.as_raw_fd()));
+                self.netns = Some(f);
+            }
+            Err(_) => {
+                let pid = args::number(&v)
+                    .with_context(|| format!("Invalid \"netns\" value: \"{v}\""))?;
+                self.spec.netns = Some(NetnsTarget::Pid(pid));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A hardware address: hex bytes separated by `:` (`ll_addr_a2n`).
+fn lladdr(s: &str) -> Option<Vec<u8>> {
+    let bytes: Option<Vec<u8>> = s
+        .split(':')
+        .map(|b| (1..=2).contains(&b.len()).then(|| u8::from_str_radix(b, 16).ok()).flatten())
+        .collect();
+    bytes.filter(|b| b.len() <= 32)
+}
+
+fn add(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let mut c = Common::parse(ctx, &mut a)?;
+    let kind = c.kind.take().context("\"type\" is required to add a link")?;
+    let link = match &c.link {
+        Some(l) => Some(ctx.ifindex(l)?),
+        None => None,
+    };
+    c.spec.name = c.name.take();
+    c.spec.kind = Some(super::link_add::kind(ctx, &kind, link, a)?);
+    ctx.conn.link_add(&c.spec)?;
+    Ok(())
+}
+
+fn set(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let c = Common::parse(ctx, &mut a)?;
+    if let Some(kind) = &c.kind {
+        bail!("\"type {kind}\": changing a kind's settings is not supported");
+    }
+    if c.link.is_some() {
+        bail!("\"link\" can only be given to add");
+    }
+    let dev = c.dev.as_deref().context("Not enough information: \"dev\" argument is required.")?;
+    let index = ctx.ifindex(dev)?;
+    let spec = LinkSpec { index, name: c.name.filter(|n| n != dev), ..c.spec };
+    ctx.conn.link_set(&spec)?;
+    drop(c.netns); // the namespace's descriptor had to stay open until now
+    Ok(())
+}
+
+fn delete(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let mut dev = None;
+    while let Some(w) = a.next() {
+        let name = if w == "dev" { a.value("dev")? } else { w };
+        if dev.replace(name).is_some() {
+            bail!("only one device can be deleted at a time");
+        }
+    }
+    let dev = dev.context("Not enough information: \"dev\" argument is required.")?;
+    let index = ctx.ifindex(&dev)?;
+    ctx.conn.link_del(index)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hardware_addresses() {
+        assert_eq!(lladdr("02:0:ff:1a:2b:3c"), Some(vec![2, 0, 0xff, 0x1a, 0x2b, 0x3c]));
+        assert_eq!(lladdr("02:000:ff"), None);
+        assert_eq!(lladdr("zz"), None);
+        assert_eq!(lladdr(""), None);
+    }
+}
