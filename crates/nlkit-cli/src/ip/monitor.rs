@@ -7,12 +7,15 @@
 //! was missed is said, never silently skipped.
 
 use super::args::{self, Args};
+use super::link_print;
 use super::neigh::{self, Show};
+use super::printer::Printer;
 use super::{rule, Ctx, LinkNames};
 use anyhow::Result;
 use nlkit::route::events::{Change, Event, Monitor, Watch};
 use nlkit::Error;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const OBJECTS: [&str; 6] =
@@ -94,15 +97,14 @@ fn print(ctx: &mut Ctx, event: &Event<'_>, stamp: bool, names: &mut LinkNames) -
         }
         Event::Rule(c, r) => (*c, "rule", rule::to_text(r), rule::to_json(r, false)),
         Event::Link(c, l) => {
-            let name = l.name.unwrap_or_default();
-            match c {
-                Change::New => names.insert(l.index(), name, l.header.flags),
-                Change::Del => names.remove(l.index()),
+            if *c == Change::New {
+                names.insert(l.index(), l.name.unwrap_or_default(), l.header.flags);
             }
-            let mut m = Map::new();
-            m.insert("ifindex".into(), json!(l.index()));
-            m.insert("ifname".into(), json!(name));
-            (*c, "link", format!("{}: {name}", l.index()), m)
+            let (text, json) = link_line(l, names, ctx.out.json());
+            if *c == Change::Del {
+                names.remove(l.index());
+            }
+            (*c, "link", text, json)
         }
         Event::Addr(c, a) => {
             let dev = lookup(ctx, names, a.index());
@@ -167,6 +169,20 @@ fn lookup(ctx: &mut Ctx, names: &mut LinkNames, index: u32) -> String {
         }
     }
     names.name(index).into_owned()
+}
+
+/// A link as `ip link show` prints it, on one line.
+fn link_line(
+    l: &nlkit::route::link::Link<'_>,
+    names: &LinkNames,
+    json: bool,
+) -> (String, Map<String, Value>) {
+    let no_netns = HashMap::new();
+    let show = link_print::Show { names, netns: &no_netns, groups: &[], details: false, stats: 0 };
+    let mut p = Printer::new(json);
+    link_print::link(&mut p, l, &show);
+    let text = p.text().replace("\n    ", " ");
+    (text, p.take())
 }
 
 fn now() -> f64 {
