@@ -2,6 +2,7 @@
 //! COMMAND ...`. This module holds what they share: the connection (in a
 //! namespace if asked), the family, the output, and interface names.
 
+mod addr;
 mod args;
 mod monitor;
 mod neigh;
@@ -77,6 +78,11 @@ impl Ctx {
 /// index it cannot name.
 pub fn name_of(names: &HashMap<u32, String>, index: u32) -> String {
     names.get(&index).cloned().unwrap_or_else(|| format!("if{index}"))
+}
+
+/// Runs `nlkit address ...`.
+pub fn address(g: &Global, words: Vec<String>) -> Result<()> {
+    addr::run(&mut Ctx::new(g)?, Args::new(words))
 }
 
 /// Runs `nlkit rule ...`.
