@@ -59,6 +59,9 @@ pub enum Command {
     /// Raw netlink on any protocol: send messages, listen for them.
     #[command(subcommand)]
     Raw(RawCommand),
+    /// Interface addresses: show | add | change | replace | del | flush, as `ip address`.
+    #[command(visible_alias = "addr")]
+    Address(Words),
     /// Policy routing rules: show | add | del, as `ip rule`.
     Rule(Words),
     /// Network interfaces: show | add | set | del, as `ip link`.

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         cli::Command::Raw(cli::RawCommand::Send(args)) => raw::send(args, netns, cli.json),
         cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(args, netns, cli.json),
+        cli::Command::Address(w) => ip::address(&cli.global(), w.words.clone()),
         cli::Command::Rule(w) => ip::rule(&cli.global(), w.words.clone()),
         cli::Command::Link(w) => ip::link(&cli.global(), w.words.clone()),
         cli::Command::Neigh(w) => ip::neigh(&cli.global(), w.words.clone()),

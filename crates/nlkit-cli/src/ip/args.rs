@@ -22,6 +22,11 @@ impl Args {
         w
     }
 
+    /// Whether every word has been taken.
+    pub fn at_end(&self) -> bool {
+        self.at >= self.words.len()
+    }
+
     /// Takes the value after a keyword, or fails naming the keyword.
     pub fn value(&mut self, keyword: &str) -> Result<String> {
         self.next().ok_or_else(|| anyhow!("argument \"{keyword}\" is missing a value"))

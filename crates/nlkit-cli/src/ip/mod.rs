@@ -2,6 +2,7 @@
 //! COMMAND ...`. This module holds what they share: the connection (in a
 //! namespace if asked), the family, the output, and interface names.
 
+mod addr;
 mod args;
 mod link;
 mod link_add;
@@ -141,6 +142,11 @@ impl Ctx {
 /// Runs `nlkit link ...`.
 pub fn link(g: &Global, words: Vec<String>) -> Result<()> {
     link::run(&mut Ctx::new(g)?, Args::new(words))
+}
+
+/// Runs `nlkit address ...`.
+pub fn address(g: &Global, words: Vec<String>) -> Result<()> {
+    addr::run(&mut Ctx::new(g)?, Args::new(words))
 }
 
 /// Runs `nlkit rule ...`.
