@@ -1071,7 +1071,7 @@ fn flush(ctx: &mut Ctx, mut a: Args) -> Result<()> {
                 other => other?,
             }
         }
-        if ctx.stats {
+        if ctx.stats > 0 {
             let n = doomed.len();
             ctx.out.line(format_args!("\n*** Round {}, deleting {n} addresses ***", round + 1))?;
             ctx.out.flush()?;
@@ -1084,7 +1084,7 @@ fn flush(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 }
 
 fn flush_done(ctx: &mut Ctx, rounds: usize) -> Result<()> {
-    if ctx.stats {
+    if ctx.stats > 0 {
         if rounds == 0 {
             ctx.out.line(format_args!("Nothing to flush."))?;
         } else {
