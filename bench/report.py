@@ -56,6 +56,10 @@ WHAT = {
 }
 
 
+# The links run's nlkit_walk uses the typed link API, not a stand-in.
+LINK_WHAT = dict(WHAT, nlkit_walk="nlkit: Conn::link_dump, typed Link view, every field + IFLA_AF_SPEC walked")
+
+
 def read_tsv(path):
     out = {}
     if os.path.exists(path):
@@ -100,7 +104,7 @@ def results(path):
     return {r["command"]: r for r in data["results"]}
 
 
-def table(res, rss):
+def table(res, rss, what=WHAT):
     floor = res[FLOOR]["median"] if FLOOR in res else None
     lines = [
         "| command | what | median (ms) | ± stddev (ms) | × raw floor | user (ms) | sys (ms) | max RSS (MiB) |",
@@ -111,7 +115,7 @@ def table(res, rss):
         kib = rss.get(name)
         mib = f"{int(kib) / 1024:.1f}" if kib and kib.isdigit() else ""
         lines.append(
-            f"| `{name}` | {WHAT.get(name, '')} | {r['median'] * 1e3:.2f} "
+            f"| `{name}` | {what.get(name, '')} | {r['median'] * 1e3:.2f} "
             f"| {r['stddev'] * 1e3:.2f} | {ratio} | {r['user'] * 1e3:.1f} | {r['system'] * 1e3:.1f} | {mib} |"
         )
     return lines
@@ -181,7 +185,7 @@ def main():
         out += ["", f"## links: {pairs:,} veth pairs ({2 * pairs + 1:,} links with lo)", ""]
         out += [f"Created with one `ip -batch` in {meta.get('install_s', '?')} s.", ""]
         res = results(path)
-        out += table(res, read_tsv(os.path.join(raw, "links.rss")))
+        out += table(res, read_tsv(os.path.join(raw, "links.rss")), LINK_WHAT)
         out += [""]
         out += targets(res, LINK_TARGETS)
     print("\n".join(out))

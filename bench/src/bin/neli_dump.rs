@@ -29,7 +29,8 @@ fn routes(router: &NlRouter) -> Result<u64, Box<dyn Error>> {
         .rtm_scope(RtScope::Universe)
         .rtm_type(Rtn::Unspec)
         .build()?;
-    let recv = router.send::<_, _, Rtm, Rtmsg>(Rtm::Getroute, NlmF::DUMP, NlPayload::Payload(rtmsg))?;
+    let recv =
+        router.send::<_, _, Rtm, Rtmsg>(Rtm::Getroute, NlmF::DUMP, NlPayload::Payload(rtmsg))?;
     let mut count = 0;
     for msg in recv {
         let msg = msg?;

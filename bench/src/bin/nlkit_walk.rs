@@ -12,17 +12,19 @@
 //! lands, this binary switches to it; the numbers should stay the same or
 //! the typed layer costs something this one does not.
 //!
-//! Links have no typed API yet either; `--links` decodes the common
-//! `IFLA_*` scalars and strings and walks every nest to the bottom.
+//! `--links` is not a stand-in: it uses the typed link API,
+//! `Conn::link_dump` with a `route::link::Link<'_>` per link, reading every
+//! field and walking `IFLA_AF_SPEC` to the bottom.
 //!
 //! `--engine-only` runs the same `Conn::dump` with a handler that only
 //! counts: what the engine costs before any attribute is read.
 //!
 //! Prints the count.
 
+use nlkit::route::link::{Link, LinkFilter};
 use nlkit::route::uapi::*;
 use nlkit::route::{ip_addr, AF_INET};
-use nlkit::wire::{Attr, Attrs, Error as WireError, Message};
+use nlkit::wire::{Attrs, Error as WireError, Message};
 use nlkit::{Conn, Netns, Protocol};
 use nlkit_bench::{die, family_header, Opts, RTM_GETLINK, RTM_GETROUTE, RTM_NEWLINK, RTM_NEWROUTE};
 use std::hint::black_box;
@@ -145,94 +147,42 @@ fn multipath(family: u8, mut rest: &[u8]) -> Result<u32, WireError> {
     Ok(sum)
 }
 
-/// What a typed link view would hold.
-#[allow(dead_code)]
-#[derive(Debug, Default)]
-struct LinkView<'a> {
-    family: u8,
-    kind: u16,
-    index: i32,
-    flags: u32,
-    change: u32,
-    name: Option<&'a str>,
-    mtu: Option<u32>,
-    min_mtu: Option<u32>,
-    max_mtu: Option<u32>,
-    txqlen: Option<u32>,
-    operstate: Option<u8>,
-    linkmode: Option<u8>,
-    group: Option<u32>,
-    master: Option<u32>,
-    link: Option<u32>,
-    link_netnsid: Option<i32>,
-    carrier: Option<u8>,
-    promiscuity: Option<u32>,
-    address: Option<&'a [u8]>,
-    broadcast: Option<&'a [u8]>,
-    qdisc: Option<&'a str>,
-    alias: Option<&'a str>,
-    stats64: Option<&'a [u8]>,
-    /// Other attributes: scalars summed, nests walked to the bottom.
-    other: u64,
+/// Reads every attribute of a run, descending into nests: those flagged
+/// `NLA_F_NESTED`, and every attribute for `nests` more levels (the family
+/// nests of `IFLA_AF_SPEC` carry no flag). A malformed run ends the walk.
+fn walk(attrs: Attrs<'_>, nests: u32) -> u64 {
+    let mut sum = 0u64;
+    for a in attrs {
+        let Ok(a) = a else { break };
+        sum = sum.wrapping_add(if a.is_nested() || nests > 0 {
+            walk(a.nested(), nests.saturating_sub(1)) + 1
+        } else {
+            match a.payload().len() {
+                1 => a.u8().map_or(0, u64::from),
+                2 => a.u16().map_or(0, u64::from),
+                4 => a.u32().map_or(0, u64::from),
+                8 => a.u64().unwrap_or(0),
+                n => n as u64,
+            }
+        });
+    }
+    sum
 }
 
-/// Reads every attribute under `a`, recursing into what looks nested.
-fn walk(a: &Attr<'_>) -> Result<u64, WireError> {
-    if a.is_nested() || matches!(a.kind(), IFLA_LINKINFO | IFLA_AF_SPEC | IFLA_PROP_LIST | IFLA_XDP)
-    {
-        let mut sum = 0;
-        for inner in a.nested() {
-            sum += walk(&inner?)?;
-        }
-        return Ok(sum + 1);
+/// What a caller of the typed link API does with each link: reads every
+/// field of the view, and walks the attributes it leaves for reading on
+/// demand (`IFLA_AF_SPEC`, the alternative names) to the bottom.
+fn touch_link(l: &Link<'_>) -> Result<(), WireError> {
+    black_box(l);
+    black_box(l.kind());
+    black_box(l.data());
+    if let Some(af) = l.af_spec() {
+        black_box(walk(af, 1));
     }
-    Ok(match a.payload().len() {
-        1 => a.u8()? as u64,
-        2 => a.u16()? as u64,
-        4 => a.u32()? as u64,
-        8 => a.u64()?,
-        n => n as u64,
-    })
-}
-
-fn link<'a>(msg: &Message<'a>) -> Result<LinkView<'a>, WireError> {
-    let p = msg.payload();
-    if p.len() < 16 {
-        return Err(WireError::Truncated { need: 16, have: p.len() });
+    for name in l.alt_names() {
+        black_box(name);
     }
-    let mut l = LinkView {
-        family: p[0],
-        kind: u16::from_ne_bytes([p[2], p[3]]),
-        index: i32::from_ne_bytes([p[4], p[5], p[6], p[7]]),
-        flags: u32::from_ne_bytes([p[8], p[9], p[10], p[11]]),
-        change: u32::from_ne_bytes([p[12], p[13], p[14], p[15]]),
-        ..LinkView::default()
-    };
-    for a in Attrs::new(&p[16..]) {
-        let a = a?;
-        match a.kind() {
-            IFLA_IFNAME => l.name = Some(a.str()?),
-            IFLA_MTU => l.mtu = Some(a.u32()?),
-            IFLA_MIN_MTU => l.min_mtu = Some(a.u32()?),
-            IFLA_MAX_MTU => l.max_mtu = Some(a.u32()?),
-            IFLA_TXQLEN => l.txqlen = Some(a.u32()?),
-            IFLA_OPERSTATE => l.operstate = Some(a.u8()?),
-            IFLA_LINKMODE => l.linkmode = Some(a.u8()?),
-            IFLA_GROUP => l.group = Some(a.u32()?),
-            IFLA_MASTER => l.master = Some(a.u32()?),
-            IFLA_LINK => l.link = Some(a.u32()?),
-            IFLA_LINK_NETNSID => l.link_netnsid = Some(a.i32()?),
-            IFLA_CARRIER => l.carrier = Some(a.u8()?),
-            IFLA_PROMISCUITY => l.promiscuity = Some(a.u32()?),
-            IFLA_ADDRESS => l.address = Some(a.payload()),
-            IFLA_BROADCAST => l.broadcast = Some(a.payload()),
-            IFLA_QDISC => l.qdisc = Some(a.str()?),
-            IFLA_IFALIAS => l.alias = Some(a.string()?),
-            IFLA_STATS64 => l.stats64 = Some(a.payload()),
-            _ => l.other = l.other.wrapping_add(walk(&a)?),
-        }
-    }
-    Ok(l)
+    Ok(())
 }
 
 fn main() {
@@ -246,19 +196,22 @@ fn main() {
     let header = family_header(opts.links);
     let mut count = 0u64;
     let result = if opts.links {
-        conn.dump(
-            RTM_GETLINK,
-            |b| b.append(header),
-            |m| {
-                if u16::from(m.message_type()) == RTM_NEWLINK {
-                    if !engine_only {
-                        black_box(&link(&m)?);
-                    }
-                    count += 1;
-                }
+        if engine_only {
+            conn.dump(
+                RTM_GETLINK,
+                |b| b.append(header),
+                |m| {
+                    count += (u16::from(m.message_type()) == RTM_NEWLINK) as u64;
+                    Ok(())
+                },
+            )
+        } else {
+            conn.link_dump(&LinkFilter::default(), |l| {
+                touch_link(l)?;
+                count += 1;
                 Ok(())
-            },
-        )
+            })
+        }
     } else {
         debug_assert_eq!(header[0], AF_INET);
         conn.dump(
