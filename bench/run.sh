@@ -3,6 +3,9 @@
 # a Rust floor, iproute2, rtnetlink and neli, side by side in one run, and
 # report medians and ratios as Markdown (printed, and written to
 # bench/results/latest.md; hyperfine's JSON goes to bench/results/raw/).
+# The commands behind the target ratios are then timed once more,
+# interleaved (bench/interleave.py), since hyperfine's one-command-at-a-time
+# runs let load from other work skew ratios on a shared machine.
 #
 # Usage (as root): bash bench/run.sh [SIZES...]     default: 10000 100000 1000000
 # Environment:     RUNS=10 WARMUP=2 LINK_PAIRS=10000 (0 skips the links run)
@@ -129,6 +132,18 @@ hyper() {
         --export-json "$json" "$@" >&2
 }
 
+# interleaved NS JSON: the commands in cmds (bar the C floor and the
+# socket-only variant) once more, interleaved round by round (interleave.py).
+interleaved() {
+    local nsname=$1 json=$2 args=() i
+    for ((i = 0; i < ${#cmds[@]}; i += 3)); do
+        case ${cmds[i + 1]} in mnl_dump | "raw_floor --nlkit-socket") continue ;; esac
+        args+=("${cmds[i + 1]}=${cmds[i + 2]}")
+    done
+    log "interleaved: $WARMUP warmup + $RUNS rounds of ${#args[@]} commands"
+    in_ns "$nsname" python3 "$bench/interleave.py" "$json" "$RUNS" "$WARMUP" "${args[@]}"
+}
+
 # --- routes ----------------------------------------------------------------
 for n in "${sizes[@]}"; do
     [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 16777216 ] || die "bad size $n"
@@ -174,6 +189,7 @@ for n in "${sizes[@]}"; do
 
     log "routes: $n: hyperfine, $WARMUP warmups + $RUNS runs each"
     hyper "$ns" "$raw/routes-$n.json" "${cmds[@]}"
+    interleaved "$ns" "$raw/routes-$n.inter.json"
 
     rssf=$raw/routes-$n.rss
     : >"$rssf"
@@ -226,6 +242,7 @@ if [ "$LINK_PAIRS" -gt 0 ]; then
         -n neli_dump "$B/neli_dump --links")
     log "links: hyperfine, $WARMUP warmups + $RUNS runs each"
     hyper "$lns" "$raw/links.json" "${cmds[@]}"
+    interleaved "$lns" "$raw/links.inter.json"
     rssf=$raw/links.rss
     : >"$rssf"
     [ $cli_ok = 0 ] || rss "$rssf" "nlkit link show" "$lns" "$NL" link show
