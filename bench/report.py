@@ -40,9 +40,8 @@ WHAT = {
     "mnl_dump": "C, libmnl: count only",
     "raw_floor": "Rust, libc: count only",
     "raw_floor --nlkit-socket": "count only, via nlkit::Socket + RecvBuf",
-    # A stand-in until the typed route API (Conn::route_dump) lands: see src/bin/nlkit_walk.rs.
     "nlkit_walk --engine-only": "nlkit: the same Conn::dump, handler only counts",
-    "nlkit_walk": "nlkit: Conn::dump + wire::Attrs, every attribute read (stand-in for the typed API)",
+    "nlkit_walk": "nlkit: Conn::route_dump, typed Route view, every field, metric and next hop",
     "nlkit route show": "nlkit CLI",
     "nlkit -j route show": "nlkit CLI, JSON",
     "nlkit link show": "nlkit CLI",
@@ -56,7 +55,7 @@ WHAT = {
 }
 
 
-# The links run's nlkit_walk uses the typed link API, not a stand-in.
+# The links run's nlkit_walk uses the typed link API.
 LINK_WHAT = dict(WHAT, nlkit_walk="nlkit: Conn::link_dump, typed Link view, every field + IFLA_AF_SPEC walked")
 
 
