@@ -89,12 +89,15 @@ impl Core {
     }
 
     /// Handles the datagram now in the receive buffer for `exchange`.
-    pub fn on_datagram(
+    pub fn on_datagram<H>(
         &mut self,
         exchange: &mut Exchange,
-        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
+        handler: &mut H,
         handler_error: &mut Option<Error>,
-    ) -> Result<Step> {
+    ) -> Result<Step>
+    where
+        H: FnMut(Message<'_>) -> Result<()> + ?Sized,
+    {
         let Core { request, recv, peer, routing, .. } = self;
         let from = recv.from();
         if from.groups != 0 || recv.group().is_some() || from.port != *peer {
@@ -118,14 +121,17 @@ impl Routing {
         seq
     }
 
-    fn route(
+    fn route<H>(
         &mut self,
         recv: &RecvBuf,
         request: &[u8],
         exchange: &mut Exchange,
-        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
+        handler: &mut H,
         handler_error: &mut Option<Error>,
-    ) -> Result<Step> {
+    ) -> Result<Step>
+    where
+        H: FnMut(Message<'_>) -> Result<()> + ?Sized,
+    {
         let mut step = Step::More;
         for msg in Messages::new(recv.bytes()) {
             let msg = msg?;
@@ -133,11 +139,10 @@ impl Routing {
                 self.not_ours(recv.from(), &msg);
                 continue;
             }
-            let terminal = matches!(msg.message_type(), MessageType::Error | MessageType::Done);
             match exchange.message(&msg, request, handler, handler_error) {
                 Ok(s) => step = s,
                 Err(e) => {
-                    if terminal {
+                    if matches!(msg.message_type(), MessageType::Error | MessageType::Done) {
                         self.outstanding = None;
                     }
                     return Err(e);

@@ -41,20 +41,36 @@ impl Exchange {
         }
     }
 
-    /// Handles one message with this exchange's sequence number.
-    pub fn message(
+    /// Handles one message with this exchange's sequence number (the
+    /// caller routed it by sequence; its port id is checked here).
+    #[inline]
+    pub fn message<H>(
         &mut self,
         msg: &Message<'_>,
         request: &[u8],
-        handler: &mut dyn FnMut(Message<'_>) -> Result<()>,
+        handler: &mut H,
         handler_error: &mut Option<Error>,
-    ) -> Result<Step> {
-        validate(msg, self.seq, self.port)?;
-        let flags = msg.flags();
-        if flags.contains(Flags::DUMP_INTR) {
-            self.interrupted = true;
+    ) -> Result<Step>
+    where
+        H: FnMut(Message<'_>) -> Result<()> + ?Sized,
+    {
+        let port = msg.port();
+        if self.port != 0 && port != 0 && port != self.port {
+            return Err(Error::Port { expected: self.port, got: port });
         }
+        let flags = msg.flags();
+        self.interrupted |= flags.contains(Flags::DUMP_INTR);
         match msg.message_type() {
+            MessageType::Family(_) | MessageType::Reserved(_) => {
+                if handler_error.is_none() {
+                    self.delivered += 1;
+                    if let Err(e) = handler(*msg) {
+                        *handler_error = Some(e);
+                    }
+                }
+                let last = !flags.contains(Flags::MULTI) && !self.ack;
+                Ok(if last { Step::Finished } else { Step::More })
+            }
             MessageType::Noop => Ok(Step::More),
             MessageType::Overrun => Err(Error::Overrun),
             MessageType::Error => {
@@ -72,16 +88,6 @@ impl Exchange {
                     return Err(kernel_error(errno, &done.ext, request).into());
                 }
                 Ok(Step::Finished)
-            }
-            MessageType::Reserved(_) | MessageType::Family(_) => {
-                if handler_error.is_none() {
-                    self.delivered += 1;
-                    if let Err(e) = handler(*msg) {
-                        *handler_error = Some(e);
-                    }
-                }
-                let last = !flags.contains(Flags::MULTI) && !self.ack;
-                Ok(if last { Step::Finished } else { Step::More })
             }
         }
     }

@@ -206,11 +206,10 @@ impl<T: Transport> Conn<T> {
         }
     }
 
-    fn run(
-        &mut self,
-        exchange: &mut Exchange,
-        on_reply: &mut dyn FnMut(Message<'_>) -> Result<()>,
-    ) -> Result<()> {
+    fn run<H>(&mut self, exchange: &mut Exchange, on_reply: &mut H) -> Result<()>
+    where
+        H: FnMut(Message<'_>) -> Result<()>,
+    {
         let to = SocketAddr::port(self.core.peer);
         self.transport.send_to(&self.core.request, to)?;
         let mut handler_error = None;

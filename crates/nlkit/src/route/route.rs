@@ -207,6 +207,16 @@ impl<'a> Route<'a> {
     /// Reads an `RTM_NEWROUTE`/`RTM_DELROUTE` message, checking every
     /// attribute, next hop and metric.
     pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
+        Self::parse_with(msg, |r| r.clone())
+    }
+
+    /// Reads a route message and hands the view to `f` by reference, so a
+    /// dump never moves the (large) view: what [`Conn::route_dump`] uses.
+    #[inline]
+    pub fn parse_with<R>(
+        msg: &Message<'a>,
+        f: impl FnOnce(&Route<'a>) -> R,
+    ) -> Result<R, WireError> {
         let payload = msg.payload();
         let header = RouteHeader::parse(payload)?;
         let attrs = &payload[ROUTE_HEADER_LEN..];
@@ -241,10 +251,11 @@ impl<'a> Route<'a> {
         for attr in Attrs::new(attrs) {
             route.take(&attr?)?;
         }
-        Ok(route)
+        Ok(f(&route))
     }
 
     /// Fills the field for `attr`; returns whether it was a known one.
+    #[inline]
     fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
         let family = self.header.family;
         match a.kind() {
@@ -262,13 +273,6 @@ impl<'a> Route<'a> {
             RTA_PREF => self.pref = Some(a.u8()?),
             RTA_METRICS => self.metrics = Some(Metrics::parse(a.payload())?),
             RTA_MULTIPATH => self.multipath = Some(Multipath::parse(family, a.payload())?),
-            _ => return self.take_more(a),
-        }
-        Ok(true)
-    }
-
-    fn take_more(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        match a.kind() {
             RTA_ENCAP_TYPE => self.encap_type = Some(a.u16()?),
             RTA_ENCAP => self.encap = Some(*a),
             RTA_EXPIRES => self.expires = Some(a.u32()?),
@@ -544,6 +548,13 @@ pub struct RouteFilter {
 }
 
 impl RouteFilter {
+    /// Whether the filter selects every route but cached clones (what a
+    /// dump without strict checking returns), so nothing needs checking
+    /// but the clone flag.
+    pub fn is_trivial(&self) -> bool {
+        *self == RouteFilter::default()
+    }
+
     /// Whether `r` passes the filter.
     pub fn matches(&self, r: &Route<'_>) -> bool {
         let through = |o: u32| {
@@ -688,18 +699,20 @@ impl<T: Transport> Conn<T> {
         mut f: impl FnMut(&Route<'_>) -> Result<()>,
     ) -> Result<RouteDumpSummary> {
         let mut sum = RouteDumpSummary::default();
+        let check = !filter.is_trivial();
         self.dump(
             RTM_GETROUTE,
             |b| filter.emit(b),
             |m| {
                 sum.received += 1;
                 sum.kernel_filtered += m.flags().contains(Flags::DUMP_FILTERED) as usize;
-                let r = Route::parse(&m)?;
-                if filter.matches(&r) {
-                    sum.delivered += 1;
-                    f(&r)?;
-                }
-                Ok(())
+                Route::parse_with(&m, |r| {
+                    if (check && filter.matches(r)) || (!check && !r.has_flag(RTM_F_CLONED)) {
+                        sum.delivered += 1;
+                        f(r)?;
+                    }
+                    Ok(())
+                })?
             },
         )?;
         Ok(sum)
