@@ -59,6 +59,8 @@ pub enum Command {
     /// Raw netlink on any protocol: send messages, listen for them.
     #[command(subcommand)]
     Raw(RawCommand),
+    /// Routes: show | get | add | change | replace | append | del, as `ip route`.
+    Route(Words),
     /// Policy routing rules: show | add | del, as `ip rule`.
     Rule(Words),
     /// Neighbour (ARP/NDP) entries: show | get | add | change | replace | del, as `ip neigh`.

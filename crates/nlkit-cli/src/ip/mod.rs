@@ -6,6 +6,10 @@ mod args;
 mod monitor;
 mod neigh;
 mod output;
+mod printer;
+mod route;
+mod route_args;
+mod route_print;
 mod rule;
 
 use anyhow::Result;
@@ -82,6 +86,11 @@ pub fn name_of(names: &HashMap<u32, String>, index: u32) -> String {
 /// Runs `nlkit rule ...`.
 pub fn rule(g: &Global, words: Vec<String>) -> Result<()> {
     rule::run(&mut Ctx::new(g)?, Args::new(words))
+}
+
+/// Runs `nlkit route ...`.
+pub fn route(g: &Global, words: Vec<String>) -> Result<()> {
+    route::run(&mut Ctx::new(g)?, Args::new(words))
 }
 
 /// Runs `nlkit neigh ...`.
