@@ -374,3 +374,41 @@ fn an_empty_namespace_lists_nothing() {
     assert_eq!(ns.nlkit_ok(&["-j", "route"]), ns.ip(&["-j", "route"]));
     assert_eq!(ns.nlkit_ok(&["-6", "route"]), ns.ip(&["-6", "route"]));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_listing_quietly() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let ns = Ns::new("routepipe");
+    ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
+    ns.ip(&["link", "set", "v0", "up"]);
+    ns.ip(&["link", "set", "v1", "up"]);
+    // More routes than a pipe holds, so nlkit is still writing when the reader leaves.
+    let mut batch = Command::new("ip")
+        .args(["-n", &ns.0, "-batch", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = batch.stdin.take().unwrap();
+    for i in 0..5000u32 {
+        writeln!(input, "route add 10.{}.{}.0/24 dev v0", i / 256, i % 256).unwrap();
+    }
+    drop(input);
+    assert!(batch.wait().unwrap().success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0, "route", "show"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first, "10.0.0.0/24 dev v0 scope link \n");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.signal(), Some(SIGPIPE), "killed by SIGPIPE, as ip is");
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// SIGPIPE's number on Linux.
+const SIGPIPE: i32 = 13;
