@@ -62,6 +62,8 @@ pub enum Command {
     /// Interface addresses: show | add | change | replace | del | flush, as `ip address`.
     #[command(visible_alias = "addr")]
     Address(Words),
+    /// Routes: show | get | add | change | replace | append | del, as `ip route`.
+    Route(Words),
     /// Policy routing rules: show | add | del, as `ip rule`.
     Rule(Words),
     /// Network interfaces: show | add | set | del, as `ip link`.

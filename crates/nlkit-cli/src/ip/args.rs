@@ -27,6 +27,11 @@ impl Args {
         self.at >= self.words.len()
     }
 
+    /// The next word, left in place.
+    pub fn peek(&self) -> Option<&str> {
+        self.words.get(self.at).map(String::as_str)
+    }
+
     /// Takes the value after a keyword, or fails naming the keyword.
     pub fn value(&mut self, keyword: &str) -> Result<String> {
         self.next().ok_or_else(|| anyhow!("argument \"{keyword}\" is missing a value"))

@@ -14,7 +14,11 @@ mod monitor;
 mod neigh;
 mod output;
 mod printer;
+mod route;
+mod route_args;
+mod route_print;
 mod rule;
+mod writer;
 
 use anyhow::Result;
 pub use args::Args;
@@ -79,6 +83,11 @@ impl LinkNames {
     /// Forgets interface `index`.
     pub fn remove(&mut self, index: u32) {
         self.by_index.remove(&index);
+    }
+
+    /// Every interface: index and name.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.by_index.iter().map(|(i, (n, _))| (*i, n.as_str()))
     }
 
     /// Whether interface `index` is known.
@@ -152,6 +161,11 @@ pub fn address(g: &Global, words: Vec<String>) -> Result<()> {
 /// Runs `nlkit rule ...`.
 pub fn rule(g: &Global, words: Vec<String>) -> Result<()> {
     rule::run(&mut Ctx::new(g)?, Args::new(words))
+}
+
+/// Runs `nlkit route ...`.
+pub fn route(g: &Global, words: Vec<String>) -> Result<()> {
+    route::run(&mut Ctx::new(g)?, Args::new(words))
 }
 
 /// Runs `nlkit neigh ...`.

@@ -27,6 +27,10 @@ impl Output {
         self.json
     }
 
+    pub fn pretty(&self) -> bool {
+        self.pretty
+    }
+
     /// Starts a listing: `[` in JSON mode.
     pub fn begin(&mut self) -> Result<()> {
         if self.json {
@@ -47,6 +51,28 @@ impl Output {
         } else {
             serde_json::to_writer(&mut self.out, &v)?;
         }
+        Ok(())
+    }
+
+    /// One JSON object of a listing, already written compactly (pretty
+    /// printing re-reads it).
+    pub fn raw_object(&mut self, json: &[u8]) -> Result<()> {
+        if self.objects > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.objects += 1;
+        if self.pretty {
+            let v: Value = serde_json::from_slice(json)?;
+            serde_json::to_writer_pretty(&mut self.out, &v)?;
+        } else {
+            self.out.write_all(json)?;
+        }
+        Ok(())
+    }
+
+    /// Text already formatted, newlines included.
+    pub fn raw_text(&mut self, text: &[u8]) -> Result<()> {
+        self.out.write_all(text)?;
         Ok(())
     }
 

@@ -630,6 +630,9 @@ pub struct RouteQuery {
     /// `fibmatch` (`RTM_F_FIB_MATCH`): return the FIB entry that matched,
     /// as `ip route show` prints it, rather than the resolved route.
     pub fib_match: bool,
+    /// `RTM_F_LOOKUP_TABLE` (IPv4): report the table the route was found
+    /// in, rather than main. `ip route get` sets it for IPv4 lookups.
+    pub lookup_table: bool,
 }
 
 impl RouteQuery {
@@ -647,6 +650,7 @@ impl RouteQuery {
             dport: None,
             tos: 0,
             fib_match: false,
+            lookup_table: false,
         }
     }
 
@@ -659,7 +663,8 @@ impl RouteQuery {
             dst_len: full(&self.dst),
             src_len: self.src.as_ref().map_or(0, full),
             tos: self.tos,
-            flags: if self.fib_match { RTM_F_FIB_MATCH } else { 0 },
+            flags: if self.fib_match { RTM_F_FIB_MATCH } else { 0 }
+                | if self.lookup_table { RTM_F_LOOKUP_TABLE } else { 0 },
             ..RouteHeader::default()
         };
         b.append(&header.to_bytes())?;

@@ -435,6 +435,7 @@ fn query_request() {
         ip_proto: Some(6),
         dport: Some(443),
         fib_match: true,
+        lookup_table: true,
         ..RouteQuery::new("203.0.113.9".parse().unwrap())
     };
     let mut buf = Vec::new();
@@ -450,7 +451,7 @@ fn query_request() {
             (r.oif, r.mark, r.ip_proto, r.dport, r.sport),
             (Some(3), Some(7), Some(6), Some(443), None)
         );
-        assert!(r.has_flag(RTM_F_FIB_MATCH));
+        assert!(r.has_flag(RTM_F_FIB_MATCH | RTM_F_LOOKUP_TABLE));
         assert_eq!((r.header.table, r.header.kind, r.header.protocol), (0, 0, 0));
     });
 }
