@@ -10,11 +10,14 @@ use std::time::{Duration, Instant};
 
 /// lo; an up veth pair v0/v1 with IPv4 (broadcast, label, secondary,
 /// peer) and IPv6 (nodad, lifetimes, noprefixroute) addresses; a down
-/// pair v2/v3 with an address on v2.
+/// pair v2/v3 with an address on v2, an alias (printed with `-d` only)
+/// and an alternative name on v3.
 fn populate(ns: &Ns) {
     ns.ip(&["link", "set", "lo", "up"]);
     ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
     ns.ip(&["link", "add", "v2", "type", "veth", "peer", "name", "v3"]);
+    ns.ip(&["link", "set", "v2", "alias", "the down pair"]);
+    ns.ip(&["link", "property", "add", "dev", "v3", "altname", "vthree"]);
     for dev in ["v0", "v1"] {
         ns.ip(&["link", "set", dev, "up"]);
     }
@@ -109,7 +112,7 @@ fn assert_same_text(ours: &str, theirs: &str, what: &str) {
     }
 }
 
-const SHOW_VARIANTS: [&[&str]; 20] = [
+const SHOW_VARIANTS: [&[&str]; 21] = [
     &["addr"],
     &["addr", "show"],
     &["-4", "addr", "show"],
@@ -127,6 +130,8 @@ const SHOW_VARIANTS: [&[&str]; 20] = [
     &["addr", "show", "label", "v0*"],
     &["-4", "addr", "show", "label", "v0:*"],
     &["addr", "show", "to", "10.0.0.0/8"],
+    // A family from the prefix alone: links dumped in full, no link/ line.
+    &["addr", "show", "to", "2001:db8::/32"],
     &["addr", "show", "secondary"],
     &["addr", "show", "primary", "dev", "v0"],
     &["addr", "show", "dynamic"],
@@ -170,6 +175,95 @@ fn show_matches_ip_text_line_by_line() {
         &Value::Array(pretty),
         &Value::Array(json_array(&ns.ip(&["-j", "addr", "show", "dev", "v0"]))),
         "-p",
+    );
+}
+
+/// `-d` (the link's details: kind, queues, alias) and `-s` (its counters,
+/// after the addresses; IPv6's own counters for `-6`'s IPv6 view of links).
+const DETAIL_VARIANTS: [&[&str]; 12] = [
+    &["-d", "addr"],
+    &["-s", "addr"],
+    &["-s", "-s", "addr"],
+    &["-d", "-s", "addr", "show", "dev", "v0"],
+    &["-6", "-d", "addr"],
+    &["-6", "-s", "-s", "addr"],
+    &["-4", "-d", "-s", "addr"],
+    &["-6", "-d", "addr", "show", "dev", "v0"],
+    &["-s", "addr", "show", "label", "v0*"],
+    &["-s", "-d", "addr", "show", "up"],
+    &["-d", "addr", "show", "to", "2001:db8::/32"],
+    &["-d", "addr", "show", "dev", "vthree"],
+];
+
+/// Counters tick between two runs (IPv6's router solicitations and MLD
+/// reports): a text row of numbers only counts its numbers.
+fn mask_counters(text: &str) -> String {
+    let row = |l: &str| !l.trim().is_empty() && l.chars().all(|c| c == ' ' || c.is_ascii_digit());
+    let lines = text.split('\n').map(|l| match row(l) {
+        true => format!("<{} counters>", l.split_whitespace().count()),
+        false => l.to_owned(),
+    });
+    lines.collect::<Vec<_>>().join("\n")
+}
+
+/// The JSON form of [`mask_counters`]: every number under `stats64` is 0.
+fn mask_json_counters(v: &mut Value, inside: bool) {
+    match v {
+        Value::Number(_) if inside => *v = 0.into(),
+        Value::Object(m) => {
+            m.iter_mut().for_each(|(k, v)| mask_json_counters(v, inside || k == "stats64"))
+        }
+        Value::Array(a) => a.iter_mut().for_each(|v| mask_json_counters(v, inside)),
+        _ => {}
+    }
+}
+
+#[test]
+fn details_and_statistics_match_ip() {
+    let ns = Ns::new("addrds");
+    populate(&ns);
+    for args in DETAIL_VARIANTS {
+        let (ours, theirs) = (ns.nlkit_ok(args), ns.ip(args));
+        assert_same_text(&mask_counters(&ours), &mask_counters(&theirs), &format!("{args:?}"));
+        let args = [&["-j"][..], args].concat();
+        let (mut ours, mut theirs) = (json_array(&ns.nlkit_ok(&args)), json_array(&ns.ip(&args)));
+        assert_eq!(ours.len(), theirs.len(), "{args:?}: {ours:?}\n{theirs:?}");
+        for (i, (o, t)) in ours.iter_mut().zip(&mut theirs).enumerate() {
+            mask_json_counters(o, false);
+            mask_json_counters(t, false);
+            assert_same(o, t, &format!("{args:?}[{i}]"));
+        }
+    }
+    // Links without traffic (lo, the down pair) match to the byte.
+    for args in
+        [&["-s", "addr", "show", "dev", "lo"][..], &["-s", "-s", "-d", "addr", "show", "v2"]]
+    {
+        assert_eq!(ns.nlkit_ok(args), ns.ip(args), "{args:?}");
+    }
+    let v0 = &json_array(&ns.nlkit_ok(&["-j", "-s", "addr", "show", "dev", "v0"]))[0];
+    let keys: Vec<_> = v0.as_object().unwrap().keys().rev().take(2).collect();
+    assert_eq!(keys, ["stats64", "addr_info"], "the counters follow the addresses");
+    let v2 = ns.nlkit_ok(&["-d", "addr", "show", "dev", "v2"]);
+    assert!(v2.contains("\n    alias the down pair\n"), "{v2}");
+    assert!(!ns.nlkit_ok(&["addr", "show", "dev", "v2"]).contains("alias"));
+}
+
+/// A link whose peer lives in a named namespace: `link-netns NAME`.
+#[test]
+fn a_peer_in_a_named_namespace_is_named() {
+    let (ns, other) = (Ns::new("addrnetns"), Ns::new("addrnetns-peer"));
+    ns.ip(&["link", "add", "vout", "type", "veth", "peer", "name", "vpeer"]);
+    ns.ip(&["link", "set", "vpeer", "netns", &other.0]);
+    ns.ip(&["addr", "add", "10.5.0.1/24", "dev", "vout"]);
+    let args = ["addr", "show", "dev", "vout"];
+    let ours = ns.nlkit_ok(&args);
+    assert_eq!(ours, ns.ip(&args));
+    assert!(ours.contains(&format!(" link-netns {}\n", other.0)), "{ours}");
+    let args = ["-j", "-d", "addr", "show", "dev", "vout"];
+    assert_same(
+        &Value::Array(json_array(&ns.nlkit_ok(&args))),
+        &Value::Array(json_array(&ns.ip(&args))),
+        "-j -d vout",
     );
 }
 

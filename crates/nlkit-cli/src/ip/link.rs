@@ -94,7 +94,8 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         None => None,
     };
     let netns = if !json && names.any_netnsid { netns_names(conn) } else { HashMap::new() };
-    let show = Show { names, netns: &netns, groups: &groups, details, stats };
+    let (link_cmd, link_line) = (true, true);
+    let show = Show { names, netns: &netns, groups: &groups, details, stats, link_cmd, link_line };
     let mut p = Printer::new(json);
     out.begin()?;
     let mut each = |l: &Link<'_>| {
@@ -127,7 +128,7 @@ const NETNSA_FD: u16 = 3;
 
 /// The names in `/run/netns` by the id this namespace gives them, as
 /// `ip` finds them for `link-netns NAME` (the first name of an id wins).
-fn netns_names(conn: &mut Conn) -> HashMap<i32, String> {
+pub(super) fn netns_names(conn: &mut Conn) -> HashMap<i32, String> {
     let mut map = HashMap::new();
     let Ok(dir) = std::fs::read_dir("/run/netns") else { return map };
     for entry in dir.flatten() {

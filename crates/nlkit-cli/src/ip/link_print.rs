@@ -1,5 +1,7 @@
-//! One link as `ip link show` prints it (iproute2 6.1's `print_linkinfo` in
-//! `ip/ipaddress.c`), in text or with `ip -j`'s keys, in `ip`'s order.
+//! One link as `ip link show` and `ip address show` print it (iproute2
+//! 6.1's `print_linkinfo` in `ip/ipaddress.c`, which both commands share),
+//! in text or with `ip -j`'s keys, in `ip`'s order. [`Show`] says which of
+//! the two commands prints, as `ip`'s `do_link` and `filter.family` do.
 
 use super::link_kinds;
 use super::link_stats;
@@ -23,6 +25,14 @@ pub struct Show<'a> {
     pub details: bool,
     /// `-s`, counted.
     pub stats: u8,
+    /// Printing for `ip link` (`ip`'s `do_link`): the link mode, the alias,
+    /// the IPv6 address generation mode (`-d`) and the statistics (`-s`)
+    /// are printed. `ip address` prints the alias and nothing else of
+    /// these with `-d`, and its statistics after the addresses.
+    pub link_cmd: bool,
+    /// The `link/TYPE ADDR brd ADDR` line: `ip` prints it unless a family
+    /// is asked for (`-4`, `-6`, or an address filter's), or with `-d`.
+    pub link_line: bool,
 }
 
 /// Prints `l` into `p` (text without the final newline).
@@ -32,7 +42,9 @@ pub fn link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     let mdown = name_and_link(p, l, s);
     flags(p, l.header.flags, mdown);
     head(p, l, s);
-    addresses(p, l);
+    if s.link_line {
+        addresses(p, l);
+    }
     netnsid(p, l, s);
     if l.proto_down == Some(true) {
         p.flag("proto_down", " protodown on ");
@@ -40,11 +52,11 @@ pub fn link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     if s.details {
         details(p, l, s);
     }
-    if let Some(alias) = l.ifalias {
+    if let Some(alias) = l.ifalias.filter(|_| s.link_cmd || s.details) {
         p.fp_str("\n    ");
         p.any("ifalias", || alias.into(), format_args!("alias {alias}"));
     }
-    if s.stats > 0 {
+    if s.link_cmd && s.stats > 0 {
         p.nl();
         link_stats::print(p, l, s.stats);
     }
@@ -111,7 +123,7 @@ fn head(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     if let Some(state) = l.operstate {
         operstate(p, state);
     }
-    match l.linkmode {
+    match l.linkmode.filter(|_| s.link_cmd) {
         Some(m @ (IF_LINK_MODE_DEFAULT | IF_LINK_MODE_DORMANT)) => {
             p.string("linkmode", "mode", &names::link_mode(m))
         }
@@ -121,7 +133,11 @@ fn head(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     if let Some(g) = l.group {
         p.string("group", "group", &group_name(s.groups, g));
     }
-    if let Some(q) = l.txqlen.filter(|&q| q != 0) {
+    // A link message without IFLA_TXQLEN (the IPv6 view `ip -6 address`
+    // dumps) makes `ip` ask with SIOCGIFTXQLEN: the length the name table
+    // read from the full view.
+    let txqlen = l.txqlen.or_else(|| s.names.txqlen(l.index()));
+    if let Some(q) = txqlen.filter(|&q| q != 0) {
         p.any("txqlen", || q.into(), format_args!("qlen {q}"));
     }
 }
@@ -201,7 +217,9 @@ fn details(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     if let Some(info) = &l.linkinfo {
         link_kinds::linkinfo(p, info, s.names);
     }
-    addr_gen_mode(p, l);
+    if s.link_cmd {
+        addr_gen_mode(p, l);
+    }
     opt(p, "num_tx_queues", "numtxqueues", l.num_tx_queues);
     opt(p, "num_rx_queues", "numrxqueues", l.num_rx_queues);
     opt(p, "gso_max_size", "gso_max_size", l.gso_max_size);

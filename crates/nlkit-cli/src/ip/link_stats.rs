@@ -1,6 +1,7 @@
 //! `-s`: a link's counters as iproute2 6.1's `print_stats64` prints them
 //! (`stats64` in JSON; `RX:`/`TX:` tables with columns sized to the
-//! numbers in text), with the error counters too for `-s -s`.
+//! numbers in text), with the error counters too for `-s -s`. `ip link`
+//! prints them in the link; `ip address` after the link's addresses.
 
 use super::printer::Printer;
 use nlkit::route::link::Link;
@@ -36,8 +37,10 @@ mod c {
     pub const COUNT: usize = 25;
 }
 
-/// The counters `ip` reads: `IFLA_STATS64` (named `stats64`), else the
-/// 32-bit `IFLA_STATS` (named `stats`); missing tail fields are zero.
+/// The counters `ip` reads (`get_rtnl_link_stats_rta`): `IFLA_STATS64`
+/// (named `stats64`), else the 32-bit `IFLA_STATS` (named `stats`; missing
+/// tail fields are zero), else the IPv6 counters of `IFLA_PROTINFO` (the
+/// IPv6 view of a link, as `ip -6 address` dumps it; named `stats64`).
 fn counters(l: &Link<'_>) -> Option<([u64; c::COUNT], &'static str)> {
     let mut s = [0u64; c::COUNT];
     if let Some(st) = &l.stats64 {
@@ -46,11 +49,53 @@ fn counters(l: &Link<'_>) -> Option<([u64; c::COUNT], &'static str)> {
         }
         return Some((s, "stats64"));
     }
-    let raw = l.attr(IFLA_STATS)?.payload();
-    for (v, w) in s.iter_mut().zip(raw.chunks_exact(4).take(24)) {
-        *v = u32::from_ne_bytes([w[0], w[1], w[2], w[3]]).into();
+    if let Some(raw) = l.attr(IFLA_STATS).map(|a| a.payload()) {
+        for (v, w) in s.iter_mut().zip(raw.chunks_exact(4).take(24)) {
+            *v = u32::from_ne_bytes([w[0], w[1], w[2], w[3]]).into();
+        }
+        return Some((s, "stats"));
     }
-    Some((s, "stats"))
+    let protinfo = l.attr(IFLA_PROTINFO)?;
+    if let Ok(Some(mib)) = protinfo.nested().find(IFLA_INET6_STATS) {
+        s = inet6_counters(mib.payload());
+    }
+    Some((s, "stats64"))
+}
+
+/// `IPSTATS_MIB_*` (iproute2 6.1's `<linux/snmp.h>`), the positions of the
+/// 64-bit counters in `IFLA_INET6_STATS` that `ip` reads.
+mod mib {
+    pub const INPKTS: usize = 1;
+    pub const INOCTETS: usize = 2;
+    pub const OUTPKTS: usize = 5;
+    pub const OUTOCTETS: usize = 6;
+    pub const INDISCARDS: usize = 13;
+    pub const OUTDISCARDS: usize = 14;
+    pub const INMCASTPKTS: usize = 23;
+    pub const CSUMERRORS: usize = 31;
+}
+
+/// `get_snmp_counters`: the link counters `ip` makes of IPv6's.
+fn inet6_counters(raw: &[u8]) -> [u64; c::COUNT] {
+    let at = |i: usize| {
+        let b = raw.get(i * 8..i * 8 + 8).and_then(|b| <[u8; 8]>::try_from(b).ok());
+        b.map_or(0, u64::from_ne_bytes)
+    };
+    let mut s = [0u64; c::COUNT];
+    let pairs = [
+        (c::RX_PACKETS, mib::INPKTS),
+        (c::RX_BYTES, mib::INOCTETS),
+        (c::TX_PACKETS, mib::OUTPKTS),
+        (c::TX_BYTES, mib::OUTOCTETS),
+        (c::RX_ERRORS, mib::INDISCARDS),
+        (c::TX_ERRORS, mib::OUTDISCARDS),
+        (c::MULTICAST, mib::INMCASTPKTS),
+        (c::RX_FRAME, mib::CSUMERRORS),
+    ];
+    for (to, from) in pairs {
+        s[to] = at(from);
+    }
+    s
 }
 
 pub fn print(p: &mut Printer, l: &Link<'_>, level: u8) {

@@ -3,6 +3,10 @@
 //! namespace if asked), the family, the output, and interface names.
 
 mod addr;
+mod addr_filter;
+mod addr_modify;
+mod addr_print;
+mod addr_words;
 mod args;
 mod link;
 mod link_add;
@@ -22,7 +26,7 @@ mod writer;
 
 use anyhow::Result;
 pub use args::Args;
-use nlkit::route::link::LinkFilter;
+use nlkit::route::link::{Link, LinkFilter};
 use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::{Conn, Netns, Protocol};
 use output::Output;
@@ -51,13 +55,23 @@ pub struct Ctx {
     links: Option<LinkNames>,
 }
 
-/// What one link dump says about every interface: names and flags by index
-/// (for `@peer`, `master`, `M-DOWN`), and whether any link's parent lives
-/// in another namespace.
+/// What one link dump says about every interface, as `ip`'s name cache
+/// (`ll_map`) keeps it: names, alternative names, flags (for `@peer`,
+/// `master`, `M-DOWN`) and queue lengths by index, and whether any link's
+/// parent lives in another namespace.
 #[derive(Debug, Default, Clone)]
 pub struct LinkNames {
-    by_index: HashMap<u32, (String, u32)>,
+    by_index: HashMap<u32, Known>,
     pub any_netnsid: bool,
+}
+
+/// One interface of [`LinkNames`].
+#[derive(Debug, Default, Clone)]
+struct Known {
+    name: String,
+    alt_names: Vec<String>,
+    flags: u32,
+    txqlen: Option<u32>,
 }
 
 impl LinkNames {
@@ -65,19 +79,31 @@ impl LinkNames {
     /// prints an index it cannot name).
     pub fn name(&self, index: u32) -> std::borrow::Cow<'_, str> {
         match self.by_index.get(&index) {
-            Some((n, _)) => n.as_str().into(),
+            Some(k) => k.name.as_str().into(),
             None => format!("if{index}").into(),
         }
     }
 
     /// The `IFF_*` flags of interface `index` (0 if unknown, as `ip` has it).
     pub fn flags(&self, index: u32) -> u32 {
-        self.by_index.get(&index).map_or(0, |(_, f)| *f)
+        self.by_index.get(&index).map_or(0, |k| k.flags)
     }
 
-    /// Records interface `index` (for monitors following link events).
-    pub fn insert(&mut self, index: u32, name: &str, flags: u32) {
-        self.by_index.insert(index, (name.to_owned(), flags));
+    /// The transmit queue length of interface `index`, if known.
+    pub fn txqlen(&self, index: u32) -> Option<u32> {
+        self.by_index.get(&index).and_then(|k| k.txqlen)
+    }
+
+    /// Records (or updates) the interface `l` describes.
+    pub fn record(&mut self, l: &Link<'_>) {
+        let known = Known {
+            name: l.name.unwrap_or_default().to_owned(),
+            alt_names: l.alt_names().map(str::to_owned).collect(),
+            flags: l.header.flags,
+            txqlen: l.txqlen,
+        };
+        self.by_index.insert(l.index(), known);
+        self.any_netnsid |= l.link_netnsid.is_some();
     }
 
     /// Forgets interface `index`.
@@ -95,9 +121,12 @@ impl LinkNames {
         self.by_index.contains_key(&index)
     }
 
-    /// The index of the interface called `name`.
+    /// The index of the interface called `name`, or else of the one with
+    /// that alternative name (as the kernel resolves either).
     pub fn index(&self, name: &str) -> Option<u32> {
-        self.by_index.iter().find(|(_, (n, _))| n == name).map(|(i, _)| *i)
+        let mut all = self.by_index.iter();
+        let found = all.clone().find(|(_, k)| k.name == name);
+        found.or_else(|| all.find(|(_, k)| k.alt_names.iter().any(|n| n == name))).map(|(i, _)| *i)
     }
 }
 
@@ -117,15 +146,13 @@ impl Ctx {
         Ok(Ctx { conn, out, family, details, stats, links: None })
     }
 
-    /// Interface names and flags by index, read with one link dump on
-    /// first use.
+    /// What [`LinkNames`] knows of every interface, read with one link
+    /// dump on first use.
     pub fn ifnames(&mut self) -> Result<&LinkNames> {
         if self.links.is_none() {
             let mut names = LinkNames::default();
             self.conn.link_dump(&LinkFilter::default(), |l| {
-                let name = l.name.unwrap_or_default().to_owned();
-                names.by_index.insert(l.index(), (name, l.header.flags));
-                names.any_netnsid |= l.link_netnsid.is_some();
+                names.record(l);
                 Ok(())
             })?;
             self.links = Some(names);

@@ -98,7 +98,7 @@ fn print(ctx: &mut Ctx, event: &Event<'_>, stamp: bool, names: &mut LinkNames) -
         Event::Rule(c, r) => (*c, "rule", rule::to_text(r), rule::to_json(r, false)),
         Event::Link(c, l) => {
             if *c == Change::New {
-                names.insert(l.index(), l.name.unwrap_or_default(), l.header.flags);
+                names.record(l);
             }
             let (text, json) = link_line(l, names, ctx.out.json());
             if *c == Change::Del {
@@ -159,14 +159,10 @@ fn print(ctx: &mut Ctx, event: &Event<'_>, stamp: bool, names: &mut LinkNames) -
 /// (a device created while no link events were watched).
 fn lookup(ctx: &mut Ctx, names: &mut LinkNames, index: u32) -> String {
     if !names.contains(index) {
-        let mut found = None;
         let _ = ctx.conn.link_get_by_index(index, |l| {
-            found = l.name.map(|n| (n.to_owned(), l.header.flags));
+            names.record(l);
             Ok(())
         });
-        if let Some((name, flags)) = found {
-            names.insert(index, &name, flags);
-        }
     }
     names.name(index).into_owned()
 }
@@ -178,7 +174,15 @@ fn link_line(
     json: bool,
 ) -> (String, Map<String, Value>) {
     let no_netns = HashMap::new();
-    let show = link_print::Show { names, netns: &no_netns, groups: &[], details: false, stats: 0 };
+    let show = link_print::Show {
+        names,
+        netns: &no_netns,
+        groups: &[],
+        details: false,
+        stats: 0,
+        link_cmd: true,
+        link_line: true,
+    };
     let mut p = Printer::new(json);
     link_print::link(&mut p, l, &show);
     let text = p.text().replace("\n    ", " ");
