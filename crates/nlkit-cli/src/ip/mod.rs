@@ -113,7 +113,7 @@ impl LinkNames {
 
     /// Every interface: index and name.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
-        self.by_index.iter().map(|(i, (n, _))| (*i, n.as_str()))
+        self.by_index.iter().map(|(i, k)| (*i, k.name.as_str()))
     }
 
     /// Whether interface `index` is known.
