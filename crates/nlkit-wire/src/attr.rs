@@ -224,37 +224,42 @@ impl<'a> Attrs<'a> {
         self.try_for_each(|a| a.map(drop))
     }
 
-    fn parse_one(&mut self) -> Result<Attr<'a>, Error> {
+    /// The error for what is left when it does not start a whole attribute.
+    #[cold]
+    fn malformed(&mut self) -> Error {
+        self.failed = true;
         let have = self.rest.len();
-        if have < NLA_HDRLEN {
-            return Err(Error::Truncated { need: NLA_HDRLEN, have });
+        match self.rest.first_chunk::<NLA_HDRLEN>() {
+            None => Error::Truncated { need: NLA_HDRLEN, have },
+            Some(h) => match u16::from_ne_bytes([h[0], h[1]]) as usize {
+                len if len < NLA_HDRLEN => Error::BadLength { len, min: NLA_HDRLEN },
+                len => Error::Truncated { need: len, have },
+            },
         }
-        let len = u16::from_ne_bytes([self.rest[field::LEN.start], self.rest[field::LEN.start + 1]])
-            as usize;
-        let raw_type =
-            u16::from_ne_bytes([self.rest[field::TYPE.start], self.rest[field::TYPE.start + 1]]);
-        if len < NLA_HDRLEN {
-            return Err(Error::BadLength { len, min: NLA_HDRLEN });
-        }
-        if len > have {
-            return Err(Error::Truncated { need: len, have });
-        }
-        let payload = &self.rest[NLA_HDRLEN..len];
-        self.rest = &self.rest[nla_align(len).min(have)..];
-        Ok(Attr { raw_type, payload })
     }
 }
 
 impl<'a> Iterator for Attrs<'a> {
     type Item = Result<Attr<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.rest.is_empty() {
+        let rest = self.rest;
+        if self.failed || rest.is_empty() {
             return None;
         }
-        let item = self.parse_one();
-        self.failed = item.is_err();
-        Some(item)
+        // One length check covers the header; one comparison the payload.
+        let Some(h) = rest.first_chunk::<NLA_HDRLEN>() else {
+            return Some(Err(self.malformed()));
+        };
+        let len = u16::from_ne_bytes([h[field::LEN.start], h[field::LEN.start + 1]]) as usize;
+        if len < NLA_HDRLEN || len > rest.len() {
+            return Some(Err(self.malformed()));
+        }
+        let raw_type = u16::from_ne_bytes([h[field::TYPE.start], h[field::TYPE.start + 1]]);
+        let (this, next) = rest.split_at(len);
+        self.rest = next.get(nla_align(len) - len..).unwrap_or(&[]);
+        Some(Ok(Attr { raw_type, payload: &this[NLA_HDRLEN..] }))
     }
 }
 

@@ -548,11 +548,11 @@ pub struct RouteFilter {
 }
 
 impl RouteFilter {
-    /// Whether the filter selects every route but cached clones (what a
-    /// dump without strict checking returns), so nothing needs checking
-    /// but the clone flag.
+    /// Whether the filter selects every route of its family but cached
+    /// clones, so nothing needs checking in user space but the clone flag.
     pub fn is_trivial(&self) -> bool {
-        *self == RouteFilter::default()
+        // The kernel dumps only the family asked for, strict checking or not.
+        RouteFilter { family: 0, ..*self } == RouteFilter::default()
     }
 
     /// Whether `r` passes the filter.
