@@ -4,6 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use nlkit::route::View;
 use nlkit::route::addr::Address;
 use nlkit::route::route::Route;
 use nlkit::route::rule::Rule;

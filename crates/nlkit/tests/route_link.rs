@@ -10,6 +10,7 @@ use nlkit::route::link::{
 };
 use nlkit::route::linkinfo::LinkData;
 use nlkit::route::uapi::*;
+use nlkit::route::View;
 use nlkit::wire::Flags;
 use nlkit::{Conn, Error, Protocol};
 use std::net::IpAddr;

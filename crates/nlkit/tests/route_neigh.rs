@@ -7,6 +7,7 @@ use common::TestNs;
 use nlkit::route::names::{neigh_flags, neigh_states};
 use nlkit::route::neigh::{NeighFilter, NeighHeader, NeighSpec, Neighbour};
 use nlkit::route::uapi::*;
+use nlkit::route::View;
 use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::{Conn, Error, Protocol};
 use std::net::IpAddr;

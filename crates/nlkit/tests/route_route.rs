@@ -9,6 +9,7 @@ use nlkit::route::route::{
     Route, RouteDumpSummary, RouteFilter, RouteHeader, RouteQuery, RouteSpec,
 };
 use nlkit::route::uapi::*;
+use nlkit::route::View;
 use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::{Conn, Error, Protocol};
 use serde_json::Value;

@@ -5,6 +5,7 @@ mod common;
 use common::TestNs;
 use nlkit::route::rule::{Range, RuleSpec};
 use nlkit::route::uapi::*;
+use nlkit::route::View;
 use nlkit::route::{AF_INET, AF_INET6};
 use nlkit::{Conn, Error, Protocol};
 

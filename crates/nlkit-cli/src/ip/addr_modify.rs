@@ -12,6 +12,7 @@ use anyhow::{anyhow, bail, Result};
 use nlkit::route::addr::{AddrHeader, AddrSpec, Address, Lifetimes, LIFETIME_FOREVER};
 use nlkit::route::names;
 use nlkit::route::uapi::*;
+use nlkit::route::View;
 use nlkit::route::{family_of, AF_INET, AF_INET6};
 use nlkit::wire::{Flags, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr};

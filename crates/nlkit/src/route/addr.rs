@@ -9,6 +9,7 @@
 //! `IFA_FLAGS` carries all 32 flag bits; the header keeps only the low 8.
 
 use super::uapi::*;
+use super::View;
 use super::{fixed, ip_attr, ne_u32, put_ip};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -239,23 +240,23 @@ impl<'a> Address<'a> {
     pub fn has_flag(&self, flag: u32) -> bool {
         self.flags & flag == flag
     }
+}
 
-    /// All attributes as received.
-    pub fn attrs(&self) -> Attrs<'a> {
-        Attrs::new(self.attrs)
+impl<'a> super::sealed::ReadAttr<'a> for Address<'a> {
+    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
+        self.take(a)
+    }
+}
+
+impl<'a> View<'a> for Address<'a> {
+    type HeaderBytes = [u8; ADDR_HEADER_LEN];
+
+    fn header_bytes(&self) -> Self::HeaderBytes {
+        self.header.to_bytes()
     }
 
-    /// Attributes nlkit does not read (from newer kernels), kept raw.
-    pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
-        let mut probe = self.clone();
-        self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
-    }
-
-    /// Writes this address back as a message: the header and every
-    /// attribute exactly as received.
-    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        b.append(&self.header.to_bytes())?;
-        b.append(self.attrs)
+    fn raw_attrs(&self) -> &'a [u8] {
+        self.attrs
     }
 }
 

@@ -13,6 +13,7 @@
 use super::fixed;
 use super::linkinfo::LinkInfo;
 use super::uapi::*;
+use super::View;
 use super::AF_UNSPEC;
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -395,23 +396,23 @@ impl<'a> Link<'a> {
             .filter(|a| a.kind() == IFLA_ALT_IFNAME)
             .filter_map(|a| a.string().ok())
     }
+}
 
-    /// All attributes as received.
-    pub fn attrs(&self) -> Attrs<'a> {
-        Attrs::new(self.attrs)
+impl<'a> super::sealed::ReadAttr<'a> for Link<'a> {
+    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
+        self.take(a)
+    }
+}
+
+impl<'a> View<'a> for Link<'a> {
+    type HeaderBytes = [u8; LINK_HEADER_LEN];
+
+    fn header_bytes(&self) -> Self::HeaderBytes {
+        self.header.to_bytes()
     }
 
-    /// Attributes this view does not read (from newer kernels), kept raw.
-    pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
-        let mut probe = self.clone();
-        self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
-    }
-
-    /// Writes this link back: the header and every attribute exactly as
-    /// received.
-    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        b.append(&self.header.to_bytes())?;
-        b.append(self.attrs)
+    fn raw_attrs(&self) -> &'a [u8] {
+        self.attrs
     }
 }
 

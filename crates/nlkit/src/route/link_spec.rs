@@ -315,6 +315,7 @@ mod tests {
     use super::*;
     use crate::route::link::Link;
     use crate::route::linkinfo::LinkData;
+    use crate::route::View;
     use nlkit_wire::{Header, Messages};
 
     fn roundtrip(spec: &LinkSpec, check: impl FnOnce(&Link<'_>)) {

@@ -147,3 +147,51 @@ pub(crate) fn fixture_message(message_type: u16, payload_hex: &str) -> Vec<u8> {
     let _ = b.finish();
     buf
 }
+
+mod sealed {
+    use nlkit_wire::{Attr, Error};
+
+    /// How a view reads one attribute into its fields: the hook
+    /// [`View`](super::View) builds on, not for use outside nlkit.
+    pub trait ReadAttr<'a> {
+        /// Fills the field `a` is for; whether it was one the view reads.
+        fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, Error>;
+    }
+}
+
+/// What every rtnetlink object view ([`rule::Rule`], [`link::Link`],
+/// [`addr::Address`], [`route::Route`], [`neigh::Neighbour`]) shares: it was
+/// read from a fixed header and a run of attributes, and keeps them, so
+/// attributes it does not read are never lost.
+pub trait View<'a>: sealed::ReadAttr<'a> + Clone {
+    /// The fixed header's bytes (`[u8; N]`).
+    type HeaderBytes: AsRef<[u8]>;
+
+    /// The fixed family header as bytes.
+    fn header_bytes(&self) -> Self::HeaderBytes;
+
+    /// The attribute bytes, exactly as received.
+    fn raw_attrs(&self) -> &'a [u8];
+
+    /// All attributes as received.
+    fn attrs(&self) -> nlkit_wire::Attrs<'a> {
+        nlkit_wire::Attrs::new(self.raw_attrs())
+    }
+
+    /// Attributes the view does not read (from newer kernels, or kinds it
+    /// leaves raw), in order.
+    fn unknown(&self) -> impl Iterator<Item = Attr<'a>> {
+        let mut probe = self.clone();
+        self.attrs().map_while(Result::ok).filter(move |a| !probe.read_attr(a).unwrap_or(false))
+    }
+
+    /// Writes the object back: the header and every attribute exactly as
+    /// received, so a parse then emit gives the same bytes.
+    fn emit(
+        &self,
+        b: &mut nlkit_wire::MessageBuilder<'_, Vec<u8>>,
+    ) -> Result<(), nlkit_wire::Error> {
+        b.append(self.header_bytes().as_ref())?;
+        b.append(self.raw_attrs())
+    }
+}

@@ -11,6 +11,7 @@
 
 use super::names::{neigh_flags, neigh_states, FlagNames};
 use super::uapi::*;
+use super::View;
 use super::{addr_bytes, family_of, fixed, AF_BRIDGE, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -271,24 +272,23 @@ impl<'a> Neighbour<'a> {
     pub fn flag_names(&self) -> FlagNames {
         neigh_flags(self.header.flags, self.flags_ext.unwrap_or(0))
     }
+}
 
-    /// All attributes as received.
-    pub fn attrs(&self) -> Attrs<'a> {
-        Attrs::new(self.attrs)
+impl<'a> super::sealed::ReadAttr<'a> for Neighbour<'a> {
+    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
+        self.take(a)
+    }
+}
+
+impl<'a> View<'a> for Neighbour<'a> {
+    type HeaderBytes = [u8; NEIGH_HEADER_LEN];
+
+    fn header_bytes(&self) -> Self::HeaderBytes {
+        self.header.to_bytes()
     }
 
-    /// Attributes nlkit does not read (from newer kernels, or nests such as
-    /// `NDA_FDB_EXT_ATTRS`), kept raw.
-    pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
-        let mut probe = self.clone();
-        self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
-    }
-
-    /// Writes this entry back: the header and every attribute exactly as
-    /// received.
-    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        b.append(&self.header.to_bytes())?;
-        b.append(self.attrs)
+    fn raw_attrs(&self) -> &'a [u8] {
+        self.attrs
     }
 }
 

@@ -12,6 +12,7 @@
 use super::metrics::{put_metrics, Metrics};
 use super::nexthop::{family_of_hops, put_gateway, put_multipath, Multipath, NexthopSpec, Via};
 use super::uapi::*;
+use super::View;
 use super::{family_of, fixed, ip_attr, ne_u32, put_ip, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::{Error, KernelError, Result};
@@ -343,23 +344,23 @@ impl<'a> Route<'a> {
     pub fn attr(&self, kind: u16) -> Option<Attr<'a>> {
         self.attrs().map_while(Result::ok).find(|a| a.kind() == kind)
     }
+}
 
-    /// All attributes as received.
-    pub fn attrs(&self) -> Attrs<'a> {
-        Attrs::new(self.attrs)
+impl<'a> super::sealed::ReadAttr<'a> for Route<'a> {
+    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
+        self.take(a)
+    }
+}
+
+impl<'a> View<'a> for Route<'a> {
+    type HeaderBytes = [u8; ROUTE_HEADER_LEN];
+
+    fn header_bytes(&self) -> Self::HeaderBytes {
+        self.header.to_bytes()
     }
 
-    /// Attributes nlkit does not read (from newer kernels), kept raw.
-    pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
-        let mut probe = self.clone();
-        self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
-    }
-
-    /// Writes this route back as a message: the header and every attribute
-    /// exactly as received.
-    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        b.append(&self.header.to_bytes())?;
-        b.append(self.attrs)
+    fn raw_attrs(&self) -> &'a [u8] {
+        self.attrs
     }
 }
 

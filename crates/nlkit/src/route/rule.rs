@@ -2,6 +2,7 @@
 //! `struct fib_rule_hdr` and `FRA_*` attributes (`<linux/fib_rules.h>`).
 
 use super::uapi::*;
+use super::View;
 use super::{addr_bytes, family_of, fixed, ip_addr};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -193,27 +194,27 @@ impl<'a> Rule<'a> {
         Ok(true)
     }
 
-    /// All attributes as received.
-    pub fn attrs(&self) -> Attrs<'a> {
-        Attrs::new(self.attrs)
-    }
-
-    /// Attributes nlkit does not read (from newer kernels), kept raw.
-    pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
-        let mut probe = self.clone();
-        self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
-    }
-
     /// Whether the rule matches the opposite of its selectors (`not`).
     pub fn inverted(&self) -> bool {
         self.header.flags & FIB_RULE_INVERT != 0
     }
+}
 
-    /// Writes this rule back as a message of `message_type`: the header and
-    /// every attribute exactly as received.
-    pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        b.append(&self.header.to_bytes())?;
-        b.append(self.attrs)
+impl<'a> super::sealed::ReadAttr<'a> for Rule<'a> {
+    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
+        self.take(a)
+    }
+}
+
+impl<'a> View<'a> for Rule<'a> {
+    type HeaderBytes = [u8; RULE_HEADER_LEN];
+
+    fn header_bytes(&self) -> Self::HeaderBytes {
+        self.header.to_bytes()
+    }
+
+    fn raw_attrs(&self) -> &'a [u8] {
+        self.attrs
     }
 }
 
