@@ -1,5 +1,7 @@
 //! The `nlkit` binary: parses the command line and hands off to a command
-//! module. Errors are printed as `Error: ...` on stderr with exit status 1.
+//! module. Errors are printed as `Error: ...` on stderr with exit status 1
+//! (a kernel refusal as its extended-ack text); a closed output pipe ends
+//! the program quietly.
 
 mod cli;
 mod ip;
@@ -10,13 +12,6 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Die of SIGPIPE when the reader goes away (`nlkit route | head`), as
-    // `ip` and other filters do, rather than report a broken pipe.
-    // SAFETY: setting a signal's disposition to the default, before any
-    // other thread exists.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = cli::Cli::parse();
     let netns = cli.netns.as_deref();
     let result = match &cli.command {
@@ -31,9 +26,35 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`nlkit route | head`): stop quietly, as a
+        // filter should, without touching signal dispositions.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("Error: {e:#}");
+            eprintln!("Error: {}", message(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Whether `e` is, at any depth, a write to a closed pipe.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(pipe)
+            || matches!(c.downcast_ref::<nlkit::Error>(), Some(nlkit::Error::Io { source, .. }) if pipe(source))
+    })
+}
+
+/// The text after `Error: `. A kernel refusal with an extended-ack message
+/// reads as `ip` prints it: the message, ending in a period.
+fn message(e: &anyhow::Error) -> String {
+    let kernel = e.chain().find_map(|c| match c.downcast_ref::<nlkit::Error>() {
+        Some(nlkit::Error::Kernel(k)) => k.message.clone(),
+        _ => None,
+    });
+    match kernel {
+        Some(m) if m.ends_with('.') => m,
+        Some(m) => format!("{m}."),
+        None => format!("{e:#}"),
     }
 }

@@ -378,7 +378,6 @@ fn an_empty_namespace_lists_nothing() {
 #[test]
 fn a_reader_that_goes_away_ends_the_listing_quietly() {
     use std::io::{BufRead, BufReader, Write};
-    use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
     let ns = Ns::new("routepipe");
     ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
@@ -406,9 +405,8 @@ fn a_reader_that_goes_away_ends_the_listing_quietly() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     assert_eq!(first, "10.0.0.0/24 dev v0 scope link \n");
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.signal(), Some(SIGPIPE), "killed by SIGPIPE, as ip is");
+    // ip dies of SIGPIPE; nlkit sees EPIPE and stops quietly (as ripgrep
+    // does), without touching signal dispositions. Either way: no noise.
+    assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
-
-/// SIGPIPE's number on Linux.
-const SIGPIPE: i32 = 13;

@@ -106,7 +106,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         let shown =
             if json { out.object(p.take()) } else { out.line(format_args!("{}", p.text())) };
         p.take(); // empties the text for the next link
-        shown.map_err(|e| nlkit::Error::Io { op: "write", source: std::io::Error::other(e) })
+        shown.map_err(super::output::write_error)
     };
     match dev {
         Some(index) => conn.link_get_by_index(index, &mut each)?,

@@ -3,6 +3,7 @@
 //! `-j` keys and values.
 
 use super::args::{self, Args};
+use super::output::write_error;
 use super::output::Output;
 use super::{Ctx, LinkNames};
 use anyhow::{anyhow, bail, Context, Result};
@@ -66,10 +67,6 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         Ok(())
     })?;
     ctx.out.end()
-}
-
-fn write_error(e: anyhow::Error) -> nlkit::Error {
-    nlkit::Error::Io { op: "write", source: std::io::Error::other(e) }
 }
 
 /// Prints one entry, naming its device unless `dev` was given.

@@ -12,6 +12,7 @@
 //! straight into the output buffer.
 
 use super::args::Args;
+use super::output::write_error;
 use super::output::Output;
 use super::route_args::*;
 use super::route_print::View;
@@ -70,10 +71,6 @@ fn kernel_error(e: nlkit::Error) -> anyhow::Error {
         },
         other => other.into(),
     }
-}
-
-fn write_error(e: anyhow::Error) -> nlkit::Error {
-    nlkit::Error::Io { op: "write", source: std::io::Error::other(e) }
 }
 
 /// `ip route show [table T|all|cache] [proto P] [scope S] [type T] [dev D]

@@ -39,7 +39,7 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
             } else {
                 out.line(format_args!("{}", to_text(r)))
             };
-            shown.map_err(|e| nlkit::Error::Io { op: "write", source: std::io::Error::other(e) })
+            shown.map_err(super::output::write_error)
         })?;
     }
     ctx.out.end()
