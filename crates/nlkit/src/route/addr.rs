@@ -9,7 +9,6 @@
 //! `IFA_FLAGS` carries all 32 flag bits; the header keeps only the low 8.
 
 use super::uapi::*;
-use super::View;
 use super::{fixed, ip_attr, ne_u32, put_ip};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -242,23 +241,7 @@ impl<'a> Address<'a> {
     }
 }
 
-impl<'a> super::sealed::ReadAttr<'a> for Address<'a> {
-    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        self.take(a)
-    }
-}
-
-impl<'a> View<'a> for Address<'a> {
-    type HeaderBytes = [u8; ADDR_HEADER_LEN];
-
-    fn header_bytes(&self) -> Self::HeaderBytes {
-        self.header.to_bytes()
-    }
-
-    fn raw_attrs(&self) -> &'a [u8] {
-        self.attrs
-    }
-}
+super::impl_view!(Address, ADDR_HEADER_LEN);
 
 /// Valid and preferred lifetimes of an address, in seconds
 /// ([`LIFETIME_FOREVER`] for unlimited); the kernel refuses a preferred

@@ -13,7 +13,6 @@
 use super::fixed;
 use super::linkinfo::LinkInfo;
 use super::uapi::*;
-use super::View;
 use super::AF_UNSPEC;
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -381,7 +380,7 @@ impl<'a> Link<'a> {
     /// The first attribute of type `kind`, as received (e.g. `IFLA_AF_SPEC`,
     /// `IFLA_XDP`, or an attribute newer than nlkit).
     pub fn attr(&self, kind: u16) -> Option<Attr<'a>> {
-        self.attrs().map_while(Result::ok).find(|a| a.kind() == kind)
+        Attrs::new(self.attrs).map_while(Result::ok).find(|a| a.kind() == kind)
     }
 
     /// `IFLA_AF_SPEC`: per-family data (`AF_INET`, `AF_INET6` nests).
@@ -398,23 +397,7 @@ impl<'a> Link<'a> {
     }
 }
 
-impl<'a> super::sealed::ReadAttr<'a> for Link<'a> {
-    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        self.take(a)
-    }
-}
-
-impl<'a> View<'a> for Link<'a> {
-    type HeaderBytes = [u8; LINK_HEADER_LEN];
-
-    fn header_bytes(&self) -> Self::HeaderBytes {
-        self.header.to_bytes()
-    }
-
-    fn raw_attrs(&self) -> &'a [u8] {
-        self.attrs
-    }
-}
+super::impl_view!(Link, LINK_HEADER_LEN);
 
 /// A link named by index or by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -148,6 +148,32 @@ pub(crate) fn fixture_message(message_type: u16, payload_hex: &str) -> Vec<u8> {
     buf
 }
 
+/// Implements [`View`] for a view type with a `header` (whose `to_bytes`
+/// gives `[u8; $len]`), an `attrs: &'a [u8]` field and a `take` method
+/// that reads one attribute.
+macro_rules! impl_view {
+    ($view:ident, $len:expr) => {
+        impl<'a> $crate::route::sealed::ReadAttr<'a> for $view<'a> {
+            fn read_attr(&mut self, a: &nlkit_wire::Attr<'a>) -> Result<bool, nlkit_wire::Error> {
+                self.take(a)
+            }
+        }
+
+        impl<'a> $crate::route::View<'a> for $view<'a> {
+            type HeaderBytes = [u8; $len];
+
+            fn header_bytes(&self) -> Self::HeaderBytes {
+                self.header.to_bytes()
+            }
+
+            fn raw_attrs(&self) -> &'a [u8] {
+                self.attrs
+            }
+        }
+    };
+}
+pub(crate) use impl_view;
+
 mod sealed {
     use nlkit_wire::{Attr, Error};
 

@@ -11,7 +11,6 @@
 
 use super::names::{neigh_flags, neigh_states, FlagNames};
 use super::uapi::*;
-use super::View;
 use super::{addr_bytes, family_of, fixed, AF_BRIDGE, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -274,23 +273,7 @@ impl<'a> Neighbour<'a> {
     }
 }
 
-impl<'a> super::sealed::ReadAttr<'a> for Neighbour<'a> {
-    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        self.take(a)
-    }
-}
-
-impl<'a> View<'a> for Neighbour<'a> {
-    type HeaderBytes = [u8; NEIGH_HEADER_LEN];
-
-    fn header_bytes(&self) -> Self::HeaderBytes {
-        self.header.to_bytes()
-    }
-
-    fn raw_attrs(&self) -> &'a [u8] {
-        self.attrs
-    }
-}
+super::impl_view!(Neighbour, NEIGH_HEADER_LEN);
 
 /// `NDA_DST` as an address: 4 bytes for `AF_INET`, 16 for `AF_INET6`,
 /// either for `AF_BRIDGE` (as `ip` reads it); other families' addresses

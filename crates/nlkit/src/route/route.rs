@@ -12,7 +12,6 @@
 use super::metrics::{put_metrics, Metrics};
 use super::nexthop::{family_of_hops, put_gateway, put_multipath, Multipath, NexthopSpec, Via};
 use super::uapi::*;
-use super::View;
 use super::{family_of, fixed, ip_attr, ne_u32, put_ip, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::{Error, KernelError, Result};
@@ -342,27 +341,11 @@ impl<'a> Route<'a> {
 
     /// The first attribute of type `kind`, raw (e.g. `RTA_CACHEINFO`'s bytes).
     pub fn attr(&self, kind: u16) -> Option<Attr<'a>> {
-        self.attrs().map_while(Result::ok).find(|a| a.kind() == kind)
+        Attrs::new(self.attrs).map_while(Result::ok).find(|a| a.kind() == kind)
     }
 }
 
-impl<'a> super::sealed::ReadAttr<'a> for Route<'a> {
-    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        self.take(a)
-    }
-}
-
-impl<'a> View<'a> for Route<'a> {
-    type HeaderBytes = [u8; ROUTE_HEADER_LEN];
-
-    fn header_bytes(&self) -> Self::HeaderBytes {
-        self.header.to_bytes()
-    }
-
-    fn raw_attrs(&self) -> &'a [u8] {
-        self.attrs
-    }
-}
+super::impl_view!(Route, ROUTE_HEADER_LEN);
 
 /// A route to add, replace, append or delete: what `ip route` takes.
 /// Unset fields get `ip route`'s defaults; see [`RouteSpec::emit`].

@@ -2,7 +2,6 @@
 //! `struct fib_rule_hdr` and `FRA_*` attributes (`<linux/fib_rules.h>`).
 
 use super::uapi::*;
-use super::View;
 use super::{addr_bytes, family_of, fixed, ip_addr};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
@@ -200,23 +199,7 @@ impl<'a> Rule<'a> {
     }
 }
 
-impl<'a> super::sealed::ReadAttr<'a> for Rule<'a> {
-    fn read_attr(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        self.take(a)
-    }
-}
-
-impl<'a> View<'a> for Rule<'a> {
-    type HeaderBytes = [u8; RULE_HEADER_LEN];
-
-    fn header_bytes(&self) -> Self::HeaderBytes {
-        self.header.to_bytes()
-    }
-
-    fn raw_attrs(&self) -> &'a [u8] {
-        self.attrs
-    }
-}
+super::impl_view!(Rule, RULE_HEADER_LEN);
 
 fn range32(a: &Attr<'_>) -> Result<Range<u32>, WireError> {
     let p = fixed::<8>(a.payload())
@@ -381,6 +364,7 @@ impl<T: Transport> Conn<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::route::View;
     use nlkit_wire::{Header, Messages};
 
     /// `ip rule add from 10.0.0.0/8 table 100 prio 100` as a 6.18 kernel

@@ -3,6 +3,7 @@
 //! and the emitter.
 
 use super::*;
+use crate::route::View;
 use crate::route::{fixture_message, unhex, AF_INET, AF_INET6};
 use crate::testing::{self, Fake};
 use nlkit_wire::{Header, Messages};

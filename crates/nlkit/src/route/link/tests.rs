@@ -4,6 +4,7 @@
 use super::*;
 use crate::route::fixtures::{self, bytes, message};
 use crate::route::linkinfo::LinkData;
+use crate::route::View;
 use crate::testing::{self, Fake};
 use nlkit_wire::{Header, Messages};
 

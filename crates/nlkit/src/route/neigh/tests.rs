@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::route::names::parse_neigh_state;
+use crate::route::View;
 use crate::route::AF_UNSPEC;
 use crate::testing::{ack, reply, Fake};
 use nlkit_wire::{Header, Messages};

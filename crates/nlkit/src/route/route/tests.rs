@@ -3,6 +3,7 @@
 //! namespace where veth0 is ifindex 3), fed to the parser and the emitter.
 
 use super::*;
+use crate::route::View;
 use crate::route::{fixture_message, unhex};
 use crate::testing::{self, Fake};
 use nlkit_wire::{Header, Messages};
