@@ -25,10 +25,10 @@ fail() { echo "FAIL: $*"; FAILED=$((FAILED + 1)); }
 # run NAME CMD...: runs CMD, output to /tmp/NAME.out (shown), status in $RC.
 run() {
 	name=$1; shift
-	echo "--- $name: $*"
+	echo "--- $name: $*" | cut -c1-160
 	"$@" > /tmp/$name.out 2>&1
 	RC=$?
-	sed 's/^/    | /' /tmp/$name.out
+	cut -c1-160 /tmp/$name.out | sed 's/^/    | /'
 }
 
 # expect NAME PATTERN...: every fixed-string PATTERN is in /tmp/NAME.out.
@@ -136,6 +136,15 @@ for i in 1 2 3 4 5; do nl-sendto $T --type broadcast --text "$BIG" > /dev/null 2
 SIZE=$(wc -c < /proc/nlkit_demo_buffer)
 if [ "$SIZE" = $((14 + 4 * 4000)) ]; then pass "buffer full: stays at $SIZE bytes (<= 16384), fifth 4000-byte broadcast refused"
 else fail "buffer size after filling: $SIZE"; fi
+# The refusal itself, read back with the nlkit CLI (BROADCAST with NLM_F_ACK).
+run enospc nlkit raw send --proto $PROTO --type 0x23 --flags REQUEST,ACK --text "$BIG" --wait --timeout 5
+if [ $RC != 0 ] && has enospc "No space left on device"; then pass "BROADCAST into a full buffer: NLMSG_ERROR -ENOSPC"
+else fail "BROADCAST into a full buffer (rc $RC)"; fi
+
+# --- a forged nlmsg_pid does not redirect the echo ---------------------------------
+run forged nlkit raw send --proto $PROTO --type 0x20 --flags REQUEST,ACK --header-port 4242 --text forged --wait --timeout 5
+if [ $RC = 0 ] && has forged "forged"; then pass "ECHO with nlmsg_pid forged to 4242 answered to the real sender"
+else fail "ECHO with a forged nlmsg_pid (rc $RC)"; fi
 
 # --- errors --------------------------------------------------------------------
 run unknown nl-sendto $T --type 0x30 --text "what"

@@ -63,9 +63,9 @@ make -s -C "/usr/src/linux-headers-$KVER" M="$OUT/module" modules 2>&1 \
 [ -e "$OUT/module/nlkit_demo.ko" ] || { echo "module build failed" >&2; exit 2; }
 T2=$(now)
 
-(cd "$ROOT" && cargo build --release -q -p nlkit-examples)
+(cd "$ROOT" && cargo build --release -q -p nlkit-examples -p nlkit-cli)
 BINDIR=${CARGO_TARGET_DIR:-$ROOT/target}/release
-BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register)
+BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register nlkit)
 T3=$(now)
 
 # --- 3. initramfs ------------------------------------------------------------------
