@@ -152,10 +152,33 @@ if [ $RC != 0 ] && { has unknown "Operation not supported" || has unknown "unkno
 	pass "unknown type 0x30 refused with EOPNOTSUPP"
 else fail "unknown type 0x30 (rc $RC)"; fi
 
+# --- sysctls ------------------------------------------------------------------------
+S=/proc/sys/nlkit_demo
+if [ "$(cat $S/level)" = 1 ] && [ "$(cat $S/name)" = nlkit ]; then pass "sysctl nlkit_demo.level = 1, name = nlkit"
+else fail "sysctl defaults: level '$(cat $S/level)', name '$(cat $S/name)'"; fi
+echo 5 > $S/level; echo renamed > $S/name
+if [ "$(cat $S/level)" = 5 ] && [ "$(cat $S/name)" = renamed ]; then pass "sysctls are writable"
+else fail "sysctl writes: level '$(cat $S/level)', name '$(cat $S/name)'"; fi
+(echo 11 > $S/level) 2>/dev/null
+if [ "$(cat $S/level)" = 5 ]; then pass "sysctl level refuses 11 (range 0..10)"
+else fail "sysctl level took 11: '$(cat $S/level)'"; fi
+
+# --- /dev/nlkit_demo ------------------------------------------------------------------
+if [ -c /dev/nlkit_demo ]; then pass "/dev/nlkit_demo is a character device"
+else fail "/dev/nlkit_demo is missing"; fi
+devtest > /tmp/devtest.out 2>&1
+RC=$?
+cat /tmp/devtest.out
+grep -q '^FAIL' /tmp/devtest.out && FAILED=$((FAILED + 1))
+[ $RC = 0 ] || fail "devtest exited $RC"
+if [ "$(cat $S/level)" = 7 ]; then pass "ioctl SET_LEVEL shows in sysctl level (7)"
+else fail "sysctl level after the ioctl: '$(cat $S/level)'"; fi
+
 # --- another protocol by parameter ---------------------------------------------
 run rmmod rmmod nlkit_demo
-if [ $RC = 0 ] && [ ! -d /sys/module/nlkit_demo ] && [ ! -e /proc/nlkit_demo_buffer ]; then
-	pass "rmmod nlkit_demo (proc entry gone)"
+if [ $RC = 0 ] && [ ! -d /sys/module/nlkit_demo ] && [ ! -e /proc/nlkit_demo_buffer ] \
+	&& [ ! -e /proc/sys/nlkit_demo ] && [ ! -e /dev/nlkit_demo ]; then
+	pass "rmmod nlkit_demo (proc entry, sysctls and device gone)"
 else fail "rmmod nlkit_demo (rc $RC)"; fi
 
 run gone nl-sendto $T --text "anyone?"

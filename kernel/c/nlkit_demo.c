@@ -14,6 +14,9 @@
  *                   multicasts it to group 1, and to `wide_group` (default
  *                   33, 0 for none) too;
  *   any other type  is refused with -EOPNOTSUPP.
+ * Besides: sysctls /proc/sys/nlkit_demo/{level,name}, and a misc device
+ * /dev/nlkit_demo over one shared page (read, write, mmap; ioctls in
+ * nlkit_demo.h get and set `level` and clear the page).
  * Errors (and ACKs when NLM_F_ACK is set) come from netlink_rcv_skb.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -31,6 +34,15 @@
 #include <net/netlink.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <linux/sysctl.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/ioctl.h>
+#include <linux/io.h>
+
+#include "nlkit_demo.h"
 
 #define NLKIT_DEMO_ECHO		0x20
 #define NLKIT_DEMO_REGISTER	0x21
@@ -223,6 +235,115 @@ static void demo_input(struct sk_buff *skb)
 	netlink_rcv_skb(skb, demo_rcv_msg);
 }
 
+/* --- sysctl: /proc/sys/nlkit_demo/{level,name} ---------------------------- */
+
+static int level = 1;
+static int level_max = NLKIT_DEMO_LEVEL_MAX;
+static char name[32] = "nlkit";
+static struct ctl_table_header *sysctl_header;
+
+static struct ctl_table demo_sysctls[] = {
+	{
+		.procname	= "level",
+		.data		= &level,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &level_max,
+	},
+	{
+		.procname	= "name",
+		.data		= name,
+		.maxlen		= sizeof(name),
+		.mode		= 0644,
+		.proc_handler	= proc_dostring,
+	},
+	{ }
+};
+
+/* --- /dev/nlkit_demo: one shared page ---------------------------------------- */
+
+static DEFINE_MUTEX(page_lock);
+static void *shared_page;
+
+static ssize_t demo_dev_read(struct file *f, char __user *buf, size_t len,
+			     loff_t *pos)
+{
+	ssize_t n;
+
+	mutex_lock(&page_lock);
+	n = simple_read_from_buffer(buf, len, pos, shared_page, PAGE_SIZE);
+	mutex_unlock(&page_lock);
+	return n;
+}
+
+static ssize_t demo_dev_write(struct file *f, const char __user *buf,
+			      size_t len, loff_t *pos)
+{
+	ssize_t n;
+
+	mutex_lock(&page_lock);
+	n = simple_write_to_buffer(shared_page, PAGE_SIZE, pos, buf, len);
+	mutex_unlock(&page_lock);
+	return n;
+}
+
+static long demo_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	int __user *p = (int __user *)arg;
+	int v;
+
+	switch (cmd) {
+	case NLKIT_DEMO_IOC_GET_LEVEL:
+		return put_user(READ_ONCE(level), p);
+	case NLKIT_DEMO_IOC_SET_LEVEL:
+		if (get_user(v, p))
+			return -EFAULT;
+		if (v < 0 || v > NLKIT_DEMO_LEVEL_MAX)
+			return -EINVAL;
+		WRITE_ONCE(level, v);
+		return 0;
+	case NLKIT_DEMO_IOC_CLEAR:
+		mutex_lock(&page_lock);
+		memset(shared_page, 0, PAGE_SIZE);
+		mutex_unlock(&page_lock);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int demo_dev_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	unsigned long size = vma->vm_end - vma->vm_start;
+
+	if (vma->vm_pgoff != 0 || size > PAGE_SIZE)
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start,
+			       virt_to_phys(shared_page) >> PAGE_SHIFT, size,
+			       vma->vm_page_prot);
+}
+
+static const struct file_operations demo_dev_fops = {
+	.owner		= THIS_MODULE,
+	.read		= demo_dev_read,
+	.write		= demo_dev_write,
+	.llseek		= default_llseek,
+	.unlocked_ioctl	= demo_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= demo_dev_mmap,
+};
+
+static struct miscdevice demo_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "nlkit_demo",
+	.fops	= &demo_dev_fops,
+	.mode	= 0600,
+};
+
+/* --- netlink ------------------------------------------------------------- */
+
 static int demo_buffer_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&buffer_lock);
@@ -237,6 +358,7 @@ static int __init nlkit_demo_init(void)
 		.groups = NLKIT_DEMO_GROUPS,
 		.input = demo_input,
 	};
+	int err;
 
 	if (proto < 0 || proto >= MAX_LINKS) {
 		pr_err("proto %d out of range 0..%d\n", proto, MAX_LINKS - 1);
@@ -253,14 +375,32 @@ static int __init nlkit_demo_init(void)
 		kfree(buffer);
 		return -EBUSY;
 	}
-	if (!proc_create_single(NLKIT_DEMO_PROC, 0444, NULL, demo_buffer_show)) {
-		netlink_kernel_release(nlsk);
-		kfree(buffer);
-		return -ENOMEM;
-	}
+	err = -ENOMEM;
+	if (!proc_create_single(NLKIT_DEMO_PROC, 0444, NULL, demo_buffer_show))
+		goto out_release;
+	sysctl_header = register_sysctl("nlkit_demo", demo_sysctls);
+	if (!sysctl_header)
+		goto out_proc;
+	shared_page = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!shared_page)
+		goto out_sysctl;
+	err = misc_register(&demo_miscdev);
+	if (err)
+		goto out_page;
 	pr_info("serving netlink protocol %d, broadcasts to group 1 (wide_group %d); greeting \"%s\" (secret %d)\n",
 		proto, wide_group, greeting, secret);
 	return 0;
+
+out_page:
+	free_page((unsigned long)shared_page);
+out_sysctl:
+	unregister_sysctl_table(sysctl_header);
+out_proc:
+	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
+out_release:
+	netlink_kernel_release(nlsk);
+	kfree(buffer);
+	return err;
 }
 
 static void __exit nlkit_demo_exit(void)
@@ -276,6 +416,10 @@ static void __exit nlkit_demo_exit(void)
 	stopping = true;
 	spin_unlock_irqrestore(&notify_lock, flags);
 	del_timer_sync(&notify_timer);
+	/* Mappings of the page hold the file, so the module, until unmapped. */
+	misc_deregister(&demo_miscdev);
+	free_page((unsigned long)shared_page);
+	unregister_sysctl_table(sysctl_header);
 	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
 	netlink_kernel_release(nlsk);
 	kfree(buffer);
