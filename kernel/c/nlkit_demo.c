@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nlkit_demo: the kernel side of the nlkit demo protocol (see
+ * examples/src/lib.rs), the classic netlink demo module.
+ *
+ * On netlink protocol `proto` (default 31) it serves:
+ *   ECHO      0x20  the same type, sequence number and payload, back to the
+ *                   sender's real port id (NETLINK_CB(skb).portid), never to
+ *                   the port id its header claims;
+ *   REGISTER  0x21  remembers the sender's port id and sends it NOTIFY
+ *                   messages ("notification N") from a timer;
+ *   BROADCAST 0x23  appends the payload to a 16 KiB buffer (readable at
+ *                   /proc/nlkit_demo_buffer; a full buffer is -ENOSPC) and
+ *                   multicasts it to group 1, and to `wide_group` (default
+ *                   33, 0 for none) too;
+ *   any other type  is refused with -EOPNOTSUPP.
+ * Besides: sysctls /proc/sys/nlkit_demo/{level,name}, and a misc device
+ * /dev/nlkit_demo over one shared page (read, write, mmap; ioctls in
+ * nlkit_demo.h get and set `level` and clear the page).
+ * Errors (and ACKs when NLM_F_ACK is set) come from netlink_rcv_skb.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/netlink.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <linux/sysctl.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/ioctl.h>
+#include <linux/io.h>
+
+#include "nlkit_demo.h"
+
+#define NLKIT_DEMO_ECHO		0x20
+#define NLKIT_DEMO_REGISTER	0x21
+#define NLKIT_DEMO_NOTIFY	0x22
+#define NLKIT_DEMO_BROADCAST	0x23
+#define NLKIT_DEMO_GROUP	1
+#define NLKIT_DEMO_GROUPS	64
+#define NLKIT_DEMO_BUFSIZE	(16 * 1024)
+#define NLKIT_DEMO_PROC		"nlkit_demo_buffer"
+
+static int proto = 31;
+module_param(proto, int, 0444);
+MODULE_PARM_DESC(proto, "netlink protocol number to serve (default 31)");
+
+static int wide_group = 33;
+module_param(wide_group, int, 0444);
+MODULE_PARM_DESC(wide_group, "second group BROADCAST goes to, 2..64 (default 33; 0: none)");
+
+static unsigned int notify_count = 3;
+module_param(notify_count, uint, 0644);
+MODULE_PARM_DESC(notify_count, "notifications sent to a port that registers (default 3)");
+
+static unsigned int notify_interval_ms = 100;
+module_param(notify_interval_ms, uint, 0644);
+MODULE_PARM_DESC(notify_interval_ms, "milliseconds between two notifications (default 100)");
+
+static char *greeting = "hello from nlkit_demo";
+module_param(greeting, charp, 0644);
+MODULE_PARM_DESC(greeting, "a string, writable at run time in sysfs");
+
+/* Not in sysfs at all (perm 0): settable only at insmod time. */
+static int secret = 42;
+module_param(secret, int, 0);
+MODULE_PARM_DESC(secret, "an invisible parameter (perm 0)");
+
+static struct sock *nlsk;
+
+/* Notifications: one registered port at a time, driven by a timer. */
+static DEFINE_SPINLOCK(notify_lock);
+static struct timer_list notify_timer;
+static u32 notify_portid;
+static unsigned int notify_sent;
+static unsigned int notify_total;
+static bool stopping;		/* set at rmmod: the timer is not re-armed */
+
+/* BROADCAST payloads, appended; the input callback runs in process context. */
+static DEFINE_MUTEX(buffer_lock);
+static char *buffer;
+static size_t buffer_len;
+
+static struct sk_buff *demo_msg(u32 portid, u16 type, u32 seq,
+				const void *data, int len, gfp_t gfp)
+{
+	struct sk_buff *skb;
+	struct nlmsghdr *nlh;
+
+	skb = nlmsg_new(len, gfp);
+	if (!skb)
+		return NULL;
+	nlh = nlmsg_put(skb, portid, seq, type, len, 0);
+	if (!nlh) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	if (len)
+		memcpy(nlmsg_data(nlh), data, len);
+	nlmsg_end(skb, nlh);
+	return skb;
+}
+
+static void notify_fire(struct timer_list *t)
+{
+	char text[32];
+	struct sk_buff *skb;
+	unsigned long flags;
+	unsigned int n;
+	u32 portid;
+	int len, err;
+
+	spin_lock_irqsave(&notify_lock, flags);
+	if (stopping || notify_sent >= notify_total) {
+		spin_unlock_irqrestore(&notify_lock, flags);
+		return;
+	}
+	n = ++notify_sent;
+	portid = notify_portid;
+	if (n < notify_total)
+		mod_timer(&notify_timer,
+			  jiffies + msecs_to_jiffies(notify_interval_ms));
+	spin_unlock_irqrestore(&notify_lock, flags);
+
+	len = scnprintf(text, sizeof(text), "notification %u", n);
+	skb = demo_msg(portid, NLKIT_DEMO_NOTIFY, n, text, len, GFP_ATOMIC);
+	if (!skb)
+		return;
+	/* Softirq context: never block (MSG_DONTWAIT). */
+	err = netlink_unicast(nlsk, skb, portid, MSG_DONTWAIT);
+	if (err < 0)
+		pr_info("notification %u to port %u: error %d\n", n, portid, err);
+}
+
+static int demo_echo(struct sk_buff *skb, struct nlmsghdr *nlh)
+{
+	u32 portid = NETLINK_CB(skb).portid;	/* the real sender */
+	struct sk_buff *out;
+	int err;
+
+	out = demo_msg(portid, nlh->nlmsg_type, nlh->nlmsg_seq, nlmsg_data(nlh),
+		       nlmsg_len(nlh), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	if (nlh->nlmsg_pid != portid)
+		pr_debug("echo: header claims port %u, answering port %u\n",
+			 nlh->nlmsg_pid, portid);
+	err = netlink_unicast(nlsk, out, portid, MSG_DONTWAIT);
+	return err < 0 ? err : 0;
+}
+
+static int demo_register(struct sk_buff *skb)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&notify_lock, flags);
+	notify_portid = NETLINK_CB(skb).portid;
+	notify_sent = 0;
+	notify_total = notify_count;
+	if (!stopping)
+		mod_timer(&notify_timer,
+			  jiffies + msecs_to_jiffies(notify_interval_ms));
+	spin_unlock_irqrestore(&notify_lock, flags);
+	pr_debug("port %u registered\n", NETLINK_CB(skb).portid);
+	return 0;
+}
+
+static void demo_multicast(u32 group, u16 type, u32 seq, const void *data,
+			   int len)
+{
+	struct sk_buff *skb = demo_msg(0, type, seq, data, len, GFP_KERNEL);
+
+	if (!skb)
+		return;
+	/*
+	 * nlmsg_multicast sets NETLINK_CB(skb).dst_group, which listeners see
+	 * as nl_groups and in NETLINK_PKTINFO, then netlink_broadcast()s;
+	 * no listener (-ESRCH) is not an error for the sender.
+	 */
+	nlmsg_multicast(nlsk, skb, 0, group, GFP_KERNEL);
+}
+
+static int demo_broadcast(struct nlmsghdr *nlh, struct netlink_ext_ack *extack)
+{
+	int len = nlmsg_len(nlh);
+
+	mutex_lock(&buffer_lock);
+	if (len > NLKIT_DEMO_BUFSIZE - buffer_len) {
+		mutex_unlock(&buffer_lock);
+		NL_SET_ERR_MSG(extack, "broadcast buffer is full");
+		return -ENOSPC;
+	}
+	memcpy(buffer + buffer_len, nlmsg_data(nlh), len);
+	buffer_len += len;
+	mutex_unlock(&buffer_lock);
+
+	demo_multicast(NLKIT_DEMO_GROUP, nlh->nlmsg_type, nlh->nlmsg_seq,
+		       nlmsg_data(nlh), len);
+	if (wide_group > NLKIT_DEMO_GROUP && wide_group <= NLKIT_DEMO_GROUPS)
+		demo_multicast(wide_group, nlh->nlmsg_type, nlh->nlmsg_seq,
+			       nlmsg_data(nlh), len);
+	return 0;
+}
+
+static int demo_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
+			struct netlink_ext_ack *extack)
+{
+	switch (nlh->nlmsg_type) {
+	case NLKIT_DEMO_ECHO:
+		return demo_echo(skb, nlh);
+	case NLKIT_DEMO_REGISTER:
+		return demo_register(skb);
+	case NLKIT_DEMO_BROADCAST:
+		return demo_broadcast(nlh, extack);
+	default:
+		NL_SET_ERR_MSG(extack, "unknown message type");
+		return -EOPNOTSUPP;
+	}
+}
+
+static void demo_input(struct sk_buff *skb)
+{
+	netlink_rcv_skb(skb, demo_rcv_msg);
+}
+
+/* --- sysctl: /proc/sys/nlkit_demo/{level,name} ---------------------------- */
+
+static int level = 1;
+static int level_max = NLKIT_DEMO_LEVEL_MAX;
+static char name[32] = "nlkit";
+static struct ctl_table_header *sysctl_header;
+
+static struct ctl_table demo_sysctls[] = {
+	{
+		.procname	= "level",
+		.data		= &level,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &level_max,
+	},
+	{
+		.procname	= "name",
+		.data		= name,
+		.maxlen		= sizeof(name),
+		.mode		= 0644,
+		.proc_handler	= proc_dostring,
+	},
+	{ }
+};
+
+/* --- /dev/nlkit_demo: one shared page ---------------------------------------- */
+
+static DEFINE_MUTEX(page_lock);
+static void *shared_page;
+
+static ssize_t demo_dev_read(struct file *f, char __user *buf, size_t len,
+			     loff_t *pos)
+{
+	ssize_t n;
+
+	mutex_lock(&page_lock);
+	n = simple_read_from_buffer(buf, len, pos, shared_page, PAGE_SIZE);
+	mutex_unlock(&page_lock);
+	return n;
+}
+
+static ssize_t demo_dev_write(struct file *f, const char __user *buf,
+			      size_t len, loff_t *pos)
+{
+	ssize_t n;
+
+	mutex_lock(&page_lock);
+	n = simple_write_to_buffer(shared_page, PAGE_SIZE, pos, buf, len);
+	mutex_unlock(&page_lock);
+	return n;
+}
+
+static long demo_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	int __user *p = (int __user *)arg;
+	int v;
+
+	switch (cmd) {
+	case NLKIT_DEMO_IOC_GET_LEVEL:
+		return put_user(READ_ONCE(level), p);
+	case NLKIT_DEMO_IOC_SET_LEVEL:
+		if (get_user(v, p))
+			return -EFAULT;
+		if (v < 0 || v > NLKIT_DEMO_LEVEL_MAX)
+			return -EINVAL;
+		WRITE_ONCE(level, v);
+		return 0;
+	case NLKIT_DEMO_IOC_CLEAR:
+		mutex_lock(&page_lock);
+		memset(shared_page, 0, PAGE_SIZE);
+		mutex_unlock(&page_lock);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int demo_dev_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	unsigned long size = vma->vm_end - vma->vm_start;
+
+	if (vma->vm_pgoff != 0 || size > PAGE_SIZE)
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start,
+			       virt_to_phys(shared_page) >> PAGE_SHIFT, size,
+			       vma->vm_page_prot);
+}
+
+static const struct file_operations demo_dev_fops = {
+	.owner		= THIS_MODULE,
+	.read		= demo_dev_read,
+	.write		= demo_dev_write,
+	.llseek		= default_llseek,
+	.unlocked_ioctl	= demo_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= demo_dev_mmap,
+};
+
+static struct miscdevice demo_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "nlkit_demo",
+	.fops	= &demo_dev_fops,
+	.mode	= 0600,
+};
+
+/* --- netlink ------------------------------------------------------------- */
+
+static int demo_buffer_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&buffer_lock);
+	seq_write(m, buffer, buffer_len);
+	mutex_unlock(&buffer_lock);
+	return 0;
+}
+
+static int __init nlkit_demo_init(void)
+{
+	struct netlink_kernel_cfg cfg = {
+		.groups = NLKIT_DEMO_GROUPS,
+		.input = demo_input,
+	};
+	int err;
+
+	if (proto < 0 || proto >= MAX_LINKS) {
+		pr_err("proto %d out of range 0..%d\n", proto, MAX_LINKS - 1);
+		return -EINVAL;
+	}
+	buffer = kzalloc(NLKIT_DEMO_BUFSIZE, GFP_KERNEL);
+	if (!buffer)
+		return -ENOMEM;
+	timer_setup(&notify_timer, notify_fire, 0);
+
+	nlsk = netlink_kernel_create(&init_net, proto, &cfg);
+	if (!nlsk) {
+		pr_err("cannot create netlink protocol %d (in use?)\n", proto);
+		kfree(buffer);
+		return -EBUSY;
+	}
+	err = -ENOMEM;
+	if (!proc_create_single(NLKIT_DEMO_PROC, 0444, NULL, demo_buffer_show))
+		goto out_release;
+	sysctl_header = register_sysctl("nlkit_demo", demo_sysctls);
+	if (!sysctl_header)
+		goto out_proc;
+	shared_page = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!shared_page)
+		goto out_sysctl;
+	err = misc_register(&demo_miscdev);
+	if (err)
+		goto out_page;
+	pr_info("serving netlink protocol %d, broadcasts to group 1 (wide_group %d); greeting \"%s\" (secret %d)\n",
+		proto, wide_group, greeting, secret);
+	return 0;
+
+out_page:
+	free_page((unsigned long)shared_page);
+out_sysctl:
+	unregister_sysctl_table(sysctl_header);
+out_proc:
+	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
+out_release:
+	netlink_kernel_release(nlsk);
+	kfree(buffer);
+	return err;
+}
+
+static void __exit nlkit_demo_exit(void)
+{
+	unsigned long flags;
+
+	/*
+	 * Every user socket of the protocol holds a reference on this module
+	 * (netlink_create), so no input runs now; stop the timer before the
+	 * socket it sends on goes away.
+	 */
+	spin_lock_irqsave(&notify_lock, flags);
+	stopping = true;
+	spin_unlock_irqrestore(&notify_lock, flags);
+	del_timer_sync(&notify_timer);
+	/* Mappings of the page hold the file, so the module, until unmapped. */
+	misc_deregister(&demo_miscdev);
+	free_page((unsigned long)shared_page);
+	unregister_sysctl_table(sysctl_header);
+	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
+	netlink_kernel_release(nlsk);
+	kfree(buffer);
+	pr_info("protocol %d released\n", proto);
+}
+
+module_init(nlkit_demo_init);
+module_exit(nlkit_demo_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("nlkit");
+MODULE_DESCRIPTION("nlkit demo netlink protocol: echo, notify, broadcast");

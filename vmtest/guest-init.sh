@@ -1,0 +1,205 @@
+#!/bin/busybox sh
+# /init of the test VM (vmtest/run.sh copies it into the initramfs): loads
+# nlkit_demo.ko, drives it with the nlkit example programs, prints one
+# PASS/FAIL line per check and reports the verdict on QEMU's isa-debug-exit
+# port (0xf4): byte 0 = every check passed, byte 1 = something failed.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mkdir -p /proc /sys /dev /tmp
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+exec </dev/console >/dev/console 2>&1
+echo 1 > /proc/sys/kernel/printk_ratelimit 2>/dev/null
+# Kernel messages go to dmesg, not the console, so they do not interleave.
+dmesg -n 1
+
+FAILED=0
+PROTO=31
+T="--proto $PROTO --timeout 5"
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; FAILED=$((FAILED + 1)); }
+
+# run NAME CMD...: runs CMD, output to /tmp/NAME.out (shown), status in $RC.
+run() {
+	name=$1; shift
+	echo "--- $name: $*" | cut -c1-160
+	"$@" > /tmp/$name.out 2>&1
+	RC=$?
+	cut -c1-160 /tmp/$name.out | sed 's/^/    | /'
+}
+
+# expect NAME PATTERN...: every fixed-string PATTERN is in /tmp/NAME.out.
+has() {
+	name=$1; shift
+	for p in "$@"; do
+		grep -qF -- "$p" /tmp/$name.out || return 1
+	done
+}
+
+verdict() {
+	echo "=== dmesg (nlkit_demo and problems) ==="
+	dmesg | grep -iE 'nlkit|bug|warn|leak|taint' | sed 's/^/    | /'
+	if [ "$FAILED" = 0 ]; then
+		echo "=== GUEST RESULT: ALL PASSED ==="
+		code='\000'
+	else
+		echo "=== GUEST RESULT: $FAILED FAILED ==="
+		code='\001'
+	fi
+	sync
+	printf "$code" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	# Without the debug-exit device, power off (QEMU then exits 0: no verdict).
+	poweroff -f
+}
+
+echo "=== nlkit_demo VM test: kernel $(uname -r) ==="
+
+# --- load -------------------------------------------------------------
+run insmod insmod /nlkit_demo.ko greeting=booted
+if [ $RC = 0 ] && [ -d /sys/module/nlkit_demo ]; then pass "insmod nlkit_demo.ko"
+else fail "insmod nlkit_demo.ko (rc $RC)"; verdict; fi
+
+# --- parameters --------------------------------------------------------
+P=/sys/module/nlkit_demo/parameters
+if [ "$(cat $P/proto)" = 31 ]; then pass "parameter proto reads 31"
+else fail "parameter proto reads '$(cat $P/proto)'"; fi
+if [ "$(cat $P/wide_group)" = 33 ]; then pass "parameter wide_group reads 33"
+else fail "parameter wide_group reads '$(cat $P/wide_group)'"; fi
+if [ "$(cat $P/greeting)" = booted ] && echo changed > $P/greeting \
+	&& [ "$(cat $P/greeting)" = changed ]; then pass "parameter greeting set at insmod and writable"
+else fail "parameter greeting (reads '$(cat $P/greeting)')"; fi
+if [ ! -e $P/secret ]; then pass "parameter secret (perm 0) is not in sysfs"
+else fail "parameter secret is visible in sysfs"; fi
+if ! (echo 30 > $P/proto) 2>/dev/null; then pass "parameter proto is read-only"
+else fail "parameter proto is writable"; fi
+
+# --- ECHO ----------------------------------------------------------------
+run sendto nl-sendto $T --text "hello kernel"
+if [ $RC = 0 ] && has sendto "received from port 0: hello kernel"; then pass "nl-sendto: echo"
+else fail "nl-sendto: echo (rc $RC)"; fi
+
+run sendmsg nl-sendmsg $T --text "two iovecs"
+if [ $RC = 0 ] && has sendmsg "received from port 0: two iovecs"; then pass "nl-sendmsg: echo"
+else fail "nl-sendmsg: echo (rc $RC)"; fi
+
+printf 'first line\nsecond line\nthird line\n' > /tmp/lines.txt
+run lines nl-send-lines $T /tmp/lines.txt
+if [ $RC = 0 ] && has lines "seq 1: first line" "seq 3: third line" "3 lines sent, 3 echoed"; then
+	pass "nl-send-lines: one by one"
+else fail "nl-send-lines: one by one (rc $RC)"; fi
+
+run batch nl-send-lines $T --batch /tmp/lines.txt
+if [ $RC = 0 ] && has batch "seq 1: first line" "seq 2: second line" "3 lines sent, 3 echoed"; then
+	pass "nl-send-lines --batch: one datagram"
+else fail "nl-send-lines --batch (rc $RC)"; fi
+
+# --- REGISTER / NOTIFY -------------------------------------------------------
+run register nl-register $T --count 3
+if [ $RC = 0 ] && has register "seq 1: notification 1" "seq 2: notification 2" "seq 3: notification 3"; then
+	pass "nl-register: 3 notifications from the kernel"
+else fail "nl-register (rc $RC)"; fi
+
+# --- BROADCAST ----------------------------------------------------------------
+# Listeners on group 1 and on group 33 (above 32: NETLINK_ADD_MEMBERSHIP).
+nl-group-listen $T --count 1 > /tmp/listen1.out 2>&1 &
+L1=$!
+nl-group-listen $T --group 33 --count 1 > /tmp/listen33.out 2>&1 &
+L33=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	has listen1 "listening on group" && has listen33 "listening on group" && break
+	sleep 0.1
+done
+run bcast nl-sendto $T --type broadcast --text "broadcast text"
+wait $L1; R1=$?
+wait $L33; R33=$?
+echo "--- listeners:"; sed 's/^/    | /' /tmp/listen1.out /tmp/listen33.out
+if [ $RC = 0 ] && [ $R1 = 0 ] && has listen1 "group 1 from port 0" "broadcast text"; then
+	pass "nl-group-listen: broadcast received on group 1"
+else fail "broadcast on group 1 (sender rc $RC, listener rc $R1)"; fi
+if [ $R33 = 0 ] && has listen33 "group 33 from port 0" "broadcast text"; then
+	pass "nl-group-listen --group 33: broadcast received on group 33"
+else fail "broadcast on group 33 (listener rc $R33)"; fi
+
+if grep -qF "broadcast text" /proc/nlkit_demo_buffer; then pass "/proc/nlkit_demo_buffer has the broadcast text"
+else fail "/proc/nlkit_demo_buffer: '$(cat /proc/nlkit_demo_buffer)'"; fi
+if ! (echo x > /proc/nlkit_demo_buffer) 2>/dev/null; then pass "/proc/nlkit_demo_buffer is read-only"
+else fail "/proc/nlkit_demo_buffer is writable"; fi
+
+# Fill the 16 KiB buffer: 4 KiB payloads until one no longer fits. A refused
+# BROADCAST is answered with NLMSG_ERROR -ENOSPC, which nl-sendto (expecting
+# no answer) does not read, so check that the buffer stops growing at 16 KiB.
+BIG=$(head -c 4000 /dev/zero | tr '\0' 'x')
+for i in 1 2 3 4 5; do nl-sendto $T --type broadcast --text "$BIG" > /dev/null 2>&1; done
+SIZE=$(wc -c < /proc/nlkit_demo_buffer)
+if [ "$SIZE" = $((14 + 4 * 4000)) ]; then pass "buffer full: stays at $SIZE bytes (<= 16384), fifth 4000-byte broadcast refused"
+else fail "buffer size after filling: $SIZE"; fi
+# The refusal itself, read back with the nlkit CLI (BROADCAST with NLM_F_ACK).
+run enospc nlkit raw send --proto $PROTO --type 0x23 --flags REQUEST,ACK --text "$BIG" --wait --timeout 5
+if [ $RC != 0 ] && has enospc "No space left on device"; then pass "BROADCAST into a full buffer: NLMSG_ERROR -ENOSPC"
+else fail "BROADCAST into a full buffer (rc $RC)"; fi
+
+# --- a forged nlmsg_pid does not redirect the echo ---------------------------------
+run forged nlkit raw send --proto $PROTO --type 0x20 --flags REQUEST,ACK --header-port 4242 --text forged --wait --timeout 5
+if [ $RC = 0 ] && has forged "forged"; then pass "ECHO with nlmsg_pid forged to 4242 answered to the real sender"
+else fail "ECHO with a forged nlmsg_pid (rc $RC)"; fi
+
+# --- errors --------------------------------------------------------------------
+run unknown nl-sendto $T --type 0x30 --text "what"
+if [ $RC != 0 ] && { has unknown "Operation not supported" || has unknown "unknown message type"; }; then
+	pass "unknown type 0x30 refused with EOPNOTSUPP"
+else fail "unknown type 0x30 (rc $RC)"; fi
+
+# --- sysctls ------------------------------------------------------------------------
+S=/proc/sys/nlkit_demo
+if [ "$(cat $S/level)" = 1 ] && [ "$(cat $S/name)" = nlkit ]; then pass "sysctl nlkit_demo.level = 1, name = nlkit"
+else fail "sysctl defaults: level '$(cat $S/level)', name '$(cat $S/name)'"; fi
+echo 5 > $S/level; echo renamed > $S/name
+if [ "$(cat $S/level)" = 5 ] && [ "$(cat $S/name)" = renamed ]; then pass "sysctls are writable"
+else fail "sysctl writes: level '$(cat $S/level)', name '$(cat $S/name)'"; fi
+(echo 11 > $S/level) 2>/dev/null
+if [ "$(cat $S/level)" = 5 ]; then pass "sysctl level refuses 11 (range 0..10)"
+else fail "sysctl level took 11: '$(cat $S/level)'"; fi
+
+# --- /dev/nlkit_demo ------------------------------------------------------------------
+if [ -c /dev/nlkit_demo ]; then pass "/dev/nlkit_demo is a character device"
+else fail "/dev/nlkit_demo is missing"; fi
+devtest > /tmp/devtest.out 2>&1
+RC=$?
+cat /tmp/devtest.out
+grep -q '^FAIL' /tmp/devtest.out && FAILED=$((FAILED + 1))
+[ $RC = 0 ] || fail "devtest exited $RC"
+if [ "$(cat $S/level)" = 7 ]; then pass "ioctl SET_LEVEL shows in sysctl level (7)"
+else fail "sysctl level after the ioctl: '$(cat $S/level)'"; fi
+
+# --- another protocol by parameter ---------------------------------------------
+run rmmod rmmod nlkit_demo
+if [ $RC = 0 ] && [ ! -d /sys/module/nlkit_demo ] && [ ! -e /proc/nlkit_demo_buffer ] \
+	&& [ ! -e /proc/sys/nlkit_demo ] && [ ! -e /dev/nlkit_demo ]; then
+	pass "rmmod nlkit_demo (proc entry, sysctls and device gone)"
+else fail "rmmod nlkit_demo (rc $RC)"; fi
+
+run gone nl-sendto $T --text "anyone?"
+if [ $RC != 0 ] && has gone "not supported"; then pass "after rmmod, protocol 31 is gone"
+else fail "after rmmod, protocol 31 (rc $RC)"; fi
+
+run insmod25 insmod /nlkit_demo.ko proto=25 wide_group=0
+run echo25 nl-sendto --proto 25 --timeout 5 --text "on 25"
+if [ $RC = 0 ] && has echo25 "received from port 0: on 25"; then pass "insmod proto=25: echo on protocol 25"
+else fail "echo on protocol 25 (rc $RC)"; fi
+# A registration still pending at rmmod: the timer must be stopped cleanly.
+echo 1000 > /sys/module/nlkit_demo/parameters/notify_interval_ms
+nl-sendto --proto 25 --timeout 5 --type register --text "" > /dev/null 2>&1
+run rmmod25 rmmod nlkit_demo
+if [ $RC = 0 ]; then pass "rmmod with a notification timer pending"
+else fail "rmmod with a notification timer pending (rc $RC)"; fi
+sleep 1.2
+
+# --- the kernel log ---------------------------------------------------------------
+if dmesg | grep -E 'BUG|leak|WARNING|Oops|general protection' > /tmp/bad.out; then
+	fail "dmesg has problems:"; sed 's/^/    | /' /tmp/bad.out
+else pass "dmesg: no BUG / leak / WARNING / Oops"; fi
+
+verdict
