@@ -5,6 +5,7 @@
 
 mod cli;
 mod ip;
+mod kernel;
 mod parse;
 mod raw;
 
@@ -23,16 +24,34 @@ fn main() -> ExitCode {
         cli::Command::Link(w) => ip::link(&cli.global(), w.words.clone()),
         cli::Command::Neigh(w) => ip::neigh(&cli.global(), w.words.clone()),
         cli::Command::Monitor(w) => ip::monitor(&cli.global(), w.words.clone()),
+        cli::Command::Modparam(a) => kernel::modparam::run(a, cli.json, cli.pretty),
+        cli::Command::Cmdline(a) => kernel::cmdline::run(a, cli.json, cli.pretty),
+        cli::Command::Ioctl(cli::IoctlCommand::Decode { numbers }) => {
+            kernel::ioctl::decode(numbers, cli.json, cli.pretty)
+        }
+        cli::Command::External(words) => external(words, &cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`nlkit route | head`): stop quietly, as a
         // filter should, without touching signal dispositions.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
+        // Each failure was printed where it happened.
+        Err(e) if e.downcast_ref::<kernel::Reported>().is_some() => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("Error: {}", message(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Commands clap does not parse itself: `sysctl`, whose `-n` and `-p`
+/// mean what sysctl(8) means by them.
+fn external(words: &[String], cli: &cli::Cli) -> anyhow::Result<()> {
+    match words.first().map(String::as_str) {
+        Some("sysctl") => kernel::sysctl::run(words, cli.json, cli.pretty, cli.netns.as_deref()),
+        Some(other) => anyhow::bail!("unknown command {other:?} (see nlkit --help)"),
+        None => anyhow::bail!("no command given (see nlkit --help)"),
     }
 }
 

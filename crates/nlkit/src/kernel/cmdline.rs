@@ -79,7 +79,9 @@ pub fn read() -> std::io::Result<String> {
 impl<'a> Param<'a> {
     fn split(name: &'a str, value: Option<&'a str>) -> Param<'a> {
         match name.split_once('.') {
-            Some((module, param)) if !module.is_empty() => Param { module: Some(module), param, value },
+            Some((module, param)) if !module.is_empty() => {
+                Param { module: Some(module), param, value }
+            }
             _ => Param { module: None, param: name, value },
         }
     }
@@ -157,7 +159,8 @@ fn next_arg(args: &str) -> (&str, Option<&str>, &str) {
         };
         (&word[..equals], value)
     };
-    let name = if quoted && value.is_none() { name.strip_suffix('"').unwrap_or(name) } else { name };
+    let name =
+        if quoted && value.is_none() { name.strip_suffix('"').unwrap_or(name) } else { name };
     (name, value, rest)
 }
 

@@ -15,7 +15,14 @@ use std::fmt;
 pub const NRBITS: u32 = 8;
 /// Bits of the type.
 pub const TYPEBITS: u32 = 8;
-#[cfg(not(any(target_arch = "powerpc", target_arch = "powerpc64", target_arch = "mips", target_arch = "mips64", target_arch = "sparc", target_arch = "sparc64")))]
+#[cfg(not(any(
+    target_arch = "powerpc",
+    target_arch = "powerpc64",
+    target_arch = "mips",
+    target_arch = "mips64",
+    target_arch = "sparc",
+    target_arch = "sparc64"
+)))]
 mod arch {
     pub const SIZEBITS: u32 = 14;
     pub const DIRBITS: u32 = 2;
@@ -23,7 +30,14 @@ mod arch {
     pub const WRITE: u32 = 1;
     pub const READ: u32 = 2;
 }
-#[cfg(any(target_arch = "powerpc", target_arch = "powerpc64", target_arch = "mips", target_arch = "mips64", target_arch = "sparc", target_arch = "sparc64"))]
+#[cfg(any(
+    target_arch = "powerpc",
+    target_arch = "powerpc64",
+    target_arch = "mips",
+    target_arch = "mips64",
+    target_arch = "sparc",
+    target_arch = "sparc64"
+))]
 mod arch {
     pub const SIZEBITS: u32 = 13;
     pub const DIRBITS: u32 = 3;
@@ -106,7 +120,10 @@ impl Dir {
 /// `size` does not fit in the size bits.
 pub const fn ioc(dir: Dir, ty: u8, nr: u8, size: usize) -> u32 {
     assert!(size <= SIZEMASK as usize, "ioctl argument size does not fit the size bits");
-    (dir.bits() << DIRSHIFT) | ((ty as u32) << TYPESHIFT) | ((nr as u32) << NRSHIFT) | ((size as u32) << SIZESHIFT)
+    (dir.bits() << DIRSHIFT)
+        | ((ty as u32) << TYPESHIFT)
+        | ((nr as u32) << NRSHIFT)
+        | ((size as u32) << SIZESHIFT)
 }
 
 /// `_IO(type, nr)`: a request without an argument.

@@ -70,7 +70,9 @@ impl Error {
         let path = path.to_path_buf();
         match source.raw_os_error() {
             Some(libc::ENOENT) => Error::NotFound { path },
-            Some(libc::EACCES | libc::EPERM) => Error::PermissionDenied { path, write: op == "write" },
+            Some(libc::EACCES | libc::EPERM) => {
+                Error::PermissionDenied { path, write: op == "write" }
+            }
             _ => Error::Io { op, path, source },
         }
     }

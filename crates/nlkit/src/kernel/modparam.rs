@@ -51,7 +51,8 @@ impl ModParams {
 
     /// The modules that have at least one parameter, sorted.
     pub fn modules(&self) -> Result<Vec<String>> {
-        let dir = std::fs::read_dir(&self.root).map_err(|e| Error::io("read_dir", &self.root, e))?;
+        let dir =
+            std::fs::read_dir(&self.root).map_err(|e| Error::io("read_dir", &self.root, e))?;
         let mut out: Vec<String> = dir
             .filter_map(|e| e.ok())
             .filter(|e| {
@@ -121,14 +122,16 @@ mod tests {
     use super::*;
 
     fn tree(tag: &str) -> (PathBuf, ModParams) {
-        let root = std::env::temp_dir().join(format!("nlkit-modparam-{tag}-{}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("nlkit-modparam-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         let p = root.join("fake_mod/parameters");
         std::fs::create_dir_all(&p).unwrap();
         std::fs::create_dir_all(root.join("noparams")).unwrap();
         std::fs::write(p.join("debug_level"), "3\n").unwrap();
         std::fs::write(p.join("version"), "1.2\n").unwrap();
-        std::fs::set_permissions(p.join("version"), std::fs::Permissions::from_mode(0o444)).unwrap();
+        std::fs::set_permissions(p.join("version"), std::fs::Permissions::from_mode(0o444))
+            .unwrap();
         (root.clone(), ModParams::with_root(root))
     }
 
@@ -137,11 +140,17 @@ mod tests {
         let (root, m) = tree("rw");
         assert_eq!(m.modules().unwrap(), ["fake_mod"]);
         let params = m.params("fake-mod").unwrap();
-        assert_eq!(params[0], Param { name: "debug_level".into(), value: Some("3".into()), writable: true });
+        assert_eq!(
+            params[0],
+            Param { name: "debug_level".into(), value: Some("3".into()), writable: true }
+        );
         assert!(!params[1].writable);
         m.write("fake_mod", "debug-level", "7").unwrap();
         assert_eq!(m.read("fake_mod", "debug_level").unwrap(), "7");
-        assert!(matches!(m.write("fake_mod", "version", "2"), Err(Error::PermissionDenied { write: true, .. })));
+        assert!(matches!(
+            m.write("fake_mod", "version", "2"),
+            Err(Error::PermissionDenied { write: true, .. })
+        ));
         assert!(matches!(m.read("fake_mod", "nope"), Err(Error::NotFound { .. })));
         assert!(matches!(m.params("no_such_module"), Err(Error::NotFound { .. })));
         assert!(matches!(m.read("..", "x"), Err(Error::InvalidName { .. })));

@@ -212,14 +212,21 @@ mod tests {
     fn names_map_both_ways() {
         assert_eq!(name_to_path("kernel.ostype").unwrap(), "kernel/ostype");
         assert_eq!(name_to_path("kernel/ostype").unwrap(), "kernel/ostype");
-        assert_eq!(name_to_path("net.ipv4.conf.eth0/1.forwarding").unwrap(), "net/ipv4/conf/eth0.1/forwarding");
-        assert_eq!(path_to_name(Path::new("net/ipv4/conf/eth0.1/forwarding")), "net.ipv4.conf.eth0/1.forwarding");
+        assert_eq!(
+            name_to_path("net.ipv4.conf.eth0/1.forwarding").unwrap(),
+            "net/ipv4/conf/eth0.1/forwarding"
+        );
+        assert_eq!(
+            path_to_name(Path::new("net/ipv4/conf/eth0.1/forwarding")),
+            "net.ipv4.conf.eth0/1.forwarding"
+        );
         assert_eq!(name_to_path("single").unwrap(), "single");
     }
 
     #[test]
     fn names_cannot_escape_the_tree() {
-        for bad in ["", "net..ipv4", "net/../../etc/passwd", ".net", "net.", "/etc/passwd", "a/./b"] {
+        for bad in ["", "net..ipv4", "net/../../etc/passwd", ".net", "net.", "/etc/passwd", "a/./b"]
+        {
             assert!(matches!(name_to_path(bad), Err(Error::InvalidName { .. })), "{bad:?}");
         }
     }
@@ -231,9 +238,19 @@ mod tests {
         assert_eq!(
             lines,
             [
-                ConfLine::Setting { line: 4, name: "net.ipv4.ip_forward", value: "1", ignore_errors: false },
+                ConfLine::Setting {
+                    line: 4,
+                    name: "net.ipv4.ip_forward",
+                    value: "1",
+                    ignore_errors: false
+                },
                 ConfLine::Setting { line: 5, name: "net.bogus", value: "2", ignore_errors: true },
-                ConfLine::Setting { line: 6, name: "kernel.x", value: "a b\tc", ignore_errors: false },
+                ConfLine::Setting {
+                    line: 6,
+                    name: "kernel.x",
+                    value: "a b\tc",
+                    ignore_errors: false
+                },
                 ConfLine::Malformed { line: 7, text: "junk" },
                 ConfLine::Malformed { line: 8, text: "=3" },
             ]
@@ -241,7 +258,11 @@ mod tests {
     }
 
     fn tree() -> (PathBuf, Sysctl) {
-        let root = std::env::temp_dir().join(format!("nlkit-sysctl-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let root = std::env::temp_dir().join(format!(
+            "nlkit-sysctl-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("net/ipv4/conf/eth0.1")).unwrap();
         std::fs::write(root.join("net/ipv4/ip_forward"), "0\n").unwrap();
@@ -261,7 +282,10 @@ mod tests {
         s.write("net.ipv4.ip_forward", "1").unwrap();
         assert_eq!(std::fs::read_to_string(root.join("net/ipv4/ip_forward")).unwrap(), "1\n");
         let names: Vec<_> = s.all("").unwrap().into_iter().map(|e| e.name).collect();
-        assert_eq!(names, ["net.ipv4.conf.eth0/1.forwarding", "net.ipv4.ip_forward", "net.ipv4.tcp_rmem"]);
+        assert_eq!(
+            names,
+            ["net.ipv4.conf.eth0/1.forwarding", "net.ipv4.ip_forward", "net.ipv4.tcp_rmem"]
+        );
         assert_eq!(s.all("net.ipv4.conf").unwrap().len(), 1);
         assert!(matches!(s.read("net.ipv4.nope"), Err(Error::NotFound { .. })));
         let e = s.read("net.ipv4.nope").unwrap_err().to_string();
