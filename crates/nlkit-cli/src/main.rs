@@ -45,14 +45,36 @@ fn main() -> ExitCode {
     }
 }
 
-/// Commands clap does not parse itself: `sysctl`, whose `-n` and `-p`
-/// mean what sysctl(8) means by them.
+/// Commands clap does not parse itself: `sysctl` (or a prefix only it
+/// has), whose `-n` and `-p` mean what sysctl(8) means by them. Any other
+/// word is a usage error, as clap reports it (status 2).
 fn external(words: &[String], cli: &cli::Cli) -> anyhow::Result<()> {
-    match words.first().map(String::as_str) {
-        Some("sysctl") => kernel::sysctl::run(words, cli.json, cli.pretty, cli.netns.as_deref()),
-        Some(other) => anyhow::bail!("unknown command {other:?} (see nlkit --help)"),
-        None => anyhow::bail!("no command given (see nlkit --help)"),
+    use clap::CommandFactory;
+    let word = words.first().map(String::as_str).unwrap_or_default();
+    let mut command = cli::Cli::command();
+    let known: Vec<String> = command
+        .get_subcommands()
+        .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
+        .map(str::to_string)
+        .chain(["sysctl".to_string()])
+        .collect();
+    let matching: Vec<&String> = known.iter().filter(|k| k.starts_with(word)).collect();
+    if !word.is_empty() && (word == "sysctl" || matching == ["sysctl"]) {
+        return kernel::sysctl::run(words, cli.json, cli.pretty, cli.netns.as_deref());
     }
+    let hint = match matching.as_slice() {
+        [] => String::new(),
+        m => format!(
+            " (it could be {})",
+            m.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    command
+        .error(
+            clap::error::ErrorKind::InvalidSubcommand,
+            format!("unrecognized command {word:?}{hint}"),
+        )
+        .exit()
 }
 
 /// Whether `e` is, at any depth, a write to a closed pipe.
