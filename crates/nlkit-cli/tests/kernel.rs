@@ -61,6 +61,20 @@ fn sysctl_reads_and_writes_only_the_namespace() {
 }
 
 #[test]
+fn sysctl_with_netns_option_works_in_that_namespace() {
+    let ns = Ns::new("sysctl-n");
+    let host = host_forwarding();
+    let flipped = if host.trim() == "1" { "0" } else { "1" };
+    let set = format!("net.ipv4.ip_forward={flipped}");
+    assert_eq!(ok(ns.nlkit(&["sysctl", "-q", &set])), "");
+    assert_eq!(ok(ns.nlkit(&["sysctl", "-n", "net.ipv4.ip_forward"])), format!("{flipped}\n"));
+    assert_eq!(ok(nlkit_in(&ns, &["sysctl", "-n", "net.ipv4.ip_forward"])), format!("{flipped}\n"));
+    assert_eq!(host_forwarding(), host, "the host's value changed");
+    let out = nlkit(&["-n", "nlkit-no-such-ns", "sysctl", "-a"]);
+    fails_with(out, "/run/netns/nlkit-no-such-ns");
+}
+
+#[test]
 fn sysctl_loads_a_file_with_comments_and_ignored_lines() {
     let ns = Ns::new("sysctl-p");
     let host_ttl = std::fs::read_to_string("/proc/sys/net/ipv4/ip_default_ttl").unwrap();

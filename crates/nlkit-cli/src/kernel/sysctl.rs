@@ -4,7 +4,8 @@
 //! Its `-n` (values only) and `-p FILE` clash with nlkit's global `-n
 //! NETNS` and `-p` (pretty), so `sysctl` reaches the binary as an external
 //! subcommand and parses its own words; nlkit's options go before it
-//! (`nlkit -p sysctl -j -a`). Failures are reported one by one, as
+//! (`nlkit -p sysctl -j -a`); with `-n NETNS` there, the net.* keys are
+//! those of that namespace. Failures are reported one by one, as
 //! sysctl(8) does, and the exit status is 1 if any happened.
 
 use super::{print_json, Reported};
@@ -63,10 +64,15 @@ struct Run {
 pub fn run(words: &[String], json: bool, pretty: bool, netns: Option<&str>) -> Result<()> {
     let argv = std::iter::once("nlkit sysctl").chain(words.iter().skip(1).map(String::as_str));
     let mut args = Args::parse_from(argv);
-    if let Some(ns) = netns {
-        bail!("sysctl does not take -n {ns}: run it as `ip netns exec {ns} nlkit sysctl ...`");
-    }
     args.json |= json;
+    match netns {
+        // /proc/sys/net shows the namespace of the thread that opens it.
+        Some(ns) => nlkit::Netns::Name(ns).run(|| run_args(args, pretty))?,
+        None => run_args(args, pretty),
+    }
+}
+
+fn run_args(args: Args, pretty: bool) -> Result<()> {
     let mut run = Run {
         args,
         tree: Sysctl::new(),
