@@ -12,7 +12,15 @@ use std::path::PathBuf;
 ///
 /// Objects and commands may be shortened to any unambiguous prefix.
 #[derive(Debug, Parser)]
-#[command(name = "nlkit", version, about, propagate_version = true, infer_subcommands = true)]
+#[command(
+    name = "nlkit",
+    version,
+    about,
+    propagate_version = true,
+    infer_subcommands = true,
+    after_help = "Also: nlkit sysctl [-a] [-n] [-N] [-q] [-w] [-p [FILE]] [-j] [NAME[=VALUE]...]: \
+                  kernel parameters under /proc/sys, as sysctl(8) (see nlkit sysctl --help)."
+)]
 pub struct Cli {
     /// Print JSON (`raw`: one object per message; objects: as `ip -j`).
     #[arg(short = 'j', long = "json", global = true)]
@@ -73,6 +81,46 @@ pub enum Command {
     Neigh(Words),
     /// Print rtnetlink events as they happen: [all|link|address|route|neigh|rule] [-t].
     Monitor(Words),
+    /// Module parameters: list modules, show, read or write (/sys/module/*/parameters).
+    Modparam(ModparamArgs),
+    /// The boot command line, split as the kernel splits it.
+    Cmdline(CmdlineArgs),
+    /// ioctl(2) request numbers: decode.
+    #[command(subcommand)]
+    Ioctl(IoctlCommand),
+    /// `sysctl` (parsed by its own grammar: its -n and -p are sysctl(8)'s),
+    /// or an unknown command.
+    #[command(external_subcommand)]
+    External(Vec<String>),
+}
+
+#[derive(Debug, Args)]
+pub struct ModparamArgs {
+    /// The module (without it: list the modules that have parameters).
+    pub module: Option<String>,
+    /// A parameter to read, or PARAM=VALUE to write.
+    #[arg(value_name = "PARAM[=VALUE]")]
+    pub param: Option<String>,
+    /// The sysfs module directory.
+    #[arg(long, value_name = "DIR", default_value = None)]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CmdlineArgs {
+    /// A command line to split (default: /proc/cmdline).
+    #[arg(value_name = "STRING")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IoctlCommand {
+    /// Take request numbers apart: direction, type, number, size.
+    Decode {
+        /// Request numbers, hex (0x5401) or decimal.
+        #[arg(required = true, allow_hyphen_values = true, value_name = "NUMBER")]
+        numbers: Vec<String>,
+    },
 }
 
 /// The words after an object, read with `ip`'s grammar.

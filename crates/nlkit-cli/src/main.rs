@@ -5,6 +5,7 @@
 
 mod cli;
 mod ip;
+mod kernel;
 mod parse;
 mod raw;
 
@@ -23,17 +24,57 @@ fn main() -> ExitCode {
         cli::Command::Link(w) => ip::link(&cli.global(), w.words.clone()),
         cli::Command::Neigh(w) => ip::neigh(&cli.global(), w.words.clone()),
         cli::Command::Monitor(w) => ip::monitor(&cli.global(), w.words.clone()),
+        cli::Command::Modparam(a) => kernel::modparam::run(a, cli.json, cli.pretty),
+        cli::Command::Cmdline(a) => kernel::cmdline::run(a, cli.json, cli.pretty),
+        cli::Command::Ioctl(cli::IoctlCommand::Decode { numbers }) => {
+            kernel::ioctl::decode(numbers, cli.json, cli.pretty)
+        }
+        cli::Command::External(words) => external(words, &cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`nlkit route | head`): stop quietly, as a
         // filter should, without touching signal dispositions.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
+        // Each failure was printed where it happened.
+        Err(e) if e.downcast_ref::<kernel::Reported>().is_some() => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("Error: {}", message(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Commands clap does not parse itself: `sysctl` (or a prefix only it
+/// has), whose `-n` and `-p` mean what sysctl(8) means by them. Any other
+/// word is a usage error, as clap reports it (status 2).
+fn external(words: &[String], cli: &cli::Cli) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let word = words.first().map(String::as_str).unwrap_or_default();
+    let mut command = cli::Cli::command();
+    let known: Vec<String> = command
+        .get_subcommands()
+        .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
+        .map(str::to_string)
+        .chain(["sysctl".to_string()])
+        .collect();
+    let matching: Vec<&String> = known.iter().filter(|k| k.starts_with(word)).collect();
+    if !word.is_empty() && (word == "sysctl" || matching == ["sysctl"]) {
+        return kernel::sysctl::run(words, cli.json, cli.pretty, cli.netns.as_deref());
+    }
+    let hint = match matching.as_slice() {
+        [] => String::new(),
+        m => format!(
+            " (it could be {})",
+            m.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    command
+        .error(
+            clap::error::ErrorKind::InvalidSubcommand,
+            format!("unrecognized command {word:?}{hint}"),
+        )
+        .exit()
 }
 
 /// Whether `e` is, at any depth, a write to a closed pipe.

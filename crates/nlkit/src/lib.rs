@@ -7,6 +7,8 @@
 //!   extended-ack errors, `NLM_F_DUMP_INTR` and overrun handling, over any
 //!   [`Transport`].
 //! - [`genl`]: generic netlink family lookup.
+//! - [`kernel`]: the other channels: sysctl, module parameters, the boot
+//!   command line, ioctl request numbers.
 //! - [`testing`]: an in-memory transport for tests without a kernel.
 //! - `tokio` (feature `tokio`): the async adapter over the same engine.
 //!
@@ -32,6 +34,7 @@
 pub mod engine;
 mod error;
 pub mod genl;
+pub mod kernel;
 pub mod route;
 pub mod socket;
 mod sys;

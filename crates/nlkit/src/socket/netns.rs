@@ -24,6 +24,35 @@ pub enum Netns<'a> {
 }
 
 impl Netns<'_> {
+    /// Runs `f` on a short-lived thread that entered this namespace, and
+    /// returns its result; the calling thread's namespace never changes.
+    /// What `f` opens there stays in the namespace: sockets, and files
+    /// under `/proc/sys/net` (which show the opening thread's namespace).
+    pub fn run<T: Send>(&self, f: impl FnOnce() -> T + Send) -> Result<T> {
+        let opened;
+        let fd = match *self {
+            Netns::Fd(fd) => fd,
+            Netns::Name(_) | Netns::Path(_) => {
+                let path = self.path().unwrap_or_default();
+                opened = File::open(&path)
+                    .map_err(|source| Error::Netns { path: Some(path.clone()), source })?;
+                opened.as_fd()
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                sys::setns(fd, libc::CLONE_NEWNET)
+                    .map_err(|source| Error::Netns { path: self.path(), source })?;
+                Ok(f())
+            })
+            .join()
+            .unwrap_or_else(|_| {
+                let source = std::io::Error::other("namespace thread panicked");
+                Err(Error::Netns { path: self.path(), source })
+            })
+        })
+    }
+
     fn path(&self) -> Option<PathBuf> {
         match self {
             Netns::Name(n) => Some(Path::new("/run/netns").join(n)),
@@ -37,28 +66,7 @@ impl Socket {
     /// Opens a socket of `protocol` and `kind` inside `netns`, leaving the
     /// calling thread where it is.
     pub fn new_in(netns: Netns<'_>, protocol: Protocol, kind: Kind) -> Result<Socket> {
-        let opened;
-        let fd = match netns {
-            Netns::Fd(fd) => fd,
-            Netns::Name(_) | Netns::Path(_) => {
-                let path = netns.path().unwrap_or_default();
-                opened = File::open(&path)
-                    .map_err(|source| Error::Netns { path: Some(path.clone()), source })?;
-                opened.as_fd()
-            }
-        };
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                sys::setns(fd, libc::CLONE_NEWNET)
-                    .map_err(|source| Error::Netns { path: netns.path(), source })?;
-                Socket::with_kind(protocol, kind)
-            })
-            .join()
-            .unwrap_or_else(|_| {
-                let source = std::io::Error::other("namespace thread panicked");
-                Err(Error::Netns { path: netns.path(), source })
-            })
-        })
+        netns.run(|| Socket::with_kind(protocol, kind))?
     }
 
     /// Like [`new_in`](Self::new_in), then binds to a kernel-chosen port id.

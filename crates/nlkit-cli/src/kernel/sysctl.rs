@@ -1,0 +1,210 @@
+//! `nlkit sysctl`: read and write `/proc/sys`, with sysctl(8)'s options
+//! and output (`name = value`; `-n` values only; `-j` JSON objects).
+//!
+//! Its `-n` (values only) and `-p FILE` clash with nlkit's global `-n
+//! NETNS` and `-p` (pretty), so `sysctl` reaches the binary as an external
+//! subcommand and parses its own words; nlkit's options go before it
+//! (`nlkit -p sysctl -j -a`); with `-n NETNS` there, the net.* keys are
+//! those of that namespace. Failures are reported one by one, as
+//! sysctl(8) does, and the exit status is 1 if any happened.
+
+use super::{print_json, Reported};
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use nlkit::kernel::sysctl::{self, ConfLine, Entry, Sysctl};
+use nlkit::kernel::Error;
+use serde_json::{json, Value};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// Read and write kernel parameters under /proc/sys, as sysctl(8).
+///
+/// NAME is dotted (net.ipv4.ip_forward) or slashed (net/ipv4/conf/eth0.1/forwarding).
+/// A NAME=VALUE argument writes, with or without -w.
+#[derive(Debug, Parser)]
+#[command(name = "nlkit sysctl", version)]
+pub struct Args {
+    /// Show every readable parameter (below each NAME, if given).
+    #[arg(short = 'a', long = "all", visible_short_alias = 'A')]
+    pub all: bool,
+    /// Print values only.
+    #[arg(short = 'n', long = "values")]
+    pub values: bool,
+    /// Print names only.
+    #[arg(short = 'N', long = "names")]
+    pub names_only: bool,
+    /// Arguments are NAME=VALUE settings to write.
+    #[arg(short = 'w', long = "write")]
+    pub write: bool,
+    /// Load settings from FILE (sysctl.conf(5); default /etc/sysctl.conf; `-` for stdin).
+    #[arg(short = 'p', long = "load", value_name = "FILE", num_args = 0..=1,
+          default_missing_value = "/etc/sysctl.conf")]
+    pub load: Option<PathBuf>,
+    /// Do not echo the values set.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+    /// Print JSON: an array of {"name", "value"} objects.
+    #[arg(short = 'j', long = "json")]
+    pub json: bool,
+    /// Parameters to read, or NAME=VALUE settings.
+    #[arg(value_name = "NAME[=VALUE]")]
+    pub names: Vec<String>,
+}
+
+/// What was printed, and how many things failed.
+struct Run {
+    args: Args,
+    tree: Sysctl,
+    out: BufWriter<std::io::Stdout>,
+    json: Vec<Value>,
+    failures: usize,
+}
+
+/// Runs `nlkit sysctl WORDS...` (`words[0]` is `sysctl`).
+pub fn run(words: &[String], json: bool, pretty: bool, netns: Option<&str>) -> Result<()> {
+    let argv = std::iter::once("nlkit sysctl").chain(words.iter().skip(1).map(String::as_str));
+    let mut args = Args::parse_from(argv);
+    args.json |= json;
+    match netns {
+        // /proc/sys/net shows the namespace of the thread that opens it.
+        Some(ns) => nlkit::Netns::Name(ns).run(|| run_args(args, pretty))?,
+        None => run_args(args, pretty),
+    }
+}
+
+fn run_args(args: Args, pretty: bool) -> Result<()> {
+    let mut run = Run {
+        args,
+        tree: Sysctl::new(),
+        out: BufWriter::new(std::io::stdout()),
+        json: Vec::new(),
+        failures: 0,
+    };
+    run.dispatch()?;
+    if run.args.json {
+        print_json(&Value::Array(std::mem::take(&mut run.json)), pretty)?;
+    }
+    run.out.flush()?;
+    match run.failures {
+        0 => Ok(()),
+        failures => Err(Reported { failures }.into()),
+    }
+}
+
+impl Run {
+    fn dispatch(&mut self) -> Result<()> {
+        let names = std::mem::take(&mut self.args.names);
+        if let Some(file) = self.args.load.clone() {
+            return self.load(&file, &names);
+        }
+        if self.args.all {
+            let prefixes = if names.is_empty() { vec![String::new()] } else { names };
+            for p in prefixes {
+                match self.tree.all(&p) {
+                    Ok(entries) => entries.iter().try_for_each(|e| self.show(e))?,
+                    Err(e) => self.fail(&e),
+                }
+            }
+            return Ok(());
+        }
+        if names.is_empty() {
+            bail!("no parameters given: NAME..., NAME=VALUE..., -a or -p FILE (see --help)");
+        }
+        for word in &names {
+            match word.split_once('=') {
+                Some((name, value)) => self.set(name.trim(), value.trim(), false)?,
+                None if self.args.write => {
+                    self.failures += 1;
+                    eprintln!("Error: {word:?} must be of the form NAME=VALUE");
+                }
+                None => self.get(word)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads one name; a directory shows everything below it, as sysctl(8).
+    fn get(&mut self, name: &str) -> Result<()> {
+        let is_dir = self.tree.path(name).is_ok_and(|p| p.is_dir());
+        if is_dir {
+            let entries = self.tree.all(name)?;
+            return entries.iter().try_for_each(|e| self.show(e));
+        }
+        match self.tree.read(name) {
+            Ok(value) => self.show(&Entry { name: sysctl_name(name), value }),
+            Err(e) => {
+                self.fail(&e);
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes one setting and echoes it; failures are reported unless `quiet_failure`.
+    fn set(&mut self, name: &str, value: &str, quiet_failure: bool) -> Result<()> {
+        match self.tree.write(name, value) {
+            Ok(()) if self.args.quiet => Ok(()),
+            Ok(()) => self.show(&Entry { name: sysctl_name(name), value: value.to_string() }),
+            Err(_) if quiet_failure => Ok(()),
+            Err(e) => {
+                self.fail(&e);
+                Ok(())
+            }
+        }
+    }
+
+    fn load(&mut self, file: &std::path::Path, names: &[String]) -> Result<()> {
+        let text = if file.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).context("reading stdin")?
+        } else {
+            std::fs::read_to_string(file)
+                .with_context(|| format!("cannot open {}", file.display()))?
+        };
+        if !names.is_empty() {
+            bail!("-p takes one FILE; extra arguments: {}", names.join(" "));
+        }
+        for line in sysctl::parse_conf(&text) {
+            match line {
+                ConfLine::Setting { name, value, ignore_errors, .. } => {
+                    self.set(name, value, ignore_errors)?
+                }
+                ConfLine::Malformed { line, text } => {
+                    self.failures += 1;
+                    eprintln!("Error: {}:{line}: no '=' in {text:?}", file.display());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn show(&mut self, e: &Entry) -> Result<()> {
+        if self.args.json {
+            self.json.push(json!({"name": e.name, "value": e.value}));
+        } else if self.args.names_only {
+            writeln!(self.out, "{}", e.name)?;
+        } else if self.args.values {
+            writeln!(self.out, "{}", e.value)?;
+        } else if e.value.is_empty() {
+            writeln!(self.out, "{} = ", e.name)?;
+        } else {
+            // A value of several lines prints each as `name = line`, as
+            // procps does (kernel.core_modes, dev.cdrom.info).
+            for line in e.value.split('\n') {
+                writeln!(self.out, "{} = {line}", e.name)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn fail(&mut self, e: &Error) {
+        self.failures += 1;
+        eprintln!("Error: {e}");
+    }
+}
+
+/// The dotted spelling of a name given either way.
+fn sysctl_name(name: &str) -> String {
+    match sysctl::name_to_path(name) {
+        Ok(path) => sysctl::path_to_name(std::path::Path::new(&path)),
+        Err(_) => name.to_string(),
+    }
+}

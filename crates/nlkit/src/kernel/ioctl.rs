@@ -1,0 +1,265 @@
+//! ioctl(2) request numbers: the `_IO`/`_IOR`/`_IOW`/`_IOWR` macros of
+//! `include/uapi/asm-generic/ioctl.h` as `const fn`s, and their inverse.
+//!
+//! A request packs, from the low bits up: the command number `nr` (8 bits),
+//! the type or "magic" `ty` (8 bits), the argument size (14 bits) and the
+//! direction (2 bits: none, write, read, or both, seen from user space).
+//! This is the layout of x86, arm, arm64, riscv, s390 and loongarch;
+//! powerpc, mips, sparc and alpha use 13 size bits and 3 direction bits,
+//! which the constants below follow on those targets. Old requests such as
+//! `TCGETS` (0x5401) predate the scheme and decode as `_IO`.
+
+use std::fmt;
+
+/// Bits of the command number.
+pub const NRBITS: u32 = 8;
+/// Bits of the type.
+pub const TYPEBITS: u32 = 8;
+#[cfg(not(any(
+    target_arch = "powerpc",
+    target_arch = "powerpc64",
+    target_arch = "mips",
+    target_arch = "mips64",
+    target_arch = "sparc",
+    target_arch = "sparc64"
+)))]
+mod arch {
+    pub const SIZEBITS: u32 = 14;
+    pub const DIRBITS: u32 = 2;
+    pub const NONE: u32 = 0;
+    pub const WRITE: u32 = 1;
+    pub const READ: u32 = 2;
+}
+#[cfg(any(
+    target_arch = "powerpc",
+    target_arch = "powerpc64",
+    target_arch = "mips",
+    target_arch = "mips64",
+    target_arch = "sparc",
+    target_arch = "sparc64"
+))]
+mod arch {
+    pub const SIZEBITS: u32 = 13;
+    pub const DIRBITS: u32 = 3;
+    pub const NONE: u32 = 1;
+    pub const WRITE: u32 = 4;
+    pub const READ: u32 = 2;
+}
+/// Bits of the argument size.
+pub const SIZEBITS: u32 = arch::SIZEBITS;
+/// Bits of the direction.
+pub const DIRBITS: u32 = arch::DIRBITS;
+/// Where the command number starts.
+pub const NRSHIFT: u32 = 0;
+/// Where the type starts.
+pub const TYPESHIFT: u32 = NRSHIFT + NRBITS;
+/// Where the size starts.
+pub const SIZESHIFT: u32 = TYPESHIFT + TYPEBITS;
+/// Where the direction starts.
+pub const DIRSHIFT: u32 = SIZESHIFT + SIZEBITS;
+/// The largest argument size a request can carry.
+pub const SIZEMASK: u32 = (1 << SIZEBITS) - 1;
+const DIRMASK: u32 = (1 << DIRBITS) - 1;
+
+/// Which way the argument travels, seen from user space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dir {
+    /// `_IOC_NONE`: no argument, or one passed by value.
+    None,
+    /// `_IOC_WRITE`: user space writes, the kernel reads (`_IOW`).
+    Write,
+    /// `_IOC_READ`: the kernel writes, user space reads (`_IOR`).
+    Read,
+    /// `_IOC_READ|_IOC_WRITE` (`_IOWR`).
+    ReadWrite,
+    /// Direction bits no macro produces (only on 3-bit targets).
+    Unknown(u8),
+}
+
+impl Dir {
+    /// The direction bits.
+    pub const fn bits(self) -> u32 {
+        match self {
+            Dir::None => arch::NONE,
+            Dir::Write => arch::WRITE,
+            Dir::Read => arch::READ,
+            Dir::ReadWrite => arch::READ | arch::WRITE,
+            Dir::Unknown(b) => b as u32 & DIRMASK,
+        }
+    }
+
+    /// The direction of these bits.
+    pub const fn from_bits(bits: u32) -> Dir {
+        let bits = bits & DIRMASK;
+        if bits == arch::NONE {
+            Dir::None
+        } else if bits == arch::WRITE {
+            Dir::Write
+        } else if bits == arch::READ {
+            Dir::Read
+        } else if bits == arch::READ | arch::WRITE {
+            Dir::ReadWrite
+        } else {
+            Dir::Unknown(bits as u8)
+        }
+    }
+
+    /// The macro that makes requests of this direction: `_IO`, `_IOW`, ...
+    pub const fn macro_name(self) -> &'static str {
+        match self {
+            Dir::None => "_IO",
+            Dir::Write => "_IOW",
+            Dir::Read => "_IOR",
+            Dir::ReadWrite => "_IOWR",
+            Dir::Unknown(_) => "_IOC",
+        }
+    }
+}
+
+/// `_IOC(dir, type, nr, size)`. Panics (at compile time in a `const`) when
+/// `size` does not fit in the size bits.
+pub const fn ioc(dir: Dir, ty: u8, nr: u8, size: usize) -> u32 {
+    assert!(size <= SIZEMASK as usize, "ioctl argument size does not fit the size bits");
+    (dir.bits() << DIRSHIFT)
+        | ((ty as u32) << TYPESHIFT)
+        | ((nr as u32) << NRSHIFT)
+        | ((size as u32) << SIZESHIFT)
+}
+
+/// `_IO(type, nr)`: a request without an argument.
+pub const fn io(ty: u8, nr: u8) -> u32 {
+    ioc(Dir::None, ty, nr, 0)
+}
+
+/// `_IOR(type, nr, T)`: the kernel fills a `T`.
+pub const fn ior<T>(ty: u8, nr: u8) -> u32 {
+    ioc(Dir::Read, ty, nr, std::mem::size_of::<T>())
+}
+
+/// `_IOW(type, nr, T)`: the kernel reads a `T`.
+pub const fn iow<T>(ty: u8, nr: u8) -> u32 {
+    ioc(Dir::Write, ty, nr, std::mem::size_of::<T>())
+}
+
+/// `_IOWR(type, nr, T)`: both ways.
+pub const fn iowr<T>(ty: u8, nr: u8) -> u32 {
+    ioc(Dir::ReadWrite, ty, nr, std::mem::size_of::<T>())
+}
+
+/// A request number taken apart (`_IOC_DIR`, `_IOC_TYPE`, `_IOC_NR`,
+/// `_IOC_SIZE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ioctl {
+    /// The direction.
+    pub dir: Dir,
+    /// The type ("magic"), often an ASCII letter.
+    pub ty: u8,
+    /// The command number within the type.
+    pub nr: u8,
+    /// The argument size in bytes.
+    pub size: u16,
+}
+
+impl Ioctl {
+    /// Takes `request` apart. Every 32-bit number decodes.
+    pub const fn decode(request: u32) -> Ioctl {
+        Ioctl {
+            dir: Dir::from_bits(request >> DIRSHIFT),
+            ty: (request >> TYPESHIFT) as u8,
+            nr: (request >> NRSHIFT) as u8,
+            size: ((request >> SIZESHIFT) & SIZEMASK) as u16,
+        }
+    }
+
+    /// Puts the request number back together.
+    pub const fn encode(&self) -> u32 {
+        ioc(self.dir, self.ty, self.nr, self.size as usize)
+    }
+
+    /// The type as a character when it is printable ASCII.
+    pub fn ty_char(&self) -> Option<char> {
+        self.ty.is_ascii_graphic().then_some(self.ty as char)
+    }
+}
+
+impl fmt::Display for Ioctl {
+    /// As the C macro would be written: `_IOR('T', 0x13, 4)`, `_IO(0x12, 0x5d)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(", self.dir.macro_name())?;
+        if let Dir::Unknown(b) = self.dir {
+            write!(f, "{b:#x}, ")?;
+        }
+        match self.ty_char() {
+            Some('\'') => f.write_str("'\\''")?,
+            Some('\\') => f.write_str("'\\\\'")?,
+            Some(c) => write!(f, "'{c}'")?,
+            None => write!(f, "{:#x}", self.ty)?,
+        }
+        write!(f, ", {:#x}", self.nr)?;
+        if self.dir != Dir::None || self.size != 0 {
+            write!(f, ", {}", self.size)?;
+        }
+        f.write_str(")")
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    // Expected values printed by a C program on x86_64 (glibc, Linux uapi
+    // headers) with printf("%#x", NAME):
+    //   TCGETS 0x5401, FIONREAD 0x541b, TIOCGWINSZ 0x5413, FIONBIO 0x5421,
+    //   BLKGETSIZE64 0x80081272, SIOCGIFFLAGS 0x8913, TUNSETIFF 0x400454ca,
+    //   TUNGETIFF 0x800454d2, FS_IOC_GETFLAGS 0x80086601,
+    //   RNDGETENTCNT 0x80045200, RNDADDTOENTCNT 0x40045201,
+    //   RNDZAPENTCNT 0x5204, BLKROSET 0x125d, FICLONE 0x40049409.
+    const TUNSETIFF: u32 = iow::<libc::c_int>(b'T', 202);
+    const BLKGETSIZE64: u32 = ior::<libc::size_t>(0x12, 114);
+
+    #[test]
+    fn builders_match_the_c_macros() {
+        assert_eq!(io(b'T', 0x01), 0x5401); // TCGETS
+        assert_eq!(io(b'T', 0x1b), 0x541b); // FIONREAD
+        assert_eq!(io(b'T', 0x13), 0x5413); // TIOCGWINSZ
+        assert_eq!(io(b'T', 0x21), 0x5421); // FIONBIO
+        assert_eq!(BLKGETSIZE64, 0x8008_1272);
+        assert_eq!(TUNSETIFF, 0x4004_54ca);
+        assert_eq!(ior::<libc::c_uint>(b'T', 210), 0x8004_54d2); // TUNGETIFF
+        assert_eq!(ior::<libc::c_long>(b'f', 1), 0x8008_6601); // FS_IOC_GETFLAGS
+        assert_eq!(ior::<libc::c_int>(b'R', 0x00), 0x8004_5200); // RNDGETENTCNT
+        assert_eq!(iow::<libc::c_int>(b'R', 0x01), 0x4004_5201); // RNDADDTOENTCNT
+        assert_eq!(io(b'R', 0x04), 0x5204); // RNDZAPENTCNT
+        assert_eq!(io(0x12, 93), 0x125d); // BLKROSET
+        assert_eq!(iow::<libc::c_int>(0x94, 9), 0x4004_9409); // FICLONE
+        assert_eq!(iowr::<[u8; 40]>(b'T', 1), 0xc028_5401);
+        assert_eq!(libc::SIOCGIFFLAGS as u32, 0x8913);
+        assert_eq!(libc::TUNSETIFF as u32, TUNSETIFF);
+    }
+
+    #[test]
+    fn decode_and_display() {
+        let d = Ioctl::decode(0x4004_54ca);
+        assert_eq!(d, Ioctl { dir: Dir::Write, ty: b'T', nr: 202, size: 4 });
+        assert_eq!(d.to_string(), "_IOW('T', 0xca, 4)");
+        assert_eq!(Ioctl::decode(0x8008_1272).to_string(), "_IOR(0x12, 0x72, 8)");
+        assert_eq!(Ioctl::decode(0x5401).to_string(), "_IO('T', 0x1)");
+        // SIOCGIFFLAGS predates the scheme: type 0x89, no direction or size.
+        assert_eq!(Ioctl::decode(0x8913).to_string(), "_IO(0x89, 0x13)");
+        assert_eq!(Ioctl::decode(0xc028_5401).dir, Dir::ReadWrite);
+        assert_eq!(Ioctl::decode(io(b'\'', 1)).to_string(), "_IO('\\'', 0x1)");
+    }
+
+    #[test]
+    fn every_number_round_trips() {
+        for n in [0, 1, 0x5401, 0x8913, 0x4004_54ca, 0xffff_ffff, 0xc000_0000, 0x3fff_0000] {
+            assert_eq!(Ioctl::decode(n).encode(), n, "{n:#x}");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "size does not fit")]
+    fn oversized_arguments_are_refused() {
+        let _ = ioc(Dir::Read, b'x', 1, 1 << 14);
+    }
+}

@@ -1,0 +1,167 @@
+//! Channels to the kernel other than netlink: the files it exports under
+//! `/proc` and `/sys`, and the numbers `ioctl(2)` requests are made of.
+//!
+//! - [`sysctl`]: kernel parameters under `/proc/sys`, named and loaded as
+//!   sysctl(8) and sysctl.conf(5) do (Documentation/admin-guide/sysctl/).
+//! - [`modparam`]: module parameters under `/sys/module/*/parameters`
+//!   (Documentation/ABI/testing/sysfs-module).
+//! - [`cmdline`]: the boot command line, split with the rules of
+//!   `lib/cmdline.c` and `kernel/params.c` (Documentation/admin-guide/kernel-parameters.rst).
+//! - [`ioctl`]: building and decoding request numbers, as
+//!   `include/uapi/asm-generic/ioctl.h` does (ioctl(2)).
+//!
+//! The file-based clients share one small [`Error`] that names the file and
+//! keeps the errno.
+
+pub mod cmdline;
+pub mod ioctl;
+pub mod modparam;
+pub mod sysctl;
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// An error reading or writing a kernel parameter file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// No such parameter (`ENOENT`): the file does not exist.
+    NotFound {
+        /// The file looked for.
+        path: PathBuf,
+    },
+    /// The file may not be read or written (`EACCES`/`EPERM`), e.g. a write
+    /// to a read-only parameter.
+    PermissionDenied {
+        /// The file refused.
+        path: PathBuf,
+        /// Whether the refused access was a write.
+        write: bool,
+    },
+    /// The kernel refused the value written (`EINVAL`, or `ERANGE` etc.).
+    InvalidValue {
+        /// The file written.
+        path: PathBuf,
+        /// The value refused.
+        value: String,
+        /// The errno the write failed with.
+        errno: i32,
+    },
+    /// A name that is empty, or has an empty, `.` or `..` component.
+    InvalidName {
+        /// The name as given.
+        name: String,
+    },
+    /// Any other failure.
+    Io {
+        /// The operation: `"read"`, `"write"`, `"open"`, `"read_dir"`.
+        op: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// Classifies an OS error from `op` on `path`.
+    pub(crate) fn io(op: &'static str, path: &Path, source: io::Error) -> Error {
+        let path = path.to_path_buf();
+        match source.raw_os_error() {
+            Some(libc::ENOENT) => Error::NotFound { path },
+            Some(libc::EACCES | libc::EPERM) => {
+                Error::PermissionDenied { path, write: op == "write" }
+            }
+            _ => Error::Io { op, path, source },
+        }
+    }
+
+    /// Classifies an OS error from writing `value` to `path`.
+    pub(crate) fn write(path: &Path, value: &str, source: io::Error) -> Error {
+        match source.raw_os_error() {
+            Some(errno @ (libc::EINVAL | libc::ERANGE | libc::EDOM | libc::EOVERFLOW)) => {
+                Error::InvalidValue { path: path.to_path_buf(), value: value.to_string(), errno }
+            }
+            _ => Error::io("write", path, source),
+        }
+    }
+
+    /// The errno behind this error, if there is one.
+    pub fn errno(&self) -> Option<i32> {
+        match self {
+            Error::NotFound { .. } => Some(libc::ENOENT),
+            Error::PermissionDenied { .. } => Some(libc::EACCES),
+            Error::InvalidValue { errno, .. } => Some(*errno),
+            Error::InvalidName { .. } => Some(libc::EINVAL),
+            Error::Io { source, .. } => source.raw_os_error(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NotFound { path } => {
+                write!(f, "cannot stat {}: No such file or directory", path.display())
+            }
+            Error::PermissionDenied { path, write: true } => {
+                write!(f, "setting {}: Permission denied (read-only?)", path.display())
+            }
+            Error::PermissionDenied { path, write: false } => {
+                write!(f, "reading {}: Permission denied", path.display())
+            }
+            Error::InvalidValue { path, value, errno } => write!(
+                f,
+                "setting {} to {value:?}: {}",
+                path.display(),
+                io::Error::from_raw_os_error(*errno)
+            ),
+            Error::InvalidName { name } => write!(f, "invalid name {name:?}"),
+            Error::Io { op, path, source } => write!(f, "{op} {}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Result with this module's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Reads a parameter file, without its trailing newline.
+pub(crate) fn read_value(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let mut s = String::from_utf8_lossy(&bytes).into_owned();
+    if s.ends_with('\n') {
+        s.pop();
+    }
+    Ok(s)
+}
+
+/// Writes `value` and a newline to a parameter file in one write(2), as
+/// sysctl(8) does; the kernel's verdict on the value comes back from it.
+pub(crate) fn write_value(path: &Path, value: &str) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io("write", path, e))?;
+    let line = format!("{value}\n");
+    file.write_all(line.as_bytes()).map_err(|e| Error::write(path, value, e))
+}
+
+/// Checks that `component` names one entry of a directory: not empty, not
+/// `.` or `..`, no `/`.
+pub(crate) fn check_component(component: &str, name: &str) -> Result<()> {
+    if component.is_empty() || component == "." || component == ".." || component.contains('/') {
+        return Err(Error::InvalidName { name: name.to_string() });
+    }
+    Ok(())
+}
