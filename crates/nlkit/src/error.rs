@@ -206,15 +206,10 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } | Error::Netns { source, .. } => Some(source),
-            Error::Wire(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+/// Every variant's `Display` already says its cause (the OS error, the wire
+/// error), so `source()` returns none: an error chain printed with `{:#}`
+/// says each thing once. The causes stay reachable by matching the variant.
+impl std::error::Error for Error {}
 
 impl From<nlkit_wire::Error> for Error {
     fn from(e: nlkit_wire::Error) -> Self {
