@@ -163,9 +163,19 @@ if [ $RC = 0 ] && has dump5 "5 entries in" && [ "$(head -1 /tmp/dump5.out)" = "b
 	pass "nlkit demo dump: the 5 stored broadcasts ($(tail -1 /tmp/dump5.out | cut -d'(' -f1))"
 else fail "nlkit demo dump of the full buffer (rc $RC)"; fi
 
+run demoreg nlkit demo register --count 3
+if [ $RC = 0 ] && has demoreg "seq 1: notification 1" "seq 3: notification 3"; then
+	pass "nlkit demo register --count 3: 3 notifications"
+else fail "nlkit demo register (rc $RC)"; fi
+
 run genlecho nlkit demo genl-echo hello
 if [ $RC = 0 ] && [ "$(cat /tmp/genlecho.out)" = hello ]; then pass "nlkit demo genl-echo hello: family nlkit_demo answers hello"
 else fail "nlkit demo genl-echo (rc $RC)"; fi
+
+LONG=$(head -c 300 /dev/zero | tr '\0' 'z')
+run genllong nlkit demo genl-echo "$LONG"
+if [ $RC != 0 ] && has genllong "Error:"; then pass "genl ECHO of 300 bytes: refused by the policy (max 256)"
+else fail "genl ECHO of 300 bytes (rc $RC)"; fi
 
 run genlbad nlkit demo genl-bad
 if [ $RC != 0 ] && has genlbad "Attribute failed policy validation"; then

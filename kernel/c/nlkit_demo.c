@@ -568,9 +568,16 @@ static int __init nlkit_demo_init(void)
 		return -ENOMEM;
 	timer_setup(&notify_timer, notify_fire, 0);
 
+	/* Before the protocol exists: a BROADCAST also goes to its group. */
+	err = genl_register_family(&demo_genl_family);
+	if (err) {
+		kfree(buffer);
+		return err;
+	}
 	nlsk = netlink_kernel_create(&init_net, proto, &cfg);
 	if (!nlsk) {
 		pr_err("cannot create netlink protocol %d (in use?)\n", proto);
+		genl_unregister_family(&demo_genl_family);
 		kfree(buffer);
 		return -EBUSY;
 	}
@@ -586,15 +593,10 @@ static int __init nlkit_demo_init(void)
 	err = misc_register(&demo_miscdev);
 	if (err)
 		goto out_page;
-	err = genl_register_family(&demo_genl_family);
-	if (err)
-		goto out_misc;
 	pr_info("serving netlink protocol %d, broadcasts to group 1 (wide_group %d); greeting \"%s\" (secret %d)\n",
 		proto, wide_group, greeting, secret);
 	return 0;
 
-out_misc:
-	misc_deregister(&demo_miscdev);
 out_page:
 	free_page((unsigned long)shared_page);
 out_sysctl:
@@ -603,6 +605,7 @@ out_proc:
 	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
 out_release:
 	netlink_kernel_release(nlsk);
+	genl_unregister_family(&demo_genl_family);
 	kfree(buffer);
 	return err;
 }
@@ -620,13 +623,13 @@ static void __exit nlkit_demo_exit(void)
 	stopping = true;
 	spin_unlock_irqrestore(&notify_lock, flags);
 	del_timer_sync(&notify_timer);
-	genl_unregister_family(&demo_genl_family);
 	/* Mappings of the page hold the file, so the module, until unmapped. */
 	misc_deregister(&demo_miscdev);
 	free_page((unsigned long)shared_page);
 	unregister_sysctl_table(sysctl_header);
 	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
 	netlink_kernel_release(nlsk);
+	genl_unregister_family(&demo_genl_family);
 	kfree(buffer);
 	pr_info("protocol %d released\n", proto);
 }
