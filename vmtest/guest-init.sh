@@ -146,6 +146,42 @@ run forged nlkit raw send --proto $PROTO --type 0x20 --flags REQUEST,ACK --heade
 if [ $RC = 0 ] && has forged "forged"; then pass "ECHO with nlmsg_pid forged to 4242 answered to the real sender"
 else fail "ECHO with a forged nlmsg_pid (rc $RC)"; fi
 
+# --- nlkit demo: the library's typed clients (crates/nlkit/src/demo.rs) ----------
+run demoecho nlkit demo echo hi
+if [ $RC = 0 ] && [ "$(cat /tmp/demoecho.out)" = hi ] && [ "$(wc -c < /tmp/demoecho.out)" = 3 ]; then pass "nlkit demo echo hi: prints hi"
+else fail "nlkit demo echo (rc $RC)"; fi
+
+run big nlkit demo big
+BIGLEN=$(sed -n 's/^\([0-9]*\) bytes, pattern ok.*/\1/p' /tmp/big.out)
+if [ $RC = 0 ] && [ -n "$BIGLEN" ] && [ "$BIGLEN" -gt 4096 ]; then
+	pass "nlkit demo big: one reply of $BIGLEN bytes (> 4096), pattern a..z ok"
+else fail "nlkit demo big (rc $RC)"; fi
+
+run dump5 nlkit demo dump
+if [ $RC = 0 ] && has dump5 "5 entries in" && [ "$(head -1 /tmp/dump5.out)" = "broadcast text" ] \
+	&& [ "$(wc -l < /tmp/dump5.out)" = 6 ]; then
+	pass "nlkit demo dump: the 5 stored broadcasts ($(tail -1 /tmp/dump5.out | cut -d'(' -f1))"
+else fail "nlkit demo dump of the full buffer (rc $RC)"; fi
+
+run demoreg nlkit demo register --count 3
+if [ $RC = 0 ] && has demoreg "seq 1: notification 1" "seq 3: notification 3"; then
+	pass "nlkit demo register --count 3: 3 notifications"
+else fail "nlkit demo register (rc $RC)"; fi
+
+run genlecho nlkit demo genl-echo hello
+if [ $RC = 0 ] && [ "$(cat /tmp/genlecho.out)" = hello ]; then pass "nlkit demo genl-echo hello: family nlkit_demo answers hello"
+else fail "nlkit demo genl-echo (rc $RC)"; fi
+
+LONG=$(head -c 300 /dev/zero | tr '\0' 'z')
+run genllong nlkit demo genl-echo "$LONG"
+if [ $RC != 0 ] && has genllong "Error:"; then pass "genl ECHO of 300 bytes: refused by the policy (max 256)"
+else fail "genl ECHO of 300 bytes (rc $RC)"; fi
+
+run genlbad nlkit demo genl-bad
+if [ $RC != 0 ] && has genlbad "Attribute failed policy validation"; then
+	pass "genl ECHO with a u32 MSG: refused with the policy's extended-ack text"
+else fail "genl ECHO with a wrong-typed MSG (rc $RC)"; fi
+
 # --- errors --------------------------------------------------------------------
 run unknown nl-sendto $T --type 0x30 --text "what"
 if [ $RC != 0 ] && { has unknown "Operation not supported" || has unknown "unknown message type"; }; then
@@ -189,6 +225,38 @@ run insmod25 insmod /nlkit_demo.ko proto=25 wide_group=0
 run echo25 nl-sendto --proto 25 --timeout 5 --text "on 25"
 if [ $RC = 0 ] && has echo25 "received from port 0: on 25"; then pass "insmod proto=25: echo on protocol 25"
 else fail "echo on protocol 25 (rc $RC)"; fi
+# The generic netlink family: every BROADCAST also goes to its group "events".
+run genlgroup nlkit demo genl-group
+G=$(cat /tmp/genlgroup.out)
+if [ $RC = 0 ] && [ -n "$G" ] && [ "$G" -gt 0 ] 2>/dev/null; then pass "nlkit demo genl-group: events is group $G"
+else fail "nlkit demo genl-group (rc $RC)"; G=0; fi
+nlkit raw listen --proto generic --groups $G --count 1 --timeout 5 > /tmp/genlev.out 2>&1 &
+LG=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	has genlev "listening on protocol" && break
+	sleep 0.1
+done
+run genlbc nlkit demo --proto 25 broadcast "genl event"
+wait $LG; RL=$?
+echo "--- listener:"; sed 's/^/    | /' /tmp/genlev.out
+if [ $RC = 0 ] && [ $RL = 0 ] && has genlev "group $G" \
+	&& { has genlev "genl event" || has genlev 67656e6c206576656e74; }; then
+	pass "nlkit raw listen --proto generic --groups $G: the broadcast arrives as a genl event"
+else fail "genl events group (sender rc $RC, listener rc $RL)"; fi
+
+# DUMP: 150 more broadcasts of 100 bytes (151 entries, ~17 KB of messages).
+X100=$(head -c 100 /dev/zero | tr '\0' 'y')
+run bc150 nlkit demo --proto 25 broadcast "$X100" --count 150
+echo "--- dump151: nlkit demo --proto 25 dump (entries not shown)"
+nlkit demo --proto 25 dump > /tmp/dump151.out 2>&1
+RC=$?
+grep -v "^$X100\$" /tmp/dump151.out | sed 's/^/    | /'
+DGRAMS=$(sed -n 's/^151 entries in \([0-9]*\) datagrams.*/\1/p' /tmp/dump151.out)
+NY=$(grep -c "^$X100\$" /tmp/dump151.out)
+if [ $RC = 0 ] && [ "$NY" = 150 ] && [ -n "$DGRAMS" ] && [ "$DGRAMS" -gt 2 ]; then
+	pass "nlkit demo dump after 151 broadcasts: 151 entries in $((DGRAMS - 1)) datagrams of NLM_F_MULTI messages, then NLMSG_DONE"
+else fail "nlkit demo dump of 151 entries (rc $RC, $NY of 150, datagrams '$DGRAMS')"; fi
+
 # A registration still pending at rmmod: the timer must be stopped cleanly.
 echo 1000 > /sys/module/nlkit_demo/parameters/notify_interval_ms
 nl-sendto --proto 25 --timeout 5 --type register --text "" > /dev/null 2>&1

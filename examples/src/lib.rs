@@ -18,6 +18,9 @@
 //! | [`NOTIFY`]    | `0x22` | a notification the peer sends on its own, e.g. `notification 1` |
 //! | [`BROADCAST`] | `0x23` | the payload is added to the peer's buffer and multicast to [`DEMO_GROUP`] |
 //!
+//! The kernel module also serves [`DUMP`] (`0x24`, a multipart dump of the
+//! stored broadcasts) and [`BIG`] (`0x25`, one reply above a page); see
+//! [`nlkit::demo`], where these constants are defined and re-exported from.
 //! Any other type is refused with an `NLMSG_ERROR` carrying `EOPNOTSUPP`.
 //!
 //! The pieces the programs share live in [`cli`] (options, opening the
@@ -30,31 +33,11 @@ pub mod cli;
 pub mod client;
 pub mod msg;
 
-/// The demo protocol's netlink protocol number (the kernel module's).
-pub const DEMO_PROTOCOL: u32 = 31;
-/// The multicast group BROADCAST payloads are sent to.
-pub const DEMO_GROUP: u32 = 1;
-/// The `nl_groups` mask of [`DEMO_GROUP`].
-pub const DEMO_GROUP_MASK: u32 = 1 << (DEMO_GROUP - 1);
-
-/// ECHO: the peer answers with the same type, sequence number and payload.
-pub const ECHO: u16 = 0x20;
-/// REGISTER: the sender's port id is to receive notifications.
-pub const REGISTER: u16 = 0x21;
-/// NOTIFY: a notification sent by the peer on its own initiative.
-pub const NOTIFY: u16 = 0x22;
-/// BROADCAST: the payload is appended to the peer's buffer and multicast to
-/// [`DEMO_GROUP`].
-pub const BROADCAST: u16 = 0x23;
-
-/// The demo message types and their names, for parsing and printing.
-pub const TYPES: [(&str, u16); 4] =
-    [("echo", ECHO), ("register", REGISTER), ("notify", NOTIFY), ("broadcast", BROADCAST)];
-
-/// The name of a demo message type, if it is one.
-pub fn type_name(message_type: u16) -> Option<&'static str> {
-    TYPES.iter().find(|(_, t)| *t == message_type).map(|(n, _)| *n)
-}
+// The protocol's constants live in the library, next to its typed clients.
+pub use nlkit::demo::{
+    type_name, BIG, BROADCAST, DEMO_GROUP, DEMO_GROUP_MASK, DEMO_PROTOCOL, DUMP, ECHO, NOTIFY,
+    REGISTER, TYPES,
+};
 
 /// The programs' result: errors are only ever printed, so any error will do.
 pub type Result<T, E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;

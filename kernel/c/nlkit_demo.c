@@ -12,8 +12,17 @@
  *   BROADCAST 0x23  appends the payload to a 16 KiB buffer (readable at
  *                   /proc/nlkit_demo_buffer; a full buffer is -ENOSPC) and
  *                   multicasts it to group 1, and to `wide_group` (default
- *                   33, 0 for none) too;
+ *                   33, 0 for none) too, and to the generic netlink
+ *                   group "events" (below);
+ *   DUMP      0x24  with NLM_F_DUMP: every stored BROADCAST payload, one
+ *                   NLM_F_MULTI message each, over as many datagrams as it
+ *                   takes (netlink_dump_start), then NLMSG_DONE;
+ *   BIG       0x25  one reply of 10000 bytes ('a' + i % 26): above a page;
  *   any other type  is refused with -EOPNOTSUPP.
+ * And a generic netlink family "nlkit_demo" (version 1): command ECHO (1)
+ * answers its MSG attribute (1, NUL-terminated string, at most 256 bytes;
+ * the policy refuses anything else with an extended-ack message), and the
+ * multicast group "events" gets every BROADCAST as command EVENT (2) + MSG.
  * Besides: sysctls /proc/sys/nlkit_demo/{level,name}, and a misc device
  * /dev/nlkit_demo over one shared page (read, write, mmap; ioctls in
  * nlkit_demo.h get and set `level` and clear the page).
@@ -41,6 +50,7 @@
 #include <linux/uaccess.h>
 #include <linux/ioctl.h>
 #include <linux/io.h>
+#include <net/genetlink.h>
 
 #include "nlkit_demo.h"
 
@@ -48,6 +58,10 @@
 #define NLKIT_DEMO_REGISTER	0x21
 #define NLKIT_DEMO_NOTIFY	0x22
 #define NLKIT_DEMO_BROADCAST	0x23
+#define NLKIT_DEMO_DUMP		0x24
+#define NLKIT_DEMO_BIG		0x25
+#define NLKIT_DEMO_BIG_LEN	10000
+#define NLKIT_DEMO_ENTRIES	512
 #define NLKIT_DEMO_GROUP	1
 #define NLKIT_DEMO_GROUPS	64
 #define NLKIT_DEMO_BUFSIZE	(16 * 1024)
@@ -92,6 +106,9 @@ static bool stopping;		/* set at rmmod: the timer is not re-armed */
 static DEFINE_MUTEX(buffer_lock);
 static char *buffer;
 static size_t buffer_len;
+/* Where each BROADCAST payload starts and ends in the buffer: DUMP entries. */
+static struct { u32 off, len; } entries[NLKIT_DEMO_ENTRIES];
+static unsigned int n_entries;
 
 static struct sk_buff *demo_msg(u32 portid, u16 type, u32 seq,
 				const void *data, int len, gfp_t gfp)
@@ -109,7 +126,11 @@ static struct sk_buff *demo_msg(u32 portid, u16 type, u32 seq,
 	}
 	if (len)
 		memcpy(nlmsg_data(nlh), data, len);
-	nlmsg_end(skb, nlh);
+	/*
+	 * No nlmsg_end(): it would count the alignment padding into
+	 * nlmsg_len; nlmsg_put() set the exact length, so an echo is the
+	 * payload it was sent, byte for byte.
+	 */
 	return skb;
 }
 
@@ -192,17 +213,112 @@ static void demo_multicast(u32 group, u16 type, u32 seq, const void *data,
 	nlmsg_multicast(nlsk, skb, 0, group, GFP_KERNEL);
 }
 
+/* --- generic netlink family "nlkit_demo" ------------------------------------ */
+
+enum {
+	NLKIT_DEMO_A_UNSPEC,
+	NLKIT_DEMO_A_MSG,	/* NLA_NUL_STRING, at most 256 bytes */
+	__NLKIT_DEMO_A_MAX,
+};
+#define NLKIT_DEMO_A_MAX	(__NLKIT_DEMO_A_MAX - 1)
+
+enum {
+	NLKIT_DEMO_C_UNSPEC,
+	NLKIT_DEMO_C_ECHO,	/* answered with MSG, the same string */
+	NLKIT_DEMO_C_EVENT,	/* to group "events": a BROADCAST's payload */
+};
+
+static const struct nla_policy demo_genl_policy[NLKIT_DEMO_A_MAX + 1] = {
+	[NLKIT_DEMO_A_MSG] = { .type = NLA_NUL_STRING, .len = 256 },
+};
+
+static struct genl_family demo_genl_family;
+
+static int demo_genl_echo(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *out;
+	void *hdr;
+
+	if (GENL_REQ_ATTR_CHECK(info, NLKIT_DEMO_A_MSG))
+		return -EINVAL;
+	out = genlmsg_new(nla_total_size(nla_len(info->attrs[NLKIT_DEMO_A_MSG])),
+			  GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(out, info, &demo_genl_family, 0,
+				NLKIT_DEMO_C_ECHO);
+	if (!hdr || nla_put_string(out, NLKIT_DEMO_A_MSG,
+				   nla_data(info->attrs[NLKIT_DEMO_A_MSG]))) {
+		nlmsg_free(out);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(out, hdr);
+	return genlmsg_reply(out, info);
+}
+
+static const struct genl_small_ops demo_genl_ops[] = {
+	{
+		.cmd		= NLKIT_DEMO_C_ECHO,
+		.doit		= demo_genl_echo,
+	},
+};
+
+static const struct genl_multicast_group demo_genl_mcgrps[] = {
+	{ .name = "events" },
+};
+
+static struct genl_family demo_genl_family __ro_after_init = {
+	.name		= "nlkit_demo",
+	.version	= 1,
+	.maxattr	= NLKIT_DEMO_A_MAX,
+	.policy		= demo_genl_policy,
+	.module		= THIS_MODULE,
+	.small_ops	= demo_genl_ops,
+	.n_small_ops	= ARRAY_SIZE(demo_genl_ops),
+	.mcgrps		= demo_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(demo_genl_mcgrps),
+};
+
+/* A BROADCAST payload, as a NUL-terminated MSG, to the "events" group. */
+static void demo_genl_event(const void *data, int len)
+{
+	struct sk_buff *skb;
+	struct nlattr *a;
+	void *hdr;
+
+	skb = genlmsg_new(nla_total_size(len + 1), GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &demo_genl_family, 0, NLKIT_DEMO_C_EVENT);
+	if (!hdr)
+		goto drop;
+	a = nla_reserve(skb, NLKIT_DEMO_A_MSG, len + 1);
+	if (!a)
+		goto drop;
+	memcpy(nla_data(a), data, len);
+	((char *)nla_data(a))[len] = '\0';
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&demo_genl_family, skb, 0, 0, GFP_KERNEL);
+	return;
+drop:
+	nlmsg_free(skb);
+}
+
 static int demo_broadcast(struct nlmsghdr *nlh, struct netlink_ext_ack *extack)
 {
 	int len = nlmsg_len(nlh);
 
 	mutex_lock(&buffer_lock);
-	if (len > NLKIT_DEMO_BUFSIZE - buffer_len) {
+	if (len > NLKIT_DEMO_BUFSIZE - buffer_len ||
+	    n_entries >= NLKIT_DEMO_ENTRIES) {
 		mutex_unlock(&buffer_lock);
 		NL_SET_ERR_MSG(extack, "broadcast buffer is full");
 		return -ENOSPC;
 	}
 	memcpy(buffer + buffer_len, nlmsg_data(nlh), len);
+	entries[n_entries].off = buffer_len;
+	entries[n_entries].len = len;
+	n_entries++;
 	buffer_len += len;
 	mutex_unlock(&buffer_lock);
 
@@ -211,7 +327,86 @@ static int demo_broadcast(struct nlmsghdr *nlh, struct netlink_ext_ack *extack)
 	if (wide_group > NLKIT_DEMO_GROUP && wide_group <= NLKIT_DEMO_GROUPS)
 		demo_multicast(wide_group, nlh->nlmsg_type, nlh->nlmsg_seq,
 			       nlmsg_data(nlh), len);
+	demo_genl_event(nlmsg_data(nlh), len);
 	return 0;
+}
+
+/*
+ * DUMP: one NLM_F_MULTI message per stored BROADCAST payload, as many as fit
+ * in each datagram; cb->args[0] is the next entry. netlink_dump() adds the
+ * NLMSG_DONE once a round adds nothing.
+ */
+static int demo_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int i = cb->args[0];
+	struct nlmsghdr *nlh;
+	int err = 0;
+
+	mutex_lock(&buffer_lock);
+	for (; i < n_entries; i++) {
+		nlh = nlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, NLKIT_DEMO_DUMP,
+				entries[i].len, NLM_F_MULTI);
+		if (!nlh) {
+			if (i == cb->args[0])
+				err = -EMSGSIZE;	/* one entry too big */
+			break;
+		}
+		/* The exact length, as demo_msg(): no nlmsg_end(). */
+		memcpy(nlmsg_data(nlh), buffer + entries[i].off, entries[i].len);
+	}
+	mutex_unlock(&buffer_lock);
+	cb->args[0] = i;
+	return err ? err : skb->len;
+}
+
+static int demo_dump_start(struct sk_buff *skb, struct nlmsghdr *nlh,
+			   struct netlink_ext_ack *extack)
+{
+	struct netlink_dump_control c = { .dump = demo_dump };
+	u32 max_len = 0;
+	unsigned int i;
+
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP)) {
+		NL_SET_ERR_MSG(extack, "DUMP needs NLM_F_DUMP");
+		return -EINVAL;
+	}
+	/*
+	 * A dump datagram starts at about a page (NLMSG_GOODSIZE); an entry
+	 * can be up to 16 KiB: make every datagram big enough for the largest.
+	 */
+	mutex_lock(&buffer_lock);
+	for (i = 0; i < n_entries; i++)
+		max_len = max(max_len, entries[i].len);
+	mutex_unlock(&buffer_lock);
+	c.min_dump_alloc = nlmsg_total_size(max_len);
+	return netlink_dump_start(nlsk, skb, nlh, &c);
+}
+
+/* BIG: one reply of NLKIT_DEMO_BIG_LEN bytes, byte i being 'a' + i % 26. */
+static int demo_big(struct sk_buff *skb, struct nlmsghdr *nlh)
+{
+	u32 portid = NETLINK_CB(skb).portid;
+	struct sk_buff *out;
+	struct nlmsghdr *o;
+	char *p;
+	int i, err;
+
+	out = nlmsg_new(NLKIT_DEMO_BIG_LEN, GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	o = nlmsg_put(out, portid, nlh->nlmsg_seq, NLKIT_DEMO_BIG,
+		      NLKIT_DEMO_BIG_LEN, 0);
+	if (!o) {
+		kfree_skb(out);
+		return -EMSGSIZE;
+	}
+	p = nlmsg_data(o);
+	for (i = 0; i < NLKIT_DEMO_BIG_LEN; i++)
+		p[i] = 'a' + i % 26;
+	nlmsg_end(out, o);
+	err = netlink_unicast(nlsk, out, portid, MSG_DONTWAIT);
+	return err < 0 ? err : 0;
 }
 
 static int demo_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
@@ -224,6 +419,10 @@ static int demo_rcv_msg(struct sk_buff *skb, struct nlmsghdr *nlh,
 		return demo_register(skb);
 	case NLKIT_DEMO_BROADCAST:
 		return demo_broadcast(nlh, extack);
+	case NLKIT_DEMO_DUMP:
+		return demo_dump_start(skb, nlh, extack);
+	case NLKIT_DEMO_BIG:
+		return demo_big(skb, nlh);
 	default:
 		NL_SET_ERR_MSG(extack, "unknown message type");
 		return -EOPNOTSUPP;
@@ -369,9 +568,16 @@ static int __init nlkit_demo_init(void)
 		return -ENOMEM;
 	timer_setup(&notify_timer, notify_fire, 0);
 
+	/* Before the protocol exists: a BROADCAST also goes to its group. */
+	err = genl_register_family(&demo_genl_family);
+	if (err) {
+		kfree(buffer);
+		return err;
+	}
 	nlsk = netlink_kernel_create(&init_net, proto, &cfg);
 	if (!nlsk) {
 		pr_err("cannot create netlink protocol %d (in use?)\n", proto);
+		genl_unregister_family(&demo_genl_family);
 		kfree(buffer);
 		return -EBUSY;
 	}
@@ -399,6 +605,7 @@ out_proc:
 	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
 out_release:
 	netlink_kernel_release(nlsk);
+	genl_unregister_family(&demo_genl_family);
 	kfree(buffer);
 	return err;
 }
@@ -422,6 +629,7 @@ static void __exit nlkit_demo_exit(void)
 	unregister_sysctl_table(sysctl_header);
 	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
 	netlink_kernel_release(nlsk);
+	genl_unregister_family(&demo_genl_family);
 	kfree(buffer);
 	pr_info("protocol %d released\n", proto);
 }

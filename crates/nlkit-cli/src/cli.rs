@@ -88,6 +88,9 @@ pub enum Command {
     /// ioctl(2) request numbers: decode.
     #[command(subcommand)]
     Ioctl(IoctlCommand),
+    /// The demo kernel module (kernel/c/nlkit_demo.c): echo, register,
+    /// broadcast, dump, big, and its generic netlink family.
+    Demo(DemoArgs),
     /// `sysctl` (parsed by its own grammar: its -n and -p are sysctl(8)'s),
     /// or an unknown command.
     #[command(external_subcommand)]
@@ -211,4 +214,53 @@ pub struct ListenArgs {
     /// Stop after this many seconds without a message.
     #[arg(long)]
     pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The module's protocol number.
+    #[arg(long, global = true, default_value_t = nlkit::demo::DEMO_PROTOCOL)]
+    pub proto: u32,
+    /// Seconds to wait for a reply (0: forever).
+    #[arg(long, global = true, default_value_t = 5.0)]
+    pub timeout: f64,
+    #[command(subcommand)]
+    pub command: DemoCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// ECHO: print what the module sends back.
+    Echo {
+        /// The payload.
+        text: String,
+    },
+    /// REGISTER, then print the notifications the module sends.
+    Register {
+        /// How many notifications to wait for.
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+    },
+    /// BROADCAST (with an ACK): stored for DUMP and multicast.
+    Broadcast {
+        /// The payload.
+        text: String,
+        /// Send it this many times.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+    },
+    /// DUMP: print every stored broadcast, then how many, in how many datagrams.
+    Dump,
+    /// BIG: check the one large reply (10000 bytes) and print its length.
+    Big,
+    /// Generic netlink ECHO of the family nlkit_demo: print the MSG sent back.
+    GenlEcho {
+        /// The MSG attribute.
+        text: String,
+    },
+    /// Print the id of the family's multicast group "events".
+    GenlGroup,
+    /// Send ECHO with a u32 as MSG, which the policy refuses (a test).
+    #[command(hide = true)]
+    GenlBad,
 }

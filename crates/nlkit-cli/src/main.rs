@@ -4,6 +4,7 @@
 //! the program quietly.
 
 mod cli;
+mod demo;
 mod ip;
 mod kernel;
 mod parse;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Ioctl(cli::IoctlCommand::Decode { numbers }) => {
             kernel::ioctl::decode(numbers, cli.json, cli.pretty)
         }
+        cli::Command::Demo(a) => demo::run(a),
         cli::Command::External(words) => external(words, &cli),
     };
     match result {

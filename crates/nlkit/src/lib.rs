@@ -7,6 +7,7 @@
 //!   extended-ack errors, `NLM_F_DUMP_INTR` and overrun handling, over any
 //!   [`Transport`].
 //! - [`genl`]: generic netlink family lookup.
+//! - [`demo`]: clients of the demo kernel module (`kernel/c/nlkit_demo.c`).
 //! - [`kernel`]: the other channels: sysctl, module parameters, the boot
 //!   command line, ioctl request numbers.
 //! - [`testing`]: an in-memory transport for tests without a kernel.
@@ -31,6 +32,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod demo;
 pub mod engine;
 mod error;
 pub mod genl;

@@ -1,0 +1,388 @@
+//! Clients of the nlkit demo kernel module, `kernel/c/nlkit_demo.c` (built
+//! and booted by `vmtest/run.sh`).
+//!
+//! [`DemoClient`] speaks the module's own protocol, [`DEMO_PROTOCOL`] (31):
+//! a bare `struct nlmsghdr` and an opaque payload, no attributes.
+//! [`GenlDemo`] speaks its generic netlink family, [`GENL_FAMILY`]
+//! (`"nlkit_demo"`), whose group [`GENL_EVENTS`] carries every BROADCAST.
+
+use crate::error::{Error, Result};
+use crate::genl::Family;
+use crate::socket::{Protocol, RecvBuf, Socket};
+use crate::wire::genl::{GenlBuffer, GenlHeader};
+use crate::wire::{Attrs, Flags, Message};
+use crate::{Conn, Transport};
+use std::io;
+
+/// The demo protocol's netlink protocol number (the module's `proto`).
+pub const DEMO_PROTOCOL: u32 = 31;
+/// The multicast group BROADCAST payloads are sent to.
+pub const DEMO_GROUP: u32 = 1;
+/// The `nl_groups` mask of [`DEMO_GROUP`].
+pub const DEMO_GROUP_MASK: u32 = 1 << (DEMO_GROUP - 1);
+
+/// ECHO: answered with the same type, sequence number and payload.
+pub const ECHO: u16 = 0x20;
+/// REGISTER: the sender's port id is to receive notifications.
+pub const REGISTER: u16 = 0x21;
+/// NOTIFY: a notification the module sends on its own, `notification N`.
+pub const NOTIFY: u16 = 0x22;
+/// BROADCAST: the payload is stored (one DUMP entry) and multicast.
+pub const BROADCAST: u16 = 0x23;
+/// DUMP (with `NLM_F_DUMP`): every stored BROADCAST payload, one message
+/// each, possibly over several datagrams.
+pub const DUMP: u16 = 0x24;
+/// BIG: one reply of [`BIG_LEN`] bytes, byte `i` being `b'a' + i % 26`.
+pub const BIG: u16 = 0x25;
+/// The size of the BIG reply's payload: more than a page.
+pub const BIG_LEN: usize = 10000;
+
+/// The generic netlink family's name.
+pub const GENL_FAMILY: &str = "nlkit_demo";
+/// The family's version.
+pub const GENL_VERSION: u8 = 1;
+/// The family's multicast group of BROADCAST events.
+pub const GENL_EVENTS: &str = "events";
+/// Command ECHO: answered with the same [`GENL_A_MSG`].
+pub const GENL_CMD_ECHO: u8 = 1;
+/// Command EVENT: a BROADCAST payload, sent to [`GENL_EVENTS`].
+pub const GENL_CMD_EVENT: u8 = 2;
+/// Attribute MSG: a NUL-terminated string of at most 256 bytes.
+pub const GENL_A_MSG: u16 = 1;
+
+/// The BIG payload's expected byte at `i`.
+pub fn big_byte(i: usize) -> u8 {
+    b'a' + (i % 26) as u8
+}
+
+fn unexpected(what: String) -> Error {
+    Error::Io { op: "demo reply", source: io::Error::new(io::ErrorKind::InvalidData, what) }
+}
+
+fn expect_type(msg: &Message<'_>, want: u16) -> Result<()> {
+    let got = u16::from(msg.message_type());
+    if got == want {
+        Ok(())
+    } else {
+        Err(unexpected(format!("reply of type {got:#x}, expected {want:#x}")))
+    }
+}
+
+/// A transport that counts the datagrams it receives: how many datagrams a
+/// dump took.
+#[derive(Debug)]
+pub struct Counted<T> {
+    inner: T,
+    received: usize,
+}
+
+impl<T: Transport> Counted<T> {
+    /// Counts what `inner` receives, from 0.
+    pub fn new(inner: T) -> Self {
+        Counted { inner, received: 0 }
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+
+    /// Datagrams received so far.
+    pub fn received(&self) -> usize {
+        self.received
+    }
+
+    /// Starts counting again from 0.
+    pub fn reset(&mut self) {
+        self.received = 0;
+    }
+}
+
+impl<T: Transport> Transport for Counted<T> {
+    fn port(&self) -> u32 {
+        self.inner.port()
+    }
+
+    fn send_to(&mut self, bytes: &[u8], to: crate::SocketAddr) -> Result<()> {
+        self.inner.send_to(bytes, to)
+    }
+
+    fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
+        self.inner.recv(buf)?;
+        self.received += 1;
+        Ok(())
+    }
+}
+
+impl DemoClient<Counted<Socket>> {
+    /// Like [`DemoClient::open`], counting received datagrams (see
+    /// [`Counted`]), e.g. to see a dump span several.
+    pub fn open_counted(proto: u32) -> Result<Self> {
+        let socket = Socket::open(Protocol(proto))?;
+        socket.enable_request_defaults()?;
+        Ok(DemoClient { conn: Conn::new(Counted::new(socket)) })
+    }
+}
+
+/// A client of the demo protocol over a [`Conn`].
+#[derive(Debug)]
+pub struct DemoClient<T: Transport = Socket> {
+    conn: Conn<T>,
+}
+
+impl DemoClient<Socket> {
+    /// Opens a socket of protocol `proto` (normally [`DEMO_PROTOCOL`]).
+    pub fn open(proto: u32) -> Result<Self> {
+        Ok(DemoClient { conn: Conn::open(Protocol(proto))? })
+    }
+
+    /// Sends REGISTER: the module then sends this socket NOTIFY messages,
+    /// read with [`notifications`](Self::notifications).
+    pub fn register(&mut self) -> Result<()> {
+        self.conn.request_ack(REGISTER, Flags::empty(), |_| Ok(()))
+    }
+
+    /// Reads `count` NOTIFY messages (after [`register`](Self::register))
+    /// straight from the socket, as `(sequence, text)`.
+    pub fn notifications(&mut self, count: usize) -> Result<Vec<(u32, Vec<u8>)>> {
+        let mut out = Vec::new();
+        while let Some((_, bytes)) = self.conn.take_unsolicited() {
+            collect_notifications(&bytes, &mut out)?;
+        }
+        let mut buf = RecvBuf::new();
+        while out.len() < count {
+            self.conn.transport().recv(&mut buf)?;
+            collect_notifications(buf.bytes(), &mut out)?;
+        }
+        out.truncate(count);
+        Ok(out)
+    }
+}
+
+fn collect_notifications(datagram: &[u8], out: &mut Vec<(u32, Vec<u8>)>) -> Result<()> {
+    for m in crate::wire::Messages::new(datagram) {
+        let m = m.map_err(Error::Wire)?;
+        if u16::from(m.message_type()) == NOTIFY {
+            out.push((m.sequence(), m.payload().to_vec()));
+        }
+    }
+    Ok(())
+}
+
+impl<T: Transport> DemoClient<T> {
+    /// A client over an existing connection (e.g. a
+    /// [`testing::Fake`](crate::testing::Fake)).
+    pub fn new(conn: Conn<T>) -> Self {
+        DemoClient { conn }
+    }
+
+    /// The connection.
+    pub fn conn(&mut self) -> &mut Conn<T> {
+        &mut self.conn
+    }
+
+    /// ECHO: sends `payload`, returns the reply's (same type, same
+    /// sequence number: the engine checks it).
+    pub fn echo(&mut self, payload: &[u8]) -> Result<Vec<u8>> {
+        let mut out = None;
+        self.conn.request(
+            ECHO,
+            Flags::empty(),
+            |b| b.append(payload),
+            |m| {
+                expect_type(&m, ECHO)?;
+                out = Some(m.payload().to_vec());
+                Ok(())
+            },
+        )?;
+        out.ok_or_else(|| unexpected("no ECHO reply".into()))
+    }
+
+    /// BROADCAST with an ACK: stored by the module and multicast.
+    pub fn broadcast(&mut self, payload: &[u8]) -> Result<()> {
+        self.conn.request_ack(BROADCAST, Flags::empty(), |b| b.append(payload))
+    }
+
+    /// DUMP: every stored BROADCAST payload, in order.
+    pub fn dump(&mut self) -> Result<Vec<Vec<u8>>> {
+        self.conn
+            .dump_collect(
+                DUMP,
+                |_| Ok(()),
+                |m| {
+                    expect_type(&m, DUMP)?;
+                    Ok(m.payload().to_vec())
+                },
+            )
+            .map_err(|e| match e {
+                crate::DumpError::Failed(e) => e,
+                crate::DumpError::Interrupted { partial } => {
+                    Error::DumpInterrupted { messages: partial.len() }
+                }
+            })
+    }
+
+    /// BIG: the one large reply's payload ([`BIG_LEN`] bytes).
+    pub fn big(&mut self) -> Result<Vec<u8>> {
+        let mut out = None;
+        self.conn.request(
+            BIG,
+            Flags::empty(),
+            |_| Ok(()),
+            |m| {
+                expect_type(&m, BIG)?;
+                out = Some(m.payload().to_vec());
+                Ok(())
+            },
+        )?;
+        out.ok_or_else(|| unexpected("no BIG reply".into()))
+    }
+}
+
+/// A client of the module's generic netlink family.
+#[derive(Debug)]
+pub struct GenlDemo<T: Transport = Socket> {
+    conn: Conn<T>,
+    family: Family,
+}
+
+impl GenlDemo<Socket> {
+    /// Opens a generic netlink socket and resolves [`GENL_FAMILY`].
+    pub fn open() -> Result<Self> {
+        Self::new(Conn::open(Protocol::GENERIC)?)
+    }
+}
+
+impl<T: Transport> GenlDemo<T> {
+    /// Resolves [`GENL_FAMILY`] over `conn`.
+    pub fn new(mut conn: Conn<T>) -> Result<Self> {
+        let family = conn.resolve_family(GENL_FAMILY)?;
+        Ok(GenlDemo { conn, family })
+    }
+
+    /// The resolved family.
+    pub fn family(&self) -> &Family {
+        &self.family
+    }
+
+    /// The connection.
+    pub fn conn(&mut self) -> &mut Conn<T> {
+        &mut self.conn
+    }
+
+    /// The id of the [`GENL_EVENTS`] multicast group.
+    pub fn events_group(&self) -> Result<u32> {
+        self.family.group(GENL_EVENTS).ok_or_else(|| unexpected("no group \"events\"".into()))
+    }
+
+    /// Command ECHO with `text` as MSG: returns the MSG of the reply.
+    pub fn echo(&mut self, text: &str) -> Result<String> {
+        let mut out = None;
+        self.conn.request(
+            self.family.id,
+            Flags::empty(),
+            |b| {
+                b.append(&GenlHeader::new(GENL_CMD_ECHO, GENL_VERSION).to_bytes())?;
+                b.attr_str(GENL_A_MSG, text)
+            },
+            |m| {
+                out = Some(parse_msg(&m)?);
+                Ok(())
+            },
+        )?;
+        out.ok_or_else(|| unexpected("no ECHO reply".into()))
+    }
+
+    /// Command ECHO with MSG given as a `u32`, which the family's policy
+    /// (`NLA_NUL_STRING`) refuses: the error carries the kernel's
+    /// extended-ack text. For tests.
+    pub fn echo_wrong_type(&mut self) -> Result<()> {
+        self.conn.request_ack(self.family.id, Flags::empty(), |b| {
+            b.append(&GenlHeader::new(GENL_CMD_ECHO, GENL_VERSION).to_bytes())?;
+            b.attr_u32(GENL_A_MSG, 0x4141_4141)
+        })
+    }
+}
+
+/// The MSG attribute of a family message (an ECHO reply or an EVENT).
+pub fn parse_msg(msg: &Message<'_>) -> Result<String> {
+    let g = GenlBuffer::new_checked(msg.payload()).map_err(Error::Wire)?;
+    let a = Attrs::new(g.attrs())
+        .find(GENL_A_MSG)
+        .map_err(Error::Wire)?
+        .ok_or_else(|| unexpected("no MSG attribute".into()))?;
+    Ok(a.str().map_err(Error::Wire)?.to_string())
+}
+
+/// Whether `t` is a demo message type, with its name.
+pub fn type_name(message_type: u16) -> Option<&'static str> {
+    TYPES.iter().find(|(_, t)| *t == message_type).map(|(n, _)| *n)
+}
+
+/// The demo message types and their names.
+pub const TYPES: [(&str, u16); 6] = [
+    ("echo", ECHO),
+    ("register", REGISTER),
+    ("notify", NOTIFY),
+    ("broadcast", BROADCAST),
+    ("dump", DUMP),
+    ("big", BIG),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{done, reply, Fake};
+
+    fn client(
+        handler: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static,
+    ) -> DemoClient<Fake> {
+        DemoClient::new(Conn::new(Fake::new(handler)))
+    }
+
+    #[test]
+    fn echo_returns_the_payload() {
+        let mut c = client(|m| vec![reply(&m, ECHO, Flags::empty(), m.payload())]);
+        assert_eq!(c.echo(b"hi").unwrap(), b"hi");
+        assert_eq!(c.echo(b"again").unwrap(), b"again");
+    }
+
+    #[test]
+    fn echo_refuses_another_type() {
+        let mut c = client(|m| vec![reply(&m, NOTIFY, Flags::empty(), b"x")]);
+        assert!(c.echo(b"hi").is_err());
+    }
+
+    #[test]
+    fn dump_collects_entries_over_datagrams() {
+        let mut c = client(|m| {
+            assert!(m.flags().contains(Flags::DUMP));
+            assert_eq!(u16::from(m.message_type()), DUMP);
+            let first =
+                [reply(&m, DUMP, Flags::MULTI, b"one"), reply(&m, DUMP, Flags::MULTI, b"two")]
+                    .concat();
+            vec![first, reply(&m, DUMP, Flags::MULTI, b"three"), done(&m)]
+        });
+        let entries = c.dump().unwrap();
+        assert_eq!(entries, vec![b"one".to_vec(), b"two".to_vec(), b"three".to_vec()]);
+    }
+
+    #[test]
+    fn counted_transport_counts_dump_datagrams() {
+        let fake = Fake::new(|m| {
+            vec![reply(&m, DUMP, Flags::MULTI, b"a"), reply(&m, DUMP, Flags::MULTI, b"b"), done(&m)]
+        });
+        let mut c = DemoClient::new(Conn::new(Counted::new(fake)));
+        assert_eq!(c.dump().unwrap().len(), 2);
+        assert_eq!(c.conn().transport().received(), 3);
+    }
+
+    #[test]
+    fn big_pattern() {
+        let payload: Vec<u8> = (0..BIG_LEN).map(big_byte).collect();
+        let mut c = client(move |m| vec![reply(&m, BIG, Flags::empty(), &payload)]);
+        let got = c.big().unwrap();
+        assert_eq!(got.len(), BIG_LEN);
+        assert!(got.iter().enumerate().all(|(i, b)| *b == big_byte(i)));
+    }
+}
