@@ -160,7 +160,7 @@ else fail "nlkit demo big (rc $RC)"; fi
 run dump5 nlkit demo dump
 if [ $RC = 0 ] && has dump5 "5 entries in" && [ "$(head -1 /tmp/dump5.out)" = "broadcast text" ] \
 	&& [ "$(wc -l < /tmp/dump5.out)" = 6 ]; then
-	pass "nlkit demo dump: the 5 stored broadcasts ($(tail -1 /tmp/dump5.out | cut -d'(' -f1))"
+	pass "nlkit demo dump: the 5 stored broadcasts ($(tail -1 /tmp/dump5.out | cut -d'(' -f1 | sed 's/ *$//'))"
 else fail "nlkit demo dump of the full buffer (rc $RC)"; fi
 
 run demoreg nlkit demo register --count 3
