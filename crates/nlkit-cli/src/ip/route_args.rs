@@ -4,7 +4,7 @@
 //! checks `ip route show` makes itself (`filter_nlmsg`).
 
 use super::args::Args;
-use super::route_print::DSFIELDS;
+use super::route_print::{self, DSFIELDS};
 use anyhow::{anyhow, Result};
 use nlkit::route::route::Route;
 use nlkit::route::uapi::*;
@@ -381,28 +381,6 @@ pub(super) fn address(s: &str, family: u8) -> Result<IpAddr> {
     })
 }
 
-/// The metrics `ip route add` takes, indexed by `RTAX_*` (empty: none).
-pub(super) const METRIC_NAMES: [&str; RTAX_MAX as usize + 1] = [
-    "",
-    "",
-    "mtu",
-    "window",
-    "rtt",
-    "rttvar",
-    "ssthresh",
-    "cwnd",
-    "advmss",
-    "reordering",
-    "hoplimit",
-    "initcwnd",
-    "features",
-    "rto_min",
-    "initrwnd",
-    "quickack",
-    "",
-    "fastopen_no_cookie",
-];
-
 /// The metric a keyword names, in `ip`'s order of trying them, and whether
 /// `ip` wants it spelled out (`mtu`, `hoplimit`, `advmss`, `rtt`,
 /// `rto_min`) rather than abbreviated.
@@ -429,7 +407,7 @@ pub(super) fn metric_keyword(w: &str) -> Option<(u16, bool)> {
         .iter()
         .take_while(|(m, _)| *m != 0)
         .find(|(m, exact)| {
-            let name = METRIC_NAMES[*m as usize];
+            let name = route_print::METRIC_NAMES[*m as usize];
             if *exact {
                 w == name
             } else {
@@ -449,7 +427,7 @@ pub(super) fn metric_value(a: &mut Args, w: &str, metric: u16) -> Result<(u32, b
         locked = true;
         v = value(a, w)?;
     }
-    let name = METRIC_NAMES[metric as usize];
+    let name = route_print::METRIC_NAMES[metric as usize];
     let bad = || invarg(&format!("\"{name}\" value is invalid"), &v);
     let n = match metric {
         RTAX_RTT | RTAX_RTTVAR | RTAX_RTO_MIN => {

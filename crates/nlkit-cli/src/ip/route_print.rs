@@ -84,8 +84,9 @@ const RT_FLAGS_ALL: u32 = {
     all
 };
 
-/// Metric names (`mx_names`), indexed by `RTAX_*`.
-const METRICS: [&str; RTAX_MAX as usize + 1] = [
+/// Metric names (`mx_names`), indexed by `RTAX_*`; `route add` reads the
+/// keywords it accepts from here too.
+pub(super) const METRIC_NAMES: [&str; RTAX_MAX as usize + 1] = [
     "",
     "",
     "mtu",
@@ -413,7 +414,7 @@ impl Printer {
             if i == RTAX_HOPLIMIT && val == u32::MAX {
                 continue;
             }
-            let name = METRICS[i as usize];
+            let name = METRIC_NAMES[i as usize];
             if !self.json {
                 if i == RTAX_FASTOPEN_NO_COOKIE {
                     let _ = write!(Buf(&mut self.buf), "metric {i} ");
