@@ -32,6 +32,11 @@ fn reverse<T: Copy>(table: &'static [(T, &'static str)], name: &str) -> Option<T
     table.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
 }
 
+/// Looks a name up in a table of `(value, name)`, in any case.
+fn reverse_any_case<T: Copy>(table: &'static [(T, &'static str)], name: &str) -> Option<T> {
+    table.iter().find(|(_, n)| n.eq_ignore_ascii_case(name)).map(|(k, _)| *k)
+}
+
 /// A number as `strtoul(s, &end, 0)` reads it when all of `s` is used:
 /// decimal, `0x` hexadecimal or `0` octal.
 fn c_number(s: &str) -> Option<u64> {
@@ -423,7 +428,7 @@ pub fn oper_state(state: u8) -> Cow<'static, str> {
 
 /// The operational state a name stands for, in any case.
 pub fn parse_oper_state(s: &str) -> Option<u8> {
-    OPER_STATES.iter().find(|(_, n)| n.eq_ignore_ascii_case(s)).map(|(k, _)| *k)
+    reverse_any_case(OPER_STATES, s)
 }
 
 const LINK_MODES: &[(u8, &str)] = &[
@@ -441,7 +446,7 @@ pub fn link_mode(mode: u8) -> Cow<'static, str> {
 
 /// The link mode a name stands for, in any case.
 pub fn parse_link_mode(s: &str) -> Option<u8> {
-    LINK_MODES.iter().find(|(_, n)| n.eq_ignore_ascii_case(s)).map(|(k, _)| *k)
+    reverse_any_case(LINK_MODES, s)
 }
 
 mod link_types;

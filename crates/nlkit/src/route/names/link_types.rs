@@ -93,5 +93,5 @@ pub fn link_type(t: u16) -> Cow<'static, str> {
 
 /// The `ARPHRD_*` type a name of [`link_type`] stands for.
 pub fn parse_link_type(s: &str) -> Option<u16> {
-    LINK_TYPES.iter().find(|(_, n)| *n == s).map(|(k, _)| *k)
+    super::reverse(LINK_TYPES, s)
 }
