@@ -21,12 +21,12 @@ use super::addr_print;
 use super::args::{self, Args};
 use super::link_print::{self, Show};
 use super::printer::Printer;
-use super::{link, link_stats, Ctx};
+use super::{dump_raw, link, link_stats, parse_links, Ctx};
 use anyhow::Result;
 use nlkit::route::addr::{AddrHeader, Address};
 use nlkit::route::link::{Link, LinkHeader};
 use nlkit::route::uapi::*;
-use nlkit::route::AF_UNSPEC;
+use nlkit::route::{AF_INET6, AF_UNSPEC};
 use nlkit::wire::MessageBuffer;
 use nlkit::Conn;
 use serde_json::{Map, Value};
@@ -44,32 +44,12 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 // Dumps, kept whole so that links and addresses can be read as views
 // while both lists are walked.
 
-fn dump_raw(conn: &mut Conn, message_type: u16, header: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let mut raw = Vec::new();
-    conn.dump(
-        message_type,
-        |b| b.append(header),
-        |m| {
-            raw.push(m.bytes().to_vec());
-            Ok(())
-        },
-    )?;
-    Ok(raw)
-}
-
-/// Dumps the links `show` prints, as `ip` asks for them: with the family
-/// of `-4`/`-6`. For `-6` the kernel answers with its IPv6 view of each
-/// link (no qdisc, group, queue length or details; IPv6 counters for
-/// statistics); a single link (`index`) is asked for by index, which
-/// every family answers in full, so the full dump serves it.
-fn dump_links(conn: &mut Conn, family: u8, index: u32) -> Result<Vec<Vec<u8>>> {
-    let family = if index == 0 { family } else { AF_UNSPEC };
-    let header = LinkHeader { family, ..LinkHeader::default() };
+/// Dumps the kernel's IPv6 view of every link, which `ip -6 address show`
+/// lists (no qdisc, group, queue length or details; IPv6 counters for
+/// statistics). Every other listing uses the full dump of [`Ctx::links_raw`].
+fn dump_links_v6(conn: &mut Conn) -> Result<Vec<Vec<u8>>> {
+    let header = LinkHeader { family: AF_INET6, ..LinkHeader::default() };
     dump_raw(conn, RTM_GETLINK, &header.to_bytes())
-}
-
-fn parse_links(raw: &[Vec<u8>]) -> Result<Vec<Link<'_>>> {
-    raw.iter().map(|b| Ok(Link::parse(&MessageBuffer::new_checked(b.as_slice())?)?)).collect()
 }
 
 /// Dumps the addresses of `family` on interface `index` (0: all), as `ip`
@@ -94,9 +74,13 @@ struct Listing<'a> {
 fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let (family, details, stats, json) = (ctx.family, ctx.details, ctx.stats, ctx.out.json());
+    // Named with the names of the full dump, which serves both when it can.
+    let full = ctx.links_raw()?;
+    let filter = Filter::parse(&mut a, family, ctx.ifnames()?)?;
+    // A single link is asked for by index, which every family answers in full.
+    let link_raw =
+        if family == AF_INET6 && filter.index == 0 { dump_links_v6(&mut ctx.conn)? } else { full };
     let (conn, out, names) = ctx.parts()?;
-    let filter = Filter::parse(&mut a, family, names)?;
-    let link_raw = dump_links(conn, family, filter.index)?;
     let addr_raw = dump_addrs(conn, filter.family, filter.index)?;
     let (links, addrs) = (parse_links(&link_raw)?, parse_addrs(&addr_raw)?);
     let netns = if !json && names.any_netnsid { link::netns_names(conn) } else { HashMap::new() };

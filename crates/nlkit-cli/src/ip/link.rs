@@ -9,9 +9,9 @@
 use super::args::{self, Args};
 use super::link_print::{self, Show};
 use super::printer::Printer;
-use super::Ctx;
+use super::{parse_links, Ctx};
 use anyhow::{anyhow, bail, Context, Result};
-use nlkit::route::link::{Link, LinkFilter, LinkSpec, NetnsTarget};
+use nlkit::route::link::{Link, LinkSpec, NetnsTarget};
 use nlkit::route::uapi::*;
 use nlkit::wire::{Attrs, Flags};
 use nlkit::Conn;
@@ -84,6 +84,8 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let f = Filter::parse(a, &groups)?;
     let (details, stats, json) = (ctx.details, ctx.stats, ctx.out.json());
+    // The listing and the name table come from one dump.
+    let raw = if f.dev.is_none() { ctx.links_raw()? } else { Vec::new() };
     let (conn, out, names) = ctx.parts()?;
     let master = match &f.master {
         Some(m) => Some(names.index(m).ok_or_else(|| no_device(m))?),
@@ -111,8 +113,9 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     match dev {
         Some(index) => conn.link_get_by_index(index, &mut each)?,
         None => {
-            let filter = LinkFilter { master, kind: f.kind.as_deref() };
-            conn.link_dump(&filter, &mut each)?
+            for l in parse_links(&raw)? {
+                each(&l)?;
+            }
         }
     }
     out.end()

@@ -26,8 +26,10 @@ mod writer;
 
 use anyhow::Result;
 pub use args::Args;
-use nlkit::route::link::{Link, LinkFilter};
+use nlkit::route::link::{Link, LinkFilter, LinkHeader};
+use nlkit::route::uapi::RTM_GETLINK;
 use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::wire::MessageBuffer;
 use nlkit::{Conn, Netns, Protocol};
 use output::Output;
 use std::collections::HashMap;
@@ -160,6 +162,21 @@ impl Ctx {
         Ok(self.links.get_or_insert_with(LinkNames::default))
     }
 
+    /// Dumps every link once, fills the name table from it if it was not
+    /// yet, and hands back the messages (for commands that list links, so
+    /// the names cost no second dump).
+    pub fn links_raw(&mut self) -> Result<Vec<Vec<u8>>> {
+        let raw = dump_raw(&mut self.conn, RTM_GETLINK, &LinkHeader::default().to_bytes())?;
+        if self.links.is_none() {
+            let mut names = LinkNames::default();
+            for l in parse_links(&raw)? {
+                names.record(&l);
+            }
+            self.links = Some(names);
+        }
+        Ok(raw)
+    }
+
     /// The connection, the output and the interface names, together (the
     /// names read first if they were not yet).
     pub fn parts(&mut self) -> Result<(&mut Conn, &mut Output, &LinkNames)> {
@@ -203,4 +220,24 @@ pub fn neigh(g: &Global, words: Vec<String>) -> Result<()> {
 /// Runs `nlkit monitor ...` until interrupted.
 pub fn monitor(g: &Global, words: Vec<String>) -> Result<()> {
     monitor::run(&mut Ctx::new(g)?, g.netns.as_deref(), Args::new(words))
+}
+
+/// Every message of a dump, kept as bytes so views of them can be read
+/// while walking other lists.
+pub fn dump_raw(conn: &mut Conn, message_type: u16, header: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let mut raw = Vec::new();
+    conn.dump(
+        message_type,
+        |b| b.append(header),
+        |m| {
+            raw.push(m.bytes().to_vec());
+            Ok(())
+        },
+    )?;
+    Ok(raw)
+}
+
+/// The links in the messages of [`dump_raw`].
+pub fn parse_links(raw: &[Vec<u8>]) -> Result<Vec<Link<'_>>> {
+    raw.iter().map(|b| Ok(Link::parse(&MessageBuffer::new_checked(b.as_slice())?)?)).collect()
 }
