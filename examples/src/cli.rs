@@ -30,6 +30,17 @@ pub struct SocketOpts {
     pub timeout: u64,
 }
 
+/// What the programs that send take: their socket, and where to send.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClientOpts {
+    /// The socket to send from.
+    #[command(flatten)]
+    pub sock: SocketOpts,
+    /// Port id to send to: 0 is the kernel (the module).
+    #[arg(long, value_name = "PORT", default_value_t = 0)]
+    pub peer: u32,
+}
+
 impl SocketOpts {
     /// Opens and binds the socket (joining the groups in the `groups` mask)
     /// and sets its receive timeout.

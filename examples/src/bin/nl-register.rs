@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use nlkit::wire::{Ack, Message, MessageType};
-use nlkit_examples::cli::{exit_status, log, out, SocketOpts};
+use nlkit_examples::cli::{exit_status, log, out, ClientOpts};
 use nlkit_examples::client::Client;
 use nlkit_examples::msg::{error_of, initial_sequence, message, request, text};
 use nlkit_examples::{Result, NOTIFY, REGISTER};
@@ -17,10 +17,7 @@ const PROGRAM: &str = env!("CARGO_BIN_NAME");
 #[command(version)]
 struct Args {
     #[command(flatten)]
-    sock: SocketOpts,
-    /// Port id to register with: 0 is the kernel (the module).
-    #[arg(long, value_name = "PORT", default_value_t = 0)]
-    peer: u32,
+    client: ClientOpts,
     /// Stop after this many notifications.
     #[arg(long, value_name = "K", default_value_t = 3)]
     count: u64,
@@ -31,11 +28,11 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
-    let mut client = Client::open(&args.sock, args.peer)?;
+    let mut client = Client::open(&args.client.sock, args.client.peer)?;
     let seq = initial_sequence();
     let bytes = message(request(REGISTER, seq, client.port()), &[])?;
     client.send(&bytes)?;
-    log(PROGRAM, format_args!("registered port {} with port {}", client.port(), args.peer));
+    log(PROGRAM, format_args!("registered port {} with port {}", client.port(), args.client.peer));
     let mut received = 0;
     while received < args.count {
         let buf = client.recv()?;

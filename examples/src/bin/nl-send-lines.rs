@@ -8,7 +8,7 @@
 //! holds at most [`MAX_IOV`] messages; longer files take several rounds.
 
 use clap::Parser;
-use nlkit_examples::cli::{exit_status, out, SocketOpts};
+use nlkit_examples::cli::{exit_status, out, ClientOpts};
 use nlkit_examples::client::{Answer, Client};
 use nlkit_examples::msg::{check_answer, message, request, text};
 use nlkit_examples::{Result, ECHO};
@@ -24,10 +24,7 @@ const MAX_IOV: usize = 1024;
 #[command(version)]
 struct Args {
     #[command(flatten)]
-    sock: SocketOpts,
-    /// Port id to send to: 0 is the kernel (the module).
-    #[arg(long, value_name = "PORT", default_value_t = 0)]
-    peer: u32,
+    client: ClientOpts,
     /// Send all lines in one datagram, then read the echoes.
     #[arg(long)]
     batch: bool,
@@ -43,7 +40,7 @@ fn run(args: &Args) -> Result<()> {
     let content = std::fs::read_to_string(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
     let lines: Vec<&str> = content.lines().collect();
-    let mut client = Client::open(&args.sock, args.peer)?;
+    let mut client = Client::open(&args.client.sock, args.client.peer)?;
     let echoed = if args.batch {
         send_batched(&mut client, &lines)?
     } else {

@@ -3,7 +3,7 @@
 //! built on its own, with `nlmsg_len` covering both), then prints the echo.
 
 use clap::Parser;
-use nlkit_examples::cli::{exit_status, out, SocketOpts};
+use nlkit_examples::cli::{exit_status, out, ClientOpts};
 use nlkit_examples::client::Client;
 use nlkit_examples::msg::{header_bytes, initial_sequence, request};
 use nlkit_examples::{Result, ECHO};
@@ -15,10 +15,7 @@ use std::process::ExitCode;
 #[command(version)]
 struct Args {
     #[command(flatten)]
-    sock: SocketOpts,
-    /// Port id to send to: 0 is the kernel (the module).
-    #[arg(long, value_name = "PORT", default_value_t = 0)]
-    peer: u32,
+    client: ClientOpts,
     /// The payload.
     #[arg(long, default_value = "Hello from user space")]
     text: String,
@@ -29,7 +26,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
-    let mut client = Client::open(&args.sock, args.peer)?;
+    let mut client = Client::open(&args.client.sock, args.client.peer)?;
     let seq = initial_sequence();
     let payload = args.text.as_bytes();
     let header = header_bytes(&request(ECHO, seq, client.port()), payload.len())?;

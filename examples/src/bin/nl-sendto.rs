@@ -8,7 +8,7 @@
 //! gets no direct answer, so for those it only reports what it sent.
 
 use clap::Parser;
-use nlkit_examples::cli::{exit_status, out, parse_type, SocketOpts};
+use nlkit_examples::cli::{exit_status, out, parse_type, ClientOpts};
 use nlkit_examples::client::Client;
 use nlkit_examples::msg::{initial_sequence, message, request};
 use nlkit_examples::{type_name, Result, BROADCAST, REGISTER};
@@ -19,10 +19,7 @@ use std::process::ExitCode;
 #[command(version)]
 struct Args {
     #[command(flatten)]
-    sock: SocketOpts,
-    /// Port id to send to: 0 is the kernel (the module).
-    #[arg(long, value_name = "PORT", default_value_t = 0)]
-    peer: u32,
+    client: ClientOpts,
     /// The payload.
     #[arg(long, default_value = "Hello from user space")]
     text: String,
@@ -36,7 +33,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
-    let mut client = Client::open(&args.sock, args.peer)?;
+    let mut client = Client::open(&args.client.sock, args.client.peer)?;
     let seq = initial_sequence();
     let header = request(args.message_type, seq, client.port());
     let bytes = message(header, args.text.as_bytes())?;
@@ -45,7 +42,7 @@ fn run(args: &Args) -> Result<()> {
         let name = type_name(args.message_type).unwrap_or_default();
         return out(format_args!(
             "sent {name} seq {seq} to port {} (no answer expected)",
-            args.peer
+            args.client.peer
         ));
     }
     let answer = client.answer(args.message_type, seq, &bytes)?;
