@@ -234,7 +234,8 @@ impl Socket {
     /// message but the last must include its padding to 4 bytes. The kernel
     /// takes at most 1024 slices (`UIO_MAXIOV`; more is `EMSGSIZE`).
     pub fn send_vectored(&self, bufs: &[IoSlice<'_>], to: SocketAddr) -> Result<usize> {
-        sys::sendmsg(self.fd.as_fd(), bufs, to.port, to.groups).map_err(|e| Error::io("sendmsg", e))
+        restart(|| sys::sendmsg(self.fd.as_fd(), bufs, to.port, to.groups))
+            .map_err(|e| Error::io("sendmsg", e))
     }
 
     /// Multicasts `bytes` to `groups` (a mask of groups 1..=32).
@@ -255,6 +256,7 @@ impl Socket {
     /// datagram is larger (sized with `MSG_PEEK | MSG_TRUNC`). Returns its size.
     /// Blocks until a datagram arrives or the read timeout expires
     /// ([`Error::Timeout`]); on a non-blocking socket use [`try_recv`](Self::try_recv).
+    /// A signal (`EINTR`) does not end the wait.
     pub fn recv(&self, buf: &mut RecvBuf) -> Result<usize> {
         buf.fill(self.fd.as_fd(), false)
     }
@@ -268,6 +270,22 @@ impl Socket {
     /// Puts the socket in non-blocking mode (`O_NONBLOCK`), or back.
     pub fn set_nonblocking(&self, on: bool) -> Result<()> {
         sys::set_nonblocking(self.fd.as_fd(), on).map_err(|e| Error::io("fcntl", e))
+    }
+}
+
+/// Runs a system call again while a signal interrupts it (`EINTR`).
+///
+/// A handled signal interrupts a send or receive on a socket with a timeout
+/// even under `SA_RESTART` (signal(7)), and glibc's own signals (such as the
+/// one `setuid` broadcasts to every thread) arrive in programs that never
+/// installed a handler. Restarting is what `SA_RESTART` would have done; the
+/// timeout starts again.
+pub(crate) fn restart<T>(mut call: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
+    loop {
+        match call() {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            done => return done,
+        }
     }
 }
 
@@ -292,6 +310,21 @@ impl From<Socket> for OwnedFd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interrupted_calls_are_restarted_and_other_errors_kept() {
+        let mut calls = 0;
+        let done = restart(|| {
+            calls += 1;
+            match calls {
+                1 | 2 => Err(std::io::Error::from_raw_os_error(libc::EINTR)),
+                _ => Ok(calls),
+            }
+        });
+        assert_eq!(done.unwrap(), 3);
+        let err = restart(|| Err::<(), _>(std::io::Error::from_raw_os_error(libc::EAGAIN)));
+        assert_eq!(err.unwrap_err().raw_os_error(), Some(libc::EAGAIN));
+    }
 
     #[test]
     fn protocol_names() {

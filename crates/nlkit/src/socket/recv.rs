@@ -5,7 +5,7 @@
 //! copied twice) and grows if needed; the read itself offers the whole
 //! capacity, which lets the kernel fill dump datagrams up to that size.
 
-use super::SocketAddr;
+use super::{restart, SocketAddr};
 use crate::error::{Error, Result};
 use crate::sys;
 use nlkit_wire::Messages;
@@ -107,18 +107,20 @@ impl RecvBuf {
     }
 
     /// Receives one datagram. `EAGAIN` is [`Error::Timeout`] for a blocking
-    /// receive (`SO_RCVTIMEO` expired) and stays "would block" for `dontwait`.
+    /// receive (`SO_RCVTIMEO` expired) and stays "would block" for `dontwait`;
+    /// `EINTR` is retried.
     pub(crate) fn fill(&mut self, fd: BorrowedFd<'_>, dontwait: bool) -> Result<usize> {
         self.len = 0;
         let err = |e: std::io::Error| match e.raw_os_error() {
             Some(libc::EAGAIN) if !dontwait => Error::Timeout,
             _ => Error::io("recvmsg", e),
         };
-        let size = sys::peek_len(fd, dontwait).map_err(err)?;
+        let size = restart(|| sys::peek_len(fd, dontwait)).map_err(err)?;
         if size > self.data.len() {
             self.data.resize(size.next_multiple_of(4096), 0);
         }
-        let r = sys::recvmsg(fd, &mut self.data, &mut self.control, dontwait).map_err(err)?;
+        let r = restart(|| sys::recvmsg(fd, &mut self.data, &mut self.control, dontwait))
+            .map_err(err)?;
         if r.truncated {
             return Err(Error::Truncated { size: r.len });
         }
