@@ -139,14 +139,10 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
+/// `Display` already says the OS error, so `source()` returns none (as
+/// [`crate::Error`]): a chain printed with `{:#}` says it once. It stays
+/// reachable by matching [`Error::Io`].
+impl std::error::Error for Error {}
 
 /// Result with this module's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
