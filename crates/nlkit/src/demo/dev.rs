@@ -25,10 +25,11 @@ pub const TRIGGER: &str = "/proc/nlkit_demo_trigger";
 pub const BUFSIZE: usize = 16 * 1024;
 /// The ioctl type of the device's requests.
 pub const IOC_TYPE: u8 = b'N';
-/// `NLKIT_DEMO_IOC_INFO`: `_IOR('N', 1, struct nlkit_demo_info)`.
-pub const INFO: ReadIoctl<DemoInfo> = ReadIoctl::new(IOC_TYPE, 1);
+/// `NLKIT_DEMO_IOC_INFO`: `_IOR('N', 1, struct nlkit_demo_info)` (made,
+/// with its safety argument, in `sys.rs`).
+pub const INFO: ReadIoctl<DemoInfo> = crate::sys::DEMO_INFO;
 /// `NLKIT_DEMO_IOC_TRUNCATE`: `_IOW('N', 2, struct nlkit_demo_window)`.
-pub const TRUNCATE: WriteIoctl<Window> = WriteIoctl::new(IOC_TYPE, 2);
+pub const TRUNCATE: WriteIoctl<Window> = crate::sys::DEMO_TRUNCATE;
 
 /// `struct nlkit_demo_info`: 32 bytes, no padding.
 #[repr(C)]
@@ -182,6 +183,7 @@ mod tests {
         assert_eq!(INFO.request(), 0x8020_4e01);
         assert_eq!(TRUNCATE.request(), 0x4008_4e02);
         assert_eq!(format!("{INFO:?}"), "_IOR('N', 0x1, 32) (0x80204e01)");
+        assert_eq!(INFO.request() >> 8 & 0xff, u32::from(IOC_TYPE));
     }
 
     #[test]

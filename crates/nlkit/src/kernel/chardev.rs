@@ -4,11 +4,30 @@
 //!
 //! A request is a typed constant: [`ReadIoctl<T>`] (`_IOR`), [`WriteIoctl<T>`]
 //! (`_IOW`), [`ReadWriteIoctl<T>`] (`_IOWR`) or [`NoArgIoctl`] (`_IO`), built
-//! with the [`ioctl`](super::ioctl) helpers. Its constructors check that the
-//! request's direction matches and that its `_IOC_SIZE` is `size_of::<T>()`
-//! (in a `const`, at compile time), so a [`Device`] call passes the kernel a
-//! `T` of exactly the size the request number announces. `T` must be
-//! [`Pod`]: the kernel may store any bytes in it.
+//! with the [`ioctl`] helpers. `new(ty, nr)` encodes `size_of::<T>()` (in a
+//! `const`, at compile time); `checked(request)` takes a number from a C
+//! header only if its direction matches and its `_IOC_SIZE` is
+//! `size_of::<T>()`. So a [`Device`] call passes the kernel a `T` of exactly
+//! the size the request number announces. `T` must be [`Pod`]: the kernel
+//! may store any bytes in it.
+//!
+//! Soundness: the size is not the whole story. A driver may read addresses
+//! out of the argument and write there (a struct holding a buffer pointer),
+//! which no type check can see. So making a typed request is the `unsafe`
+//! step (its constructors are `unsafe fn`, defined beside the other unsafe
+//! code in `sys.rs`): the caller promises the driver touches only the
+//! argument's own bytes. The calls on a [`Device`] are then safe.
+//! [`NoArgIoctl`] passes no pointer (the argument is 0) and is safe to make.
+//!
+//! ```no_run
+//! use nlkit::kernel::chardev::{Device, ReadIoctl};
+//!
+//! // SAFETY: the pty driver writes one unsigned int and nothing else.
+//! const TIOCGPTN: ReadIoctl<u32> = unsafe { ReadIoctl::new(b'T', 0x30) };
+//! let ptmx = Device::open("/dev/ptmx")?;
+//! println!("/dev/pts/{}", ptmx.ioctl_read(TIOCGPTN)?);
+//! # Ok::<(), nlkit::kernel::Error>(())
+//! ```
 //!
 //! [`Device::map`] and [`Device::map_mut`] map a device (or a file) shared,
 //! unmapped on drop. The mapped memory can change at any time (the kernel,
@@ -35,35 +54,27 @@ use std::path::{Path, PathBuf};
 
 pub use crate::sys::Pod;
 
-/// Whether `request` has direction `dir` and argument size `size`.
-const fn fits(request: u32, dir: Dir, size: usize) -> bool {
+/// Whether `request` has direction `dir` and an argument size of
+/// `size_of::<T>()` (which must fit the size bits).
+pub(crate) const fn fits<T>(request: u32, dir: Dir) -> bool {
     let d = Ioctl::decode(request);
-    d.dir.bits() == dir.bits() && d.size as usize == size
+    size_of::<T>() <= ioctl::SIZEMASK as usize
+        && d.dir.bits() == dir.bits()
+        && d.size as usize == size_of::<T>()
 }
 
 macro_rules! typed_request {
-    ($(#[$doc:meta])* $name:ident, $dir:expr, $build:path, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
+        ///
+        /// Made by the `unsafe` constructors `new` and `checked` (see the
+        /// module docs).
         pub struct $name<T> {
-            request: u32,
-            arg: PhantomData<fn(T) -> T>,
+            pub(crate) request: u32,
+            pub(crate) arg: PhantomData<fn(T) -> T>,
         }
 
-        impl<T: Pod> $name<T> {
-            #[doc = concat!("`", $what, "(ty, nr, T)`. Panics (at compile time in a `const`) if `T` is too large for the size bits.")]
-            pub const fn new(ty: u8, nr: u8) -> Self {
-                $name { request: $build(ty, nr), arg: PhantomData }
-            }
-
-            #[doc = concat!("A request number from elsewhere (a C header), if it is a `", $what, "` whose size is `size_of::<T>()`.")]
-            pub const fn checked(request: u32) -> Option<Self> {
-                if size_of::<T>() <= ioctl::SIZEMASK as usize && fits(request, $dir, size_of::<T>()) {
-                    Some($name { request, arg: PhantomData })
-                } else {
-                    None
-                }
-            }
-
+        impl<T> $name<T> {
             /// The request number.
             pub const fn request(&self) -> u32 {
                 self.request
@@ -88,15 +99,15 @@ macro_rules! typed_request {
 
 typed_request!(
     /// An `_IOR` request: the kernel fills in a `T`.
-    ReadIoctl, Dir::Read, ioctl::ior::<T>, "_IOR"
+    ReadIoctl
 );
 typed_request!(
     /// An `_IOW` request: the kernel reads a `T`.
-    WriteIoctl, Dir::Write, ioctl::iow::<T>, "_IOW"
+    WriteIoctl
 );
 typed_request!(
     /// An `_IOWR` request: the kernel reads a `T` and writes one back.
-    ReadWriteIoctl, Dir::ReadWrite, ioctl::iowr::<T>, "_IOWR"
+    ReadWriteIoctl
 );
 
 /// An `_IO` request: no argument (0 is passed).
@@ -293,6 +304,7 @@ impl Deref for MappingMut {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sys::test_requests::{TIOCGPTN, TIOCSPTLCK, UNKNOWN_READ, UNKNOWN_WRITE};
     use std::io::Write;
 
     /// A file of `content` in the temporary directory, removed on drop.
@@ -315,25 +327,21 @@ mod tests {
 
     #[test]
     fn requests_carry_the_size_of_their_type() {
-        assert_eq!(ReadIoctl::<u32>::new(b'T', 0x30).request(), 0x8004_5430); // TIOCGPTN
-        assert_eq!(WriteIoctl::<i32>::new(b'T', 0x31).request(), 0x4004_5431); // TIOCSPTLCK
-        assert_eq!(ReadWriteIoctl::<[u8; 40]>::new(b'T', 1).request(), 0xc028_5401);
+        assert_eq!(TIOCGPTN.request(), 0x8004_5430);
+        assert_eq!(TIOCSPTLCK.request(), 0x4004_5431);
         assert_eq!(NoArgIoctl::new(b'N', 99).request(), 0x4e63);
-        assert!(ReadIoctl::<u32>::checked(0x8004_5430).is_some());
-        assert!(ReadIoctl::<u64>::checked(0x8004_5430).is_none(), "size 4 is not a u64");
-        assert!(WriteIoctl::<u32>::checked(0x8004_5430).is_none(), "a read is not a write");
-        assert!(ReadIoctl::<u32>::checked(0x5401).is_none(), "legacy numbers have no size");
-        assert!(ReadIoctl::<[u8; 1 << 14]>::checked(0xbfff_5401).is_none());
-        assert_eq!(
-            format!("{:?}", ReadIoctl::<u32>::new(b'T', 0x30)),
-            "_IOR('T', 0x30, 4) (0x80045430)"
-        );
+        assert!(fits::<u32>(0x8004_5430, Dir::Read));
+        assert!(!fits::<u64>(0x8004_5430, Dir::Read), "size 4 is not a u64");
+        assert!(!fits::<u32>(0x8004_5430, Dir::Write), "a read is not a write");
+        assert!(!fits::<u32>(0x5401, Dir::Read), "legacy numbers have no size");
+        assert!(!fits::<[u8; 1 << 14]>(0xbfff_5401, Dir::Read), "too large for the size bits");
+        assert_eq!(format!("{TIOCGPTN:?}"), "_IOR('T', 0x30, 4) (0x80045430)");
     }
 
     #[test]
     fn an_unknown_ioctl_is_enotty() {
         let null = Device::open("/dev/null").unwrap();
-        let err = null.ioctl_read(ReadIoctl::<u32>::new(b'N', 99)).unwrap_err();
+        let err = null.ioctl_read(UNKNOWN_READ).unwrap_err();
         assert_eq!(err.errno(), Some(libc::ENOTTY), "{err}");
         assert_eq!(
             err.to_string(),
@@ -343,7 +351,7 @@ mod tests {
         assert_eq!(err.errno(), Some(libc::ENOTTY));
         let file = TempFile::new("enotty", b"x");
         let dev = Device::open(&file.0).unwrap();
-        let err = dev.ioctl_write(WriteIoctl::<u64>::new(b'N', 2), &7).unwrap_err();
+        let err = dev.ioctl_write(UNKNOWN_WRITE, &7).unwrap_err();
         assert_eq!(err.errno(), Some(libc::ENOTTY));
     }
 
@@ -351,9 +359,8 @@ mod tests {
     fn read_and_write_ioctls_on_a_pseudo_terminal() {
         // TIOCSPTLCK and TIOCGPTN, on a fresh pty master, where there is one.
         let Ok(ptmx) = Device::open("/dev/ptmx") else { return };
-        let unlock = WriteIoctl::<libc::c_int>::new(b'T', 0x31);
-        assert_eq!(ptmx.ioctl_write(unlock, &0).unwrap(), 0);
-        let number = ptmx.ioctl_read(ReadIoctl::<libc::c_uint>::new(b'T', 0x30)).unwrap();
+        assert_eq!(ptmx.ioctl_write(TIOCSPTLCK, &0).unwrap(), 0);
+        let number = ptmx.ioctl_read(TIOCGPTN).unwrap();
         assert!(number < 1 << 20);
         // TIOCGWINSZ, a legacy number, through the untyped door: EFAULT.
         let err = ptmx.ioctl_none(NoArgIoctl::raw(libc::TIOCGWINSZ as u32)).unwrap_err();
