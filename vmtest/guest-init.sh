@@ -1,6 +1,6 @@
 #!/bin/busybox sh
 # /init of the test VM (vmtest/run.sh copies it into the initramfs): loads
-# nlkit_demo.ko, drives it with the nlkit example programs, prints one
+# nlkit_demo.ko, drives it with the nlkit example programs and the nlkit CLI, prints one
 # PASS/FAIL line per check and reports the verdict on QEMU's isa-debug-exit
 # port (0xf4): byte 0 = every check passed, byte 1 = something failed.
 /bin/busybox --install -s /bin
@@ -96,6 +96,14 @@ if [ $RC = 0 ] && has batch "seq 1: first line" "seq 2: second line" "3 lines se
 	pass "nl-send-lines --batch: one datagram"
 else fail "nl-send-lines --batch (rc $RC)"; fi
 
+# --- trigger: nobody has registered yet ---------------------------------------
+if [ "$(stat -c %a /proc/nlkit_demo_trigger)" = 200 ]; then pass "/proc/nlkit_demo_trigger exists, mode 0200"
+else fail "/proc/nlkit_demo_trigger mode '$(stat -c %a /proc/nlkit_demo_trigger)'"; fi
+run trig0 nlkit demo trigger "too early"
+if [ $RC != 0 ] && has trig0 "Transport endpoint is not connected"; then
+	pass "nlkit demo trigger before any REGISTER: ENOTCONN"
+else fail "trigger before any REGISTER (rc $RC)"; fi
+
 # --- REGISTER / NOTIFY -------------------------------------------------------
 run register nl-register $T --count 3
 if [ $RC = 0 ] && has register "seq 1: notification 1" "seq 2: notification 2" "seq 3: notification 3"; then
@@ -103,25 +111,40 @@ if [ $RC = 0 ] && has register "seq 1: notification 1" "seq 2: notification 2" "
 else fail "nl-register (rc $RC)"; fi
 
 # --- BROADCAST ----------------------------------------------------------------
-# Listeners on group 1 and on group 33 (above 32: NETLINK_ADD_MEMBERSHIP).
+# Two listeners on group 1 (nl-group-listen and nlkit demo listen), and two
+# on group 33 (above 32: NETLINK_ADD_MEMBERSHIP).
 nl-group-listen $T --count 1 > /tmp/listen1.out 2>&1 &
 L1=$!
+nlkit demo listen $T --group 1 --count 1 > /tmp/listen1b.out 2>&1 &
+L1B=$!
 nl-group-listen $T --group 33 --count 1 > /tmp/listen33.out 2>&1 &
 L33=$!
+nlkit demo listen $T --group 33 --count 1 > /tmp/listen33b.out 2>&1 &
+L33B=$!
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	has listen1 "listening on group" && has listen33 "listening on group" && break
+	has listen1 "listening on group" && has listen33 "listening on group" \
+		&& has listen1b "listening on protocol" && has listen33b "listening on protocol" && break
 	sleep 0.1
 done
 run bcast nl-sendto $T --type broadcast --text "broadcast text"
 wait $L1; R1=$?
+wait $L1B; R1B=$?
 wait $L33; R33=$?
-echo "--- listeners:"; sed 's/^/    | /' /tmp/listen1.out /tmp/listen33.out
+wait $L33B; R33B=$?
+echo "--- listeners:"; sed 's/^/    | /' /tmp/listen1.out /tmp/listen1b.out /tmp/listen33.out /tmp/listen33b.out
 if [ $RC = 0 ] && [ $R1 = 0 ] && has listen1 "group 1 from port 0" "broadcast text"; then
 	pass "nl-group-listen: broadcast received on group 1"
 else fail "broadcast on group 1 (sender rc $RC, listener rc $R1)"; fi
+if [ $R1 = 0 ] && [ $R1B = 0 ] && has listen1 "broadcast text" \
+	&& has listen1b "group 1 from port 0 seq " "broadcast: broadcast text"; then
+	pass "broadcast to a group of two listeners: both on group 1 received it (nlkit demo listen too)"
+else fail "second listener on group 1 (nlkit demo listen rc $R1B)"; fi
 if [ $R33 = 0 ] && has listen33 "group 33 from port 0" "broadcast text"; then
 	pass "nl-group-listen --group 33: broadcast received on group 33"
 else fail "broadcast on group 33 (listener rc $R33)"; fi
+if [ $R33B = 0 ] && has listen33b "group 33 from port 0 seq " "broadcast: broadcast text"; then
+	pass "nlkit demo listen --group 33: broadcast received on group 33"
+else fail "nlkit demo listen --group 33 (rc $R33B)"; fi
 
 if grep -qF "broadcast text" /proc/nlkit_demo_buffer; then pass "/proc/nlkit_demo_buffer has the broadcast text"
 else fail "/proc/nlkit_demo_buffer: '$(cat /proc/nlkit_demo_buffer)'"; fi
@@ -168,6 +191,69 @@ if [ $RC = 0 ] && has demoreg "seq 1: notification 1" "seq 3: notification 3"; t
 	pass "nlkit demo register --count 3: 3 notifications"
 else fail "nlkit demo register (rc $RC)"; fi
 
+# wait_for NAME TEXT: until /tmp/NAME.out has TEXT (2 s at most).
+wait_for() {
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		has "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A notification on demand: 3 from the timer, 1 from the trigger file.
+nlkit demo register $T --count 4 > /tmp/reg4.out 2>&1 &
+LR=$!
+wait_for reg4 "registered as port"
+run trig1 nlkit demo trigger "interrupt 1"
+wait $LR; RR=$?
+echo "--- register --count 4:"; sed 's/^/    | /' /tmp/reg4.out
+if [ $RC = 0 ] && [ $RR = 0 ] && has reg4 "seq 1: notification 1" "seq 2: notification 2" \
+	"seq 3: notification 3" "seq 1: interrupt 1" && [ "$(grep -c '^seq ' /tmp/reg4.out)" = 4 ]; then
+	pass "nlkit demo register --count 4 + nlkit demo trigger: 3 timer notifications and the triggered one (seq 1)"
+else fail "register with a trigger (trigger rc $RC, register rc $RR)"; fi
+run trig2 nlkit demo trigger "nobody home"
+if [ $RC != 0 ] && has trig2 "Connection refused"; then pass "trigger to a registered port since closed: ECONNREFUSED"
+else fail "trigger to a closed port (rc $RC)"; fi
+# Timer off (notify_count 0): only triggered notifications, numbered on.
+echo 0 > /sys/module/nlkit_demo/parameters/notify_count
+nlkit demo register $T --count 2 > /tmp/reg2.out 2>&1 &
+LR=$!
+wait_for reg2 "registered as port"
+echo "from the shell" > /proc/nlkit_demo_trigger; RS=$?
+run trig3 nlkit demo trigger "second"
+wait $LR; RR=$?
+echo "--- register --count 2:"; sed 's/^/    | /' /tmp/reg2.out
+if [ $RS = 0 ] && [ $RC = 0 ] && [ $RR = 0 ] && has reg2 "seq 2: from the shell" "seq 3: second" \
+	&& ! grep -q "^seq [0-9]*: notification" /tmp/reg2.out; then
+	pass "notify_count 0: only the 2 triggered notifications (seq 2, 3; the shell's newline stripped)"
+else fail "triggered notifications with notify_count 0 (shell rc $RS, trigger rc $RC, register rc $RR)"; fi
+echo 3 > /sys/module/nlkit_demo/parameters/notify_count
+
+# ACK manners: an ECHO with NLM_F_ACK is answered by the echo, then the ACK.
+run ackecho nlkit -j raw send --proto $PROTO --type 0x20 --flags REQUEST,ACK --text acked --wait --timeout 5
+if [ $RC = 0 ] && [ "$(wc -l < /tmp/ackecho.out)" = 2 ] \
+	&& sed -n 1p /tmp/ackecho.out | grep -qF '"type":32' && sed -n 1p /tmp/ackecho.out | grep -qF '"text":"acked"' \
+	&& sed -n 2p /tmp/ackecho.out | grep -qF '"type":2' && sed -n 2p /tmp/ackecho.out | grep -qF '"errno":0'; then
+	pass "ECHO with NLM_F_ACK: the echo, then an ACK (errno 0)"
+else fail "ECHO with NLM_F_ACK (rc $RC)"; fi
+run demoack nlkit demo echo --ack acked
+if [ $RC = 0 ] && [ "$(cat /tmp/demoack.out)" = acked ]; then pass "nlkit demo echo --ack: echo before the ACK"
+else fail "nlkit demo echo --ack (rc $RC)"; fi
+
+# send-lines: every echo checked for sequence number and port id.
+run dsl nlkit demo send-lines /tmp/lines.txt
+if [ $RC = 0 ] && has dsl "seq 1: first line" "seq 3: third line" "3 lines sent, 3 echoed"; then
+	pass "nlkit demo send-lines: one by one"
+else fail "nlkit demo send-lines (rc $RC)"; fi
+seq 1 100 | sed 's/^/line /' > /tmp/lines100.txt
+echo "--- dsl100: nlkit demo send-lines --batch - < /tmp/lines100.txt (echoes not shown)"
+nlkit demo send-lines --batch - < /tmp/lines100.txt > /tmp/dsl100.out 2>&1
+RC=$?
+tail -1 /tmp/dsl100.out | sed 's/^/    | /'
+if [ $RC = 0 ] && has dsl100 "seq 1: line 1" "seq 100: line 100" "100 lines sent, 100 echoed"; then
+	pass "nlkit demo send-lines --batch - (stdin): 100 lines, up to 64 per datagram, all echoed in order"
+else fail "nlkit demo send-lines --batch (rc $RC)"; fi
+
 run genlecho nlkit demo genl-echo hello
 if [ $RC = 0 ] && [ "$(cat /tmp/genlecho.out)" = hello ]; then pass "nlkit demo genl-echo hello: family nlkit_demo answers hello"
 else fail "nlkit demo genl-echo (rc $RC)"; fi
@@ -199,16 +285,84 @@ else fail "sysctl writes: level '$(cat $S/level)', name '$(cat $S/name)'"; fi
 if [ "$(cat $S/level)" = 5 ]; then pass "sysctl level refuses 11 (range 0..10)"
 else fail "sysctl level took 11: '$(cat $S/level)'"; fi
 
-# --- /dev/nlkit_demo ------------------------------------------------------------------
+# --- /dev/nlkit_demo: the broadcast buffer as a file, through nlkit demo dev ------
 if [ -c /dev/nlkit_demo ]; then pass "/dev/nlkit_demo is a character device"
 else fail "/dev/nlkit_demo is missing"; fi
-devtest > /tmp/devtest.out 2>&1
-RC=$?
-cat /tmp/devtest.out
-grep -q '^FAIL' /tmp/devtest.out && FAILED=$((FAILED + 1))
-[ $RC = 0 ] || fail "devtest exited $RC"
-if [ "$(cat $S/level)" = 7 ]; then pass "ioctl SET_LEVEL shows in sysctl level (7)"
-else fail "sysctl level after the ioctl: '$(cat $S/level)'"; fi
+# val NAME KEY: the value of "KEY value" in /tmp/NAME.out (nlkit demo dev info).
+val() { sed -n "s/^$2 //p" /tmp/$1.out; }
+# dump_entries: how many entries DUMP returns.
+dump_entries() { nlkit demo dump 2>&1 | sed -n 's/^\([0-9]*\) entries in.*/\1/p'; }
+PROCLEN=$(wc -c < /proc/nlkit_demo_buffer)
+NENT=$(dump_entries)
+run devinfo nlkit demo dev info
+if [ $RC = 0 ] && [ "$(val devinfo owner_comm)" = nlkit ] && [ -n "$(val devinfo owner_pid)" ] \
+	&& [ "$(val devinfo owner_pid)" = "$(val devinfo self_pid)" ]; then
+	pass "dev info: the owner is the nlkit process that asked (pid $(val devinfo owner_pid), comm nlkit)"
+else fail "dev info: owner (rc $RC)"; fi
+if [ "$(val devinfo data_len)" = "$PROCLEN" ] && [ "$(val devinfo free_space)" = $((16384 - PROCLEN)) ] \
+	&& [ -n "$NENT" ] && [ "$(val devinfo entries)" = "$NENT" ]; then
+	pass "dev info: data_len $PROCLEN = /proc/nlkit_demo_buffer's size, free_space $((16384 - PROCLEN)) = 16384 - data_len, entries $NENT = DUMP's"
+else fail "dev info: data_len '$(val devinfo data_len)' free_space '$(val devinfo free_space)' entries '$(val devinfo entries)' (procfs $PROCLEN bytes, DUMP $NENT entries)"; fi
+run devinfoj nlkit demo dev info -j
+if [ $RC = 0 ] && has devinfoj '"owner_comm":"nlkit"' "\"data_len\":$PROCLEN,"; then pass "dev info -j: JSON"
+else fail "dev info -j (rc $RC)"; fi
+
+run devwrite nlkit demo dev write "device text"
+run devinfo2 nlkit demo dev info
+if [ $RC = 0 ] && [ "$(val devinfo2 data_len)" = $((PROCLEN + 11)) ] && [ "$(val devinfo2 entries)" = $((NENT + 1)) ] \
+	&& [ "$(tail -c 11 /proc/nlkit_demo_buffer)" = "device text" ] \
+	&& [ "$(nlkit demo dump | tail -2 | head -1)" = "device text" ]; then
+	pass "dev write appends one entry: data_len +11, entries +1, last in procfs and DUMP"
+else fail "dev write (info rc $RC, data_len '$(val devinfo2 data_len)', entries '$(val devinfo2 entries)')"; fi
+FREE=$(val devinfo2 free_space)
+run devfull nlkit demo dev write "$(head -c $((FREE + 1)) /dev/zero | tr '\0' 'w')"
+if [ $RC != 0 ] && has devfull "No space left on device" && [ "$(wc -c < /proc/nlkit_demo_buffer)" = $((PROCLEN + 11)) ]; then
+	pass "dev write of free_space + 1 = $((FREE + 1)) bytes: ENOSPC, nothing stored"
+else fail "dev write into a full buffer (rc $RC)"; fi
+
+echo "--- devread: nlkit demo dev read > /tmp/devread.bin"
+nlkit demo dev read > /tmp/devread.bin; RC=$?
+if [ $RC = 0 ] && cmp /tmp/devread.bin /proc/nlkit_demo_buffer; then
+	pass "dev read: the same $(wc -c < /tmp/devread.bin) bytes as /proc/nlkit_demo_buffer"
+else fail "dev read differs from procfs (rc $RC)"; fi
+echo "--- devmap: nlkit demo dev map > /tmp/devmap.bin"
+nlkit demo dev map > /tmp/devmap.bin; RC=$?
+if [ $RC = 0 ] && cmp /tmp/devmap.bin /proc/nlkit_demo_buffer; then
+	pass "dev map: the mapped buffer's stored bytes equal /proc/nlkit_demo_buffer ($(wc -c < /tmp/devmap.bin) bytes)"
+else fail "dev map differs from procfs (rc $RC)"; fi
+nlkit demo dev map --len 4096 > /tmp/devmap4k.bin; RC=$?
+head -c 4096 /proc/nlkit_demo_buffer > /tmp/proc4k.bin
+if [ $RC = 0 ] && cmp /tmp/devmap4k.bin /tmp/proc4k.bin; then pass "dev map --len 4096: the first page"
+else fail "dev map --len 4096 (rc $RC)"; fi
+run devmapbig nlkit demo dev map --len 20480
+if [ $RC != 0 ] && has devmapbig "Invalid argument"; then pass "dev map of 20480 bytes (> 16384): EINVAL"
+else fail "dev map past the buffer (rc $RC)"; fi
+
+# TRUNCATE: bytes 10..18 are "text" (of "broadcast text") and "xxxx".
+run devtrunc nlkit demo dev truncate 10 8
+run devinfo3 nlkit demo dev info
+if [ $RC = 0 ] && has devtrunc "kept 8 bytes in 1 entries" && [ "$(val devinfo3 data_len)" = 8 ] \
+	&& [ "$(val devinfo3 free_space)" = 16376 ] && [ "$(val devinfo3 entries)" = 1 ] \
+	&& [ "$(cat /proc/nlkit_demo_buffer)" = textxxxx ] && [ "$(nlkit demo dev read)" = textxxxx ] \
+	&& [ "$(nlkit demo dev map)" = textxxxx ]; then
+	pass "dev truncate 10 8: info, read, map and procfs show the window 'textxxxx'"
+else fail "dev truncate 10 8 (rc $RC, procfs '$(head -c 40 /proc/nlkit_demo_buffer)')"; fi
+run devdump nlkit demo dump
+if [ $RC = 0 ] && [ "$(head -1 /tmp/devdump.out)" = textxxxx ] && has devdump "1 entries in"; then
+	pass "DUMP after the truncate: one entry, the window"
+else fail "DUMP after the truncate (rc $RC)"; fi
+run devbad nlkit demo dev truncate 9 1
+if [ $RC != 0 ] && has devbad "Invalid argument" && [ "$(cat /proc/nlkit_demo_buffer)" = textxxxx ]; then
+	pass "dev truncate 9 1 (offset > data_len 8): EINVAL, data unchanged"
+else fail "dev truncate with offset > data_len (rc $RC)"; fi
+run devunk nlkit demo dev unknown-ioctl
+if [ $RC != 0 ] && has devunk "Inappropriate ioctl for device"; then pass "unknown ioctl _IO('N', 99): ENOTTY"
+else fail "unknown ioctl (rc $RC)"; fi
+run devempty nlkit demo dev truncate 8 100
+if [ $RC = 0 ] && has devempty "kept 0 bytes in 0 entries" && [ "$(wc -c < /proc/nlkit_demo_buffer)" = 0 ] \
+	&& [ "$(dump_entries)" = 0 ]; then
+	pass "dev truncate 8 100 (offset = data_len): empty, no entries"
+else fail "dev truncate at the end (rc $RC)"; fi
 
 # --- another protocol by parameter ---------------------------------------------
 run rmmod rmmod nlkit_demo

@@ -28,7 +28,6 @@ dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'
 command -v cpio >/dev/null || need+=(cpio)
 command -v make >/dev/null || need+=(make)
 command -v gcc >/dev/null || need+=(gcc)
-[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)   # devtest is static
 # The headers must match a kernel in /boot.
 kver_with_headers() {
 	local k v
@@ -43,7 +42,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends qemu-system-x86 linux-image-amd64 \
-		linux-headers-amd64 busybox-static cpio make gcc libc6-dev >"$OUT/apt.log" 2>&1 \
+		linux-headers-amd64 busybox-static cpio make gcc >"$OUT/apt.log" 2>&1 \
 		|| { tail -30 "$OUT/apt.log"; exit 2; }
 fi
 T1=$(now)
@@ -62,8 +61,6 @@ cp "$ROOT/kernel/c/nlkit_demo.c" "$ROOT/kernel/c/nlkit_demo.h" "$ROOT/kernel/c/M
 make -s -C "/usr/src/linux-headers-$KVER" M="$OUT/module" modules 2>&1 \
 	| grep -v 'Skipping BTF generation' || true
 [ -e "$OUT/module/nlkit_demo.ko" ] || { echo "module build failed" >&2; exit 2; }
-# The /dev/nlkit_demo test program, static: no libraries to copy.
-gcc -O2 -Wall -static -I"$ROOT/kernel/c" -o "$OUT/devtest" "$ROOT/vmtest/devtest.c"
 T2=$(now)
 
 (cd "$ROOT" && cargo build --release -q -p nlkit-examples -p nlkit-cli)
@@ -79,7 +76,6 @@ cp /bin/busybox "$IRD/bin/busybox"
 cp "$ROOT/vmtest/guest-init.sh" "$IRD/init"
 chmod 755 "$IRD/init"
 cp "$OUT/module/nlkit_demo.ko" "$IRD/"
-cp "$OUT/devtest" "$IRD/bin/"
 copy_libs() {
 	# Each library ldd names (glibc, libgcc_s, ld-linux), at the same path.
 	ldd "$1" | grep -oE '/[^ ]+' | while read -r lib; do

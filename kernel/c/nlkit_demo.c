@@ -23,9 +23,20 @@
  * answers its MSG attribute (1, NUL-terminated string, at most 256 bytes;
  * the policy refuses anything else with an extended-ack message), and the
  * multicast group "events" gets every BROADCAST as command EVENT (2) + MSG.
+ * The registered port also gets a NOTIFY whenever text is written to
+ * /proc/nlkit_demo_trigger (mode 0200), on demand, as a driver would
+ * report an interrupt: the text (one trailing newline stripped) as payload,
+ * sequence number = how many triggered notifications were delivered so far
+ * (1, 2, ...); -ENOTCONN while no port has registered, the unicast's error
+ * (-ECONNREFUSED once that socket is closed) if it cannot be delivered.
  * Besides: sysctls /proc/sys/nlkit_demo/{level,name}, and a misc device
- * /dev/nlkit_demo over one shared page (read, write, mmap; ioctls in
- * nlkit_demo.h get and set `level` and clear the page).
+ * /dev/nlkit_demo, a file view of the broadcast buffer (ABI in
+ * nlkit_demo.h): read and llseek over the stored bytes, write appends one
+ * entry (-ENOSPC when it does not fit or the entry table is full; a write
+ * of 0 bytes stores nothing), mmap maps the buffer (offset 0, at most
+ * NLKIT_DEMO_BUFSIZE bytes; bytes past the data are zero), ioctl INFO (the
+ * owner is the last process to open the device) and TRUNCATE (the bytes
+ * dropped are zeroed); any other ioctl is -ENOTTY.
  * Errors (and ACKs when NLM_F_ACK is set) come from netlink_rcv_skb.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -64,8 +75,10 @@
 #define NLKIT_DEMO_ENTRIES	512
 #define NLKIT_DEMO_GROUP	1
 #define NLKIT_DEMO_GROUPS	64
-#define NLKIT_DEMO_BUFSIZE	(16 * 1024)
 #define NLKIT_DEMO_PROC		"nlkit_demo_buffer"
+#define NLKIT_DEMO_TRIGGER	"nlkit_demo_trigger"
+#define NLKIT_DEMO_TRIGGER_MAX	PAGE_SIZE	/* longest trigger text */
+#define NLKIT_DEMO_LEVEL_MAX	10		/* sysctl level: 0..10 */
 
 static int proto = 31;
 module_param(proto, int, 0444);
@@ -100,15 +113,28 @@ static struct timer_list notify_timer;
 static u32 notify_portid;
 static unsigned int notify_sent;
 static unsigned int notify_total;
+static bool notify_registered;	/* a port has registered since insmod */
 static bool stopping;		/* set at rmmod: the timer is not re-armed */
 
-/* BROADCAST payloads, appended; the input callback runs in process context. */
+/* Triggered notifications: one at a time, numbered by deliveries. */
+static DEFINE_MUTEX(trigger_lock);
+static unsigned int trigger_sent;
+
+/*
+ * BROADCAST payloads and device writes, appended; the input callback runs in
+ * process context. Pages of their own (page-aligned, physically contiguous)
+ * so that /dev/nlkit_demo can map them. buffer_lock guards everything below,
+ * the device's owner too.
+ */
 static DEFINE_MUTEX(buffer_lock);
 static char *buffer;
 static size_t buffer_len;
-/* Where each BROADCAST payload starts and ends in the buffer: DUMP entries. */
+/* Where each stored payload starts and ends in the buffer: DUMP entries. */
 static struct { u32 off, len; } entries[NLKIT_DEMO_ENTRIES];
 static unsigned int n_entries;
+/* The last process to open /dev/nlkit_demo. */
+static pid_t owner_pid;
+static char owner_comm[TASK_COMM_LEN];
 
 static struct sk_buff *demo_msg(u32 portid, u16 type, u32 seq,
 				const void *data, int len, gfp_t gfp)
@@ -188,6 +214,7 @@ static int demo_register(struct sk_buff *skb)
 
 	spin_lock_irqsave(&notify_lock, flags);
 	notify_portid = NETLINK_CB(skb).portid;
+	notify_registered = true;
 	notify_sent = 0;
 	notify_total = notify_count;
 	if (!stopping)
@@ -304,22 +331,36 @@ drop:
 	nlmsg_free(skb);
 }
 
+/* Whether an entry of len bytes still fits; under buffer_lock. */
+static bool buffer_fits(size_t len)
+{
+	lockdep_assert_held(&buffer_lock);
+	return len <= NLKIT_DEMO_BUFSIZE - buffer_len &&
+	       n_entries < NLKIT_DEMO_ENTRIES;
+}
+
+/* Records the len bytes just stored at the end as one entry; under buffer_lock. */
+static void buffer_commit(size_t len)
+{
+	lockdep_assert_held(&buffer_lock);
+	entries[n_entries].off = buffer_len;
+	entries[n_entries].len = len;
+	n_entries++;
+	buffer_len += len;
+}
+
 static int demo_broadcast(struct nlmsghdr *nlh, struct netlink_ext_ack *extack)
 {
 	int len = nlmsg_len(nlh);
 
 	mutex_lock(&buffer_lock);
-	if (len > NLKIT_DEMO_BUFSIZE - buffer_len ||
-	    n_entries >= NLKIT_DEMO_ENTRIES) {
+	if (!buffer_fits(len)) {
 		mutex_unlock(&buffer_lock);
 		NL_SET_ERR_MSG(extack, "broadcast buffer is full");
 		return -ENOSPC;
 	}
 	memcpy(buffer + buffer_len, nlmsg_data(nlh), len);
-	entries[n_entries].off = buffer_len;
-	entries[n_entries].len = len;
-	n_entries++;
-	buffer_len += len;
+	buffer_commit(len);
 	mutex_unlock(&buffer_lock);
 
 	demo_multicast(NLKIT_DEMO_GROUP, nlh->nlmsg_type, nlh->nlmsg_seq,
@@ -434,6 +475,62 @@ static void demo_input(struct sk_buff *skb)
 	netlink_rcv_skb(skb, demo_rcv_msg);
 }
 
+/* --- /proc/nlkit_demo_trigger: a notification on demand --------------------- */
+
+/*
+ * One NOTIFY carrying the text written (without one trailing newline) to the
+ * registered port, numbered by the triggered notifications delivered so far.
+ * trigger_lock keeps the numbers in order; the port is read under notify_lock.
+ */
+static ssize_t demo_trigger_write(struct file *f, const char __user *buf,
+				  size_t len, loff_t *pos)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+	bool registered;
+	size_t text_len;
+	u32 portid;
+	char *text;
+	int err;
+
+	if (len > NLKIT_DEMO_TRIGGER_MAX)
+		return -EMSGSIZE;
+	text = memdup_user(buf, len);
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	text_len = len;
+	if (text_len && text[text_len - 1] == '\n')
+		text_len--;
+
+	mutex_lock(&trigger_lock);
+	spin_lock_irqsave(&notify_lock, flags);
+	registered = notify_registered;
+	portid = notify_portid;
+	spin_unlock_irqrestore(&notify_lock, flags);
+	err = -ENOTCONN;
+	if (!registered)
+		goto out;
+	err = -ENOMEM;
+	skb = demo_msg(portid, NLKIT_DEMO_NOTIFY, trigger_sent + 1, text,
+		       text_len, GFP_KERNEL);
+	if (!skb)
+		goto out;
+	err = netlink_unicast(nlsk, skb, portid, MSG_DONTWAIT);
+	if (err >= 0) {
+		trigger_sent++;
+		err = 0;
+	}
+out:
+	mutex_unlock(&trigger_lock);
+	kfree(text);
+	return err ? err : len;
+}
+
+static const struct proc_ops demo_trigger_ops = {
+	.proc_write	= demo_trigger_write,
+	.proc_lseek	= noop_llseek,
+};
+
 /* --- sysctl: /proc/sys/nlkit_demo/{level,name} ---------------------------- */
 
 static int level = 1;
@@ -461,74 +558,134 @@ static struct ctl_table demo_sysctls[] = {
 	{ }
 };
 
-/* --- /dev/nlkit_demo: one shared page ---------------------------------------- */
+/* --- /dev/nlkit_demo: a file view of the broadcast buffer -------------------- */
 
-static DEFINE_MUTEX(page_lock);
-static void *shared_page;
+static int demo_dev_open(struct inode *inode, struct file *f)
+{
+	mutex_lock(&buffer_lock);
+	owner_pid = current->tgid;
+	get_task_comm(owner_comm, current);
+	mutex_unlock(&buffer_lock);
+	return 0;
+}
 
 static ssize_t demo_dev_read(struct file *f, char __user *buf, size_t len,
 			     loff_t *pos)
 {
 	ssize_t n;
 
-	mutex_lock(&page_lock);
-	n = simple_read_from_buffer(buf, len, pos, shared_page, PAGE_SIZE);
-	mutex_unlock(&page_lock);
+	mutex_lock(&buffer_lock);
+	n = simple_read_from_buffer(buf, len, pos, buffer, buffer_len);
+	mutex_unlock(&buffer_lock);
 	return n;
 }
 
+/* One write, one entry, appended wherever the file position is. */
 static ssize_t demo_dev_write(struct file *f, const char __user *buf,
 			      size_t len, loff_t *pos)
 {
-	ssize_t n;
+	if (!len)
+		return 0;
+	mutex_lock(&buffer_lock);
+	if (!buffer_fits(len)) {
+		mutex_unlock(&buffer_lock);
+		return -ENOSPC;
+	}
+	/* Nothing is committed unless every byte arrived. */
+	if (copy_from_user(buffer + buffer_len, buf, len)) {
+		memset(buffer + buffer_len, 0, len);
+		mutex_unlock(&buffer_lock);
+		return -EFAULT;
+	}
+	buffer_commit(len);
+	*pos = buffer_len;
+	mutex_unlock(&buffer_lock);
+	return len;
+}
 
-	mutex_lock(&page_lock);
-	n = simple_write_to_buffer(shared_page, PAGE_SIZE, pos, buf, len);
-	mutex_unlock(&page_lock);
-	return n;
+/* SEEK_END is relative to the stored bytes; no position past the buffer. */
+static loff_t demo_dev_llseek(struct file *f, loff_t off, int whence)
+{
+	loff_t ret;
+
+	mutex_lock(&buffer_lock);
+	ret = generic_file_llseek_size(f, off, whence, NLKIT_DEMO_BUFSIZE,
+				       buffer_len);
+	mutex_unlock(&buffer_lock);
+	return ret;
+}
+
+static long demo_dev_info(struct nlkit_demo_info __user *p)
+{
+	struct nlkit_demo_info info;
+
+	memset(&info, 0, sizeof(info));
+	mutex_lock(&buffer_lock);
+	info.owner_pid = owner_pid;
+	info.data_len = buffer_len;
+	info.free_space = NLKIT_DEMO_BUFSIZE - buffer_len;
+	info.entries = n_entries;
+	memcpy(info.owner_comm, owner_comm, sizeof(info.owner_comm));
+	mutex_unlock(&buffer_lock);
+	return copy_to_user(p, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long demo_dev_truncate(const struct nlkit_demo_window __user *p)
+{
+	struct nlkit_demo_window w;
+	size_t keep;
+
+	if (copy_from_user(&w, p, sizeof(w)))
+		return -EFAULT;
+	mutex_lock(&buffer_lock);
+	if (w.offset > buffer_len) {
+		mutex_unlock(&buffer_lock);
+		return -EINVAL;
+	}
+	keep = min_t(size_t, w.length, buffer_len - w.offset);
+	memmove(buffer, buffer + w.offset, keep);
+	memset(buffer + keep, 0, buffer_len - keep);
+	buffer_len = 0;
+	n_entries = 0;
+	if (keep)
+		buffer_commit(keep);
+	mutex_unlock(&buffer_lock);
+	return 0;
 }
 
 static long demo_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
-	int __user *p = (int __user *)arg;
-	int v;
-
 	switch (cmd) {
-	case NLKIT_DEMO_IOC_GET_LEVEL:
-		return put_user(READ_ONCE(level), p);
-	case NLKIT_DEMO_IOC_SET_LEVEL:
-		if (get_user(v, p))
-			return -EFAULT;
-		if (v < 0 || v > NLKIT_DEMO_LEVEL_MAX)
-			return -EINVAL;
-		WRITE_ONCE(level, v);
-		return 0;
-	case NLKIT_DEMO_IOC_CLEAR:
-		mutex_lock(&page_lock);
-		memset(shared_page, 0, PAGE_SIZE);
-		mutex_unlock(&page_lock);
-		return 0;
+	case NLKIT_DEMO_IOC_INFO:
+		return demo_dev_info((struct nlkit_demo_info __user *)arg);
+	case NLKIT_DEMO_IOC_TRUNCATE:
+		return demo_dev_truncate((const struct nlkit_demo_window __user *)arg);
 	default:
 		return -ENOTTY;
 	}
 }
 
+/*
+ * The buffer's pages, mapped as they are: the mapping sees every later
+ * change. It pins the file, so the module, until it is unmapped.
+ */
 static int demo_dev_mmap(struct file *f, struct vm_area_struct *vma)
 {
 	unsigned long size = vma->vm_end - vma->vm_start;
 
-	if (vma->vm_pgoff != 0 || size > PAGE_SIZE)
+	if (vma->vm_pgoff != 0 || size > NLKIT_DEMO_BUFSIZE)
 		return -EINVAL;
 	return remap_pfn_range(vma, vma->vm_start,
-			       virt_to_phys(shared_page) >> PAGE_SHIFT, size,
+			       virt_to_phys(buffer) >> PAGE_SHIFT, size,
 			       vma->vm_page_prot);
 }
 
 static const struct file_operations demo_dev_fops = {
 	.owner		= THIS_MODULE,
+	.open		= demo_dev_open,
 	.read		= demo_dev_read,
 	.write		= demo_dev_write,
-	.llseek		= default_llseek,
+	.llseek		= demo_dev_llseek,
 	.unlocked_ioctl	= demo_dev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= demo_dev_mmap,
@@ -551,6 +708,11 @@ static int demo_buffer_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static void free_buffer(void)
+{
+	free_pages((unsigned long)buffer, get_order(NLKIT_DEMO_BUFSIZE));
+}
+
 static int __init nlkit_demo_init(void)
 {
 	struct netlink_kernel_cfg cfg = {
@@ -563,7 +725,8 @@ static int __init nlkit_demo_init(void)
 		pr_err("proto %d out of range 0..%d\n", proto, MAX_LINKS - 1);
 		return -EINVAL;
 	}
-	buffer = kzalloc(NLKIT_DEMO_BUFSIZE, GFP_KERNEL);
+	buffer = (char *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+					  get_order(NLKIT_DEMO_BUFSIZE));
 	if (!buffer)
 		return -ENOMEM;
 	timer_setup(&notify_timer, notify_fire, 0);
@@ -571,42 +734,41 @@ static int __init nlkit_demo_init(void)
 	/* Before the protocol exists: a BROADCAST also goes to its group. */
 	err = genl_register_family(&demo_genl_family);
 	if (err) {
-		kfree(buffer);
+		free_buffer();
 		return err;
 	}
 	nlsk = netlink_kernel_create(&init_net, proto, &cfg);
 	if (!nlsk) {
 		pr_err("cannot create netlink protocol %d (in use?)\n", proto);
 		genl_unregister_family(&demo_genl_family);
-		kfree(buffer);
+		free_buffer();
 		return -EBUSY;
 	}
 	err = -ENOMEM;
 	if (!proc_create_single(NLKIT_DEMO_PROC, 0444, NULL, demo_buffer_show))
 		goto out_release;
+	if (!proc_create(NLKIT_DEMO_TRIGGER, 0200, NULL, &demo_trigger_ops))
+		goto out_proc;
 	sysctl_header = register_sysctl("nlkit_demo", demo_sysctls);
 	if (!sysctl_header)
-		goto out_proc;
-	shared_page = (void *)get_zeroed_page(GFP_KERNEL);
-	if (!shared_page)
-		goto out_sysctl;
+		goto out_trigger;
 	err = misc_register(&demo_miscdev);
 	if (err)
-		goto out_page;
+		goto out_sysctl;
 	pr_info("serving netlink protocol %d, broadcasts to group 1 (wide_group %d); greeting \"%s\" (secret %d)\n",
 		proto, wide_group, greeting, secret);
 	return 0;
 
-out_page:
-	free_page((unsigned long)shared_page);
 out_sysctl:
 	unregister_sysctl_table(sysctl_header);
+out_trigger:
+	remove_proc_entry(NLKIT_DEMO_TRIGGER, NULL);
 out_proc:
 	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
 out_release:
 	netlink_kernel_release(nlsk);
 	genl_unregister_family(&demo_genl_family);
-	kfree(buffer);
+	free_buffer();
 	return err;
 }
 
@@ -623,14 +785,15 @@ static void __exit nlkit_demo_exit(void)
 	stopping = true;
 	spin_unlock_irqrestore(&notify_lock, flags);
 	del_timer_sync(&notify_timer);
-	/* Mappings of the page hold the file, so the module, until unmapped. */
+	/* Mappings of the buffer hold the file, so the module, until unmapped. */
 	misc_deregister(&demo_miscdev);
-	free_page((unsigned long)shared_page);
 	unregister_sysctl_table(sysctl_header);
+	/* Waits for trigger writes under way: they send on nlsk. */
+	remove_proc_entry(NLKIT_DEMO_TRIGGER, NULL);
 	remove_proc_entry(NLKIT_DEMO_PROC, NULL);
 	netlink_kernel_release(nlsk);
 	genl_unregister_family(&demo_genl_family);
-	kfree(buffer);
+	free_buffer();
 	pr_info("protocol %d released\n", proto);
 }
 

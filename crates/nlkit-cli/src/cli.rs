@@ -89,7 +89,8 @@ pub enum Command {
     #[command(subcommand)]
     Ioctl(IoctlCommand),
     /// The demo kernel module (kernel/c/nlkit_demo.c): echo, register,
-    /// broadcast, dump, big, and its generic netlink family.
+    /// broadcast, dump, big, listen, its generic netlink family, its device
+    /// and trigger file.
     Demo(DemoArgs),
     /// `sysctl` (parsed by its own grammar: its -n and -p are sysctl(8)'s),
     /// or an unknown command.
@@ -234,13 +235,45 @@ pub enum DemoCommand {
     Echo {
         /// The payload.
         text: String,
+        /// Ask for an ACK too (NLM_F_ACK): the echo must come before it.
+        #[arg(long)]
+        ack: bool,
     },
-    /// REGISTER, then print the notifications the module sends.
+    /// ECHO each line of a file (- for stdin), checking each echo's
+    /// sequence number and port id; print them.
+    SendLines {
+        /// The text file, one message per line.
+        #[arg(value_name = "FILE|-")]
+        file: PathBuf,
+        /// Send the lines back to back, up to 64 per datagram.
+        #[arg(long)]
+        batch: bool,
+    },
+    /// REGISTER, then print the notifications the module sends: from its
+    /// timer, and one per write to /proc/nlkit_demo_trigger.
     Register {
         /// How many notifications to wait for.
         #[arg(long, default_value_t = 3)]
         count: usize,
     },
+    /// Write TEXT to /proc/nlkit_demo_trigger: the registered port gets it
+    /// as a NOTIFY.
+    Trigger {
+        /// The notification's text (one trailing newline is dropped).
+        text: String,
+    },
+    /// Print the messages multicast to groups of the protocol (BROADCASTs).
+    Listen {
+        /// Join this group; repeat or separate with ',' (above 32 too).
+        #[arg(long = "group", value_delimiter = ',', default_value = "1",
+              value_parser = clap::value_parser!(u32).range(1..))]
+        groups: Vec<u32>,
+        /// Stop after this many messages; fewer before the timeout is an error.
+        #[arg(long)]
+        count: Option<u64>,
+    },
+    /// The device /dev/nlkit_demo: a file view of the broadcast buffer.
+    Dev(DevArgs),
     /// BROADCAST (with an ACK): stored for DUMP and multicast.
     Broadcast {
         /// The payload.
@@ -263,4 +296,47 @@ pub enum DemoCommand {
     /// Send ECHO with a u32 as MSG, which the policy refuses (a test).
     #[command(hide = true)]
     GenlBad,
+}
+
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    /// The device node.
+    #[arg(long, value_name = "PATH", default_value = nlkit::demo::dev::DEVICE)]
+    pub device: PathBuf,
+    #[command(subcommand)]
+    pub command: DevCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// ioctl INFO: the owner (the last process to open the device: this
+    /// one), data length, free space, entries.
+    Info,
+    /// Print the stored bytes, read(2) from the device.
+    Read,
+    /// Append TEXT as one entry, in one write(2).
+    Write {
+        /// The bytes to append (no newline added).
+        text: String,
+    },
+    /// ioctl TRUNCATE: keep LENGTH bytes from OFFSET as the only entry.
+    Truncate {
+        /// The first byte kept.
+        offset: u32,
+        /// How many bytes to keep (clipped at the end of the data).
+        length: u32,
+    },
+    /// mmap the buffer and print its stored bytes (the first data length
+    /// bytes of the mapping).
+    Map {
+        /// Bytes to map, at most 16384.
+        #[arg(long, default_value_t = nlkit::demo::dev::BUFSIZE)]
+        len: usize,
+        /// Print a hex dump instead of the bytes.
+        #[arg(long)]
+        hex: bool,
+    },
+    /// Make an ioctl the device does not know, _IO('N', 99) (a test).
+    #[command(hide = true)]
+    UnknownIoctl,
 }

@@ -1,10 +1,17 @@
 //! `nlkit demo`: the demo kernel module (`kernel/c/nlkit_demo.c`) through
-//! [`nlkit::demo`]: its own protocol (31 by default) and its generic
-//! netlink family `nlkit_demo`.
+//! [`nlkit::demo`]: its own protocol (31 by default), multicast listening
+//! on it, its generic netlink family `nlkit_demo`, its trigger file and (in
+//! `dev`) its device.
+
+mod dev;
 
 use crate::cli::{DemoArgs, DemoCommand};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use nlkit::demo::{big_byte, DemoClient, GenlDemo, BIG_LEN};
+use nlkit::RecvBuf;
+use serde_json::json;
+use std::io::{Read, Write};
+use std::path::Path;
 use std::time::Duration;
 
 fn timeout(args: &DemoArgs) -> Option<Duration> {
@@ -24,15 +31,23 @@ fn genl(args: &DemoArgs) -> Result<GenlDemo> {
 }
 
 /// `nlkit demo ...`.
-pub fn run(args: &DemoArgs) -> Result<()> {
+pub fn run(args: &DemoArgs, json: bool, pretty: bool) -> Result<()> {
     match &args.command {
-        DemoCommand::Echo { text } => {
-            let reply = client(args)?.echo(text.as_bytes())?;
+        DemoCommand::Echo { text, ack } => {
+            let mut c = client(args)?;
+            let reply =
+                if *ack { c.echo_acked(text.as_bytes())? } else { c.echo(text.as_bytes())? };
             println!("{}", String::from_utf8_lossy(&reply));
         }
+        DemoCommand::SendLines { file, batch } => send_lines(args, file, *batch)?,
         DemoCommand::Register { count } => {
             let mut c = client(args)?;
             c.register()?;
+            // On stderr, unbuffered: a script waits for it to trigger.
+            eprintln!(
+                "registered as port {}, waiting for {count} notifications",
+                c.conn().transport().port()
+            );
             for (seq, text) in c.notifications(*count)? {
                 println!("seq {seq}: {}", String::from_utf8_lossy(&text));
             }
@@ -69,6 +84,12 @@ pub fn run(args: &DemoArgs) -> Result<()> {
                 if payload.len() == BIG_LEN { "" } else { "; expected 10000 bytes" }
             );
         }
+        DemoCommand::Trigger { text } => {
+            nlkit::demo::dev::trigger(text.as_bytes())?;
+            println!("notification sent to the registered port");
+        }
+        DemoCommand::Listen { groups, count } => listen(args, groups, *count, json)?,
+        DemoCommand::Dev(d) => dev::run(d, json, pretty)?,
         DemoCommand::GenlEcho { text } => println!("{}", genl(args)?.echo(text)?),
         DemoCommand::GenlGroup => println!("{}", genl(args)?.events_group()?),
         DemoCommand::GenlBad => {
@@ -77,4 +98,78 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `nlkit demo send-lines FILE|- [--batch]`.
+fn send_lines(args: &DemoArgs, file: &Path, batch: bool) -> Result<()> {
+    let mut text = String::new();
+    if file == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).context("reading stdin")?;
+    } else {
+        text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    }
+    let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
+    let mut out = std::io::stdout().lock();
+    let echoed = client(args)?.echo_lines(&lines, batch, |seq, payload| {
+        writeln!(out, "seq {seq}: {}", String::from_utf8_lossy(payload))
+            .map_err(|e| nlkit::Error::Io { op: "write", source: e })
+    })?;
+    writeln!(out, "{} lines sent, {echoed} echoed", lines.len())?;
+    Ok(())
+}
+
+/// `nlkit demo listen [--group G...] [--count K]`: with `--count`, fewer
+/// than K messages before the timeout is an error; without, the timeout
+/// ends listening quietly (0: listen forever).
+fn listen(args: &DemoArgs, groups: &[u32], count: Option<u64>, json: bool) -> Result<()> {
+    let socket = nlkit::demo::listen(args.proto, groups)?;
+    socket.set_read_timeout(timeout(args))?;
+    eprintln!("listening on protocol {} groups {groups:?} as port {}", args.proto, socket.port());
+    let mut buf = RecvBuf::new();
+    let mut seen = 0u64;
+    while count.is_none_or(|k| seen < k) {
+        match socket.recv(&mut buf) {
+            Ok(_) => seen += print_multicast(&buf, count.map(|k| k - seen), json)?,
+            Err(nlkit::Error::Timeout) => match count {
+                None => return Ok(()),
+                Some(k) => {
+                    bail!("received {seen} of {k} messages, then nothing for {} s", args.timeout)
+                }
+            },
+            Err(nlkit::Error::Overrun) => eprintln!("receive queue overran, messages were lost"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Prints the messages of one datagram (at most `limit`); returns how many.
+fn print_multicast(buf: &RecvBuf, limit: Option<u64>, json: bool) -> Result<u64> {
+    let mut out = std::io::stdout().lock();
+    let from = buf.from().port;
+    let group = buf.group();
+    let mut n = 0;
+    for m in buf.messages() {
+        if limit.is_some_and(|l| n >= l) {
+            break;
+        }
+        let m = m?;
+        let ty = u16::from(m.message_type());
+        let text = String::from_utf8_lossy(m.payload());
+        if json {
+            let v = json!({
+                "group": group, "from_port": from, "seq": m.sequence(), "type": ty,
+                "type_name": nlkit::demo::type_name(ty), "text": text,
+            });
+            writeln!(out, "{v}")?;
+        } else {
+            let name =
+                nlkit::demo::type_name(ty).map_or_else(|| format!("{ty:#x}"), str::to_string);
+            let g = group.map_or_else(|| "?".to_string(), |g| g.to_string());
+            writeln!(out, "group {g} from port {from} seq {} {name}: {text}", m.sequence())?;
+        }
+        n += 1;
+    }
+    Ok(n)
 }

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Ioctl(cli::IoctlCommand::Decode { numbers }) => {
             kernel::ioctl::decode(numbers, cli.json, cli.pretty)
         }
-        cli::Command::Demo(a) => demo::run(a),
+        cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
         cli::Command::External(words) => external(words, &cli),
     };
     match result {

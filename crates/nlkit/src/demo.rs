@@ -5,13 +5,18 @@
 //! a bare `struct nlmsghdr` and an opaque payload, no attributes.
 //! [`GenlDemo`] speaks its generic netlink family, [`GENL_FAMILY`]
 //! (`"nlkit_demo"`), whose group [`GENL_EVENTS`] carries every BROADCAST.
+//! [`listen`] opens a listener on the protocol's multicast groups; [`dev`]
+//! is its character device `/dev/nlkit_demo` and trigger file.
+
+pub mod dev;
 
 use crate::error::{Error, Result};
 use crate::genl::Family;
-use crate::socket::{Protocol, RecvBuf, Socket};
+use crate::socket::{Protocol, RecvBuf, Socket, SocketAddr};
+use crate::wire::ack::Ack;
 use crate::wire::genl::{GenlBuffer, GenlHeader};
-use crate::wire::{Attrs, Flags, Message};
-use crate::{Conn, Transport};
+use crate::wire::{Attrs, Flags, Header, Message, MessageBuilder, MessageType, Messages};
+use crate::{Conn, KernelError, Transport};
 use std::io;
 
 /// The demo protocol's netlink protocol number (the module's `proto`).
@@ -49,6 +54,11 @@ pub const GENL_CMD_ECHO: u8 = 1;
 pub const GENL_CMD_EVENT: u8 = 2;
 /// Attribute MSG: a NUL-terminated string of at most 256 bytes.
 pub const GENL_A_MSG: u16 = 1;
+
+/// The most ECHO messages [`DemoClient::echo_lines`] puts in one datagram:
+/// their echoes (about 1 KiB of receive buffer each, however short) stay
+/// well inside a socket's default receive buffer.
+pub const ECHO_BATCH: usize = 64;
 
 /// The BIG payload's expected byte at `i`.
 pub fn big_byte(i: usize) -> u8 {
@@ -159,8 +169,64 @@ impl DemoClient<Socket> {
     }
 }
 
+/// ECHO requests of `payloads`, numbered from `first`, back to back.
+fn echo_batch(payloads: &[&[u8]], first: u32, port: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for (i, p) in payloads.iter().enumerate() {
+        let header = Header {
+            message_type: MessageType::from(ECHO),
+            flags: Flags::REQUEST,
+            sequence: first.wrapping_add(i as u32),
+            port,
+        };
+        let mut b = MessageBuilder::new(&mut out, header).map_err(Error::Wire)?;
+        b.append(p).map_err(Error::Wire)?;
+        b.finish();
+    }
+    Ok(out)
+}
+
+/// Checks one message read in answer to an ECHO batch: the echo of `want`.
+fn check_echo(
+    m: &Message<'_>,
+    seq: u32,
+    port: u32,
+    want: Option<&[u8]>,
+    request: &[u8],
+) -> Result<()> {
+    if u16::from(m.message_type()) == MessageType::ERROR {
+        let ack = Ack::parse(m).map_err(Error::Wire)?;
+        return Err(Error::Kernel(KernelError::from_ack(&ack, request)));
+    }
+    expect_type(m, ECHO)?;
+    if m.sequence() != seq {
+        return Err(Error::Sequence { expected: seq, got: m.sequence() });
+    }
+    if m.port() != port {
+        return Err(Error::Port { expected: port, got: m.port() });
+    }
+    match want {
+        Some(w) if w == m.payload() => Ok(()),
+        Some(_) => Err(unexpected(format!("the echo of {seq} differs from what was sent"))),
+        None => Err(unexpected(format!("an echo with sequence number {seq}, never sent"))),
+    }
+}
+
+/// Opens a socket of protocol `proto` (normally [`DEMO_PROTOCOL`]) that has
+/// joined `groups`, each with `NETLINK_ADD_MEMBERSHIP` (so groups above 32
+/// too), with `NETLINK_PKTINFO` on: [`RecvBuf::group`] names each
+/// message's group.
+pub fn listen(proto: u32, groups: &[u32]) -> Result<Socket> {
+    let socket = Socket::open(Protocol(proto))?;
+    for &g in groups {
+        socket.add_membership(g)?;
+    }
+    socket.set_pktinfo(true)?;
+    Ok(socket)
+}
+
 fn collect_notifications(datagram: &[u8], out: &mut Vec<(u32, Vec<u8>)>) -> Result<()> {
-    for m in crate::wire::Messages::new(datagram) {
+    for m in Messages::new(datagram) {
         let m = m.map_err(Error::Wire)?;
         if u16::from(m.message_type()) == NOTIFY {
             out.push((m.sequence(), m.payload().to_vec()));
@@ -196,6 +262,73 @@ impl<T: Transport> DemoClient<T> {
             },
         )?;
         out.ok_or_else(|| unexpected("no ECHO reply".into()))
+    }
+
+    /// ECHO with `NLM_F_ACK`: the echo must come first, then the ACK
+    /// (errno 0), which ends the exchange; returns the echo.
+    pub fn echo_acked(&mut self, payload: &[u8]) -> Result<Vec<u8>> {
+        let mut out = None;
+        self.conn.request(
+            ECHO,
+            Flags::ACK,
+            |b| b.append(payload),
+            |m| {
+                expect_type(&m, ECHO)?;
+                out = Some(m.payload().to_vec());
+                Ok(())
+            },
+        )?;
+        out.ok_or_else(|| unexpected("an ACK but no ECHO reply before it".into()))
+    }
+
+    /// ECHO of each payload, with sequence numbers 1, 2, ...: one message
+    /// per datagram, each echo read before the next is sent, or with `batch`
+    /// up to [`ECHO_BATCH`] back-to-back messages per datagram. Each echo is
+    /// checked (from the kernel, type ECHO, the request's sequence number,
+    /// this socket's port id, the same payload) and handed to `on_echo`.
+    /// Returns how many were echoed.
+    pub fn echo_lines(
+        &mut self,
+        payloads: &[&[u8]],
+        batch: bool,
+        mut on_echo: impl FnMut(u32, &[u8]) -> Result<()>,
+    ) -> Result<usize> {
+        let per = if batch { ECHO_BATCH } else { 1 };
+        let mut seq = 1u32;
+        for chunk in payloads.chunks(per) {
+            let request = echo_batch(chunk, seq, self.conn.transport().port())?;
+            self.conn.transport_mut().send_to(&request, SocketAddr::default())?;
+            self.read_echoes(chunk, seq, &request, &mut on_echo)?;
+            seq = seq.wrapping_add(chunk.len() as u32);
+        }
+        Ok(payloads.len())
+    }
+
+    /// Reads the echoes of `chunk`, numbered from `first`, in order.
+    fn read_echoes(
+        &mut self,
+        chunk: &[&[u8]],
+        first: u32,
+        request: &[u8],
+        on_echo: &mut impl FnMut(u32, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let port = self.conn.transport().port();
+        let mut buf = RecvBuf::new();
+        let mut i = 0;
+        while i < chunk.len() {
+            self.conn.transport_mut().recv(&mut buf)?;
+            if buf.from().port != 0 {
+                return Err(unexpected(format!("a datagram from port {}", buf.from().port)));
+            }
+            for m in buf.messages() {
+                let m = m.map_err(Error::Wire)?;
+                let seq = first.wrapping_add(i as u32);
+                check_echo(&m, seq, port, chunk.get(i).copied(), request)?;
+                on_echo(seq, m.payload())?;
+                i += 1;
+            }
+        }
+        Ok(())
     }
 
     /// BROADCAST with an ACK: stored by the module and multicast.
@@ -332,7 +465,7 @@ pub const TYPES: [(&str, u16); 6] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{done, reply, Fake};
+    use crate::testing::{ack, done, reply, Fake};
 
     fn client(
         handler: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static,
@@ -375,6 +508,58 @@ mod tests {
         let mut c = DemoClient::new(Conn::new(Counted::new(fake)));
         assert_eq!(c.dump().unwrap().len(), 2);
         assert_eq!(c.conn().transport().received(), 3);
+    }
+
+    #[test]
+    fn echo_acked_wants_the_echo_before_the_ack() {
+        let mut c = client(|m| {
+            assert!(m.flags().contains(Flags::ACK));
+            vec![[reply(&m, ECHO, Flags::empty(), m.payload()), ack(&m, 0, None, None)].concat()]
+        });
+        assert_eq!(c.echo_acked(b"hi").unwrap(), b"hi");
+        let mut c = client(|m| vec![ack(&m, 0, None, None)]);
+        assert!(c.echo_acked(b"hi").is_err(), "an ACK alone");
+    }
+
+    #[test]
+    fn echo_lines_one_by_one_and_batched() {
+        let lines: Vec<&[u8]> = vec![b"one", b"two", b"", b"four"];
+        for batch in [false, true] {
+            // The fake answers each message of a datagram in a datagram of its own.
+            let mut c = client(|m| vec![reply(&m, ECHO, Flags::empty(), m.payload())]);
+            let mut seen = Vec::new();
+            let n = c
+                .echo_lines(&lines, batch, |seq, p| {
+                    seen.push((seq, p.to_vec()));
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(n, 4);
+            assert_eq!(seen[3], (4, b"four".to_vec()));
+            let sent = c.conn().transport().sent().len();
+            assert_eq!(sent, if batch { 1 } else { 4 });
+        }
+        let many: Vec<&[u8]> = vec![b"x"; ECHO_BATCH + 1];
+        let mut c = client(|m| vec![reply(&m, ECHO, Flags::empty(), m.payload())]);
+        c.echo_lines(&many, true, |_, _| Ok(())).unwrap();
+        assert_eq!(c.conn().transport().sent().len(), 2, "65 lines: two datagrams");
+    }
+
+    #[test]
+    fn echo_lines_checks_each_echo() {
+        let lines: Vec<&[u8]> = vec![b"one", b"two"];
+        let wrong_seq = |m: Message<'_>| {
+            let mut r = reply(&m, ECHO, Flags::empty(), m.payload());
+            r[8] ^= 0x10;
+            vec![r]
+        };
+        let err = client(wrong_seq).echo_lines(&lines, false, |_, _| Ok(())).unwrap_err();
+        assert!(matches!(err, Error::Sequence { expected: 1, got: 17 }), "{err}");
+        let other_text = |m: Message<'_>| vec![reply(&m, ECHO, Flags::empty(), b"else")];
+        assert!(client(other_text).echo_lines(&lines, true, |_, _| Ok(())).is_err());
+        let refused = |m: Message<'_>| vec![ack(&m, libc::EOPNOTSUPP, None, None)];
+        let err = client(refused).echo_lines(&lines, false, |_, _| Ok(())).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::EOPNOTSUPP));
     }
 
     #[test]

@@ -7,9 +7,11 @@
 //!   extended-ack errors, `NLM_F_DUMP_INTR` and overrun handling, over any
 //!   [`Transport`].
 //! - [`genl`]: generic netlink family lookup.
-//! - [`demo`]: clients of the demo kernel module (`kernel/c/nlkit_demo.c`).
+//! - [`demo`]: clients of the demo kernel module (`kernel/c/nlkit_demo.c`),
+//!   its device `/dev/nlkit_demo` included.
 //! - [`kernel`]: the other channels: sysctl, module parameters, the boot
-//!   command line, ioctl request numbers.
+//!   command line, ioctl request numbers, character devices (typed ioctl
+//!   calls, mmap).
 //! - [`testing`]: an in-memory transport for tests without a kernel.
 //! - `tokio` (feature `tokio`): the async adapter over the same engine.
 //!

@@ -1,16 +1,24 @@
 //! The only module with `unsafe` code: thin wrappers over the system calls
-//! nlkit makes on netlink sockets.
+//! nlkit makes on netlink sockets and character devices.
 //!
 //! Each wrapper names its C call (see the man pages socket(2), bind(2),
 //! getsockname(2), setsockopt(2), sendto(2), sendmsg(2), recvmsg(2),
-//! setns(2), fcntl(2)) and turns `-1`/`errno` into `io::Error`. Control
-//! messages are parsed from bytes in safe code.
+//! setns(2), fcntl(2), ioctl(2), mmap(2), munmap(2)) and turns `-1`/`errno`
+//! into `io::Error`. Control messages are parsed from bytes in safe code.
+//! Besides the calls: [`Pod`], the marker for ioctl arguments; the
+//! `unsafe` constructors of the typed ioctl requests, and the requests nlkit
+//! makes with them; and [`RawMap`], a mapping read and written only with
+//! volatile copies.
 //!
 //! libc is used directly rather than rustix: rustix has no `SOL_NETLINK`
 //! socket options and does not hand back `NETLINK_PKTINFO` control messages.
 #![allow(unsafe_code)]
 
+use crate::demo::dev::{DemoInfo, Window};
+use crate::kernel::chardev::{self, ReadIoctl, ReadWriteIoctl, WriteIoctl};
+use crate::kernel::ioctl::{self, Dir};
 use std::io::{self, IoSlice};
+use std::marker::PhantomData;
 use std::mem::{size_of, zeroed};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
@@ -201,6 +209,249 @@ pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// Plain old data: a type whose every bit pattern, all zeroes included, is a
+/// valid value, with no pointers or references in it: what the kernel may
+/// fill in through an ioctl(2) argument, and send back.
+///
+/// # Safety
+///
+/// Implement it only for `#[repr(C)]` (or primitive) types made of integers
+/// and arrays of them, with no padding bytes.
+pub unsafe trait Pod: Copy + 'static {
+    /// The all-zero value.
+    fn zeroed() -> Self {
+        // SAFETY: the trait's contract: all-zero bytes are a valid value.
+        unsafe { zeroed() }
+    }
+}
+
+// SAFETY: integers and arrays of them: any bit pattern is a value, no padding.
+unsafe impl Pod for u8 {}
+// SAFETY: as above.
+unsafe impl Pod for i8 {}
+// SAFETY: as above.
+unsafe impl Pod for u16 {}
+// SAFETY: as above.
+unsafe impl Pod for i16 {}
+// SAFETY: as above.
+unsafe impl Pod for u32 {}
+// SAFETY: as above.
+unsafe impl Pod for i32 {}
+// SAFETY: as above.
+unsafe impl Pod for u64 {}
+// SAFETY: as above.
+unsafe impl Pod for i64 {}
+// SAFETY: as above.
+unsafe impl Pod for usize {}
+// SAFETY: as above.
+unsafe impl Pod for isize {}
+// SAFETY: an array of Pod values has no padding between its elements.
+unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
+// SAFETY: repr(C), four u32 then [u8; 16]: 32 bytes, no padding (its layout
+// test in demo::dev checks size and offsets against nlkit_demo.h).
+unsafe impl Pod for DemoInfo {}
+// SAFETY: repr(C), two u32: 8 bytes, no padding (tested in demo::dev).
+unsafe impl Pod for Window {}
+
+/// The constructors of the typed requests of `kernel::chardev`: making one
+/// is the promise its `ioctl_*` calls rely on.
+macro_rules! typed_request_new {
+    ($name:ident, $dir:expr, $build:path, $what:literal) => {
+        impl<T: Pod> $name<T> {
+            #[doc = concat!("`", $what, "(ty, nr, T)`. Panics (at compile time in a `const`) if `T` is too large for the size bits.")]
+            ///
+            /// # Safety
+            ///
+            /// The driver's handler of this request on the devices it is
+            /// used with touches only the `size_of::<T>()` bytes of the
+            /// argument: it follows no address stored in them.
+            pub const unsafe fn new(ty: u8, nr: u8) -> Self {
+                $name { request: $build(ty, nr), arg: PhantomData }
+            }
+
+            #[doc = concat!("A request number from elsewhere (a C header), if it is a `", $what, "` whose size is `size_of::<T>()`.")]
+            ///
+            /// # Safety
+            ///
+            /// As for `new`.
+            pub const unsafe fn checked(request: u32) -> Option<Self> {
+                if chardev::fits::<T>(request, $dir) {
+                    Some($name { request, arg: PhantomData })
+                } else {
+                    None
+                }
+            }
+        }
+    };
+}
+
+typed_request_new!(ReadIoctl, Dir::Read, ioctl::ior::<T>, "_IOR");
+typed_request_new!(WriteIoctl, Dir::Write, ioctl::iow::<T>, "_IOW");
+typed_request_new!(ReadWriteIoctl, Dir::ReadWrite, ioctl::iowr::<T>, "_IOWR");
+
+/// `NLKIT_DEMO_IOC_INFO`, `_IOR('N', 1, struct nlkit_demo_info)`.
+pub(crate) const DEMO_INFO: ReadIoctl<DemoInfo> =
+    // SAFETY: the demo modules (demo_dev_info in kernel/c/nlkit_demo.c, and
+    // the Rust one to the same ABI) copy one struct nlkit_demo_info to the
+    // argument and nothing else; the struct holds no pointers.
+    unsafe { ReadIoctl::new(b'N', 1) };
+
+/// `NLKIT_DEMO_IOC_TRUNCATE`, `_IOW('N', 2, struct nlkit_demo_window)`.
+pub(crate) const DEMO_TRUNCATE: WriteIoctl<Window> =
+    // SAFETY: the demo modules (demo_dev_truncate) copy one struct
+    // nlkit_demo_window from the argument and write nothing back.
+    unsafe { WriteIoctl::new(b'N', 2) };
+
+/// Requests for the tests of `kernel::chardev`.
+#[cfg(test)]
+pub(crate) mod test_requests {
+    use super::*;
+
+    /// `TIOCGPTN`, `_IOR('T', 0x30, unsigned int)`.
+    pub(crate) const TIOCGPTN: ReadIoctl<libc::c_uint> =
+        // SAFETY: the pty driver (drivers/tty/pty.c) writes one unsigned int.
+        unsafe { ReadIoctl::new(b'T', 0x30) };
+    /// `TIOCSPTLCK`, `_IOW('T', 0x31, int)`.
+    pub(crate) const TIOCSPTLCK: WriteIoctl<libc::c_int> =
+        // SAFETY: the pty driver reads one int.
+        unsafe { WriteIoctl::new(b'T', 0x31) };
+    /// `_IOR('N', 99, u32)`, which no driver the tests open knows.
+    pub(crate) const UNKNOWN_READ: ReadIoctl<u32> =
+        // SAFETY: /dev/null and regular files refuse it (ENOTTY) untouched.
+        unsafe { ReadIoctl::new(b'N', 99) };
+    /// `_IOW('N', 2, u64)`, which no driver the tests open knows.
+    pub(crate) const UNKNOWN_WRITE: WriteIoctl<u64> =
+        // SAFETY: as above.
+        unsafe { WriteIoctl::new(b'N', 2) };
+}
+
+/// ioctl(fd, request, &mut value): the kernel may read and write the
+/// `size_of::<T>()` bytes of `value`. The callers (the typed requests of
+/// `kernel::chardev`) only pass requests whose `_IOC_SIZE` is that size, so a
+/// driver that follows its own request numbers stays inside `value`.
+pub(crate) fn ioctl_ptr<T: Pod>(
+    fd: BorrowedFd<'_>,
+    request: u32,
+    value: &mut T,
+) -> io::Result<libc::c_int> {
+    // SAFETY: value is a live, writable T; T is Pod, so whatever bytes the
+    // kernel stores there make a valid T. The typed request's maker promised
+    // that the driver touches only those bytes. The request number is passed
+    // on bit for bit (`as _`: c_ulong on glibc, c_int on musl).
+    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), request as _, value as *mut T) })
+}
+
+/// ioctl(fd, request, arg) with an integer argument (or none: 0).
+pub(crate) fn ioctl_int(
+    fd: BorrowedFd<'_>,
+    request: u32,
+    arg: libc::c_ulong,
+) -> io::Result<libc::c_int> {
+    // SAFETY: no pointer is passed; a driver that takes arg as one gets an
+    // address the kernel checks (copy_to/from_user fail with EFAULT).
+    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), request as _, arg) })
+}
+
+/// A mapping made by mmap(2), unmapped by munmap(2) on drop.
+///
+/// The memory is shared with the file, the kernel and other processes: it
+/// can change at any moment, so no `&[u8]` into it is ever handed out (that
+/// would promise it does not change). It is only read and written with
+/// volatile byte copies, which the compiler may neither elide, merge nor
+/// reorder against each other, and each reads what is there at that moment.
+#[derive(Debug)]
+pub(crate) struct RawMap {
+    ptr: std::ptr::NonNull<u8>,
+    len: usize,
+    writable: bool,
+}
+
+// SAFETY: RawMap owns its mapping (nothing else in the process refers to
+// it), and every access is a volatile copy through &self or &mut self, the
+// same whichever thread makes it.
+unsafe impl Send for RawMap {}
+// SAFETY: shared references only copy out (volatile reads); writes take
+// &mut self.
+unsafe impl Sync for RawMap {}
+
+impl RawMap {
+    /// mmap(NULL, len, PROT_READ [| PROT_WRITE], MAP_SHARED, fd, offset).
+    pub(crate) fn map(
+        fd: BorrowedFd<'_>,
+        len: usize,
+        offset: u64,
+        writable: bool,
+    ) -> io::Result<RawMap> {
+        if len == 0 {
+            return Err(io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        let offset = libc::off_t::try_from(offset)
+            .map_err(|_| io::Error::from_raw_os_error(libc::EOVERFLOW))?;
+        let prot = libc::PROT_READ | if writable { libc::PROT_WRITE } else { 0 };
+        // SAFETY: a fresh mapping at an address the kernel picks (NULL hint,
+        // no MAP_FIXED) replaces nothing of ours; the result is checked.
+        let ptr = unsafe {
+            libc::mmap(std::ptr::null_mut(), len, prot, libc::MAP_SHARED, fd.as_raw_fd(), offset)
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let ptr = std::ptr::NonNull::new(ptr as *mut u8)
+            .ok_or_else(|| io::Error::from_raw_os_error(libc::EFAULT))?;
+        Ok(RawMap { ptr, len, writable })
+    }
+
+    /// The mapping's length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it was mapped with `PROT_WRITE`.
+    pub(crate) fn writable(&self) -> bool {
+        self.writable
+    }
+
+    /// Copies `out.len()` bytes from `offset` into `out`; `None` (and nothing
+    /// copied) if that range is not inside the mapping.
+    pub(crate) fn read(&self, offset: usize, out: &mut [u8]) -> Option<()> {
+        let end = offset.checked_add(out.len())?;
+        if end > self.len {
+            return None;
+        }
+        for (i, byte) in out.iter_mut().enumerate() {
+            // SAFETY: offset + i < end <= len: inside the mapping, which is
+            // readable (PROT_READ) and stays mapped while self lives.
+            *byte = unsafe { self.ptr.as_ptr().add(offset + i).read_volatile() };
+        }
+        Some(())
+    }
+
+    /// Copies `data` to `offset`; `None` (and nothing written) if the range
+    /// is not inside the mapping or the mapping is read-only.
+    pub(crate) fn write(&mut self, offset: usize, data: &[u8]) -> Option<()> {
+        let end = offset.checked_add(data.len())?;
+        if end > self.len || !self.writable {
+            return None;
+        }
+        for (i, byte) in data.iter().enumerate() {
+            // SAFETY: offset + i < end <= len: inside the mapping, which was
+            // mapped PROT_WRITE (checked) and stays mapped while self lives.
+            unsafe { self.ptr.as_ptr().add(offset + i).write_volatile(*byte) };
+        }
+        Some(())
+    }
+}
+
+impl Drop for RawMap {
+    /// munmap(2). It cannot fail for a mapping made by `map`: its range is
+    /// exactly one mmap's.
+    fn drop(&mut self) {
+        // SAFETY: ptr and len are those of one mmap(2) that nothing else
+        // unmaps, and no reference into it outlives self.
+        unsafe { libc::munmap(self.ptr.as_ptr() as *mut _, self.len) };
+    }
+}
+
 /// Registers a socket with tokio's reactor for readiness.
 #[cfg(feature = "tokio")]
 pub(crate) fn async_fd(
@@ -281,6 +532,18 @@ mod tests {
         v.extend_from_slice(data);
         v.resize((v.len() + 7) & !7, 0);
         v
+    }
+
+    #[test]
+    fn checked_requests_want_the_direction_and_size_of_their_type() {
+        // SAFETY (all): only built and compared, never used in a call.
+        assert!(unsafe { ReadIoctl::<u32>::checked(0x8004_5430) }.is_some());
+        assert!(unsafe { ReadIoctl::<u64>::checked(0x8004_5430) }.is_none());
+        assert!(unsafe { WriteIoctl::<u32>::checked(0x8004_5430) }.is_none());
+        assert!(unsafe { ReadWriteIoctl::<u32>::checked(0xc004_5430) }.is_some());
+        assert!(unsafe { ReadIoctl::<u32>::checked(0x5401) }.is_none(), "legacy: no size");
+        let info = unsafe { ReadIoctl::<DemoInfo>::checked(0x8020_4e01) };
+        assert_eq!(info.map(|r| r.request()), Some(DEMO_INFO.request()));
     }
 
     #[test]

@@ -9,10 +9,13 @@
 //!   `lib/cmdline.c` and `kernel/params.c` (Documentation/admin-guide/kernel-parameters.rst).
 //! - [`ioctl`]: building and decoding request numbers, as
 //!   `include/uapi/asm-generic/ioctl.h` does (ioctl(2)).
+//! - [`chardev`]: character devices: typed ioctl calls whose request
+//!   numbers match their argument types, and shared mappings (mmap(2)).
 //!
 //! The file-based clients share one small [`Error`] that names the file and
 //! keeps the errno.
 
+pub mod chardev;
 pub mod cmdline;
 pub mod ioctl;
 pub mod modparam;
@@ -52,6 +55,15 @@ pub enum Error {
     InvalidName {
         /// The name as given.
         name: String,
+    },
+    /// A range outside a mapping (or a mapping past the end of a file).
+    OutOfRange {
+        /// Where the range starts.
+        offset: usize,
+        /// Its length.
+        len: usize,
+        /// The size of the mapping (or file).
+        size: usize,
     },
     /// Any other failure.
     Io {
@@ -94,6 +106,7 @@ impl Error {
             Error::PermissionDenied { .. } => Some(libc::EACCES),
             Error::InvalidValue { errno, .. } => Some(*errno),
             Error::InvalidName { .. } => Some(libc::EINVAL),
+            Error::OutOfRange { .. } => None,
             Error::Io { source, .. } => source.raw_os_error(),
         }
     }
@@ -118,19 +131,18 @@ impl fmt::Display for Error {
                 io::Error::from_raw_os_error(*errno)
             ),
             Error::InvalidName { name } => write!(f, "invalid name {name:?}"),
+            Error::OutOfRange { offset, len, size } => {
+                write!(f, "{len} bytes at offset {offset} are outside the {size} bytes available")
+            }
             Error::Io { op, path, source } => write!(f, "{op} {}: {source}", path.display()),
         }
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
+/// `Display` already says the OS error, so `source()` returns none (as
+/// [`crate::Error`]): a chain printed with `{:#}` says it once. It stays
+/// reachable by matching [`Error::Io`].
+impl std::error::Error for Error {}
 
 /// Result with this module's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,86 @@
+//! `nlkit demo dev ...`: the demo module's device `/dev/nlkit_demo` through
+//! [`nlkit::demo::dev`]: INFO, TRUNCATE, read, write and mmap.
+
+use crate::cli::{DevArgs, DevCommand};
+use crate::kernel::print_json;
+use anyhow::{bail, Result};
+use nlkit::demo::dev::{DemoDevice, DemoInfo};
+use nlkit::kernel::chardev::NoArgIoctl;
+use serde_json::json;
+use std::io::Write;
+
+/// `nlkit demo dev ...`.
+pub fn run(args: &DevArgs, json: bool, pretty: bool) -> Result<()> {
+    let dev = DemoDevice::open_path(&args.device)?;
+    match &args.command {
+        DevCommand::Info => print_info(&dev.info()?, json, pretty)?,
+        DevCommand::Read => write_out(&dev.read()?)?,
+        DevCommand::Write { text } => {
+            dev.append(text.as_bytes())?;
+            println!("appended {} bytes", text.len());
+        }
+        DevCommand::Truncate { offset, length } => {
+            dev.truncate(*offset, *length)?;
+            let info = dev.info()?;
+            println!("kept {} bytes in {} entries", info.data_len, info.entries);
+        }
+        DevCommand::Map { len, hex } => {
+            let map = dev.map(*len)?;
+            let stored = (dev.info()?.data_len as usize).min(map.len());
+            let bytes = map.copy_range(0..stored)?;
+            if *hex {
+                print_hex(&bytes)?;
+            } else {
+                write_out(&bytes)?;
+            }
+        }
+        DevCommand::UnknownIoctl => {
+            dev.device().ioctl_none(NoArgIoctl::new(b'N', 99))?;
+            bail!("the device accepted the unknown ioctl _IO('N', 99)");
+        }
+    }
+    Ok(())
+}
+
+/// INFO, and this process's pid: the device was opened by it, so the owner
+/// should be this process.
+fn print_info(info: &DemoInfo, json: bool, pretty: bool) -> Result<()> {
+    let me = std::process::id();
+    if json {
+        let v = json!({
+            "owner_pid": info.owner_pid, "owner_comm": info.comm(), "data_len": info.data_len,
+            "free_space": info.free_space, "entries": info.entries, "self_pid": me,
+        });
+        return print_json(&v, pretty);
+    }
+    println!("owner_pid {}", info.owner_pid);
+    println!("owner_comm {}", info.comm());
+    println!("data_len {}", info.data_len);
+    println!("free_space {}", info.free_space);
+    println!("entries {}", info.entries);
+    println!("self_pid {me}");
+    Ok(())
+}
+
+fn write_out(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    Ok(out.flush()?)
+}
+
+/// 16 bytes a line: offset, hex, printable ASCII.
+fn print_hex(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (i, line) in bytes.chunks(16).enumerate() {
+        write!(out, "{:08x} ", i * 16)?;
+        for b in line {
+            write!(out, " {b:02x}")?;
+        }
+        let text: String = line
+            .iter()
+            .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' })
+            .collect();
+        writeln!(out, "{:pad$}  |{text}|", "", pad = 3 * (16 - line.len()))?;
+    }
+    Ok(out.flush()?)
+}

@@ -1,0 +1,418 @@
+//! Character devices: open one, make typed ioctl(2) calls, map it with
+//! mmap(2) (see also Documentation/driver-api/ioctl.rst and
+//! Documentation/userspace-api/ioctl/ioctl-number.rst).
+//!
+//! A request is a typed constant: [`ReadIoctl<T>`] (`_IOR`), [`WriteIoctl<T>`]
+//! (`_IOW`), [`ReadWriteIoctl<T>`] (`_IOWR`) or [`NoArgIoctl`] (`_IO`), built
+//! with the [`ioctl`] helpers. `new(ty, nr)` encodes `size_of::<T>()` (in a
+//! `const`, at compile time); `checked(request)` takes a number from a C
+//! header only if its direction matches and its `_IOC_SIZE` is
+//! `size_of::<T>()`. So a [`Device`] call passes the kernel a `T` of exactly
+//! the size the request number announces. `T` must be [`Pod`]: the kernel
+//! may store any bytes in it.
+//!
+//! Soundness: the size is not the whole story. A driver may read addresses
+//! out of the argument and write there (a struct holding a buffer pointer),
+//! which no type check can see. So making a typed request is the `unsafe`
+//! step (its constructors are `unsafe fn`, defined beside the other unsafe
+//! code in `sys.rs`): the caller promises the driver touches only the
+//! argument's own bytes. The calls on a [`Device`] are then safe.
+//! [`NoArgIoctl`] passes no pointer (the argument is 0) and is safe to make.
+//!
+//! ```no_run
+//! use nlkit::kernel::chardev::{Device, ReadIoctl};
+//!
+//! // SAFETY: the pty driver writes one unsigned int and nothing else.
+//! const TIOCGPTN: ReadIoctl<u32> = unsafe { ReadIoctl::new(b'T', 0x30) };
+//! let ptmx = Device::open("/dev/ptmx")?;
+//! println!("/dev/pts/{}", ptmx.ioctl_read(TIOCGPTN)?);
+//! # Ok::<(), nlkit::kernel::Error>(())
+//! ```
+//!
+//! [`Device::map`] and [`Device::map_mut`] map a device (or a file) shared,
+//! unmapped on drop. The mapped memory can change at any time (the kernel,
+//! another process, another mapping), so it is never lent out as `&[u8]`:
+//! [`Mapping`] copies bytes out with volatile reads, and [`MappingMut`]
+//! writes them with volatile writes. Reading a mapped regular file past its
+//! end would raise `SIGBUS`, so a regular file is only mapped within its
+//! size (a file truncated meanwhile by someone else still can).
+//!
+//! Errors are [`super::Error`], naming the device and keeping the errno: an
+//! ioctl the driver does not know is `ENOTTY` ("Inappropriate ioctl for
+//! device").
+
+use super::ioctl::{self, Dir, Ioctl};
+use super::{Error, Result};
+use crate::sys;
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::marker::PhantomData;
+use std::mem::size_of;
+use std::ops::{Deref, Range};
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+
+pub use crate::sys::Pod;
+
+/// Whether `request` has direction `dir` and an argument size of
+/// `size_of::<T>()` (which must fit the size bits).
+pub(crate) const fn fits<T>(request: u32, dir: Dir) -> bool {
+    let d = Ioctl::decode(request);
+    size_of::<T>() <= ioctl::SIZEMASK as usize
+        && d.dir.bits() == dir.bits()
+        && d.size as usize == size_of::<T>()
+}
+
+macro_rules! typed_request {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// Made by the `unsafe` constructors `new` and `checked` (see the
+        /// module docs).
+        pub struct $name<T> {
+            pub(crate) request: u32,
+            pub(crate) arg: PhantomData<fn(T) -> T>,
+        }
+
+        impl<T> $name<T> {
+            /// The request number.
+            pub const fn request(&self) -> u32 {
+                self.request
+            }
+        }
+
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<T> Copy for $name<T> {}
+
+        impl<T> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} ({:#x})", Ioctl::decode(self.request), self.request)
+            }
+        }
+    };
+}
+
+typed_request!(
+    /// An `_IOR` request: the kernel fills in a `T`.
+    ReadIoctl
+);
+typed_request!(
+    /// An `_IOW` request: the kernel reads a `T`.
+    WriteIoctl
+);
+typed_request!(
+    /// An `_IOWR` request: the kernel reads a `T` and writes one back.
+    ReadWriteIoctl
+);
+
+/// An `_IO` request: no argument (0 is passed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoArgIoctl {
+    request: u32,
+}
+
+impl NoArgIoctl {
+    /// `_IO(ty, nr)`.
+    pub const fn new(ty: u8, nr: u8) -> Self {
+        NoArgIoctl { request: ioctl::io(ty, nr) }
+    }
+
+    /// Any request number, passed with a 0 argument: a driver that reads or
+    /// writes through it fails with `EFAULT`. For legacy numbers and tests.
+    pub const fn raw(request: u32) -> Self {
+        NoArgIoctl { request }
+    }
+
+    /// The request number.
+    pub const fn request(&self) -> u32 {
+        self.request
+    }
+}
+
+/// An open character device (or any file): see the module docs.
+#[derive(Debug)]
+pub struct Device {
+    file: File,
+    path: PathBuf,
+}
+
+impl Device {
+    /// Opens `path` for reading and writing (`O_RDWR | O_CLOEXEC`).
+    pub fn open(path: impl AsRef<Path>) -> Result<Device> {
+        Self::open_with(path.as_ref(), OpenOptions::new().read(true).write(true))
+    }
+
+    /// Opens `path` for reading only (`O_RDONLY | O_CLOEXEC`).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Device> {
+        Self::open_with(path.as_ref(), OpenOptions::new().read(true))
+    }
+
+    fn open_with(path: &Path, options: &OpenOptions) -> Result<Device> {
+        let file = options.open(path).map_err(|e| Error::io("open", path, e))?;
+        Ok(Device { file, path: path.to_path_buf() })
+    }
+
+    /// The path it was opened by.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The open file, for read(2), write(2) and seeks.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
+    fn ioctl_error(&self, e: std::io::Error) -> Error {
+        Error::io("ioctl", &self.path, e)
+    }
+
+    /// ioctl(2) with an `_IOR` request: the `T` the kernel filled in.
+    pub fn ioctl_read<T: Pod>(&self, request: ReadIoctl<T>) -> Result<T> {
+        let mut value = T::zeroed();
+        sys::ioctl_ptr(self.file.as_fd(), request.request, &mut value)
+            .map_err(|e| self.ioctl_error(e))?;
+        Ok(value)
+    }
+
+    /// ioctl(2) with an `_IOW` request and its argument; returns the call's
+    /// non-negative result.
+    pub fn ioctl_write<T: Pod>(&self, request: WriteIoctl<T>, arg: &T) -> Result<i32> {
+        let mut value = *arg;
+        sys::ioctl_ptr(self.file.as_fd(), request.request, &mut value)
+            .map_err(|e| self.ioctl_error(e))
+    }
+
+    /// ioctl(2) with an `_IOWR` request: `arg` goes in, and is replaced by
+    /// what the kernel wrote back.
+    pub fn ioctl_read_write<T: Pod>(&self, request: ReadWriteIoctl<T>, arg: &mut T) -> Result<i32> {
+        sys::ioctl_ptr(self.file.as_fd(), request.request, arg).map_err(|e| self.ioctl_error(e))
+    }
+
+    /// ioctl(2) with an `_IO` request (argument 0); returns the call's
+    /// non-negative result.
+    pub fn ioctl_none(&self, request: NoArgIoctl) -> Result<i32> {
+        sys::ioctl_int(self.file.as_fd(), request.request, 0).map_err(|e| self.ioctl_error(e))
+    }
+
+    /// Maps `len` bytes from `offset` (a multiple of the page size) shared
+    /// and read-only: `mmap(PROT_READ, MAP_SHARED)`.
+    pub fn map(&self, offset: u64, len: usize) -> Result<Mapping> {
+        Ok(Mapping { raw: self.raw_map(offset, len, false)? })
+    }
+
+    /// Maps `len` bytes from `offset` shared and writable:
+    /// `mmap(PROT_READ | PROT_WRITE, MAP_SHARED)`; needs the device open for
+    /// writing.
+    pub fn map_mut(&self, offset: u64, len: usize) -> Result<MappingMut> {
+        Ok(MappingMut(Mapping { raw: self.raw_map(offset, len, true)? }))
+    }
+
+    fn raw_map(&self, offset: u64, len: usize, writable: bool) -> Result<sys::RawMap> {
+        let meta = self.file.metadata().map_err(|e| Error::io("fstat", &self.path, e))?;
+        let end = offset.checked_add(len as u64);
+        if meta.is_file() && end.is_none_or(|end| end > meta.len()) {
+            return Err(Error::OutOfRange {
+                offset: offset as usize,
+                len,
+                size: meta.len() as usize,
+            });
+        }
+        sys::RawMap::map(self.file.as_fd(), len, offset, writable)
+            .map_err(|e| Error::io("mmap", &self.path, e))
+    }
+}
+
+/// A shared, read-only mapping of a device or file, unmapped on drop; read
+/// by copying (see the module docs).
+#[derive(Debug)]
+pub struct Mapping {
+    raw: sys::RawMap,
+}
+
+impl Mapping {
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    /// Whether it is empty (never: mmap(2) refuses a length of 0).
+    pub fn is_empty(&self) -> bool {
+        self.raw.len() == 0
+    }
+
+    /// Whether it may be written ([`MappingMut`]).
+    pub fn is_writable(&self) -> bool {
+        self.raw.writable()
+    }
+
+    fn out_of_range(&self, offset: usize, len: usize) -> Error {
+        Error::OutOfRange { offset, len, size: self.len() }
+    }
+
+    /// Fills `out` with the bytes at `offset..offset + out.len()`, as they
+    /// are now.
+    pub fn read_at(&self, offset: usize, out: &mut [u8]) -> Result<()> {
+        self.raw.read(offset, out).ok_or_else(|| self.out_of_range(offset, out.len()))
+    }
+
+    /// A copy of the bytes in `range`.
+    pub fn copy_range(&self, range: Range<usize>) -> Result<Vec<u8>> {
+        let len = range.end.checked_sub(range.start);
+        let len = len.ok_or_else(|| self.out_of_range(range.start, 0))?;
+        let mut out = vec![0; len.min(self.len())];
+        if out.len() != len {
+            return Err(self.out_of_range(range.start, len));
+        }
+        self.read_at(range.start, &mut out)?;
+        Ok(out)
+    }
+
+    /// A copy of the whole mapping.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = vec![0; self.len()];
+        // The whole range is always inside.
+        let _ = self.raw.read(0, &mut out);
+        out
+    }
+}
+
+/// A shared, writable mapping: a [`Mapping`] that can also be written.
+#[derive(Debug)]
+pub struct MappingMut(Mapping);
+
+impl MappingMut {
+    /// Writes `data` at `offset`: the file (or device) sees it at once.
+    pub fn write_at(&mut self, offset: usize, data: &[u8]) -> Result<()> {
+        let err = Error::OutOfRange { offset, len: data.len(), size: self.0.len() };
+        self.0.raw.write(offset, data).ok_or(err)
+    }
+}
+
+impl Deref for MappingMut {
+    type Target = Mapping;
+
+    fn deref(&self) -> &Mapping {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sys::test_requests::{TIOCGPTN, TIOCSPTLCK, UNKNOWN_READ, UNKNOWN_WRITE};
+    use std::io::Write;
+
+    /// A file of `content` in the temporary directory, removed on drop.
+    struct TempFile(PathBuf);
+
+    impl TempFile {
+        fn new(tag: &str, content: &[u8]) -> TempFile {
+            let name = format!("nlkit-chardev-{}-{tag}", std::process::id());
+            let path = std::env::temp_dir().join(name);
+            std::fs::File::create(&path).unwrap().write_all(content).unwrap();
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn requests_carry_the_size_of_their_type() {
+        assert_eq!(TIOCGPTN.request(), 0x8004_5430);
+        assert_eq!(TIOCSPTLCK.request(), 0x4004_5431);
+        assert_eq!(NoArgIoctl::new(b'N', 99).request(), 0x4e63);
+        assert!(fits::<u32>(0x8004_5430, Dir::Read));
+        assert!(!fits::<u64>(0x8004_5430, Dir::Read), "size 4 is not a u64");
+        assert!(!fits::<u32>(0x8004_5430, Dir::Write), "a read is not a write");
+        assert!(!fits::<u32>(0x5401, Dir::Read), "legacy numbers have no size");
+        assert!(!fits::<[u8; 1 << 14]>(0xbfff_5401, Dir::Read), "too large for the size bits");
+        assert_eq!(format!("{TIOCGPTN:?}"), "_IOR('T', 0x30, 4) (0x80045430)");
+    }
+
+    #[test]
+    fn an_unknown_ioctl_is_enotty() {
+        let null = Device::open("/dev/null").unwrap();
+        let err = null.ioctl_read(UNKNOWN_READ).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::ENOTTY), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "ioctl /dev/null: Inappropriate ioctl for device (os error 25)"
+        );
+        let err = null.ioctl_none(NoArgIoctl::new(b'N', 99)).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::ENOTTY));
+        let file = TempFile::new("enotty", b"x");
+        let dev = Device::open(&file.0).unwrap();
+        let err = dev.ioctl_write(UNKNOWN_WRITE, &7).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::ENOTTY));
+    }
+
+    #[test]
+    fn read_and_write_ioctls_on_a_pseudo_terminal() {
+        // TIOCSPTLCK and TIOCGPTN, on a fresh pty master, where there is one.
+        let Ok(ptmx) = Device::open("/dev/ptmx") else { return };
+        assert_eq!(ptmx.ioctl_write(TIOCSPTLCK, &0).unwrap(), 0);
+        let number = ptmx.ioctl_read(TIOCGPTN).unwrap();
+        assert!(number < 1 << 20);
+        // TIOCGWINSZ, a legacy number, through the untyped door: EFAULT.
+        let err = ptmx.ioctl_none(NoArgIoctl::raw(libc::TIOCGWINSZ as u32)).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::EFAULT));
+    }
+
+    #[test]
+    fn a_shared_mapping_shows_the_file_and_writes_through() {
+        let mut content = vec![0u8; 8192];
+        content[..5].copy_from_slice(b"hello");
+        let file = TempFile::new("map", &content);
+        let dev = Device::open(&file.0).unwrap();
+        let map = dev.map(0, 8192).unwrap();
+        assert_eq!((map.len(), map.is_empty(), map.is_writable()), (8192, false, false));
+        assert_eq!(map.copy_range(0..5).unwrap(), b"hello");
+        assert_eq!(map.to_vec(), content);
+
+        let mut rw = dev.map_mut(0, 4096).unwrap();
+        rw.write_at(4090, b"world!").unwrap();
+        assert_eq!(&std::fs::read(&file.0).unwrap()[4090..4096], b"world!");
+        assert_eq!(map.copy_range(4090..4096).unwrap(), b"world!", "one file, two mappings");
+        std::fs::write(&file.0, vec![b'z'; 8192]).unwrap();
+        let mut two = [0; 2];
+        map.read_at(8190, &mut two).unwrap();
+        assert_eq!(&two, b"zz", "a write(2) shows in the mapping");
+    }
+
+    #[test]
+    fn bad_ranges_are_errors_not_panics() {
+        let file = TempFile::new("ranges", &[7; 4096]);
+        let dev = Device::open(&file.0).unwrap();
+        let map = dev.map(0, 4096).unwrap();
+        let mut buf = [0; 8];
+        let err = map.read_at(4090, &mut buf).unwrap_err();
+        assert!(matches!(err, Error::OutOfRange { offset: 4090, len: 8, size: 4096 }), "{err}");
+        assert!(map.read_at(usize::MAX, &mut buf).is_err());
+        #[allow(clippy::reversed_empty_ranges)]
+        let backwards = 10..5;
+        assert!(map.copy_range(backwards).is_err());
+        assert!(map.copy_range(0..4097).is_err());
+        assert!(map.copy_range(0..usize::MAX).is_err());
+        assert_eq!(map.copy_range(4096..4096).unwrap(), b"");
+        let mut rw = dev.map_mut(0, 4096).unwrap();
+        assert!(rw.write_at(4095, b"ab").is_err());
+        assert!(rw.write_at(usize::MAX, b"ab").is_err());
+
+        assert!(matches!(dev.map(0, 8192), Err(Error::OutOfRange { size: 4096, .. })));
+        assert!(matches!(dev.map(u64::MAX, 1), Err(Error::OutOfRange { .. })));
+        assert_eq!(dev.map(0, 0).unwrap_err().errno(), Some(libc::EINVAL));
+        assert_eq!(dev.map(1, 1).unwrap_err().errno(), Some(libc::EINVAL), "unaligned offset");
+        let ro = Device::open_read_only(&file.0).unwrap();
+        assert_eq!(ro.map_mut(0, 4096).unwrap_err().errno(), Some(libc::EACCES));
+        assert!(matches!(Device::open("/nonexistent/nlkit"), Err(Error::NotFound { .. })));
+    }
+}
