@@ -102,13 +102,23 @@ impl Drop for MiscDev {
 }
 
 /// Records the opener (tgid and comm) for INFO.
+///
+/// Through exported functions, not `(*current).tgid`: on this GCC-built
+/// kernel bindgen (clang) lays `struct task_struct` out differently from
+/// the compiler (tgid at 732 instead of 788), so its fields must not be
+/// read through `kernel::bindings`.
 unsafe extern "C" fn dev_open(_inode: *mut bindings::inode, _f: *mut bindings::file) -> c_int {
     let mut store = state().store.lock();
-    // SAFETY: `current` is the task opening the file, alive during the call;
+    // SAFETY: `current` is the task opening the file, alive during the call.
+    // __task_pid_nr_ns with init_pid_ns is C's `current->tgid`;
     // __get_task_comm copies its comm under task_lock into our 16 bytes.
     unsafe {
         let cur = bindings::get_current();
-        store.owner_pid = (*cur).tgid;
+        store.owner_pid = bindings::__task_pid_nr_ns(
+            cur,
+            bindings::pid_type_PIDTYPE_TGID,
+            core::ptr::addr_of_mut!(bindings::init_pid_ns),
+        );
         bindings::__get_task_comm(store.owner_comm.as_mut_ptr().cast(), store.owner_comm.len(), cur);
     }
     0
