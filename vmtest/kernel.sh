@@ -18,7 +18,8 @@
 # the source package's version and the toolchain (rustc, bindgen, gcc: an
 # out-of-tree Rust module must be built by the rustc that built the kernel).
 # A matching key skips everything; a different key rebuilds incrementally in
-# the same tree (a new source version unpacks afresh). Needs root for apt.
+# the same tree (a new source version unpacks afresh). A lock file keeps
+# two runs from building the same cache at once. Needs root for apt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,6 +37,9 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 T0=$(now)
 mkdir -p "$CACHE"
 LOG=$CACHE/kernel-build.log
+# One build at a time per cache (CI and a developer may both run the VM test).
+exec 9>"$CACHE/.lock"
+flock 9
 
 # --- 1. tools -----------------------------------------------------------------
 # bindgen-cli compiles for minutes: start it first, next to apt and the unpack.
@@ -47,7 +51,7 @@ if ! command -v bindgen >/dev/null; then
 fi
 need=()
 for p in "$SRC_PKG" flex bison bc make gcc libc6-dev libelf-dev libclang1-14 libclang-common-14-dev \
-	xz-utils cpio python3; do
+	xz-utils; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -64,32 +68,12 @@ if [ ! -d "$SYSROOT/lib/rustlib/src/rust/library" ]; then
 fi
 T1=$(now)
 
-# --- 2. cache key ------------------------------------------------------------------
-SRC_VER=$(dpkg-query -W -f='${Version}' "$SRC_PKG")
-wait_bindgen() {
-	[ -n "$BINDGEN_PID" ] || return 0
-	wait "$BINDGEN_PID" || { tail -30 "$CACHE/bindgen-install.log"; exit 2; }
-	BINDGEN_PID=
-}
-wait_bindgen
-KEY=$( {
-	echo "$SRC_PKG $SRC_VER"
-	rustc --version; bindgen --version; gcc --version | head -1
-	sha256sum "${PATCHES[@]}" | cut -d' ' -f1
-} | sha256sum | cut -c1-16)
+# --- 2. source (while bindgen may still compile) ----------------------------------------
 # One tree, at a path without the '~' of Debian versions; .nlkit-source says
 # which source package it was unpacked from.
+SRC_VER=$(dpkg-query -W -f='${Version}' "$SRC_PKG")
 TREE=$CACHE/linux
 STAMP=$TREE/.nlkit-key
-T2=$(now)
-
-if [ -e "$STAMP" ] && [ "$(cat "$STAMP")" = "$KEY" ] && [ -e "$TREE/arch/x86/boot/bzImage" ]; then
-	echo "== kernel cached ($TREE, key $KEY): tools $(secs "$T0" "$T1")s, total $(secs "$T0" "$(now)")s"
-	echo "KDIR=$TREE"
-	exit 0
-fi
-
-# --- 3. source -----------------------------------------------------------------------
 if [ ! -e "$TREE/Makefile" ] || [ "$(cat "$TREE/.nlkit-source" 2>/dev/null)" != "$SRC_VER" ]; then
 	echo "== unpacking $SRC_TAR ($SRC_VER) into $TREE"
 	rm -rf "$TREE" "$CACHE/unpack"
@@ -99,7 +83,23 @@ if [ ! -e "$TREE/Makefile" ] || [ "$(cat "$TREE/.nlkit-source" 2>/dev/null)" != 
 	rmdir "$CACHE/unpack"
 	echo "$SRC_VER" >"$TREE/.nlkit-source"
 fi
+T2=$(now)
+
+# --- 3. cache key ------------------------------------------------------------------------
+if [ -n "$BINDGEN_PID" ]; then
+	wait "$BINDGEN_PID" || { tail -30 "$CACHE/bindgen-install.log"; exit 2; }
+fi
+KEY=$( {
+	echo "$SRC_PKG $SRC_VER"
+	rustc --version; bindgen --version; gcc --version | head -1
+	sha256sum "${PATCHES[@]}" | cut -d' ' -f1
+} | sha256sum | cut -c1-16)
 T3=$(now)
+if [ -e "$STAMP" ] && [ "$(cat "$STAMP")" = "$KEY" ] && [ -e "$TREE/arch/x86/boot/bzImage" ]; then
+	echo "== kernel cached ($TREE, key $KEY): total $(secs "$T0" "$T3")s"
+	echo "KDIR=$TREE"
+	exit 0
+fi
 
 # --- 4. patches (idempotent: each patched file starts from its pristine copy) ------
 rm -f "$STAMP"
@@ -146,6 +146,7 @@ fi
 [ -e Module.symvers ] || make ARCH=x86_64 -j"$(nproc)" modules >>"$LOG" 2>&1
 echo "$KEY" >"$STAMP"
 T5=$(now)
-echo "== kernel $(make -s kernelrelease) built: tools $(secs "$T0" "$T1")s, source $(secs "$T2" "$T3")s," \
-	"config $(secs "$T3" "$T4")s, build $(secs "$T4" "$T5")s, total $(secs "$T0" "$T5")s"
+echo "== kernel $(make -s kernelrelease) built (key $KEY): apt+rust-src $(secs "$T0" "$T1")s," \
+	"source $(secs "$T1" "$T2")s, waiting for bindgen $(secs "$T2" "$T3")s, config $(secs "$T3" "$T4")s," \
+	"build $(secs "$T4" "$T5")s, total $(secs "$T0" "$T5")s"
 echo "KDIR=$TREE"

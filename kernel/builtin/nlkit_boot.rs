@@ -23,9 +23,9 @@
 //! `.initcall6.init` when built in).
 
 use core::cell::UnsafeCell;
-use kernel::ffi::{c_char, c_int, c_void};
 use core::fmt::Write;
 use kernel::bindings;
+use kernel::ffi::{c_char, c_int, c_void};
 use kernel::prelude::*;
 
 module! {
@@ -191,7 +191,10 @@ fn render(boot: &Boot, out: &mut Text) -> core::fmt::Result {
 
 /// seq_file show callback of `/proc/nlkit_boot`.
 unsafe extern "C" fn boot_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    let mut text = Text { buf: [0; 512], len: 0 };
+    let mut text = Text {
+        buf: [0; 512],
+        len: 0,
+    };
     // SAFETY: the setup functions ran before the initcall that created this
     // file; `BOOT` is read-only now (see `BootCell`).
     let boot = unsafe { &*BOOT.0.get() };

@@ -119,7 +119,11 @@ unsafe extern "C" fn dev_open(_inode: *mut bindings::inode, _f: *mut bindings::f
             bindings::pid_type_PIDTYPE_TGID,
             core::ptr::addr_of_mut!(bindings::init_pid_ns),
         );
-        bindings::__get_task_comm(store.owner_comm.as_mut_ptr().cast(), store.owner_comm.len(), cur);
+        bindings::__get_task_comm(
+            store.owner_comm.as_mut_ptr().cast(),
+            store.owner_comm.len(),
+            cur,
+        );
     }
     0
 }
@@ -134,7 +138,9 @@ unsafe extern "C" fn dev_read(
     let data = store.data();
     // SAFETY: `buf`/`len` is the user buffer and `pos` the file position the
     // VFS passes; simple_read_from_buffer checks both and copies from `data`.
-    unsafe { bindings::simple_read_from_buffer(buf.cast(), len, pos, data.as_ptr().cast(), data.len()) }
+    unsafe {
+        bindings::simple_read_from_buffer(buf.cast(), len, pos, data.as_ptr().cast(), data.len())
+    }
 }
 
 /// One write, one entry, appended wherever the file position is.
@@ -165,11 +171,21 @@ unsafe extern "C" fn dev_write(
 }
 
 /// SEEK_END is relative to the stored bytes; no position past the buffer.
-unsafe extern "C" fn dev_llseek(f: *mut bindings::file, off: bindings::loff_t, whence: c_int) -> bindings::loff_t {
+unsafe extern "C" fn dev_llseek(
+    f: *mut bindings::file,
+    off: bindings::loff_t,
+    whence: c_int,
+) -> bindings::loff_t {
     let store = state().store.lock();
     // SAFETY: `f` is the file being seeked, as the VFS passes it.
     unsafe {
-        bindings::generic_file_llseek_size(f, off, whence, BUFSIZE as bindings::loff_t, store.len as bindings::loff_t)
+        bindings::generic_file_llseek_size(
+            f,
+            off,
+            whence,
+            BUFSIZE as bindings::loff_t,
+            store.len as bindings::loff_t,
+        )
     }
 }
 
@@ -196,7 +212,9 @@ fn info(arg: usize) -> Result {
             owner_comm: store.owner_comm,
         }
     };
-    UserSlice::new(arg, 32).writer().write_slice(&info.to_bytes())
+    UserSlice::new(arg, 32)
+        .writer()
+        .write_slice(&info.to_bytes())
 }
 
 fn truncate(arg: usize) -> Result {
@@ -225,11 +243,19 @@ fn truncate(arg: usize) -> Result {
 
 /// The buffer's pages, mapped as they are: the mapping sees every later
 /// change. It pins the file, so the module, until it is unmapped.
-unsafe extern "C" fn dev_mmap(_f: *mut bindings::file, vma: *mut bindings::vm_area_struct) -> c_int {
+unsafe extern "C" fn dev_mmap(
+    _f: *mut bindings::file,
+    vma: *mut bindings::vm_area_struct,
+) -> c_int {
     // SAFETY: `vma` is the mapping being set up, as mm passes it.
     let (start, end, pgoff, prot) = unsafe {
         let v = &*vma;
-        (v.__bindgen_anon_1.__bindgen_anon_1.vm_start, v.__bindgen_anon_1.__bindgen_anon_1.vm_end, v.vm_pgoff, v.vm_page_prot)
+        (
+            v.__bindgen_anon_1.__bindgen_anon_1.vm_start,
+            v.__bindgen_anon_1.__bindgen_anon_1.vm_end,
+            v.vm_pgoff,
+            v.vm_page_prot,
+        )
     };
     let size = end - start;
     if pgoff != 0 || size > BUFSIZE as c_ulong {

@@ -10,6 +10,7 @@
 //! ([`Family`]), which fills in the family's id and group offset.
 
 use crate::raw::{c_name, neg, Static, THIS_MODULE};
+use crate::skb::{nla_total_size, Skb};
 use kernel::bindings;
 use kernel::ffi::c_int;
 use kernel::prelude::*;
@@ -82,64 +83,52 @@ impl Drop for Family {
 }
 
 /// ECHO: the MSG attribute back, as a reply to the request.
-unsafe extern "C" fn genl_echo(_skb: *mut bindings::sk_buff, info: *mut bindings::genl_info) -> c_int {
-    // SAFETY: genetlink passes the parsed request; the policy checked MSG.
-    if unsafe { bindings::genl_req_attr_check(info, A_MSG.into()) } {
-        return neg(bindings::EINVAL);
-    }
-    // SAFETY: `attrs` has maxattr + 1 entries; MSG is present (checked).
-    let msg = unsafe { *(*info).attrs.add(A_MSG.into()) };
-    // SAFETY: a valid attribute; NLA_NUL_STRING guarantees a NUL inside it.
-    let (len, text) = unsafe {
-        (
-            c_int::from((*msg).nla_len) - NLA_HDRLEN as c_int,
-            CStr::from_char_ptr(msg.cast::<u8>().add(NLA_HDRLEN)),
-        )
+unsafe extern "C" fn genl_echo(
+    _skb: *mut bindings::sk_buff,
+    info: *mut bindings::genl_info,
+) -> c_int {
+    // SAFETY: genetlink passes the parsed request, whose attribute table has
+    // maxattr + 1 entries; the policy guarantees a present MSG holds a NUL.
+    let (text, len) = unsafe {
+        if bindings::genl_req_attr_check(info, A_MSG.into()) {
+            return neg(bindings::EINVAL);
+        }
+        let msg = *(*info).attrs.add(A_MSG.into());
+        let len = usize::from((*msg).nla_len) - NLA_HDRLEN;
+        (CStr::from_char_ptr(msg.cast::<u8>().add(NLA_HDRLEN)), len)
     };
-    // SAFETY: plain allocation and helpers over the new skb; `text` stays
-    // valid during the call (the request outlives its doit).
-    unsafe {
-        let out = bindings::genlmsg_new(bindings::nla_total_size(len) as usize, bindings::GFP_KERNEL);
-        if out.is_null() {
-            return neg(bindings::ENOMEM);
-        }
-        let hdr = bindings::genlmsg_put_reply(out, info, FAMILY.get(), 0, C_ECHO);
-        let bytes = text.as_bytes_with_nul();
-        if hdr.is_null()
-            || bindings::nla_put(out, A_MSG.into(), bytes.len() as c_int, bytes.as_ptr().cast()) != 0
-        {
-            bindings::nlmsg_free(out);
-            return neg(bindings::EMSGSIZE);
-        }
-        bindings::genlmsg_end(out, hdr);
-        bindings::genlmsg_reply(out, info)
-    }
+    // Sized by the attribute, written as the string (nla_put_string), as C.
+    let bytes = text.as_bytes_with_nul();
+    let Some(mut out) = Skb::genlmsg_new(nla_total_size(len), bindings::GFP_KERNEL) else {
+        return neg(bindings::ENOMEM);
+    };
+    // SAFETY: `info` is this doit's request.
+    let Some(hdr) = (unsafe { out.genl_put_reply(info, &FAMILY, C_ECHO) }) else {
+        return neg(bindings::EMSGSIZE);
+    };
+    let Some(a) = out.nla_reserve(A_MSG, bytes.len()) else {
+        return neg(bindings::EMSGSIZE);
+    };
+    a.copy_from_slice(bytes);
+    out.genl_end(hdr);
+    // SAFETY: as above.
+    unsafe { out.genl_reply(info) }
 }
 
 /// A BROADCAST payload, as a NUL-terminated MSG, to the "events" group.
 pub(crate) fn event(data: &[u8]) {
-    let len = data.len() as c_int;
-    // SAFETY: a new skb, filled by the genetlink and netlink helpers, each
-    // checking for room; freed on failure, consumed by genlmsg_multicast.
-    unsafe {
-        let skb = bindings::genlmsg_new(bindings::nla_total_size(len + 1) as usize, bindings::GFP_KERNEL);
-        if skb.is_null() {
-            return;
-        }
-        let hdr = bindings::genlmsg_put(skb, 0, 0, FAMILY.get(), 0, C_EVENT);
-        let a = if hdr.is_null() {
-            core::ptr::null_mut()
-        } else {
-            bindings::nla_reserve(skb, A_MSG.into(), len + 1)
-        };
-        if a.is_null() {
-            bindings::nlmsg_free(skb);
-            return;
-        }
-        let p = a.cast::<u8>().add(NLA_HDRLEN);
-        core::ptr::copy_nonoverlapping(data.as_ptr(), p, data.len());
-        *p.add(data.len()) = 0;
-        bindings::genlmsg_end(skb, hdr);
-        bindings::genlmsg_multicast(FAMILY.get(), skb, 0, 0, bindings::GFP_KERNEL);
-    }
+    let Some(mut skb) = Skb::genlmsg_new(nla_total_size(data.len() + 1), bindings::GFP_KERNEL)
+    else {
+        return;
+    };
+    let Some(hdr) = skb.genl_put(0, 0, &FAMILY, C_EVENT) else {
+        return;
+    };
+    let Some(a) = skb.nla_reserve(A_MSG, data.len() + 1) else {
+        return;
+    };
+    a[..data.len()].copy_from_slice(data);
+    a[data.len()] = 0;
+    skb.genl_end(hdr);
+    skb.genl_multicast(&FAMILY, 0);
 }

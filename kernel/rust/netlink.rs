@@ -7,7 +7,10 @@
 //! of kernel/c/nlkit_demo.c function for function (`demo_msg`,
 //! `notify_fire`, `demo_echo`, ...), with the same messages and errors.
 
-use crate::raw::{self, Timer, neg, nlmsg_data, nlmsg_len, nlmsg_total_size, set_err_msg, THIS_MODULE};
+use crate::raw::{
+    self, neg, nlmsg_data, nlmsg_len, nlmsg_total_size, set_err_msg, Timer, THIS_MODULE,
+};
+use crate::skb::Skb;
 use crate::{genl, params, state, State};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicPtr, Ordering};
@@ -77,30 +80,11 @@ impl Drop for KernelSock {
 
 /// `demo_msg()`: a new skb with one message of exactly `16 + data.len()`
 /// bytes (no `nlmsg_end()`: it would count the alignment padding into
-/// `nlmsg_len`), or null when out of memory.
-fn demo_msg(portid: u32, ty: u16, seq: u32, data: &[u8], gfp: bindings::gfp_t) -> *mut bindings::sk_buff {
-    // SAFETY: plain allocation.
-    let skb = unsafe { bindings::nlmsg_new(data.len(), gfp) };
-    if skb.is_null() {
-        return skb;
-    }
-    // SAFETY: `skb` was just allocated with room for the message.
-    let nlh = unsafe { bindings::nlmsg_put(skb, portid, seq, ty.into(), data.len() as c_int, 0) };
-    if nlh.is_null() {
-        // SAFETY: ours, not sent.
-        unsafe { bindings::nlmsg_free(skb) };
-        return core::ptr::null_mut();
-    }
-    // SAFETY: nlmsg_put reserved `data.len()` payload bytes after `nlh`.
-    unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), nlmsg_data(nlh), data.len()) };
-    skb
-}
-
-/// `netlink_unicast(sk, skb, portid, MSG_DONTWAIT)`: consumes `skb`.
-fn unicast(sk: *mut bindings::sock, skb: *mut bindings::sk_buff, portid: u32) -> c_int {
-    // SAFETY: `sk` is the protocol's kernel socket, alive while callbacks
-    // run; `skb` is ours and netlink_unicast takes it in every case.
-    unsafe { bindings::netlink_unicast(sk, skb, portid, bindings::MSG_DONTWAIT as c_int) }
+/// `nlmsg_len`), or `None` when out of memory.
+fn demo_msg(portid: u32, ty: u16, seq: u32, data: &[u8], gfp: bindings::gfp_t) -> Option<Skb> {
+    let mut skb = Skb::nlmsg_new(data.len(), gfp)?;
+    skb.put_msg(portid, seq, ty, data, 0)?;
+    Some(skb)
 }
 
 /// The notification timer, initialised in place inside the pinned [`State`].
@@ -118,7 +102,12 @@ pub(crate) fn timer_stop(st: &State) {
 fn timer_arm(st: &State) {
     // SAFETY: the timer was set up in `timer_init` and is not being deleted
     // (callers check `stopping` under the notify lock).
-    unsafe { bindings::mod_timer(st.timer.get(), raw::jiffies_in(params::notify_interval_ms())) };
+    unsafe {
+        bindings::mod_timer(
+            st.timer.get(),
+            raw::jiffies_in(params::notify_interval_ms()),
+        )
+    };
 }
 
 /// `notify_fire()`: the next "notification N" to the registered port.
@@ -137,12 +126,11 @@ unsafe extern "C" fn notify_fire(_t: *mut bindings::timer_list) {
     };
     let mut text = Text::default();
     let _ = write!(text, "notification {n}");
-    let skb = demo_msg(portid, NOTIFY, n, text.as_bytes(), bindings::GFP_ATOMIC);
-    if skb.is_null() {
+    let Some(skb) = demo_msg(portid, NOTIFY, n, text.as_bytes(), bindings::GFP_ATOMIC) else {
         return;
-    }
+    };
     // Softirq context: never block (MSG_DONTWAIT).
-    let err = unicast(st.nlsk.load(Ordering::Acquire), skb, portid);
+    let err = skb.unicast(st.nlsk.load(Ordering::Acquire), portid);
     if err < 0 {
         pr_info!("notification {} to port {}: error {}\n", n, portid, err);
     }
@@ -177,8 +165,11 @@ struct Request {
     skb: *mut bindings::sk_buff,
     nlh: *mut bindings::nlmsghdr,
     portid: u32,
+    /// The port id the header claims (ECHO answers `portid` regardless).
+    claimed_portid: u32,
     seq: u32,
     ty: u16,
+    flags: u16,
 }
 
 impl Request {
@@ -211,8 +202,10 @@ unsafe extern "C" fn rcv_msg(
             skb,
             nlh,
             portid: (*raw::netlink_cb(skb)).portid,
+            claimed_portid: (*nlh).nlmsg_pid,
             seq: (*nlh).nlmsg_seq,
             ty: (*nlh).nlmsg_type,
+            flags: (*nlh).nlmsg_flags,
         }
     };
     match req.ty {
@@ -231,16 +224,23 @@ unsafe extern "C" fn rcv_msg(
 
 /// ECHO: the payload back to the real sender, whatever the header claims.
 fn echo(req: &Request) -> c_int {
-    let out = demo_msg(req.portid, req.ty, req.seq, req.payload(), bindings::GFP_KERNEL);
-    if out.is_null() {
+    let Some(out) = demo_msg(
+        req.portid,
+        req.ty,
+        req.seq,
+        req.payload(),
+        bindings::GFP_KERNEL,
+    ) else {
         return neg(bindings::ENOMEM);
+    };
+    if req.claimed_portid != req.portid {
+        pr_debug!(
+            "echo: header claims port {}, answering port {}\n",
+            req.claimed_portid,
+            req.portid
+        );
     }
-    // SAFETY: a valid header (see `rcv_msg`).
-    let claimed = unsafe { (*req.nlh).nlmsg_pid };
-    if claimed != req.portid {
-        pr_debug!("echo: header claims port {}, answering port {}\n", claimed, req.portid);
-    }
-    unicast(req.sk, out, req.portid).min(0)
+    out.unicast(req.sk, req.portid).min(0)
 }
 
 /// REGISTER: (re)starts the notifications to the sender.
@@ -262,14 +262,9 @@ fn register(req: &Request) -> c_int {
 
 /// `demo_multicast()`: one message to `group`; no listener is no error.
 fn multicast(sk: *mut bindings::sock, group: c_int, ty: u16, seq: u32, data: &[u8]) {
-    let skb = demo_msg(0, ty, seq, data, bindings::GFP_KERNEL);
-    if skb.is_null() {
-        return;
+    if let Some(skb) = demo_msg(0, ty, seq, data, bindings::GFP_KERNEL) {
+        skb.multicast(sk, group as u32);
     }
-    // nlmsg_multicast sets NETLINK_CB(skb).dst_group, which listeners see as
-    // nl_groups and in NETLINK_PKTINFO, then netlink_broadcast()s.
-    // SAFETY: `sk` is the protocol's socket; the skb is ours and consumed.
-    unsafe { bindings::nlmsg_multicast(sk, skb, 0, group as u32, bindings::GFP_KERNEL) };
 }
 
 /// BROADCAST: store, then multicast to group 1, `wide_group` and genl.
@@ -293,14 +288,19 @@ fn broadcast(req: &Request, extack: *mut bindings::netlink_ext_ack) -> c_int {
 /// datagrams big enough for the largest entry (a dump datagram starts at
 /// about a page; an entry can be up to 16 KiB).
 fn dump_start(req: &Request, extack: *mut bindings::netlink_ext_ack) -> c_int {
-    // SAFETY: a valid header (see `rcv_msg`).
-    let flags = u32::from(unsafe { (*req.nlh).nlmsg_flags });
-    if flags & bindings::NLM_F_DUMP != bindings::NLM_F_DUMP {
+    if u32::from(req.flags) & bindings::NLM_F_DUMP != bindings::NLM_F_DUMP {
         // SAFETY: the request's extack.
         unsafe { set_err_msg(extack, c_str!("DUMP needs NLM_F_DUMP")) };
         return neg(bindings::EINVAL);
     }
-    let max_len = state().store.lock().entries().iter().map(|e| e.len).max().unwrap_or(0);
+    let max_len = state()
+        .store
+        .lock()
+        .entries()
+        .iter()
+        .map(|e| e.len)
+        .max()
+        .unwrap_or(0);
     // SAFETY: all-zero is the C initializer `{ }` of this plain struct.
     let mut c: bindings::netlink_dump_control = unsafe { core::mem::zeroed() };
     c.dump = Some(dump);
@@ -313,36 +313,36 @@ fn dump_start(req: &Request, extack: *mut bindings::netlink_ext_ack) -> c_int {
 
 /// `demo_dump()`: as many entries as fit in this datagram, from
 /// `cb->args[0]`; netlink_dump() adds NLMSG_DONE once a round adds nothing.
-unsafe extern "C" fn dump(skb: *mut bindings::sk_buff, cb: *mut bindings::netlink_callback) -> c_int {
-    // SAFETY: netlink_dump passes its callback state and the skb to fill;
-    // `cb->skb` is the request, `cb->nlh` its header.
-    let (first, portid, seq) = unsafe {
+unsafe extern "C" fn dump(
+    skb: *mut bindings::sk_buff,
+    cb: *mut bindings::netlink_callback,
+) -> c_int {
+    // SAFETY: netlink_dump passes its callback state and the datagram to
+    // fill; `cb->skb` is the request, `cb->nlh` its header.
+    let (first, portid, seq, mut out) = unsafe {
         (
             (*cb).__bindgen_anon_1.args[0] as usize,
             (*raw::netlink_cb((*cb).skb)).portid,
             (*(*cb).nlh).nlmsg_seq,
+            Skb::lent(skb),
         )
     };
     let mut i = first;
     let mut err = 0;
     {
         let store = state().store.lock();
-        while i < store.entries().len() {
-            let e = store.entries()[i];
-            // SAFETY: `skb` is the datagram being filled; nlmsg_put checks room.
-            let nlh = unsafe {
-                bindings::nlmsg_put(skb, portid, seq, DUMP.into(), e.len as c_int, bindings::NLM_F_MULTI as c_int)
-            };
-            if nlh.is_null() {
+        for e in &store.entries()[first..] {
+            let data = &store.data()[e.off as usize..(e.off + e.len) as usize];
+            // The exact length, as demo_msg(): no nlmsg_end().
+            if out
+                .put_msg(portid, seq, DUMP, data, bindings::NLM_F_MULTI)
+                .is_none()
+            {
                 if i == first {
                     err = neg(bindings::EMSGSIZE); // one entry too big
                 }
                 break;
             }
-            let src = &store.data()[e.off as usize..(e.off + e.len) as usize];
-            // The exact length, as demo_msg(): no nlmsg_end().
-            // SAFETY: nlmsg_put reserved `e.len` payload bytes after `nlh`.
-            unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), nlmsg_data(nlh), src.len()) };
             i += 1;
         }
     }
@@ -351,41 +351,30 @@ unsafe extern "C" fn dump(skb: *mut bindings::sk_buff, cb: *mut bindings::netlin
     if err != 0 {
         err
     } else {
-        // SAFETY: a valid skb.
-        unsafe { (*skb).len as c_int }
+        out.len() as c_int
     }
 }
 
-/// BIG: one reply of BIG_LEN bytes, byte i being 'a' + i % 26.
+/// BIG: one reply of BIG_LEN bytes, byte i being 'a' + i % 26. (C ends
+/// it with nlmsg_end(), which changes nothing: 16 + 10000 is aligned.)
 fn big(req: &Request) -> c_int {
-    // SAFETY: plain allocation.
-    let out = unsafe { bindings::nlmsg_new(BIG_LEN, bindings::GFP_KERNEL) };
-    if out.is_null() {
+    let Some(mut out) = Skb::nlmsg_new(BIG_LEN, bindings::GFP_KERNEL) else {
         return neg(bindings::ENOMEM);
-    }
-    // SAFETY: `out` was allocated with room for the message.
-    let o = unsafe { bindings::nlmsg_put(out, req.portid, req.seq, BIG.into(), BIG_LEN as c_int, 0) };
-    if o.is_null() {
-        // SAFETY: ours, not sent.
-        unsafe { bindings::nlmsg_free(out) };
+    };
+    let Some(p) = out.put(req.portid, req.seq, BIG, BIG_LEN, 0) else {
         return neg(bindings::EMSGSIZE);
-    }
-    // SAFETY: nlmsg_put reserved BIG_LEN payload bytes after `o`.
-    let p = unsafe { core::slice::from_raw_parts_mut(nlmsg_data(o), BIG_LEN) };
+    };
     for (i, b) in p.iter_mut().enumerate() {
         *b = b'a' + (i % 26) as u8;
     }
-    // SAFETY: `o` is the message just put in `out`.
-    unsafe { bindings::nlmsg_end(out, o) };
-    unicast(req.sk, out, req.portid).min(0)
+    out.unicast(req.sk, req.portid).min(0)
 }
 
 /// `/proc/nlkit_demo_trigger`'s send: one NOTIFY with `text` and sequence
 /// number `seq` to `portid`; the unicast's result (negative errno or >= 0).
 pub(crate) fn send_notify(portid: u32, seq: u32, text: &[u8]) -> c_int {
-    let skb = demo_msg(portid, NOTIFY, seq, text, bindings::GFP_KERNEL);
-    if skb.is_null() {
+    let Some(skb) = demo_msg(portid, NOTIFY, seq, text, bindings::GFP_KERNEL) else {
         return neg(bindings::ENOMEM);
-    }
-    unicast(state().nlsk.load(Ordering::Acquire), skb, portid)
+    };
+    skb.unicast(state().nlsk.load(Ordering::Acquire), portid)
 }

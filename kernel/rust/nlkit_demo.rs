@@ -48,6 +48,7 @@ mod netlink;
 mod params;
 mod procfs;
 mod raw;
+mod skb;
 
 use raw::IrqSpinLock;
 
@@ -98,7 +99,9 @@ impl Pages {
         let addr = unsafe {
             bindings::get_free_pages_noprof(bindings::GFP_KERNEL | bindings::__GFP_ZERO, BUF_ORDER)
         };
-        core::ptr::NonNull::new(addr as *mut u8).map(Pages).ok_or(ENOMEM)
+        core::ptr::NonNull::new(addr as *mut u8)
+            .map(Pages)
+            .ok_or(ENOMEM)
     }
 
     pub(crate) fn as_ptr(&self) -> *mut u8 {
@@ -152,7 +155,10 @@ impl Store {
     /// Records the `len` bytes just written after the data as one entry.
     /// The caller checked [`Store::fits`].
     pub(crate) fn commit(&mut self, len: usize) {
-        self.table[self.n_entries] = Entry { off: self.len as u32, len: len as u32 };
+        self.table[self.n_entries] = Entry {
+            off: self.len as u32,
+            len: len as u32,
+        };
         self.n_entries += 1;
         self.len += len;
     }
@@ -241,7 +247,11 @@ impl kernel::Module for NlkitDemo {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let proto = params::proto();
         if !(0..bindings::MAX_LINKS as i32).contains(&proto) {
-            pr_err!("proto {} out of range 0..{}\n", proto, bindings::MAX_LINKS - 1);
+            pr_err!(
+                "proto {} out of range 0..{}\n",
+                proto,
+                bindings::MAX_LINKS - 1
+            );
             return Err(EINVAL);
         }
         let pages = Pages::alloc()?;

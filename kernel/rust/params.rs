@@ -32,7 +32,8 @@ pub(crate) static PROTO: Static<c_int> = Static::new(31);
 pub(crate) static WIDE_GROUP: Static<c_int> = Static::new(33);
 pub(crate) static NOTIFY_COUNT: Static<c_uint> = Static::new(3);
 pub(crate) static NOTIFY_INTERVAL_MS: Static<c_uint> = Static::new(100);
-pub(crate) static GREETING: Static<*const c_char> = Static::new(c"hello from nlkit_demo".as_ptr().cast());
+pub(crate) static GREETING: Static<*const c_char> =
+    Static::new(c"hello from nlkit_demo".as_ptr().cast());
 pub(crate) static SECRET: Static<c_int> = Static::new(42);
 
 /// Reads a parameter: one volatile load, as C's plain read of the variable
@@ -112,15 +113,57 @@ macro_rules! module_param {
     };
 }
 
-module_param!(P_PROTO, "proto", PROTO, param_ops_int, "int", 0o444,
-    "netlink protocol number to serve (default 31)");
-module_param!(P_WIDE_GROUP, "wide_group", WIDE_GROUP, param_ops_int, "int", 0o444,
-    "second group BROADCAST goes to, 2..64 (default 33; 0: none)");
-module_param!(P_NOTIFY_COUNT, "notify_count", NOTIFY_COUNT, param_ops_uint, "uint", 0o644,
-    "notifications sent to a port that registers (default 3)");
-module_param!(P_NOTIFY_INTERVAL_MS, "notify_interval_ms", NOTIFY_INTERVAL_MS, param_ops_uint,
-    "uint", 0o644, "milliseconds between two notifications (default 100)");
-module_param!(P_GREETING, "greeting", GREETING, param_ops_charp, "charp", 0o644,
-    "a string, writable at run time in sysfs");
-module_param!(P_SECRET, "secret", SECRET, param_ops_int, "int", 0,
-    "an invisible parameter (perm 0)");
+module_param!(
+    P_PROTO,
+    "proto",
+    PROTO,
+    param_ops_int,
+    "int",
+    0o444,
+    "netlink protocol number to serve (default 31)"
+);
+module_param!(
+    P_WIDE_GROUP,
+    "wide_group",
+    WIDE_GROUP,
+    param_ops_int,
+    "int",
+    0o444,
+    "second group BROADCAST goes to, 2..64 (default 33; 0: none)"
+);
+module_param!(
+    P_NOTIFY_COUNT,
+    "notify_count",
+    NOTIFY_COUNT,
+    param_ops_uint,
+    "uint",
+    0o644,
+    "notifications sent to a port that registers (default 3)"
+);
+module_param!(
+    P_NOTIFY_INTERVAL_MS,
+    "notify_interval_ms",
+    NOTIFY_INTERVAL_MS,
+    param_ops_uint,
+    "uint",
+    0o644,
+    "milliseconds between two notifications (default 100)"
+);
+module_param!(
+    P_GREETING,
+    "greeting",
+    GREETING,
+    param_ops_charp,
+    "charp",
+    0o644,
+    "a string, writable at run time in sysfs"
+);
+module_param!(
+    P_SECRET,
+    "secret",
+    SECRET,
+    param_ops_int,
+    "int",
+    0,
+    "an invisible parameter (perm 0)"
+);

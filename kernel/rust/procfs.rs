@@ -32,16 +32,37 @@ impl ProcEntry {
         let name = c_str!("nlkit_demo_buffer");
         // SAFETY: a 'static name and callback; removed in `drop`.
         let e = unsafe {
-            bindings::proc_create_single_data(name.as_char_ptr(), 0o444, core::ptr::null_mut(), Some(buffer_show), core::ptr::null_mut())
+            bindings::proc_create_single_data(
+                name.as_char_ptr(),
+                0o444,
+                core::ptr::null_mut(),
+                Some(buffer_show),
+                core::ptr::null_mut(),
+            )
         };
-        if e.is_null() { Err(ENOMEM) } else { Ok(ProcEntry(name)) }
+        if e.is_null() {
+            Err(ENOMEM)
+        } else {
+            Ok(ProcEntry(name))
+        }
     }
 
     pub(crate) fn trigger() -> Result<Self> {
         let name = c_str!("nlkit_demo_trigger");
         // SAFETY: a 'static name and ops table; removed in `drop`.
-        let e = unsafe { bindings::proc_create(name.as_char_ptr(), 0o200, core::ptr::null_mut(), TRIGGER_OPS.get()) };
-        if e.is_null() { Err(ENOMEM) } else { Ok(ProcEntry(name)) }
+        let e = unsafe {
+            bindings::proc_create(
+                name.as_char_ptr(),
+                0o200,
+                core::ptr::null_mut(),
+                TRIGGER_OPS.get(),
+            )
+        };
+        if e.is_null() {
+            Err(ENOMEM)
+        } else {
+            Ok(ProcEntry(name))
+        }
     }
 }
 
@@ -114,7 +135,8 @@ static LEVEL: Static<c_int> = Static::new(1);
 static LEVEL_MIN_V: Static<c_int> = Static::new(0);
 static LEVEL_MAX_V: Static<c_int> = Static::new(LEVEL_MAX);
 const NAME_LEN: usize = 32;
-static NAME: Static<[u8; NAME_LEN]> = Static::new(*b"nlkit\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+static NAME: Static<[u8; NAME_LEN]> =
+    Static::new(*b"nlkit\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
 
 /// The two entries; the kernel's handlers read and write LEVEL and NAME
 /// under the sysctl locks, as for the C module's statics.
@@ -156,7 +178,11 @@ impl Sysctl {
         let h = unsafe {
             bindings::register_sysctl_sz(c"nlkit_demo".as_ptr().cast(), SYSCTLS.get().cast(), 2)
         };
-        if h.is_null() { Err(ENOMEM) } else { Ok(Sysctl(h)) }
+        if h.is_null() {
+            Err(ENOMEM)
+        } else {
+            Ok(Sysctl(h))
+        }
     }
 }
 
