@@ -40,7 +40,9 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get install -y -q --no-install-recommends "${need[@]}" >>"$OUT/apt.log" 2>&1 \
 		|| { tail -30 "$OUT/apt.log"; exit 2; }
 fi
-KDIR=$(bash "$ROOT/vmtest/kernel.sh" | tee /dev/stderr | sed -n 's/^KDIR=//p')
+# (Not `tee /dev/stderr`: reopening a redirected stderr file truncates it.)
+bash "$ROOT/vmtest/kernel.sh" | tee "$OUT/kernel.out"
+KDIR=$(sed -n 's/^KDIR=//p' "$OUT/kernel.out")
 [ -n "$KDIR" ] && [ -e "$KDIR/arch/x86/boot/bzImage" ] || { echo "no kernel" >&2; exit 2; }
 T1=$(now)
 
