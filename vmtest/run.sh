@@ -2,7 +2,9 @@
 # Builds kernel/c/nlkit_demo.ko against Debian's kernel, boots that kernel in
 # QEMU (TCG) with an initramfs holding the module, busybox and the nlkit
 # example programs, and runs vmtest/guest-init.sh there as /init.
-# Exits 0 iff the guest reports that every check passed.
+# Then runs vmtest/rust.sh: the same checks on a Rust-enabled 6.12 kernel
+# built once and cached (vmtest/kernel.sh), with the Rust module kernel/rust.
+# Exits 0 iff every guest reports that every check passed.
 #
 #   bash vmtest/run.sh
 #
@@ -123,4 +125,9 @@ echo "== timings: install $(secs "$T0" "$T1")s, module $(secs "$T1" "$T2")s," \
 	"examples $(secs "$T2" "$T3")s, initramfs $(secs "$T3" "$T4")s, boot+test $(secs "$T4" "$T5")s," \
 	"total $(secs "$T0" "$T5")s"
 echo "== result: $RESULT"
-[ "$RESULT" = pass ]
+
+# --- 5. the same checks on our Rust-enabled kernel: the Rust module (and the C
+# one), plus boot parameters and kmemleak (vmtest/rust.sh, vmtest/kernel.sh).
+RUST_RC=0
+bash "$ROOT/vmtest/rust.sh" || RUST_RC=$?
+[ "$RESULT" = pass ] && [ "$RUST_RC" = 0 ]

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The VM test on our own Rust-enabled kernel (vmtest/run.sh runs it after
+# the test on Debian's kernel; it also runs alone):
+#
+#   bash vmtest/rust.sh
+#
+# Responsible for: getting the kernel (vmtest/kernel.sh: built once, then
+# cached), building the Rust module kernel/rust and the C module kernel/c
+# against it, and booting it in QEMU (TCG) twice with one initramfs, once
+# per module, each time running the same checks (vmtest/guest-init.sh as
+# /init). The command line tells the guest which module to load
+# (nlkit_vm.ko=) and to run the checks only this kernel can do
+# (nlkit_vm.extra=1): the boot parameters nlkit_int=, nlkit_list= and
+# nlkit_str= read back from /proc/nlkit_boot (kernel/builtin), and a
+# kmemleak scan after the last rmmod.
+# Exits 0 iff every guest reports that every check passed. Outputs go to
+# vmtest/out/k612/ (git-ignored). Environment: VMTEST_TIMEOUT (seconds per
+# boot, default 180), NLKIT_VM_CACHE (see kernel.sh).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$ROOT/vmtest/out/k612
+TIMEOUT=${VMTEST_TIMEOUT:-180}
+BOOT_PARAMS="nlkit_int=5 nlkit_list=1,2,7-9 nlkit_str=hello"
+mkdir -p "$OUT"
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+T0=$(now)
+
+# --- 1. packages and the kernel -------------------------------------------------
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
+command -v cpio >/dev/null || need+=(cpio)
+if [ ${#need[@]} -gt 0 ]; then
+	echo "== installing: ${need[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >"$OUT/apt.log" 2>&1
+	apt-get install -y -q --no-install-recommends "${need[@]}" >>"$OUT/apt.log" 2>&1 \
+		|| { tail -30 "$OUT/apt.log"; exit 2; }
+fi
+# (Not `tee /dev/stderr`: reopening a redirected stderr file truncates it.)
+bash "$ROOT/vmtest/kernel.sh" | tee "$OUT/kernel.out"
+KDIR=$(sed -n 's/^KDIR=//p' "$OUT/kernel.out")
+[ -n "$KDIR" ] && [ -e "$KDIR/arch/x86/boot/bzImage" ] || { echo "no kernel" >&2; exit 2; }
+T1=$(now)
+
+# --- 2. modules, built in copies so that the source tree stays clean --------------
+build_module() { # build_module NAME SRC_DIR: $OUT/NAME/nlkit_demo.ko, or 1
+	rm -rf "${OUT:?}/$1"
+	mkdir -p "$OUT/$1"
+	cp "$2"/* "$OUT/$1/"
+	make -s -C "$KDIR" M="$OUT/$1" modules >"$OUT/$1.log" 2>&1 || true
+	[ -e "$OUT/$1/nlkit_demo.ko" ] && return
+	echo "== the $1 module does not build against $(basename "$KDIR"):" >&2
+	grep -E 'error|Error' "$OUT/$1.log" | head -20 >&2
+	return 1
+}
+build_module rust "$ROOT/kernel/rust" || exit 2
+# The C module too, for the checks only this kernel has (kmemleak). A C
+# module that does not build is run.sh's failure (Debian's kernel), not ours.
+MODULES=(rust)
+if build_module c "$ROOT/kernel/c"; then MODULES+=(c); else echo "== skipping the C module's VM" >&2; fi
+T2=$(now)
+
+(cd "$ROOT" && cargo build --release -q -p nlkit-examples -p nlkit-cli)
+BINDIR=${CARGO_TARGET_DIR:-$ROOT/target}/release
+BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register nlkit)
+
+# --- 3. initramfs: both modules, busybox, the programs ----------------------------
+IRD=$OUT/initramfs
+rm -rf "$IRD"
+mkdir -p "$IRD"/{bin,dev,proc,sys,tmp,rust,c}
+cp /bin/busybox "$IRD/bin/busybox"
+cp "$ROOT/vmtest/guest-init.sh" "$IRD/init"
+chmod 755 "$IRD/init"
+for m in "${MODULES[@]}"; do cp "$OUT/$m/nlkit_demo.ko" "$IRD/$m/"; done
+# The device test program, while guest-init.sh still calls it.
+if [ -e "$ROOT/vmtest/devtest.c" ] && [ -e "$ROOT/vmtest/out/devtest" ]; then
+	cp "$ROOT/vmtest/out/devtest" "$IRD/bin/"
+fi
+copy_libs() {
+	ldd "$1" | grep -oE '/[^ ]+' | while read -r lib; do
+		[ -e "$IRD$lib" ] && continue
+		mkdir -p "$IRD$(dirname "$lib")"
+		cp -L "$lib" "$IRD$lib"
+	done
+}
+for b in "${BINS[@]}"; do
+	cp "$BINDIR/$b" "$IRD/bin/"
+	copy_libs "$BINDIR/$b"
+done
+(cd "$IRD" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
+T3=$(now)
+
+# --- 4. one boot per module ----------------------------------------------------------
+FAILED=()
+boot() { # boot NAME: runs the checks against /NAME/nlkit_demo.ko
+	local name=$1 rc result t=$(now)
+	echo "== booting Linux $(make -s -C "$KDIR" kernelrelease) with the $name module (timeout ${TIMEOUT}s)"
+	set +e
+	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
+		-kernel "$KDIR/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 quiet $BOOT_PARAMS nlkit_vm.ko=/$name/nlkit_demo.ko nlkit_vm.extra=1" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$OUT/console-$name.log" 2>&1
+	rc=$?
+	set -e
+	case $rc in
+	1) result=pass ;;
+	3) result="fail (guest reported failed checks)" ;;
+	124) result="fail (timed out after ${TIMEOUT}s)" ;;
+	0) result="fail (no verdict: guest powered off or panicked)" ;;
+	*) result="fail (qemu exit status $rc)" ;;
+	esac
+	tr -d '\r' <"$OUT/console-$name.log" >"$OUT/console-$name.txt"
+	if [ "$result" = pass ]; then
+		grep -E '^(PASS|FAIL):|GUEST RESULT' "$OUT/console-$name.txt" || true
+	else
+		echo "== guest console ($OUT/console-$name.log)"
+		cat "$OUT/console-$name.txt"
+		FAILED+=("$name")
+	fi
+	echo "== $name module on $(basename "$KDIR"): $result, boot+test $(secs "$t" "$(now)")s," \
+		"$(grep -c '^PASS' "$OUT/console-$name.txt" || true) PASS," \
+		"$(grep -c '^FAIL' "$OUT/console-$name.txt" || true) FAIL"
+}
+for m in "${MODULES[@]}"; do boot "$m"; done
+T4=$(now)
+
+echo "== timings (6.12 VMs): kernel $(secs "$T0" "$T1")s, modules $(secs "$T1" "$T2")s," \
+	"examples+initramfs $(secs "$T2" "$T3")s, boots+tests $(secs "$T3" "$T4")s, total $(secs "$T0" "$T4")s"
+if [ ${#FAILED[@]} -gt 0 ]; then
+	echo "== result (6.12 VMs): fail (${FAILED[*]})"
+	exit 1
+fi
+echo "== result (6.12 VMs): pass"
