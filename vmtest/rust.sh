@@ -76,10 +76,6 @@ cp /bin/busybox "$IRD/bin/busybox"
 cp "$ROOT/vmtest/guest-init.sh" "$IRD/init"
 chmod 755 "$IRD/init"
 for m in "${MODULES[@]}"; do cp "$OUT/$m/nlkit_demo.ko" "$IRD/$m/"; done
-# The device test program, while guest-init.sh still calls it.
-if [ -e "$ROOT/vmtest/devtest.c" ] && [ -e "$ROOT/vmtest/out/devtest" ]; then
-	cp "$ROOT/vmtest/out/devtest" "$IRD/bin/"
-fi
 copy_libs() {
 	ldd "$1" | grep -oE '/[^ ]+' | while read -r lib; do
 		[ -e "$IRD$lib" ] && continue

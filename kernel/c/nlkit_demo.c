@@ -42,6 +42,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/version.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/netlink.h>
@@ -555,7 +556,9 @@ static struct ctl_table demo_sysctls[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_dostring,
 	},
-	{ }
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+	{ }	/* before 6.11 the table ends at an empty entry; 6.11+ refuses one */
+#endif
 };
 
 /* --- /dev/nlkit_demo: a file view of the broadcast buffer -------------------- */
