@@ -250,27 +250,22 @@ impl<T: Transport> DemoClient<T> {
     /// ECHO: sends `payload`, returns the reply's (same type, same
     /// sequence number: the engine checks it).
     pub fn echo(&mut self, payload: &[u8]) -> Result<Vec<u8>> {
-        let mut out = None;
-        self.conn.request(
-            ECHO,
-            Flags::empty(),
-            |b| b.append(payload),
-            |m| {
-                expect_type(&m, ECHO)?;
-                out = Some(m.payload().to_vec());
-                Ok(())
-            },
-        )?;
-        out.ok_or_else(|| unexpected("no ECHO reply".into()))
+        self.echo_with(payload, Flags::empty())?.ok_or_else(|| unexpected("no ECHO reply".into()))
     }
 
     /// ECHO with `NLM_F_ACK`: the echo must come first, then the ACK
     /// (errno 0), which ends the exchange; returns the echo.
     pub fn echo_acked(&mut self, payload: &[u8]) -> Result<Vec<u8>> {
+        self.echo_with(payload, Flags::ACK)?
+            .ok_or_else(|| unexpected("an ACK but no ECHO reply before it".into()))
+    }
+
+    /// One ECHO exchange with `flags`: the echo's payload, if one came.
+    fn echo_with(&mut self, payload: &[u8], flags: Flags) -> Result<Option<Vec<u8>>> {
         let mut out = None;
         self.conn.request(
             ECHO,
-            Flags::ACK,
+            flags,
             |b| b.append(payload),
             |m| {
                 expect_type(&m, ECHO)?;
@@ -278,7 +273,7 @@ impl<T: Transport> DemoClient<T> {
                 Ok(())
             },
         )?;
-        out.ok_or_else(|| unexpected("an ACK but no ECHO reply before it".into()))
+        Ok(out)
     }
 
     /// ECHO of each payload, with sequence numbers 1, 2, ...: one message
