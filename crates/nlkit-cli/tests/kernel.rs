@@ -240,6 +240,17 @@ fn cmdline_splits_strings_and_the_real_one() {
 }
 
 #[test]
+fn cmdline_json_reads_integer_lists_as_get_options_does() {
+    let line = "nlkit_list=1,2,7-9 n=0x10 neg=-3 text=ttyS0 part=1,2x empty=";
+    let v: serde_json::Value = serde_json::from_str(&ok(nlkit(&["-j", "cmdline", line]))).unwrap();
+    let ints: Vec<_> = v["params"].as_array().unwrap().iter().map(|p| p.get("ints")).collect();
+    let want = [Some(serde_json::json!([1, 2, 7, 8, 9])), Some(serde_json::json!([16]))];
+    assert_eq!(ints[..2], [want[0].as_ref(), want[1].as_ref()]);
+    assert_eq!(ints[2], Some(&serde_json::json!([-3])));
+    assert_eq!(ints[3..], [None, None, None], "not wholly a list: no ints");
+}
+
+#[test]
 fn ioctl_decodes_numbers() {
     let text = ok(nlkit(&["ioctl", "decode", "0x400454ca"]));
     assert_eq!(
