@@ -88,7 +88,7 @@ pub enum Command {
     /// ioctl(2) request numbers: decode.
     #[command(subcommand)]
     Ioctl(IoctlCommand),
-    /// The demo kernel module (kernel/c/nlkit_demo.c): echo, register,
+    /// The demo kernel module (kernel/c or kernel/rust, nlkit_demo.ko): echo, register,
     /// broadcast, dump, big, listen, its generic netlink family, its device
     /// and trigger file.
     Demo(DemoArgs),

@@ -1,4 +1,4 @@
-//! `nlkit demo`: the demo kernel module (`kernel/c/nlkit_demo.c`) through
+//! `nlkit demo`: the demo kernel module (`kernel/c` or `kernel/rust`) through
 //! [`nlkit::demo`]: its own protocol (31 by default), multicast listening
 //! on it, its generic netlink family `nlkit_demo`, its trigger file and (in
 //! `dev`) its device.

@@ -1,5 +1,5 @@
-//! Clients of the nlkit demo kernel module, `kernel/c/nlkit_demo.c` (built
-//! and booted by `vmtest/run.sh`).
+//! Clients of the nlkit demo kernel module, in C (`kernel/c`) or Rust
+//! (`kernel/rust`), both built and booted by `vmtest/run.sh`.
 //!
 //! [`DemoClient`] speaks the module's own protocol, [`DEMO_PROTOCOL`] (31):
 //! a bare `struct nlmsghdr` and an opaque payload, no attributes.

@@ -7,7 +7,7 @@
 //!   extended-ack errors, `NLM_F_DUMP_INTR` and overrun handling, over any
 //!   [`Transport`].
 //! - [`genl`]: generic netlink family lookup.
-//! - [`demo`]: clients of the demo kernel module (`kernel/c/nlkit_demo.c`),
+//! - [`demo`]: clients of the demo kernel module (`kernel/c`, `kernel/rust`),
 //!   its device `/dev/nlkit_demo` included.
 //! - [`kernel`]: the other channels: sysctl, module parameters, the boot
 //!   command line, ioctl request numbers, character devices (typed ioctl
