@@ -13,23 +13,14 @@
 # VMTEST_TIMEOUT (seconds, default 120) for the boot.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=vmtest/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OUT=$ROOT/vmtest/out
 TIMEOUT=${VMTEST_TIMEOUT:-120}
 mkdir -p "$OUT"
-
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 T0=$(now)
 
 # --- 1. packages ----------------------------------------------------------------
-need=()
-command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
-ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
-dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
-command -v cpio >/dev/null || need+=(cpio)
-command -v make >/dev/null || need+=(make)
-command -v gcc >/dev/null || need+=(gcc)
 # The headers must match a kernel in /boot.
 kver_with_headers() {
 	local k v
@@ -38,15 +29,10 @@ kver_with_headers() {
 		[ -e "/usr/src/linux-headers-$v/Makefile" ] && { echo "$v"; return; }
 	done
 }
-if [ -z "${KVER:-}" ] && [ -z "$(kver_with_headers)" ]; then need+=(linux-image-amd64 linux-headers-amd64); fi
-if [ ${#need[@]} -gt 0 ]; then
-	echo "== installing: ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends qemu-system-x86 linux-image-amd64 \
-		linux-headers-amd64 busybox-static cpio make gcc >"$OUT/apt.log" 2>&1 \
-		|| { tail -30 "$OUT/apt.log"; exit 2; }
-fi
+pkgs=(qemu-system-x86 busybox-static cpio make gcc)
+ls /boot/vmlinuz-* >/dev/null 2>&1 || pkgs+=(linux-image-amd64)
+if [ -z "${KVER:-}" ] && [ -z "$(kver_with_headers)" ]; then pkgs+=(linux-image-amd64 linux-headers-amd64); fi
+need_packages "$OUT/apt.log" "${pkgs[@]}"
 T1=$(now)
 
 KVER=${KVER:-$(kver_with_headers)}
@@ -65,62 +51,19 @@ make -s -C "/usr/src/linux-headers-$KVER" M="$OUT/module" modules 2>&1 \
 [ -e "$OUT/module/nlkit_demo.ko" ] || { echo "module build failed" >&2; exit 2; }
 T2=$(now)
 
-(cd "$ROOT" && cargo build --release -q -p nlkit-examples -p nlkit-cli)
-BINDIR=${CARGO_TARGET_DIR:-$ROOT/target}/release
-BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register nlkit)
+build_programs
 T3=$(now)
 
 # --- 3. initramfs ------------------------------------------------------------------
-IRD=$OUT/initramfs
-rm -rf "$IRD"
-mkdir -p "$IRD"/{bin,dev,proc,sys,tmp}
-cp /bin/busybox "$IRD/bin/busybox"
-cp "$ROOT/vmtest/guest-init.sh" "$IRD/init"
-chmod 755 "$IRD/init"
-cp "$OUT/module/nlkit_demo.ko" "$IRD/"
-copy_libs() {
-	# Each library ldd names (glibc, libgcc_s, ld-linux), at the same path.
-	ldd "$1" | grep -oE '/[^ ]+' | while read -r lib; do
-		[ -e "$IRD$lib" ] && continue
-		mkdir -p "$IRD$(dirname "$lib")"
-		cp -L "$lib" "$IRD$lib"
-	done
-}
-for b in "${BINS[@]}"; do
-	cp "$BINDIR/$b" "$IRD/bin/"
-	copy_libs "$BINDIR/$b"
-done
-mknod -m 600 "$IRD/dev/console" c 5 1 2>/dev/null || true
-(cd "$IRD" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT/initramfs.cpio.gz"
+make_initramfs "$OUT/initramfs" "$OUT/initramfs.cpio.gz" "/:$OUT/module/nlkit_demo.ko"
 T4=$(now)
 
 # --- 4. boot --------------------------------------------------------------------------
 echo "== booting (timeout ${TIMEOUT}s)"
-set +e
-timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
-	-kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$OUT/console.log" 2>&1
-QEMU_RC=$?
-set -e
+boot_vm "/boot/vmlinuz-$KVER" "$OUT/initramfs.cpio.gz" "" "$TIMEOUT" "$OUT/console.log"
+RESULT=$VERDICT
 T5=$(now)
-
-# The guest writes 0 (pass) or 1 (fail); QEMU exits with (byte << 1) | 1.
-case $QEMU_RC in
-1) RESULT=pass ;;
-3) RESULT="fail (guest reported failed checks)" ;;
-124) RESULT="fail (timed out after ${TIMEOUT}s)" ;;
-0) RESULT="fail (no verdict: guest powered off or panicked)" ;;
-*) RESULT="fail (qemu exit status $QEMU_RC)" ;;
-esac
-
-tr -d '\r' <"$OUT/console.log" >"$OUT/console.txt"
-if [ "$RESULT" = pass ]; then
-	grep -E '^(PASS|FAIL):|GUEST RESULT' "$OUT/console.txt" || true
-else
-	echo "== guest console ($OUT/console.log)"
-	cat "$OUT/console.txt"
-fi
+report_verdict "$OUT/console.log" || true
 echo "== timings: install $(secs "$T0" "$T1")s, module $(secs "$T1" "$T2")s," \
 	"examples $(secs "$T2" "$T3")s, initramfs $(secs "$T3" "$T4")s, boot+test $(secs "$T4" "$T5")s," \
 	"total $(secs "$T0" "$T5")s"

@@ -18,28 +18,16 @@
 # boot, default 180), NLKIT_VM_CACHE (see kernel.sh).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=vmtest/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OUT=$ROOT/vmtest/out/k612
 TIMEOUT=${VMTEST_TIMEOUT:-180}
 BOOT_PARAMS="nlkit_int=5 nlkit_list=1,2,7-9 nlkit_str=hello"
 mkdir -p "$OUT"
-
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 T0=$(now)
 
 # --- 1. packages and the kernel -------------------------------------------------
-need=()
-command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
-dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
-command -v cpio >/dev/null || need+=(cpio)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "== installing: ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >"$OUT/apt.log" 2>&1
-	apt-get install -y -q --no-install-recommends "${need[@]}" >>"$OUT/apt.log" 2>&1 \
-		|| { tail -30 "$OUT/apt.log"; exit 2; }
-fi
+need_packages "$OUT/apt.log" qemu-system-x86 busybox-static cpio
 # (Not `tee /dev/stderr`: reopening a redirected stderr file truncates it.)
 bash "$ROOT/vmtest/kernel.sh" | tee "$OUT/kernel.out"
 KDIR=$(sed -n 's/^KDIR=//p' "$OUT/kernel.out")
@@ -64,60 +52,24 @@ MODULES=(rust)
 if build_module c "$ROOT/kernel/c"; then MODULES+=(c); else echo "== skipping the C module's VM" >&2; fi
 T2=$(now)
 
-(cd "$ROOT" && cargo build --release -q -p nlkit-examples -p nlkit-cli)
-BINDIR=${CARGO_TARGET_DIR:-$ROOT/target}/release
-BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register nlkit)
+build_programs
 
 # --- 3. initramfs: both modules, busybox, the programs ----------------------------
-IRD=$OUT/initramfs
-rm -rf "$IRD"
-mkdir -p "$IRD"/{bin,dev,proc,sys,tmp,rust,c}
-cp /bin/busybox "$IRD/bin/busybox"
-cp "$ROOT/vmtest/guest-init.sh" "$IRD/init"
-chmod 755 "$IRD/init"
-for m in "${MODULES[@]}"; do cp "$OUT/$m/nlkit_demo.ko" "$IRD/$m/"; done
-copy_libs() {
-	ldd "$1" | grep -oE '/[^ ]+' | while read -r lib; do
-		[ -e "$IRD$lib" ] && continue
-		mkdir -p "$IRD$(dirname "$lib")"
-		cp -L "$lib" "$IRD$lib"
-	done
-}
-for b in "${BINS[@]}"; do
-	cp "$BINDIR/$b" "$IRD/bin/"
-	copy_libs "$BINDIR/$b"
-done
-(cd "$IRD" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
+FILES=()
+for m in "${MODULES[@]}"; do FILES+=("/$m:$OUT/$m/nlkit_demo.ko"); done
+make_initramfs "$OUT/initramfs" "$OUT/initramfs.cpio.gz" "${FILES[@]}"
 T3=$(now)
 
 # --- 4. one boot per module ----------------------------------------------------------
 FAILED=()
 boot() { # boot NAME: runs the checks against /NAME/nlkit_demo.ko
-	local name=$1 rc result t=$(now)
+	local name=$1 t
+	t=$(now)
 	echo "== booting Linux $(make -s -C "$KDIR" kernelrelease) with the $name module (timeout ${TIMEOUT}s)"
-	set +e
-	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
-		-kernel "$KDIR/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 quiet $BOOT_PARAMS nlkit_vm.ko=/$name/nlkit_demo.ko nlkit_vm.extra=1" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$OUT/console-$name.log" 2>&1
-	rc=$?
-	set -e
-	case $rc in
-	1) result=pass ;;
-	3) result="fail (guest reported failed checks)" ;;
-	124) result="fail (timed out after ${TIMEOUT}s)" ;;
-	0) result="fail (no verdict: guest powered off or panicked)" ;;
-	*) result="fail (qemu exit status $rc)" ;;
-	esac
-	tr -d '\r' <"$OUT/console-$name.log" >"$OUT/console-$name.txt"
-	if [ "$result" = pass ]; then
-		grep -E '^(PASS|FAIL):|GUEST RESULT' "$OUT/console-$name.txt" || true
-	else
-		echo "== guest console ($OUT/console-$name.log)"
-		cat "$OUT/console-$name.txt"
-		FAILED+=("$name")
-	fi
-	echo "== $name module on $(basename "$KDIR"): $result, boot+test $(secs "$t" "$(now)")s," \
+	boot_vm "$KDIR/arch/x86/boot/bzImage" "$OUT/initramfs.cpio.gz" \
+		"$BOOT_PARAMS nlkit_vm.ko=/$name/nlkit_demo.ko nlkit_vm.extra=1" "$TIMEOUT" "$OUT/console-$name.log"
+	report_verdict "$OUT/console-$name.log" || FAILED+=("$name")
+	echo "== $name module on $(basename "$KDIR"): $VERDICT, boot+test $(secs "$t" "$(now)")s," \
 		"$(grep -c '^PASS' "$OUT/console-$name.txt" || true) PASS," \
 		"$(grep -c '^FAIL' "$OUT/console-$name.txt" || true) FAIL"
 }
