@@ -22,7 +22,8 @@
 # two runs from building the same cache at once. Needs root for apt.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=vmtest/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CACHE=${NLKIT_VM_CACHE:-/var/cache/nlkit-vm}
 FRAGMENT=$ROOT/vmtest/kernel.config
 BUILTIN=$ROOT/kernel/builtin
@@ -32,8 +33,6 @@ SRC_PKG=linux-source-6.12
 SRC_TAR=/usr/src/linux-source-6.12.tar.xz
 export PATH=$HOME/.cargo/bin:$PATH
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 T0=$(now)
 mkdir -p "$CACHE"
 LOG=$CACHE/kernel-build.log
@@ -49,18 +48,8 @@ if ! command -v bindgen >/dev/null; then
 	cargo install --locked bindgen-cli >"$CACHE/bindgen-install.log" 2>&1 &
 	BINDGEN_PID=$!
 fi
-need=()
-for p in "$SRC_PKG" flex bison bc make gcc libc6-dev libelf-dev libclang1-14 libclang-common-14-dev \
-	xz-utils; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	echo "== apt: ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >"$CACHE/apt.log" 2>&1
-	apt-get install -y -q --no-install-recommends "${need[@]}" >>"$CACHE/apt.log" 2>&1 \
-		|| { tail -30 "$CACHE/apt.log"; exit 2; }
-fi
+need_packages "$CACHE/apt.log" "$SRC_PKG" flex bison bc make gcc libc6-dev libelf-dev libclang1-14 \
+	libclang-common-14-dev xz-utils
 SYSROOT=$(rustc --print sysroot)
 if [ ! -d "$SYSROOT/lib/rustlib/src/rust/library" ]; then
 	echo "== rustup component add rust-src"
