@@ -91,6 +91,12 @@ if [ "$EXTRA" = 1 ]; then
 	else fail "/proc/nlkit_boot: '$(cat /proc/nlkit_boot)'"; fi
 	if ! (echo x > /proc/nlkit_boot) 2>/dev/null; then pass "/proc/nlkit_boot is read-only"
 	else fail "/proc/nlkit_boot is writable"; fi
+	# nlkit reads /proc/cmdline with the kernel's rules and the same list.
+	run cmdline nlkit -j cmdline
+	if [ $RC = 0 ] && has cmdline '"param":"nlkit_list","value":"1,2,7-9","ints":[1,2,7,8,9]' \
+		'"param":"nlkit_int","value":"5","ints":[5]' '"param":"nlkit_str","value":"hello"}'; then
+		pass "nlkit -j cmdline: nlkit_list=1,2,7-9 reads as [1,2,7,8,9], as __setup's get_options did"
+	else fail "nlkit -j cmdline (rc $RC)"; fi
 fi
 
 # --- parameters --------------------------------------------------------
