@@ -401,6 +401,40 @@ if [ $RC = 0 ] && has devempty "kept 0 bytes in 0 entries" && [ "$(wc -c < /proc
 	pass "dev truncate 8 100 (offset = data_len): empty, no entries"
 else fail "dev truncate at the end (rc $RC)"; fi
 
+# --- a transcript: what the module answers, byte for byte ----------------------
+# Every reply in hex (`nlkit raw send -j`, from a fixed port id) and the
+# device's answers, one "T| " line each; vmtest/rust.sh compares the Rust
+# module's transcript with the C module's on the same kernel. The buffer is
+# empty here. Owner pids differ from run to run and are left out.
+transcript() {
+	name=$1; shift
+	"$@" > /tmp/t.out 2>&1
+	echo "rc=$?" >> /tmp/t.out
+	grep -v '_pid' /tmp/t.out | sed "s/^/T| $name: /"
+}
+R="nlkit raw send -j --proto $PROTO --port 7000 --timeout 5 --wait"
+transcript bc1 $R --type 0x23 --flags REQUEST,ACK --seq 1 --text alpha
+transcript bc2 $R --type 0x23 --flags REQUEST,ACK --seq 2 --text "beta, longer"
+transcript dump $R --type 0x24 --flags REQUEST,DUMP --seq 3
+transcript dumpnoflag $R --type 0x24 --flags REQUEST,ACK --seq 4
+transcript echo $R --type 0x20 --flags REQUEST,ACK --seq 5 --text "odd length"
+transcript forged $R --type 0x20 --flags REQUEST,ACK --seq 6 --header-port 4242 --text forged
+transcript unknown $R --type 0x30 --flags REQUEST,ACK --seq 7 --text what
+transcript big $R --type 0x25 --flags REQUEST,ACK --seq 8
+transcript info nlkit demo dev info
+transcript read nlkit demo dev read
+transcript map nlkit demo dev map --hex
+transcript cut nlkit demo dev truncate 2 7
+transcript cutread nlkit demo dev read
+transcript cutbad nlkit demo dev truncate 99 1
+transcript genlecho nlkit demo genl-echo transcript
+transcript genlbad nlkit demo genl-bad
+transcript genllong nlkit demo genl-echo "$LONG"
+for i in 1 2 3 4; do nlkit demo broadcast "$BIG" > /dev/null 2>&1; done
+transcript enospc $R --type 0x23 --flags REQUEST,ACK --seq 9 --text "$BIG"
+transcript fullinfo nlkit demo dev info
+nlkit demo dev truncate 0 0 > /dev/null 2>&1
+
 # --- another protocol by parameter ---------------------------------------------
 run rmmod rmmod nlkit_demo
 if [ $RC = 0 ] && [ ! -d /sys/module/nlkit_demo ] && [ ! -e /proc/nlkit_demo_buffer ] \

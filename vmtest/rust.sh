@@ -12,8 +12,11 @@
 # (nlkit_vm.ko=) and to run the checks only this kernel can do
 # (nlkit_vm.extra=1): the boot parameters nlkit_int=, nlkit_list= and
 # nlkit_str= read back from /proc/nlkit_boot (kernel/builtin), and a
-# kmemleak scan after the last rmmod.
-# Exits 0 iff every guest reports that every check passed. Outputs go to
+# kmemleak scan after the last rmmod. Then it compares the two guests'
+# transcripts (every reply's bytes and the device's answers): the modules
+# must answer alike.
+# Exits 0 iff every guest reports that every check passed and the
+# transcripts are identical. Outputs go to
 # vmtest/out/k612/ (git-ignored). Environment: VMTEST_TIMEOUT (seconds per
 # boot, default 180), NLKIT_VM_CACHE (see kernel.sh).
 set -euo pipefail
@@ -49,7 +52,8 @@ build_module rust "$ROOT/kernel/rust" || exit 2
 # The C module too, for the checks only this kernel has (kmemleak). A C
 # module that does not build is run.sh's failure (Debian's kernel), not ours.
 MODULES=(rust)
-if build_module c "$ROOT/kernel/c"; then MODULES+=(c); else echo "== skipping the C module's VM" >&2; fi
+build_module c "$ROOT/kernel/c" || exit 2
+MODULES+=(c)
 T2=$(now)
 
 build_programs
@@ -75,6 +79,19 @@ boot() { # boot NAME: runs the checks against /NAME/nlkit_demo.ko
 }
 for m in "${MODULES[@]}"; do boot "$m"; done
 T4=$(now)
+
+# The two modules must answer alike: the guests' transcripts ("T| " lines:
+# every reply's bytes, the device's answers) are compared whole.
+grep '^T| ' "$OUT/console-rust.txt" >"$OUT/transcript-rust.txt" || true
+grep '^T| ' "$OUT/console-c.txt" >"$OUT/transcript-c.txt" || true
+LINES=$(wc -l <"$OUT/transcript-c.txt")
+if [ "$LINES" -gt 0 ] && cmp -s "$OUT/transcript-rust.txt" "$OUT/transcript-c.txt"; then
+	echo "PASS: the Rust and C modules answer alike: identical transcripts ($LINES lines, $(wc -c <"$OUT/transcript-c.txt") bytes)"
+else
+	echo "FAIL: the Rust and C modules' transcripts differ ($LINES lines from C):"
+	diff "$OUT/transcript-c.txt" "$OUT/transcript-rust.txt" | cut -c1-200 | head -40
+	FAILED+=(transcript)
+fi
 
 echo "== timings (6.12 VMs): kernel $(secs "$T0" "$T1")s, modules $(secs "$T1" "$T2")s," \
 	"examples+initramfs $(secs "$T2" "$T3")s, boots+tests $(secs "$T3" "$T4")s, total $(secs "$T0" "$T4")s"
