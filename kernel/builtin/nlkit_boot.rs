@@ -79,29 +79,20 @@ struct ObsKernelParam {
 // SAFETY: the entries are immutable and point to 'static strings and functions.
 unsafe impl Sync for ObsKernelParam {}
 
-#[link_section = ".init.setup"]
-#[used(compiler)]
-static SETUP_INT: ObsKernelParam = ObsKernelParam {
-    str_: c"nlkit_int=".as_ptr().cast(),
-    setup_func: setup_int,
-    early: 0,
-};
+/// `__setup(name, fn)`: one `.init.setup` entry. `#[used(compiler)]`, as
+/// `module!` uses it: plain `#[used]` splits `.modinfo` and loses the license.
+macro_rules! setup {
+    ($entry:ident, $name:literal, $func:ident) => {
+        #[link_section = ".init.setup"]
+        #[used(compiler)]
+        static $entry: ObsKernelParam =
+            ObsKernelParam { str_: $name.as_ptr().cast(), setup_func: $func, early: 0 };
+    };
+}
 
-#[link_section = ".init.setup"]
-#[used(compiler)]
-static SETUP_LIST: ObsKernelParam = ObsKernelParam {
-    str_: c"nlkit_list=".as_ptr().cast(),
-    setup_func: setup_list,
-    early: 0,
-};
-
-#[link_section = ".init.setup"]
-#[used(compiler)]
-static SETUP_STR: ObsKernelParam = ObsKernelParam {
-    str_: c"nlkit_str=".as_ptr().cast(),
-    setup_func: setup_str,
-    early: 0,
-};
+setup!(SETUP_INT, c"nlkit_int=", setup_int);
+setup!(SETUP_LIST, c"nlkit_list=", setup_list);
+setup!(SETUP_STR, c"nlkit_str=", setup_str);
 
 /// `nlkit_int=`: exactly one int, else a warning and nothing kept.
 unsafe extern "C" fn setup_int(s: *mut c_char) -> c_int {
