@@ -11,7 +11,7 @@
 
 use super::names::{neigh_flags, neigh_states, FlagNames};
 use super::uapi::*;
-use super::{addr_bytes, family_of, fixed, AF_BRIDGE, AF_INET, AF_INET6};
+use super::{addr_bytes, family_of, fixed, ne_u32, AF_BRIDGE, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
 use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
@@ -41,10 +41,6 @@ mod field {
     }
 }
 
-fn u32_at(b: &[u8], r: core::ops::Range<usize>) -> u32 {
-    u32::from_ne_bytes([b[r.start], b[r.start + 1], b[r.start + 2], b[r.start + 3]])
-}
-
 /// `struct ndmsg`. The two padding fields are not kept: the kernel sends
 /// them as zero and, with strict checking, refuses requests where they are not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,7 +63,7 @@ impl NeighHeader {
         let b: [u8; NEIGH_HEADER_LEN] = fixed(payload)?;
         Ok(NeighHeader {
             family: b[field::FAMILY],
-            ifindex: u32_at(&b, field::IFINDEX) as i32,
+            ifindex: ne_u32(&b, field::IFINDEX) as i32,
             state: u16::from_ne_bytes([b[field::STATE.start], b[field::STATE.start + 1]]),
             flags: b[field::FLAGS],
             kind: b[field::TYPE],
@@ -109,10 +105,10 @@ impl CacheInfo {
         }
         use field::cacheinfo::*;
         Ok(CacheInfo {
-            confirmed: u32_at(p, CONFIRMED),
-            used: u32_at(p, USED),
-            updated: u32_at(p, UPDATED),
-            refcnt: u32_at(p, REFCNT),
+            confirmed: ne_u32(p, CONFIRMED),
+            used: ne_u32(p, USED),
+            updated: ne_u32(p, UPDATED),
+            refcnt: ne_u32(p, REFCNT),
         })
     }
 

@@ -2,7 +2,7 @@
 //! `struct fib_rule_hdr` and `FRA_*` attributes (`<linux/fib_rules.h>`).
 
 use super::uapi::*;
-use super::{addr_bytes, family_of, fixed, ip_addr};
+use super::{addr_bytes, family_of, fixed, ip_addr, ne_u32};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
 use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
@@ -55,7 +55,7 @@ impl RuleHeader {
             tos: b[field::TOS],
             table: b[field::TABLE],
             action: b[field::ACTION],
-            flags: u32::from_ne_bytes([b[8], b[9], b[10], b[11]]),
+            flags: ne_u32(&b, field::FLAGS),
             reserved: [b[field::RES1], b[field::RES2]],
         })
     }
