@@ -290,28 +290,30 @@ impl<T: Transport> DemoClient<T> {
     ) -> Result<usize> {
         let per = if batch { ECHO_BATCH } else { 1 };
         let mut seq = 1u32;
+        let mut buf = RecvBuf::new();
         for chunk in payloads.chunks(per) {
             let request = echo_batch(chunk, seq, self.conn.transport().port())?;
             self.conn.transport_mut().send_to(&request, SocketAddr::default())?;
-            self.read_echoes(chunk, seq, &request, &mut on_echo)?;
+            self.read_echoes(&mut buf, chunk, seq, &request, &mut on_echo)?;
             seq = seq.wrapping_add(chunk.len() as u32);
         }
         Ok(payloads.len())
     }
 
-    /// Reads the echoes of `chunk`, numbered from `first`, in order.
+    /// Reads the echoes of `chunk`, numbered from `first`, in order, into
+    /// `buf` (one buffer for every chunk).
     fn read_echoes(
         &mut self,
+        buf: &mut RecvBuf,
         chunk: &[&[u8]],
         first: u32,
         request: &[u8],
         on_echo: &mut impl FnMut(u32, &[u8]) -> Result<()>,
     ) -> Result<()> {
         let port = self.conn.transport().port();
-        let mut buf = RecvBuf::new();
         let mut i = 0;
         while i < chunk.len() {
-            self.conn.transport_mut().recv(&mut buf)?;
+            self.conn.transport_mut().recv(buf)?;
             if buf.from().port != 0 {
                 return Err(unexpected(format!("a datagram from port {}", buf.from().port)));
             }
