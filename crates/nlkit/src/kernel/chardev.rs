@@ -262,12 +262,10 @@ impl Mapping {
 
     /// A copy of the bytes in `range`.
     pub fn copy_range(&self, range: Range<usize>) -> Result<Vec<u8>> {
-        let len = range.end.checked_sub(range.start);
-        let len = len.ok_or_else(|| self.out_of_range(range.start, 0))?;
-        let mut out = vec![0; len.min(self.len())];
-        if out.len() != len {
-            return Err(self.out_of_range(range.start, len));
+        if range.start > range.end || range.end > self.len() {
+            return Err(self.out_of_range(range.start, range.end.saturating_sub(range.start)));
         }
+        let mut out = vec![0; range.len()];
         self.read_at(range.start, &mut out)?;
         Ok(out)
     }
