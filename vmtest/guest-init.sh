@@ -39,6 +39,15 @@ has() {
 	done
 }
 
+# wait_for NAME TEXT: until /tmp/NAME.out has TEXT (2 s at most).
+wait_for() {
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		has "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 verdict() {
 	echo "=== dmesg (nlkit_demo and problems) ==="
 	dmesg | grep -iE 'nlkit|bug|warn|leak|taint' | sed 's/^/    | /'
@@ -158,11 +167,8 @@ nl-group-listen $T --group 33 --count 1 > /tmp/listen33.out 2>&1 &
 L33=$!
 nlkit demo listen $T --group 33 --count 1 > /tmp/listen33b.out 2>&1 &
 L33B=$!
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	has listen1 "listening on group" && has listen33 "listening on group" \
-		&& has listen1b "listening on protocol" && has listen33b "listening on protocol" && break
-	sleep 0.1
-done
+wait_for listen1 "listening on group"; wait_for listen33 "listening on group"
+wait_for listen1b "listening on protocol"; wait_for listen33b "listening on protocol"
 run bcast nl-sendto $T --type broadcast --text "broadcast text"
 wait $L1; R1=$?
 wait $L1B; R1B=$?
@@ -227,15 +233,6 @@ run demoreg nlkit demo register --count 3
 if [ $RC = 0 ] && has demoreg "seq 1: notification 1" "seq 3: notification 3"; then
 	pass "nlkit demo register --count 3: 3 notifications"
 else fail "nlkit demo register (rc $RC)"; fi
-
-# wait_for NAME TEXT: until /tmp/NAME.out has TEXT (2 s at most).
-wait_for() {
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		has "$1" "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # A notification on demand: 3 from the timer, 1 from the trigger file.
 nlkit demo register $T --count 4 > /tmp/reg4.out 2>&1 &
@@ -430,7 +427,7 @@ transcript cutbad nlkit demo dev truncate 99 1
 transcript genlecho nlkit demo genl-echo transcript
 transcript genlbad nlkit demo genl-bad
 transcript genllong nlkit demo genl-echo "$LONG"
-for i in 1 2 3 4; do nlkit demo broadcast "$BIG" > /dev/null 2>&1; done
+nlkit demo broadcast "$BIG" --count 4 > /dev/null 2>&1
 transcript enospc $R --type 0x23 --flags REQUEST,ACK --seq 9 --text "$BIG"
 transcript fullinfo nlkit demo dev info
 nlkit demo dev truncate 0 0 > /dev/null 2>&1
@@ -457,10 +454,7 @@ if [ $RC = 0 ] && [ -n "$G" ] && [ "$G" -gt 0 ] 2>/dev/null; then pass "nlkit de
 else fail "nlkit demo genl-group (rc $RC)"; G=0; fi
 nlkit raw listen --proto generic --groups $G --count 1 --timeout 5 > /tmp/genlev.out 2>&1 &
 LG=$!
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	has genlev "listening on protocol" && break
-	sleep 0.1
-done
+wait_for genlev "listening on protocol"
 run genlbc nlkit demo --proto 25 broadcast "genl event"
 wait $LG; RL=$?
 echo "--- listener:"; sed 's/^/    | /' /tmp/genlev.out
