@@ -104,6 +104,17 @@ impl Filter {
         true
     }
 
+    /// Whether no selector narrows anything down (the family aside): every
+    /// address of every device passes.
+    pub fn selects_all(&self) -> bool {
+        self.index == 0
+            && !self.up
+            && self.scope_mask == 0
+            && self.flag_mask == 0
+            && self.label.is_none()
+            && self.to.is_none()
+    }
+
     /// Whether `flush` deletes primary addresses only (`primary`, `-secondary`).
     pub fn primary_only(&self) -> bool {
         self.flag_mask & IFA_F_SECONDARY != 0 && self.flags & IFA_F_SECONDARY == 0

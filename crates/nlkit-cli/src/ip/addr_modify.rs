@@ -82,7 +82,7 @@ pub(super) fn modify(ctx: &mut Ctx, mut a: Args, cmd: &str) -> Result<()> {
     // IPv4 deletion without a length deletes the first address that
     // matches, whatever its length: `ip`'s "wildcard deletion".
     if let (true, None, false, IpAddr::V4(v4)) = (delete, r.peer, local.len_given, local.addr) {
-        eprintln!(
+        crate::report::note!(
             "Warning: Executing wildcard deletion to stay compatible with old scripts.\n         \
              Explicitly specify the prefix length ({v4}/32) to avoid this warning.\n         \
              This special behaviour is likely to disappear in further releases,\n         \
@@ -168,9 +168,9 @@ impl Request {
     fn flag(&mut self, word: &str) {
         let f = flag_word(word).expect("every other keyword is a flag");
         if f.readonly {
-            eprintln!("Warning: {} option is not mutable from userspace", f.name);
+            crate::report::note!("Warning: {} option is not mutable from userspace", f.name);
         } else if f.v6only && self.family != AF_INET6 {
-            eprintln!("Warning: {} option can be set only for IPv6 addresses", f.name);
+            crate::report::note!("Warning: {} option can be set only for IPv6 addresses", f.name);
         } else {
             self.flags |= f.mask;
         }
@@ -327,6 +327,12 @@ pub(super) fn flush(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let (family, stats) = (ctx.family, ctx.stats > 0);
     let (conn, out, names) = ctx.parts()?;
     let filter = Filter::parse(&mut a, family, names)?;
+    if filter.selects_all() {
+        bail!(
+            "\"flush\" would delete every address of every device; name them: dev NAME, \
+             to PREFIX, label PATTERN, scope SCOPE or an address flag"
+        );
+    }
     for round in 0..MAX_FLUSH_ROUNDS {
         let raw = dump_addrs(conn, filter.family, filter.index)?;
         let addrs = parse_addrs(&raw)?;

@@ -268,14 +268,48 @@ fn change(ctx: &mut Ctx, mut a: Args, add: bool) -> Result<()> {
     if add && spec.table.is_none() && spec.goto.is_none() && spec.action.is_none() {
         spec.table = Some(RT_TABLE_MAIN);
     }
-    if spec.family == AF_INET6 || spec.family == AF_INET || spec.family == AF_UNSPEC {
-        if add {
-            ctx.conn.rule_add(&spec)?
-        } else {
-            ctx.conn.rule_del(&spec)?
-        }
-    } else {
+    if ![AF_INET, AF_INET6, AF_UNSPEC].contains(&spec.family) {
         bail!("unsupported family");
+    }
+    if add {
+        ctx.conn.rule_add(&spec)?
+    } else {
+        pin_one_rule(ctx, &mut spec)?;
+        ctx.conn.rule_del(&spec)?
+    }
+    Ok(())
+}
+
+/// Makes a delete take exactly the rule the words name. The kernel deletes
+/// the first rule its selectors match, so an empty selector would delete
+/// `lookup local` (priority 0), and one that several rules match would
+/// delete whichever comes first: both are refused, the rules listed. One
+/// match is pinned by its priority; none is left to the kernel to refuse.
+fn pin_one_rule(ctx: &mut Ctx, spec: &mut RuleSpec) -> Result<()> {
+    if spec.selects_nothing() {
+        bail!(
+            "\"rule delete\" requires a selector (priority, from, to, table, fwmark, iif, ...): \
+             with none the kernel would delete the first rule, \"lookup local\""
+        );
+    }
+    let mut matches = Vec::new();
+    ctx.conn.rule_dump(spec.family, |r| {
+        if spec.selects(r) {
+            matches.push((r.priority.unwrap_or(0), to_text(r)));
+        }
+        Ok(())
+    })?;
+    match matches.as_slice() {
+        [(priority, _)] => spec.priority = Some(*priority),
+        [] => {}
+        many => {
+            let list: Vec<&str> = many.iter().map(|(_, text)| text.as_str()).collect();
+            bail!(
+                "{} rules match; add \"priority N\" to name one:\n  {}",
+                many.len(),
+                list.join("\n  ")
+            );
+        }
     }
     Ok(())
 }

@@ -273,6 +273,47 @@ impl RuleSpec {
         }
     }
 
+    /// Whether the spec names no rule at all: every selector left out, so
+    /// an `RTM_DELRULE` for it would take the first rule of the family
+    /// whose action is the default (`lookup local`, priority 0).
+    pub fn selects_nothing(&self) -> bool {
+        *self == RuleSpec { family: self.family, invert: self.invert, ..Default::default() }
+    }
+
+    /// Whether an `RTM_DELRULE` for this spec could take `r`: each selector
+    /// the spec gives must match and the ones it leaves out match anything,
+    /// as `rule_find` in net/core/fib_rules.c and the families' `compare`
+    /// (fib4_rule_compare, fib6_rule_compare) decide.
+    pub fn selects(&self, r: &Rule<'_>) -> bool {
+        let h = &r.header;
+        let table = self.table.unwrap_or(0);
+        let same_prefix = |want: Option<(IpAddr, u8)>, have: Option<IpAddr>, len: u8| match want {
+            Some((a, l)) if l != 0 => l == len && have == Some(a),
+            _ => true,
+        };
+        let mask =
+            |mark: u32, mask: Option<u32>| mask.unwrap_or(if mark != 0 { u32::MAX } else { 0 });
+        h.family == self.family()
+            && h.action == self.action()
+            && (table == 0 || r.table == table)
+            && self.priority.is_none_or(|p| r.priority.unwrap_or(0) == p)
+            && self.iifname.as_deref().is_none_or(|n| r.iifname == Some(n))
+            && self.oifname.as_deref().is_none_or(|n| r.oifname == Some(n))
+            && self.fwmark.is_none_or(|(m, k)| {
+                let have = r.fwmark.unwrap_or(0);
+                (m == 0 || have == m) && (mask(m, k) == 0 || mask(have, r.fwmask) == mask(m, k))
+            })
+            && self.suppress_prefixlen.is_none_or(|n| r.suppress_prefixlen.unwrap_or(u32::MAX) == n)
+            && self.uid_range.is_none_or(|u| r.uid_range == Some(u))
+            && self.ip_proto.is_none_or(|p| p == 0 || r.ip_proto == Some(p))
+            && self.protocol.is_none_or(|p| p == 0 || r.protocol == Some(p))
+            && self.sport.is_none_or(|p| r.sport == Some(p))
+            && self.dport.is_none_or(|p| r.dport == Some(p))
+            && same_prefix(self.src, r.src, h.src_len)
+            && same_prefix(self.dst, r.dst, h.dst_len)
+            && (self.tos == 0 || h.tos == self.tos)
+    }
+
     /// Writes the header and attributes of an `RTM_NEWRULE`/`RTM_DELRULE`.
     pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
         let table = self.table.unwrap_or(0);
