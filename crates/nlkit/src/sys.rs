@@ -199,6 +199,14 @@ pub(crate) fn setns(fd: BorrowedFd<'_>, nstype: libc::c_int) -> io::Result<()> {
     Ok(())
 }
 
+/// unshare(2) for the calling thread (e.g. `CLONE_NEWNET`: a new, empty
+/// network namespace).
+pub(crate) fn unshare(flags: libc::c_int) -> io::Result<()> {
+    // SAFETY: unshare takes no pointers.
+    cvt(unsafe { libc::unshare(flags) })?;
+    Ok(())
+}
+
 /// Sets or clears `O_NONBLOCK` with fcntl(2).
 pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
     // SAFETY: F_GETFL takes no pointer argument.

@@ -4,14 +4,18 @@
 //! Its `-n` (values only) and `-p FILE` clash with nlkit's global `-n
 //! NETNS` and `-p` (pretty), so `sysctl` reaches the binary as an external
 //! subcommand and parses its own words; nlkit's options go before it
-//! (`nlkit -p sysctl -j -a`); with `-n NETNS` there, the net.* keys are
-//! those of that namespace. Failures are reported one by one, as
+//! (`nlkit -p sysctl -j -a`). With `-n NETNS` there, only the keys that
+//! namespace owns are read or written (most of net.*, as the kernel
+//! decides: [`nlkit::kernel::sysctl_netns`]); any other key is refused
+//! with an error, since its value is the host's (or another namespace's),
+//! and `-a` lists the namespace's keys only. Failures are reported one by one, as
 //! sysctl(8) does, and the exit status is 1 if any happened.
 
 use super::{print_json, Reported};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use nlkit::kernel::sysctl::{self, ConfLine, Entry, Sysctl};
+use nlkit::kernel::sysctl_netns::owned_by_netns;
 use nlkit::kernel::Error;
 use serde_json::{json, Value};
 use std::io::{BufWriter, Write};
@@ -58,6 +62,8 @@ struct Run {
     out: BufWriter<std::io::Stdout>,
     json: Vec<Value>,
     failures: usize,
+    /// `-n NETNS`: only that namespace's keys are touched.
+    netns: Option<String>,
 }
 
 /// Runs `nlkit sysctl WORDS...` (`words[0]` is `sysctl`).
@@ -67,18 +73,19 @@ pub fn run(words: &[String], json: bool, pretty: bool, netns: Option<&str>) -> R
     args.json |= json;
     match netns {
         // /proc/sys/net shows the namespace of the thread that opens it.
-        Some(ns) => nlkit::Netns::Name(ns).run(|| run_args(args, pretty))?,
-        None => run_args(args, pretty),
+        Some(ns) => nlkit::Netns::Name(ns).run(|| run_args(args, pretty, netns))?,
+        None => run_args(args, pretty, None),
     }
 }
 
-fn run_args(args: Args, pretty: bool) -> Result<()> {
+fn run_args(args: Args, pretty: bool, netns: Option<&str>) -> Result<()> {
     let mut run = Run {
         args,
         tree: Sysctl::new(),
         out: BufWriter::new(std::io::stdout()),
         json: Vec::new(),
         failures: 0,
+        netns: netns.map(str::to_string),
     };
     run.dispatch()?;
     if run.args.json {
@@ -101,7 +108,7 @@ impl Run {
             let prefixes = if names.is_empty() { vec![String::new()] } else { names };
             for p in prefixes {
                 match self.tree.all(&p) {
-                    Ok(entries) => entries.iter().try_for_each(|e| self.show(e))?,
+                    Ok(entries) => self.show_owned(&entries)?,
                     Err(e) => self.fail(&e),
                 }
             }
@@ -115,7 +122,7 @@ impl Run {
                 Some((name, value)) => self.set(name.trim(), value.trim(), false)?,
                 None if self.args.write => {
                     self.failures += 1;
-                    eprintln!("Error: {word:?} must be of the form NAME=VALUE");
+                    crate::report::note!("Error: {word:?} must be of the form NAME=VALUE");
                 }
                 None => self.get(word)?,
             }
@@ -128,7 +135,10 @@ impl Run {
         let is_dir = self.tree.path(name).is_ok_and(|p| p.is_dir());
         if is_dir {
             let entries = self.tree.all(name)?;
-            return entries.iter().try_for_each(|e| self.show(e));
+            return self.show_owned(&entries);
+        }
+        if self.refused(name, "read")? {
+            return Ok(());
         }
         match self.tree.read(name) {
             Ok(value) => self.show(&Entry { name: sysctl_name(name), value }),
@@ -141,6 +151,9 @@ impl Run {
 
     /// Writes one setting and echoes it; failures are reported unless `quiet_failure`.
     fn set(&mut self, name: &str, value: &str, quiet_failure: bool) -> Result<()> {
+        if self.refused(name, "write")? {
+            return Ok(());
+        }
         match self.tree.write(name, value) {
             Ok(()) if self.args.quiet => Ok(()),
             Ok(()) => self.show(&Entry { name: sysctl_name(name), value: value.to_string() }),
@@ -169,7 +182,7 @@ impl Run {
                 }
                 ConfLine::Malformed { line, text } => {
                     self.failures += 1;
-                    eprintln!("Error: {}:{line}: no '=' in {text:?}", file.display());
+                    crate::report::note!("Error: {}:{line}: no '=' in {text:?}", file.display());
                 }
             }
         }
@@ -195,9 +208,41 @@ impl Run {
         Ok(())
     }
 
+    /// Shows the entries that are the namespace's own (all without `-n`).
+    fn show_owned(&mut self, entries: &[Entry]) -> Result<()> {
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        let owned = self.owned(&names)?;
+        entries.iter().zip(owned).filter(|(_, own)| *own).try_for_each(|(e, _)| self.show(e))
+    }
+
+    /// Under `-n`, whether each key belongs to that network namespace.
+    fn owned(&self, names: &[&str]) -> Result<Vec<bool>> {
+        match &self.netns {
+            None => Ok(vec![true; names.len()]),
+            Some(ns) => Ok(owned_by_netns(&self.tree, &nlkit::Netns::Name(ns), names)?),
+        }
+    }
+
+    /// Under `-n`, refuses (and reports) a key that exists but is not the
+    /// namespace's own; a missing key is left to fail as it does anyway.
+    fn refused(&mut self, name: &str, op: &str) -> Result<bool> {
+        let exists = self.tree.path(name).is_ok_and(|p| p.exists());
+        if !exists || self.owned(&[name])?[0] {
+            return Ok(false);
+        }
+        self.failures += 1;
+        crate::report::note!(
+            "Error: {} is not a key of network namespace {:?}: the kernel shares it with the \
+             host (or keeps it in another kind of namespace); refusing to {op} it under -n",
+            sysctl_name(name),
+            self.netns.as_deref().unwrap_or_default(),
+        );
+        Ok(true)
+    }
+
     fn fail(&mut self, e: &Error) {
         self.failures += 1;
-        eprintln!("Error: {e}");
+        crate::report::note!("Error: {e}");
     }
 }
 

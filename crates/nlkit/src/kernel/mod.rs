@@ -3,6 +3,8 @@
 //!
 //! - [`sysctl`]: kernel parameters under `/proc/sys`, named and loaded as
 //!   sysctl(8) and sysctl.conf(5) do (Documentation/admin-guide/sysctl/).
+//! - [`sysctl_netns`]: which of those keys belong to a network namespace,
+//!   as the kernel's procfs shows it.
 //! - [`modparam`]: module parameters under `/sys/module/*/parameters`
 //!   (Documentation/ABI/testing/sysfs-module).
 //! - [`cmdline`]: the boot command line, split with the rules of
@@ -20,6 +22,7 @@ pub mod cmdline;
 pub mod ioctl;
 pub mod modparam;
 pub mod sysctl;
+pub mod sysctl_netns;
 
 use std::fmt;
 use std::io;
@@ -124,17 +127,16 @@ impl fmt::Display for Error {
             Error::PermissionDenied { path, write: false } => {
                 write!(f, "reading {}: Permission denied", path.display())
             }
-            Error::InvalidValue { path, value, errno } => write!(
-                f,
-                "setting {} to {value:?}: {}",
-                path.display(),
-                io::Error::from_raw_os_error(*errno)
-            ),
+            Error::InvalidValue { path, value, errno } => {
+                write!(f, "setting {} to {value:?}: {}", path.display(), crate::strerror(*errno))
+            }
             Error::InvalidName { name } => write!(f, "invalid name {name:?}"),
             Error::OutOfRange { offset, len, size } => {
                 write!(f, "{len} bytes at offset {offset} are outside the {size} bytes available")
             }
-            Error::Io { op, path, source } => write!(f, "{op} {}: {source}", path.display()),
+            Error::Io { op, path, source } => {
+                write!(f, "{op} {}: {}", path.display(), crate::os_text(source))
+            }
         }
     }
 }
@@ -157,16 +159,25 @@ pub(crate) fn read_value(path: &Path) -> Result<String> {
     Ok(s)
 }
 
-/// Writes `value` and a newline to a parameter file in one write(2), as
-/// sysctl(8) does; the kernel's verdict on the value comes back from it.
-pub(crate) fn write_value(path: &Path, value: &str) -> Result<()> {
+/// Writes `value` to a parameter file in one write(2), so the kernel's
+/// verdict on the value comes back from it. `newline` adds the `\n` that
+/// sysctl(8) writes (proc handlers stop at it); module parameters take the
+/// bytes exactly (`param_set_charp` would keep a newline in the value).
+pub(crate) fn write_value(path: &Path, value: &str, newline: bool) -> Result<()> {
     use std::io::Write;
+    // O_TRUNC as sysctl(8)'s fopen(.., "w"): ignored by procfs and sysfs,
+    // and right for a stand-in tree of plain files.
     let mut file = std::fs::OpenOptions::new()
         .write(true)
+        .truncate(true)
         .open(path)
         .map_err(|e| Error::io("write", path, e))?;
-    let line = format!("{value}\n");
-    file.write_all(line.as_bytes()).map_err(|e| Error::write(path, value, e))
+    let mut bytes = Vec::with_capacity(value.len() + 1);
+    bytes.extend_from_slice(value.as_bytes());
+    if newline {
+        bytes.push(b'\n');
+    }
+    file.write_all(&bytes).map_err(|e| Error::write(path, value, e))
 }
 
 /// Checks that `component` names one entry of a directory: not empty, not
