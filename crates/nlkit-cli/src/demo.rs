@@ -37,19 +37,19 @@ pub fn run(args: &DemoArgs, json: bool, pretty: bool) -> Result<()> {
             let mut c = client(args)?;
             let reply =
                 if *ack { c.echo_acked(text.as_bytes())? } else { c.echo(text.as_bytes())? };
-            println!("{}", String::from_utf8_lossy(&reply));
+            crate::report::say!("{}", String::from_utf8_lossy(&reply))?;
         }
         DemoCommand::SendLines { file, batch } => send_lines(args, file, *batch)?,
         DemoCommand::Register { count } => {
             let mut c = client(args)?;
             c.register()?;
             // On stderr, unbuffered: a script waits for it to trigger.
-            eprintln!(
+            crate::report::note!(
                 "registered as port {}, waiting for {count} notifications",
                 c.conn().transport().port()
             );
             for (seq, text) in c.notifications(*count)? {
-                println!("seq {seq}: {}", String::from_utf8_lossy(&text));
+                crate::report::say!("seq {seq}: {}", String::from_utf8_lossy(&text))?;
             }
         }
         DemoCommand::Broadcast { text, count } => {
@@ -57,20 +57,20 @@ pub fn run(args: &DemoArgs, json: bool, pretty: bool) -> Result<()> {
             for _ in 0..*count {
                 c.broadcast(text.as_bytes())?;
             }
-            println!("{count} broadcast{} sent", if *count == 1 { "" } else { "s" });
+            crate::report::say!("{count} broadcast{} sent", if *count == 1 { "" } else { "s" })?;
         }
         DemoCommand::Dump => {
             let mut c = DemoClient::open_counted(args.proto)?;
             c.conn().transport().inner().set_read_timeout(timeout(args))?;
             let entries = c.dump()?;
             for e in &entries {
-                println!("{}", String::from_utf8_lossy(e));
+                crate::report::say!("{}", String::from_utf8_lossy(e))?;
             }
             let datagrams = c.conn().transport().received();
-            println!(
+            crate::report::say!(
                 "{} entries in {datagrams} datagrams (the last one with NLMSG_DONE)",
                 entries.len()
-            );
+            )?;
         }
         DemoCommand::Big => {
             let payload = client(args)?.big()?;
@@ -78,20 +78,20 @@ pub fn run(args: &DemoArgs, json: bool, pretty: bool) -> Result<()> {
             if let Some(i) = bad {
                 bail!("BIG reply of {} bytes differs from the pattern at byte {i}", payload.len());
             }
-            println!(
+            crate::report::say!(
                 "{} bytes, pattern ok (a..z repeated{})",
                 payload.len(),
                 if payload.len() == BIG_LEN { "" } else { "; expected 10000 bytes" }
-            );
+            )?;
         }
         DemoCommand::Trigger { text } => {
             nlkit::demo::dev::trigger(text.as_bytes())?;
-            println!("notification sent to the registered port");
+            crate::report::say!("notification sent to the registered port")?;
         }
         DemoCommand::Listen { groups, count } => listen(args, groups, *count, json)?,
         DemoCommand::Dev(d) => dev::run(d, json, pretty)?,
-        DemoCommand::GenlEcho { text } => println!("{}", genl(args)?.echo(text)?),
-        DemoCommand::GenlGroup => println!("{}", genl(args)?.events_group()?),
+        DemoCommand::GenlEcho { text } => crate::report::say!("{}", genl(args)?.echo(text)?)?,
+        DemoCommand::GenlGroup => crate::report::say!("{}", genl(args)?.events_group()?)?,
         DemoCommand::GenlBad => {
             genl(args)?.echo_wrong_type()?;
             bail!("the kernel accepted a u32 as MSG");
@@ -125,7 +125,11 @@ fn send_lines(args: &DemoArgs, file: &Path, batch: bool) -> Result<()> {
 fn listen(args: &DemoArgs, groups: &[u32], count: Option<u64>, json: bool) -> Result<()> {
     let socket = nlkit::demo::listen(args.proto, groups)?;
     socket.set_read_timeout(timeout(args))?;
-    eprintln!("listening on protocol {} groups {groups:?} as port {}", args.proto, socket.port());
+    crate::report::note!(
+        "listening on protocol {} groups {groups:?} as port {}",
+        args.proto,
+        socket.port()
+    );
     let mut buf = RecvBuf::new();
     let mut seen = 0u64;
     while count.is_none_or(|k| seen < k) {
@@ -137,7 +141,9 @@ fn listen(args: &DemoArgs, groups: &[u32], count: Option<u64>, json: bool) -> Re
                     bail!("received {seen} of {k} messages, then nothing for {} s", args.timeout)
                 }
             },
-            Err(nlkit::Error::Overrun) => eprintln!("receive queue overran, messages were lost"),
+            Err(nlkit::Error::Overrun) => {
+                crate::report::note!("receive queue overran, messages were lost")
+            }
             Err(e) => return Err(e.into()),
         }
     }

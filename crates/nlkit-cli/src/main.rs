@@ -1,7 +1,5 @@
 //! The `nlkit` binary: parses the command line and hands off to a command
-//! module. Errors are printed as `Error: ...` on stderr with exit status 1
-//! (a kernel refusal as its extended-ack text); a closed output pipe ends
-//! the program quietly.
+//! module; [`report`] prints what failed, in `ip`'s words and statuses.
 
 mod cli;
 mod demo;
@@ -9,6 +7,7 @@ mod ip;
 mod kernel;
 mod parse;
 mod raw;
+mod report;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -33,18 +32,16 @@ fn main() -> ExitCode {
         cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
         cli::Command::External(words) => external(words, &cli),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        // The reader went away (`nlkit route | head`): stop quietly, as a
-        // filter should, without touching signal dispositions.
-        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
-        // Each failure was printed where it happened.
-        Err(e) if e.downcast_ref::<kernel::Reported>().is_some() => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("Error: {}", message(&e));
-            ExitCode::FAILURE
-        }
-    }
+    let rtnetlink = matches!(
+        cli.command,
+        cli::Command::Address(_)
+            | cli::Command::Route(_)
+            | cli::Command::Rule(_)
+            | cli::Command::Link(_)
+            | cli::Command::Neigh(_)
+            | cli::Command::Monitor(_)
+    );
+    report::finish(result, rtnetlink)
 }
 
 /// Commands clap does not parse itself: `sysctl` (or a prefix only it
@@ -77,27 +74,4 @@ fn external(words: &[String], cli: &cli::Cli) -> anyhow::Result<()> {
             format!("unrecognized command {word:?}{hint}"),
         )
         .exit()
-}
-
-/// Whether `e` is, at any depth, a write to a closed pipe.
-fn broken_pipe(e: &anyhow::Error) -> bool {
-    let pipe = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(pipe)
-            || matches!(c.downcast_ref::<nlkit::Error>(), Some(nlkit::Error::Io { source, .. }) if pipe(source))
-    })
-}
-
-/// The text after `Error: `. A kernel refusal with an extended-ack message
-/// reads as `ip` prints it: the message, ending in a period.
-fn message(e: &anyhow::Error) -> String {
-    let kernel = e.chain().find_map(|c| match c.downcast_ref::<nlkit::Error>() {
-        Some(nlkit::Error::Kernel(k)) => k.message.clone(),
-        _ => None,
-    });
-    match kernel {
-        Some(m) if m.ends_with('.') => m,
-        Some(m) => format!("{m}."),
-        None => format!("{e:#}"),
-    }
 }

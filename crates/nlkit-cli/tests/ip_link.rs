@@ -347,14 +347,23 @@ fn fails(ns: &Ns, args: &[&str], want: &str) {
     let out = ns.nlkit(args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{args:?}");
-    assert!(err.starts_with("Error: ") && err.contains(want), "{args:?}: {err}");
+    let ip_style = err.starts_with("Error: ") || err.starts_with("RTNETLINK answers: ");
+    assert!(ip_style && err.contains(want), "{args:?}: {err}");
 }
 
 #[test]
 fn errors_are_clear_and_nonzero() {
     let ns = Ns::new("linkerr");
     ns.ip(&["link", "add", "e0", "type", "veth", "peer", "name", "e1"]);
-    fails(&ns, &["link", "add", "e0", "type", "veth"], "File exists");
+    let out = ns.nlkit(&["link", "add", "e0", "type", "veth"]);
+    // A kernel refusal: ip's words and ip's exit status.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "RTNETLINK answers: File exists\n");
+    assert_eq!(out.status.code(), Some(2));
+    let long = "a-name-of-16-byt";
+    let out = ns.nlkit(&["link", "add", long, "type", "veth"]);
+    assert_eq!(out.status.code(), Some(1), "refused before sending, as a usage error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at most 15 bytes"), "{err}");
     fails(&ns, &["link", "add", "x0", "type", "nosuchkind"], "Error: Unknown device type");
     fails(&ns, &["link", "set", "nosuch", "up"], "Cannot find device \"nosuch\"");
     fails(&ns, &["link", "del", "nosuch"], "Cannot find device \"nosuch\"");

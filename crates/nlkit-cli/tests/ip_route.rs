@@ -211,10 +211,7 @@ fn get_matches_ip() {
     // Refusals: the kernel's words.
     let out = ns.nlkit(&["route", "get", "2001:db8:3::1"]);
     assert_ne!(out.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "Error: RTNETLINK answers: No route to host\n"
-    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "RTNETLINK answers: No route to host\n");
 }
 
 /// The routes `ip -j route show ARGS` lists.
@@ -311,14 +308,14 @@ fn add_replace_append_change_and_delete() {
     ok(&["change", "10.40.0.0/16", "via", "10.0.0.4", "metric", "7"]);
     assert_eq!(ip_routes(&ns, &["10.40.0.0/16"])[0]["gateway"], "10.0.0.4");
     let e = nlkit_err(&ns, &["route", "change", "10.45.0.0/16", "via", "10.0.0.4"]);
-    assert_eq!(e, "Error: RTNETLINK answers: No such file or directory\n");
+    assert_eq!(e, "RTNETLINK answers: No such file or directory\n");
     // append adds a second route with the same key (IPv4: one after the other).
     ok(&["append", "10.40.0.0/16", "via", "10.0.0.5", "metric", "7"]);
     let both = ip_routes(&ns, &["10.40.0.0/16"]);
     assert_eq!((both.len(), &both[1]["gateway"]), (2, &json!("10.0.0.5")));
     // A second add of the same route is refused.
     let e = nlkit_err(&ns, &["route", "add", "10.40.0.0/16", "via", "10.0.0.4", "metric", "7"]);
-    assert_eq!(e, "Error: RTNETLINK answers: File exists\n");
+    assert_eq!(e, "RTNETLINK answers: File exists\n");
 
     // Deletes: by gateway, then the rest; by type and table.
     ok(&["del", "10.40.0.0/16", "via", "10.0.0.5", "metric", "7"]);
@@ -330,7 +327,7 @@ fn add_replace_append_change_and_delete() {
     ok(&["del", "2001:db8:40::/48"]);
     assert!(ip_routes(&ns, &["table", "all", "10.41.0.0/16"]).is_empty());
     let e = nlkit_err(&ns, &["route", "del", "10.40.0.0/16"]);
-    assert_eq!(e, "Error: RTNETLINK answers: No such process\n");
+    assert_eq!(e, "RTNETLINK answers: No such process\n");
 }
 
 #[test]

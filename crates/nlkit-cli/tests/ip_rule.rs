@@ -86,8 +86,9 @@ fn add_and_delete_with_abbreviations() {
 fn errors_are_clear_and_nonzero() {
     let ns = Ns::new("ruleerr");
     let out = ns.nlkit(&["rule", "del", "priority", "12345"]);
-    assert_ne!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err, "RTNETLINK answers: No such file or directory\n");
     let out = ns.nlkit(&["rule", "add", "from", "10.0.0.0/99"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid prefix \"10.0.0.0/99\""));
     let out = ns.nlkit(&["rule", "add", "p", "5"]);

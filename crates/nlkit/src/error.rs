@@ -125,8 +125,8 @@ impl KernelError {
 impl fmt::Display for KernelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.message {
-            Some(m) => write!(f, "{m} ({})", self.io_error())?,
-            None => write!(f, "{}", self.io_error())?,
+            Some(m) => write!(f, "{m} ({}, errno {})", strerror(self.errno), self.errno)?,
+            None => write!(f, "{} (errno {})", strerror(self.errno), self.errno)?,
         }
         if let Some(off) = self.offset {
             write!(f, ", at offset {off}")?;
@@ -173,7 +173,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { op, source } => write!(f, "{op}: {source}"),
+            Error::Io { op, source } => write!(f, "{op}: {}", os_text(source)),
             Error::ProtocolNotSupported { protocol } => write!(
                 f,
                 "netlink protocol {protocol} is not supported by this kernel \
@@ -184,9 +184,11 @@ impl fmt::Display for Error {
                 write!(f, "{op}: permission denied (needs CAP_NET_ADMIN or root?)")
             }
             Error::Netns { path: Some(p), source } => {
-                write!(f, "network namespace {}: {source}", p.display())
+                write!(f, "network namespace {}: {}", p.display(), os_text(source))
             }
-            Error::Netns { path: None, source } => write!(f, "network namespace: {source}"),
+            Error::Netns { path: None, source } => {
+                write!(f, "network namespace: {}", os_text(source))
+            }
             Error::Wire(e) => write!(f, "malformed netlink message: {e}"),
             Error::Kernel(k) => k.fmt(f),
             Error::Overrun => f.write_str("receive buffer overrun (ENOBUFS): messages were lost"),
@@ -227,3 +229,18 @@ impl From<KernelError> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl std::error::Error for KernelError {}
+
+/// The C library's text for `errno` (`strerror(3)`), without the
+/// ` (os error N)` that `io::Error`'s `Display` adds.
+pub fn strerror(errno: i32) -> String {
+    os_text(&io::Error::from_raw_os_error(errno))
+}
+
+/// An OS error as `strerror(3)` says it; any other I/O error as it is.
+pub fn os_text(e: &io::Error) -> String {
+    let text = e.to_string();
+    match (e.raw_os_error(), text.rfind(" (os error ")) {
+        (Some(_), Some(at)) => text[..at].to_string(),
+        _ => text,
+    }
+}

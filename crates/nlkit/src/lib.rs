@@ -47,6 +47,6 @@ pub mod testing;
 pub mod tokio;
 
 pub use engine::{Conn, DumpError, Transport};
-pub use error::{Error, KernelError, Result};
+pub use error::{os_text, strerror, Error, KernelError, Result};
 pub use nlkit_wire as wire;
 pub use socket::{Credentials, Kind, Netns, Protocol, RecvBuf, Socket, SocketAddr};

@@ -17,12 +17,12 @@ pub fn run(args: &DevArgs, json: bool, pretty: bool) -> Result<()> {
         DevCommand::Read => write_out(&dev.read()?)?,
         DevCommand::Write { text } => {
             dev.append(text.as_bytes())?;
-            println!("appended {} bytes", text.len());
+            crate::report::say!("appended {} bytes", text.len())?;
         }
         DevCommand::Truncate { offset, length } => {
             dev.truncate(*offset, *length)?;
             let info = dev.info()?;
-            println!("kept {} bytes in {} entries", info.data_len, info.entries);
+            crate::report::say!("kept {} bytes in {} entries", info.data_len, info.entries)?;
         }
         DevCommand::Map { len, hex } => {
             let map = dev.map(*len)?;
@@ -53,12 +53,12 @@ fn print_info(info: &DemoInfo, json: bool, pretty: bool) -> Result<()> {
         });
         return print_json(&v, pretty);
     }
-    println!("owner_pid {}", info.owner_pid);
-    println!("owner_comm {}", info.comm());
-    println!("data_len {}", info.data_len);
-    println!("free_space {}", info.free_space);
-    println!("entries {}", info.entries);
-    println!("self_pid {me}");
+    crate::report::say!("owner_pid {}", info.owner_pid)?;
+    crate::report::say!("owner_comm {}", info.comm())?;
+    crate::report::say!("data_len {}", info.data_len)?;
+    crate::report::say!("free_space {}", info.free_space)?;
+    crate::report::say!("entries {}", info.entries)?;
+    crate::report::say!("self_pid {me}")?;
     Ok(())
 }
 

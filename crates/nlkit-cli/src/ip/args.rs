@@ -44,6 +44,20 @@ impl Args {
     }
 }
 
+/// An interface name the kernel would accept (`dev_valid_name`): 1 to 15
+/// bytes (`IFNAMSIZ` less the NUL), not `.` or `..`, no `/`, `:` or white
+/// space. Checked before anything is sent, so the error says why.
+pub fn ifname(name: String) -> Result<String> {
+    let bad_char = name.chars().any(|c| c == '/' || c == ':' || c.is_whitespace());
+    if name.is_empty() || name.len() > 15 || name == "." || name == ".." || bad_char {
+        anyhow::bail!(
+            "\"{name}\" is not a valid interface name: at most 15 bytes, not \".\" or \"..\", \
+             no '/', ':' or white space"
+        );
+    }
+    Ok(name)
+}
+
 /// The keyword of `choices` that `word` names: the word itself, or a prefix
 /// of exactly one choice. `choices` may list aliases as "name|alias".
 pub fn keyword<'c>(word: &str, choices: &[&'c str]) -> Result<&'c str> {

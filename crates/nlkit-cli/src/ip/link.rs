@@ -216,7 +216,7 @@ impl Common {
         if self.dev.is_some() && self.dev != self.name {
             bail!("either \"dev\" is duplicate, or \"{dev}\" is a garbage.");
         }
-        self.dev = Some(dev);
+        self.dev = Some(args::ifname(dev)?);
         Ok(())
     }
 
@@ -231,7 +231,7 @@ impl Common {
         match k {
             "up" | "down" => s.up = Some(k == "up"),
             "name" => {
-                let n = a.value("name")?;
+                let n = args::ifname(a.value("name")?)?;
                 self.dev.get_or_insert_with(|| n.clone());
                 self.name = Some(n);
             }

@@ -38,7 +38,7 @@ fn veth(a: &mut Args) -> Result<LinkKind> {
         if name == "name" {
             name = a.value("name")?;
         }
-        peer = Some(name);
+        peer = Some(args::ifname(name)?);
     }
     Ok(LinkKind::Veth { peer })
 }

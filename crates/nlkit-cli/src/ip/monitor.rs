@@ -47,7 +47,9 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, mut a: Args) -> Result<()> {
     // Bigger than the default queue, so bursts are less likely to overrun.
     let _ = monitor.socket().set_recv_buffer_size(4 << 20);
     let mut names = ctx.ifnames()?.clone();
-    eprintln!("monitoring {kinds:?}");
+    // On stderr, so a script knows the groups are joined; never fails.
+    let watched: Vec<&str> = kinds.iter().map(|k| watch_name(*k)).collect();
+    crate::report::note!("monitoring {}", watched.join(", "));
     loop {
         let events = match monitor.recv() {
             Ok(events) => events,
@@ -204,5 +206,16 @@ fn stamp_text(stamp: bool) -> String {
 fn stamp_json(m: &mut Map<String, Value>, stamp: bool) {
     if stamp {
         m.insert("timestamp".into(), json!(now()));
+    }
+}
+
+/// The object word `ip monitor` takes for a kind of event.
+fn watch_name(kind: Watch) -> &'static str {
+    match kind {
+        Watch::Link => "link",
+        Watch::Addr => "address",
+        Watch::Route => "route",
+        Watch::Neigh => "neigh",
+        Watch::Rule => "rule",
     }
 }

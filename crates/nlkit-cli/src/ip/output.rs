@@ -109,6 +109,6 @@ impl Output {
 /// A write failure inside a dump callback, as the engine's error type, with
 /// the I/O error's kind kept (so a closed pipe can end the program quietly).
 pub fn write_error(e: anyhow::Error) -> nlkit::Error {
-    let kind = e.downcast_ref::<std::io::Error>().map_or(std::io::ErrorKind::Other, |io| io.kind());
+    let kind = crate::report::io_kind(&e).unwrap_or(std::io::ErrorKind::Other);
     nlkit::Error::Io { op: "write", source: std::io::Error::new(kind, format!("{e:#}")) }
 }

@@ -56,23 +56,6 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     modify(ctx, a, op)
 }
 
-/// A kernel refusal as `ip` reports it: the extended ACK's message (with a
-/// final period), else `RTNETLINK answers: STRERROR`.
-fn kernel_error(e: nlkit::Error) -> anyhow::Error {
-    match e {
-        nlkit::Error::Kernel(k) => match k.message {
-            Some(m) if m.ends_with('.') => anyhow!("{m}"),
-            Some(m) => anyhow!("{m}."),
-            None => {
-                let text = std::io::Error::from_raw_os_error(k.errno).to_string();
-                let text = text.split(" (os error").next().unwrap_or(&text).to_string();
-                anyhow!("RTNETLINK answers: {text}")
-            }
-        },
-        other => other.into(),
-    }
-}
-
 /// `ip route show [table T|all|cache] [proto P] [scope S] [type T] [dev D]
 /// [iif D] [via [FAMILY] P] [src P] [tos T] [mark M] [metric N]
 /// [[to] [root|match|exact] PREFIX] [from [root|match|exact] PREFIX]`.
@@ -212,7 +195,10 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     match dumped {
         // Main may not exist yet (no address was ever added): nothing to show.
         Err(e) if table == RT_TABLE_MAIN && e.errno() == Some(libc::ENOENT) => {}
-        Err(e @ nlkit::Error::Kernel(_)) => bail!("{}\nDump terminated", kernel_error(e)),
+        Err(nlkit::Error::Kernel(k)) => {
+            let text = crate::report::kernel_text(&k, true);
+            return Err(crate::report::KernelVerbatim(format!("{text}\nDump terminated")).into());
+        }
         Err(e) => return Err(e.into()),
         Ok(_) => {}
     }
@@ -278,7 +264,7 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
             family = p.family;
             let full = full_len(family) as i32;
             if p.len != full {
-                eprintln!(
+                crate::report::note!(
                     "Warning: /{} as prefix is invalid, only /{full} (or none) is supported.",
                     p.len
                 );
@@ -302,7 +288,7 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let view = View { details: ctx.details, stats: ctx.stats > 0, ..View::default() };
     let Ctx { conn, out, .. } = ctx;
     let mut p = Printer::new(out.json(), false);
-    conn.route_get(&q, |r| p.route(r, &view, &names)).map_err(kernel_error)?;
+    conn.route_get(&q, |r| p.route(r, &view, &names))?;
     out.begin()?;
     emit(out, &p)?;
     out.end()
@@ -438,7 +424,7 @@ fn modify(ctx: &mut Ctx, mut a: Args, op: Op) -> Result<()> {
         Op::Prepend => conn.request_ack(RTM_NEWROUTE, Flags::CREATE, |b| spec.emit(b)),
         Op::Test => conn.request_ack(RTM_NEWROUTE, Flags::EXCL, |b| spec.emit(b)),
     };
-    done.map_err(kernel_error)
+    Ok(done?)
 }
 
 /// `[to] [TYPE] PREFIX`; returns that a destination was read.

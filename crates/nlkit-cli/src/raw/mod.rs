@@ -62,11 +62,13 @@ pub fn send(args: &SendArgs, netns: Option<&str>, json: bool) -> Result<()> {
     };
     for d in &datagrams {
         match socket.send_vectored(d, to) {
-            Err(e) if to.groups != 0 && e.errno() == Some(libc::ECONNREFUSED) => eprintln!(
+            Err(e) if to.groups != 0 && e.errno() == Some(libc::ECONNREFUSED) => {
+                crate::report::note!(
                 "note: delivered to the group; no kernel socket listens on port 0 of protocol {}, \
                  so the kernel answered ECONNREFUSED for the unicast half",
                 args.socket.proto
-            ),
+            )
+            }
             other => {
                 other?;
             }
@@ -125,9 +127,11 @@ pub fn listen(args: &ListenArgs, netns: Option<&str>, json: bool) -> Result<()> 
     socket.set_passcred(true)?;
     socket.set_read_timeout(args.timeout.map(seconds).transpose()?)?;
     let local = socket.local_addr()?;
-    eprintln!(
+    crate::report::note!(
         "listening on protocol {} port {} groups {:?}",
-        args.socket.proto, local.port, args.groups
+        args.socket.proto,
+        local.port,
+        args.groups
     );
     let mut out = Renderer::stdout(json);
     let mut buf = RecvBuf::new();

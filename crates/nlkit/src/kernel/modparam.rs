@@ -99,7 +99,8 @@ impl ModParams {
         read_value(&self.path(module, param)?)
     }
 
-    /// Writes one parameter. A parameter without write permission fails
+    /// Writes one parameter, exactly the bytes of `value` (no newline: a
+    /// string parameter would keep it). A parameter without write permission fails
     /// with [`Error::PermissionDenied`] before anything is written, since
     /// root could otherwise write a read-only file in a stand-in tree.
     pub fn write(&self, module: &str, param: &str, value: &str) -> Result<()> {
@@ -108,7 +109,7 @@ impl ModParams {
         if meta.permissions().mode() & 0o222 == 0 {
             return Err(Error::PermissionDenied { path, write: true });
         }
-        write_value(&path, value)
+        write_value(&path, value, false)
     }
 }
 
@@ -147,6 +148,8 @@ mod tests {
         assert!(!params[1].writable);
         m.write("fake_mod", "debug-level", "7").unwrap();
         assert_eq!(m.read("fake_mod", "debug_level").unwrap(), "7");
+        // Exactly the value: a charp parameter would keep a newline.
+        assert_eq!(std::fs::read(root.join("fake_mod/parameters/debug_level")).unwrap(), b"7");
         assert!(matches!(
             m.write("fake_mod", "version", "2"),
             Err(Error::PermissionDenied { write: true, .. })

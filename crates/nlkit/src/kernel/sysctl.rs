@@ -95,7 +95,7 @@ impl Sysctl {
 
     /// Writes one parameter (the value and a newline, in one write).
     pub fn write(&self, name: &str, value: &str) -> Result<()> {
-        write_value(&self.path(name)?, value)
+        write_value(&self.path(name)?, value, true)
     }
 
     /// Every readable parameter at or below `prefix` (`""` for all), sorted
