@@ -85,7 +85,7 @@ pub enum Command {
     Modparam(ModparamArgs),
     /// The boot command line, split as the kernel splits it.
     Cmdline(CmdlineArgs),
-    /// ioctl(2) request numbers: decode.
+    /// ioctl(2) request numbers: decode and encode (names from the uapi headers).
     #[command(subcommand)]
     Ioctl(IoctlCommand),
     /// The demo kernel module (kernel/c or kernel/rust, nlkit_demo.ko): echo, register,
@@ -119,11 +119,21 @@ pub struct CmdlineArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum IoctlCommand {
-    /// Take request numbers apart: direction, type, number, size.
+    /// Take requests apart: direction, type, number, size, and the names
+    /// the uapi headers give them.
     Decode {
-        /// Request numbers, hex (0x5401) or decimal.
-        #[arg(required = true, allow_hyphen_values = true, value_name = "NUMBER")]
-        numbers: Vec<String>,
+        /// Requests: hex (0x5401), decimal, a name (TUNSETIFF) or a macro
+        /// (`_IOR('m', 1, 40)`).
+        #[arg(required = true, allow_hyphen_values = true, value_name = "REQUEST")]
+        requests: Vec<String>,
+    },
+    /// Put a request number together, the inverse of decode: from a macro
+    /// (`_IOW('T', 202, int)`), a name, or DIR TYPE NR [SIZE]
+    /// (`w T 202 4`; DIR none|r|w|rw, TYPE a char or a number).
+    Encode {
+        /// A macro or a name; or DIR TYPE NR [SIZE].
+        #[arg(required = true, num_args = 1..=4, allow_hyphen_values = true, value_name = "WORDS")]
+        words: Vec<String>,
     },
 }
 

@@ -26,8 +26,11 @@ fn main() -> ExitCode {
         cli::Command::Monitor(w) => ip::monitor(&cli.global(), w.words.clone()),
         cli::Command::Modparam(a) => kernel::modparam::run(a, cli.json, cli.pretty),
         cli::Command::Cmdline(a) => kernel::cmdline::run(a, cli.json, cli.pretty),
-        cli::Command::Ioctl(cli::IoctlCommand::Decode { numbers }) => {
-            kernel::ioctl::decode(numbers, cli.json, cli.pretty)
+        cli::Command::Ioctl(cli::IoctlCommand::Decode { requests }) => {
+            kernel::ioctl::decode(requests, cli.json, cli.pretty)
+        }
+        cli::Command::Ioctl(cli::IoctlCommand::Encode { words }) => {
+            kernel::ioctl::encode(words, cli.json, cli.pretty)
         }
         cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
         cli::Command::External(words) => external(words, &cli),

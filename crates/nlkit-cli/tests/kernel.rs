@@ -256,11 +256,31 @@ fn ioctl_decodes_numbers() {
     let text = ok(nlkit(&["ioctl", "decode", "0x400454ca"]));
     assert_eq!(
         text,
-        "request 0x400454ca\nmacro   _IOW('T', 0xca, 4)\ndir     write\ntype    'T' (0x54)\nnr      202 (0xca)\nsize    4\n"
+        "request 0x400454ca\nname    TUNSETIFF (<linux/if_tun.h>)\nmacro   _IOW('T', 0xca, 4)\n\
+         dir     write\ntype    'T' (0x54)\nnr      202 (0xca)\nsize    4\n"
     );
     let v: serde_json::Value =
         serde_json::from_str(&ok(nlkit(&["-j", "ioctl", "decode", "2148012658"]))).unwrap();
     assert_eq!(v[0]["macro"], "_IOR(0x12, 0x72, 8)"); // BLKGETSIZE64
     assert_eq!(v[0]["type_char"], serde_json::Value::Null);
+    assert_eq!(v[0]["names"][0]["name"], "BLKGETSIZE64");
     fails_with(nlkit(&["ioctl", "decode", "0x1ffffffff"]), "does not fit in 32 bits");
+}
+
+#[test]
+fn ioctl_encodes_what_decode_takes_apart() {
+    let hex = |args: &[&str]| ok(nlkit(args)).lines().next().unwrap().to_string();
+    for words in [
+        &["ioctl", "encode", "_IOW('T', 202, int)"][..],
+        &["ioctl", "encode", "w", "T", "202", "4"],
+        &["ioctl", "encode", "TUNSETIFF"],
+        &["ioctl", "decode", "TUNSETIFF"],
+    ] {
+        assert_eq!(hex(words), "request 0x400454ca", "{words:?}");
+    }
+    assert_eq!(hex(&["ioctl", "encode", "_IOR('m', 1, 40)"]), "request 0x80286d01");
+    assert_eq!(hex(&["ioctl", "encode", "none", "m", "3"]), "request 0x00006d03");
+    assert_eq!(hex(&["ioctl", "encode", "rw", "0x12", "7", "16"]), "request 0xc0101207");
+    fails_with(nlkit(&["ioctl", "encode", "r", "m", "1"]), "needs a SIZE");
+    fails_with(nlkit(&["ioctl", "encode", "_IOW('m', 1, struct foo)"]), "C scalar type");
 }

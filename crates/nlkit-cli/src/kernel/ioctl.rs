@@ -1,13 +1,48 @@
-//! `nlkit ioctl decode NUMBER...`: take ioctl(2) request numbers apart.
+//! `nlkit ioctl decode REQUEST...` and `nlkit ioctl encode ...`: take
+//! ioctl(2) request numbers apart and put them together, with the names the
+//! uapi headers give them ([`nlkit::kernel::ioctl`]).
 
 use super::print_json;
 use anyhow::{bail, Result};
-use nlkit::kernel::ioctl::{Dir, Ioctl};
+use nlkit::kernel::ioctl::{self, Dir, Ioctl};
 use serde_json::{json, Value};
 use std::io::{BufWriter, Write};
 
-pub fn decode(numbers: &[String], json: bool, pretty: bool) -> Result<()> {
-    let requests = numbers.iter().map(|n| parse(n)).collect::<Result<Vec<u32>>>()?;
+pub fn decode(requests: &[String], json: bool, pretty: bool) -> Result<()> {
+    let requests =
+        requests.iter().map(|n| ioctl::parse_request(n)).collect::<Result<Vec<u32>, _>>()?;
+    print(&requests, json, pretty)
+}
+
+/// `encode MACRO|NAME` or `encode DIR TYPE NR [SIZE]`.
+pub fn encode(words: &[String], json: bool, pretty: bool) -> Result<()> {
+    let request = match words {
+        [one] => ioctl::parse_request(one)?,
+        [dir, ty, nr, size @ ..] => {
+            let mac = match dir.as_str() {
+                "none" | "n" => "_IO",
+                "r" | "read" => "_IOR",
+                "w" | "write" => "_IOW",
+                "rw" | "wr" | "read|write" => "_IOWR",
+                _ => bail!("direction {dir:?}: none, r, w or rw"),
+            };
+            let ty = if ty.chars().count() == 1 { format!("'{ty}'") } else { ty.clone() };
+            let text = match size {
+                [] if mac == "_IO" => format!("_IO({ty}, {nr})"),
+                [] => bail!("{mac} needs a SIZE"),
+                [size] if mac == "_IO" && size != "0" => bail!("_IO takes no SIZE"),
+                [_] if mac == "_IO" => format!("_IO({ty}, {nr})"),
+                [size] => format!("{mac}({ty}, {nr}, {size})"),
+                _ => bail!("encode takes DIR TYPE NR [SIZE]"),
+            };
+            ioctl::parse_request(&text)?
+        }
+        _ => bail!("encode takes a macro, a name, or DIR TYPE NR [SIZE]"),
+    };
+    print(&[request], json, pretty)
+}
+
+fn print(requests: &[u32], json: bool, pretty: bool) -> Result<()> {
     if json {
         let v: Vec<Value> = requests.iter().map(|&r| to_json(r)).collect();
         return print_json(&Value::Array(v), pretty);
@@ -18,7 +53,11 @@ pub fn decode(numbers: &[String], json: bool, pretty: bool) -> Result<()> {
             writeln!(out)?;
         }
         let d = Ioctl::decode(r);
-        writeln!(out, "request {r:#010x}\nmacro   {d}\ndir     {}", dir_name(d.dir))?;
+        writeln!(out, "request {r:#010x}")?;
+        for (name, header) in ioctl::names(r) {
+            writeln!(out, "name    {name} (<{header}>)")?;
+        }
+        writeln!(out, "macro   {d}\ndir     {}", dir_name(d.dir))?;
         match d.ty_char() {
             Some(c) => writeln!(out, "type    '{c}' ({:#04x})", d.ty)?,
             None => writeln!(out, "type    {:#04x}", d.ty)?,
@@ -30,8 +69,10 @@ pub fn decode(numbers: &[String], json: bool, pretty: bool) -> Result<()> {
 
 fn to_json(r: u32) -> Value {
     let d = Ioctl::decode(r);
+    let names: Vec<Value> = ioctl::names(r).map(|(n, h)| json!({"name": n, "header": h})).collect();
     json!({
         "request": format!("{r:#010x}"),
+        "names": names,
         "macro": d.to_string(),
         "dir": dir_name(d.dir),
         "type": d.ty,
@@ -48,38 +89,5 @@ fn dir_name(d: Dir) -> String {
         Dir::Read => "read".into(),
         Dir::ReadWrite => "read|write".into(),
         Dir::Unknown(b) => format!("{b:#x}"),
-    }
-}
-
-/// A request number: hex with `0x`, or decimal; a negative decimal is the
-/// same bits as a C `int` (as strace sometimes prints them).
-fn parse(s: &str) -> Result<u32> {
-    let t = s.trim();
-    let parsed = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        u64::from_str_radix(h, 16).ok()
-    } else if let Some(n) = t.strip_prefix('-') {
-        n.parse::<u64>()
-            .ok()
-            .filter(|&v| v <= 1 << 31)
-            .map(|v| (v as i64).wrapping_neg() as u32 as u64)
-    } else {
-        t.parse::<u64>().ok()
-    };
-    match parsed {
-        Some(v) if v <= u64::from(u32::MAX) => Ok(v as u32),
-        Some(_) => bail!("request number {s} does not fit in 32 bits"),
-        None => bail!("bad request number {s:?}: give hex (0x5401) or decimal (21505)"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_in_hex_decimal_and_negative() {
-        assert_eq!(super::parse("0x400454ca").unwrap(), 0x4004_54ca);
-        assert_eq!(super::parse("21505").unwrap(), 0x5401);
-        assert_eq!(super::parse("-2147216782").unwrap(), 0x8004_1272);
-        assert!(super::parse("0x100000000").is_err());
-        assert!(super::parse("T").is_err());
     }
 }

@@ -203,6 +203,164 @@ impl fmt::Display for Ioctl {
     }
 }
 
+/// Names the uapi headers give `request`, with the header each comes from
+/// (`TUNSETIFF` from `linux/if_tun.h`). Several names can share a number;
+/// the table covers x86_64 (elsewhere it is empty).
+pub fn names(request: u32) -> impl Iterator<Item = (&'static str, &'static str)> {
+    table().iter().filter(move |(_, r, _)| *r == request).map(|(n, _, h)| (*n, *h))
+}
+
+/// The request number the headers define as `name`.
+pub fn by_name(name: &str) -> Option<u32> {
+    let t = table();
+    t.binary_search_by(|(n, _, _)| (*n).cmp(name)).ok().map(|i| t[i].1)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn table() -> &'static [(&'static str, u32, &'static str)] {
+    super::ioctl_names::IOCTLS
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn table() -> &'static [(&'static str, u32, &'static str)] {
+    &[]
+}
+
+/// A request that [`parse_request`] could not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRequest {
+    /// The text as given.
+    pub input: String,
+    /// What was wrong with it.
+    pub why: &'static str,
+}
+
+impl fmt::Display for BadRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid ioctl request {:?}: {}", self.input, self.why)
+    }
+}
+
+impl std::error::Error for BadRequest {}
+
+/// Reads a request as a user writes one: a number (`0x400454ca`, decimal,
+/// or a negative decimal with the same bits as a C `int`, as strace prints
+/// some), a name the headers define (`TUNSETIFF`), or the C macro
+/// (`_IO('m', 3)`, `_IOR('m', 1, 40)`, `_IOW('m', 2, int)`,
+/// `_IOWR(0x12, 7, struct of 16 bytes as 16)`): the size is a number of
+/// bytes or a C scalar type (`int`, `long`, `__u64`, `size_t`, `void *`, ...).
+pub fn parse_request(text: &str) -> Result<u32, BadRequest> {
+    let bad = |why| BadRequest { input: text.to_string(), why };
+    let t = text.trim();
+    if let Some(n) = number(t) {
+        return u32::try_from(n)
+            .or_else(|_| i32::try_from(n).map(|v| v as u32))
+            .map_err(|_| bad("does not fit in 32 bits"));
+    }
+    if let Some(r) = by_name(t) {
+        return Ok(r);
+    }
+    let Some((mac, rest)) = t.split_once('(') else {
+        return Err(bad("not a number, a known name or _IO/_IOR/_IOW/_IOWR(...)"));
+    };
+    let dir = match mac.trim() {
+        "_IO" => Dir::None,
+        "_IOR" => Dir::Read,
+        "_IOW" => Dir::Write,
+        "_IOWR" => Dir::ReadWrite,
+        _ => return Err(bad("unknown name (and not _IO, _IOR, _IOW or _IOWR)")),
+    };
+    let args = rest.trim_end().strip_suffix(')').ok_or_else(|| bad("missing ')'"))?;
+    let args: Vec<&str> = split_args(args);
+    let want = if dir == Dir::None { 2 } else { 3 };
+    if args.len() != want {
+        return Err(bad(if want == 2 { "_IO takes (type, nr)" } else { "takes (type, nr, size)" }));
+    }
+    let ty = char_or_number(args[0]).ok_or_else(|| bad("the type is not a char or a byte"))?;
+    let nr = number(args[1])
+        .and_then(|n| u8::try_from(n).ok())
+        .ok_or_else(|| bad("nr is not a byte"))?;
+    let size = match args.get(2) {
+        None => 0,
+        Some(s) => c_size(s).ok_or_else(|| bad("size is not a byte count or a C scalar type"))?,
+    };
+    if size > SIZEMASK as u64 {
+        return Err(bad("size does not fit the size bits"));
+    }
+    Ok(ioc(dir, ty, nr, size as usize))
+}
+
+/// Splits macro arguments at commas outside quotes (`','` is a type).
+fn split_args(s: &str) -> Vec<&str> {
+    let (mut out, mut start, mut quoted) = (Vec::new(), 0, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(s[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(s[start..].trim());
+    out
+}
+
+/// A decimal, `0x` hex or `0` octal number, or a negative decimal.
+fn number(s: &str) -> Option<i64> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    let v = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+        i64::from_str_radix(h, 16).ok()?
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        i64::from_str_radix(&digits[1..], 8).ok()?
+    } else {
+        digits.parse::<i64>().ok()?
+    };
+    Some(if neg { -v } else { v })
+}
+
+/// `'m'` (also `'\''`, `'\\'`) or a number below 256.
+fn char_or_number(s: &str) -> Option<u8> {
+    match s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+        Some("\\'") => Some(b'\''),
+        Some("\\\\") => Some(b'\\'),
+        Some(c) if c.len() == 1 && c.is_ascii() => Some(c.as_bytes()[0]),
+        Some(_) => None,
+        None => number(s).and_then(|n| u8::try_from(n).ok()),
+    }
+}
+
+/// A size: bytes, `sizeof(T)` or a C scalar type as x86_64 and the other
+/// LP64 targets size it.
+fn c_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let s = s
+        .strip_prefix("sizeof")
+        .map_or(s, |r| r.trim().trim_start_matches('(').trim_end_matches(')').trim());
+    if let Some(n) = number(s) {
+        return u64::try_from(n).ok();
+    }
+    if s.ends_with('*') {
+        return Some(std::mem::size_of::<usize>() as u64);
+    }
+    let words: Vec<&str> =
+        s.split_whitespace().filter(|w| !matches!(*w, "unsigned" | "signed" | "const")).collect();
+    let size = match words.join(" ").as_str() {
+        "" => 4, // plain `unsigned`
+        "char" | "__u8" | "__s8" | "u8" | "s8" | "uint8_t" | "int8_t" | "bool" => 1,
+        "short" | "short int" | "__u16" | "__s16" | "u16" | "uint16_t" | "int16_t" => 2,
+        "int" | "__u32" | "__s32" | "u32" | "uint32_t" | "int32_t" | "__be32" | "__le32" => 4,
+        "long" | "long int" | "long long" | "__u64" | "__s64" | "u64" | "uint64_t" | "int64_t"
+        | "size_t" | "ssize_t" | "off_t" | "loff_t" | "__kernel_size_t" => 8,
+        _ => return None,
+    };
+    Some(size)
+}
+
 #[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
@@ -248,6 +406,50 @@ mod tests {
         assert_eq!(Ioctl::decode(0x8913).to_string(), "_IO(0x89, 0x13)");
         assert_eq!(Ioctl::decode(0xc028_5401).dir, Dir::ReadWrite);
         assert_eq!(Ioctl::decode(io(b'\'', 1)).to_string(), "_IO('\\'', 0x1)");
+    }
+
+    #[test]
+    fn requests_read_as_users_write_them() {
+        assert_eq!(parse_request("0x400454ca"), Ok(0x4004_54ca));
+        assert_eq!(parse_request("1074025674"), Ok(0x4004_54ca));
+        assert_eq!(parse_request("-2147216782"), Ok(0x8004_1272));
+        assert_eq!(parse_request("TUNSETIFF"), Ok(TUNSETIFF));
+        assert_eq!(parse_request("_IOW('T', 202, int)"), Ok(TUNSETIFF));
+        assert_eq!(parse_request("_IOW('T', 0xca, 4)"), Ok(TUNSETIFF));
+        assert_eq!(parse_request("_IOR(0x12, 114, size_t)"), Ok(BLKGETSIZE64));
+        assert_eq!(parse_request("_IO('m',3)"), Ok(io(b'm', 3)));
+        assert_eq!(parse_request("_IOR('m', 1, 40)"), Ok(ioc(Dir::Read, b'm', 1, 40)));
+        assert_eq!(
+            parse_request("_IOWR(',', 1, unsigned long)"),
+            Ok(ioc(Dir::ReadWrite, b',', 1, 8))
+        );
+        assert_eq!(parse_request("_IOW('m', 2, char *)"), Ok(ioc(Dir::Write, b'm', 2, 8)));
+        assert_eq!(parse_request("_IOW('m', 2, sizeof(int))"), Ok(ioc(Dir::Write, b'm', 2, 4)));
+        for bad in [
+            "",
+            "NOPE",
+            "_IOR('m', 1)",
+            "_IO('m', 300)",
+            "_IOW('m', 1, struct foo)",
+            "_IOR('m', 1, 16384)",
+            "0x1ffffffff",
+            "_IOX('m', 1)",
+            "_IO('m', 1",
+        ] {
+            assert!(parse_request(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_come_from_the_headers() {
+        assert_eq!(names(0x4004_54ca).collect::<Vec<_>>(), [("TUNSETIFF", "linux/if_tun.h")]);
+        assert_eq!(by_name("TCGETS"), Some(0x5401));
+        assert_eq!(by_name("FIONREAD"), Some(0x541b));
+        assert_eq!(by_name("SIOCGIFFLAGS"), Some(0x8913));
+        assert_eq!(by_name("BLKGETSIZE64"), Some(BLKGETSIZE64));
+        assert_eq!(by_name("TUNSETIF"), None);
+        // The table is sorted, so by_name's binary search sees every row.
+        assert!(table().windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]

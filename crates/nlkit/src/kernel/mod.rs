@@ -20,6 +20,8 @@
 pub mod chardev;
 pub mod cmdline;
 pub mod ioctl;
+#[cfg(target_arch = "x86_64")]
+mod ioctl_names;
 pub mod modparam;
 pub mod sysctl;
 pub mod sysctl_netns;
