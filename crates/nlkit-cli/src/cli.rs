@@ -187,13 +187,30 @@ pub struct SendArgs {
     pub header_port: Option<u32>,
     #[command(flatten)]
     pub payload: PayloadArgs,
+    #[command(flatten)]
+    pub shape: PayloadShape,
     /// Send all messages in one datagram (one sendmsg).
     #[arg(long, requires = "lines")]
     pub batch: bool,
-    /// Wait for replies and print them, until an ACK, error or DONE, or the timeout.
+    /// Wait for replies and print them. The wait ends when every request
+    /// sent has its ending: an ERROR (an ACK or a refusal) or a DONE with
+    /// its sequence number, or, for a request without ACK, its first reply
+    /// that is not NLM_F_MULTI. Replies from another port than --to-port,
+    /// or whose sequence number is none of the requests', are printed and
+    /// said on stderr but end nothing. Not every request answered by
+    /// --timeout is an error (exit 1); a refusal exits 2.
     #[arg(long)]
     pub wait: bool,
-    /// Seconds to wait for replies with --wait.
+    /// Wait for exactly N replies from the destination, whatever their
+    /// type or sequence number, then stop (fewer by --timeout: exit 1).
+    /// For peers that answer without NLM_F_MULTI or with sequence 0.
+    #[arg(long, value_name = "N", conflicts_with = "until_timeout")]
+    pub count: Option<u64>,
+    /// Print every reply until --timeout, with no early stop (exit 0 unless
+    /// a reply was a refusal).
+    #[arg(long)]
+    pub until_timeout: bool,
+    /// Seconds the whole wait may take (--wait, --count, --until-timeout).
     #[arg(long, default_value_t = 2.0)]
     pub timeout: f64,
 }
@@ -201,15 +218,30 @@ pub struct SendArgs {
 #[derive(Debug, Args)]
 #[group(required = false, multiple = false)]
 pub struct PayloadArgs {
-    /// Payload: this text, as bytes (no NUL added).
+    /// Payload: this text, as bytes (no NUL added: see --nul).
     #[arg(long)]
     pub text: Option<String>,
     /// Payload: these bytes in hex (spaces and ':' allowed).
     #[arg(long, value_parser = parse::hex)]
     pub hex: Option<parse::Bytes>,
-    /// One message per line of this file (the line's text, no newline).
+    /// One message per line of this file (the line's text; its newline
+    /// only with --keep-newline).
     #[arg(long)]
     pub lines: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PayloadShape {
+    /// End each payload with a NUL: a C string, as strcpy(NLMSG_DATA(nlh), ...) sends.
+    #[arg(long)]
+    pub nul: bool,
+    /// Pad each payload with zeros to N bytes (tutorial programs send
+    /// NLMSG_SPACE(1024): --pad-to 1024); a longer payload is an error.
+    #[arg(long, value_name = "N")]
+    pub pad_to: Option<usize>,
+    /// With --lines, keep each line's newline in its message.
+    #[arg(long, requires = "lines")]
+    pub keep_newline: bool,
 }
 
 #[derive(Debug, Args)]

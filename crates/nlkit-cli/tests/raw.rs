@@ -133,9 +133,9 @@ fn kernel_error_text_and_exit_status() {
             "--wait",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a kernel refusal, as ip exits");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("Error: Unknown device type"), "{err}");
+    assert_eq!(err, "Error: Unknown device type.\n");
 }
 
 #[test]

@@ -48,6 +48,9 @@ pub struct ExtAck<'a> {
     pub missing_type: Option<u32>,
     /// `NLMSGERR_ATTR_MISS_NEST`.
     pub missing_nest: Option<u32>,
+    /// Broken TLV framing after the TLVs read (if any): reported beside
+    /// the errno, which it never hides.
+    pub malformed: Option<Error>,
     raw: &'a [u8],
 }
 
@@ -55,11 +58,16 @@ impl<'a> ExtAck<'a> {
     /// Reads the TLVs in `raw`. A known TLV that does not read as its kind
     /// (wrong size, text that is not UTF-8) is left for
     /// [`unknown`](Self::unknown) with the TLVs of unknown kinds, so a bad
-    /// TLV never costs the errno. Only broken TLV framing is an error.
+    /// TLV never costs the errno. Broken TLV framing ends the reading: what
+    /// came before it is kept and the problem is in [`malformed`](Self::malformed).
+    /// It never fails; the `Result` is kept for callers written against it.
     pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
         let mut ext = ExtAck { raw, ..ExtAck::default() };
         for attr in Attrs::new(raw) {
-            ext.take(&attr?);
+            match attr {
+                Ok(a) => _ = ext.take(&a),
+                Err(e) => ext.malformed = Some(e),
+            }
         }
         Ok(ext)
     }
@@ -521,7 +529,14 @@ mod tests {
         let unknown: Vec<_> = ext.unknown().map(|a| a.kind()).collect();
         assert_eq!(unknown, [42]);
         assert_eq!(ext.raw(), &tlvs[..]);
-        assert!(ExtAck::parse(&[8, 0, 2, 0, 1, 0]).is_err(), "cut TLV");
+        let cut = ExtAck::parse(&[8, 0, 2, 0, 1, 0]).unwrap();
+        assert!(cut.malformed.is_some(), "cut TLV: said, not fatal");
+        // What came before broken framing is kept.
+        let mut half = tlvs.clone();
+        half.extend_from_slice(&[8, 0, 2, 0]);
+        let ext = ExtAck::parse(&half).unwrap();
+        assert_eq!((ext.message, ext.offset), (Some("bad"), Some(20)));
+        assert!(ext.malformed.is_some());
         let odd = ExtAck::parse(&[6, 0, 2, 0, 1, 0, 0, 0]).unwrap();
         assert_eq!(odd.offset, None, "OFFS of 2 bytes is not an offset");
         assert_eq!(odd.unknown().map(|a| a.kind()).collect::<Vec<_>>(), [2], "but it is kept");

@@ -95,6 +95,9 @@ pub struct KernelError {
     pub missing_type: Option<u32>,
     /// `NLMSGERR_ATTR_MISS_NEST`: offset of the nest that missed it.
     pub missing_nest: Option<u32>,
+    /// The extended-ack TLVs were broken after the ones read: said beside
+    /// the errno, which it never hides.
+    pub malformed_ext_ack: Option<nlkit_wire::Error>,
 }
 
 impl KernelError {
@@ -107,6 +110,7 @@ impl KernelError {
             attr: None,
             missing_type: None,
             missing_nest: None,
+            malformed_ext_ack: None,
         }
     }
 
@@ -136,6 +140,9 @@ impl fmt::Display for KernelError {
         }
         if let Some(t) = self.missing_type {
             write!(f, ", missing attribute type {t}")?;
+        }
+        if let Some(e) = self.malformed_ext_ack {
+            write!(f, "; the extended ack was malformed: {e}")?;
         }
         Ok(())
     }

@@ -7,10 +7,10 @@ use crate::cli::{ListenArgs, SendArgs, SocketArgs};
 use anyhow::{bail, Context, Result};
 use nlkit::wire::align::nlmsg_align;
 use nlkit::wire::{Flags, Header, MessageBuilder, MessageType};
-use nlkit::{Error, Kind, Netns, RecvBuf, Socket, SocketAddr};
-use render::Renderer;
+use nlkit::{Error, KernelError, Kind, Netns, RecvBuf, Socket, SocketAddr};
+use render::{Ending, Renderer};
 use std::io::IoSlice;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn open(args: &SocketArgs, netns: Option<&str>) -> Result<Socket> {
     let mut socket = match netns {
@@ -23,19 +23,37 @@ fn open(args: &SocketArgs, netns: Option<&str>) -> Result<Socket> {
 
 fn payloads(args: &SendArgs) -> Result<Vec<Vec<u8>>> {
     let p = &args.payload;
-    if let Some(path) = &p.lines {
+    let mut payloads = if let Some(path) = &p.lines {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        return Ok(text.lines().map(|l| l.as_bytes().to_vec()).collect());
+        if args.shape.keep_newline {
+            text.split_inclusive('\n').map(|l| l.as_bytes().to_vec()).collect()
+        } else {
+            text.lines().map(|l| l.as_bytes().to_vec()).collect()
+        }
+    } else {
+        let bytes = p.hex.as_ref().map(|h| h.0.clone());
+        vec![bytes.or_else(|| p.text.clone().map(String::into_bytes)).unwrap_or_default()]
+    };
+    for payload in &mut payloads {
+        if args.shape.nul {
+            payload.push(0);
+        }
+        if let Some(n) = args.shape.pad_to {
+            if payload.len() > n {
+                bail!("a payload of {} bytes is longer than --pad-to {n}", payload.len());
+            }
+            payload.resize(n, 0);
+        }
     }
-    let bytes = p.hex.as_ref().map(|h| h.0.clone());
-    Ok(vec![bytes.or_else(|| p.text.clone().map(String::into_bytes)).unwrap_or_default()])
+    Ok(payloads)
 }
 
 /// `nlkit raw send`.
 pub fn send(args: &SendArgs, netns: Option<&str>, json: bool) -> Result<()> {
     let socket = open(&args.socket, netns)?;
-    if args.wait {
+    let wait = Wait::of(args);
+    if wait.is_some() {
         // Ask for the kernel's explanation of errors; not every protocol has it.
         let _ = socket.set_ext_ack(true);
     }
@@ -74,45 +92,160 @@ pub fn send(args: &SendArgs, netns: Option<&str>, json: bool) -> Result<()> {
             }
         }
     }
-    if args.wait {
-        wait_replies(&socket, ranges.len(), args.flags.contains(Flags::ACK), args.timeout, json)?;
+    match wait {
+        Some(wait) => {
+            let sent = Sent { first_seq: args.seq, count: ranges.len() as u32, to };
+            wait_replies(&socket, wait, &sent, args.flags.contains(Flags::ACK), args.timeout, json)
+        }
+        None => Ok(()),
     }
-    Ok(())
 }
 
-/// Prints replies until each request has an ending (ACK/error, DONE, or a
-/// single reply when no ACK was asked for), or until the timeout.
+/// What ends waiting for replies (see `nlkit raw send --help`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    /// Every request's ending: ERROR/DONE, or its first single reply.
+    Endings,
+    /// This many replies from the destination.
+    Count(u64),
+    /// Only the deadline.
+    Deadline,
+}
+
+impl Wait {
+    fn of(args: &SendArgs) -> Option<Wait> {
+        match (args.count, args.until_timeout, args.wait) {
+            (Some(n), _, _) => Some(Wait::Count(n)),
+            (None, true, _) => Some(Wait::Deadline),
+            (None, false, true) => Some(Wait::Endings),
+            (None, false, false) => None,
+        }
+    }
+}
+
+/// The requests sent: sequence numbers `first_seq..first_seq + count`.
+struct Sent {
+    first_seq: u32,
+    count: u32,
+    to: SocketAddr,
+}
+
+impl Sent {
+    /// Which request (0-based) a reply with `seq` answers.
+    fn request_of(&self, seq: u32) -> Option<u32> {
+        let i = seq.wrapping_sub(self.first_seq);
+        (i < self.count).then_some(i)
+    }
+
+    /// Whether a message from `port` may be a reply: from the destination,
+    /// or from anyone when the requests went to groups.
+    fn is_destination(&self, port: u32) -> bool {
+        self.to.groups != 0 || port == self.to.port
+    }
+}
+
+/// Prints replies until `wait` is satisfied or the deadline passes.
 fn wait_replies(
     socket: &Socket,
-    requests: usize,
+    wait: Wait,
+    sent: &Sent,
     ack: bool,
     timeout: f64,
     json: bool,
 ) -> Result<()> {
-    socket.set_read_timeout(Some(seconds(timeout)?))?;
+    let deadline = Instant::now() + seconds(timeout)?;
     let mut out = Renderer::stdout(json);
     let mut buf = RecvBuf::new();
-    let mut outstanding = requests;
-    let mut failure = None;
-    while outstanding > 0 {
+    let mut ended = vec![false; sent.count as usize];
+    let (mut replies, mut failure) = (0u64, None);
+    let done = |ended: &[bool], replies: u64| match wait {
+        Wait::Endings => ended.iter().all(|&e| e),
+        Wait::Count(n) => replies >= n,
+        Wait::Deadline => false,
+    };
+    while !done(&ended, replies) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return timed_out(wait, &ended, replies, timeout, failure);
+        }
+        socket.set_read_timeout(Some(left))?;
         match socket.recv(&mut buf) {
             Ok(_) => {}
-            Err(Error::Timeout) => bail!("timed out waiting for {outstanding} reply(s)"),
+            Err(Error::Timeout) => return timed_out(wait, &ended, replies, timeout, failure),
             Err(e) => return Err(e.into()),
         }
         for msg in out.datagram(&buf)? {
-            let ends = match msg.message_type {
-                MessageType::Error | MessageType::Done => true,
-                _ => !ack && !msg.flags.contains(Flags::MULTI),
-            };
-            if let Some(err) = msg.error {
-                failure.get_or_insert(err);
+            if !sent.is_destination(msg.from_port) {
+                crate::report::note!(
+                    "note: a message from port {} is not from the destination (port {}): not counted",
+                    msg.from_port,
+                    sent.to.port
+                );
+                continue;
             }
-            outstanding = outstanding.saturating_sub(ends as usize);
+            let request = sent.request_of(msg.sequence);
+            if request.is_none() {
+                crate::report::note!(
+                    "note: a reply with sequence {} answers none of the {} request(s) sent \
+                     (sequence {}..={}){}",
+                    msg.sequence,
+                    sent.count,
+                    sent.first_seq,
+                    sent.first_seq.wrapping_add(sent.count - 1),
+                    if wait == Wait::Endings {
+                        ": not counted (--count N takes any reply)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            replies += 1;
+            let ends = match &msg.ending {
+                Some(Ending::Malformed(m)) => {
+                    bail!(
+                        "the reply that ends the exchange is malformed: {m} (its bytes are above)"
+                    )
+                }
+                Some(Ending::Refused(k)) => {
+                    failure.get_or_insert_with(|| k.clone());
+                    true
+                }
+                Some(Ending::Ack | Ending::Done) => true,
+                None => !ack && !msg.flags.contains(Flags::MULTI),
+            };
+            if let (Some(i), true) = (request, ends) {
+                ended[i as usize] = true;
+            }
         }
     }
+    finish(failure)
+}
+
+/// The deadline passed: fine for `--until-timeout`, else say what is missing.
+fn timed_out(
+    wait: Wait,
+    ended: &[bool],
+    replies: u64,
+    timeout: f64,
+    failure: Option<KernelError>,
+) -> Result<()> {
+    match wait {
+        Wait::Deadline => finish(failure),
+        Wait::Count(n) => bail!("timed out after {timeout} s with {replies} of {n} replies"),
+        Wait::Endings => {
+            let open = ended.iter().filter(|&&e| !e).count();
+            bail!(
+                "timed out after {timeout} s: {open} of {} request(s) had no ending \
+                 (an ACK, error, DONE or single reply with its sequence number)",
+                ended.len()
+            )
+        }
+    }
+}
+
+fn finish(failure: Option<KernelError>) -> Result<()> {
     match failure {
-        Some(err) => Err(err.into()),
+        Some(k) => Err(Error::Kernel(k).into()),
         None => Ok(()),
     }
 }

@@ -1,6 +1,12 @@
-//! Printing raw messages: the header with flags by name, the payload in hex,
-//! a best-effort attribute decode, and ACK/DONE details; as text, or as one
-//! JSON object per message. Output is buffered and flushed once per datagram.
+//! Printing raw messages: the header with flags by name, the payload in hex
+//! (a C string in it as text, then the bytes after it), a best-effort
+//! attribute decode, and ACK/error/DONE details; as text, or as one JSON
+//! object per message. Output is buffered and flushed once per datagram.
+//!
+//! The attribute decode is bounded whatever a sender puts in a datagram:
+//! at most [`MAX_DEPTH`] levels of nesting and [`MAX_ATTRS`] attributes are
+//! shown, and the cut is said; the hex of a nested attribute is not
+//! repeated at every level.
 
 use anyhow::Result;
 use nlkit::wire::ack::{Ack, Done};
@@ -10,11 +16,31 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Stdout, Write};
 
+/// Levels of nested attributes decoded; deeper ones are cut, and said.
+pub const MAX_DEPTH: usize = 16;
+/// Attributes decoded per message; the rest are cut, and said.
+pub const MAX_ATTRS: usize = 4096;
+
 /// What a caller needs to know of each printed message.
 pub struct Seen {
-    pub message_type: MessageType,
     pub flags: Flags,
-    pub error: Option<KernelError>,
+    pub sequence: u32,
+    /// The sender's port id (0: the kernel).
+    pub from_port: u32,
+    /// For ERROR and DONE: how the exchange ended.
+    pub ending: Option<Ending>,
+}
+
+/// What an ERROR or DONE message says.
+pub enum Ending {
+    /// ERROR with errno 0.
+    Ack,
+    /// DONE with status 0.
+    Done,
+    /// A refusal: an ERROR or DONE with an errno.
+    Refused(KernelError),
+    /// An ERROR or DONE too short or inconsistent to read an errno from.
+    Malformed(String),
 }
 
 pub struct Renderer {
@@ -41,8 +67,14 @@ struct MessageJson {
     payload: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<String>,
+    /// The bytes after a C string's NUL, when they are not all zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after_text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attrs_offset: Option<usize>,
+    /// Attributes past MAX_DEPTH or MAX_ATTRS that were not decoded.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    attrs_cut: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attrs: Vec<AttrJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,15 +93,26 @@ struct AttrJson {
     value: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attrs: Vec<AttrJson>,
+    /// Nesting below this one was not decoded.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cut: bool,
 }
 
 #[derive(Serialize)]
 struct ErrorJson {
-    errno: i32,
+    /// 0 for an ACK or a successful DONE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errno: Option<i32>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    ack: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     offset: Option<u32>,
+    /// The ERROR or DONE could not be read (its bytes are in `payload`),
+    /// or its extended-ack TLVs were broken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    malformed: Option<String>,
 }
 
 impl Renderer {
@@ -116,14 +159,21 @@ impl Renderer {
 
     fn message(&mut self, buf: &RecvBuf, msg: &Message<'_>) -> Result<Seen> {
         let h = msg.header();
-        let error = decode_error(msg);
+        let ending = decode_ending(msg);
         let payload = msg.payload();
+        let mut budget = MAX_ATTRS;
         let (attrs_offset, attrs) = match h.message_type {
             MessageType::Error | MessageType::Done => (None, Vec::new()),
-            _ => guess_attrs(payload).map_or((None, Vec::new()), |(o, a)| (Some(o), a)),
+            _ => guess_attrs(payload).map_or((None, Vec::new()), |(o, a)| {
+                (Some(o), a.iter().map_while(|a| attr_json(a, 1, &mut budget)).collect())
+            }),
         };
         let context = FlagContext::for_type(h.message_type);
         let (names, _) = h.flags.names(context);
+        let (text, after_text) = match text_of(payload) {
+            Some((t, rest)) => (Some(t), rest.map(hex)),
+            None => (None, None),
+        };
         let j = MessageJson {
             from_port: buf.from().port,
             from_groups: buf.from().groups,
@@ -137,14 +187,12 @@ impl Renderer {
             seq: h.sequence,
             port: h.port,
             payload: hex(payload),
-            text: printable(payload),
+            text,
+            after_text,
             attrs_offset,
-            attrs: attrs.iter().map(attr_json).collect(),
-            error: error.as_ref().map(|(errno, k)| ErrorJson {
-                errno: *errno,
-                message: k.as_ref().and_then(|k| k.message.clone()),
-                offset: k.as_ref().and_then(|k| k.offset),
-            }),
+            attrs_cut: budget == 0 || attrs.iter().any(|a: &AttrJson| a.cut),
+            attrs,
+            error: ending.as_ref().map(error_json),
         };
         if self.json {
             serde_json::to_writer(&mut self.out, &j)?;
@@ -152,13 +200,7 @@ impl Renderer {
         } else {
             self.text(&j, context, h.flags)?;
         }
-        Ok(Seen {
-            message_type: h.message_type,
-            flags: h.flags,
-            error: error.and_then(|(errno, k)| {
-                (errno != 0).then(|| k.unwrap_or(KernelError::from_errno(errno)))
-            }),
-        })
+        Ok(Seen { flags: h.flags, sequence: h.sequence, from_port: buf.from().port, ending })
     }
 
     fn text(&mut self, j: &MessageJson, context: FlagContext, flags: Flags) -> Result<()> {
@@ -179,25 +221,44 @@ impl Renderer {
         }
         writeln!(self.out, "{line}")?;
         if let Some(e) = &j.error {
-            let text = io::Error::from_raw_os_error(e.errno);
-            write!(self.out, "  errno {} ({text})", e.errno)?;
+            match (e.errno, e.ack) {
+                (_, true) => write!(self.out, "  ACK")?,
+                (Some(0), false) => write!(self.out, "  DONE")?,
+                (Some(n), false) => write!(self.out, "  errno {n} ({})", nlkit::strerror(n))?,
+                (None, false) => write!(self.out, "  unreadable")?,
+            }
             if let Some(m) = &e.message {
                 write!(self.out, ": {m}")?;
             }
             if let Some(o) = e.offset {
                 write!(self.out, " at offset {o}")?;
             }
+            if let Some(m) = &e.malformed {
+                write!(self.out, " (malformed: {m})")?;
+            }
             writeln!(self.out)?;
         }
         let n = j.payload.len() / 2;
-        match &j.text {
-            Some(t) => writeln!(self.out, "  payload ({n} bytes): {} {t:?}", j.payload)?,
-            None => writeln!(self.out, "  payload ({n} bytes): {}", j.payload)?,
+        match (&j.text, &j.after_text) {
+            (Some(t), Some(rest)) => writeln!(
+                self.out,
+                "  payload ({n} bytes): {} {t:?} + NUL + {} bytes: {rest}",
+                j.payload,
+                rest.len() / 2
+            )?,
+            (Some(t), None) => writeln!(self.out, "  payload ({n} bytes): {} {t:?}", j.payload)?,
+            _ => writeln!(self.out, "  payload ({n} bytes): {}", j.payload)?,
         }
         if let Some(o) = j.attrs_offset {
             writeln!(self.out, "  attributes after {o} header bytes:")?;
             for a in &j.attrs {
                 self.attr_text(a, 2)?;
+            }
+            if j.attrs_cut {
+                writeln!(
+                    self.out,
+                    "  (cut: more than {MAX_DEPTH} levels or {MAX_ATTRS} attributes)"
+                )?;
             }
         }
         Ok(())
@@ -214,6 +275,7 @@ impl Renderer {
         }
         match &a.value {
             Some(v) => writeln!(self.out, "{pad}type {kind} len {}: {v} ({})", a.len, a.hex)?,
+            None if a.nested => writeln!(self.out, "{pad}type {kind} len {}:", a.len)?,
             None => writeln!(self.out, "{pad}type {kind} len {}: {}", a.len, a.hex)?,
         }
         for inner in &a.attrs {
@@ -223,16 +285,42 @@ impl Renderer {
     }
 }
 
-/// For ERROR and DONE: the errno (0 for an ACK) and the decoded details.
-fn decode_error(msg: &Message<'_>) -> Option<(i32, Option<KernelError>)> {
+/// For ERROR and DONE: how the exchange ended. An errno is never lost to
+/// broken extended-ack TLVs; a message too short to carry one is malformed.
+fn decode_ending(msg: &Message<'_>) -> Option<Ending> {
     let (error, ext) = match msg.message_type() {
-        MessageType::Error => Ack::parse(msg).ok().map(|a| (a.error, a.ext))?,
-        MessageType::Done => Done::parse(msg).ok().map(|d| (d.error, d.ext))?,
+        MessageType::Error => match Ack::parse(msg) {
+            Ok(a) => (a.error, a.ext),
+            Err(e) => return Some(Ending::Malformed(format!("ERROR: {e}"))),
+        },
+        MessageType::Done => match Done::parse(msg) {
+            Ok(d) => (d.error, d.ext),
+            Err(e) => return Some(Ending::Malformed(format!("DONE: {e}"))),
+        },
         _ => return None,
     };
-    let errno = error.checked_neg().unwrap_or(i32::MAX);
-    let k = nlkit::engine::kernel_error(errno, &ext, &[]);
-    Some((errno, Some(k)))
+    let errno = i32::try_from(error.unsigned_abs()).unwrap_or(i32::MAX);
+    Some(match (errno, msg.message_type()) {
+        (0, MessageType::Error) => Ending::Ack,
+        (0, _) => Ending::Done,
+        _ => Ending::Refused(nlkit::engine::kernel_error(errno, &ext, &[])),
+    })
+}
+
+fn error_json(e: &Ending) -> ErrorJson {
+    let mut j = ErrorJson { errno: None, ack: false, message: None, offset: None, malformed: None };
+    match e {
+        Ending::Ack => (j.errno, j.ack) = (Some(0), true),
+        Ending::Done => j.errno = Some(0),
+        Ending::Refused(k) => {
+            j.errno = Some(k.errno);
+            j.message = k.message.clone();
+            j.offset = k.offset;
+            j.malformed = k.malformed_ext_ack.map(|m| format!("extended ack: {m}"));
+        }
+        Ending::Malformed(m) => j.malformed = Some(m.clone()),
+    }
+    j
 }
 
 /// The first family-header size (0, 4, ... 32 bytes) after which the
@@ -246,21 +334,28 @@ fn guess_attrs(payload: &[u8]) -> Option<(usize, Vec<Attr<'_>>)> {
     })
 }
 
-fn attr_json(a: &Attr<'_>) -> AttrJson {
-    let nested: Vec<AttrJson> = if a.is_nested() {
-        a.nested().map_while(Result::ok).map(|n| attr_json(&n)).collect()
+/// One attribute and what it nests, within `budget` attributes in all and
+/// [`MAX_DEPTH`] levels; `None` once the budget is spent.
+fn attr_json(a: &Attr<'_>, depth: usize, budget: &mut usize) -> Option<AttrJson> {
+    *budget = budget.checked_sub(1)?;
+    let deep = depth >= MAX_DEPTH;
+    let nested: Vec<AttrJson> = if a.is_nested() && !deep {
+        a.nested().map_while(Result::ok).map_while(|n| attr_json(&n, depth + 1, budget)).collect()
     } else {
         Vec::new()
     };
-    AttrJson {
+    Some(AttrJson {
         kind: a.kind(),
         nested: a.is_nested(),
         net_byteorder: a.is_net_byteorder(),
         len: a.len(),
-        hex: hex(a.payload()),
+        // A nest's bytes are its children's: shown once, at the bottom
+        // (or here, where the decode stops).
+        hex: if a.is_nested() && !deep { String::new() } else { hex(a.payload()) },
         value: if a.is_nested() { None } else { guess_value(a) },
+        cut: (a.is_nested() && deep) || *budget == 0 || nested.iter().any(|n| n.cut),
         attrs: nested,
-    }
+    })
 }
 
 fn guess_value(a: &Attr<'_>) -> Option<serde_json::Value> {
@@ -289,10 +384,17 @@ fn type_name(t: MessageType) -> Option<&'static str> {
     }
 }
 
-fn printable(bytes: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(bytes).ok()?.trim_end_matches('\0');
-    (!text.is_empty() && text.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'))
-        .then(|| text.to_owned())
+/// The payload as text: all of it when it is printable (trailing NULs
+/// aside), or a C string (printable text, a NUL) and the bytes after it
+/// when those are not all zero (a tutorial module's uninitialised buffer).
+fn text_of(bytes: &[u8]) -> Option<(String, Option<&[u8]>)> {
+    let printable =
+        |t: &str| !t.is_empty() && t.chars().all(|c| !c.is_control() || c == '\n' || c == '\t');
+    let nul = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    let text = std::str::from_utf8(&bytes[..nul]).ok().filter(|t| printable(t))?;
+    let rest = bytes.get(nul + 1..).unwrap_or_default();
+    let rest = (!rest.iter().all(|&b| b == 0)).then_some(rest);
+    Some((text.to_owned(), rest))
 }
 
 fn hex(bytes: &[u8]) -> String {

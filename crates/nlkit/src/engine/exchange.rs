@@ -125,5 +125,6 @@ pub fn kernel_error(errno: i32, ext: &ExtAck<'_>, request: &[u8]) -> KernelError
         attr: ext.offset.and_then(|o| nlkit_wire::ack::attr_at(request, o)).map(|a| a.kind()),
         missing_type: ext.missing_type,
         missing_nest: ext.missing_nest,
+        malformed_ext_ack: ext.malformed,
     }
 }
