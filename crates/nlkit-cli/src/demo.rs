@@ -25,7 +25,13 @@ fn client(args: &DemoArgs) -> Result<DemoClient> {
 }
 
 fn genl(args: &DemoArgs) -> Result<GenlDemo> {
-    let mut g = GenlDemo::open()?;
+    let mut g = GenlDemo::open().map_err(|e| match e {
+        nlkit::Error::FamilyNotFound { name } => anyhow::anyhow!(
+            "generic netlink family {name:?} is not registered: the nlkit_demo module \
+             provides it (kernel/c or kernel/rust, see the README): insmod nlkit_demo.ko"
+        ),
+        e => e.into(),
+    })?;
     g.conn().transport().set_read_timeout(timeout(args))?;
     Ok(g)
 }

@@ -44,3 +44,14 @@ fn usage_and_file_errors() {
     );
     fails_with(nlkit(&["demo", "dev", "map", "--len", "x"]), 2, "--len");
 }
+
+#[test]
+fn genl_without_the_module_names_the_module() {
+    // The host cannot load modules, so the family is never there.
+    fails_with(
+        nlkit(&["demo", "genl-echo", "hi"]),
+        1,
+        "generic netlink family \"nlkit_demo\" is not registered: the nlkit_demo module \
+         provides it",
+    );
+}

@@ -77,6 +77,12 @@ pub enum Error {
     },
     /// Nothing arrived within the socket's receive timeout.
     Timeout,
+    /// No generic netlink family of this name is registered (the
+    /// controller answered `ENOENT`): its module is not loaded.
+    FamilyNotFound {
+        /// The name looked up.
+        name: String,
+    },
 }
 
 /// The details of a refusal: `NLMSG_ERROR` with a negative errno, plus what
@@ -167,6 +173,7 @@ impl Error {
             Error::AddrInUse { .. } => Some(libc::EADDRINUSE),
             Error::PermissionDenied { .. } => Some(libc::EPERM),
             Error::Overrun => Some(libc::ENOBUFS),
+            Error::FamilyNotFound { .. } => Some(libc::ENOENT),
             _ => None,
         }
     }
@@ -211,6 +218,11 @@ impl fmt::Display for Error {
             }
             Error::Truncated { size } => write!(f, "datagram of {size} bytes was truncated"),
             Error::Timeout => f.write_str("timed out: nothing arrived within the receive timeout"),
+            Error::FamilyNotFound { name } => write!(
+                f,
+                "generic netlink family {name:?} is not registered (is the module that \
+                 provides it loaded?)"
+            ),
         }
     }
 }

@@ -247,6 +247,12 @@ fn generic_netlink_resolves_nlctrl() {
     assert!(fam.group("notify").is_some());
     let err = conn.resolve_family("no-such-family").unwrap_err();
     assert_eq!(err.errno(), Some(libc::ENOENT));
+    assert!(matches!(&err, nlkit::Error::FamilyNotFound { name } if name == "no-such-family"));
+    assert_eq!(
+        err.to_string(),
+        "generic netlink family \"no-such-family\" is not registered (is the module that \
+         provides it loaded?)"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The generic netlink controller, `nlctrl`: family lookup.
 
 use crate::engine::{Conn, Transport};
-use crate::error::{Error, KernelError, Result};
+use crate::error::{Error, Result};
 use nlkit_wire::genl::{GenlBuffer, GenlHeader, GENL_ID_CTRL};
 use nlkit_wire::{Attr, Attrs, Flags, Message};
 
@@ -100,10 +100,11 @@ fn parse_groups(attr: &Attr<'_>) -> Result<Vec<McastGroup>> {
 
 impl<T: Transport> Conn<T> {
     /// Looks up a generic netlink family by name (`CTRL_CMD_GETFAMILY`).
-    /// An unknown family is a [`KernelError`] with `ENOENT`.
+    /// An unknown family is [`Error::FamilyNotFound`].
     pub fn resolve_family(&mut self, name: &str) -> Result<Family> {
         let mut found = None;
-        self.request(
+        let not_found = || Error::FamilyNotFound { name: name.to_string() };
+        let asked = self.request(
             GENL_ID_CTRL,
             Flags::empty(),
             |b| {
@@ -114,7 +115,11 @@ impl<T: Transport> Conn<T> {
                 found = Some(Family::parse(&msg)?);
                 Ok(())
             },
-        )?;
-        found.ok_or(Error::Kernel(KernelError::from_errno(libc::ENOENT)))
+        );
+        match asked {
+            Err(e) if e.errno() == Some(libc::ENOENT) => return Err(not_found()),
+            other => other?,
+        }
+        found.ok_or_else(not_found)
     }
 }
