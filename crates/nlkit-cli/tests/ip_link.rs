@@ -69,29 +69,50 @@ fn populate(ns: &Ns, other: &Ns) {
     wait_state(ns, "br0", "UP");
 }
 
+/// A timer's value as written, its digits masked: `233.70` and `0.00` are
+/// both `N.##`, `0.0` is `N.#` (the fraction's width is ip's format).
+fn timer_shape(written: &str) -> String {
+    match written.split_once('.') {
+        Some((_, frac)) => format!("N.{}", "#".repeat(frac.len())),
+        None => "N".to_string(),
+    }
+}
+
 /// Bridge and port timers (`gc_timer`, `hold_timer`, ...) tick between two
-/// runs; everything else must be equal. Drops them from JSON.
+/// runs: their values are masked to their written shape (JSON numbers keep
+/// their digits as written: serde_json's arbitrary_precision), so the
+/// format is still compared byte for byte.
 fn drop_timers(v: &mut Value) {
     if let Value::Object(m) = v {
-        m.retain(|k, _| !k.ends_with("_timer"));
-        m.values_mut().for_each(drop_timers);
+        for (k, x) in m.iter_mut() {
+            if k.ends_with("_timer") {
+                *x = Value::String(timer_shape(&x.to_string()));
+            } else {
+                drop_timers(x);
+            }
+        }
     } else if let Value::Array(a) = v {
         a.iter_mut().for_each(drop_timers);
     }
 }
 
-/// The same for text: `gc_timer  266.62` becomes `gc_timer #`.
+/// The same for text: `gc_timer  266.62` (`%4i.%.2i`) becomes `gc_timer
+/// <5 wide, N.##>`: the padded width and the decimals are compared, not the
+/// value (99.99 and 100.00 take the same width).
 fn mask_timers(text: &str) -> String {
     let mut out = Vec::new();
     let mut words = text.split(' ').peekable();
     while let Some(w) = words.next() {
-        out.push(w);
+        out.push(w.to_string());
         if w.ends_with("_timer") {
+            let mut pad = 0;
             while words.peek() == Some(&"") {
                 words.next();
+                pad += 1;
             }
-            words.next();
-            out.push("#");
+            if let Some(value) = words.next() {
+                out.push(format!("<{} wide, {}>", pad + value.len(), timer_shape(value)));
+            }
         }
     }
     out.join(" ")

@@ -296,11 +296,15 @@ fn special(p: &mut Printer, tb: &Tb<'_>, kind: u16, kl: (&str, &str), f: F, name
     }
 }
 
-/// `%4i.%.2i` of hundredths of a second; a number in JSON.
+/// `%4i.%.2i` of hundredths of a second; in JSON the same digits as a
+/// number (`233.70`, `0.00`), as ip's `_print_timer` writes them.
 fn timer(p: &mut Printer, key: &str, jiffies: u64) {
     let (s, cs) = (jiffies / 100, jiffies % 100);
-    let v = jiffies as f64 / 100.0;
-    p.any(key, || v.into(), format_args!("{key} {s:4}.{cs:02} "));
+    let json = || {
+        let digits = format!("{s}.{cs:02}");
+        digits.parse::<serde_json::Number>().map_or(Value::Null, Value::Number)
+    };
+    p.any(key, json, format_args!("{key} {s:4}.{cs:02} "));
 }
 
 /// `br_dump_bridge_id`: two priority bytes in hex, a dot, the address as
