@@ -88,6 +88,10 @@ pub enum Command {
     /// ioctl(2) request numbers: decode and encode (names from the uapi headers).
     #[command(subcommand)]
     Ioctl(IoctlCommand),
+    /// Any character device (or file), for any driver: read, write, seek,
+    /// ioctl (by number, name or C macro, with hex, file, int or typed
+    /// fields) and mmap.
+    Dev(DeviceArgs),
     /// The demo kernel module (kernel/c or kernel/rust, nlkit_demo.ko): echo, register,
     /// broadcast, dump, big, listen, its generic netlink family, its device
     /// and trigger file.
@@ -381,4 +385,134 @@ pub enum DevCommand {
     /// Make an ioctl the device does not know, _IO('N', 99) (a test).
     #[command(hide = true)]
     UnknownIoctl,
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    /// The device (or file), e.g. /dev/mydev.
+    pub path: PathBuf,
+    #[command(subcommand)]
+    pub command: DeviceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// read(2) until end of file or --len bytes; printed as they are (--hex: a dump).
+    Read {
+        /// lseek(2) to this offset first.
+        #[arg(long)]
+        seek: Option<u64>,
+        /// At most this many bytes.
+        #[arg(long, default_value_t = 65536)]
+        len: usize,
+        /// Print a hex dump.
+        #[arg(long)]
+        hex: bool,
+    },
+    /// write(2) the bytes once (one call: the driver's answer is its count).
+    Write {
+        #[command(flatten)]
+        data: DataArgs,
+        /// lseek(2) to this offset first.
+        #[arg(long)]
+        seek: Option<u64>,
+    },
+    /// lseek(2) and print the position the driver's llseek gave.
+    Seek {
+        /// The offset.
+        #[arg(allow_hyphen_values = true)]
+        offset: i64,
+        /// SEEK_SET, SEEK_CUR or SEEK_END.
+        #[arg(long, value_enum, default_value = "set")]
+        whence: Whence,
+    },
+    /// ioctl(2): REQUEST is a number, a name (TUNSETIFF) or a macro
+    /// (`_IOR('m', 1, 40)`). An _IOR/_IOW/_IOWR argument is the request's
+    /// size in bytes (given bytes zero-padded to it), passed by pointer and
+    /// printed back; an _IO request passes --int by value (default 0), or
+    /// bytes by pointer when given with --size (legacy numbers).
+    Ioctl {
+        /// The request.
+        request: String,
+        #[command(flatten)]
+        arg: IoctlArgArgs,
+    },
+    /// mmap(2) shared, read-only unless --write-text/--write-hex, and print it.
+    Mmap {
+        /// Offset into the device (a multiple of the page size).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Bytes to map (default 4096).
+        #[arg(long)]
+        len: Option<usize>,
+        /// Print a hex dump (the default, unless --text).
+        #[arg(long)]
+        hex: bool,
+        /// Print the bytes as they are.
+        #[arg(long, conflicts_with = "hex")]
+        text: bool,
+        /// Map writable and write this text at --at first.
+        #[arg(long, conflicts_with = "write_hex")]
+        write_text: Option<String>,
+        /// Map writable and write these bytes at --at first.
+        #[arg(long, value_parser = parse::hex)]
+        write_hex: Option<parse::Bytes>,
+        /// Where in the mapping to write.
+        #[arg(long, default_value_t = 0)]
+        at: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Whence {
+    Set,
+    Cur,
+    End,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct DataArgs {
+    /// This text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// These bytes in hex.
+    #[arg(long, value_parser = parse::hex)]
+    pub hex: Option<parse::Bytes>,
+    /// The bytes of this file.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// The bytes given.
+    pub fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        use anyhow::Context;
+        match (&self.text, &self.hex, &self.file) {
+            (Some(t), _, _) => Ok(t.as_bytes().to_vec()),
+            (_, Some(h), _) => Ok(h.0.clone()),
+            (_, _, Some(f)) => std::fs::read(f).with_context(|| format!("reading {}", f.display())),
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct IoctlArgArgs {
+    /// An integer passed by value (_IO requests).
+    #[arg(long, conflicts_with_all = ["hex", "file", "fields"])]
+    pub int: Option<u64>,
+    /// The argument's bytes in hex.
+    #[arg(long, value_parser = parse::hex, conflicts_with_all = ["file", "fields"])]
+    pub hex: Option<parse::Bytes>,
+    /// The argument's bytes from a file.
+    #[arg(long, conflicts_with = "fields")]
+    pub file: Option<PathBuf>,
+    /// Typed fields, packed in order: u32:5,i16:-2,x64:0x10,char16:eth0,pad4
+    /// (u/i/x of 8..64 bits, charN, padN); the answer prints as them too.
+    #[arg(long)]
+    pub fields: Option<String>,
+    /// The argument's size in bytes, for numbers that do not encode one.
+    #[arg(long)]
+    pub size: Option<usize>,
 }

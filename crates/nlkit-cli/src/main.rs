@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod dev;
 mod ip;
 mod kernel;
 mod parse;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         cli::Command::Ioctl(cli::IoctlCommand::Encode { words }) => {
             kernel::ioctl::encode(words, cli.json, cli.pretty)
         }
+        cli::Command::Dev(a) => dev::run(a, cli.json, cli.pretty),
         cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
         cli::Command::External(words) => external(words, &cli),
     };

@@ -7,15 +7,16 @@
 //! into `io::Error`. Control messages are parsed from bytes in safe code.
 //! Besides the calls: [`Pod`], the marker for ioctl arguments; the
 //! `unsafe` constructors of the typed ioctl requests, and the requests nlkit
-//! makes with them; and [`RawMap`], a mapping read and written only with
-//! volatile copies.
+//! makes with them; [`RawMap`], a mapping read and written only with
+//! volatile copies; and [`GuardedArg`], the argument buffer of a request
+//! given at run time, followed by a guard page.
 //!
 //! libc is used directly rather than rustix: rustix has no `SOL_NETLINK`
 //! socket options and does not hand back `NETLINK_PKTINFO` control messages.
 #![allow(unsafe_code)]
 
 use crate::demo::dev::{DemoInfo, Window};
-use crate::kernel::chardev::{self, ReadIoctl, ReadWriteIoctl, WriteIoctl};
+use crate::kernel::chardev::{self, RawIoctl, ReadIoctl, ReadWriteIoctl, WriteIoctl};
 use crate::kernel::ioctl::{self, Dir};
 use std::io::{self, IoSlice};
 use std::marker::PhantomData;
@@ -297,6 +298,93 @@ typed_request_new!(ReadIoctl, Dir::Read, ioctl::ior::<T>, "_IOR");
 typed_request_new!(WriteIoctl, Dir::Write, ioctl::iow::<T>, "_IOW");
 typed_request_new!(ReadWriteIoctl, Dir::ReadWrite, ioctl::iowr::<T>, "_IOWR");
 
+impl RawIoctl {
+    /// Any request number, its argument given at run time (bytes passed by
+    /// pointer, or an integer by value).
+    ///
+    /// # Safety
+    ///
+    /// The driver's handler of `request` touches only the argument bytes
+    /// it is handed: it follows no address stored in them. (Writing past
+    /// them is contained: the bytes end at a guard page, so the kernel's
+    /// copy faults with `EFAULT`.)
+    pub const unsafe fn new(request: u32) -> RawIoctl {
+        RawIoctl { request }
+    }
+}
+
+/// The argument of a request given at run time: a private anonymous
+/// mapping with the bytes at its end, right before a `PROT_NONE` guard
+/// page, so a driver that writes more than it was given faults (`EFAULT`)
+/// instead of reaching any other memory of the process. Unmapped on drop.
+#[derive(Debug)]
+pub(crate) struct GuardedArg {
+    base: std::ptr::NonNull<u8>,
+    total: usize,
+    start: usize,
+    len: usize,
+}
+
+impl GuardedArg {
+    /// A copy of `bytes`, ending at the guard page.
+    pub(crate) fn new(bytes: &[u8]) -> io::Result<GuardedArg> {
+        // SAFETY: sysconf takes no pointers.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+        let data = bytes.len().div_ceil(page).max(1) * page;
+        let total = data + page;
+        let rw = libc::PROT_READ | libc::PROT_WRITE;
+        let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+        // SAFETY: a fresh anonymous mapping where the kernel chooses; checked.
+        let ptr = unsafe { libc::mmap(std::ptr::null_mut(), total, rw, flags, -1, 0) };
+        if ptr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let base = std::ptr::NonNull::new(ptr as *mut u8)
+            .ok_or_else(|| io::Error::from_raw_os_error(libc::EFAULT))?;
+        let arg = GuardedArg { base, total, start: data - bytes.len(), len: bytes.len() };
+        // SAFETY: the last page of our own mapping; nothing refers to it.
+        cvt(unsafe { libc::mprotect(base.as_ptr().add(data) as *mut _, page, libc::PROT_NONE) })?;
+        // SAFETY: start + len == data <= total: inside the writable pages;
+        // the source is a separate, live slice.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.as_ptr().add(arg.start), arg.len)
+        };
+        Ok(arg)
+    }
+
+    /// ioctl(fd, request, the bytes).
+    pub(crate) fn ioctl(&mut self, fd: BorrowedFd<'_>, request: &RawIoctl) -> io::Result<i32> {
+        // SAFETY: the pointer is to `len` live, writable bytes of our own
+        // mapping, followed by the guard page; RawIoctl's maker promised the
+        // driver follows no address stored in them. `as _` as in ioctl_ptr.
+        cvt(unsafe {
+            libc::ioctl(fd.as_raw_fd(), request.request() as _, self.base.as_ptr().add(self.start))
+        })
+    }
+
+    /// A copy of the bytes as they are now (after the kernel wrote them).
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        let mut out = vec![0; self.len];
+        // SAFETY: start..start + len is inside the mapping's readable pages;
+        // nothing else writes it while we hold &self.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                self.base.as_ptr().add(self.start),
+                out.as_mut_ptr(),
+                self.len,
+            )
+        };
+        out
+    }
+}
+
+impl Drop for GuardedArg {
+    fn drop(&mut self) {
+        // SAFETY: base and total are those of one mmap(2) of ours.
+        unsafe { libc::munmap(self.base.as_ptr() as *mut _, self.total) };
+    }
+}
+
 /// `NLKIT_DEMO_IOC_INFO`, `_IOR('N', 1, struct nlkit_demo_info)`.
 pub(crate) const DEMO_INFO: ReadIoctl<DemoInfo> =
     // SAFETY: the demo modules (demo_dev_info in kernel/c/nlkit_demo.c, and
@@ -327,6 +415,19 @@ pub(crate) mod test_requests {
     pub(crate) const UNKNOWN_READ: ReadIoctl<u32> =
         // SAFETY: /dev/null and regular files refuse it (ENOTTY) untouched.
         unsafe { ReadIoctl::new(b'N', 99) };
+    /// `TIOCSPTLCK`, `TIOCGPTN` and `TIOCGWINSZ` (legacy, no size in the
+    /// number) as run-time requests, and `_IO('N', 99)`.
+    pub(crate) const RAW_PTY: [RawIoctl; 4] =
+        // SAFETY: the pty driver reads one int, writes one unsigned int and
+        // one struct winsize (no addresses); nothing knows _IO('N', 99).
+        unsafe {
+            [
+                RawIoctl::new(0x4004_5431),
+                RawIoctl::new(0x8004_5430),
+                RawIoctl::new(libc::TIOCGWINSZ as u32),
+                RawIoctl::new(0x4e63),
+            ]
+        };
     /// `_IOW('N', 2, u64)`, which no driver the tests open knows.
     pub(crate) const UNKNOWN_WRITE: WriteIoctl<u64> =
         // SAFETY: as above.

@@ -1,13 +1,15 @@
 //! `nlkit demo dev ...`: the demo module's device `/dev/nlkit_demo` through
-//! [`nlkit::demo::dev`]: INFO, TRUNCATE, read, write and mmap.
+//! [`nlkit::demo::dev`] (itself on [`nlkit::kernel::chardev`], as `nlkit
+//! dev` is): INFO, TRUNCATE, read, write and mmap, printed by `nlkit dev`'s
+//! printers.
 
 use crate::cli::{DevArgs, DevCommand};
+use crate::dev::{print_hex, write_out};
 use crate::kernel::print_json;
 use anyhow::{bail, Result};
 use nlkit::demo::dev::{DemoDevice, DemoInfo};
 use nlkit::kernel::chardev::NoArgIoctl;
 use serde_json::json;
-use std::io::Write;
 
 /// `nlkit demo dev ...`.
 pub fn run(args: &DevArgs, json: bool, pretty: bool) -> Result<()> {
@@ -60,27 +62,4 @@ fn print_info(info: &DemoInfo, json: bool, pretty: bool) -> Result<()> {
     crate::report::say!("entries {}", info.entries)?;
     crate::report::say!("self_pid {me}")?;
     Ok(())
-}
-
-fn write_out(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)?;
-    Ok(out.flush()?)
-}
-
-/// 16 bytes a line: offset, hex, printable ASCII.
-fn print_hex(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (i, line) in bytes.chunks(16).enumerate() {
-        write!(out, "{:08x} ", i * 16)?;
-        for b in line {
-            write!(out, " {b:02x}")?;
-        }
-        let text: String = line
-            .iter()
-            .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' })
-            .collect();
-        writeln!(out, "{:pad$}  |{text}|", "", pad = 3 * (16 - line.len()))?;
-    }
-    Ok(out.flush()?)
 }

@@ -134,6 +134,40 @@ impl NoArgIoctl {
     }
 }
 
+/// A request number given at run time (a command line, a config file):
+/// what its argument is, the program cannot know. Made by the `unsafe`
+/// [`RawIoctl::new`]; used with [`Device::ioctl_raw`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawIoctl {
+    pub(crate) request: u32,
+}
+
+impl RawIoctl {
+    /// The request number.
+    pub const fn request(&self) -> u32 {
+        self.request
+    }
+}
+
+/// The argument of a [`RawIoctl`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawArg {
+    /// Passed by value (`_IO` requests, and legacy ones that take an int).
+    Int(u64),
+    /// Passed by pointer; the kernel may read and write them. They end at a
+    /// guard page: a driver that writes past them gets `EFAULT`.
+    Bytes(Vec<u8>),
+}
+
+/// What a [`RawIoctl`] call returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawReply {
+    /// ioctl(2)'s non-negative result.
+    pub result: i32,
+    /// The argument bytes after the call (empty for [`RawArg::Int`]).
+    pub bytes: Vec<u8>,
+}
+
 /// An open character device (or any file): see the module docs.
 #[derive(Debug)]
 pub struct Device {
@@ -197,6 +231,26 @@ impl Device {
     /// non-negative result.
     pub fn ioctl_none(&self, request: NoArgIoctl) -> Result<i32> {
         sys::ioctl_int(self.file.as_fd(), request.request, 0).map_err(|e| self.ioctl_error(e))
+    }
+
+    /// ioctl(2) with a request given at run time and its argument; the
+    /// error is the errno (the caller names the request as it sees fit).
+    pub fn ioctl_raw(&self, request: RawIoctl, arg: &RawArg) -> Result<RawReply> {
+        match arg {
+            RawArg::Int(v) => {
+                let result =
+                    sys::ioctl_int(self.file.as_fd(), request.request, *v as libc::c_ulong)
+                        .map_err(|e| self.ioctl_error(e))?;
+                Ok(RawReply { result, bytes: Vec::new() })
+            }
+            RawArg::Bytes(b) => {
+                let mut guarded =
+                    sys::GuardedArg::new(b).map_err(|e| Error::io("mmap", &self.path, e))?;
+                let result =
+                    guarded.ioctl(self.file.as_fd(), &request).map_err(|e| self.ioctl_error(e))?;
+                Ok(RawReply { result, bytes: guarded.bytes() })
+            }
+        }
     }
 
     /// Maps `len` bytes from `offset` (a multiple of the page size) shared
@@ -302,7 +356,7 @@ impl Deref for MappingMut {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sys::test_requests::{TIOCGPTN, TIOCSPTLCK, UNKNOWN_READ, UNKNOWN_WRITE};
+    use crate::sys::test_requests::{RAW_PTY, TIOCGPTN, TIOCSPTLCK, UNKNOWN_READ, UNKNOWN_WRITE};
     use std::io::Write;
 
     /// A file of `content` in the temporary directory, removed on drop.
@@ -360,6 +414,28 @@ mod tests {
         // TIOCGWINSZ, a legacy number, through the untyped door: EFAULT.
         let err = ptmx.ioctl_none(NoArgIoctl::raw(libc::TIOCGWINSZ as u32)).unwrap_err();
         assert_eq!(err.errno(), Some(libc::EFAULT));
+    }
+
+    #[test]
+    fn requests_given_at_run_time_with_bytes_or_an_int() {
+        let ptmx = Device::open("/dev/ptmx").expect("a pty master (devpts)");
+        let [lock, number, winsz, unknown] = RAW_PTY;
+        let unlock = ptmx.ioctl_raw(lock, &RawArg::Bytes(0i32.to_ne_bytes().to_vec())).unwrap();
+        assert_eq!(unlock, RawReply { result: 0, bytes: vec![0; 4] });
+        let got = ptmx.ioctl_raw(number, &RawArg::Bytes(vec![0xff; 4])).unwrap();
+        assert_eq!(got.bytes, ptmx.ioctl_read(TIOCGPTN).unwrap().to_ne_bytes());
+        // A legacy number with the struct's size: the window size, 8 bytes.
+        let ws = ptmx.ioctl_raw(winsz, &RawArg::Bytes(vec![0xff; 8])).unwrap();
+        assert_eq!(ws.bytes.len(), 8);
+        assert_ne!(ws.bytes, [0xff; 8], "the driver wrote it");
+        // Given 4 bytes, the driver's 8-byte copy runs into the guard page.
+        let err = ptmx.ioctl_raw(winsz, &RawArg::Bytes(vec![0; 4])).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::EFAULT), "{err}");
+        // By value: 0 is no address, so the copy faults.
+        let err = ptmx.ioctl_raw(winsz, &RawArg::Int(0)).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::EFAULT));
+        let err = ptmx.ioctl_raw(unknown, &RawArg::Int(0)).unwrap_err();
+        assert_eq!(err.errno(), Some(libc::ENOTTY));
     }
 
     #[test]
