@@ -25,6 +25,7 @@ SOURCES = [
     ("if_ether.h", ["ETH_P_8021Q", "ETH_P_8021AD"]),
     ("icmpv6.h", ["ICMPV6_ROUTER_PREF_"]),
     ("lwtunnel.h", ["LWTUNNEL_ENCAP_"]),
+    ("netconf.h", ["NETCONFA_"]),
 ]
 
 

@@ -58,3 +58,164 @@ fn events_print_one_json_object_each_with_timestamps() {
         assert!(seen.iter().any(|s| s == want), "{want} missing from {seen:?}");
     }
 }
+
+/// A child that is killed if the test fails before it is waited for.
+struct Reaped(Option<std::process::Child>);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Reaped {
+    /// Kills it and returns what it printed.
+    fn stdout(mut self) -> String {
+        let mut c = self.0.take().unwrap();
+        let _ = c.kill();
+        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
+    }
+}
+
+/// What `ip OPTS monitor WORDS` and `nlkit monitor WORDS NLKIT_OPTS` print
+/// for the same events, both watching from before the first one until a
+/// second after the last.
+fn both_monitors(
+    tag: &str,
+    ip_opts: &[&str],
+    words: &[&str],
+    nlkit_opts: &[&str],
+) -> (String, String) {
+    let ns = Ns::new(tag);
+    let ip = Command::new("ip")
+        .args(["-n", &ns.0])
+        .args(ip_opts)
+        .arg("monitor")
+        .args(words)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ip = Reaped(Some(ip));
+    let mut ours = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0, "monitor"])
+        .args(words)
+        .args(nlkit_opts)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    BufReader::new(ours.stderr.take().unwrap()).read_line(&mut ready).unwrap();
+    let ours = Reaped(Some(ours));
+    // ip says nothing when it is ready: give it the time it needs.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    for c in [
+        &["link", "set", "lo", "up"][..],
+        &["link", "add", "v0", "type", "veth", "peer", "name", "v1"],
+        &["addr", "add", "10.50.0.1/24", "dev", "v0"],
+        &["link", "set", "v0", "up"],
+        &["link", "set", "v1", "up"],
+        &["route", "add", "10.60.0.0/16", "via", "10.50.0.2"],
+        &["route", "add", "10.61.0.0/16", "via", "10.50.0.2", "table", "100", "metric", "5"],
+        &["-6", "addr", "add", "2001:db8::1/64", "dev", "v0", "nodad"],
+        &["neigh", "add", "10.50.0.9", "lladdr", "02:00:00:00:00:09", "dev", "v0"],
+        &[
+            "neigh",
+            "add",
+            "2001:db8::9",
+            "lladdr",
+            "02:00:00:00:00:0a",
+            "dev",
+            "v0",
+            "nud",
+            "reachable",
+        ],
+        &["rule", "add", "prio", "5", "from", "10.0.0.0/8", "table", "5"],
+        &["rule", "del", "prio", "5"],
+        &["link", "add", "br0", "type", "bridge"],
+        &["link", "set", "v1", "master", "br0"],
+        &["link", "set", "br0", "up"],
+        &["neigh", "del", "10.50.0.9", "dev", "v0"],
+        &["addr", "del", "10.50.0.1/24", "dev", "v0"],
+        &["link", "del", "v0"],
+        &["link", "del", "br0"],
+    ] {
+        ns.ip(c);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    (ip.stdout(), ours.stdout())
+}
+
+#[test]
+fn text_is_ip_monitors_line_for_line() {
+    let (ip, ours) = both_monitors("mon-text", &[], &[], &[]);
+    assert!(ip.lines().count() > 60, "ip saw too little:\n{ip}");
+    assert_eq!(ours, ip, "nlkit monitor and ip monitor differ");
+    for want in ["Deleted 5:\tfrom 10.0.0.0/8 lookup 5", "broadcast 10.50.0.255 dev v0 table local"]
+    {
+        assert!(ours.contains(want), "{want}");
+    }
+    assert!(ours.contains("inet v0 forwarding off rp_filter off"), "netconf notices");
+}
+
+#[test]
+fn labels_and_timestamps_as_ip_prints_them() {
+    let (ip, ours) = both_monitors("mon-label", &[], &["all"], &[]);
+    assert_eq!(ours, ip);
+    assert!(ours.contains("[ROUTE]Deleted broadcast 10.50.0.255"), "{ours}");
+    let (ip, ours) = both_monitors("mon-obj", &[], &["route", "rule"], &[]);
+    assert_eq!(ours, ip);
+    assert!(!ours.contains("link/ether"), "links not asked for");
+    // The times differ by microseconds: compare them masked.
+    let mask_long = |s: &str| {
+        s.lines()
+            .map(|l| if l.starts_with("Timestamp: ") { "Timestamp" } else { l })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (ip, ours) = both_monitors("mon-t", &["-t"], &[], &["-t"]);
+    assert!(ours.starts_with("Timestamp: "), "{ours}");
+    assert_eq!(mask_long(&ours), mask_long(&ip));
+    let mask_short = |s: &str| {
+        let stamp = |l: &str| l.starts_with('[') && l.as_bytes().get(27) == Some(&b']');
+        s.lines().map(|l| if stamp(l) { &l[29..] } else { l }).collect::<Vec<_>>().join("\n")
+    };
+    let (ip, ours) = both_monitors("mon-ts", &["-ts"], &[], &["-ts"]);
+    assert_eq!(mask_short(&ours), mask_short(&ip));
+}
+
+#[test]
+fn json_carries_every_field_of_ips_show() {
+    let ns = Ns::new("mon-json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0, "-j", "monitor", "route", "address"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut ready).unwrap();
+    ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
+    ns.ip(&["addr", "add", "10.50.0.1/24", "dev", "v0"]);
+    ns.ip(&["link", "set", "v0", "up"]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.kill().unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let seen: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // Each object is what `ip -j route show table all` / `ip -j address`
+    // gives, plus object and event.
+    let local: Vec<Value> = common::json_array(&ns.ip(&["-j", "route", "show", "table", "local"]));
+    let brd = seen.iter().find(|v| v["type"] == "broadcast").expect("the broadcast route");
+    let ip_brd = local.iter().find(|v| v["type"] == "broadcast").unwrap();
+    for (k, v) in ip_brd.as_object().unwrap() {
+        assert_eq!(&brd[k], v, "{k}");
+    }
+    assert_eq!((brd["object"].as_str(), brd["event"].as_str()), (Some("route"), Some("new")));
+    let addr = seen.iter().find(|v| v["object"] == "address").unwrap();
+    assert_eq!((addr["dev"].as_str(), addr["local"].as_str()), (Some("v0"), Some("10.50.0.1")));
+    assert_eq!((addr["prefixlen"].as_u64(), addr["scope"].as_str()), (Some(24), Some("global")));
+    assert_eq!(addr["event"], "new");
+}

@@ -85,8 +85,16 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let (links, addrs) = (parse_links(&link_raw)?, parse_addrs(&addr_raw)?);
     let netns = if !json && names.any_netnsid { link::netns_names(conn) } else { HashMap::new() };
     let link_line = filter.family == AF_UNSPEC || details;
-    let show =
-        Show { names, netns: &netns, groups: &groups, details, stats, link_cmd: false, link_line };
+    let show = Show {
+        names,
+        netns: &netns,
+        groups: &groups,
+        details,
+        stats,
+        link_cmd: false,
+        link_line,
+        queue: true,
+    };
     let listing = Listing { filter, addrs: &addrs, show };
     let mut p = Printer::new(json);
     out.begin()?;

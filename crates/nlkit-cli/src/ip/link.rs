@@ -97,7 +97,16 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     };
     let netns = if !json && names.any_netnsid { netns_names(conn) } else { HashMap::new() };
     let (link_cmd, link_line) = (true, true);
-    let show = Show { names, netns: &netns, groups: &groups, details, stats, link_cmd, link_line };
+    let show = Show {
+        names,
+        netns: &netns,
+        groups: &groups,
+        details,
+        stats,
+        link_cmd,
+        link_line,
+        queue: true,
+    };
     let mut p = Printer::new(json);
     out.begin()?;
     let mut each = |l: &Link<'_>| {

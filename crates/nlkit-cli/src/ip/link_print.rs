@@ -33,6 +33,9 @@ pub struct Show<'a> {
     /// The `link/TYPE ADDR brd ADDR` line: `ip` prints it unless a family
     /// is asked for (`-4`, `-6`, or an address filter's), or with `-d`.
     pub link_line: bool,
+    /// The queue length (`qlen`): `ip link` and `ip address` print it
+    /// (`filter.showqueue`), `ip monitor` does not.
+    pub queue: bool,
 }
 
 /// Prints `l` into `p` (text without the final newline).
@@ -136,9 +139,30 @@ fn head(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     // A link message without IFLA_TXQLEN (the IPv6 view `ip -6 address`
     // dumps) makes `ip` ask with SIOCGIFTXQLEN: the length the name table
     // read from the full view.
-    let txqlen = l.txqlen.or_else(|| s.names.txqlen(l.index()));
+    let txqlen = l.txqlen.or_else(|| s.names.txqlen(l.index())).filter(|_| s.queue);
     if let Some(q) = txqlen.filter(|&q| q != 0) {
         p.any("txqlen", || q.into(), format_args!("qlen {q}"));
+    }
+    if let Some(e) = l.event {
+        event(p, e);
+    }
+}
+
+/// `print_link_event`: why the kernel sent the notification.
+fn event(p: &mut Printer, e: u32) {
+    const EVENTS: [&str; 7] = [
+        "NONE",
+        "REBOOT",
+        "FEATURE CHANGE",
+        "BONDING FAILOVER",
+        "NOTIFY PEERS",
+        "RESEND IGMP",
+        "BONDING OPTION",
+    ];
+    match EVENTS.get(e as usize) {
+        None => p.int("event", "event", e.into()),
+        Some(_) if e == u32::from(IFLA_EVENT_NONE) => {}
+        Some(name) => p.string("event", "event", name),
     }
 }
 

@@ -16,6 +16,7 @@ mod link_stats;
 mod link_vxlan;
 mod monitor;
 mod neigh;
+mod netconf_print;
 mod output;
 mod printer;
 mod route;

@@ -1,211 +1,314 @@
-//! `nlkit monitor [all|link|address|route|neigh|rule ...] [-t]`: one line,
-//! or with `-j` one JSON object, per rtnetlink event, as it happens.
+//! `nlkit monitor [all | OBJECT...] [label] [dev NAME] [-t | -ts]`: each
+//! rtnetlink event as iproute2 6.1's `ip monitor` prints it, line for line
+//! (`ip/ipmonitor.c`): links as `ip link show` prints them, addresses as
+//! `IDX: DEV    inet ...`, routes as `ip route show table all`, neighbours,
+//! rules and netconf notices as their `show`s, each `Deleted ` when gone.
+//! `label` (or `all`) puts `[LINK]`, `[ADDR]`, ... in front; `-t` a
+//! `Timestamp: ... usec` line before each event, `-ts` a short
+//! `[2026-12-03T22:03:10.515097] ` (local time, as ip). The objects are
+//! link, address, route, neigh, rule and netconf (the default: all of
+//! them); ip's mroute, prefix, nsid, nexthop and stats are refused.
 //!
-//! Deletions print as `Deleted ...` (JSON: `"event": "del"`). `-t` puts a
-//! timestamp in front. An overrun (the kernel dropped notifications because
-//! this reader fell behind) prints its own line and reading goes on: what
-//! was missed is said, never silently skipped.
+//! With `-j`, one JSON object per event: `object`, `event` (`new`/`del`),
+//! `timestamp` (seconds, with `-t`/`-ts`) and the keys `ip -j` gives the
+//! object in its `show` (ip 6.1 has no JSON monitor). An overrun (the
+//! kernel dropped notifications because this reader fell behind) is said
+//! as ip says it, on stderr (`-j`: `{"overrun": true}` in the stream), and
+//! reading goes on: what was missed is never silently skipped.
 
-use super::args::{self, Args};
-use super::link_print;
-use super::neigh::{self, Show};
+use super::args::Args;
+use super::neigh::{self, Show as NeighShow};
 use super::printer::Printer;
-use super::{rule, Ctx, LinkNames};
-use anyhow::Result;
+use super::route_print::View;
+use super::writer::IfNames;
+use super::writer::Printer as RoutePrinter;
+use super::{addr_print, link_print, netconf_print, rule, Ctx, LinkNames};
+use anyhow::{bail, Result};
 use nlkit::route::events::{Change, Event, Monitor, Watch};
+use nlkit::route::uapi::RTM_F_CLONED;
+use nlkit::route::AF_UNSPEC;
 use nlkit::Error;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-const OBJECTS: [&str; 6] =
-    ["all", "link", "address|addr", "route", "neigh|neighbour|neighbor", "rule"];
+/// The words `ip monitor` takes, in the order it tries them (a word is
+/// read as the first it abbreviates: `l` is `label`).
+const WORDS: [&str; 17] = [
+    "file", "label", "link", "address", "route", "mroute", "prefix", "neigh", "netconf", "rule",
+    "nsid", "nexthop", "stats", "all", "all-nsid", "help", "dev",
+];
 
-pub fn run(ctx: &mut Ctx, netns: Option<&str>, mut a: Args) -> Result<()> {
-    let (mut kinds, mut stamp) = (Vec::new(), false);
-    while let Some(w) = a.next() {
-        if w == "-t" || w == "--timestamp" {
-            stamp = true;
-            continue;
+/// What `-t`/`-ts` put before each event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    None,
+    /// `-t`: `Timestamp: Thu Dec  3 22:03:10 2026 514780 usec` on a line.
+    Long,
+    /// `-ts`: `[2026-12-03T22:03:10.515097] `.
+    Short,
+}
+
+struct Options {
+    kinds: Vec<Watch>,
+    label: bool,
+    stamp: Stamp,
+    /// `dev NAME`: only this interface's links, addresses, routes,
+    /// neighbours and netconf notices.
+    dev: Option<u32>,
+}
+
+impl Options {
+    fn parse(ctx: &mut Ctx, mut a: Args) -> Result<Options> {
+        let mut o = Options { kinds: Vec::new(), label: false, stamp: Stamp::None, dev: None };
+        while let Some(w) = a.next() {
+            match w.as_str() {
+                "-t" | "-timestamp" | "--timestamp" => o.stamp = Stamp::Long,
+                "-ts" | "-tshort" => o.stamp = Stamp::Short,
+                // ip: exact words, not prefixes.
+                "stats" => bail!("\"stats\" is not supported by nlkit monitor"),
+                "all" => o.label = true,
+                "dev" => o.dev = Some(ctx.ifindex(&a.value("dev")?)?),
+                _ => match WORDS.iter().find(|k| k.starts_with(w.as_str()) && !w.is_empty()) {
+                    Some(&"label") => o.label = true,
+                    Some(&"link") => o.kinds.push(Watch::Link),
+                    Some(&"address") => o.kinds.push(Watch::Addr),
+                    Some(&"route") => o.kinds.push(Watch::Route),
+                    Some(&"neigh") => o.kinds.push(Watch::Neigh),
+                    Some(&"netconf") => o.kinds.push(Watch::Netconf),
+                    Some(&"rule") => o.kinds.push(Watch::Rule),
+                    Some(&"help") => bail!(
+                        "Usage: nlkit monitor [ all | OBJECTS ] [ label ] [ dev DEVICE ] [ -t | -ts ]\n\
+                         OBJECTS :=  address | link | neigh | netconf | route | rule"
+                    ),
+                    Some(other) => bail!("\"{other}\" is not supported by nlkit monitor"),
+                    None => bail!("Argument \"{w}\" is unknown, try \"nlkit monitor help\"."),
+                },
+            }
         }
-        kinds.extend_from_slice(match args::keyword(&w, &OBJECTS)? {
-            "link" => &[Watch::Link][..],
-            "address" => &[Watch::Addr],
-            "route" => &[Watch::Route],
-            "neigh" => &[Watch::Neigh],
-            "rule" => &[Watch::Rule],
-            _ => &Watch::ALL,
-        });
+        if o.kinds.is_empty() {
+            o.kinds.extend_from_slice(&Watch::ALL);
+        }
+        Ok(o)
     }
-    if kinds.is_empty() {
-        kinds.extend_from_slice(&Watch::ALL);
-    }
+}
+
+pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
+    let o = Options::parse(ctx, a)?;
     let mut monitor = match netns {
-        Some(name) => Monitor::open_in(nlkit::Netns::Name(name), &kinds)?,
-        None => Monitor::open(&kinds)?,
+        Some(name) => Monitor::open_in(nlkit::Netns::Name(name), &o.kinds)?,
+        None => Monitor::open(&o.kinds)?,
     };
     // Bigger than the default queue, so bursts are less likely to overrun.
     let _ = monitor.socket().set_recv_buffer_size(4 << 20);
     let mut names = ctx.ifnames()?.clone();
+    let groups = link_print::read_groups();
     // On stderr, so a script knows the groups are joined; never fails.
-    let watched: Vec<&str> = kinds.iter().map(|k| watch_name(*k)).collect();
+    let watched: Vec<&str> = o.kinds.iter().map(|k| watch_name(*k)).collect();
     crate::report::note!("monitoring {}", watched.join(", "));
     loop {
         let events = match monitor.recv() {
             Ok(events) => events,
             Err(Error::Overrun) => {
-                overrun(ctx, stamp)?;
+                overrun(ctx)?;
                 continue;
             }
             Err(e) => return Err(e.into()),
         };
         for event in events {
-            print(ctx, &event?, stamp, &mut names)?;
+            print(ctx, &event?, &o, &mut names, &groups)?;
         }
         ctx.out.flush()?;
     }
 }
 
-fn overrun(ctx: &mut Ctx, stamp: bool) -> Result<()> {
+/// ip's words for a lost notification (`rtnl_listen`), on stderr; in JSON
+/// also an object in the stream.
+fn overrun(ctx: &mut Ctx) -> Result<()> {
+    crate::report::note!(
+        "netlink receive error {} ({})",
+        nlkit::strerror(libc::ENOBUFS),
+        libc::ENOBUFS
+    );
     if ctx.out.json() {
         let mut m = Map::new();
-        stamp_json(&mut m, stamp);
         m.insert("overrun".into(), json!(true));
         ctx.out.json_line(m)?;
-    } else {
-        let t = stamp_text(stamp);
-        ctx.out.line(format_args!(
-            "{t}[OVERRUN] notifications were lost; dump again to resynchronise"
-        ))?;
     }
     ctx.out.flush()
 }
 
-/// Prints one event; link events also keep the name table current.
-fn print(ctx: &mut Ctx, event: &Event<'_>, stamp: bool, names: &mut LinkNames) -> Result<()> {
-    let (change, object, text, mut json) = match event {
-        Event::Neigh(c, n) => {
-            let show = Show { states: !0, dev_given: false, stats: false };
-            let dev = match n.ifindex() {
-                0 => None,
-                i => Some(lookup(ctx, names, i as u32)),
-            };
-            (
-                *c,
-                "neigh",
-                neigh::to_text(n, &show, dev.as_deref()),
-                neigh::to_json(n, &show, dev.as_deref()),
-            )
+/// One event's object: its label, its family (0: none), its interface (0:
+/// none), and whether ip shows it at all.
+fn about(event: &Event<'_>) -> Option<(&'static str, &'static str, u8, u32)> {
+    Some(match event {
+        Event::Link(_, l) => ("[LINK]", "link", AF_UNSPEC, l.index()),
+        Event::Addr(_, a) => ("[ADDR]", "address", a.family(), a.index()),
+        // ip skips cloned (cache) routes before printing anything.
+        Event::Route(_, r) if r.header.flags & RTM_F_CLONED != 0 => return None,
+        Event::Route(_, r) => ("[ROUTE]", "route", r.header.family, r.oif.unwrap_or(0)),
+        Event::Neigh(_, n) => ("[NEIGH]", "neigh", AF_UNSPEC, n.ifindex() as u32),
+        Event::Rule(_, r) => ("[RULE]", "rule", r.header.family, 0),
+        Event::Netconf(_, n) => {
+            ("[NETCONF]", "netconf", n.header.family, n.ifindex.unwrap_or(0) as u32)
         }
-        Event::Rule(c, r) => (*c, "rule", rule::to_text(r), rule::to_json(r, false)),
-        Event::Link(c, l) => {
-            if *c == Change::New {
-                names.record(l);
-            }
-            let (text, json) = link_line(l, names, ctx.out.json());
-            if *c == Change::Del {
-                names.remove(l.index());
-            }
-            (*c, "link", text, json)
-        }
-        Event::Addr(c, a) => {
-            let dev = lookup(ctx, names, a.index());
-            let mut m = Map::new();
-            m.insert("ifindex".into(), json!(a.index()));
-            m.insert("dev".into(), json!(dev));
-            let local = a.local_address().map(|x| x.to_string()).unwrap_or_default();
-            m.insert("local".into(), json!(local));
-            m.insert("prefixlen".into(), json!(a.prefixlen()));
-            let text = format!("{}: {dev} {local}/{}", a.index(), a.prefixlen());
-            (*c, "address", text, m)
-        }
-        Event::Route(c, r) => {
-            let mut m = Map::new();
-            let dst = r.dst.map_or("default".to_string(), |d| format!("{d}/{}", r.dst_len()));
-            m.insert("dst".into(), json!(dst));
-            let mut text = dst.clone();
-            if let Some(g) = r.gateway {
-                m.insert("gateway".into(), json!(g.to_string()));
-                text.push_str(&format!(" via {g}"));
-            }
-            if let Some(oif) = r.oif {
-                let dev = lookup(ctx, names, oif);
-                text.push_str(&format!(" dev {dev}"));
-                m.insert("dev".into(), json!(dev));
-            }
-            m.insert("table".into(), json!(nlkit::route::names::route_table(r.table)));
-            text.push_str(&format!(" table {}", nlkit::route::names::route_table(r.table)));
-            (*c, "route", text, m)
-        }
-        Event::Other(m) => {
-            let mut j = Map::new();
-            j.insert("type".into(), json!(u16::from(m.message_type())));
-            (Change::New, "other", format!("message type {}", m.message_type()), j)
-        }
-        _ => return Ok(()),
-    };
-    if ctx.out.json() {
-        let mut m = Map::new();
-        stamp_json(&mut m, stamp);
-        m.insert("event".into(), json!(if change == Change::Del { "del" } else { "new" }));
-        m.insert("object".into(), json!(object));
-        m.append(&mut json);
-        return ctx.out.json_line(m);
-    }
-    let deleted = if change == Change::Del { "Deleted " } else { "" };
-    let tag = format!("[{}]", object.to_uppercase());
-    ctx.out.line(format_args!("{}{tag} {deleted}{}", stamp_text(stamp), text.trim_end()))
+        _ => return None,
+    })
 }
 
-/// The name of interface `index`, asking the kernel for one not seen yet
-/// (a device created while no link events were watched).
-fn lookup(ctx: &mut Ctx, names: &mut LinkNames, index: u32) -> String {
-    if !names.contains(index) {
-        let _ = ctx.conn.link_get_by_index(index, |l| {
+fn change_of(event: &Event<'_>) -> Change {
+    match event {
+        Event::Link(c, _)
+        | Event::Addr(c, _)
+        | Event::Route(c, _)
+        | Event::Neigh(c, _)
+        | Event::Rule(c, _)
+        | Event::Netconf(c, _) => *c,
+        _ => Change::New,
+    }
+}
+
+/// Prints one event; link events also keep the name table current (as
+/// ip's `ll_remember_index`, before printing).
+fn print(
+    ctx: &mut Ctx,
+    event: &Event<'_>,
+    o: &Options,
+    names: &mut LinkNames,
+    groups: &[(u32, String)],
+) -> Result<()> {
+    if let Event::Link(c, l) = event {
+        match c {
+            Change::New => names.record(l),
+            Change::Del => names.remove(l.index()),
+        }
+    }
+    let Some((label, object, family, index)) = about(event) else { return Ok(()) };
+    // -4/-6: ip joins only that family's groups (links have none).
+    if ctx.family != AF_UNSPEC && family != AF_UNSPEC && family != ctx.family {
+        return Ok(());
+    }
+    // dev NAME: ip's filters on the interface (rules have none).
+    if o.dev.is_some_and(|d| object != "rule" && index != d) {
+        return Ok(());
+    }
+    // Names not seen yet (a device made while links were not watched) are
+    // asked of the kernel, as ip's ll_index_to_name does.
+    let mut wanted = vec![index];
+    if let Event::Link(_, l) = event {
+        wanted.extend(l.master.into_iter().chain(l.link.filter(|_| l.link_netnsid.is_none())));
+    }
+    wanted.retain(|&i| i != 0 && !names.contains(i));
+    for i in wanted {
+        let _ = ctx.conn.link_get_by_index(i, |l| {
             names.record(l);
             Ok(())
         });
     }
-    names.name(index).into_owned()
-}
-
-/// A link as `ip link show` prints it, on one line.
-fn link_line(
-    l: &nlkit::route::link::Link<'_>,
-    names: &LinkNames,
-    json: bool,
-) -> (String, Map<String, Value>) {
-    let no_netns = HashMap::new();
-    let show = link_print::Show {
-        names,
-        netns: &no_netns,
-        groups: &[],
-        details: false,
-        stats: 0,
-        link_cmd: true,
-        link_line: true,
-    };
-    let mut p = Printer::new(json);
-    link_print::link(&mut p, l, &show);
-    let text = p.text().replace("\n    ", " ");
-    (text, p.take())
-}
-
-fn now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
-}
-
-fn stamp_text(stamp: bool) -> String {
-    if stamp {
-        format!("[{:.6}] ", now())
-    } else {
-        String::new()
+    let deleted = change_of(event) == Change::Del;
+    let json = ctx.out.json();
+    let mut fields = body(ctx, event, o, names, groups, json)?;
+    if json {
+        let mut m = Map::new();
+        if o.stamp != Stamp::None {
+            m.insert("timestamp".into(), json!(now().as_secs_f64()));
+        }
+        m.insert("object".into(), json!(object));
+        m.insert("event".into(), json!(if deleted { "del" } else { "new" }));
+        m.append(&mut fields.1);
+        return ctx.out.json_line(m);
     }
+    let mut text = stamp_text(o.stamp);
+    if o.label {
+        text.push_str(label);
+    }
+    if deleted {
+        text.push_str("Deleted ");
+    }
+    text.push_str(&fields.0);
+    ctx.out.line(format_args!("{text}"))
 }
 
-fn stamp_json(m: &mut Map<String, Value>, stamp: bool) {
-    if stamp {
-        m.insert("timestamp".into(), json!(now()));
+/// The event's text (without the final newline) or JSON keys.
+fn body(
+    ctx: &mut Ctx,
+    event: &Event<'_>,
+    o: &Options,
+    names: &LinkNames,
+    groups: &[(u32, String)],
+    json: bool,
+) -> Result<(String, Map<String, Value>)> {
+    let mut p = Printer::new(json);
+    match event {
+        Event::Link(_, l) => {
+            let no_netns = HashMap::new();
+            let show = link_print::Show {
+                names,
+                netns: &no_netns,
+                groups,
+                details: ctx.details,
+                stats: 0,
+                link_cmd: false,
+                link_line: true,
+                queue: false,
+            };
+            link_print::link(&mut p, l, &show);
+        }
+        Event::Addr(_, a) => {
+            // ip monitor's address filter is `oneline`: the index and name first.
+            let (index, dev) = (a.index(), names.name(a.index()));
+            p.js("index", || index.into());
+            p.js("dev", || dev.as_ref().into());
+            p.fp(format_args!("{index}: {dev}"));
+            addr_print::addr(&mut p, a);
+        }
+        Event::Route(_, r) => {
+            let mut rp = RoutePrinter::new(json, false);
+            let view = View { details: ctx.details, hide_oif: o.dev.is_some(), ..View::default() };
+            rp.route(r, &view, &IfNames::new(names));
+            let bytes = rp.bytes();
+            return Ok(if json {
+                (String::new(), serde_json::from_slice(bytes)?)
+            } else {
+                let text = String::from_utf8_lossy(bytes);
+                (text.strip_suffix('\n').unwrap_or(&text).to_string(), Map::new())
+            });
+        }
+        Event::Neigh(_, n) => {
+            let show = NeighShow { states: !0, dev_given: o.dev.is_some(), stats: ctx.stats > 0 };
+            let index = n.ifindex() as u32;
+            let dev = (index != 0 && o.dev.is_none()).then(|| names.name(index));
+            return Ok(if json {
+                (String::new(), neigh::to_json(n, &show, dev.as_deref()))
+            } else {
+                (neigh::to_text(n, &show, dev.as_deref()), Map::new())
+            });
+        }
+        Event::Rule(_, r) => {
+            return Ok(if json {
+                (String::new(), rule::to_json(r, ctx.details))
+            } else {
+                (rule::to_text(r), Map::new())
+            });
+        }
+        Event::Netconf(_, n) => netconf_print::netconf(&mut p, n, names),
+        _ => {}
+    }
+    let text = p.text().to_string();
+    Ok((text, p.take()))
+}
+
+fn now() -> std::time::Duration {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+}
+
+/// `print_timestamp`: local time, as ip prints it.
+fn stamp_text(stamp: Stamp) -> String {
+    let t = chrono::Local::now();
+    let usec = t.timestamp_subsec_micros().min(999_999);
+    match stamp {
+        Stamp::None => String::new(),
+        Stamp::Long => format!("Timestamp: {} {usec} usec\n", t.format("%a %b %e %H:%M:%S %Y")),
+        Stamp::Short => format!("[{}.{usec:06}] ", t.format("%Y-%m-%dT%H:%M:%S")),
     }
 }
 
@@ -217,5 +320,20 @@ fn watch_name(kind: Watch) -> &'static str {
         Watch::Route => "route",
         Watch::Neigh => "neigh",
         Watch::Rule => "rule",
+        Watch::Netconf => "netconf",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn words_are_read_in_ips_order() {
+        let first = |w: &str| super::WORDS.iter().find(|k| k.starts_with(w)).copied();
+        assert_eq!(first("l"), Some("label"));
+        assert_eq!(first("li"), Some("link"));
+        assert_eq!(first("n"), Some("neigh"));
+        assert_eq!(first("net"), Some("netconf"));
+        assert_eq!(first("r"), Some("route"));
+        assert_eq!(first("a"), Some("address"));
     }
 }

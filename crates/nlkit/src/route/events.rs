@@ -12,6 +12,7 @@
 use super::addr::Address;
 use super::link::Link;
 use super::neigh::Neighbour;
+use super::netconf::Netconf;
 use super::route::Route;
 use super::rule::Rule;
 use super::uapi::*;
@@ -32,11 +33,15 @@ pub enum Watch {
     Neigh,
     /// IPv4 and IPv6 rules: `RTNLGRP_IPV4_RULE`, `RTNLGRP_IPV6_RULE`.
     Rule,
+    /// Per-device IP configuration: `RTNLGRP_IPV4_NETCONF`,
+    /// `RTNLGRP_IPV6_NETCONF`.
+    Netconf,
 }
 
 impl Watch {
     /// Every kind.
-    pub const ALL: [Watch; 5] = [Watch::Link, Watch::Addr, Watch::Route, Watch::Neigh, Watch::Rule];
+    pub const ALL: [Watch; 6] =
+        [Watch::Link, Watch::Addr, Watch::Route, Watch::Neigh, Watch::Rule, Watch::Netconf];
 
     /// The groups this kind's notifications are sent to.
     pub fn groups(self) -> &'static [u32] {
@@ -46,6 +51,7 @@ impl Watch {
             Watch::Route => &[RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE],
             Watch::Neigh => &[RTNLGRP_NEIGH],
             Watch::Rule => &[RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE],
+            Watch::Netconf => &[RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF],
         }
     }
 }
@@ -76,6 +82,8 @@ pub enum Event<'a> {
     Neigh(Change, Neighbour<'a>),
     /// `RTM_NEWRULE`/`RTM_DELRULE`.
     Rule(Change, Rule<'a>),
+    /// `RTM_NEWNETCONF`/`RTM_DELNETCONF`.
+    Netconf(Change, Netconf<'a>),
     /// Any other message (a type nlkit does not read here), kept whole.
     Other(Message<'a>),
 }
@@ -84,8 +92,10 @@ impl<'a> Event<'a> {
     /// Reads one notification message.
     pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
         let ty = u16::from(msg.message_type());
-        let deleted =
-            matches!(ty, RTM_DELLINK | RTM_DELADDR | RTM_DELROUTE | RTM_DELNEIGH | RTM_DELRULE);
+        let deleted = matches!(
+            ty,
+            RTM_DELLINK | RTM_DELADDR | RTM_DELROUTE | RTM_DELNEIGH | RTM_DELRULE | RTM_DELNETCONF
+        );
         let change = if deleted { Change::Del } else { Change::New };
         Ok(match ty {
             RTM_NEWLINK | RTM_DELLINK => Event::Link(change, Link::parse(msg)?),
@@ -93,6 +103,7 @@ impl<'a> Event<'a> {
             RTM_NEWROUTE | RTM_DELROUTE => Event::Route(change, Route::parse(msg)?),
             RTM_NEWNEIGH | RTM_DELNEIGH => Event::Neigh(change, Neighbour::parse(msg)?),
             RTM_NEWRULE | RTM_DELRULE => Event::Rule(change, Rule::parse(msg)?),
+            RTM_NEWNETCONF | RTM_DELNETCONF => Event::Netconf(change, Netconf::parse(msg)?),
             _ => Event::Other(*msg),
         })
     }

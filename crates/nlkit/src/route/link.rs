@@ -267,6 +267,8 @@ pub struct Link<'a> {
     pub carrier_down_count: Option<u32>,
     /// `IFLA_PROTO_DOWN`.
     pub proto_down: Option<bool>,
+    /// `IFLA_EVENT` (`IFLA_EVENT_*`): why a notification was sent.
+    pub event: Option<u32>,
     /// `IFLA_IFALIAS`.
     pub ifalias: Option<&'a str>,
     /// `IFLA_PARENT_DEV_NAME`: the parent device (e.g. a PCI address).
@@ -345,6 +347,7 @@ impl<'a> Link<'a> {
             IFLA_CARRIER_UP_COUNT => self.carrier_up_count = Some(a.u32()?),
             IFLA_CARRIER_DOWN_COUNT => self.carrier_down_count = Some(a.u32()?),
             IFLA_PROTO_DOWN => self.proto_down = Some(a.u8()? != 0),
+            IFLA_EVENT => self.event = Some(a.u32()?),
             IFLA_PARENT_DEV_NAME => self.parent_dev_name = Some(a.string()?),
             IFLA_PARENT_DEV_BUS_NAME => self.parent_dev_bus_name = Some(a.string()?),
             IFLA_GSO_MAX_SIZE => self.gso_max_size = Some(a.u32()?),

@@ -4,7 +4,8 @@
 //!
 //! See rtnetlink(7) and the uapi headers `<linux/rtnetlink.h>`,
 //! `<linux/if_link.h>`, `<linux/if_addr.h>`, `<linux/neighbour.h>`,
-//! `<linux/fib_rules.h>`, `<linux/icmpv6.h>` and `<linux/lwtunnel.h>`; every
+//! `<linux/fib_rules.h>`, `<linux/icmpv6.h>`, `<linux/lwtunnel.h>` and
+//! `<linux/netconf.h>`; every
 //! constant is in [`uapi`], generated from them.
 //!
 //! Each object module follows one shape: a `*Header` for the fixed family
@@ -41,6 +42,7 @@ pub mod linkinfo;
 pub mod metrics;
 pub mod names;
 pub mod neigh;
+pub mod netconf;
 pub mod nexthop;
 #[allow(clippy::module_inception)]
 pub mod route;

@@ -996,3 +996,15 @@ pub const LWTUNNEL_ENCAP_RPL: u16 = 8;
 pub const LWTUNNEL_ENCAP_IOAM6: u16 = 9;
 pub const LWTUNNEL_ENCAP_XFRM: u16 = 10;
 pub const LWTUNNEL_ENCAP_MAX: u16 = 10;
+
+// netconf.h
+pub const NETCONFA_UNSPEC: u16 = 0;
+pub const NETCONFA_IFINDEX: u16 = 1;
+pub const NETCONFA_FORWARDING: u16 = 2;
+pub const NETCONFA_RP_FILTER: u16 = 3;
+pub const NETCONFA_MC_FORWARDING: u16 = 4;
+pub const NETCONFA_PROXY_NEIGH: u16 = 5;
+pub const NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: u16 = 6;
+pub const NETCONFA_INPUT: u16 = 7;
+pub const NETCONFA_BC_FORWARDING: u16 = 8;
+pub const NETCONFA_MAX: u16 = 8;
