@@ -496,6 +496,9 @@ if [ "$EXTRA" = 1 ]; then
 	else fail "kmemleak after rmmod:"; head -60 /tmp/kmemleak.out | sed 's/^/    | /'; fi
 fi
 
+# --- modules written as tutorials write them (kernel/tutorial) -------------------
+if [ -e /guest-tutorial.sh ]; then . /guest-tutorial.sh; fi
+
 # --- the kernel log ---------------------------------------------------------------
 # (kmemleak's own lines say "leak" whatever they find: the check above reads it.)
 if dmesg | grep -E 'BUG|leak|WARNING|Oops|general protection' | grep -v 'kmemleak:' > /tmp/bad.out; then

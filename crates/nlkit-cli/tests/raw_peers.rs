@@ -247,3 +247,17 @@ fn deep_nesting_from_a_stranger_is_cut_not_a_crash() {
     assert!(out.stdout.len() < 1 << 20, "{} bytes printed", out.stdout.len());
     assert!(String::from_utf8_lossy(&out.stdout).contains("(cut: more than 16 levels"));
 }
+
+#[test]
+fn the_classic_tutorial_reply_a_done_carrying_text() {
+    // nlmsg_put(skb, 0, 0, NLMSG_DONE, strlen(msg), 0): sequence 0, port 0,
+    // and text where a status would be: no refusal, and said as text.
+    let ns = Ns::new("classic");
+    let p = peer(&ns, Duration::ZERO, |_| vec![msg(16 + 17, 3, 0, 0, 0, b"Hello from kernel")]);
+    let out = send(&ns, &["--text", "hi", "--count", "1"]);
+    p.join().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("type DONE") && text.contains("\"Hello from kernel\""), "{text}");
+    assert!(text.contains("\n  DONE\n"), "{text}");
+}
