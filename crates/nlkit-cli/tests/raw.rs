@@ -37,7 +37,7 @@ fn json_lines(child: Child) -> Vec<Value> {
 #[test]
 fn send_text_and_lines_to_a_listener() {
     let ns = Ns::new("text");
-    let l = listener(&ns, &["--proto", "usersock", "--port", "700", "--count", "3"]);
+    let l = listener(&ns, &["--proto", "usersock", "--port", "700", "--count", "5"]);
     let out = nlkit(
         &ns,
         &["raw", "send", "--proto", "2", "--to-port", "700", "--text", "hello", "--seq", "9"],
@@ -51,8 +51,12 @@ fn send_text_and_lines_to_a_listener() {
         &["raw", "send", "--proto", "2", "--to-port", "700", "--lines", path, "--batch"],
     );
     assert!(out.status.success());
+    let keep = ["--lines", path, "--keep-newline", "--nul"];
+    let out =
+        nlkit(&ns, &[&["raw", "send", "--proto", "2", "--to-port", "700"][..], &keep].concat());
+    assert!(out.status.success());
     let msgs = json_lines(l);
-    assert_eq!(msgs.len(), 3);
+    assert_eq!(msgs.len(), 5);
     assert_eq!(msgs[0]["text"], "hello");
     assert_eq!(msgs[0]["payload"], "68656c6c6f");
     assert_eq!(msgs[0]["seq"], 9);
@@ -60,6 +64,9 @@ fn send_text_and_lines_to_a_listener() {
     assert_eq!(msgs[0]["port"], msgs[0]["from_port"], "header carries the sender's own port");
     assert_eq!((msgs[1]["text"].as_str(), msgs[1]["seq"].as_u64()), (Some("first"), Some(1)));
     assert_eq!((msgs[2]["text"].as_str(), msgs[2]["seq"].as_u64()), (Some("second"), Some(2)));
+    // --keep-newline --nul: "first\n" and a NUL, a C string as fgets() reads it.
+    assert_eq!(msgs[3]["payload"], "66697273740a00");
+    assert_eq!(msgs[4]["payload"], "7365636f6e640a00");
     let _ = std::fs::remove_file(dir);
 }
 

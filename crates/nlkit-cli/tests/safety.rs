@@ -133,6 +133,28 @@ fn closed_pipes_end_every_output_mode_quietly() {
             assert!(status.success(), "{args:?}: {status}");
         }
     }
+    // The other commands and their JSON forms.
+    let getlink = "00000000 01000000 00000000 00000000";
+    let raw_wait = ["-n", &ns.0, "-j", "raw", "send", "--proto", "route", "--type", "18"];
+    let raw_wait: Vec<&str> = raw_wait
+        .iter()
+        .copied()
+        .chain(["--flags", "REQUEST,ACK", "--hex", getlink, "--wait"])
+        .collect();
+    for args in [
+        &raw_wait[..],
+        &["ioctl", "decode", "0x5401", "TUNSETIFF"],
+        &["-j", "ioctl", "encode", "TCGETS"],
+        &["cmdline"],
+        &["-j", "cmdline"],
+        &["modparam"],
+        &["dev", "/dev/ptmx", "ioctl", "TIOCGPTN", "--fields", "u32"],
+        &["-n", &ns.0, "-j", "-p", "neigh", "show"],
+        &["-n", &ns.0, "rule", "show"],
+    ] {
+        let status = with_closed_pipes(args, false, || {});
+        assert!(status.success(), "{args:?}: {status}");
+    }
     let all = with_closed_pipes(&["sysctl", "-a"], false, || {});
     assert!(all.success(), "{all}");
     let json = with_closed_pipes(&["-p", "sysctl", "-j", "-a"], false, || {});
