@@ -12,7 +12,7 @@ use super::uapi::*;
 use super::{fixed, ip_attr, ne_u32, put_ip};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
+use nlkit_wire::{Attr, Error as WireError, Flags, Message, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct ifaddrmsg`.
@@ -174,9 +174,7 @@ impl<'a> Address<'a> {
             target_netnsid: None,
             attrs,
         };
-        for attr in Attrs::new(attrs) {
-            addr.take(&attr?)?;
-        }
+        super::read_leniently(attrs, |a| addr.take(a));
         Ok(addr)
     }
 

@@ -304,9 +304,7 @@ impl<'a> Link<'a> {
     pub fn parse_payload(payload: &'a [u8]) -> Result<Self, WireError> {
         let header = LinkHeader::parse(payload)?;
         let mut link = Link { header, attrs: &payload[LINK_HEADER_LEN..], ..Link::default() };
-        for attr in Attrs::new(link.attrs) {
-            link.take(&attr?)?;
-        }
+        super::read_leniently(link.attrs, |a| link.take(a));
         Ok(link)
     }
 

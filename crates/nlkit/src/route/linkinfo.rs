@@ -40,9 +40,7 @@ impl<'a> LinkInfo<'a> {
     /// Reads the payload of an `IFLA_LINKINFO` attribute.
     pub fn parse(raw: &'a [u8]) -> Result<Self, WireError> {
         let mut info = LinkInfo { raw, ..LinkInfo::default() };
-        for attr in Attrs::new(raw) {
-            info.take(&attr?)?;
-        }
+        super::read_leniently(raw, |a| info.take(a));
         info.data = LinkData::parse(info.kind, info.data_raw)?;
         Ok(info)
     }
@@ -57,6 +55,13 @@ impl<'a> LinkInfo<'a> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// What reading passed over in the nest itself (the kind's data view
+    /// has its own `malformed`).
+    pub fn malformed(&self) -> impl Iterator<Item = super::BadAttr> + '_ {
+        let mut probe = *self;
+        super::malformed_in(self.raw, move |a| probe.take(a))
     }
 
     /// `IFLA_INFO_SLAVE_DATA`'s attributes (empty if absent).
@@ -134,9 +139,7 @@ macro_rules! data_view {
             #[doc = concat!("Reads the ", $what, " attributes of `IFLA_INFO_DATA`.")]
             pub fn parse(raw: &'a [u8]) -> Result<Self, WireError> {
                 let mut v = $name { raw, ..Default::default() };
-                for attr in Attrs::new(raw) {
-                    v.take(&attr?)?;
-                }
+                super::read_leniently(raw, |a| v.take(a));
                 Ok(v)
             }
 
@@ -149,6 +152,13 @@ macro_rules! data_view {
             pub fn unknown(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
                 let mut probe = self.clone();
                 self.attrs().map_while(Result::ok).filter(move |a| !probe.take(a).unwrap_or(false))
+            }
+
+            /// What reading passed over: attributes of known kinds that did
+            /// not read as such (kept raw), and broken framing.
+            pub fn malformed(&self) -> impl Iterator<Item = super::BadAttr> + '_ {
+                let mut probe = self.clone();
+                super::malformed_in(self.raw, move |a| probe.take(a))
             }
         }
     };

@@ -15,6 +15,13 @@
 //! re-emitted unchanged), a `*Spec` that writes requests, and `Conn`
 //! methods to dump and change the objects.
 //!
+//! Views read what the kernel sends leniently: an attribute of a known
+//! kind that does not read as such (a wrong size from a newer or patched
+//! kernel) leaves its field unset, is kept raw and is listed by
+//! [`View::malformed`], and the rest of the message, and of the dump, is
+//! read; only a fixed header too short to read fails a message. Specs,
+//! which build what nlkit sends, are strict.
+//!
 //! [`names`] gives values the names iproute2 prints and parses (protocols,
 //! scopes, tables, link and address flags, neighbour states).
 //!
@@ -150,6 +157,54 @@ pub(crate) fn fixture_message(message_type: u16, payload_hex: &str) -> Vec<u8> {
     buf
 }
 
+/// Reads a run of attributes into a view, leniently, as nlkit reads what
+/// the kernel sends: an attribute of a known kind that does not read as
+/// such (a wrong size from a newer or patched kernel) leaves its field
+/// unset and is kept raw, and reading goes on; broken framing ends the
+/// run, keeping what came before. [`View::malformed`] says what was
+/// passed over. (What nlkit builds is checked strictly by its builders.)
+pub(crate) fn read_leniently<'a>(
+    attrs: &'a [u8],
+    mut take: impl FnMut(&Attr<'a>) -> Result<bool, nlkit_wire::Error>,
+) {
+    for a in nlkit_wire::Attrs::new(attrs).map_while(Result::ok) {
+        let _ = take(&a);
+    }
+}
+
+/// What [`read_leniently`] passed over in `attrs`, found again by reading
+/// each attribute with `probe` (a copy of the view's reader).
+pub(crate) fn malformed_in<'a, P>(
+    attrs: &'a [u8],
+    mut probe: P,
+) -> impl Iterator<Item = BadAttr> + use<'a, P>
+where
+    P: FnMut(&Attr<'a>) -> Result<bool, nlkit_wire::Error>,
+{
+    let mut attrs = nlkit_wire::Attrs::new(attrs);
+    std::iter::from_fn(move || loop {
+        match attrs.next()? {
+            Ok(a) => {
+                if let Err(error) = probe(&a) {
+                    return Some(BadAttr { kind: Some(a.kind()), error });
+                }
+            }
+            Err(error) => return Some(BadAttr { kind: None, error }),
+        }
+    })
+}
+
+/// An attribute a view passed over: one of a known kind that did not read
+/// as such, or the point where the attribute framing broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadAttr {
+    /// The attribute's kind, or `None` where the framing broke (the rest of
+    /// the run was not read).
+    pub kind: Option<u16>,
+    /// What was wrong.
+    pub error: nlkit_wire::Error,
+}
+
 /// Implements [`View`] for a view type with a `header` (whose `to_bytes`
 /// gives `[u8; $len]`), an `attrs: &'a [u8]` field and a `take` method
 /// that reads one attribute.
@@ -211,6 +266,15 @@ pub trait View<'a>: sealed::ReadAttr<'a> + Clone {
     fn unknown(&self) -> impl Iterator<Item = Attr<'a>> {
         let mut probe = self.clone();
         self.attrs().map_while(Result::ok).filter(move |a| !probe.read_attr(a).unwrap_or(false))
+    }
+
+    /// What reading passed over (see [`read_leniently`]): attributes of known
+    /// kinds that did not read as such, kept raw, and broken framing.
+    /// Empty for a well-formed message; computed on demand, so reading a
+    /// dump costs nothing more.
+    fn malformed(&self) -> impl Iterator<Item = BadAttr> {
+        let mut probe = self.clone();
+        malformed_in(self.raw_attrs(), move |a| probe.read_attr(a))
     }
 
     /// Writes the object back: the header and every attribute exactly as

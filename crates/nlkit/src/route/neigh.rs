@@ -14,7 +14,7 @@ use super::uapi::*;
 use super::{addr_bytes, family_of, fixed, ne_u32, AF_BRIDGE, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
+use nlkit_wire::{Attr, Error as WireError, Flags, Message, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Bytes of `struct ndmsg`.
@@ -191,9 +191,7 @@ impl<'a> Neighbour<'a> {
             flags_ext: None,
             attrs: &payload[NEIGH_HEADER_LEN..],
         };
-        for attr in Attrs::new(n.attrs) {
-            n.take(&attr?)?;
-        }
+        super::read_leniently(n.attrs, |a| n.take(a));
         Ok(n)
     }
 

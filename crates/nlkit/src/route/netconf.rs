@@ -6,7 +6,7 @@
 
 use super::fixed;
 use super::uapi::*;
-use nlkit_wire::{Attr, Attrs, Error as WireError, Message};
+use nlkit_wire::{Attr, Error as WireError, Message};
 
 /// Bytes of `struct netconfmsg` as laid out in a message (aligned to 4).
 pub const NETCONF_HEADER_LEN: usize = 4;
@@ -79,9 +79,7 @@ impl<'a> Netconf<'a> {
             bc_forwarding: None,
             attrs: &payload[NETCONF_HEADER_LEN..],
         };
-        for attr in Attrs::new(n.attrs) {
-            n.take(&attr?)?;
-        }
+        super::read_leniently(n.attrs, |a| n.take(a));
         Ok(n)
     }
 

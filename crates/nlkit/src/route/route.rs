@@ -248,9 +248,7 @@ impl<'a> Route<'a> {
             ttl_propagate: None,
             attrs,
         };
-        for attr in Attrs::new(attrs) {
-            route.take(&attr?)?;
-        }
+        super::read_leniently(attrs, |a| route.take(a));
         Ok(f(&route))
     }
 

@@ -5,7 +5,7 @@ use super::uapi::*;
 use super::{addr_bytes, family_of, fixed, ip_addr, ne_u32};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
+use nlkit_wire::{Attr, Error as WireError, Flags, Message, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct fib_rule_hdr`.
@@ -159,9 +159,7 @@ impl<'a> Rule<'a> {
             dport: None,
             attrs,
         };
-        for attr in Attrs::new(attrs) {
-            rule.take(&attr?)?;
-        }
+        super::read_leniently(attrs, |a| rule.take(a));
         Ok(rule)
     }
 
@@ -471,7 +469,7 @@ mod tests {
     }
 
     #[test]
-    fn short_header_and_bad_sizes_are_errors() {
+    fn a_short_header_is_an_error_and_a_bad_size_is_kept_raw() {
         let mut bytes = captured();
         bytes[0] = 16 + 8;
         let msg = Messages::new(&bytes[..24]).next().unwrap().unwrap();
@@ -482,6 +480,9 @@ mod tests {
         b.attr_u16(FRA_PRIORITY, 1).unwrap();
         let _ = b.finish();
         let msg = Messages::new(&buf).next().unwrap().unwrap();
-        assert!(matches!(Rule::parse(&msg), Err(WireError::AttrSize { kind: FRA_PRIORITY, .. })));
+        let rule = Rule::parse(&msg).expect("one odd attribute does not cost the rule");
+        assert_eq!(rule.priority, None);
+        let bad: Vec<_> = rule.malformed().collect();
+        assert!(matches!(bad[..], [crate::route::BadAttr { kind: Some(FRA_PRIORITY), .. }]));
     }
 }

@@ -3,6 +3,7 @@
 //! and the emitter.
 
 use super::*;
+use crate::route::BadAttr;
 use crate::route::View;
 use crate::route::{fixture_message, unhex, AF_INET, AF_INET6};
 use crate::testing::{self, Fake};
@@ -117,24 +118,33 @@ fn parse_err(bytes: &[u8]) -> WireError {
 }
 
 #[test]
-fn bad_bytes_are_errors_not_panics() {
+fn bad_bytes_are_kept_raw_and_said_not_fatal() {
     let v4 = AddrHeader { family: AF_INET, ..Default::default() };
     let v6 = AddrHeader { family: AF_INET6, ..Default::default() };
     let short = fixture_message(RTM_NEWADDR, "0218800003");
     assert_eq!(parse_err(&short), WireError::Truncated { need: 8, have: 5 });
-    let e = parse_err(&with_attr(v4, IFA_LOCAL, &[10, 0, 0]));
-    assert_eq!(e, WireError::AttrSize { kind: IFA_LOCAL, want: 4, got: 3 });
-    let e = parse_err(&with_attr(v6, IFA_ADDRESS, &[0; 4]));
-    assert_eq!(e, WireError::AttrSize { kind: IFA_ADDRESS, want: 16, got: 4 });
-    let e = parse_err(&with_attr(v6, IFA_CACHEINFO, &[0; 12]));
-    assert_eq!(e, WireError::AttrSize { kind: IFA_CACHEINFO, want: 16, got: 12 });
-    let e = parse_err(&with_attr(v4, IFA_FLAGS, &[1]));
-    assert_eq!(e, WireError::AttrSize { kind: IFA_FLAGS, want: 4, got: 1 });
-    assert!(matches!(parse_err(&with_attr(v4, IFA_LABEL, b"\xff\0")), WireError::NotUtf8 { .. }));
-    // An attribute whose length runs past the end of the message.
+    let malformed = |bytes: &[u8]| -> Vec<BadAttr> {
+        let msg = Messages::new(bytes).next().unwrap().unwrap();
+        Address::parse(&msg).expect("one odd attribute").malformed().collect()
+    };
+    let size = |kind, want, got| {
+        vec![BadAttr { kind: Some(kind), error: WireError::AttrSize { kind, want, got } }]
+    };
+    assert_eq!(malformed(&with_attr(v4, IFA_LOCAL, &[10, 0, 0])), size(IFA_LOCAL, 4, 3));
+    assert_eq!(malformed(&with_attr(v6, IFA_ADDRESS, &[0; 4])), size(IFA_ADDRESS, 16, 4));
+    assert_eq!(malformed(&with_attr(v6, IFA_CACHEINFO, &[0; 12])), size(IFA_CACHEINFO, 16, 12));
+    assert_eq!(malformed(&with_attr(v4, IFA_FLAGS, &[1])), size(IFA_FLAGS, 4, 1));
+    let label = malformed(&with_attr(v4, IFA_LABEL, b"\xff\0"));
+    assert!(matches!(label[..], [BadAttr { error: WireError::NotUtf8 { .. }, .. }]));
+    // An attribute whose length runs past the end of the message: the
+    // framing breaks there, what came before is read.
     let mut cut = fixture_message(RTM_NEWADDR, V4_LABEL_BROADCAST);
     cut[16 + 8] = 200;
-    assert!(matches!(parse_err(&cut), WireError::Truncated { need: 200, .. }));
+    let e = malformed(&cut);
+    assert!(matches!(
+        e[..],
+        [BadAttr { kind: None, error: WireError::Truncated { need: 200, .. } }]
+    ));
     // Every prefix of a real message is either an error or a shorter address.
     let full = fixture_message(RTM_NEWADDR, V6_LINK_LOCAL);
     for len in 16..full.len() {

@@ -4,6 +4,7 @@
 use super::*;
 use crate::route::fixtures::{self, bytes, message};
 use crate::route::linkinfo::LinkData;
+use crate::route::BadAttr;
 use crate::route::View;
 use crate::testing::{self, Fake};
 use nlkit_wire::{Header, Messages};
@@ -151,17 +152,39 @@ fn link_message(build: impl FnOnce(&mut MessageBuilder<'_, Vec<u8>>)) -> Vec<u8>
 }
 
 #[test]
-fn bad_bytes_are_errors_with_numbers() {
-    let short = |b: &mut MessageBuilder<'_, Vec<u8>>| b.attr_u16(IFLA_MTU, 1500).unwrap();
-    let buf = link_message(short);
-    let err = Link::parse(&message(&buf)).unwrap_err();
-    assert_eq!(err, WireError::AttrSize { kind: IFLA_MTU, want: 4, got: 2 });
+fn bad_attributes_are_kept_raw_and_said_with_numbers() {
+    let malformed = |buf: &[u8]| -> Vec<BadAttr> {
+        let link = Link::parse(&message(buf)).expect("one odd attribute does not cost the link");
+        link.malformed().collect()
+    };
+    let bad = |kind, error| vec![BadAttr { kind: Some(kind), error }];
+    let buf = link_message(|b| b.attr_u16(IFLA_MTU, 1500).unwrap());
+    assert_eq!(
+        malformed(&buf),
+        bad(IFLA_MTU, WireError::AttrSize { kind: IFLA_MTU, want: 4, got: 2 })
+    );
+    assert_eq!(Link::parse(&message(&buf)).unwrap().mtu, None);
     let buf = link_message(|b| b.attr(IFLA_STATS64, &[0; 72]).unwrap());
-    assert_eq!(Link::parse(&message(&buf)), Err(WireError::Truncated { need: 80, have: 72 }));
-    let buf = link_message(|b| b.attr(IFLA_LINKINFO, &[8, 0, 1, 0]).unwrap());
-    assert_eq!(Link::parse(&message(&buf)), Err(WireError::Truncated { need: 8, have: 4 }));
+    assert_eq!(malformed(&buf), bad(IFLA_STATS64, WireError::Truncated { need: 80, have: 72 }));
     let buf = link_message(|b| b.attr(IFLA_IFNAME, b"\xffname\0").unwrap());
-    assert_eq!(Link::parse(&message(&buf)), Err(WireError::NotUtf8 { kind: IFLA_IFNAME }));
+    assert_eq!(malformed(&buf), bad(IFLA_IFNAME, WireError::NotUtf8 { kind: IFLA_IFNAME }));
+    // Broken framing inside a nest is the nest's to say; the link reads.
+    let buf = link_message(|b| b.attr(IFLA_LINKINFO, &[8, 0, 1, 0]).unwrap());
+    let link = Link::parse(&message(&buf)).unwrap();
+    assert_eq!(link.malformed().count(), 0);
+    let info = link.linkinfo.as_ref().unwrap();
+    assert_eq!(
+        info.malformed().collect::<Vec<_>>(),
+        [BadAttr { kind: None, error: WireError::Truncated { need: 8, have: 4 } }]
+    );
+    // Around a bad attribute, the rest is read.
+    let buf = link_message(|b| {
+        b.attr_str(IFLA_IFNAME, "odd0").unwrap();
+        b.attr_u16(IFLA_MTU, 1500).unwrap();
+        b.attr_u32(IFLA_TXQLEN, 1000).unwrap();
+    });
+    let link = Link::parse(&message(&buf)).unwrap();
+    assert_eq!((link.name, link.mtu, link.txqlen), (Some("odd0"), None, Some(1000)));
     assert_eq!(Link::parse_payload(&[0; 10]), Err(WireError::Truncated { need: 16, have: 10 }));
 }
 
@@ -234,6 +257,27 @@ fn dump_sends_the_filter_and_checks_it_again() {
     .unwrap();
     assert_eq!(all, 4);
     assert_eq!(conn.transport().sent()[1].len(), 16 + LINK_HEADER_LEN, "no filter attributes");
+}
+
+#[test]
+fn one_odd_link_does_not_cost_the_dump() {
+    // A kernel that sends IFLA_MTU as a u16 for one device: that link
+    // says so, and every other link of the dump still arrives.
+    let odd = link_message(|b| {
+        b.attr_str(IFLA_IFNAME, "odd0").unwrap();
+        b.attr_u16(IFLA_MTU, 1500).unwrap();
+    });
+    let links = vec![bytes(fixtures::LO), odd, bytes(fixtures::VETH1)];
+    let mut conn = Conn::new(answer(links));
+    let mut seen = Vec::new();
+    conn.link_dump(&LinkFilter::default(), |l| {
+        seen.push((l.name.unwrap().to_owned(), l.mtu, l.malformed().count()));
+        Ok(())
+    })
+    .unwrap();
+    let want = [("lo", Some(65536), 0), ("odd0", None, 1), ("veth1", Some(1500), 0)];
+    let want: Vec<_> = want.iter().map(|(n, m, b)| (n.to_string(), *m, *b)).collect();
+    assert_eq!(seen, want);
 }
 
 #[test]

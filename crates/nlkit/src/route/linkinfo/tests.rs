@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::route::fixtures::{self, bytes, message};
+use crate::route::BadAttr;
 use nlkit_wire::{Header, MessageBuilder};
 use std::net::Ipv4Addr;
 
@@ -168,20 +169,25 @@ fn other_kinds_keep_their_data_raw() {
 }
 
 #[test]
-fn bad_kind_data_is_an_error() {
+fn bad_kind_data_is_kept_raw_and_said() {
+    let bad = |kind, error| vec![BadAttr { kind: Some(kind), error }];
+    fn data(raw: &[u8]) -> Option<LinkData<'_>> {
+        LinkInfo::parse(raw).expect("odd data does not cost the link").data
+    }
     let raw = linkinfo("vxlan", |b| b.attr(IFLA_VXLAN_GROUP, &[10, 0, 0]).unwrap());
-    let err = LinkInfo::parse(&raw).unwrap_err();
-    assert_eq!(err, WireError::AttrSize { kind: IFLA_VXLAN_GROUP, want: 4, got: 3 });
+    let Some(LinkData::Vxlan(v)) = data(&raw) else { panic!("vxlan data") };
+    let size = WireError::AttrSize { kind: IFLA_VXLAN_GROUP, want: 4, got: 3 };
+    assert_eq!(v.malformed().collect::<Vec<_>>(), bad(IFLA_VXLAN_GROUP, size));
     let raw = linkinfo("vxlan", |b| b.attr(IFLA_VXLAN_LEARNING, &[1, 0]).unwrap());
-    assert_eq!(
-        LinkInfo::parse(&raw),
-        Err(WireError::AttrSize { kind: IFLA_VXLAN_LEARNING, want: 1, got: 2 })
-    );
+    let Some(LinkData::Vxlan(v)) = data(&raw) else { panic!("vxlan data") };
+    let size = WireError::AttrSize { kind: IFLA_VXLAN_LEARNING, want: 1, got: 2 };
+    assert_eq!(v.malformed().collect::<Vec<_>>(), bad(IFLA_VXLAN_LEARNING, size));
     let raw = linkinfo("veth", |b| b.attr(VETH_INFO_PEER, &[0; 12]).unwrap());
-    assert_eq!(LinkInfo::parse(&raw), Err(WireError::Truncated { need: 16, have: 12 }));
+    let Some(LinkData::Veth(v)) = data(&raw) else { panic!("veth data") };
+    let cut = WireError::Truncated { need: 16, have: 12 };
+    assert_eq!(v.malformed().collect::<Vec<_>>(), bad(VETH_INFO_PEER, cut));
     let raw = linkinfo("bridge", |b| b.attr_u32(IFLA_BR_PRIORITY, 1).unwrap());
-    assert_eq!(
-        LinkInfo::parse(&raw),
-        Err(WireError::AttrSize { kind: IFLA_BR_PRIORITY, want: 2, got: 4 })
-    );
+    let Some(LinkData::Bridge(v)) = data(&raw) else { panic!("bridge data") };
+    let size = WireError::AttrSize { kind: IFLA_BR_PRIORITY, want: 2, got: 4 };
+    assert_eq!(v.malformed().collect::<Vec<_>>(), bad(IFLA_BR_PRIORITY, size));
 }

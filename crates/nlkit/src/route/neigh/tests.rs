@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::route::names::parse_neigh_state;
+use crate::route::BadAttr;
 use crate::route::View;
 use crate::route::AF_UNSPEC;
 use crate::testing::{ack, reply, Fake};
@@ -181,7 +182,7 @@ fn unknown_attributes_are_kept_and_re_emitted() {
 }
 
 #[test]
-fn bad_sizes_are_errors() {
+fn bad_sizes_are_kept_raw_and_said() {
     let v4 = unhex(captured::V4_PERMANENT);
     with(&message(&v4[..8]), |n| assert_eq!(n, Err(WireError::Truncated { need: 12, have: 8 })));
     let with_attr = |family: u8, kind: u16, payload: &[u8]| {
@@ -190,23 +191,24 @@ fn bad_sizes_are_errors() {
         p.extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
         p.extend_from_slice(&kind.to_ne_bytes());
         p.extend_from_slice(payload);
-        with(&message(&p), |n| n.map(|_| ()))
+        with(&message(&p), |n| n.unwrap().malformed().collect::<Vec<_>>())
     };
-    let size = |kind, want, got| Err(WireError::AttrSize { kind, want, got });
+    let size = |kind, want, got| {
+        vec![BadAttr { kind: Some(kind), error: WireError::AttrSize { kind, want, got } }]
+    };
     assert_eq!(with_attr(AF_INET, NDA_DST, &[192, 0, 2]), size(NDA_DST, 4, 3));
     assert_eq!(with_attr(AF_INET6, NDA_DST, &[0; 4]), size(NDA_DST, 16, 4));
     assert_eq!(with_attr(AF_INET, NDA_CACHEINFO, &[0; 12]), size(NDA_CACHEINFO, 16, 12));
     assert_eq!(with_attr(AF_INET, NDA_PROBES, &[0; 2]), size(NDA_PROBES, 4, 2));
     assert_eq!(with_attr(AF_INET, NDA_PORT, &[0; 4]), size(NDA_PORT, 2, 4));
     assert_eq!(with_attr(AF_INET, NDA_PROTOCOL, &[]), size(NDA_PROTOCOL, 1, 0));
-    assert_eq!(
-        with_attr(AF_BRIDGE, NDA_DST, &[1, 2, 3]),
-        Ok(()),
-        "bridge dst of any size is kept raw"
-    );
+    assert_eq!(with_attr(AF_BRIDGE, NDA_DST, &[1, 2, 3]), [], "bridge dst of any size is kept raw");
     let mut bad_len = v4.clone();
     bad_len[12] = 3; // the first nla_len below 4
-    with(&message(&bad_len), |n| assert_eq!(n, Err(WireError::BadLength { len: 3, min: 4 })));
+    with(&message(&bad_len), |n| {
+        let bad = vec![BadAttr { kind: None, error: WireError::BadLength { len: 3, min: 4 } }];
+        assert_eq!(n.unwrap().malformed().collect::<Vec<_>>(), bad, "broken framing, said");
+    });
 }
 
 #[test]

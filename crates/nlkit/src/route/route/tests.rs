@@ -3,6 +3,7 @@
 //! namespace where veth0 is ifindex 3), fed to the parser and the emitter.
 
 use super::*;
+use crate::route::BadAttr;
 use crate::route::View;
 use crate::route::{fixture_message, unhex};
 use crate::testing::{self, Fake};
@@ -230,24 +231,48 @@ fn with_attr(kind: u16, payload: &[u8]) -> Vec<u8> {
     bytes
 }
 
+/// What reading a route passed over; the route itself reads.
+fn malformed_of(bytes: &[u8]) -> Vec<BadAttr> {
+    let msg = Messages::new(bytes).next().unwrap().unwrap();
+    let r = Route::parse(&msg).expect("one odd attribute does not cost the route");
+    let mut again = Vec::new();
+    let mut b = MessageBuilder::new(&mut again, Header::new(RTM_NEWROUTE)).unwrap();
+    r.emit(&mut b).unwrap();
+    let _ = b.finish();
+    assert_eq!(again, bytes, "kept raw: re-emitted unchanged");
+    r.malformed().collect()
+}
+
 #[test]
-fn bad_bytes_are_errors_not_panics() {
+fn bad_bytes_are_kept_raw_and_said_not_fatal() {
     let short = fixture_message(RTM_NEWROUTE, "0218000064");
     assert_eq!(parse_err(&short), WireError::Truncated { need: 12, have: 5 });
-    let e = parse_err(&with_attr(RTA_OIF, &[3, 0]));
-    assert_eq!(e, WireError::AttrSize { kind: RTA_OIF, want: 4, got: 2 });
-    let e = parse_err(&with_attr(RTA_DST, &[10, 0, 0]));
-    assert_eq!(e, WireError::AttrSize { kind: RTA_DST, want: 4, got: 3 });
-    let e = parse_err(&with_attr(RTA_CACHEINFO, &[0; 31]));
-    assert_eq!(e, WireError::AttrSize { kind: RTA_CACHEINFO, want: 32, got: 31 });
-    let e = parse_err(&with_attr(RTA_METRICS, &[6, 0, 2, 0, 1, 0]));
-    assert_eq!(e, WireError::AttrSize { kind: RTAX_MTU, want: 4, got: 2 });
-    let e = parse_err(&with_attr(RTA_MULTIPATH, &[32, 0, 0, 0, 3, 0, 0, 0]));
-    assert_eq!(e, WireError::Truncated { need: 32, have: 8 });
-    assert!(matches!(
-        parse_err(&with_attr(RTA_VIA, &[10])),
-        WireError::AttrSize { kind: RTA_VIA, .. }
-    ));
+    let bad = |kind, error| vec![BadAttr { kind: Some(kind), error }];
+    let size = |kind, want, got| WireError::AttrSize { kind, want, got };
+    let e = malformed_of(&with_attr(RTA_OIF, &[3, 0]));
+    assert_eq!(e, bad(RTA_OIF, size(RTA_OIF, 4, 2)));
+    let e = malformed_of(&with_attr(RTA_DST, &[10, 0, 0]));
+    assert_eq!(e, bad(RTA_DST, size(RTA_DST, 4, 3)));
+    let e = malformed_of(&with_attr(RTA_CACHEINFO, &[0; 31]));
+    assert_eq!(e, bad(RTA_CACHEINFO, size(RTA_CACHEINFO, 32, 31)));
+    let e = malformed_of(&with_attr(RTA_METRICS, &[6, 0, 2, 0, 1, 0]));
+    assert_eq!(e, bad(RTA_METRICS, size(RTAX_MTU, 4, 2)));
+    let e = malformed_of(&with_attr(RTA_MULTIPATH, &[32, 0, 0, 0, 3, 0, 0, 0]));
+    assert_eq!(e, bad(RTA_MULTIPATH, WireError::Truncated { need: 32, have: 8 }));
+    let e = malformed_of(&with_attr(RTA_VIA, &[10]));
+    assert!(matches!(e[..], [BadAttr { kind: Some(RTA_VIA), error: WireError::AttrSize { .. } }]));
+    // The fields of the attributes around a bad one are read.
+    let mut bytes = Vec::new();
+    let mut b = MessageBuilder::new(&mut bytes, Header::new(RTM_NEWROUTE)).unwrap();
+    b.append(&RouteHeader { family: AF_INET, dst_len: 8, ..Default::default() }.to_bytes())
+        .unwrap();
+    b.attr(RTA_DST, &[10, 0, 0, 0]).unwrap();
+    b.attr(RTA_OIF, &[3, 0]).unwrap();
+    b.attr_u32(RTA_PRIORITY, 7).unwrap();
+    let _ = b.finish();
+    let msg = Messages::new(&bytes).next().unwrap().unwrap();
+    let r = Route::parse(&msg).unwrap();
+    assert_eq!((r.dst, r.oif, r.priority), (Some("10.0.0.0".parse().unwrap()), None, Some(7)));
     // Every prefix, and every single-byte change, of every fixture: no panic.
     for hex in ALL {
         let full = fixture_message(RTM_NEWROUTE, hex);
