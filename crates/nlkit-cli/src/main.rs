@@ -1,6 +1,8 @@
 //! The `nlkit` binary: parses the command line and hands off to a command
 //! module; [`report`] prints what failed, in `ip`'s words and statuses.
 
+#![deny(unsafe_code)]
+
 mod cli;
 mod demo;
 mod dev;

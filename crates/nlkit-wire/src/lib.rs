@@ -24,7 +24,7 @@
 //! the same bytes.
 #![no_std]
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

@@ -123,7 +123,22 @@ impl KernelError {
     /// The error an `NLMSG_ERROR` carries; `request` is the request as sent,
     /// to name the attribute the extended ack's offset points at.
     pub fn from_ack(ack: &nlkit_wire::Ack<'_>, request: &[u8]) -> Self {
-        crate::engine::kernel_error(ack.errno(), &ack.ext, request)
+        Self::from_ext_ack(ack.errno(), &ack.ext, request)
+    }
+
+    /// An errno and the extended ack that came with it (of an ERROR or a
+    /// DONE), finding the attribute the offset points at in `request` (the
+    /// request as sent; empty when unknown).
+    pub fn from_ext_ack(errno: i32, ext: &nlkit_wire::ack::ExtAck<'_>, request: &[u8]) -> Self {
+        KernelError {
+            errno,
+            message: ext.message.map(str::to_owned),
+            offset: ext.offset,
+            attr: ext.offset.and_then(|o| nlkit_wire::ack::attr_at(request, o)).map(|a| a.kind()),
+            missing_type: ext.missing_type,
+            missing_nest: ext.missing_nest,
+            malformed_ext_ack: ext.malformed,
+        }
     }
 
     /// The errno as an `io::Error` (with the OS's text for it).

@@ -32,7 +32,7 @@
 //! # Ok::<(), nlkit::Error>(())
 //! ```
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod demo;
 pub mod engine;

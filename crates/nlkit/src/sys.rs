@@ -5,21 +5,19 @@
 //! getsockname(2), setsockopt(2), sendto(2), sendmsg(2), recvmsg(2),
 //! setns(2), fcntl(2), ioctl(2), mmap(2), munmap(2)) and turns `-1`/`errno`
 //! into `io::Error`. Control messages are parsed from bytes in safe code.
-//! Besides the calls: [`Pod`], the marker for ioctl arguments; the
-//! `unsafe` constructors of the typed ioctl requests, and the requests nlkit
-//! makes with them; [`RawMap`], a mapping read and written only with
-//! volatile copies; and [`GuardedArg`], the argument buffer of a request
-//! given at run time, followed by a guard page.
+//! Besides the calls: [`Pod`], the marker for ioctl arguments; [`RawMap`],
+//! a mapping read and written only with volatile copies; and
+//! [`GuardedArg`], the argument buffer of a request given at run time,
+//! followed by a guard page. It imports nothing from the rest of the crate:
+//! the few `unsafe` sites elsewhere (the typed ioctl requests' constructors
+//! in `kernel::chardev`, the demo module's ABI in `demo::dev`) are marked
+//! `#[allow(unsafe_code)]` each, and `tools/check-unsafe.sh` pins the list.
 //!
 //! libc is used directly rather than rustix: rustix has no `SOL_NETLINK`
 //! socket options and does not hand back `NETLINK_PKTINFO` control messages.
 #![allow(unsafe_code)]
 
-use crate::demo::dev::{DemoInfo, Window};
-use crate::kernel::chardev::{self, RawIoctl, ReadIoctl, ReadWriteIoctl, WriteIoctl};
-use crate::kernel::ioctl::{self, Dir};
 use std::io::{self, IoSlice};
-use std::marker::PhantomData;
 use std::mem::{size_of, zeroed};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
@@ -256,63 +254,6 @@ unsafe impl Pod for usize {}
 unsafe impl Pod for isize {}
 // SAFETY: an array of Pod values has no padding between its elements.
 unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
-// SAFETY: repr(C), four u32 then [u8; 16]: 32 bytes, no padding (its layout
-// test in demo::dev checks size and offsets against nlkit_demo.h).
-unsafe impl Pod for DemoInfo {}
-// SAFETY: repr(C), two u32: 8 bytes, no padding (tested in demo::dev).
-unsafe impl Pod for Window {}
-
-/// The constructors of the typed requests of `kernel::chardev`: making one
-/// is the promise its `ioctl_*` calls rely on.
-macro_rules! typed_request_new {
-    ($name:ident, $dir:expr, $build:path, $what:literal) => {
-        impl<T: Pod> $name<T> {
-            #[doc = concat!("`", $what, "(ty, nr, T)`. Panics (at compile time in a `const`) if `T` is too large for the size bits.")]
-            ///
-            /// # Safety
-            ///
-            /// The driver's handler of this request on the devices it is
-            /// used with touches only the `size_of::<T>()` bytes of the
-            /// argument: it follows no address stored in them.
-            pub const unsafe fn new(ty: u8, nr: u8) -> Self {
-                $name { request: $build(ty, nr), arg: PhantomData }
-            }
-
-            #[doc = concat!("A request number from elsewhere (a C header), if it is a `", $what, "` whose size is `size_of::<T>()`.")]
-            ///
-            /// # Safety
-            ///
-            /// As for `new`.
-            pub const unsafe fn checked(request: u32) -> Option<Self> {
-                if chardev::fits::<T>(request, $dir) {
-                    Some($name { request, arg: PhantomData })
-                } else {
-                    None
-                }
-            }
-        }
-    };
-}
-
-typed_request_new!(ReadIoctl, Dir::Read, ioctl::ior::<T>, "_IOR");
-typed_request_new!(WriteIoctl, Dir::Write, ioctl::iow::<T>, "_IOW");
-typed_request_new!(ReadWriteIoctl, Dir::ReadWrite, ioctl::iowr::<T>, "_IOWR");
-
-impl RawIoctl {
-    /// Any request number, its argument given at run time (bytes passed by
-    /// pointer, or an integer by value).
-    ///
-    /// # Safety
-    ///
-    /// The driver's handler of `request` touches only the argument bytes
-    /// it is handed: it follows no address stored in them. (Writing past
-    /// them is contained: the bytes end at a guard page, so the kernel's
-    /// copy faults with `EFAULT`.)
-    pub const unsafe fn new(request: u32) -> RawIoctl {
-        RawIoctl { request }
-    }
-}
-
 /// The argument of a request given at run time: a private anonymous
 /// mapping with the bytes at its end, right before a `PROT_NONE` guard
 /// page, so a driver that writes more than it was given faults (`EFAULT`)
@@ -352,13 +293,14 @@ impl GuardedArg {
         Ok(arg)
     }
 
-    /// ioctl(fd, request, the bytes).
-    pub(crate) fn ioctl(&mut self, fd: BorrowedFd<'_>, request: &RawIoctl) -> io::Result<i32> {
+    /// ioctl(fd, request, the bytes). The caller (`kernel::chardev`'s
+    /// `RawIoctl`, whose constructor is unsafe) vouches for `request`.
+    pub(crate) fn ioctl(&mut self, fd: BorrowedFd<'_>, request: u32) -> io::Result<i32> {
         // SAFETY: the pointer is to `len` live, writable bytes of our own
-        // mapping, followed by the guard page; RawIoctl's maker promised the
-        // driver follows no address stored in them. `as _` as in ioctl_ptr.
+        // mapping, followed by the guard page; the maker of the RawIoctl
+        // behind `request` promised the driver follows no address in them. `as _` as in ioctl_ptr.
         cvt(unsafe {
-            libc::ioctl(fd.as_raw_fd(), request.request() as _, self.base.as_ptr().add(self.start))
+            libc::ioctl(fd.as_raw_fd(), request as _, self.base.as_ptr().add(self.start))
         })
     }
 
@@ -383,55 +325,6 @@ impl Drop for GuardedArg {
         // SAFETY: base and total are those of one mmap(2) of ours.
         unsafe { libc::munmap(self.base.as_ptr() as *mut _, self.total) };
     }
-}
-
-/// `NLKIT_DEMO_IOC_INFO`, `_IOR('N', 1, struct nlkit_demo_info)`.
-pub(crate) const DEMO_INFO: ReadIoctl<DemoInfo> =
-    // SAFETY: the demo modules (demo_dev_info in kernel/c/nlkit_demo.c, and
-    // the Rust one to the same ABI) copy one struct nlkit_demo_info to the
-    // argument and nothing else; the struct holds no pointers.
-    unsafe { ReadIoctl::new(b'N', 1) };
-
-/// `NLKIT_DEMO_IOC_TRUNCATE`, `_IOW('N', 2, struct nlkit_demo_window)`.
-pub(crate) const DEMO_TRUNCATE: WriteIoctl<Window> =
-    // SAFETY: the demo modules (demo_dev_truncate) copy one struct
-    // nlkit_demo_window from the argument and write nothing back.
-    unsafe { WriteIoctl::new(b'N', 2) };
-
-/// Requests for the tests of `kernel::chardev`.
-#[cfg(test)]
-pub(crate) mod test_requests {
-    use super::*;
-
-    /// `TIOCGPTN`, `_IOR('T', 0x30, unsigned int)`.
-    pub(crate) const TIOCGPTN: ReadIoctl<libc::c_uint> =
-        // SAFETY: the pty driver (drivers/tty/pty.c) writes one unsigned int.
-        unsafe { ReadIoctl::new(b'T', 0x30) };
-    /// `TIOCSPTLCK`, `_IOW('T', 0x31, int)`.
-    pub(crate) const TIOCSPTLCK: WriteIoctl<libc::c_int> =
-        // SAFETY: the pty driver reads one int.
-        unsafe { WriteIoctl::new(b'T', 0x31) };
-    /// `_IOR('N', 99, u32)`, which no driver the tests open knows.
-    pub(crate) const UNKNOWN_READ: ReadIoctl<u32> =
-        // SAFETY: /dev/null and regular files refuse it (ENOTTY) untouched.
-        unsafe { ReadIoctl::new(b'N', 99) };
-    /// `TIOCSPTLCK`, `TIOCGPTN` and `TIOCGWINSZ` (legacy, no size in the
-    /// number) as run-time requests, and `_IO('N', 99)`.
-    pub(crate) const RAW_PTY: [RawIoctl; 4] =
-        // SAFETY: the pty driver reads one int, writes one unsigned int and
-        // one struct winsize (no addresses); nothing knows _IO('N', 99).
-        unsafe {
-            [
-                RawIoctl::new(0x4004_5431),
-                RawIoctl::new(0x8004_5430),
-                RawIoctl::new(libc::TIOCGWINSZ as u32),
-                RawIoctl::new(0x4e63),
-            ]
-        };
-    /// `_IOW('N', 2, u64)`, which no driver the tests open knows.
-    pub(crate) const UNKNOWN_WRITE: WriteIoctl<u64> =
-        // SAFETY: as above.
-        unsafe { WriteIoctl::new(b'N', 2) };
 }
 
 /// ioctl(fd, request, &mut value): the kernel may read and write the
@@ -641,18 +534,6 @@ mod tests {
         v.extend_from_slice(data);
         v.resize((v.len() + 7) & !7, 0);
         v
-    }
-
-    #[test]
-    fn checked_requests_want_the_direction_and_size_of_their_type() {
-        // SAFETY (all): only built and compared, never used in a call.
-        assert!(unsafe { ReadIoctl::<u32>::checked(0x8004_5430) }.is_some());
-        assert!(unsafe { ReadIoctl::<u64>::checked(0x8004_5430) }.is_none());
-        assert!(unsafe { WriteIoctl::<u32>::checked(0x8004_5430) }.is_none());
-        assert!(unsafe { ReadWriteIoctl::<u32>::checked(0xc004_5430) }.is_some());
-        assert!(unsafe { ReadIoctl::<u32>::checked(0x5401) }.is_none(), "legacy: no size");
-        let info = unsafe { ReadIoctl::<DemoInfo>::checked(0x8020_4e01) };
-        assert_eq!(info.map(|r| r.request()), Some(DEMO_INFO.request()));
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub fn done(request: &Message<'_>) -> Vec<u8> {
 
 /// An ACK (errno 0) or error (errno > 0) for `request`, capped, with an
 /// extended-ack message and offset when given; see
-/// [`emit_error`](nlkit_wire::ack::emit_error) for servers.
+/// [`nlkit_wire::ack::emit_error`] for servers.
 pub fn ack(
     request: &Message<'_>,
     errno: i32,

@@ -135,6 +135,7 @@ fn ioctl_cmd(
     // SAFETY: a person named this request on the command line and vouches
     // that its driver follows no address in the argument; the bytes end at
     // a guard page, so a driver that writes more than it takes faults.
+    #[allow(unsafe_code)] // the CLI's one site, pinned by tools/check-unsafe.sh
     let raw = unsafe { RawIoctl::new(number) };
     let reply = dev.ioctl_raw(raw, &arg).map_err(|e| {
         let names: Vec<&str> = ioctl::names(number).map(|(n, _)| n).collect();

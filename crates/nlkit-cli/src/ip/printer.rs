@@ -4,8 +4,8 @@
 //!
 //! Text conventions: `uint("mtu", "mtu", 1500)` writes `"mtu 1500 "` (the
 //! label, a space, the value, a space), which is what most of `ip`'s
-//! formats (`"mtu %u "`) produce; anything else goes through [`any`]
-//! (`Printer::any`) with its own text.
+//! formats (`"mtu %u "`) produce; anything else goes through
+//! [`Printer::any`] with its own text.
 
 use serde_json::{Map, Value};
 use std::fmt::{self, Write as _};

@@ -307,7 +307,7 @@ fn decode_ending(msg: &Message<'_>) -> Option<Ending> {
     Some(match (errno, msg.message_type()) {
         (0, MessageType::Error) => Ending::Ack,
         (_, MessageType::Done) if errno == 0 || !status => Ending::Done,
-        _ => Ending::Refused(nlkit::engine::kernel_error(errno, &ext, &[])),
+        _ => Ending::Refused(KernelError::from_ext_ack(errno, &ext, &[])),
     })
 }
 

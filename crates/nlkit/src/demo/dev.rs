@@ -9,7 +9,7 @@
 //! [`TRUNCATE`] keeps a window of the data. Writing [`TRIGGER`] makes the
 //! module send the registered port one NOTIFY with the text written.
 
-use crate::kernel::chardev::{Device, Mapping, ReadIoctl, WriteIoctl};
+use crate::kernel::chardev::{Device, Mapping, Pod, ReadIoctl, WriteIoctl};
 use crate::kernel::{Error, Result};
 use std::io::Write;
 use std::os::unix::fs::FileExt;
@@ -27,9 +27,18 @@ pub const BUFSIZE: usize = 16 * 1024;
 pub const IOC_TYPE: u8 = b'N';
 /// `NLKIT_DEMO_IOC_INFO`: `_IOR('N', 1, struct nlkit_demo_info)` (made,
 /// with its safety argument, in `sys.rs`).
-pub const INFO: ReadIoctl<DemoInfo> = crate::sys::DEMO_INFO;
+#[allow(unsafe_code)] // the request's promise, in its SAFETY comment
+pub const INFO: ReadIoctl<DemoInfo> =
+    // SAFETY: the demo modules (demo_dev_info in kernel/c/nlkit_demo.c, and
+    // the Rust one to the same ABI) copy one struct nlkit_demo_info to the
+    // argument and nothing else; the struct holds no pointers.
+    unsafe { ReadIoctl::new(b'N', 1) };
 /// `NLKIT_DEMO_IOC_TRUNCATE`: `_IOW('N', 2, struct nlkit_demo_window)`.
-pub const TRUNCATE: WriteIoctl<Window> = crate::sys::DEMO_TRUNCATE;
+#[allow(unsafe_code)] // as above
+pub const TRUNCATE: WriteIoctl<Window> =
+    // SAFETY: the demo modules (demo_dev_truncate) copy one struct
+    // nlkit_demo_window from the argument and write nothing back.
+    unsafe { WriteIoctl::new(b'N', 2) };
 
 /// `struct nlkit_demo_info`: 32 bytes, no padding.
 #[repr(C)]
@@ -157,6 +166,14 @@ pub fn trigger_path(path: impl AsRef<Path>, text: &[u8]) -> Result<()> {
         .map_err(|e| Error::io("write", path, e))?;
     write_once(file, path, text)
 }
+
+// SAFETY: repr(C), four u32 then [u8; 16]: 32 bytes, no padding (its layout
+// test in demo::dev checks size and offsets against nlkit_demo.h).
+#[allow(unsafe_code)] // the demo ABI's layout, checked by a test below
+unsafe impl Pod for DemoInfo {}
+// SAFETY: repr(C), two u32: 8 bytes, no padding (tested in demo::dev).
+#[allow(unsafe_code)] // as above
+unsafe impl Pod for Window {}
 
 #[cfg(test)]
 mod tests {

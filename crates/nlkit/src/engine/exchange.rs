@@ -8,7 +8,7 @@
 //! read (and discarded) so the socket stays in step.
 
 use crate::error::{Error, KernelError, Result};
-use nlkit_wire::ack::{Ack, Done, ExtAck};
+use nlkit_wire::ack::{Ack, Done};
 use nlkit_wire::{Flags, Message, MessageType};
 
 /// What a reply to the request ends with.
@@ -78,14 +78,14 @@ impl Exchange {
                 if ack.is_ack() {
                     Ok(Step::Finished)
                 } else {
-                    Err(kernel_error(ack.errno(), &ack.ext, request).into())
+                    Err(KernelError::from_ack(&ack, request).into())
                 }
             }
             MessageType::Done => {
                 let done = Done::parse(msg)?;
                 if done.error != 0 {
                     let errno = done.error.checked_neg().unwrap_or(i32::MAX);
-                    return Err(kernel_error(errno, &done.ext, request).into());
+                    return Err(KernelError::from_ext_ack(errno, &done.ext, request).into());
                 }
                 Ok(Step::Finished)
             }
@@ -113,18 +113,4 @@ pub fn validate(msg: &Message<'_>, seq: u32, port: u32) -> Result<()> {
         return Err(Error::Port { expected: port, got: msg.port() });
     }
     Ok(())
-}
-
-/// Builds a [`KernelError`] from an errno and extended ack, finding the
-/// attribute the offset points at in the request as sent.
-pub fn kernel_error(errno: i32, ext: &ExtAck<'_>, request: &[u8]) -> KernelError {
-    KernelError {
-        errno,
-        message: ext.message.map(str::to_owned),
-        offset: ext.offset,
-        attr: ext.offset.and_then(|o| nlkit_wire::ack::attr_at(request, o)).map(|a| a.kind()),
-        missing_type: ext.missing_type,
-        missing_nest: ext.missing_nest,
-        malformed_ext_ack: ext.malformed,
-    }
 }

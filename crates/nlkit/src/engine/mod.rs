@@ -16,8 +16,8 @@ mod exchange;
 
 pub(crate) use self::core::Core;
 pub use dump::DumpError;
+pub use exchange::validate;
 pub(crate) use exchange::Step;
-pub use exchange::{kernel_error, validate};
 
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};

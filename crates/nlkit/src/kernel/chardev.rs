@@ -168,6 +168,60 @@ pub struct RawReply {
     pub bytes: Vec<u8>,
 }
 
+/// The constructors of the typed requests: making one is the promise the
+/// `ioctl_*` calls rely on, hence `unsafe` (one of the crate's few sites
+/// outside `sys`, pinned by `tools/check-unsafe.sh`).
+macro_rules! typed_request_new {
+    ($name:ident, $dir:expr, $build:path, $what:literal) => {
+        #[allow(unsafe_code)] // an unsafe constructor: see the module docs
+        impl<T: Pod> $name<T> {
+            #[doc = concat!("`", $what, "(ty, nr, T)`. Panics (at compile time in a `const`) if `T` is too large for the size bits.")]
+            ///
+            /// # Safety
+            ///
+            /// The driver's handler of this request on the devices it is
+            /// used with touches only the `size_of::<T>()` bytes of the
+            /// argument: it follows no address stored in them.
+            pub const unsafe fn new(ty: u8, nr: u8) -> Self {
+                $name { request: $build(ty, nr), arg: PhantomData }
+            }
+
+            #[doc = concat!("A request number from elsewhere (a C header), if it is a `", $what, "` whose size is `size_of::<T>()`.")]
+            ///
+            /// # Safety
+            ///
+            /// As for `new`.
+            pub const unsafe fn checked(request: u32) -> Option<Self> {
+                if fits::<T>(request, $dir) {
+                    Some($name { request, arg: PhantomData })
+                } else {
+                    None
+                }
+            }
+        }
+    };
+}
+
+typed_request_new!(ReadIoctl, Dir::Read, ioctl::ior::<T>, "_IOR");
+typed_request_new!(WriteIoctl, Dir::Write, ioctl::iow::<T>, "_IOW");
+typed_request_new!(ReadWriteIoctl, Dir::ReadWrite, ioctl::iowr::<T>, "_IOWR");
+
+#[allow(unsafe_code)] // an unsafe constructor: see the module docs
+impl RawIoctl {
+    /// Any request number, its argument given at run time (bytes passed by
+    /// pointer, or an integer by value).
+    ///
+    /// # Safety
+    ///
+    /// The driver's handler of `request` touches only the argument bytes
+    /// it is handed: it follows no address stored in them. (Writing past
+    /// them is contained: the bytes end at a guard page, so the kernel's
+    /// copy faults with `EFAULT`.)
+    pub const unsafe fn new(request: u32) -> RawIoctl {
+        RawIoctl { request }
+    }
+}
+
 /// An open character device (or any file): see the module docs.
 #[derive(Debug)]
 pub struct Device {
@@ -246,8 +300,9 @@ impl Device {
             RawArg::Bytes(b) => {
                 let mut guarded =
                     sys::GuardedArg::new(b).map_err(|e| Error::io("mmap", &self.path, e))?;
-                let result =
-                    guarded.ioctl(self.file.as_fd(), &request).map_err(|e| self.ioctl_error(e))?;
+                let result = guarded
+                    .ioctl(self.file.as_fd(), request.request)
+                    .map_err(|e| self.ioctl_error(e))?;
                 Ok(RawReply { result, bytes: guarded.bytes() })
             }
         }
@@ -353,10 +408,47 @@ impl Deref for MappingMut {
     }
 }
 
+/// Requests for the tests.
+#[cfg(test)]
+#[allow(unsafe_code)] // each request's promise, in its SAFETY comment
+mod test_requests {
+    use super::*;
+
+    /// `TIOCGPTN`, `_IOR('T', 0x30, unsigned int)`.
+    pub(crate) const TIOCGPTN: ReadIoctl<libc::c_uint> =
+        // SAFETY: the pty driver (drivers/tty/pty.c) writes one unsigned int.
+        unsafe { ReadIoctl::new(b'T', 0x30) };
+    /// `TIOCSPTLCK`, `_IOW('T', 0x31, int)`.
+    pub(crate) const TIOCSPTLCK: WriteIoctl<libc::c_int> =
+        // SAFETY: the pty driver reads one int.
+        unsafe { WriteIoctl::new(b'T', 0x31) };
+    /// `_IOR('N', 99, u32)`, which no driver the tests open knows.
+    pub(crate) const UNKNOWN_READ: ReadIoctl<u32> =
+        // SAFETY: /dev/null and regular files refuse it (ENOTTY) untouched.
+        unsafe { ReadIoctl::new(b'N', 99) };
+    /// `TIOCSPTLCK`, `TIOCGPTN` and `TIOCGWINSZ` (legacy, no size in the
+    /// number) as run-time requests, and `_IO('N', 99)`.
+    pub(crate) const RAW_PTY: [RawIoctl; 4] =
+        // SAFETY: the pty driver reads one int, writes one unsigned int and
+        // one struct winsize (no addresses); nothing knows _IO('N', 99).
+        unsafe {
+            [
+                RawIoctl::new(0x4004_5431),
+                RawIoctl::new(0x8004_5430),
+                RawIoctl::new(libc::TIOCGWINSZ as u32),
+                RawIoctl::new(0x4e63),
+            ]
+        };
+    /// `_IOW('N', 2, u64)`, which no driver the tests open knows.
+    pub(crate) const UNKNOWN_WRITE: WriteIoctl<u64> =
+        // SAFETY: as above.
+        unsafe { WriteIoctl::new(b'N', 2) };
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_requests::{RAW_PTY, TIOCGPTN, TIOCSPTLCK, UNKNOWN_READ, UNKNOWN_WRITE};
     use super::*;
-    use crate::sys::test_requests::{RAW_PTY, TIOCGPTN, TIOCSPTLCK, UNKNOWN_READ, UNKNOWN_WRITE};
     use std::io::Write;
 
     /// A file of `content` in the temporary directory, removed on drop.
@@ -485,5 +577,18 @@ mod tests {
         let ro = Device::open_read_only(&file.0).unwrap();
         assert_eq!(ro.map_mut(0, 4096).unwrap_err().errno(), Some(libc::EACCES));
         assert!(matches!(Device::open("/nonexistent/nlkit"), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    #[allow(unsafe_code)] // built and compared, never used in a call
+    fn checked_requests_want_the_direction_and_size_of_their_type() {
+        // SAFETY (all): only built and compared, never used in a call.
+        assert!(unsafe { ReadIoctl::<u32>::checked(0x8004_5430) }.is_some());
+        assert!(unsafe { ReadIoctl::<u64>::checked(0x8004_5430) }.is_none());
+        assert!(unsafe { WriteIoctl::<u32>::checked(0x8004_5430) }.is_none());
+        assert!(unsafe { ReadWriteIoctl::<u32>::checked(0xc004_5430) }.is_some());
+        assert!(unsafe { ReadIoctl::<u32>::checked(0x5401) }.is_none(), "legacy: no size");
+        let info = unsafe { ReadIoctl::<[u8; 32]>::checked(0x8020_4e01) };
+        assert_eq!(info.map(|r| r.request()), Some(crate::demo::dev::INFO.request()));
     }
 }

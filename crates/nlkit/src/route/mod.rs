@@ -268,7 +268,7 @@ pub trait View<'a>: sealed::ReadAttr<'a> + Clone {
         self.attrs().map_while(Result::ok).filter(move |a| !probe.read_attr(a).unwrap_or(false))
     }
 
-    /// What reading passed over (see [`read_leniently`]): attributes of known
+    /// What reading passed over (see the module docs): attributes of known
     /// kinds that did not read as such, kept raw, and broken framing.
     /// Empty for a well-formed message; computed on demand, so reading a
     /// dump costs nothing more.
