@@ -20,7 +20,8 @@ fn timeout(args: &DemoArgs) -> Option<Duration> {
 
 fn client(args: &DemoArgs) -> Result<DemoClient> {
     let mut c = DemoClient::open(args.proto)?;
-    c.conn().transport().set_read_timeout(timeout(args))?;
+    // The exchange deadline and the socket's receive timeout (0: none).
+    c.conn().set_timeout(timeout(args))?;
     Ok(c)
 }
 
@@ -32,7 +33,7 @@ fn genl(args: &DemoArgs) -> Result<GenlDemo> {
         ),
         e => e.into(),
     })?;
-    g.conn().transport().set_read_timeout(timeout(args))?;
+    g.conn().set_timeout(timeout(args))?;
     Ok(g)
 }
 
@@ -68,6 +69,7 @@ pub fn run(args: &DemoArgs, json: bool, pretty: bool) -> Result<()> {
         DemoCommand::Dump => {
             let mut c = DemoClient::open_counted(args.proto)?;
             c.conn().transport().inner().set_read_timeout(timeout(args))?;
+            c.conn().set_timeout(timeout(args))?;
             let entries = c.dump()?;
             for e in &entries {
                 crate::report::say!("{}", String::from_utf8_lossy(e))?;

@@ -121,7 +121,7 @@ impl AsyncConn {
 
     /// Receives the next datagram, for listeners.
     pub async fn recv(&mut self) -> Result<&RecvBuf> {
-        if let Some((from, bytes)) = self.core.routing.unsolicited.pop_front() {
+        if let Some((from, bytes)) = self.core.routing.pop_unsolicited() {
             self.core.recv.set(&bytes, from);
         } else {
             recv(&self.fd, &mut self.core.recv).await?;

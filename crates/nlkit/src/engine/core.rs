@@ -21,6 +21,9 @@ use std::collections::VecDeque;
 
 /// The most unsolicited messages kept for [`super::Conn::take_unsolicited`].
 const UNSOLICITED_MAX: usize = 1024;
+/// The most bytes they may take together: any process can send to a
+/// USERSOCK port, so what strangers send must not grow without bound.
+pub(crate) const UNSOLICITED_BYTES_MAX: usize = 4 << 20;
 /// The most abandoned sequence numbers remembered.
 const ABANDONED_MAX: usize = 64;
 
@@ -40,8 +43,11 @@ pub(crate) struct Routing {
     /// The exchange sent and not yet finished.
     outstanding: Option<u32>,
     abandoned: VecDeque<u32>,
-    pub unsolicited: VecDeque<(SocketAddr, Vec<u8>)>,
-    /// Unsolicited messages pushed out of the full queue.
+    unsolicited: VecDeque<(SocketAddr, Vec<u8>)>,
+    /// The bytes `unsolicited` holds.
+    unsolicited_bytes: usize,
+    /// Unsolicited messages pushed out of the full queue (oldest first),
+    /// or too large to keep.
     pub unsolicited_dropped: u64,
     /// Late replies to abandoned exchanges, discarded.
     pub stale_discarded: u64,
@@ -169,11 +175,33 @@ impl Routing {
         self.keep_unsolicited(from, msg.bytes().to_vec());
     }
 
+    /// Keeps a message for `take_unsolicited`, dropping the oldest (and
+    /// counting them) to stay within UNSOLICITED_MAX messages and
+    /// UNSOLICITED_BYTES_MAX bytes; one larger than that is dropped itself.
     fn keep_unsolicited(&mut self, from: SocketAddr, bytes: Vec<u8>) {
-        if self.unsolicited.len() == UNSOLICITED_MAX {
-            self.unsolicited.pop_front();
+        if bytes.len() > UNSOLICITED_BYTES_MAX {
+            self.unsolicited_dropped += 1;
+            return;
+        }
+        while self.unsolicited.len() == UNSOLICITED_MAX
+            || self.unsolicited_bytes + bytes.len() > UNSOLICITED_BYTES_MAX
+        {
+            let Some(_) = self.pop_unsolicited() else { break };
             self.unsolicited_dropped += 1;
         }
+        self.unsolicited_bytes += bytes.len();
         self.unsolicited.push_back((from, bytes));
+    }
+
+    /// The oldest kept message.
+    pub fn pop_unsolicited(&mut self) -> Option<(SocketAddr, Vec<u8>)> {
+        let (from, bytes) = self.unsolicited.pop_front()?;
+        self.unsolicited_bytes -= bytes.len();
+        Some((from, bytes))
+    }
+
+    /// The bytes kept now.
+    pub fn unsolicited_bytes(&self) -> usize {
+        self.unsolicited_bytes
     }
 }

@@ -8,7 +8,14 @@
 //! errors carry errno and extended ack; `NLM_F_DUMP_INTR` is reported after
 //! the whole dump was delivered; `ENOBUFS` is [`Error::Overrun`]. Datagrams
 //! that are not replies (multicasts, other senders) are kept for
-//! [`Conn::take_unsolicited`], not dropped.
+//! [`Conn::take_unsolicited`], not dropped, up to a bound in bytes.
+//!
+//! Every exchange has a deadline ([`DEFAULT_TIMEOUT`], 30 s, or
+//! [`Conn::set_timeout`]): a silent peer, a dump that never ends, or a
+//! stream of messages that are not the replies (wrong sequence or sender)
+//! ends in [`Error::Timeout`] instead of blocking forever. On a socket
+//! ([`Conn::open`]) the same duration is its receive timeout, so even one
+//! silent `recv` returns.
 
 mod core;
 mod dump;
@@ -23,6 +30,12 @@ use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
 use exchange::Exchange;
 use nlkit_wire::{Flags, Message, MessageBuilder};
+use std::time::{Duration, Instant};
+
+/// How long one exchange may take unless [`Conn::set_timeout`] says
+/// otherwise: long enough for a dump of millions of routes, short enough
+/// that nothing waits for ever.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Sends datagrams and receives them: what the engine needs of a socket.
 pub trait Transport {
@@ -32,6 +45,12 @@ pub trait Transport {
     fn send_to(&mut self, bytes: &[u8], to: SocketAddr) -> Result<()>;
     /// Receives one whole datagram into `buf`.
     fn recv(&mut self, buf: &mut RecvBuf) -> Result<()>;
+    /// Bounds how long one `recv` may wait (`None`: for ever). Transports
+    /// that never block (the in-memory fake) need not do anything.
+    fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        let _ = timeout;
+        Ok(())
+    }
 }
 
 impl Transport for Socket {
@@ -46,6 +65,10 @@ impl Transport for Socket {
     fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
         Socket::recv(self, buf).map(drop)
     }
+
+    fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        self.set_read_timeout(timeout)
+    }
 }
 
 /// A builder callback: fills in the request after its header.
@@ -57,6 +80,8 @@ pub type Build<'f> =
 pub struct Conn<T: Transport = Socket> {
     transport: T,
     core: Core,
+    /// How long one exchange may take.
+    timeout: Option<Duration>,
 }
 
 impl Conn<Socket> {
@@ -74,6 +99,7 @@ impl Conn<Socket> {
 
     fn from_socket(socket: Socket) -> Result<Self> {
         socket.enable_request_defaults()?;
+        socket.set_read_timeout(Some(DEFAULT_TIMEOUT))?;
         Ok(Conn::new(socket))
     }
 }
@@ -85,7 +111,21 @@ impl<T: Transport> Conn<T> {
     /// only told apart from replies by it.
     pub fn new(transport: T) -> Self {
         let core = Core::new(transport.port());
-        Conn { transport, core }
+        Conn { transport, core, timeout: Some(DEFAULT_TIMEOUT) }
+    }
+
+    /// How long one exchange may take before it ends in [`Error::Timeout`]
+    /// (`None`: no limit); also the transport's receive timeout. The
+    /// default is [`DEFAULT_TIMEOUT`].
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        self.transport.set_recv_timeout(timeout)?;
+        self.timeout = timeout;
+        Ok(())
+    }
+
+    /// The exchange deadline [`set_timeout`](Self::set_timeout) set.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// The transport (the socket), e.g. to set options.
@@ -211,12 +251,18 @@ impl<T: Transport> Conn<T> {
         H: FnMut(Message<'_>) -> Result<()>,
     {
         let to = SocketAddr::port(self.core.peer);
+        let deadline = self.timeout.map(|t| Instant::now() + t);
         self.transport.send_to(&self.core.request, to)?;
         let mut handler_error = None;
         loop {
             self.transport.recv(&mut self.core.recv)?;
             if self.core.on_datagram(exchange, on_reply, &mut handler_error)? == Step::Finished {
                 break;
+            }
+            // Datagrams that keep coming but finish nothing (another
+            // sender's, a dump without DONE) do not extend the wait.
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Timeout);
             }
         }
         match handler_error {
@@ -229,7 +275,7 @@ impl<T: Transport> Conn<T> {
     /// not part of it (a multicast, a kernel notification, another sender's
     /// datagram), with its sender.
     pub fn take_unsolicited(&mut self) -> Option<(SocketAddr, Vec<u8>)> {
-        self.core.routing.unsolicited.pop_front()
+        self.core.routing.pop_unsolicited()
     }
 
     /// How many late replies to abandoned exchanges (ended by a timeout, an
@@ -238,18 +284,24 @@ impl<T: Transport> Conn<T> {
         self.core.routing.stale_discarded
     }
 
-    /// How many unsolicited messages were discarded because more than 1024
-    /// were waiting: a socket used for requests should not also take a busy
-    /// multicast stream.
+    /// How many unsolicited messages were discarded: the oldest, once more
+    /// than 1024 messages or 4 MiB were waiting (or one larger than that):
+    /// a socket used for requests should not also take a busy multicast
+    /// stream, and strangers' datagrams must not grow memory without bound.
     pub fn unsolicited_dropped(&self) -> u64 {
         self.core.routing.unsolicited_dropped
+    }
+
+    /// The bytes of the unsolicited messages waiting now (at most 4 MiB).
+    pub fn unsolicited_bytes(&self) -> usize {
+        self.core.routing.unsolicited_bytes()
     }
 
     /// Receives the next datagram as it comes, with no exchange: for
     /// listeners. Datagrams kept by [`take_unsolicited`](Self::take_unsolicited) are
     /// returned first.
     pub fn recv(&mut self) -> Result<&RecvBuf> {
-        if let Some((from, bytes)) = self.core.routing.unsolicited.pop_front() {
+        if let Some((from, bytes)) = self.core.routing.pop_unsolicited() {
             self.core.recv.set(&bytes, from);
         } else {
             self.transport.recv(&mut self.core.recv)?;

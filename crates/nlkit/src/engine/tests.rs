@@ -257,3 +257,67 @@ fn replies_are_not_port_checked_when_our_port_is_unknown() {
     assert!(matches!(validate(&msg, 1, 6), Err(Error::Port { expected: 6, got: 5 })));
     assert!(matches!(validate(&msg, 2, 5), Err(Error::Sequence { expected: 2, got: 1 })));
 }
+
+/// A message of `len` payload bytes with a sequence number no request has.
+fn stranger(len: usize) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let header =
+        nlkit_wire::Header { sequence: 0xdead, port: FAKE_PORT, ..nlkit_wire::Header::new(GET) };
+    let mut b = MessageBuilder::new(&mut buf, header).unwrap();
+    b.append(&vec![0x5a; len]).unwrap();
+    let _ = b.finish();
+    buf
+}
+
+#[test]
+fn strangers_datagrams_are_kept_within_a_byte_bound() {
+    // 100 datagrams of 64 KiB from someone else arrive during one exchange.
+    let mut c = conn(|m| {
+        let mut out: Vec<Vec<u8>> = (0..100).map(|_| stranger(64 << 10)).collect();
+        out.push(ack(&m, 0, None, None));
+        out
+    });
+    c.request_ack(GET, Flags::empty(), |_| Ok(())).unwrap();
+    let kept = c.unsolicited_bytes();
+    assert!(kept <= self::core::UNSOLICITED_BYTES_MAX, "{kept} bytes kept");
+    let mut n = 0;
+    while c.take_unsolicited().is_some() {
+        n += 1;
+    }
+    assert_eq!(n as u64 + c.unsolicited_dropped(), 100, "each one kept or counted");
+    assert!(c.unsolicited_dropped() >= 30);
+    assert_eq!(c.unsolicited_bytes(), 0);
+    // One larger than the bound is not kept at all, and counted.
+    let mut c = conn(|m| vec![stranger(5 << 20), ack(&m, 0, None, None)]);
+    c.request_ack(GET, Flags::empty(), |_| Ok(())).unwrap();
+    assert_eq!((c.take_unsolicited().is_none(), c.unsolicited_dropped()), (true, 1));
+}
+
+/// A transport on which every receive brings a stranger's message: the
+/// reply never comes, but the socket is never silent either.
+struct Chatty;
+
+impl Transport for Chatty {
+    fn port(&self) -> u32 {
+        FAKE_PORT
+    }
+    fn send_to(&mut self, _: &[u8], _: SocketAddr) -> Result<()> {
+        Ok(())
+    }
+    fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
+        buf.set(&stranger(1 << 10), SocketAddr::port(4242));
+        Ok(())
+    }
+}
+
+#[test]
+fn an_exchange_has_a_deadline_even_when_the_socket_is_never_silent() {
+    let mut c = Conn::new(Chatty);
+    assert_eq!(c.timeout(), Some(DEFAULT_TIMEOUT), "a default deadline");
+    c.set_timeout(Some(std::time::Duration::from_millis(100))).unwrap();
+    let start = std::time::Instant::now();
+    let err = c.request_ack(GET, Flags::empty(), |_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    assert!(c.unsolicited_bytes() <= self::core::UNSOLICITED_BYTES_MAX);
+}
