@@ -214,8 +214,9 @@ pub struct SendArgs {
     /// a reply was a refusal).
     #[arg(long)]
     pub until_timeout: bool,
-    /// Seconds the whole wait may take (--wait, --count, --until-timeout).
-    #[arg(long, default_value_t = 2.0)]
+    /// Seconds the whole wait may take (--wait, --count, --until-timeout);
+    /// 0: no limit.
+    #[arg(long, default_value_t = 2.0, value_parser = parse::timeout)]
     pub timeout: f64,
 }
 
@@ -258,9 +259,13 @@ pub struct ListenArgs {
     /// Stop after this many messages.
     #[arg(long)]
     pub count: Option<u64>,
-    /// Stop after this many seconds without a message.
-    #[arg(long)]
+    /// Stop after this many seconds without a message (0: no limit).
+    #[arg(long, value_parser = parse::timeout)]
     pub timeout: Option<f64>,
+    /// The socket's receive buffer in bytes (SO_RCVBUFFORCE as root, else
+    /// SO_RCVBUF), for bursts a listener must not lose.
+    #[arg(long, value_name = "BYTES")]
+    pub rcvbuf: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -268,8 +273,8 @@ pub struct DemoArgs {
     /// The module's protocol number.
     #[arg(long, global = true, default_value_t = nlkit::demo::DEMO_PROTOCOL)]
     pub proto: u32,
-    /// Seconds to wait for a reply (0: forever).
-    #[arg(long, global = true, default_value_t = 5.0)]
+    /// Seconds to wait for a reply (0: no limit).
+    #[arg(long, global = true, default_value_t = 5.0, value_parser = parse::timeout)]
     pub timeout: f64,
     #[command(subcommand)]
     pub command: DemoCommand,
@@ -487,11 +492,10 @@ pub struct DataArgs {
 impl DataArgs {
     /// The bytes given.
     pub fn bytes(&self) -> anyhow::Result<Vec<u8>> {
-        use anyhow::Context;
         match (&self.text, &self.hex, &self.file) {
             (Some(t), _, _) => Ok(t.as_bytes().to_vec()),
             (_, Some(h), _) => Ok(h.0.clone()),
-            (_, _, Some(f)) => std::fs::read(f).with_context(|| format!("reading {}", f.display())),
+            (_, _, Some(f)) => crate::input::read(f),
             _ => Ok(Vec::new()),
         }
     }

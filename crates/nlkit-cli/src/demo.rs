@@ -6,16 +6,16 @@
 mod dev;
 
 use crate::cli::{DemoArgs, DemoCommand};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use nlkit::demo::{big_byte, DemoClient, GenlDemo, BIG_LEN};
 use nlkit::RecvBuf;
 use serde_json::json;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
 fn timeout(args: &DemoArgs) -> Option<Duration> {
-    (args.timeout > 0.0).then(|| Duration::from_secs_f64(args.timeout))
+    crate::parse::duration(args.timeout)
 }
 
 fn client(args: &DemoArgs) -> Result<DemoClient> {
@@ -110,14 +110,8 @@ pub fn run(args: &DemoArgs, json: bool, pretty: bool) -> Result<()> {
 
 /// `nlkit demo send-lines FILE|- [--batch]`.
 fn send_lines(args: &DemoArgs, file: &Path, batch: bool) -> Result<()> {
-    let mut text = String::new();
-    if file == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).context("reading stdin")?;
-    } else {
-        text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    }
-    let lines: Vec<&[u8]> = text.lines().map(str::as_bytes).collect();
+    let bytes = crate::input::read(file)?;
+    let lines = crate::input::lines(&bytes, false);
     let mut out = std::io::stdout().lock();
     let echoed = client(args)?.echo_lines(&lines, batch, |seq, payload| {
         writeln!(out, "seq {seq}: {}", String::from_utf8_lossy(payload))

@@ -6,6 +6,7 @@
 mod cli;
 mod demo;
 mod dev;
+mod input;
 mod ip;
 mod kernel;
 mod parse;

@@ -43,6 +43,20 @@ pub fn group_mask(s: &str) -> Result<u32, String> {
     Ok(mask)
 }
 
+/// Seconds to wait: a finite number from 0 (no limit, everywhere) to a
+/// million, checked when the command line is read, before anything is sent.
+pub fn timeout(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=1e6).contains(&v) => Ok(v),
+        _ => Err(format!("bad timeout {s:?}: seconds from 0 (no limit) to 1000000")),
+    }
+}
+
+/// A timeout in seconds as a duration; 0 is no limit (`None`).
+pub fn duration(seconds: f64) -> Option<std::time::Duration> {
+    (seconds > 0.0).then(|| std::time::Duration::from_secs_f64(seconds))
+}
+
 /// Bytes given in hex on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bytes(pub Vec<u8>);
@@ -57,6 +71,10 @@ pub fn hex(s: &str) -> Result<Bytes, String> {
         .chunks(2)
         .map(|pair| {
             let text = std::str::from_utf8(pair).map_err(|_| "bad hex digit".to_string())?;
+            // from_str_radix alone takes a sign: "+1" would read as 0x01.
+            if !pair.iter().all(u8::is_ascii_hexdigit) {
+                return Err(format!("bad hex byte {text:?}"));
+            }
             u8::from_str_radix(text, 16).map_err(|_| format!("bad hex byte {text:?}"))
         })
         .collect::<Result<_, _>>()

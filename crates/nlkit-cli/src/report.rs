@@ -80,7 +80,7 @@ fn kernel_error(e: &anyhow::Error) -> Option<&nlkit::KernelError> {
 
 /// The whole line printed for `e`.
 pub fn message(e: &anyhow::Error, rtnetlink: bool) -> String {
-    let Some(k) = kernel_error(e) else { return format!("Error: {e:#}") };
+    let Some(k) = kernel_error(e) else { return format!("Error: {}", chain_text(e)) };
     // Context the command added above the kernel's answer comes first.
     let context: Vec<String> = e
         .chain()
@@ -92,6 +92,16 @@ pub fn message(e: &anyhow::Error, rtnetlink: bool) -> String {
         true => text,
         false => format!("Error: {}: {}", context.join(": "), text.trim_start_matches("Error: ")),
     }
+}
+
+/// `e` and its causes, `: ` between them, as anyhow's `{:#}` writes them but
+/// with an OS error as strerror(3) says it (no ` (os error N)`).
+fn chain_text(e: &anyhow::Error) -> String {
+    let text = |c: &(dyn std::error::Error + 'static)| match c.downcast_ref::<std::io::Error>() {
+        Some(io) => nlkit::os_text(io),
+        None => c.to_string(),
+    };
+    e.chain().map(text).collect::<Vec<_>>().join(": ")
 }
 
 /// A kernel refusal as `ip` prints it: `Error: TEXT.` from the extended

@@ -40,7 +40,7 @@ fn usage_and_file_errors() {
     fails_with(
         nlkit(&["demo", "send-lines", "/nonexistent/lines"]),
         1,
-        "reading /nonexistent/lines",
+        "cannot open /nonexistent/lines: No such file or directory\n",
     );
     fails_with(nlkit(&["demo", "dev", "map", "--len", "x"]), 2, "--len");
 }

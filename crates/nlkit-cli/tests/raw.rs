@@ -183,3 +183,52 @@ fn permission_denied_is_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
 }
+
+#[test]
+fn bad_values_are_refused_before_anything_is_sent() {
+    let ns = Ns::new("values");
+    let l = listener(&ns, &["--proto", "usersock", "--port", "702", "--count", "1"]);
+    let send = |extra: &[&str]| {
+        let base = ["raw", "send", "--proto", "usersock", "--to-port", "702"];
+        nlkit(&ns, &[&base[..], extra].concat())
+    };
+    for bad in [
+        &["--hex", "+1"][..],
+        &["--text", "x", "--timeout", "NaN"],
+        &["--text", "x", "--timeout", "inf"],
+    ] {
+        let out = send(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: a usage error");
+    }
+    // The listener got nothing from those; this one is the first.
+    assert!(send(&["--text", "ok"]).status.success());
+    assert_eq!(json_lines(l)[0]["text"], "ok");
+}
+
+#[test]
+fn a_namespace_name_that_is_a_fifo_fails_instead_of_hanging() {
+    let name = format!("nlkit-fifo-{}", std::process::id());
+    let path = format!("/run/netns/{name}");
+    let _ = std::fs::create_dir_all("/run/netns");
+    assert!(Command::new("mkfifo").arg(&path).status().unwrap().success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &name, "link", "show"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = std::fs::remove_file(&path);
+            panic!("nlkit -n FIFO hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let _ = std::fs::remove_file(&path);
+    assert!(!status.success());
+}

@@ -303,6 +303,13 @@ impl<'a> Done<'a> {
         };
         Ok(Done { error, ext: ExtAck::parse(tlvs)? })
     }
+
+    /// The errno as a positive number, or 0: the same rule as
+    /// [`Ack::errno`] (the kernel sends negative errnos; a positive one
+    /// from a careless peer is taken as it is).
+    pub fn errno(&self) -> i32 {
+        i32::try_from(self.error.unsigned_abs()).unwrap_or(i32::MAX)
+    }
 }
 
 #[cfg(test)]

@@ -111,9 +111,7 @@ fn ioctl_cmd(
     let fields = a.fields.as_deref().map(fields::parse).transpose()?;
     let given: Option<Vec<u8>> = match (&a.hex, &a.file, &fields) {
         (Some(h), _, _) => Some(h.0.clone()),
-        (_, Some(path), _) => {
-            Some(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
-        }
+        (_, Some(path), _) => Some(crate::input::read(path)?),
         (_, _, Some(f)) => Some(fields::encode(f)?),
         _ => None,
     };

@@ -12,7 +12,7 @@
 //! sysctl(8) does, and the exit status is 1 if any happened.
 
 use super::{print_json, Reported};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Parser;
 use nlkit::kernel::sysctl::{self, ConfLine, Entry, Sysctl};
 use nlkit::kernel::sysctl_netns::owned_by_netns;
@@ -166,12 +166,7 @@ impl Run {
     }
 
     fn load(&mut self, file: &std::path::Path, names: &[String]) -> Result<()> {
-        let text = if file.as_os_str() == "-" {
-            std::io::read_to_string(std::io::stdin()).context("reading stdin")?
-        } else {
-            std::fs::read_to_string(file)
-                .with_context(|| format!("cannot open {}", file.display()))?
-        };
+        let text = crate::input::read_text(file)?;
         if !names.is_empty() {
             bail!("-p takes one FILE; extra arguments: {}", names.join(" "));
         }

@@ -5,12 +5,11 @@ mod render;
 
 use crate::cli::{ListenArgs, SendArgs, SocketArgs};
 use anyhow::{bail, Context, Result};
-use nlkit::wire::align::nlmsg_align;
 use nlkit::wire::{Flags, Header, MessageBuilder, MessageType};
 use nlkit::{Error, KernelError, Kind, Netns, RecvBuf, Socket, SocketAddr};
 use render::{Ending, Renderer};
 use std::io::IoSlice;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn open(args: &SocketArgs, netns: Option<&str>) -> Result<Socket> {
     let mut socket = match netns {
@@ -24,13 +23,9 @@ fn open(args: &SocketArgs, netns: Option<&str>) -> Result<Socket> {
 fn payloads(args: &SendArgs) -> Result<Vec<Vec<u8>>> {
     let p = &args.payload;
     let mut payloads = if let Some(path) = &p.lines {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        if args.shape.keep_newline {
-            text.split_inclusive('\n').map(|l| l.as_bytes().to_vec()).collect()
-        } else {
-            text.lines().map(|l| l.as_bytes().to_vec()).collect()
-        }
+        let bytes = crate::input::read(path)?;
+        let lines = crate::input::lines(&bytes, args.shape.keep_newline);
+        lines.into_iter().map(<[u8]>::to_vec).collect()
     } else {
         let bytes = p.hex.as_ref().map(|h| h.0.clone());
         vec![bytes.or_else(|| p.text.clone().map(String::into_bytes)).unwrap_or_default()]
@@ -71,15 +66,21 @@ pub fn send(args: &SendArgs, netns: Option<&str>, json: bool) -> Result<()> {
         ranges.push(b.finish());
     }
     let to = SocketAddr { port: args.to_port, groups: args.groups.unwrap_or(0) };
-    // Each message with its padding, so the next one starts aligned.
-    let padded = |r: &std::ops::Range<usize>| r.start..nlmsg_align(r.end).min(batch.len());
+    // A batch is the buffer as built: every message with its padding, in
+    // one piece (an iovec per message would stop at UIO_MAXIOV, 1024).
     let datagrams: Vec<Vec<IoSlice<'_>>> = if args.batch {
-        vec![ranges.iter().map(|r| IoSlice::new(&batch[padded(r)])).collect()]
+        vec![vec![IoSlice::new(&batch)]]
     } else {
         ranges.iter().map(|r| vec![IoSlice::new(&batch[r.clone()])]).collect()
     };
     for d in &datagrams {
         match socket.send_vectored(d, to) {
+            Err(e) if args.batch && e.errno() == Some(libc::EMSGSIZE) => bail!(
+                "the batch of {} messages is {} bytes, more than one datagram of this socket \
+                 may carry (its send buffer): send fewer lines at a time, or without --batch",
+                ranges.len(),
+                batch.len()
+            ),
             Err(e) if to.groups != 0 && e.errno() == Some(libc::ECONNREFUSED) => {
                 crate::report::note!(
                 "note: delivered to the group; no kernel socket listens on port 0 of protocol {}, \
@@ -153,7 +154,7 @@ fn wait_replies(
     timeout: f64,
     json: bool,
 ) -> Result<()> {
-    let deadline = Instant::now() + seconds(timeout)?;
+    let deadline = crate::parse::duration(timeout).map(|t| Instant::now() + t);
     let mut out = Renderer::stdout(json);
     let mut buf = RecvBuf::new();
     let mut ended = vec![false; sent.count as usize];
@@ -164,11 +165,11 @@ fn wait_replies(
         Wait::Deadline => false,
     };
     while !done(&ended, replies) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if left.is_some_and(|l| l.is_zero()) {
             return timed_out(wait, &ended, replies, timeout, failure);
         }
-        socket.set_read_timeout(Some(left))?;
+        socket.set_read_timeout(left)?;
         match socket.recv(&mut buf) {
             Ok(_) => {}
             Err(Error::Timeout) => return timed_out(wait, &ended, replies, timeout, failure),
@@ -258,7 +259,11 @@ pub fn listen(args: &ListenArgs, netns: Option<&str>, json: bool) -> Result<()> 
     }
     socket.set_pktinfo(true)?;
     socket.set_passcred(true)?;
-    socket.set_read_timeout(args.timeout.map(seconds).transpose()?)?;
+    socket.set_read_timeout(args.timeout.and_then(crate::parse::duration))?;
+    if let Some(bytes) = args.rcvbuf {
+        // FORCE passes the system limit (root); otherwise the limited one.
+        socket.set_recv_buffer_size_force(bytes).or_else(|_| socket.set_recv_buffer_size(bytes))?;
+    }
     let local = socket.local_addr()?;
     crate::report::note!(
         "listening on protocol {} port {} groups {:?}",
@@ -278,8 +283,4 @@ pub fn listen(args: &ListenArgs, netns: Option<&str>, json: bool) -> Result<()> 
         }
     }
     Ok(())
-}
-
-fn seconds(s: f64) -> Result<Duration> {
-    Duration::try_from_secs_f64(s).map_err(|_| anyhow::anyhow!("bad timeout {s}"))
 }

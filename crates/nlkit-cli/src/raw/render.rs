@@ -300,10 +300,11 @@ fn decode_ending(msg: &Message<'_>) -> Option<Ending> {
         _ => return None,
     };
     let errno = i32::try_from(error.unsigned_abs()).unwrap_or(i32::MAX);
-    // The kernel's DONE carries 0 or -errno (errnos end at 4095). The
-    // classic tutorial module sends its text in a DONE: its first bytes
-    // are no status, and the DONE ends the exchange all the same.
-    let status = msg.message_type() == MessageType::Error || (-4095..0).contains(&error);
+    // The kernel's DONE carries 0 or -errno (errnos end at 4095; a positive
+    // one is taken as it is, as for ERROR). The classic tutorial module
+    // sends its text in a DONE: its first bytes are no status, and the DONE
+    // ends the exchange all the same.
+    let status = msg.message_type() == MessageType::Error || errno <= 4095;
     Some(match (errno, msg.message_type()) {
         (0, MessageType::Error) => Ending::Ack,
         (_, MessageType::Done) if errno == 0 || !status => Ending::Done,

@@ -84,8 +84,7 @@ impl Exchange {
             MessageType::Done => {
                 let done = Done::parse(msg)?;
                 if done.error != 0 {
-                    let errno = done.error.checked_neg().unwrap_or(i32::MAX);
-                    return Err(KernelError::from_ext_ack(errno, &done.ext, request).into());
+                    return Err(KernelError::from_ext_ack(done.errno(), &done.ext, request).into());
                 }
                 Ok(Step::Finished)
             }

@@ -144,6 +144,10 @@ fn done_with_error_and_overrun() {
     let mut c = conn(|m| vec![reply(&m, MessageType::DONE, Flags::MULTI, &(-16i32).to_ne_bytes())]);
     let err = c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err();
     assert_eq!(err.errno(), Some(16));
+    // One sign rule for DONE and ERROR: a positive status from a careless
+    // peer is taken as it is (it was read as -5 for DONE, 22 for ERROR).
+    let mut c = conn(|m| vec![reply(&m, MessageType::DONE, Flags::MULTI, &5i32.to_ne_bytes())]);
+    assert_eq!(c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err().errno(), Some(5));
     let mut c = conn(|m| vec![reply(&m, MessageType::OVERRUN, Flags::empty(), &[])]);
     assert!(matches!(c.dump(GET, |_| Ok(()), |_| Ok(())), Err(Error::Overrun)));
 }

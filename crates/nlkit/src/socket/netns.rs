@@ -8,7 +8,6 @@
 use super::{Kind, Protocol, Socket};
 use crate::error::{Error, Result};
 use crate::sys;
-use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::{Path, PathBuf};
 
@@ -34,7 +33,13 @@ impl Netns<'_> {
             Netns::Fd(fd) => fd,
             Netns::Name(_) | Netns::Path(_) => {
                 let path = self.path().unwrap_or_default();
-                opened = File::open(&path)
+                // O_NONBLOCK: a FIFO at that path must not block the open;
+                // setns then refuses what is no namespace (EINVAL).
+                use std::os::unix::fs::OpenOptionsExt;
+                opened = std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_NONBLOCK)
+                    .open(&path)
                     .map_err(|source| Error::Netns { path: Some(path.clone()), source })?;
                 opened.as_fd()
             }
