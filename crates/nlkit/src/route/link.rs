@@ -26,6 +26,7 @@ pub const LINK_HEADER_LEN: usize = 16;
 mod field {
     use core::ops::Range;
     pub const FAMILY: usize = 0;
+    pub const PAD: usize = 1;
     pub const TYPE: Range<usize> = 2..4;
     pub const INDEX: Range<usize> = 4..8;
     pub const FLAGS: Range<usize> = 8..12;
@@ -61,6 +62,8 @@ pub struct LinkHeader {
     pub flags: u32,
     /// `ifi_change`: in a request, which of `flags` to change.
     pub change: u32,
+    /// `__ifi_pad`, kept so a re-emit gives the same bytes (0 in requests).
+    pub pad: u8,
 }
 
 fn word(b: &[u8; LINK_HEADER_LEN], range: core::ops::Range<usize>) -> [u8; 4] {
@@ -79,13 +82,15 @@ impl LinkHeader {
             index: i32::from_ne_bytes(word(&b, field::INDEX)),
             flags: u32::from_ne_bytes(word(&b, field::FLAGS)),
             change: u32::from_ne_bytes(word(&b, field::CHANGE)),
+            pad: b[field::PAD],
         })
     }
 
-    /// The header's 16 bytes (the pad byte zero).
+    /// The header's 16 bytes.
     pub fn to_bytes(&self) -> [u8; LINK_HEADER_LEN] {
         let mut b = [0u8; LINK_HEADER_LEN];
         b[field::FAMILY] = self.family;
+        b[field::PAD] = self.pad;
         b[field::TYPE].copy_from_slice(&self.link_type.to_ne_bytes());
         b[field::INDEX].copy_from_slice(&self.index.to_ne_bytes());
         b[field::FLAGS].copy_from_slice(&self.flags.to_ne_bytes());

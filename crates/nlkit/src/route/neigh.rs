@@ -26,6 +26,7 @@ pub const CACHEINFO_LEN: usize = 16;
 mod field {
     use core::ops::Range;
     pub const FAMILY: usize = 0;
+    pub const PAD: Range<usize> = 1..4;
     pub const IFINDEX: Range<usize> = 4..8;
     pub const STATE: Range<usize> = 8..10;
     pub const FLAGS: usize = 10;
@@ -55,6 +56,8 @@ pub struct NeighHeader {
     pub flags: u8,
     /// `ndm_type`: `RTN_*` (`RTN_UNICAST`, `RTN_MULTICAST`, ...).
     pub kind: u8,
+    /// `ndm_pad1` and `ndm_pad2`, kept so a re-emit gives the same bytes.
+    pub reserved: [u8; 3],
 }
 
 impl NeighHeader {
@@ -67,13 +70,15 @@ impl NeighHeader {
             state: u16::from_ne_bytes([b[field::STATE.start], b[field::STATE.start + 1]]),
             flags: b[field::FLAGS],
             kind: b[field::TYPE],
+            reserved: [b[field::PAD.start], b[field::PAD.start + 1], b[field::PAD.start + 2]],
         })
     }
 
-    /// The header's 12 bytes (padding zero).
+    /// The header's 12 bytes.
     pub fn to_bytes(&self) -> [u8; NEIGH_HEADER_LEN] {
         let mut b = [0u8; NEIGH_HEADER_LEN];
         b[field::FAMILY] = self.family;
+        b[field::PAD].copy_from_slice(&self.reserved);
         b[field::IFINDEX].copy_from_slice(&self.ifindex.to_ne_bytes());
         b[field::STATE].copy_from_slice(&self.state.to_ne_bytes());
         b[field::FLAGS] = self.flags;
@@ -340,6 +345,7 @@ impl NeighSpec {
             state: self.state,
             flags: self.flags(),
             kind: 0,
+            reserved: [0; 3],
         };
         b.append(&header.to_bytes())?;
         b.attr(NDA_DST, &addr_bytes(&self.dst))?;

@@ -19,10 +19,31 @@ fn emit_again(link: &Link<'_>, header: Header) -> Vec<u8> {
 
 #[test]
 fn header_round_trips() {
-    let h = LinkHeader { family: 7, link_type: ARPHRD_ETHER, index: -2, flags: 0x1003, change: 1 };
+    let h = LinkHeader {
+        family: 7,
+        link_type: ARPHRD_ETHER,
+        index: -2,
+        flags: 0x1003,
+        change: 1,
+        pad: 0,
+    };
     assert_eq!(LinkHeader::parse(&h.to_bytes()), Ok(h));
     assert_eq!(h.to_bytes()[1], 0, "pad byte");
     assert_eq!(LinkHeader::parse(&[0; 15]), Err(WireError::Truncated { need: 16, have: 15 }));
+}
+
+#[test]
+fn pad_bytes_are_emitted_as_received() {
+    // A sender that leaves junk in __ifi_pad: parse then emit is byte-exact.
+    let mut buf = link_message(|b| b.attr_str(IFLA_IFNAME, "p0").unwrap());
+    buf[16 + 1] = 0xa5;
+    let link = Link::parse(&message(&buf)).unwrap();
+    assert_eq!(link.header.pad, 0xa5);
+    let mut again = Vec::new();
+    let mut b = MessageBuilder::new(&mut again, Header::new(RTM_NEWLINK)).unwrap();
+    link.emit(&mut b).unwrap();
+    let _ = b.finish();
+    assert_eq!(again, buf);
 }
 
 #[test]

@@ -159,6 +159,22 @@ fn every_capture_round_trips_byte_for_byte() {
 }
 
 #[test]
+fn pad_bytes_are_emitted_as_received() {
+    let mut raw = unhex(captured::V4_PERMANENT);
+    raw[1..4].copy_from_slice(&[1, 2, 3]); // junk in ndm_pad1, ndm_pad2
+    let bytes = message(&raw);
+    with(&bytes, |n| {
+        let n = n.unwrap();
+        assert_eq!(n.header.reserved, [1, 2, 3]);
+        let mut again = Vec::new();
+        let mut b = MessageBuilder::new(&mut again, Header::new(RTM_NEWNEIGH)).unwrap();
+        n.emit(&mut b).unwrap();
+        let _ = b.finish();
+        assert_eq!(again, bytes);
+    });
+}
+
+#[test]
 fn unknown_attributes_are_kept_and_re_emitted() {
     let mut bytes = Vec::new();
     let mut b = MessageBuilder::new(&mut bytes, Header::new(RTM_NEWNEIGH)).unwrap();
