@@ -1,7 +1,7 @@
 //! Any text through the kernel-text parsers of `nlkit::kernel`: the boot
 //! command line, `get_options` lists, sysctl names and sysctl.conf lines;
-//! any 32-bit prefix as an ioctl request. None may panic, and each keeps its
-//! round trip.
+//! any 32-bit prefix as an ioctl request, and any text as one written by a
+//! person (`parse_request`). None may panic, and each keeps its round trip.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,6 +15,15 @@ fuzz_target!(|data: &[u8]| {
         let _ = ioctl::Ioctl::decode(n).to_string();
     }
     let Ok(text) = std::str::from_utf8(data) else { return };
+    // A request as a person writes one: what parses prints as a macro that
+    // parses back to the same number (for the directions macros have).
+    if let Ok(n) = ioctl::parse_request(text) {
+        let d = ioctl::Ioctl::decode(n);
+        let _ = ioctl::names(n).count();
+        if !matches!(d.dir, ioctl::Dir::Unknown(_)) {
+            assert_eq!(ioctl::parse_request(&d.to_string()), Ok(n), "{d}");
+        }
+    }
     let c = cmdline::Cmdline::parse(text);
     for p in c.params.iter().chain(&c.init_args) {
         let _ = p.to_string();

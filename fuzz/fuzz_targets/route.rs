@@ -1,11 +1,16 @@
-//! Any bytes as the payload of an rtnetlink address, route or rule message:
-//! parsing never panics, every accessor and lazy iterator of what parses
-//! runs, and emitting it back gives the same bytes.
+//! Any bytes as the payload of an rtnetlink address, route, rule, link,
+//! neighbour or netconf message: parsing never panics, every accessor and
+//! lazy iterator of what parses runs (what was passed over included), and
+//! emitting it back gives the same bytes (pad bytes and odd attributes too).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use nlkit::route::View;
 use nlkit::route::addr::Address;
+use nlkit::route::link::Link;
+use nlkit::route::linkinfo::LinkData;
+use nlkit::route::neigh::Neighbour;
+use nlkit::route::netconf::Netconf;
 use nlkit::route::route::Route;
 use nlkit::route::rule::Rule;
 use nlkit_wire::{Header, Message, MessageBuilder, Messages};
@@ -38,8 +43,39 @@ fn addr(msg: &Message<'_>) {
 
 fn rule(msg: &Message<'_>) {
     let Ok(r) = Rule::parse(msg) else { return };
-    let _ = r.unknown().count();
+    let _ = (r.unknown().count(), r.malformed().count());
     same_bytes(msg, |b| r.emit(b).unwrap());
+}
+
+fn link(msg: &Message<'_>) {
+    let Ok(l) = Link::parse(msg) else { return };
+    let _ = (l.unknown().count(), l.malformed().count(), l.alt_names().count());
+    if let Some(info) = &l.linkinfo {
+        let _ = (info.malformed().count(), info.unknown().count(), info.slave_attrs().count());
+        match &info.data {
+            Some(LinkData::Veth(d)) => drop(d.malformed().count()),
+            Some(LinkData::Bridge(d)) => drop(d.malformed().count()),
+            Some(LinkData::Macvlan(d)) => drop(d.malformed().count()),
+            Some(LinkData::Vxlan(d)) => drop(d.malformed().count()),
+            Some(LinkData::Tun(d)) => drop(d.malformed().count()),
+            Some(LinkData::Vlan(d)) => drop(d.malformed().count()),
+            Some(LinkData::Bond(d)) => drop(d.malformed().count()),
+            _ => {}
+        }
+    }
+    same_bytes(msg, |b| l.emit(b).unwrap());
+}
+
+fn neigh(msg: &Message<'_>) {
+    let Ok(n) = Neighbour::parse(msg) else { return };
+    let _ = (n.unknown().count(), n.malformed().count());
+    same_bytes(msg, |b| n.emit(b).unwrap());
+}
+
+fn netconf(msg: &Message<'_>) {
+    let Ok(n) = Netconf::parse(msg) else { return };
+    let _ = (n.unknown().count(), n.malformed().count());
+    same_bytes(msg, |b| n.emit(b).unwrap());
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -54,4 +90,7 @@ fuzz_target!(|data: &[u8]| {
     route(&msg);
     addr(&msg);
     rule(&msg);
+    link(&msg);
+    neigh(&msg);
+    netconf(&msg);
 });

@@ -183,11 +183,14 @@ impl Ioctl {
 }
 
 impl fmt::Display for Ioctl {
-    /// As the C macro would be written: `_IOR('T', 0x13, 4)`, `_IO(0x12, 0x5d)`.
+    /// As the C macro would be written: `_IOR('T', 0x13, 4)`, `_IO(0x12,
+    /// 0x5d)`; a number no shorthand makes (no direction but a size, or
+    /// direction bits no macro has) as `_IOC(_IOC_NONE, 'x', 0x1, 4)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}(", self.dir.macro_name())?;
-        if let Dir::Unknown(b) = self.dir {
-            write!(f, "{b:#x}, ")?;
+        match self.dir {
+            Dir::Unknown(b) => write!(f, "_IOC({b:#x}, ")?,
+            Dir::None if self.size != 0 => f.write_str("_IOC(_IOC_NONE, ")?,
+            d => write!(f, "{}(", d.macro_name())?,
         }
         match self.ty_char() {
             Some('\'') => f.write_str("'\\''")?,
@@ -263,15 +266,30 @@ pub fn parse_request(text: &str) -> Result<u32, BadRequest> {
     let Some((mac, rest)) = t.split_once('(') else {
         return Err(bad("not a number, a known name or _IO/_IOR/_IOW/_IOWR(...)"));
     };
+    let args = rest.trim_end().strip_suffix(')').ok_or_else(|| bad("missing ')'"))?;
+    let mut args: Vec<&str> = split_args(args);
     let dir = match mac.trim() {
         "_IO" => Dir::None,
         "_IOR" => Dir::Read,
         "_IOW" => Dir::Write,
         "_IOWR" => Dir::ReadWrite,
-        _ => return Err(bad("unknown name (and not _IO, _IOR, _IOW or _IOWR)")),
+        // _IOC(DIR, TYPE, NR, SIZE): any direction, any size.
+        "_IOC" if args.len() == 4 => {
+            let dir = ioc_dir(args.remove(0)).ok_or_else(|| bad("_IOC's direction"))?;
+            let ty =
+                char_or_number(args[0]).ok_or_else(|| bad("the type is not a char or a byte"))?;
+            let nr = number(args[1]).and_then(|n| u8::try_from(n).ok());
+            let nr = nr.ok_or_else(|| bad("nr is not a byte"))?;
+            let size = c_size(args[2])
+                .ok_or_else(|| bad("size is not a byte count or a C scalar type"))?;
+            if size > SIZEMASK as u64 {
+                return Err(bad("size does not fit the size bits"));
+            }
+            return Ok(ioc(dir, ty, nr, size as usize));
+        }
+        "_IOC" => return Err(bad("_IOC takes (dir, type, nr, size)")),
+        _ => return Err(bad("unknown name (and not _IO, _IOR, _IOW, _IOWR or _IOC)")),
     };
-    let args = rest.trim_end().strip_suffix(')').ok_or_else(|| bad("missing ')'"))?;
-    let args: Vec<&str> = split_args(args);
     let want = if dir == Dir::None { 2 } else { 3 };
     if args.len() != want {
         return Err(bad(if want == 2 { "_IO takes (type, nr)" } else { "takes (type, nr, size)" }));
@@ -290,11 +308,28 @@ pub fn parse_request(text: &str) -> Result<u32, BadRequest> {
     Ok(ioc(dir, ty, nr, size as usize))
 }
 
-/// Splits macro arguments at commas outside quotes (`','` is a type).
+/// `_IOC`'s direction: `_IOC_NONE`, `_IOC_READ`, `_IOC_WRITE`,
+/// `_IOC_READ|_IOC_WRITE`, or the bits as a number.
+fn ioc_dir(s: &str) -> Option<Dir> {
+    let words: Vec<&str> = s.split('|').map(str::trim).collect();
+    let bits = match words[..] {
+        ["_IOC_NONE"] => Dir::None.bits(),
+        ["_IOC_READ"] => Dir::Read.bits(),
+        ["_IOC_WRITE"] => Dir::Write.bits(),
+        ["_IOC_READ", "_IOC_WRITE"] | ["_IOC_WRITE", "_IOC_READ"] => Dir::ReadWrite.bits(),
+        _ => u32::try_from(number(s)?).ok()?,
+    };
+    (bits < 1 << DIRBITS).then(|| Dir::from_bits(bits))
+}
+
+/// Splits macro arguments at commas outside quotes (`','` is a type;
+/// a backslash escapes the next character inside quotes: `'\''`).
 fn split_args(s: &str) -> Vec<&str> {
-    let (mut out, mut start, mut quoted) = (Vec::new(), 0, false);
+    let (mut out, mut start, mut quoted, mut escaped) = (Vec::new(), 0, false, false);
     for (i, c) in s.char_indices() {
         match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
             '\'' => quoted = !quoted,
             ',' if !quoted => {
                 out.push(s[start..i].trim());
@@ -307,19 +342,25 @@ fn split_args(s: &str) -> Vec<&str> {
     out
 }
 
-/// A decimal, `0x` hex or `0` octal number, or a negative decimal.
+/// A decimal, `0x` hex or `0` octal number, or a negative decimal: digits
+/// only after the one sign (`--9` and `+9` are no numbers).
 fn number(s: &str) -> Option<i64> {
     let (neg, digits) = match s.strip_prefix('-') {
         Some(d) => (true, d),
         None => (false, s),
     };
-    let v = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
-        i64::from_str_radix(h, 16).ok()?
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        i64::from_str_radix(&digits[1..], 8).ok()?
-    } else {
-        digits.parse::<i64>().ok()?
-    };
+    let (radix, digits) =
+        if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+            (16, h)
+        } else if digits.len() > 1 && digits.starts_with('0') {
+            (8, &digits[1..])
+        } else {
+            (10, digits)
+        };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i64::from_str_radix(digits, radix).ok()?;
     Some(if neg { -v } else { v })
 }
 
@@ -425,6 +466,20 @@ mod tests {
         );
         assert_eq!(parse_request("_IOW('m', 2, char *)"), Ok(ioc(Dir::Write, b'm', 2, 8)));
         assert_eq!(parse_request("_IOW('m', 2, sizeof(int))"), Ok(ioc(Dir::Write, b'm', 2, 4)));
+        // No direction but a size: only _IOC says it, and it reads back.
+        let odd = Ioctl::decode(77777);
+        assert_eq!(odd.to_string(), "_IOC(_IOC_NONE, '/', 0xd1, 1)");
+        assert_eq!(parse_request(&odd.to_string()), Ok(77777));
+        assert_eq!(
+            parse_request("_IOC(_IOC_READ|_IOC_WRITE, 'm', 4, int)"),
+            Ok(iowr::<i32>(b'm', 4))
+        );
+        assert_eq!(parse_request("_IOC(2, 'm', 1, 40)"), Ok(ioc(Dir::Read, b'm', 1, 40)));
+        assert_eq!(parse_request("_IO('\\'', 0xf)"), Ok(io(b'\'', 0xf)));
+        assert_eq!(parse_request("_IOW('\\'', 1, int)"), Ok(iow::<i32>(b'\'', 1)));
+        for not_a_number in ["--9999", "+9", "0x", "-", "0x+1", "09"] {
+            assert!(parse_request(not_a_number).is_err(), "{not_a_number}");
+        }
         for bad in [
             "",
             "NOPE",
