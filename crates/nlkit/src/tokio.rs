@@ -4,7 +4,7 @@
 //! the same sans-IO core as [`Conn`](crate::Conn): requests are built,
 //! validated and decoded by the same code; only the waiting differs.
 
-use crate::engine::{Core, DumpError, Step};
+use crate::engine::{Core, DumpError, Exchange, Request, Step};
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
 use nlkit_wire::{Flags, Message, MessageBuilder};
@@ -53,6 +53,14 @@ impl AsyncConn {
         self.core.peer = port;
     }
 
+    /// As [`Conn::run`](crate::Conn::run): runs one operation given as a
+    /// value, the same values as on the blocking connection.
+    pub async fn run<R: Request>(&mut self, mut req: R) -> Result<R::Output> {
+        let mut exchange = self.core.build(req.message_type(), req.flags(), |b| req.emit(b))?;
+        self.exchange(&mut exchange, &mut |m| req.reply(m)).await?;
+        req.finish()
+    }
+
     /// As [`Conn::request`](crate::Conn::request).
     pub async fn request(
         &mut self,
@@ -62,12 +70,20 @@ impl AsyncConn {
         mut on_reply: impl FnMut(Message<'_>) -> Result<()>,
     ) -> Result<()> {
         let mut exchange = self.core.build(message_type, flags, build)?;
+        self.exchange(&mut exchange, &mut on_reply).await
+    }
+
+    async fn exchange(
+        &mut self,
+        exchange: &mut Exchange,
+        on_reply: &mut impl FnMut(Message<'_>) -> Result<()>,
+    ) -> Result<()> {
         let to = SocketAddr::port(self.core.peer);
         self.fd.get_ref().send_to(&self.core.request, to)?;
         let mut handler_error = None;
         loop {
             recv(&self.fd, &mut self.core.recv).await?;
-            let step = self.core.on_datagram(&mut exchange, &mut on_reply, &mut handler_error)?;
+            let step = self.core.on_datagram(exchange, on_reply, &mut handler_error)?;
             if step == Step::Finished {
                 break;
             }

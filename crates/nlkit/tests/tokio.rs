@@ -52,3 +52,61 @@ fn async_conn_outside_a_runtime_is_an_error() {
     let err = AsyncConn::open(Protocol::ROUTE).unwrap_err();
     assert!(err.to_string().contains("tokio runtime"), "{err}");
 }
+
+#[tokio::test]
+async fn the_same_operation_values_run_async_and_sync() {
+    use nlkit::route::link::LinkFilter;
+    use nlkit::route::link::{LinkKind, LinkSpec};
+    use nlkit::route::ops;
+    use nlkit::route::route::{RouteFilter, RouteSpec};
+    let ns = TestNs::new("async-ops");
+    let mut conn = AsyncConn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    // Changes: a veth pair and a route, made through AsyncConn::run.
+    let spec = LinkSpec::new("o0", LinkKind::Veth { peer: Some("o1".into()) });
+    conn.run(ops::link_add(&spec)).await.unwrap();
+    let mut up = LinkSpec::by_name("o0");
+    up.up = Some(true);
+    conn.run(ops::link_set(&up)).await.unwrap();
+    let mut index = 0;
+    let filter = LinkFilter::default();
+    conn.run(ops::link_dump(&filter, |l| {
+        if l.name == Some("o0") {
+            index = l.index();
+        }
+        Ok(())
+    }))
+    .await
+    .unwrap();
+    assert_ne!(index, 0);
+    let route = RouteSpec {
+        dst: Some(("10.77.0.0".parse().unwrap(), 16)),
+        oif: Some(index),
+        ..RouteSpec::default()
+    };
+    conn.run(ops::route_add(&route)).await.unwrap();
+    // The same dump value type, run by both front ends, sees the same.
+    let filter = RouteFilter { family: nlkit::route::AF_INET, ..Default::default() };
+    let mut seen_async = Vec::new();
+    let sum = conn
+        .run(ops::route_dump(&filter, |r| {
+            seen_async.push(r.dst);
+            Ok(())
+        }))
+        .await
+        .unwrap();
+    let mut sync = nlkit::Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    let mut seen_sync = Vec::new();
+    let sum_sync = sync
+        .run(ops::route_dump(&filter, |r| {
+            seen_sync.push(r.dst);
+            Ok(())
+        }))
+        .unwrap();
+    assert_eq!(seen_async, seen_sync);
+    assert!(seen_async.contains(&Some("10.77.0.0".parse().unwrap())), "{seen_async:?}");
+    assert_eq!((sum.delivered, sum_sync.delivered), (seen_sync.len(), seen_sync.len()));
+    // A refusal comes back the same way.
+    let err = conn.run(ops::route_add(&route)).await.unwrap_err();
+    assert_eq!(err.errno(), Some(libc::EEXIST));
+    conn.run(ops::link_del(nlkit::route::link::LinkId::Name("o0"))).await.unwrap();
+}

@@ -20,15 +20,16 @@
 mod core;
 mod dump;
 mod exchange;
+mod request;
 
 pub(crate) use self::core::Core;
 pub use dump::DumpError;
 pub use exchange::validate;
-pub(crate) use exchange::Step;
+pub(crate) use exchange::{Exchange, Step};
+pub use request::{Ack, Dump, One, Request};
 
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
-use exchange::Exchange;
 use nlkit_wire::{Flags, Message, MessageBuilder};
 use std::time::{Duration, Instant};
 
@@ -166,7 +167,15 @@ impl<T: Transport> Conn<T> {
         mut on_reply: impl FnMut(Message<'_>) -> Result<()>,
     ) -> Result<()> {
         let mut exchange = self.core.build(message_type, flags, &mut build)?;
-        self.run(&mut exchange, &mut on_reply)
+        self.run_exchange(&mut exchange, &mut on_reply)
+    }
+
+    /// Runs one operation given as a value (see [`Request`]): the same
+    /// values run on `AsyncConn` (feature `tokio`).
+    pub fn run<R: Request>(&mut self, mut req: R) -> Result<R::Output> {
+        let mut exchange = self.core.build(req.message_type(), req.flags(), |b| req.emit(b))?;
+        self.run_exchange(&mut exchange, &mut |m| req.reply(m))?;
+        req.finish()
     }
 
     /// Sends a request with `NLM_F_ACK` and waits for the ACK; data replies
@@ -235,7 +244,7 @@ impl<T: Transport> Conn<T> {
         mut parse: impl FnMut(Message<'_>) -> Result<R>,
     ) -> Result<Vec<R>, DumpError<R>> {
         let mut items = Vec::new();
-        let result = self.run(exchange, &mut |m| {
+        let result = self.run_exchange(exchange, &mut |m| {
             items.push(parse(m)?);
             Ok(())
         });
@@ -246,7 +255,7 @@ impl<T: Transport> Conn<T> {
         }
     }
 
-    fn run<H>(&mut self, exchange: &mut Exchange, on_reply: &mut H) -> Result<()>
+    fn run_exchange<H>(&mut self, exchange: &mut Exchange, on_reply: &mut H) -> Result<()>
     where
         H: FnMut(Message<'_>) -> Result<()>,
     {

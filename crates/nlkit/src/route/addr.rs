@@ -12,7 +12,7 @@ use super::uapi::*;
 use super::{fixed, ip_attr, ne_u32, put_ip};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Error as WireError, Flags, Message, MessageBuilder};
+use nlkit_wire::{Attr, Error as WireError, Message, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct ifaddrmsg`.
@@ -360,36 +360,25 @@ impl<T: Transport> Conn<T> {
         &mut self,
         family: u8,
         index: u32,
-        mut f: impl FnMut(&Address<'_>) -> Result<()>,
+        f: impl FnMut(&Address<'_>) -> Result<()>,
     ) -> Result<()> {
-        let header = AddrHeader { family, index, ..AddrHeader::default() };
-        self.dump(
-            RTM_GETADDR,
-            |b| b.append(&header.to_bytes()),
-            |m| {
-                let a = Address::parse(&m)?;
-                if index == 0 || a.header.index == index {
-                    f(&a)?;
-                }
-                Ok(())
-            },
-        )
+        self.run(super::ops::addr_dump(family, index, f))
     }
 
     /// Adds an address (`NLM_F_CREATE | NLM_F_EXCL`).
     pub fn addr_add(&mut self, spec: &AddrSpec) -> Result<()> {
-        self.request_ack(RTM_NEWADDR, Flags::CREATE | Flags::EXCL, |b| spec.emit(b))
+        self.run(super::ops::addr_add(spec))
     }
 
     /// Adds an address or changes the one there (`NLM_F_CREATE | NLM_F_REPLACE`).
     pub fn addr_replace(&mut self, spec: &AddrSpec) -> Result<()> {
-        self.request_ack(RTM_NEWADDR, Flags::CREATE | Flags::REPLACE, |b| spec.emit(b))
+        self.run(super::ops::addr_replace(spec))
     }
 
     /// Deletes the address `spec` names (index, address, prefix length,
     /// peer and label).
     pub fn addr_del(&mut self, spec: &AddrSpec) -> Result<()> {
-        self.request_ack(RTM_DELADDR, Flags::empty(), |b| spec.emit_del(b))
+        self.run(super::ops::addr_del(spec))
     }
 }
 

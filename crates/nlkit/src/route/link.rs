@@ -16,7 +16,7 @@ use super::uapi::*;
 use super::AF_UNSPEC;
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
+use nlkit_wire::{Attr, Attrs, Error as WireError, Message, MessageBuilder};
 
 pub use super::link_spec::{BridgeSpec, LinkKind, LinkSpec, NetnsTarget, VxlanSpec};
 
@@ -428,7 +428,7 @@ impl<'n> From<&'n str> for LinkId<'n> {
 
 impl LinkId<'_> {
     /// Writes an `ifinfomsg` selecting this link (and its `IFLA_IFNAME`).
-    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+    pub(crate) fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
         match *self {
             LinkId::Index(i) => {
                 b.append(&LinkHeader { index: i as i32, ..Default::default() }.to_bytes())
@@ -481,19 +481,9 @@ impl<T: Transport> Conn<T> {
     pub fn link_dump(
         &mut self,
         filter: &LinkFilter<'_>,
-        mut f: impl FnMut(&Link<'_>) -> Result<()>,
+        f: impl FnMut(&Link<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.dump(
-            RTM_GETLINK,
-            |b| filter.emit(b),
-            |m| {
-                let link = Link::parse(&m)?;
-                if filter.matches(&link) {
-                    f(&link)?;
-                }
-                Ok(())
-            },
-        )
+        self.run(super::ops::link_dump(filter, f))
     }
 
     /// Gets the link named `name` (`RTM_GETLINK` with `IFLA_IFNAME`); a
@@ -519,28 +509,27 @@ impl<T: Transport> Conn<T> {
     pub fn link_get(
         &mut self,
         id: LinkId<'_>,
-        mut f: impl FnMut(&Link<'_>) -> Result<()>,
+        f: impl FnMut(&Link<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.request(RTM_GETLINK, Flags::empty(), |b| id.emit(b), |m| f(&Link::parse(&m)?))
+        self.run(super::ops::link_get(id, f))
     }
 
     /// Creates a link (`RTM_NEWLINK` with `NLM_F_CREATE | NLM_F_EXCL`): an
     /// existing name is `EEXIST`, a kind without a driver `EOPNOTSUPP` with
     /// the extended ack "Unknown device type".
     pub fn link_add(&mut self, spec: &LinkSpec) -> Result<()> {
-        self.request_ack(RTM_NEWLINK, Flags::CREATE | Flags::EXCL, |b| spec.emit(b))
+        self.run(super::ops::link_add(spec))
     }
 
     /// Changes an existing link (`RTM_NEWLINK` without `NLM_F_CREATE`),
     /// named by `spec.index`, or by `spec.name` when the index is 0.
     pub fn link_set(&mut self, spec: &LinkSpec) -> Result<()> {
-        self.request_ack(RTM_NEWLINK, Flags::empty(), |b| spec.emit(b))
+        self.run(super::ops::link_set(spec))
     }
 
     /// Deletes a link (`RTM_DELLINK`); a missing one is `ENODEV`.
     pub fn link_del<'n>(&mut self, link: impl Into<LinkId<'n>>) -> Result<()> {
-        let id = link.into();
-        self.request_ack(RTM_DELLINK, Flags::empty(), |b| id.emit(b))
+        self.run(super::ops::link_del(link.into()))
     }
 }
 

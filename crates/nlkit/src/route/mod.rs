@@ -51,6 +51,7 @@ pub mod names;
 pub mod neigh;
 pub mod netconf;
 pub mod nexthop;
+pub mod ops;
 #[allow(clippy::module_inception)]
 pub mod route;
 pub mod rule;

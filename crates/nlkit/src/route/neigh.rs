@@ -395,9 +395,9 @@ impl<T: Transport> Conn<T> {
         &mut self,
         family: u8,
         filter: &NeighFilter,
-        mut f: impl FnMut(&Neighbour<'_>) -> Result<()>,
+        f: impl FnMut(&Neighbour<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.dump(RTM_GETNEIGH, |b| filter.emit(family, b), |m| f(&Neighbour::parse(&m)?))
+        self.run(super::ops::neigh_dump(family, filter, f))
     }
 
     /// Looks up the entry for `dst` on device `ifindex` (`RTM_GETNEIGH`
@@ -448,24 +448,24 @@ impl<T: Transport> Conn<T> {
 
     /// Adds an entry (`NLM_F_CREATE | NLM_F_EXCL`): `EEXIST` if there is one.
     pub fn neigh_add(&mut self, spec: &NeighSpec) -> Result<()> {
-        self.request_ack(RTM_NEWNEIGH, Flags::CREATE | Flags::EXCL, |b| spec.emit(b))
+        self.run(super::ops::neigh_add(spec))
     }
 
     /// Adds an entry or replaces the one there (`NLM_F_CREATE | NLM_F_REPLACE`).
     pub fn neigh_replace(&mut self, spec: &NeighSpec) -> Result<()> {
-        self.request_ack(RTM_NEWNEIGH, Flags::CREATE | Flags::REPLACE, |b| spec.emit(b))
+        self.run(super::ops::neigh_replace(spec))
     }
 
     /// Changes an existing entry (`NLM_F_REPLACE`, as `ip neigh change`);
     /// a missing entry is an error.
     pub fn neigh_change(&mut self, spec: &NeighSpec) -> Result<()> {
-        self.request_ack(RTM_NEWNEIGH, Flags::REPLACE, |b| spec.emit(b))
+        self.run(super::ops::neigh_change(spec))
     }
 
     /// Deletes the entry for `spec`'s device and destination (a proxy entry
     /// if `spec.proxy`).
     pub fn neigh_del(&mut self, spec: &NeighSpec) -> Result<()> {
-        self.request_ack(RTM_DELNEIGH, Flags::empty(), |b| spec.emit(b))
+        self.run(super::ops::neigh_del(spec))
     }
 }
 

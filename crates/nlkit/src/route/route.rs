@@ -683,26 +683,9 @@ impl<T: Transport> Conn<T> {
     pub fn route_dump(
         &mut self,
         filter: &RouteFilter,
-        mut f: impl FnMut(&Route<'_>) -> Result<()>,
+        f: impl FnMut(&Route<'_>) -> Result<()>,
     ) -> Result<RouteDumpSummary> {
-        let mut sum = RouteDumpSummary::default();
-        let check = !filter.is_trivial();
-        self.dump(
-            RTM_GETROUTE,
-            |b| filter.emit(b),
-            |m| {
-                sum.received += 1;
-                sum.kernel_filtered += m.flags().contains(Flags::DUMP_FILTERED) as usize;
-                Route::parse_with(&m, |r| {
-                    if (check && filter.matches(r)) || (!check && !r.has_flag(RTM_F_CLONED)) {
-                        sum.delivered += 1;
-                        f(r)?;
-                    }
-                    Ok(())
-                })?
-            },
-        )?;
-        Ok(sum)
+        self.run(super::ops::route_dump(filter, f))
     }
 
     /// Asks the kernel which route `query` would take (`ip route get`) and
@@ -730,25 +713,25 @@ impl<T: Transport> Conn<T> {
 
     /// Adds a route (`NLM_F_CREATE | NLM_F_EXCL`, as `ip route add`).
     pub fn route_add(&mut self, spec: &RouteSpec) -> Result<()> {
-        self.request_ack(RTM_NEWROUTE, Flags::CREATE | Flags::EXCL, |b| spec.emit(b))
+        self.run(super::ops::route_add(spec))
     }
 
     /// Adds a route or replaces the one with the same key
     /// (`NLM_F_CREATE | NLM_F_REPLACE`, as `ip route replace`).
     pub fn route_replace(&mut self, spec: &RouteSpec) -> Result<()> {
-        self.request_ack(RTM_NEWROUTE, Flags::CREATE | Flags::REPLACE, |b| spec.emit(b))
+        self.run(super::ops::route_replace(spec))
     }
 
     /// Adds a route after those with the same key (`NLM_F_CREATE |
     /// NLM_F_APPEND`, as `ip route append`); IPv6 merges it into a
     /// multipath route.
     pub fn route_append(&mut self, spec: &RouteSpec) -> Result<()> {
-        self.request_ack(RTM_NEWROUTE, Flags::CREATE | Flags::APPEND, |b| spec.emit(b))
+        self.run(super::ops::route_append(spec))
     }
 
     /// Deletes the first route matching `spec` (as `ip route del`).
     pub fn route_del(&mut self, spec: &RouteSpec) -> Result<()> {
-        self.request_ack(RTM_DELROUTE, Flags::empty(), |b| spec.emit_del(b))
+        self.run(super::ops::route_del(spec))
     }
 }
 

@@ -5,7 +5,7 @@ use super::uapi::*;
 use super::{addr_bytes, family_of, fixed, ip_addr, ne_u32};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Error as WireError, Flags, Message, MessageBuilder};
+use nlkit_wire::{Attr, Error as WireError, Message, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct fib_rule_hdr`.
@@ -380,23 +380,18 @@ impl RuleSpec {
 
 impl<T: Transport> Conn<T> {
     /// Dumps the rules of `family` (`AF_UNSPEC` for all), calling `f` with each.
-    pub fn rule_dump(
-        &mut self,
-        family: u8,
-        mut f: impl FnMut(&Rule<'_>) -> Result<()>,
-    ) -> Result<()> {
-        let header = RuleHeader { family, ..RuleHeader::default() };
-        self.dump(RTM_GETRULE, |b| b.append(&header.to_bytes()), |m| f(&Rule::parse(&m)?))
+    pub fn rule_dump(&mut self, family: u8, f: impl FnMut(&Rule<'_>) -> Result<()>) -> Result<()> {
+        self.run(super::ops::rule_dump(family, f))
     }
 
     /// Adds a rule (`NLM_F_CREATE | NLM_F_EXCL`).
     pub fn rule_add(&mut self, spec: &RuleSpec) -> Result<()> {
-        self.request_ack(RTM_NEWRULE, Flags::CREATE | Flags::EXCL, |b| spec.emit(b))
+        self.run(super::ops::rule_add(spec))
     }
 
     /// Deletes the first rule matching `spec`.
     pub fn rule_del(&mut self, spec: &RuleSpec) -> Result<()> {
-        self.request_ack(RTM_DELRULE, Flags::empty(), |b| spec.emit(b))
+        self.run(super::ops::rule_del(spec))
     }
 }
 

@@ -7,6 +7,7 @@ use crate::route::BadAttr;
 use crate::route::View;
 use crate::route::{fixture_message, unhex, AF_INET, AF_INET6};
 use crate::testing::{self, Fake};
+use nlkit_wire::Flags;
 use nlkit_wire::{Header, Messages};
 
 /// `ip addr add 192.0.2.1/24 broadcast 192.0.2.255 dev veth0 label veth0:lbl`.

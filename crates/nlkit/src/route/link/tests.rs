@@ -7,6 +7,7 @@ use crate::route::linkinfo::LinkData;
 use crate::route::BadAttr;
 use crate::route::View;
 use crate::testing::{self, Fake};
+use nlkit_wire::Flags;
 use nlkit_wire::{Header, Messages};
 
 fn emit_again(link: &Link<'_>, header: Header) -> Vec<u8> {

@@ -1,0 +1,146 @@
+//! Operations as values: a [`Request`] says what to send and what to make
+//! of the replies, and one runner on each front end runs it
+//! ([`Conn::run`](super::Conn::run), and `AsyncConn::run` with the `tokio`
+//! feature), so every operation exists sync and async by construction.
+//!
+//! Families make their operations as values (`route::ops`: `link_add`,
+//! `route_dump`, ...); the generic shapes here cover most: [`Ack`] (a
+//! change the kernel acknowledges), [`Dump`] (a stream of replies) and
+//! [`One`] (one reply, no ACK).
+
+use crate::error::Result;
+use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
+
+/// One operation: the request it sends, and what it makes of the replies.
+pub trait Request {
+    /// What running it gives.
+    type Output;
+    /// The request's `nlmsg_type`.
+    fn message_type(&self) -> u16;
+    /// Its flags (`NLM_F_REQUEST` is added by the runner).
+    fn flags(&self) -> Flags;
+    /// Writes the request's body after its header.
+    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>;
+    /// Takes one data reply (not ACK, error or `DONE`, which the runner
+    /// reads). The default ignores it.
+    fn reply(&mut self, msg: Message<'_>) -> Result<()> {
+        let _ = msg;
+        Ok(())
+    }
+    /// The result, once the exchange ended well.
+    fn finish(self) -> Result<Self::Output>;
+}
+
+/// A change the kernel acknowledges (`NLM_F_ACK` is added): `body` writes
+/// the request after its header; data replies (`NLM_F_ECHO`) are ignored.
+#[derive(Debug, Clone, Copy)]
+pub struct Ack<B> {
+    /// The message type.
+    pub message_type: u16,
+    /// Its flags (`NLM_F_CREATE`, `NLM_F_EXCL`, ...).
+    pub flags: Flags,
+    /// What writes the body.
+    pub body: B,
+}
+
+impl<B> Request for Ack<B>
+where
+    B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+{
+    type Output = ();
+
+    fn message_type(&self) -> u16 {
+        self.message_type
+    }
+
+    fn flags(&self) -> Flags {
+        self.flags | Flags::ACK
+    }
+
+    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        (self.body)(b)
+    }
+
+    fn finish(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A dump (`NLM_F_DUMP`): `body` writes the request, `each` takes every
+/// reply as it comes, in constant memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Dump<B, E> {
+    /// The message type.
+    pub message_type: u16,
+    /// What writes the body (the family header, filter attributes).
+    pub body: B,
+    /// What takes each reply.
+    pub each: E,
+}
+
+impl<B, E> Request for Dump<B, E>
+where
+    B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+    E: FnMut(Message<'_>) -> Result<()>,
+{
+    type Output = ();
+
+    fn message_type(&self) -> u16 {
+        self.message_type
+    }
+
+    fn flags(&self) -> Flags {
+        Flags::DUMP
+    }
+
+    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        (self.body)(b)
+    }
+
+    fn reply(&mut self, msg: Message<'_>) -> Result<()> {
+        (self.each)(msg)
+    }
+
+    fn finish(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A request answered by one reply, without ACK (a `get`): `each` takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct One<B, E> {
+    /// The message type.
+    pub message_type: u16,
+    /// What writes the body.
+    pub body: B,
+    /// What takes the reply.
+    pub each: E,
+}
+
+impl<B, E> Request for One<B, E>
+where
+    B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+    E: FnMut(Message<'_>) -> Result<()>,
+{
+    type Output = ();
+
+    fn message_type(&self) -> u16 {
+        self.message_type
+    }
+
+    fn flags(&self) -> Flags {
+        Flags::empty()
+    }
+
+    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        (self.body)(b)
+    }
+
+    fn reply(&mut self, msg: Message<'_>) -> Result<()> {
+        (self.each)(msg)
+    }
+
+    fn finish(self) -> Result<()> {
+        Ok(())
+    }
+}
