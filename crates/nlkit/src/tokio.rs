@@ -4,10 +4,11 @@
 //! the same sans-IO core as [`Conn`](crate::Conn): requests are built,
 //! validated and decoded by the same code; only the waiting differs.
 
-use crate::engine::{Core, DumpError, Exchange, Request, Step};
+use crate::engine::{Core, DumpError, Exchange, Request, Step, DEFAULT_TIMEOUT};
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
 use nlkit_wire::{Flags, Message, MessageBuilder};
+use std::time::{Duration, Instant};
 use tokio::io::unix::AsyncFd;
 
 /// An async request/reply connection; see the module docs.
@@ -15,6 +16,8 @@ use tokio::io::unix::AsyncFd;
 pub struct AsyncConn {
     fd: AsyncFd<Socket>,
     core: Core,
+    /// How long one exchange may take, checked after each datagram.
+    timeout: Option<Duration>,
 }
 
 impl AsyncConn {
@@ -40,12 +43,23 @@ impl AsyncConn {
         socket.set_nonblocking(true)?;
         let core = Core::new(socket.port());
         let fd = crate::sys::async_fd(socket).map_err(|e| Error::io("epoll_ctl", e))?;
-        Ok(AsyncConn { fd, core })
+        Ok(AsyncConn { fd, core, timeout: Some(DEFAULT_TIMEOUT) })
     }
 
     /// The socket.
     pub fn socket(&self) -> &Socket {
         self.fd.get_ref()
+    }
+
+    /// How long one exchange may take (default [`DEFAULT_TIMEOUT`]): checked
+    /// after each datagram, so a stream of messages that are not the
+    /// replies, or a dump without `DONE` that keeps sending, ends in
+    /// [`Error::Timeout`]. A peer that sends nothing at all is waited for
+    /// like any future: bound it with `tokio::time::timeout`, which needs
+    /// the runtime's timer (this adapter does not, so it never panics in a
+    /// runtime built without one).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
     }
 
     /// Sends requests to a user-space peer's port instead of the kernel.
@@ -79,6 +93,7 @@ impl AsyncConn {
         on_reply: &mut impl FnMut(Message<'_>) -> Result<()>,
     ) -> Result<()> {
         let to = SocketAddr::port(self.core.peer);
+        let deadline = self.timeout.map(|t| Instant::now() + t);
         self.fd.get_ref().send_to(&self.core.request, to)?;
         let mut handler_error = None;
         loop {
@@ -86,6 +101,9 @@ impl AsyncConn {
             let step = self.core.on_datagram(exchange, on_reply, &mut handler_error)?;
             if step == Step::Finished {
                 break;
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Timeout);
             }
         }
         match handler_error {

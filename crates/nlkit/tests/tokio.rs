@@ -110,3 +110,31 @@ async fn the_same_operation_values_run_async_and_sync() {
     assert_eq!(err.errno(), Some(libc::EEXIST));
     conn.run(ops::link_del(nlkit::route::link::LinkId::Name("o0"))).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_chatty_peer_cannot_hold_an_async_exchange_open() {
+    use nlkit::{Kind, Socket, SocketAddr};
+    use std::time::{Duration, Instant};
+    let ns = TestNs::new("async-chatty");
+    let mut conn = AsyncConn::open_in(ns.netns(), Protocol::USERSOCK).unwrap();
+    let mut peer = Socket::new_in(ns.netns(), Protocol::USERSOCK, Kind::Raw).unwrap();
+    peer.bind(SocketAddr::port(0)).unwrap();
+    // Once the exchange gives up nobody reads: the sends must not block.
+    peer.set_nonblocking(true).unwrap();
+    conn.set_peer(peer.port());
+    conn.set_timeout(Some(Duration::from_millis(200)));
+    let me = conn.socket().port();
+    // The peer never answers the request, but sends something every 5 ms.
+    let chatter = std::thread::spawn(move || {
+        let msg = [20u8, 0, 0, 0, 0x10, 0, 0, 0, 0xad, 0xde, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4];
+        for _ in 0..400 {
+            let _ = peer.send_to(&msg, SocketAddr::port(me));
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let start = Instant::now();
+    let err = conn.request_ack(0x10, nlkit::wire::Flags::empty(), |_| Ok(())).await.unwrap_err();
+    assert!(matches!(err, nlkit::Error::Timeout), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
+    chatter.join().unwrap();
+}
