@@ -7,11 +7,12 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-#[test]
-fn events_print_one_json_object_each_with_timestamps() {
-    let ns = Ns::new("monitor");
+/// Starts `nlkit -n NS ARGS...` (a monitor) and waits until it says it
+/// has joined its groups.
+fn start_monitor(ns: &Ns, args: &[&str]) -> std::process::Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
-        .args(["-n", &ns.0, "-j", "monitor", "link", "neigh", "rule", "-t"])
+        .args(["-n", &ns.0])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -19,6 +20,13 @@ fn events_print_one_json_object_each_with_timestamps() {
     let mut ready = String::new();
     BufReader::new(child.stderr.take().unwrap()).read_line(&mut ready).unwrap();
     assert!(ready.starts_with("monitoring"), "{ready}");
+    child
+}
+
+#[test]
+fn events_print_one_json_object_each_with_timestamps() {
+    let ns = Ns::new("monitor");
+    let mut child = start_monitor(&ns, &["-j", "monitor", "link", "neigh", "rule", "-t"]);
 
     ns.ip(&["link", "add", "m0", "type", "veth", "peer", "name", "m1"]);
     ns.ip(&["neigh", "add", "10.1.0.2", "lladdr", "02:00:00:00:00:01", "dev", "m0"]);
@@ -99,17 +107,8 @@ fn both_monitors(
         .spawn()
         .unwrap();
     let ip = Reaped(Some(ip));
-    let mut ours = Command::new(env!("CARGO_BIN_EXE_nlkit"))
-        .args(["-n", &ns.0, "monitor"])
-        .args(words)
-        .args(nlkit_opts)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut ready = String::new();
-    BufReader::new(ours.stderr.take().unwrap()).read_line(&mut ready).unwrap();
-    let ours = Reaped(Some(ours));
+    let args: Vec<&str> = ["monitor"].iter().chain(words).chain(nlkit_opts).copied().collect();
+    let ours = Reaped(Some(start_monitor(&ns, &args)));
     // ip says nothing when it is ready: give it the time it needs.
     std::thread::sleep(std::time::Duration::from_millis(400));
     for c in [
@@ -190,14 +189,7 @@ fn labels_and_timestamps_as_ip_prints_them() {
 #[test]
 fn json_carries_every_field_of_ips_show() {
     let ns = Ns::new("mon-json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
-        .args(["-n", &ns.0, "-j", "monitor", "route", "address"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut ready = String::new();
-    BufReader::new(child.stderr.take().unwrap()).read_line(&mut ready).unwrap();
+    let mut child = start_monitor(&ns, &["-j", "monitor", "route", "address"]);
     ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
     ns.ip(&["addr", "add", "10.50.0.1/24", "dev", "v0"]);
     ns.ip(&["link", "set", "v0", "up"]);

@@ -5,8 +5,8 @@
 //!
 //! Families make their operations as values (`route::ops`: `link_add`,
 //! `route_dump`, ...); the generic shapes here cover most: [`Ack`] (a
-//! change the kernel acknowledges), [`Dump`] (a stream of replies) and
-//! [`One`] (one reply, no ACK).
+//! change the kernel acknowledges) and [`Stream`] (replies as they come: a
+//! dump, or a get's one reply).
 
 use crate::error::Result;
 use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
@@ -66,19 +66,21 @@ where
     }
 }
 
-/// A dump (`NLM_F_DUMP`): `body` writes the request, `each` takes every
-/// reply as it comes, in constant memory.
+/// A request whose data replies go to `each` as they come, in constant
+/// memory: a dump (`flags: Flags::DUMP`), or a get (no flags: one reply).
 #[derive(Debug, Clone, Copy)]
-pub struct Dump<B, E> {
+pub struct Stream<B, E> {
     /// The message type.
     pub message_type: u16,
+    /// Its flags (`NLM_F_DUMP` for a dump).
+    pub flags: Flags,
     /// What writes the body (the family header, filter attributes).
     pub body: B,
     /// What takes each reply.
     pub each: E,
 }
 
-impl<B, E> Request for Dump<B, E>
+impl<B, E> Request for Stream<B, E>
 where
     B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
     E: FnMut(Message<'_>) -> Result<()>,
@@ -90,46 +92,7 @@ where
     }
 
     fn flags(&self) -> Flags {
-        Flags::DUMP
-    }
-
-    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        (self.body)(b)
-    }
-
-    fn reply(&mut self, msg: Message<'_>) -> Result<()> {
-        (self.each)(msg)
-    }
-
-    fn finish(self) -> Result<()> {
-        Ok(())
-    }
-}
-
-/// A request answered by one reply, without ACK (a `get`): `each` takes it.
-#[derive(Debug, Clone, Copy)]
-pub struct One<B, E> {
-    /// The message type.
-    pub message_type: u16,
-    /// What writes the body.
-    pub body: B,
-    /// What takes the reply.
-    pub each: E,
-}
-
-impl<B, E> Request for One<B, E>
-where
-    B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
-    E: FnMut(Message<'_>) -> Result<()>,
-{
-    type Output = ();
-
-    fn message_type(&self) -> u16 {
-        self.message_type
-    }
-
-    fn flags(&self) -> Flags {
-        Flags::empty()
+        self.flags
     }
 
     fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {

@@ -23,7 +23,7 @@ use super::neigh::{NeighFilter, NeighSpec, Neighbour};
 use super::route::{Route, RouteDumpSummary, RouteFilter, RouteSpec};
 use super::rule::{Rule, RuleHeader, RuleSpec};
 use super::uapi::*;
-use crate::engine::{Ack, Dump, One, Request};
+use crate::engine::{Ack, Request, Stream};
 use crate::error::Result;
 use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
 
@@ -46,8 +46,9 @@ where
         }
         Ok(())
     };
-    Dump {
+    Stream {
         message_type: RTM_GETLINK,
+        flags: Flags::DUMP,
         body: move |b: &mut MessageBuilder<'_, Vec<u8>>| filter.emit(b),
         each,
     }
@@ -58,8 +59,9 @@ pub fn link_get<'a, F>(id: LinkId<'a>, mut f: F) -> impl Request<Output = ()> + 
 where
     F: FnMut(&Link<'_>) -> Result<()> + 'a,
 {
-    One {
+    Stream {
         message_type: RTM_GETLINK,
+        flags: Flags::empty(),
         body: move |b: &mut MessageBuilder<'_, Vec<u8>>| id.emit(b),
         each: move |m: Message<'_>| f(&Link::parse(&m)?),
     }
@@ -95,7 +97,7 @@ where
         Ok(())
     };
     let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&header.to_bytes());
-    Dump { message_type: RTM_GETADDR, body, each }
+    Stream { message_type: RTM_GETADDR, flags: Flags::DUMP, body, each }
 }
 
 /// Adds an address (`NLM_F_CREATE | NLM_F_EXCL`).
@@ -196,8 +198,9 @@ pub fn neigh_dump<'a, F>(
 where
     F: FnMut(&Neighbour<'_>) -> Result<()> + 'a,
 {
-    Dump {
+    Stream {
         message_type: RTM_GETNEIGH,
+        flags: Flags::DUMP,
         body: move |b: &mut MessageBuilder<'_, Vec<u8>>| filter.emit(family, b),
         each: move |m: Message<'_>| f(&Neighbour::parse(&m)?),
     }
@@ -229,8 +232,9 @@ where
     F: FnMut(&Rule<'_>) -> Result<()> + 'a,
 {
     let header = RuleHeader { family, ..RuleHeader::default() };
-    Dump {
+    Stream {
         message_type: RTM_GETRULE,
+        flags: Flags::DUMP,
         body: move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&header.to_bytes()),
         each: move |m: Message<'_>| f(&Rule::parse(&m)?),
     }
