@@ -44,7 +44,13 @@ pub fn run(args: &DeviceArgs, json: bool, pretty: bool) -> Result<()> {
         }
         DeviceCommand::Seek { offset, whence } => {
             let to = match whence {
-                Whence::Set => SeekFrom::Start(u64::try_from(*offset).context("negative offset")?),
+                Whence::Set => match u64::try_from(*offset) {
+                    Ok(o) => SeekFrom::Start(o),
+                    Err(_) => bail!(
+                        "offset {offset} is negative: from the start (--whence set) \
+                                     it is 0 or more; use --whence cur or end"
+                    ),
+                },
                 Whence::Cur => SeekFrom::Current(*offset),
                 Whence::End => SeekFrom::End(*offset),
             };
