@@ -12,6 +12,8 @@
 //! - [`kernel`]: the other channels: sysctl, module parameters, the boot
 //!   command line, ioctl request numbers, character devices (typed ioctl
 //!   calls, mmap).
+//! - [`proto`]: the family toolkit: attribute-set and fixed-structure
+//!   tables, value codecs, views; every family is written with it.
 //! - [`testing`]: an in-memory transport for tests without a kernel.
 //! - `tokio` (feature `tokio`): the async adapter over the same engine.
 //!
@@ -39,6 +41,7 @@ pub mod engine;
 mod error;
 pub mod genl;
 pub mod kernel;
+pub mod proto;
 pub mod route;
 pub mod socket;
 mod sys;

@@ -9,195 +9,89 @@
 //! `IFA_FLAGS` carries all 32 flag bits; the header keeps only the low 8.
 
 use super::uapi::*;
-use super::{fixed, ip_attr, ne_u32, put_ip};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Error as WireError, Message, MessageBuilder};
+use crate::proto::codec::{Fixed, Ip, Str, I32, U32, U8};
+use nlkit_wire::{Error as WireError, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct ifaddrmsg`.
-pub const ADDR_HEADER_LEN: usize = 8;
+pub const ADDR_HEADER_LEN: usize = AddrHeader::LEN;
 /// Bytes of `struct ifa_cacheinfo`.
-pub const ADDR_CACHEINFO_LEN: usize = 16;
+pub const ADDR_CACHEINFO_LEN: usize = AddrCacheInfo::LEN;
 /// A lifetime that never ends: the kernel's `INFINITY_LIFE_TIME`
 /// (`include/net/addrconf.h`, not part of the uapi), shown by `ip` as `forever`.
 pub const LIFETIME_FOREVER: u32 = u32::MAX;
 
-mod field {
-    use core::ops::Range;
-    pub const FAMILY: usize = 0;
-    pub const PREFIXLEN: usize = 1;
-    pub const FLAGS: usize = 2;
-    pub const SCOPE: usize = 3;
-    pub const INDEX: Range<usize> = 4..8;
+crate::fixed_struct! {
+    /// `struct ifaddrmsg`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct AddrHeader as "ifaddrmsg" {
+        /// Address family (`AF_INET`, `AF_INET6`).
+        pub family: u8,
+        /// Prefix length.
+        pub prefixlen: u8,
+        /// The low 8 bits of the `IFA_F_*` flags (`IFA_FLAGS` carries all of them).
+        pub flags: u8,
+        /// `RT_SCOPE_*`.
+        pub scope: u8,
+        /// Interface index.
+        pub index: u32,
+    }
+    family: family
+}
 
-    /// `struct ifa_cacheinfo`.
-    pub mod cacheinfo {
-        use core::ops::Range;
-        pub const PREFERED: Range<usize> = 0..4;
-        pub const VALID: Range<usize> = 4..8;
-        pub const CSTAMP: Range<usize> = 8..12;
-        pub const TSTAMP: Range<usize> = 12..16;
+crate::fixed_struct! {
+    /// `struct ifa_cacheinfo`: lifetimes (seconds) and timestamps.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct AddrCacheInfo as "ifa_cacheinfo" {
+        /// `ifa_prefered`: seconds left as preferred ([`LIFETIME_FOREVER`] if unlimited).
+        pub preferred: u32,
+        /// `ifa_valid`: seconds left as valid ([`LIFETIME_FOREVER`] if unlimited).
+        pub valid: u32,
+        /// `cstamp`: when the address was created, in hundredths of seconds since boot.
+        pub cstamp: u32,
+        /// `tstamp`: when it was last updated, in hundredths of seconds since boot.
+        pub tstamp: u32,
     }
 }
 
-/// `struct ifaddrmsg`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct AddrHeader {
-    /// Address family (`AF_INET`, `AF_INET6`).
-    pub family: u8,
-    /// Prefix length.
-    pub prefixlen: u8,
-    /// The low 8 bits of the `IFA_F_*` flags (`IFA_FLAGS` carries all of them).
-    pub flags: u8,
-    /// `RT_SCOPE_*`.
-    pub scope: u8,
-    /// Interface index.
-    pub index: u32,
-}
-
-impl AddrHeader {
-    /// Reads the header at the start of a payload.
-    pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
-        let b: [u8; ADDR_HEADER_LEN] = fixed(payload)?;
-        Ok(AddrHeader {
-            family: b[field::FAMILY],
-            prefixlen: b[field::PREFIXLEN],
-            flags: b[field::FLAGS],
-            scope: b[field::SCOPE],
-            index: ne_u32(&b, field::INDEX),
-        })
+crate::attr_set! {
+    /// An address, read from an `RTM_NEWADDR` message without copying.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Address<'a>: AddrHeader, set "addr-attrs" {
+        /// `IFA_LOCAL`: the interface's own address (IPv4, or IPv6 with a peer).
+        pub local: Option<IpAddr> = IFA_LOCAL as Ip,
+        /// `IFA_ADDRESS`: the peer's address on point-to-point IPv4 links, the
+        /// address itself otherwise (and always for IPv6 without a peer).
+        pub address: Option<IpAddr> = IFA_ADDRESS as Ip,
+        /// `IFA_LABEL` (IPv4): the interface name or an alias such as `eth0:1`.
+        pub label: Option<&'a str> = IFA_LABEL as Str,
+        /// `IFA_BROADCAST`.
+        pub broadcast: Option<IpAddr> = IFA_BROADCAST as Ip,
+        /// `IFA_ANYCAST`.
+        pub anycast: Option<IpAddr> = IFA_ANYCAST as Ip,
+        /// `IFA_MULTICAST`.
+        pub multicast: Option<IpAddr> = IFA_MULTICAST as Ip,
+        /// `IFA_F_*` flags: `IFA_FLAGS` when present, the header's 8 bits otherwise.
+        pub flags: u32 = IFA_FLAGS as U32 => |h: &AddrHeader| h.flags as u32,
+        /// `IFA_CACHEINFO`: lifetimes and timestamps.
+        pub cacheinfo: Option<AddrCacheInfo> = IFA_CACHEINFO as Fixed<AddrCacheInfo>,
+        /// `IFA_RT_PRIORITY`: the metric of the prefix route.
+        pub rt_priority: Option<u32> = IFA_RT_PRIORITY as U32,
+        /// `IFA_PROTO`: who added the address (`IFAPROT_*`).
+        pub proto: Option<u8> = IFA_PROTO as U8,
+        /// `IFA_TARGET_NETNSID`: the namespace the address lives in, in
+        /// cross-namespace dumps.
+        pub target_netnsid: Option<i32> = IFA_TARGET_NETNSID as I32,
     }
-
-    /// The header's 8 bytes.
-    pub fn to_bytes(&self) -> [u8; ADDR_HEADER_LEN] {
-        let mut b = [0u8; ADDR_HEADER_LEN];
-        b[field::FAMILY] = self.family;
-        b[field::PREFIXLEN] = self.prefixlen;
-        b[field::FLAGS] = self.flags;
-        b[field::SCOPE] = self.scope;
-        b[field::INDEX].copy_from_slice(&self.index.to_ne_bytes());
-        b
-    }
-}
-
-/// `struct ifa_cacheinfo`: lifetimes (seconds) and timestamps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct AddrCacheInfo {
-    /// `ifa_prefered`: seconds left as preferred ([`LIFETIME_FOREVER`] if unlimited).
-    pub preferred: u32,
-    /// `ifa_valid`: seconds left as valid ([`LIFETIME_FOREVER`] if unlimited).
-    pub valid: u32,
-    /// `cstamp`: when the address was created, in hundredths of seconds since boot.
-    pub cstamp: u32,
-    /// `tstamp`: when it was last updated, in hundredths of seconds since boot.
-    pub tstamp: u32,
-}
-
-impl AddrCacheInfo {
-    /// Reads an `IFA_CACHEINFO` attribute (exactly 16 bytes).
-    pub fn parse(a: &Attr<'_>) -> Result<Self, WireError> {
-        let p = a.payload();
-        let size = WireError::AttrSize { kind: a.kind(), want: ADDR_CACHEINFO_LEN, got: p.len() };
-        let b: [u8; ADDR_CACHEINFO_LEN] = p.try_into().map_err(|_| size)?;
-        use field::cacheinfo as f;
-        Ok(AddrCacheInfo {
-            preferred: ne_u32(&b, f::PREFERED),
-            valid: ne_u32(&b, f::VALID),
-            cstamp: ne_u32(&b, f::CSTAMP),
-            tstamp: ne_u32(&b, f::TSTAMP),
-        })
-    }
-
-    /// The structure's 16 bytes.
-    pub fn to_bytes(&self) -> [u8; ADDR_CACHEINFO_LEN] {
-        use field::cacheinfo as f;
-        let mut b = [0u8; ADDR_CACHEINFO_LEN];
-        b[f::PREFERED].copy_from_slice(&self.preferred.to_ne_bytes());
-        b[f::VALID].copy_from_slice(&self.valid.to_ne_bytes());
-        b[f::CSTAMP].copy_from_slice(&self.cstamp.to_ne_bytes());
-        b[f::TSTAMP].copy_from_slice(&self.tstamp.to_ne_bytes());
-        b
-    }
-}
-
-/// An address, read from an `RTM_NEWADDR` message without copying.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Address<'a> {
-    /// The fixed header.
-    pub header: AddrHeader,
-    /// `IFA_ADDRESS`: the peer's address on point-to-point IPv4 links, the
-    /// address itself otherwise (and always for IPv6 without a peer).
-    pub address: Option<IpAddr>,
-    /// `IFA_LOCAL`: the interface's own address (IPv4, or IPv6 with a peer).
-    pub local: Option<IpAddr>,
-    /// `IFA_BROADCAST`.
-    pub broadcast: Option<IpAddr>,
-    /// `IFA_ANYCAST`.
-    pub anycast: Option<IpAddr>,
-    /// `IFA_MULTICAST`.
-    pub multicast: Option<IpAddr>,
-    /// `IFA_LABEL` (IPv4): the interface name or an alias such as `eth0:1`.
-    pub label: Option<&'a str>,
-    /// `IFA_F_*` flags: `IFA_FLAGS` when present, the header's 8 bits otherwise.
-    pub flags: u32,
-    /// `IFA_CACHEINFO`: lifetimes and timestamps.
-    pub cacheinfo: Option<AddrCacheInfo>,
-    /// `IFA_RT_PRIORITY`: the metric of the prefix route.
-    pub rt_priority: Option<u32>,
-    /// `IFA_PROTO`: who added the address (`IFAPROT_*`).
-    pub proto: Option<u8>,
-    /// `IFA_TARGET_NETNSID`: the namespace the address lives in, in
-    /// cross-namespace dumps.
-    pub target_netnsid: Option<i32>,
-    attrs: &'a [u8],
+    owned
+    /// Any address message to send, attribute by attribute (what
+    /// [`AddrSpec`] fills in; `Address::to_builder` gives one from a view).
+    pub struct AddressBuilder;
 }
 
 impl<'a> Address<'a> {
-    /// Reads an `RTM_NEWADDR`/`RTM_DELADDR` message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
-        let payload = msg.payload();
-        let header = AddrHeader::parse(payload)?;
-        let attrs = &payload[ADDR_HEADER_LEN..];
-        let mut addr = Address {
-            header,
-            address: None,
-            local: None,
-            broadcast: None,
-            anycast: None,
-            multicast: None,
-            label: None,
-            flags: header.flags as u32,
-            cacheinfo: None,
-            rt_priority: None,
-            proto: None,
-            target_netnsid: None,
-            attrs,
-        };
-        super::read_leniently(attrs, |a| addr.take(a));
-        Ok(addr)
-    }
-
-    /// Fills the field for `attr`; returns whether it was a known one.
-    fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        let family = self.header.family;
-        match a.kind() {
-            IFA_ADDRESS => self.address = ip_attr(family, a)?,
-            IFA_LOCAL => self.local = ip_attr(family, a)?,
-            IFA_BROADCAST => self.broadcast = ip_attr(family, a)?,
-            IFA_ANYCAST => self.anycast = ip_attr(family, a)?,
-            IFA_MULTICAST => self.multicast = ip_attr(family, a)?,
-            IFA_LABEL => self.label = Some(a.string()?),
-            IFA_FLAGS => self.flags = a.u32()?,
-            IFA_CACHEINFO => self.cacheinfo = Some(AddrCacheInfo::parse(a)?),
-            IFA_RT_PRIORITY => self.rt_priority = Some(a.u32()?),
-            IFA_PROTO => self.proto = Some(a.u8()?),
-            IFA_TARGET_NETNSID => self.target_netnsid = Some(a.i32()?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-
     /// Address family (`AF_INET`, `AF_INET6`).
     pub fn family(&self) -> u8 {
         self.header.family
@@ -238,8 +132,6 @@ impl<'a> Address<'a> {
         self.flags & flag == flag
     }
 }
-
-super::impl_view!(Address, ADDR_HEADER_LEN);
 
 /// Valid and preferred lifetimes of an address, in seconds
 /// ([`LIFETIME_FOREVER`] for unlimited); the kernel refuses a preferred
@@ -311,41 +203,39 @@ impl AddrSpec {
         }
     }
 
-    /// Writes the header and the attributes naming the address: `IFA_LOCAL`,
+    /// The header and the attributes naming the address: `IFA_LOCAL`,
     /// `IFA_ADDRESS` (the peer, or the address again) and `IFA_LABEL`.
-    fn emit_key(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        b.append(&self.header().to_bytes())?;
-        put_ip(b, IFA_LOCAL, &self.address)?;
-        put_ip(b, IFA_ADDRESS, self.peer.as_ref().unwrap_or(&self.address))?;
-        if let Some(l) = &self.label {
-            b.attr_str(IFA_LABEL, l)?;
+    fn key(&self) -> AddressBuilder {
+        AddressBuilder {
+            header: self.header(),
+            local: Some(self.address),
+            address: Some(self.peer.unwrap_or(self.address)),
+            label: self.label.clone(),
+            ..Default::default()
         }
-        Ok(())
     }
 
     /// Writes an `RTM_NEWADDR` request: the header and attributes.
     pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        self.emit_key(b)?;
-        if let Some(a) = &self.broadcast {
-            put_ip(b, IFA_BROADCAST, a)?;
+        let cacheinfo = self.lifetimes.map(|l| AddrCacheInfo {
+            preferred: l.preferred,
+            valid: l.valid,
+            ..Default::default()
+        });
+        AddressBuilder {
+            broadcast: self.broadcast,
+            flags: Some(self.flags),
+            cacheinfo,
+            rt_priority: self.metric,
+            proto: self.proto,
+            ..self.key()
         }
-        b.attr_u32(IFA_FLAGS, self.flags)?;
-        if let Some(l) = self.lifetimes {
-            let ci = AddrCacheInfo { preferred: l.preferred, valid: l.valid, ..Default::default() };
-            b.attr(IFA_CACHEINFO, &ci.to_bytes())?;
-        }
-        if let Some(m) = self.metric {
-            b.attr_u32(IFA_RT_PRIORITY, m)?;
-        }
-        if let Some(p) = self.proto {
-            b.attr_u8(IFA_PROTO, p)?;
-        }
-        Ok(())
+        .emit(b)
     }
 
     /// Writes an `RTM_DELADDR` request: only what names the address.
     pub fn emit_del(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        self.emit_key(b)
+        self.key().emit(b)
     }
 }
 

@@ -16,22 +16,14 @@ use super::uapi::*;
 use super::AF_UNSPEC;
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Attrs, Error as WireError, Message, MessageBuilder};
+use crate::proto::codec::{Bin, Bool8, Codec, Cx, Str, U8As, I32, U32, U8};
+use crate::proto::ValueType;
+use nlkit_wire::{Attr, Attrs, Error as WireError, MessageBuilder};
 
 pub use super::link_spec::{BridgeSpec, LinkKind, LinkSpec, NetnsTarget, VxlanSpec};
 
 /// Bytes of `struct ifinfomsg`.
-pub const LINK_HEADER_LEN: usize = 16;
-
-mod field {
-    use core::ops::Range;
-    pub const FAMILY: usize = 0;
-    pub const PAD: usize = 1;
-    pub const TYPE: Range<usize> = 2..4;
-    pub const INDEX: Range<usize> = 4..8;
-    pub const FLAGS: Range<usize> = 8..12;
-    pub const CHANGE: Range<usize> = 12..16;
-}
+pub const LINK_HEADER_LEN: usize = LinkHeader::LEN;
 
 /// Offsets of the counters nlkit names in `struct rtnl_link_stats64`.
 mod stats_field {
@@ -49,53 +41,22 @@ mod stats_field {
     pub const NAMED_END: usize = 80;
 }
 
-/// `struct ifinfomsg`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct LinkHeader {
-    /// `ifi_family`: `AF_UNSPEC`, or `AF_BRIDGE` for bridge port messages.
-    pub family: u8,
-    /// `ifi_type`: the hardware type, `ARPHRD_*`.
-    pub link_type: u16,
-    /// `ifi_index`: the interface index (0 in a request that names the link).
-    pub index: i32,
-    /// `ifi_flags`: `IFF_*` device flags.
-    pub flags: u32,
-    /// `ifi_change`: in a request, which of `flags` to change.
-    pub change: u32,
-    /// `__ifi_pad`, kept so a re-emit gives the same bytes (0 in requests).
-    pub pad: u8,
-}
-
-fn word(b: &[u8; LINK_HEADER_LEN], range: core::ops::Range<usize>) -> [u8; 4] {
-    let mut w = [0u8; 4];
-    w.copy_from_slice(&b[range]);
-    w
-}
-
-impl LinkHeader {
-    /// Reads the header at the start of a payload.
-    pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
-        let b: [u8; LINK_HEADER_LEN] = fixed(payload)?;
-        Ok(LinkHeader {
-            family: b[field::FAMILY],
-            link_type: u16::from_ne_bytes([b[field::TYPE.start], b[field::TYPE.start + 1]]),
-            index: i32::from_ne_bytes(word(&b, field::INDEX)),
-            flags: u32::from_ne_bytes(word(&b, field::FLAGS)),
-            change: u32::from_ne_bytes(word(&b, field::CHANGE)),
-            pad: b[field::PAD],
-        })
-    }
-
-    /// The header's 16 bytes.
-    pub fn to_bytes(&self) -> [u8; LINK_HEADER_LEN] {
-        let mut b = [0u8; LINK_HEADER_LEN];
-        b[field::FAMILY] = self.family;
-        b[field::PAD] = self.pad;
-        b[field::TYPE].copy_from_slice(&self.link_type.to_ne_bytes());
-        b[field::INDEX].copy_from_slice(&self.index.to_ne_bytes());
-        b[field::FLAGS].copy_from_slice(&self.flags.to_ne_bytes());
-        b[field::CHANGE].copy_from_slice(&self.change.to_ne_bytes());
-        b
+crate::fixed_struct! {
+    /// `struct ifinfomsg`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct LinkHeader as "ifinfomsg" {
+        /// `ifi_family`: `AF_UNSPEC`, or `AF_BRIDGE` for bridge port messages.
+        pub family: u8,
+        /// `__ifi_pad`, kept so a re-emit gives the same bytes (0 in requests).
+        pub pad: u8,
+        /// `ifi_type`: the hardware type, `ARPHRD_*`.
+        pub link_type: u16,
+        /// `ifi_index`: the interface index (0 in a request that names the link).
+        pub index: i32,
+        /// `ifi_flags`: `IFF_*` device flags.
+        pub flags: u32,
+        /// `ifi_change`: in a request, which of `flags` to change.
+        pub change: u32,
     }
 }
 
@@ -213,156 +174,153 @@ impl<'a> Stats64<'a> {
     }
 }
 
-/// A link, read from an `RTM_NEWLINK`/`RTM_DELLINK` message without copying.
-///
-/// Every field is `None` when the kernel did not send its attribute.
-/// Attributes read on demand (`IFLA_AF_SPEC`, `IFLA_XDP`, `IFLA_PROP_LIST`,
-/// `IFLA_STATS`, `IFLA_MAP`) are reached with [`Link::attr`] or the helpers.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Link<'a> {
-    /// The fixed header (index, `ARPHRD_*` type, `IFF_*` flags).
-    pub header: LinkHeader,
-    /// `IFLA_IFNAME`.
-    pub name: Option<&'a str>,
-    /// `IFLA_MTU`.
-    pub mtu: Option<u32>,
-    /// `IFLA_MIN_MTU`.
-    pub min_mtu: Option<u32>,
-    /// `IFLA_MAX_MTU`.
-    pub max_mtu: Option<u32>,
-    /// `IFLA_QDISC`: the root queueing discipline's kind.
-    pub qdisc: Option<&'a str>,
-    /// `IFLA_OPERSTATE`.
-    pub operstate: Option<OperState>,
-    /// `IFLA_LINKMODE` (`IF_LINK_MODE_*`).
-    pub linkmode: Option<u8>,
-    /// `IFLA_GROUP`: the device group.
-    pub group: Option<u32>,
-    /// `IFLA_TXQLEN`: transmit queue length.
-    pub txqlen: Option<u32>,
-    /// `IFLA_ADDRESS`: the hardware address (any length).
-    pub address: Option<&'a [u8]>,
-    /// `IFLA_BROADCAST`: the hardware broadcast address.
-    pub broadcast: Option<&'a [u8]>,
-    /// `IFLA_PERM_ADDRESS`: the permanent hardware address.
-    pub perm_address: Option<&'a [u8]>,
-    /// `IFLA_MASTER`: the index of the bridge, bond or VRF this link is a port of.
-    pub master: Option<u32>,
-    /// `IFLA_LINK`: the parent's index (a veth's peer, a VLAN's or macvlan's lower device).
-    pub link: Option<u32>,
-    /// `IFLA_LINK_NETNSID`: the namespace (as seen from here) `link` lives in.
-    pub link_netnsid: Option<i32>,
-    /// `IFLA_STATS64`.
-    pub stats64: Option<Stats64<'a>>,
-    /// `IFLA_PROMISCUITY`: promiscuous-mode users.
-    pub promiscuity: Option<u32>,
-    /// `IFLA_ALLMULTI`: all-multicast users.
-    pub allmulti: Option<u32>,
-    /// `IFLA_NUM_TX_QUEUES`.
-    pub num_tx_queues: Option<u32>,
-    /// `IFLA_NUM_RX_QUEUES`.
-    pub num_rx_queues: Option<u32>,
-    /// `IFLA_CARRIER`.
-    pub carrier: Option<bool>,
-    /// `IFLA_CARRIER_CHANGES`.
-    pub carrier_changes: Option<u32>,
-    /// `IFLA_CARRIER_UP_COUNT`.
-    pub carrier_up_count: Option<u32>,
-    /// `IFLA_CARRIER_DOWN_COUNT`.
-    pub carrier_down_count: Option<u32>,
-    /// `IFLA_PROTO_DOWN`.
-    pub proto_down: Option<bool>,
-    /// `IFLA_EVENT` (`IFLA_EVENT_*`): why a notification was sent.
-    pub event: Option<u32>,
-    /// `IFLA_IFALIAS`.
-    pub ifalias: Option<&'a str>,
-    /// `IFLA_PARENT_DEV_NAME`: the parent device (e.g. a PCI address).
-    pub parent_dev_name: Option<&'a str>,
-    /// `IFLA_PARENT_DEV_BUS_NAME`: its bus (e.g. `pci`).
-    pub parent_dev_bus_name: Option<&'a str>,
-    /// `IFLA_GSO_MAX_SIZE`.
-    pub gso_max_size: Option<u32>,
-    /// `IFLA_GSO_MAX_SEGS`.
-    pub gso_max_segs: Option<u32>,
-    /// `IFLA_GRO_MAX_SIZE`.
-    pub gro_max_size: Option<u32>,
-    /// `IFLA_TSO_MAX_SIZE`.
-    pub tso_max_size: Option<u32>,
-    /// `IFLA_TSO_MAX_SEGS`.
-    pub tso_max_segs: Option<u32>,
-    /// `IFLA_LINKINFO`: kind, slave kind and their data.
-    pub linkinfo: Option<LinkInfo<'a>>,
-    attrs: &'a [u8],
+/// `IFLA_STATS64` as a table row reads it: [`Stats64`]; written as the
+/// structure's raw bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Stats64Codec;
+
+impl Codec for Stats64Codec {
+    const TYPE: ValueType = ValueType::Custom("rtnl_link_stats64");
+    type View<'a> = Stats64<'a>;
+    type Owned = Vec<u8>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Stats64<'a>>, WireError> {
+        Stats64::parse(a.payload()).map(Some)
+    }
+    fn encode(
+        v: &Vec<u8>,
+        kind: u16,
+        b: &mut MessageBuilder<'_, Vec<u8>>,
+    ) -> Result<(), WireError> {
+        b.attr(kind, v)
+    }
+    fn own(v: &Stats64<'_>) -> Vec<u8> {
+        v.raw.to_vec()
+    }
 }
 
-/// Attributes kept as received and read on demand (see [`Link::attr`]).
-const ON_DEMAND: [u16; 5] = [IFLA_STATS, IFLA_MAP, IFLA_XDP, IFLA_AF_SPEC, IFLA_PROP_LIST];
+/// `IFLA_LINKINFO` as a table row reads it: a [`LinkInfo`]; written as the
+/// nest's raw payload.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkInfoCodec;
+
+impl Codec for LinkInfoCodec {
+    const TYPE: ValueType = ValueType::Custom("linkinfo nest");
+    type View<'a> = LinkInfo<'a>;
+    type Owned = Vec<u8>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<LinkInfo<'a>>, WireError> {
+        LinkInfo::parse(a.payload()).map(Some)
+    }
+    fn encode(
+        v: &Vec<u8>,
+        kind: u16,
+        b: &mut MessageBuilder<'_, Vec<u8>>,
+    ) -> Result<(), WireError> {
+        b.attr(kind, v)
+    }
+    fn own(v: &LinkInfo<'_>) -> Vec<u8> {
+        v.attrs().remaining().to_vec()
+    }
+}
+
+crate::attr_set! {
+    /// A link, read from an `RTM_NEWLINK`/`RTM_DELLINK` message without copying.
+    ///
+    /// Every field is `None` when the kernel did not send its attribute.
+    /// Attributes read on demand (`IFLA_AF_SPEC`, `IFLA_XDP`, `IFLA_PROP_LIST`,
+    /// `IFLA_STATS`, `IFLA_MAP`) are reached with [`Link::attr`] or the helpers.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct Link<'a>: LinkHeader, set "link-attrs" {
+        /// `IFLA_IFNAME`.
+        pub name: Option<&'a str> = IFLA_IFNAME as Str,
+        /// `IFLA_MTU`.
+        pub mtu: Option<u32> = IFLA_MTU as U32,
+        /// `IFLA_MIN_MTU`.
+        pub min_mtu: Option<u32> = IFLA_MIN_MTU as U32,
+        /// `IFLA_MAX_MTU`.
+        pub max_mtu: Option<u32> = IFLA_MAX_MTU as U32,
+        /// `IFLA_QDISC`: the root queueing discipline's kind.
+        pub qdisc: Option<&'a str> = IFLA_QDISC as Str,
+        /// `IFLA_OPERSTATE`.
+        pub operstate: Option<OperState> = IFLA_OPERSTATE as U8As<OperState>,
+        /// `IFLA_LINKMODE` (`IF_LINK_MODE_*`).
+        pub linkmode: Option<u8> = IFLA_LINKMODE as U8,
+        /// `IFLA_GROUP`: the device group.
+        pub group: Option<u32> = IFLA_GROUP as U32,
+        /// `IFLA_TXQLEN`: transmit queue length.
+        pub txqlen: Option<u32> = IFLA_TXQLEN as U32,
+        /// `IFLA_ADDRESS`: the hardware address (any length).
+        pub address: Option<&'a [u8]> = IFLA_ADDRESS as Bin,
+        /// `IFLA_BROADCAST`: the hardware broadcast address.
+        pub broadcast: Option<&'a [u8]> = IFLA_BROADCAST as Bin,
+        /// `IFLA_PERM_ADDRESS`: the permanent hardware address.
+        pub perm_address: Option<&'a [u8]> = IFLA_PERM_ADDRESS as Bin,
+        /// `IFLA_MASTER`: the index of the bridge, bond or VRF this link is a port of.
+        pub master: Option<u32> = IFLA_MASTER as U32,
+        /// `IFLA_LINK`: the parent's index (a veth's peer, a VLAN's or macvlan's lower device).
+        pub link: Option<u32> = IFLA_LINK as U32,
+        /// `IFLA_LINK_NETNSID`: the namespace (as seen from here) `link` lives in.
+        pub link_netnsid: Option<i32> = IFLA_LINK_NETNSID as I32,
+        /// `IFLA_STATS64`.
+        pub stats64: Option<Stats64<'a>> = IFLA_STATS64 as Stats64Codec,
+        /// `IFLA_PROMISCUITY`: promiscuous-mode users.
+        pub promiscuity: Option<u32> = IFLA_PROMISCUITY as U32,
+        /// `IFLA_ALLMULTI`: all-multicast users.
+        pub allmulti: Option<u32> = IFLA_ALLMULTI as U32,
+        /// `IFLA_NUM_TX_QUEUES`.
+        pub num_tx_queues: Option<u32> = IFLA_NUM_TX_QUEUES as U32,
+        /// `IFLA_NUM_RX_QUEUES`.
+        pub num_rx_queues: Option<u32> = IFLA_NUM_RX_QUEUES as U32,
+        /// `IFLA_CARRIER`.
+        pub carrier: Option<bool> = IFLA_CARRIER as Bool8,
+        /// `IFLA_CARRIER_CHANGES`.
+        pub carrier_changes: Option<u32> = IFLA_CARRIER_CHANGES as U32,
+        /// `IFLA_CARRIER_UP_COUNT`.
+        pub carrier_up_count: Option<u32> = IFLA_CARRIER_UP_COUNT as U32,
+        /// `IFLA_CARRIER_DOWN_COUNT`.
+        pub carrier_down_count: Option<u32> = IFLA_CARRIER_DOWN_COUNT as U32,
+        /// `IFLA_PROTO_DOWN`.
+        pub proto_down: Option<bool> = IFLA_PROTO_DOWN as Bool8,
+        /// `IFLA_EVENT` (`IFLA_EVENT_*`): why a notification was sent.
+        pub event: Option<u32> = IFLA_EVENT as U32,
+        /// `IFLA_IFALIAS`.
+        pub ifalias: Option<&'a str> = IFLA_IFALIAS as Str,
+        /// `IFLA_PARENT_DEV_NAME`: the parent device (e.g. a PCI address).
+        pub parent_dev_name: Option<&'a str> = IFLA_PARENT_DEV_NAME as Str,
+        /// `IFLA_PARENT_DEV_BUS_NAME`: its bus (e.g. `pci`).
+        pub parent_dev_bus_name: Option<&'a str> = IFLA_PARENT_DEV_BUS_NAME as Str,
+        /// `IFLA_GSO_MAX_SIZE`.
+        pub gso_max_size: Option<u32> = IFLA_GSO_MAX_SIZE as U32,
+        /// `IFLA_GSO_MAX_SEGS`.
+        pub gso_max_segs: Option<u32> = IFLA_GSO_MAX_SEGS as U32,
+        /// `IFLA_GRO_MAX_SIZE`.
+        pub gro_max_size: Option<u32> = IFLA_GRO_MAX_SIZE as U32,
+        /// `IFLA_TSO_MAX_SIZE`.
+        pub tso_max_size: Option<u32> = IFLA_TSO_MAX_SIZE as U32,
+        /// `IFLA_TSO_MAX_SEGS`.
+        pub tso_max_segs: Option<u32> = IFLA_TSO_MAX_SEGS as U32,
+        /// `IFLA_LINKINFO`: kind, slave kind and their data.
+        pub linkinfo: Option<LinkInfo<'a>> = IFLA_LINKINFO as LinkInfoCodec,
+    }
+    known {
+        /// `IFLA_STATS`: `struct rtnl_link_stats` (32-bit counters).
+        stats = IFLA_STATS as Bin,
+        /// `IFLA_MAP`: `struct rtnl_link_ifmap`.
+        map = IFLA_MAP as Bin,
+        /// `IFLA_XDP`: the attached XDP programs (a nest).
+        xdp = IFLA_XDP as Bin,
+        /// `IFLA_AF_SPEC`: per-family data (a nest of nests).
+        af_spec = IFLA_AF_SPEC as Bin,
+        /// `IFLA_PROP_LIST`: alternative names (a nest).
+        prop_list = IFLA_PROP_LIST as Bin,
+    }
+    owned
+    /// Any link message to send, attribute by attribute
+    /// (`Link::to_builder` gives one from a view; [`LinkSpec`] writes what
+    /// `ip link` sends).
+    pub struct LinkBuilder;
+}
 
 impl<'a> Link<'a> {
-    /// Reads an `RTM_NEWLINK`/`RTM_DELLINK` message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
-        Self::parse_payload(msg.payload())
-    }
-
-    /// Reads a `struct ifinfomsg` and the attributes after it (a message's
-    /// payload, or a veth peer's `VETH_INFO_PEER`).
-    pub fn parse_payload(payload: &'a [u8]) -> Result<Self, WireError> {
-        let header = LinkHeader::parse(payload)?;
-        let mut link = Link { header, attrs: &payload[LINK_HEADER_LEN..], ..Link::default() };
-        super::read_leniently(link.attrs, |a| link.take(a));
-        Ok(link)
-    }
-
-    /// Fills the field for `a`; returns whether it was a known one.
-    fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        match a.kind() {
-            IFLA_IFNAME => self.name = Some(a.string()?),
-            IFLA_MTU => self.mtu = Some(a.u32()?),
-            IFLA_MIN_MTU => self.min_mtu = Some(a.u32()?),
-            IFLA_MAX_MTU => self.max_mtu = Some(a.u32()?),
-            IFLA_QDISC => self.qdisc = Some(a.string()?),
-            IFLA_OPERSTATE => self.operstate = Some(a.u8()?.into()),
-            IFLA_LINKMODE => self.linkmode = Some(a.u8()?),
-            IFLA_GROUP => self.group = Some(a.u32()?),
-            IFLA_TXQLEN => self.txqlen = Some(a.u32()?),
-            IFLA_ADDRESS => self.address = Some(a.payload()),
-            IFLA_BROADCAST => self.broadcast = Some(a.payload()),
-            IFLA_PERM_ADDRESS => self.perm_address = Some(a.payload()),
-            IFLA_MASTER => self.master = Some(a.u32()?),
-            IFLA_LINK => self.link = Some(a.u32()?),
-            IFLA_LINK_NETNSID => self.link_netnsid = Some(a.i32()?),
-            IFLA_STATS64 => self.stats64 = Some(Stats64::parse(a.payload())?),
-            IFLA_IFALIAS => self.ifalias = Some(a.string()?),
-            IFLA_LINKINFO => self.linkinfo = Some(LinkInfo::parse(a.payload())?),
-            _ => return self.take_more(a),
-        }
-        Ok(true)
-    }
-
-    fn take_more(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        match a.kind() {
-            IFLA_PROMISCUITY => self.promiscuity = Some(a.u32()?),
-            IFLA_ALLMULTI => self.allmulti = Some(a.u32()?),
-            IFLA_NUM_TX_QUEUES => self.num_tx_queues = Some(a.u32()?),
-            IFLA_NUM_RX_QUEUES => self.num_rx_queues = Some(a.u32()?),
-            IFLA_CARRIER => self.carrier = Some(a.u8()? != 0),
-            IFLA_CARRIER_CHANGES => self.carrier_changes = Some(a.u32()?),
-            IFLA_CARRIER_UP_COUNT => self.carrier_up_count = Some(a.u32()?),
-            IFLA_CARRIER_DOWN_COUNT => self.carrier_down_count = Some(a.u32()?),
-            IFLA_PROTO_DOWN => self.proto_down = Some(a.u8()? != 0),
-            IFLA_EVENT => self.event = Some(a.u32()?),
-            IFLA_PARENT_DEV_NAME => self.parent_dev_name = Some(a.string()?),
-            IFLA_PARENT_DEV_BUS_NAME => self.parent_dev_bus_name = Some(a.string()?),
-            IFLA_GSO_MAX_SIZE => self.gso_max_size = Some(a.u32()?),
-            IFLA_GSO_MAX_SEGS => self.gso_max_segs = Some(a.u32()?),
-            IFLA_GRO_MAX_SIZE => self.gro_max_size = Some(a.u32()?),
-            IFLA_TSO_MAX_SIZE => self.tso_max_size = Some(a.u32()?),
-            IFLA_TSO_MAX_SEGS => self.tso_max_segs = Some(a.u32()?),
-            kind => return Ok(ON_DEMAND.contains(&kind)),
-        }
-        Ok(true)
-    }
-
     /// The interface index.
     pub fn index(&self) -> u32 {
         self.header.index as u32
@@ -402,8 +360,6 @@ impl<'a> Link<'a> {
             .filter_map(|a| a.string().ok())
     }
 }
-
-super::impl_view!(Link, LINK_HEADER_LEN);
 
 /// A link named by index or by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

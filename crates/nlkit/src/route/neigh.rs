@@ -11,215 +11,134 @@
 
 use super::names::{neigh_flags, neigh_states, FlagNames};
 use super::uapi::*;
-use super::{addr_bytes, family_of, fixed, ne_u32, AF_BRIDGE, AF_INET, AF_INET6};
+use super::{addr_bytes, family_of, AF_BRIDGE, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Error as WireError, Flags, Message, MessageBuilder};
+use crate::proto::codec::{Be16, Bin, Codec, Cx, Fixed, Ip, I32, U16, U32, U8};
+use crate::proto::ValueType;
+use nlkit_wire::{Attr, Error as WireError, Flags, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Bytes of `struct ndmsg`.
-pub const NEIGH_HEADER_LEN: usize = 12;
+pub const NEIGH_HEADER_LEN: usize = NeighHeader::LEN;
 
 /// Bytes of `struct nda_cacheinfo`.
-pub const CACHEINFO_LEN: usize = 16;
+pub const CACHEINFO_LEN: usize = CacheInfo::LEN;
 
-mod field {
-    use core::ops::Range;
-    pub const FAMILY: usize = 0;
-    pub const PAD: Range<usize> = 1..4;
-    pub const IFINDEX: Range<usize> = 4..8;
-    pub const STATE: Range<usize> = 8..10;
-    pub const FLAGS: usize = 10;
-    pub const TYPE: usize = 11;
+crate::fixed_struct! {
+    /// `struct ndmsg`. The padding is kept so a re-emit gives the same
+    /// bytes; the kernel sends it as zero and, with strict checking,
+    /// refuses requests where it is not.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct NeighHeader as "ndmsg" {
+        /// `ndm_family`: `AF_INET`, `AF_INET6`, `AF_BRIDGE`, ...
+        pub family: u8,
+        /// `ndm_pad1` and `ndm_pad2`.
+        pub reserved: [u8; 3],
+        /// `ndm_ifindex`: the device.
+        pub ifindex: i32,
+        /// `ndm_state`: `NUD_*` bits.
+        pub state: u16,
+        /// `ndm_flags`: `NTF_*` bits (the extended ones are in `NDA_FLAGS_EXT`).
+        pub flags: u8,
+        /// `ndm_type`: `RTN_*` (`RTN_UNICAST`, `RTN_MULTICAST`, ...).
+        pub kind: u8,
+    }
+    family: family
+}
 
-    /// `struct nda_cacheinfo`.
-    pub mod cacheinfo {
-        use core::ops::Range;
-        pub const CONFIRMED: Range<usize> = 0..4;
-        pub const USED: Range<usize> = 4..8;
-        pub const UPDATED: Range<usize> = 8..12;
-        pub const REFCNT: Range<usize> = 12..16;
+crate::fixed_struct! {
+    /// `struct nda_cacheinfo`: ages in clock ticks (`USER_HZ`, 100 a second on
+    /// Linux) and the reference count.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct CacheInfo as "nda_cacheinfo" {
+        /// `ndm_confirmed`: ticks since reachability was last confirmed.
+        pub confirmed: u32,
+        /// `ndm_used`: ticks since the entry was last used.
+        pub used: u32,
+        /// `ndm_updated`: ticks since the entry last changed.
+        pub updated: u32,
+        /// `ndm_refcnt`: references held (beyond the table's own).
+        pub refcnt: u32,
     }
 }
 
-/// `struct ndmsg`. The two padding fields are not kept: the kernel sends
-/// them as zero and, with strict checking, refuses requests where they are not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NeighHeader {
-    /// `ndm_family`: `AF_INET`, `AF_INET6`, `AF_BRIDGE`, ...
-    pub family: u8,
-    /// `ndm_ifindex`: the device.
-    pub ifindex: i32,
-    /// `ndm_state`: `NUD_*` bits.
-    pub state: u16,
-    /// `ndm_flags`: `NTF_*` bits (the extended ones are in `NDA_FLAGS_EXT`).
-    pub flags: u8,
-    /// `ndm_type`: `RTN_*` (`RTN_UNICAST`, `RTN_MULTICAST`, ...).
-    pub kind: u8,
-    /// `ndm_pad1` and `ndm_pad2`, kept so a re-emit gives the same bytes.
-    pub reserved: [u8; 3],
-}
+/// `NDA_DST` as an address: 4 bytes for `AF_INET`, 16 for `AF_INET6`,
+/// either for `AF_BRIDGE` (as `ip` reads it); other families' addresses
+/// are left raw.
+#[derive(Debug, Clone, Copy)]
+pub struct NeighDst;
 
-impl NeighHeader {
-    /// Reads the header at the start of a payload.
-    pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
-        let b: [u8; NEIGH_HEADER_LEN] = fixed(payload)?;
-        Ok(NeighHeader {
-            family: b[field::FAMILY],
-            ifindex: ne_u32(&b, field::IFINDEX) as i32,
-            state: u16::from_ne_bytes([b[field::STATE.start], b[field::STATE.start + 1]]),
-            flags: b[field::FLAGS],
-            kind: b[field::TYPE],
-            reserved: [b[field::PAD.start], b[field::PAD.start + 1], b[field::PAD.start + 2]],
-        })
-    }
-
-    /// The header's 12 bytes.
-    pub fn to_bytes(&self) -> [u8; NEIGH_HEADER_LEN] {
-        let mut b = [0u8; NEIGH_HEADER_LEN];
-        b[field::FAMILY] = self.family;
-        b[field::PAD].copy_from_slice(&self.reserved);
-        b[field::IFINDEX].copy_from_slice(&self.ifindex.to_ne_bytes());
-        b[field::STATE].copy_from_slice(&self.state.to_ne_bytes());
-        b[field::FLAGS] = self.flags;
-        b[field::TYPE] = self.kind;
-        b
-    }
-}
-
-/// `struct nda_cacheinfo`: ages in clock ticks (`USER_HZ`, 100 a second on
-/// Linux) and the reference count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CacheInfo {
-    /// `ndm_confirmed`: ticks since reachability was last confirmed.
-    pub confirmed: u32,
-    /// `ndm_used`: ticks since the entry was last used.
-    pub used: u32,
-    /// `ndm_updated`: ticks since the entry last changed.
-    pub updated: u32,
-    /// `ndm_refcnt`: references held (beyond the table's own).
-    pub refcnt: u32,
-}
-
-impl CacheInfo {
-    /// Reads an `NDA_CACHEINFO` attribute (exactly 16 bytes).
-    pub fn parse(a: &Attr<'_>) -> Result<Self, WireError> {
+impl Codec for NeighDst {
+    const TYPE: ValueType = ValueType::IpAddr;
+    type View<'a> = IpAddr;
+    type Owned = IpAddr;
+    fn decode<'a>(a: &Attr<'a>, cx: Cx) -> Result<Option<IpAddr>, WireError> {
         let p = a.payload();
-        if p.len() != CACHEINFO_LEN {
-            return Err(WireError::AttrSize { kind: a.kind(), want: CACHEINFO_LEN, got: p.len() });
+        let v4 = |p: &[u8]| <[u8; 4]>::try_from(p).map(|b| IpAddr::V4(Ipv4Addr::from(b)));
+        let v6 = |p: &[u8]| <[u8; 16]>::try_from(p).map(|b| IpAddr::V6(Ipv6Addr::from(b)));
+        match cx.family {
+            AF_INET | AF_INET6 => Ip::decode(a, cx),
+            AF_BRIDGE => Ok(v4(p).or_else(|_| v6(p)).ok()),
+            _ => Ok(None),
         }
-        use field::cacheinfo::*;
-        Ok(CacheInfo {
-            confirmed: ne_u32(p, CONFIRMED),
-            used: ne_u32(p, USED),
-            updated: ne_u32(p, UPDATED),
-            refcnt: ne_u32(p, REFCNT),
-        })
     }
-
-    /// The 16 bytes of the attribute's payload.
-    pub fn to_bytes(&self) -> [u8; CACHEINFO_LEN] {
-        use field::cacheinfo::*;
-        let mut b = [0u8; CACHEINFO_LEN];
-        b[CONFIRMED].copy_from_slice(&self.confirmed.to_ne_bytes());
-        b[USED].copy_from_slice(&self.used.to_ne_bytes());
-        b[UPDATED].copy_from_slice(&self.updated.to_ne_bytes());
-        b[REFCNT].copy_from_slice(&self.refcnt.to_ne_bytes());
-        b
+    fn encode(v: &IpAddr, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        Ip::encode(v, kind, b)
+    }
+    fn own(v: &IpAddr) -> IpAddr {
+        *v
     }
 }
 
-/// A neighbour entry, read from an `RTM_NEWNEIGH`/`RTM_DELNEIGH` message
-/// without copying.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Neighbour<'a> {
-    /// The fixed header.
-    pub header: NeighHeader,
-    /// `NDA_DST`: the protocol address.
-    pub dst: Option<IpAddr>,
-    /// `NDA_LLADDR`: the link-layer address, as sent (6 bytes on Ethernet).
-    pub lladdr: Option<&'a [u8]>,
-    /// `NDA_CACHEINFO`.
-    pub cacheinfo: Option<CacheInfo>,
-    /// `NDA_PROBES`: probes sent since the last confirmation.
-    pub probes: Option<u32>,
-    /// `NDA_VLAN` (bridge FDB).
-    pub vlan: Option<u16>,
-    /// `NDA_PORT`: UDP port of a VXLAN remote (sent big-endian, read here
-    /// as a number).
-    pub port: Option<u16>,
-    /// `NDA_VNI`: VXLAN network identifier.
-    pub vni: Option<u32>,
-    /// `NDA_IFINDEX`: the device a VXLAN remote is reached through
-    /// (`bridge fdb`'s `via`); not the entry's own device, which is
-    /// [`ifindex`](Self::ifindex).
-    pub via_ifindex: Option<u32>,
-    /// `NDA_MASTER`: the master device (bridge, VRF).
-    pub master: Option<u32>,
-    /// `NDA_LINK_NETNSID`: the namespace of a VXLAN's lower device.
-    pub link_netnsid: Option<i32>,
-    /// `NDA_SRC_VNI`.
-    pub src_vni: Option<u32>,
-    /// `NDA_PROTOCOL`: who installed the entry (`RTPROT_*`).
-    pub protocol: Option<u8>,
-    /// `NDA_NH_ID`: a nexthop id (FDB entries of a nexthop group).
-    pub nh_id: Option<u32>,
-    /// `NDA_FLAGS_EXT`: extended `NTF_EXT_*` flags.
-    pub flags_ext: Option<u32>,
-    attrs: &'a [u8],
+crate::attr_set! {
+    /// A neighbour entry, read from an `RTM_NEWNEIGH`/`RTM_DELNEIGH` message
+    /// without copying.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Neighbour<'a>: NeighHeader, set "neighbour-attrs" {
+        /// `NDA_DST`: the protocol address.
+        pub dst: Option<IpAddr> = NDA_DST as NeighDst,
+        /// `NDA_LLADDR`: the link-layer address, as sent (6 bytes on Ethernet).
+        pub lladdr: Option<&'a [u8]> = NDA_LLADDR as Bin,
+        /// `NDA_PROTOCOL`: who installed the entry (`RTPROT_*`).
+        pub protocol: Option<u8> = NDA_PROTOCOL as U8,
+        /// `NDA_IFINDEX`: the device a VXLAN remote is reached through
+        /// (`bridge fdb`'s `via`); not the entry's own device, which is
+        /// [`ifindex`](Self::ifindex).
+        pub via_ifindex: Option<u32> = NDA_IFINDEX as U32,
+        /// `NDA_MASTER`: the master device (bridge, VRF).
+        pub master: Option<u32> = NDA_MASTER as U32,
+        /// `NDA_CACHEINFO`.
+        pub cacheinfo: Option<CacheInfo> = NDA_CACHEINFO as Fixed<CacheInfo>,
+        /// `NDA_PROBES`: probes sent since the last confirmation.
+        pub probes: Option<u32> = NDA_PROBES as U32,
+        /// `NDA_VLAN` (bridge FDB).
+        pub vlan: Option<u16> = NDA_VLAN as U16,
+        /// `NDA_PORT`: UDP port of a VXLAN remote (sent big-endian, read here
+        /// as a number).
+        pub port: Option<u16> = NDA_PORT as Be16,
+        /// `NDA_VNI`: VXLAN network identifier.
+        pub vni: Option<u32> = NDA_VNI as U32,
+        /// `NDA_LINK_NETNSID`: the namespace of a VXLAN's lower device.
+        pub link_netnsid: Option<i32> = NDA_LINK_NETNSID as I32,
+        /// `NDA_SRC_VNI`.
+        pub src_vni: Option<u32> = NDA_SRC_VNI as U32,
+        /// `NDA_NH_ID`: a nexthop id (FDB entries of a nexthop group).
+        pub nh_id: Option<u32> = NDA_NH_ID as U32,
+        /// `NDA_FLAGS_EXT`: extended `NTF_EXT_*` flags.
+        pub flags_ext: Option<u32> = NDA_FLAGS_EXT as U32,
+    }
+    owned
+    /// Any neighbour message to send, attribute by attribute (what
+    /// [`NeighSpec`] and [`NeighFilter`] fill in; `Neighbour::to_builder`
+    /// gives one from a view).
+    pub struct NeighbourBuilder;
 }
 
 impl<'a> Neighbour<'a> {
-    /// Reads an `RTM_NEWNEIGH`/`RTM_DELNEIGH` message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
-        Self::from_payload(msg.payload())
-    }
-
     /// Reads a `struct ndmsg` and the attributes after it.
     pub fn from_payload(payload: &'a [u8]) -> Result<Self, WireError> {
-        let header = NeighHeader::parse(payload)?;
-        let mut n = Neighbour {
-            header,
-            dst: None,
-            lladdr: None,
-            cacheinfo: None,
-            probes: None,
-            vlan: None,
-            port: None,
-            vni: None,
-            via_ifindex: None,
-            master: None,
-            link_netnsid: None,
-            src_vni: None,
-            protocol: None,
-            nh_id: None,
-            flags_ext: None,
-            attrs: &payload[NEIGH_HEADER_LEN..],
-        };
-        super::read_leniently(n.attrs, |a| n.take(a));
-        Ok(n)
-    }
-
-    /// Fills the field for `attr`; returns whether it was a known one.
-    fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        match a.kind() {
-            NDA_DST => self.dst = dst_addr(self.header.family, a)?,
-            NDA_LLADDR => self.lladdr = Some(a.payload()),
-            NDA_CACHEINFO => self.cacheinfo = Some(CacheInfo::parse(a)?),
-            NDA_PROBES => self.probes = Some(a.u32()?),
-            NDA_VLAN => self.vlan = Some(a.u16()?),
-            NDA_PORT => self.port = Some(a.be16()?),
-            NDA_VNI => self.vni = Some(a.u32()?),
-            NDA_IFINDEX => self.via_ifindex = Some(a.u32()?),
-            NDA_MASTER => self.master = Some(a.u32()?),
-            NDA_LINK_NETNSID => self.link_netnsid = Some(a.i32()?),
-            NDA_SRC_VNI => self.src_vni = Some(a.u32()?),
-            NDA_PROTOCOL => self.protocol = Some(a.u8()?),
-            NDA_NH_ID => self.nh_id = Some(a.u32()?),
-            NDA_FLAGS_EXT => self.flags_ext = Some(a.u32()?),
-            _ => return Ok(false),
-        }
-        Ok(true)
+        Self::parse_payload(payload)
     }
 
     /// `ndm_family`.
@@ -269,24 +188,6 @@ impl<'a> Neighbour<'a> {
     /// The flags as `ip -j neigh` names them (`"router"`, `"proxy"`, ...).
     pub fn flag_names(&self) -> FlagNames {
         neigh_flags(self.header.flags, self.flags_ext.unwrap_or(0))
-    }
-}
-
-super::impl_view!(Neighbour, NEIGH_HEADER_LEN);
-
-/// `NDA_DST` as an address: 4 bytes for `AF_INET`, 16 for `AF_INET6`,
-/// either for `AF_BRIDGE` (as `ip` reads it); other families' addresses
-/// are left to [`Neighbour::attrs`].
-fn dst_addr(family: u8, a: &Attr<'_>) -> Result<Option<IpAddr>, WireError> {
-    let p = a.payload();
-    let size_error = |want| WireError::AttrSize { kind: a.kind(), want, got: p.len() };
-    let v4 = |p: &[u8]| <[u8; 4]>::try_from(p).map(|b| IpAddr::V4(Ipv4Addr::from(b)));
-    let v6 = |p: &[u8]| <[u8; 16]>::try_from(p).map(|b| IpAddr::V6(Ipv6Addr::from(b)));
-    match family {
-        AF_INET => v4(p).map(Some).map_err(|_| size_error(4)),
-        AF_INET6 => v6(p).map(Some).map_err(|_| size_error(16)),
-        AF_BRIDGE => Ok(v4(p).or_else(|_| v6(p)).ok()),
-        _ => Ok(None),
     }
 }
 
@@ -347,15 +248,14 @@ impl NeighSpec {
             kind: 0,
             reserved: [0; 3],
         };
-        b.append(&header.to_bytes())?;
-        b.attr(NDA_DST, &addr_bytes(&self.dst))?;
-        if let Some(ll) = &self.lladdr {
-            b.attr(NDA_LLADDR, ll)?;
+        NeighbourBuilder {
+            header,
+            dst: Some(self.dst),
+            lladdr: self.lladdr.clone(),
+            protocol: self.protocol,
+            ..Default::default()
         }
-        if let Some(p) = self.protocol {
-            b.attr_u8(NDA_PROTOCOL, p)?;
-        }
-        Ok(())
+        .emit(b)
     }
 }
 
@@ -377,14 +277,13 @@ impl NeighFilter {
     /// anything else there), the device filters go in attributes.
     pub fn emit(&self, family: u8, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
         let flags = if self.proxy { NTF_PROXY as u8 } else { 0 };
-        b.append(&NeighHeader { family, flags, ..NeighHeader::default() }.to_bytes())?;
-        if let Some(i) = self.ifindex {
-            b.attr_u32(NDA_IFINDEX, i)?;
+        NeighbourBuilder {
+            header: NeighHeader { family, flags, ..NeighHeader::default() },
+            via_ifindex: self.ifindex,
+            master: self.master,
+            ..Default::default()
         }
-        if let Some(m) = self.master {
-            b.attr_u32(NDA_MASTER, m)?;
-        }
-        Ok(())
+        .emit(b)
     }
 }
 

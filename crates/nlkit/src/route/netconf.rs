@@ -4,107 +4,54 @@
 //! `RTNLGRP_*_NETCONF` groups when forwarding, `rp_filter` and the like
 //! change, and when a device comes or goes.
 
-use super::fixed;
 use super::uapi::*;
-use nlkit_wire::{Attr, Error as WireError, Message};
+use crate::proto::codec::{I32, U32};
 
 /// Bytes of `struct netconfmsg` as laid out in a message (aligned to 4).
-pub const NETCONF_HEADER_LEN: usize = 4;
+pub const NETCONF_HEADER_LEN: usize = NetconfHeader::LEN;
 /// `NETCONFA_IFINDEX_ALL`: the `all` settings (`conf/all`).
 pub const NETCONFA_IFINDEX_ALL: i32 = -1;
 /// `NETCONFA_IFINDEX_DEFAULT`: the defaults for new devices (`conf/default`).
 pub const NETCONFA_IFINDEX_DEFAULT: i32 = -2;
 
-/// `struct netconfmsg`, with the padding kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NetconfHeader {
-    /// `AF_INET`, `AF_INET6`, `AF_MPLS`.
-    pub family: u8,
-    /// The padding bytes, kept so a re-emit gives the same bytes.
-    pub reserved: [u8; 3],
+crate::fixed_struct! {
+    /// `struct netconfmsg`, with the padding kept.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct NetconfHeader as "netconfmsg" {
+        /// `AF_INET`, `AF_INET6`, `AF_MPLS`.
+        pub family: u8,
+        /// The padding bytes, kept so a re-emit gives the same bytes.
+        pub reserved: [u8; 3],
+    }
+    family: family
 }
 
-impl NetconfHeader {
-    /// Reads the header at the start of a payload.
-    pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
-        let b: [u8; NETCONF_HEADER_LEN] = fixed(payload)?;
-        Ok(NetconfHeader { family: b[0], reserved: [b[1], b[2], b[3]] })
+crate::attr_set! {
+    /// A netconf notice, read without copying.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Netconf<'a>: NetconfHeader, set "netconf-attrs" {
+        /// `NETCONFA_IFINDEX`: a device, or [`NETCONFA_IFINDEX_ALL`] /
+        /// [`NETCONFA_IFINDEX_DEFAULT`].
+        pub ifindex: Option<i32> = NETCONFA_IFINDEX as I32,
+        /// `NETCONFA_FORWARDING`.
+        pub forwarding: Option<u32> = NETCONFA_FORWARDING as U32,
+        /// `NETCONFA_RP_FILTER`: 0 off, 1 strict, 2 loose.
+        pub rp_filter: Option<u32> = NETCONFA_RP_FILTER as U32,
+        /// `NETCONFA_MC_FORWARDING`.
+        pub mc_forwarding: Option<u32> = NETCONFA_MC_FORWARDING as U32,
+        /// `NETCONFA_PROXY_NEIGH`.
+        pub proxy_neigh: Option<u32> = NETCONFA_PROXY_NEIGH as U32,
+        /// `NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN`.
+        pub ignore_routes_with_linkdown: Option<u32> = NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN as U32,
+        /// `NETCONFA_INPUT` (MPLS).
+        pub input: Option<u32> = NETCONFA_INPUT as U32,
+        /// `NETCONFA_BC_FORWARDING`.
+        pub bc_forwarding: Option<u32> = NETCONFA_BC_FORWARDING as U32,
     }
-
-    /// The header's bytes.
-    pub fn to_bytes(&self) -> [u8; NETCONF_HEADER_LEN] {
-        [self.family, self.reserved[0], self.reserved[1], self.reserved[2]]
-    }
+    owned
+    /// A netconf message to send (`RTM_GETNETCONF` takes one).
+    pub struct NetconfBuilder;
 }
-
-/// A netconf notice, read without copying.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Netconf<'a> {
-    /// The fixed header.
-    pub header: NetconfHeader,
-    /// `NETCONFA_IFINDEX`: a device, or [`NETCONFA_IFINDEX_ALL`] /
-    /// [`NETCONFA_IFINDEX_DEFAULT`].
-    pub ifindex: Option<i32>,
-    /// `NETCONFA_FORWARDING`.
-    pub forwarding: Option<u32>,
-    /// `NETCONFA_RP_FILTER`: 0 off, 1 strict, 2 loose.
-    pub rp_filter: Option<u32>,
-    /// `NETCONFA_MC_FORWARDING`.
-    pub mc_forwarding: Option<u32>,
-    /// `NETCONFA_PROXY_NEIGH`.
-    pub proxy_neigh: Option<u32>,
-    /// `NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN`.
-    pub ignore_routes_with_linkdown: Option<u32>,
-    /// `NETCONFA_INPUT` (MPLS).
-    pub input: Option<u32>,
-    /// `NETCONFA_BC_FORWARDING`.
-    pub bc_forwarding: Option<u32>,
-    attrs: &'a [u8],
-}
-
-impl<'a> Netconf<'a> {
-    /// Reads an `RTM_NEWNETCONF`/`RTM_DELNETCONF` message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
-        let payload = msg.payload();
-        let header = NetconfHeader::parse(payload)?;
-        let mut n = Netconf {
-            header,
-            ifindex: None,
-            forwarding: None,
-            rp_filter: None,
-            mc_forwarding: None,
-            proxy_neigh: None,
-            ignore_routes_with_linkdown: None,
-            input: None,
-            bc_forwarding: None,
-            attrs: &payload[NETCONF_HEADER_LEN..],
-        };
-        super::read_leniently(n.attrs, |a| n.take(a));
-        Ok(n)
-    }
-
-    /// Fills the field for `a`; returns whether it was a known one.
-    fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        let field = match a.kind() {
-            NETCONFA_IFINDEX => {
-                self.ifindex = Some(a.u32()? as i32);
-                return Ok(true);
-            }
-            NETCONFA_FORWARDING => &mut self.forwarding,
-            NETCONFA_RP_FILTER => &mut self.rp_filter,
-            NETCONFA_MC_FORWARDING => &mut self.mc_forwarding,
-            NETCONFA_PROXY_NEIGH => &mut self.proxy_neigh,
-            NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN => &mut self.ignore_routes_with_linkdown,
-            NETCONFA_INPUT => &mut self.input,
-            NETCONFA_BC_FORWARDING => &mut self.bc_forwarding,
-            _ => return Ok(false),
-        };
-        *field = Some(a.u32()?);
-        Ok(true)
-    }
-}
-
-super::impl_view!(Netconf, NETCONF_HEADER_LEN);
 
 #[cfg(test)]
 mod tests {

@@ -9,284 +9,137 @@
 //! memory, asking the kernel to filter it (strict checking); a
 //! [`RouteQuery`] asks the kernel which route a packet would take.
 
-use super::metrics::{put_metrics, Metrics};
+use super::metrics::{put_metrics, Metrics, MetricsCodec};
 use super::nexthop::{family_of_hops, put_gateway, put_multipath, Multipath, NexthopSpec, Via};
+use super::nexthop::{MultipathCodec, ViaCodec};
 use super::uapi::*;
-use super::{family_of, fixed, ip_attr, ne_u32, put_ip, AF_INET, AF_INET6};
+use super::{family_of, put_ip, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::{Error, KernelError, Result};
-use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
+use crate::proto::codec::{Be16, Fixed, Ip, Raw, U16, U32, U8};
+use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct rtmsg`.
-pub const ROUTE_HEADER_LEN: usize = 12;
+pub const ROUTE_HEADER_LEN: usize = RouteHeader::LEN;
 /// Bytes of `struct rta_cacheinfo`.
-pub const ROUTE_CACHEINFO_LEN: usize = 32;
+pub const ROUTE_CACHEINFO_LEN: usize = RouteCacheInfo::LEN;
 
-mod field {
-    use core::ops::Range;
-    pub const FAMILY: usize = 0;
-    pub const DST_LEN: usize = 1;
-    pub const SRC_LEN: usize = 2;
-    pub const TOS: usize = 3;
-    pub const TABLE: usize = 4;
-    pub const PROTOCOL: usize = 5;
-    pub const SCOPE: usize = 6;
-    pub const TYPE: usize = 7;
-    pub const FLAGS: Range<usize> = 8..12;
+crate::fixed_struct! {
+    /// `struct rtmsg`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct RouteHeader as "rtmsg" {
+        /// Address family (`AF_INET`, `AF_INET6`, `AF_MPLS`...).
+        pub family: u8,
+        /// Destination prefix length.
+        pub dst_len: u8,
+        /// Source prefix length.
+        pub src_len: u8,
+        /// TOS (DSCP) to match.
+        pub tos: u8,
+        /// Table id if below 256, else `RT_TABLE_UNSPEC` (`RTA_TABLE` carries the full id).
+        pub table: u8,
+        /// `RTPROT_*`: who installed the route.
+        pub protocol: u8,
+        /// `RT_SCOPE_*`.
+        pub scope: u8,
+        /// `rtm_type`: `RTN_*` (unicast, local, blackhole...).
+        pub kind: u8,
+        /// `RTNH_F_*` and `RTM_F_*` flags.
+        pub flags: u32,
+    }
+    family: family
+}
 
-    /// `struct rta_cacheinfo`.
-    pub mod cacheinfo {
-        use core::ops::Range;
-        pub const CLNTREF: Range<usize> = 0..4;
-        pub const LASTUSE: Range<usize> = 4..8;
-        pub const EXPIRES: Range<usize> = 8..12;
-        pub const ERROR: Range<usize> = 12..16;
-        pub const USED: Range<usize> = 16..20;
-        pub const ID: Range<usize> = 20..24;
-        pub const TS: Range<usize> = 24..28;
-        pub const TSAGE: Range<usize> = 28..32;
+crate::fixed_struct! {
+    /// `struct rta_cacheinfo`: usage counters and expiry of a route.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct RouteCacheInfo as "rta_cacheinfo" {
+        /// `rta_clntref`: references held.
+        pub clntref: u32,
+        /// `rta_lastuse`: jiffies since last use.
+        pub lastuse: u32,
+        /// `rta_expires`: jiffies until the route expires (0 if it does not).
+        pub expires: i32,
+        /// `rta_error`: the route's error (for unreachable routes).
+        pub error: u32,
+        /// `rta_used`: times used.
+        pub used: u32,
+        /// `rta_id`: IP identifier (unused since 2.6).
+        pub id: u32,
+        /// `rta_ts`: TCP timestamp.
+        pub ts: u32,
+        /// `rta_tsage`: age of `ts`, in seconds.
+        pub tsage: u32,
     }
 }
 
-/// `struct rtmsg`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RouteHeader {
-    /// Address family (`AF_INET`, `AF_INET6`, `AF_MPLS`...).
-    pub family: u8,
-    /// Destination prefix length.
-    pub dst_len: u8,
-    /// Source prefix length.
-    pub src_len: u8,
-    /// TOS (DSCP) to match.
-    pub tos: u8,
-    /// Table id if below 256, else `RT_TABLE_UNSPEC` (`RTA_TABLE` carries the full id).
-    pub table: u8,
-    /// `RTPROT_*`: who installed the route.
-    pub protocol: u8,
-    /// `RT_SCOPE_*`.
-    pub scope: u8,
-    /// `rtm_type`: `RTN_*` (unicast, local, blackhole...).
-    pub kind: u8,
-    /// `RTNH_F_*` and `RTM_F_*` flags.
-    pub flags: u32,
-}
-
-impl RouteHeader {
-    /// Reads the header at the start of a payload.
-    pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
-        let b: [u8; ROUTE_HEADER_LEN] = fixed(payload)?;
-        Ok(RouteHeader {
-            family: b[field::FAMILY],
-            dst_len: b[field::DST_LEN],
-            src_len: b[field::SRC_LEN],
-            tos: b[field::TOS],
-            table: b[field::TABLE],
-            protocol: b[field::PROTOCOL],
-            scope: b[field::SCOPE],
-            kind: b[field::TYPE],
-            flags: ne_u32(&b, field::FLAGS),
-        })
+crate::attr_set! {
+    /// A route, read from an `RTM_NEWROUTE` message without copying.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Route<'a>: RouteHeader, set "route-attrs" {
+        /// `RTA_TABLE`, or the header's table.
+        pub table: u32 = RTA_TABLE as U32 => |h: &RouteHeader| h.table as u32,
+        /// `RTA_DST`: the destination prefix (with `header.dst_len`); `None`
+        /// for a default route, or a family other than IPv4/IPv6.
+        pub dst: Option<IpAddr> = RTA_DST as Ip,
+        /// `RTA_SRC`: the source prefix (with `header.src_len`).
+        pub src: Option<IpAddr> = RTA_SRC as Ip,
+        /// `RTA_PREFSRC`: the preferred source address.
+        pub prefsrc: Option<IpAddr> = RTA_PREFSRC as Ip,
+        /// `RTA_GATEWAY`.
+        pub gateway: Option<IpAddr> = RTA_GATEWAY as Ip,
+        /// `RTA_VIA`: a gateway of another family (raw, with [`Via::ip`]).
+        pub via: Option<Via<'a>> = RTA_VIA as ViaCodec,
+        /// `RTA_OIF`: the output interface.
+        pub oif: Option<u32> = RTA_OIF as U32,
+        /// `RTA_PRIORITY`: the metric.
+        pub priority: Option<u32> = RTA_PRIORITY as U32,
+        /// `RTA_METRICS`.
+        pub metrics: Option<Metrics<'a>> = RTA_METRICS as MetricsCodec,
+        /// `RTA_MULTIPATH`.
+        pub multipath: Option<Multipath<'a>> = RTA_MULTIPATH as MultipathCodec,
+        /// `RTA_PREF`: the IPv6 router preference (`ICMPV6_ROUTER_PREF_*`).
+        pub pref: Option<u8> = RTA_PREF as U8,
+        /// `RTA_NH_ID`: the nexthop object the route uses.
+        pub nh_id: Option<u32> = RTA_NH_ID as U32,
+        /// `RTA_EXPIRES`: seconds until an IPv6 route expires.
+        pub expires: Option<u32> = RTA_EXPIRES as U32,
+        /// `RTA_IIF`: the input interface.
+        pub iif: Option<u32> = RTA_IIF as U32,
+        /// `RTA_MARK` (in `RTM_GETROUTE` replies).
+        pub mark: Option<u32> = RTA_MARK as U32,
+        /// `RTA_FLOW`: the realm.
+        pub flow: Option<u32> = RTA_FLOW as U32,
+        /// `RTA_ENCAP_TYPE` (`LWTUNNEL_ENCAP_*`).
+        pub encap_type: Option<u16> = RTA_ENCAP_TYPE as U16,
+        /// `RTA_ENCAP`, raw (its attributes depend on the encap type).
+        pub encap: Option<Attr<'a>> = RTA_ENCAP as Raw,
+        /// `RTA_CACHEINFO` (raw bytes from [`Route::attr`]).
+        pub cacheinfo: Option<RouteCacheInfo> = RTA_CACHEINFO as Fixed<RouteCacheInfo>,
+        /// `RTA_UID` (in `RTM_GETROUTE` replies).
+        pub uid: Option<u32> = RTA_UID as U32,
+        /// `RTA_IP_PROTO` (in `RTM_GETROUTE` replies).
+        pub ip_proto: Option<u8> = RTA_IP_PROTO as U8,
+        /// `RTA_SPORT` (in `RTM_GETROUTE` replies).
+        pub sport: Option<u16> = RTA_SPORT as Be16,
+        /// `RTA_DPORT` (in `RTM_GETROUTE` replies).
+        pub dport: Option<u16> = RTA_DPORT as Be16,
+        /// `RTA_TTL_PROPAGATE` (MPLS).
+        pub ttl_propagate: Option<u8> = RTA_TTL_PROPAGATE as U8,
     }
-
-    /// The header's 12 bytes.
-    pub fn to_bytes(&self) -> [u8; ROUTE_HEADER_LEN] {
-        let mut b = [0u8; ROUTE_HEADER_LEN];
-        b[field::FAMILY] = self.family;
-        b[field::DST_LEN] = self.dst_len;
-        b[field::SRC_LEN] = self.src_len;
-        b[field::TOS] = self.tos;
-        b[field::TABLE] = self.table;
-        b[field::PROTOCOL] = self.protocol;
-        b[field::SCOPE] = self.scope;
-        b[field::TYPE] = self.kind;
-        b[field::FLAGS].copy_from_slice(&self.flags.to_ne_bytes());
-        b
+    known {
+        /// `RTA_PAD`: alignment padding before 64-bit values.
+        pad = RTA_PAD as Raw,
     }
-}
-
-/// `struct rta_cacheinfo`: usage counters and expiry of a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RouteCacheInfo {
-    /// `rta_clntref`: references held.
-    pub clntref: u32,
-    /// `rta_lastuse`: jiffies since last use.
-    pub lastuse: u32,
-    /// `rta_expires`: jiffies until the route expires (0 if it does not).
-    pub expires: i32,
-    /// `rta_error`: the route's error (for unreachable routes).
-    pub error: u32,
-    /// `rta_used`: times used.
-    pub used: u32,
-    /// `rta_id`: IP identifier (unused since 2.6).
-    pub id: u32,
-    /// `rta_ts`: TCP timestamp.
-    pub ts: u32,
-    /// `rta_tsage`: age of `ts`, in seconds.
-    pub tsage: u32,
-}
-
-impl RouteCacheInfo {
-    /// Reads an `RTA_CACHEINFO` attribute (exactly 32 bytes).
-    pub fn parse(a: &Attr<'_>) -> Result<Self, WireError> {
-        let p = a.payload();
-        let size = WireError::AttrSize { kind: a.kind(), want: ROUTE_CACHEINFO_LEN, got: p.len() };
-        let b: [u8; ROUTE_CACHEINFO_LEN] = p.try_into().map_err(|_| size)?;
-        use field::cacheinfo as f;
-        Ok(RouteCacheInfo {
-            clntref: ne_u32(&b, f::CLNTREF),
-            lastuse: ne_u32(&b, f::LASTUSE),
-            expires: ne_u32(&b, f::EXPIRES) as i32,
-            error: ne_u32(&b, f::ERROR),
-            used: ne_u32(&b, f::USED),
-            id: ne_u32(&b, f::ID),
-            ts: ne_u32(&b, f::TS),
-            tsage: ne_u32(&b, f::TSAGE),
-        })
-    }
-}
-
-/// A route, read from an `RTM_NEWROUTE` message without copying.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route<'a> {
-    /// The fixed header.
-    pub header: RouteHeader,
-    /// `RTA_TABLE`, or the header's table.
-    pub table: u32,
-    /// `RTA_DST`: the destination prefix (with `header.dst_len`); `None`
-    /// for a default route, or a family other than IPv4/IPv6.
-    pub dst: Option<IpAddr>,
-    /// `RTA_SRC`: the source prefix (with `header.src_len`).
-    pub src: Option<IpAddr>,
-    /// `RTA_GATEWAY`.
-    pub gateway: Option<IpAddr>,
-    /// `RTA_VIA`: a gateway of another family (raw, with [`Via::ip`]).
-    pub via: Option<Via<'a>>,
-    /// `RTA_PREFSRC`: the preferred source address.
-    pub prefsrc: Option<IpAddr>,
-    /// `RTA_OIF`: the output interface.
-    pub oif: Option<u32>,
-    /// `RTA_IIF`: the input interface.
-    pub iif: Option<u32>,
-    /// `RTA_PRIORITY`: the metric.
-    pub priority: Option<u32>,
-    /// `RTA_MARK` (in `RTM_GETROUTE` replies).
-    pub mark: Option<u32>,
-    /// `RTA_FLOW`: the realm.
-    pub flow: Option<u32>,
-    /// `RTA_PREF`: the IPv6 router preference (`ICMPV6_ROUTER_PREF_*`).
-    pub pref: Option<u8>,
-    /// `RTA_METRICS`.
-    pub metrics: Option<Metrics<'a>>,
-    /// `RTA_MULTIPATH`.
-    pub multipath: Option<Multipath<'a>>,
-    /// `RTA_ENCAP_TYPE` (`LWTUNNEL_ENCAP_*`).
-    pub encap_type: Option<u16>,
-    /// `RTA_ENCAP`, raw (its attributes depend on the encap type).
-    pub encap: Option<Attr<'a>>,
-    /// `RTA_EXPIRES`: seconds until an IPv6 route expires.
-    pub expires: Option<u32>,
-    /// `RTA_CACHEINFO` (raw bytes from [`Route::attr`]).
-    pub cacheinfo: Option<RouteCacheInfo>,
-    /// `RTA_NH_ID`: the nexthop object the route uses.
-    pub nh_id: Option<u32>,
-    /// `RTA_UID` (in `RTM_GETROUTE` replies).
-    pub uid: Option<u32>,
-    /// `RTA_IP_PROTO` (in `RTM_GETROUTE` replies).
-    pub ip_proto: Option<u8>,
-    /// `RTA_SPORT` (in `RTM_GETROUTE` replies).
-    pub sport: Option<u16>,
-    /// `RTA_DPORT` (in `RTM_GETROUTE` replies).
-    pub dport: Option<u16>,
-    /// `RTA_TTL_PROPAGATE` (MPLS).
-    pub ttl_propagate: Option<u8>,
-    attrs: &'a [u8],
+    owned
+    /// Any route message to send, attribute by attribute
+    /// (`Route::to_builder` gives one from a view; [`RouteSpec`] writes
+    /// what `ip route` sends).
+    pub struct RouteBuilder;
 }
 
 impl<'a> Route<'a> {
-    /// Reads an `RTM_NEWROUTE`/`RTM_DELROUTE` message, checking every
-    /// attribute, next hop and metric.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
-        Self::parse_with(msg, |r| r.clone())
-    }
-
-    /// Reads a route message and hands the view to `f` by reference, so a
-    /// dump never moves the (large) view: what [`Conn::route_dump`] uses.
-    #[inline]
-    pub fn parse_with<R>(
-        msg: &Message<'a>,
-        f: impl FnOnce(&Route<'a>) -> R,
-    ) -> Result<R, WireError> {
-        let payload = msg.payload();
-        let header = RouteHeader::parse(payload)?;
-        let attrs = &payload[ROUTE_HEADER_LEN..];
-        let mut route = Route {
-            header,
-            table: header.table as u32,
-            dst: None,
-            src: None,
-            gateway: None,
-            via: None,
-            prefsrc: None,
-            oif: None,
-            iif: None,
-            priority: None,
-            mark: None,
-            flow: None,
-            pref: None,
-            metrics: None,
-            multipath: None,
-            encap_type: None,
-            encap: None,
-            expires: None,
-            cacheinfo: None,
-            nh_id: None,
-            uid: None,
-            ip_proto: None,
-            sport: None,
-            dport: None,
-            ttl_propagate: None,
-            attrs,
-        };
-        super::read_leniently(attrs, |a| route.take(a));
-        Ok(f(&route))
-    }
-
-    /// Fills the field for `attr`; returns whether it was a known one.
-    #[inline]
-    fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        let family = self.header.family;
-        match a.kind() {
-            RTA_TABLE => self.table = a.u32()?,
-            RTA_DST => self.dst = ip_attr(family, a)?,
-            RTA_SRC => self.src = ip_attr(family, a)?,
-            RTA_GATEWAY => self.gateway = ip_attr(family, a)?,
-            RTA_VIA => self.via = Some(Via::parse(a)?),
-            RTA_PREFSRC => self.prefsrc = ip_attr(family, a)?,
-            RTA_OIF => self.oif = Some(a.u32()?),
-            RTA_IIF => self.iif = Some(a.u32()?),
-            RTA_PRIORITY => self.priority = Some(a.u32()?),
-            RTA_MARK => self.mark = Some(a.u32()?),
-            RTA_FLOW => self.flow = Some(a.u32()?),
-            RTA_PREF => self.pref = Some(a.u8()?),
-            RTA_METRICS => self.metrics = Some(Metrics::parse(a.payload())?),
-            RTA_MULTIPATH => self.multipath = Some(Multipath::parse(family, a.payload())?),
-            RTA_ENCAP_TYPE => self.encap_type = Some(a.u16()?),
-            RTA_ENCAP => self.encap = Some(*a),
-            RTA_EXPIRES => self.expires = Some(a.u32()?),
-            RTA_CACHEINFO => self.cacheinfo = Some(RouteCacheInfo::parse(a)?),
-            RTA_NH_ID => self.nh_id = Some(a.u32()?),
-            RTA_UID => self.uid = Some(a.u32()?),
-            RTA_IP_PROTO => self.ip_proto = Some(a.u8()?),
-            RTA_SPORT => self.sport = Some(a.be16()?),
-            RTA_DPORT => self.dport = Some(a.be16()?),
-            RTA_TTL_PROPAGATE => self.ttl_propagate = Some(a.u8()?),
-            RTA_PAD => {}
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-
     /// Address family.
     pub fn family(&self) -> u8 {
         self.header.family
@@ -342,8 +195,6 @@ impl<'a> Route<'a> {
         Attrs::new(self.attrs).map_while(Result::ok).find(|a| a.kind() == kind)
     }
 }
-
-super::impl_view!(Route, ROUTE_HEADER_LEN);
 
 /// A route to add, replace, append or delete: what `ip route` takes.
 /// Unset fields get `ip route`'s defaults; see [`RouteSpec::emit`].

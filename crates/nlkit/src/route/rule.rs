@@ -1,82 +1,44 @@
 //! Policy routing rules: `RTM_NEWRULE`/`RTM_DELRULE`/`RTM_GETRULE`, a
 //! `struct fib_rule_hdr` and `FRA_*` attributes (`<linux/fib_rules.h>`).
 
+use super::family_of;
 use super::uapi::*;
-use super::{addr_bytes, family_of, fixed, ip_addr, ne_u32};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use nlkit_wire::{Attr, Error as WireError, Message, MessageBuilder};
+use crate::proto::codec::{Be64, Codec, Cx, Ip, Str, U32, U8};
+use crate::proto::ValueType;
+use nlkit_wire::{Attr, Error as WireError, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct fib_rule_hdr`.
-pub const RULE_HEADER_LEN: usize = 12;
+pub const RULE_HEADER_LEN: usize = RuleHeader::LEN;
 
-mod field {
-    pub const FAMILY: usize = 0;
-    pub const DST_LEN: usize = 1;
-    pub const SRC_LEN: usize = 2;
-    pub const TOS: usize = 3;
-    pub const TABLE: usize = 4;
-    pub const RES1: usize = 5;
-    pub const RES2: usize = 6;
-    pub const ACTION: usize = 7;
-    pub const FLAGS: core::ops::Range<usize> = 8..12;
-}
-
-/// `struct fib_rule_hdr`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RuleHeader {
-    /// Address family (`AF_INET`, `AF_INET6`).
-    pub family: u8,
-    /// Destination prefix length.
-    pub dst_len: u8,
-    /// Source prefix length.
-    pub src_len: u8,
-    /// TOS to match.
-    pub tos: u8,
-    /// Table id if below 256 (`FRA_TABLE` carries the full id).
-    pub table: u8,
-    /// `FR_ACT_*`.
-    pub action: u8,
-    /// `FIB_RULE_*` flags (e.g. `FIB_RULE_INVERT`).
-    pub flags: u32,
-    /// `res1` and `res2`, kept so a re-emit gives the same bytes.
-    pub reserved: [u8; 2],
-}
-
-impl RuleHeader {
-    /// Reads the header at the start of a payload.
-    pub fn parse(payload: &[u8]) -> Result<Self, WireError> {
-        let b: [u8; RULE_HEADER_LEN] = fixed(payload)?;
-        Ok(RuleHeader {
-            family: b[field::FAMILY],
-            dst_len: b[field::DST_LEN],
-            src_len: b[field::SRC_LEN],
-            tos: b[field::TOS],
-            table: b[field::TABLE],
-            action: b[field::ACTION],
-            flags: ne_u32(&b, field::FLAGS),
-            reserved: [b[field::RES1], b[field::RES2]],
-        })
+crate::fixed_struct! {
+    /// `struct fib_rule_hdr`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct RuleHeader as "fib_rule_hdr" {
+        /// Address family (`AF_INET`, `AF_INET6`).
+        pub family: u8,
+        /// Destination prefix length.
+        pub dst_len: u8,
+        /// Source prefix length.
+        pub src_len: u8,
+        /// TOS to match.
+        pub tos: u8,
+        /// Table id if below 256 (`FRA_TABLE` carries the full id).
+        pub table: u8,
+        /// `res1` and `res2`, kept so a re-emit gives the same bytes.
+        pub reserved: [u8; 2],
+        /// `FR_ACT_*`.
+        pub action: u8,
+        /// `FIB_RULE_*` flags (e.g. `FIB_RULE_INVERT`).
+        pub flags: u32,
     }
-
-    /// The header's 12 bytes.
-    pub fn to_bytes(&self) -> [u8; RULE_HEADER_LEN] {
-        let mut b = [0u8; RULE_HEADER_LEN];
-        [b[field::RES1], b[field::RES2]] = self.reserved;
-        b[field::FAMILY] = self.family;
-        b[field::DST_LEN] = self.dst_len;
-        b[field::SRC_LEN] = self.src_len;
-        b[field::TOS] = self.tos;
-        b[field::TABLE] = self.table;
-        b[field::ACTION] = self.action;
-        b[field::FLAGS].copy_from_slice(&self.flags.to_ne_bytes());
-        b
-    }
+    family: family
 }
 
 /// A port range (`struct fib_rule_port_range`) or uid range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Range<T> {
     /// First value.
     pub start: T,
@@ -84,133 +46,112 @@ pub struct Range<T> {
     pub end: T,
 }
 
-/// A rule, read from an `RTM_NEWRULE` message without copying.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rule<'a> {
-    /// The fixed header.
-    pub header: RuleHeader,
-    /// `FRA_PRIORITY`.
-    pub priority: Option<u32>,
-    /// `FRA_TABLE`, or the header's table.
-    pub table: u32,
-    /// `FRA_SRC`.
-    pub src: Option<IpAddr>,
-    /// `FRA_DST`.
-    pub dst: Option<IpAddr>,
-    /// `FRA_IIFNAME`.
-    pub iifname: Option<&'a str>,
-    /// `FRA_OIFNAME`.
-    pub oifname: Option<&'a str>,
-    /// `FRA_FWMARK`.
-    pub fwmark: Option<u32>,
-    /// `FRA_FWMASK`.
-    pub fwmask: Option<u32>,
-    /// `FRA_GOTO`: the priority to jump to.
-    pub goto: Option<u32>,
-    /// `FRA_FLOW`: realm.
-    pub flow: Option<u32>,
-    /// `FRA_TUN_ID`.
-    pub tun_id: Option<u64>,
-    /// `FRA_SUPPRESS_PREFIXLEN`.
-    pub suppress_prefixlen: Option<u32>,
-    /// `FRA_SUPPRESS_IFGROUP`.
-    pub suppress_ifgroup: Option<u32>,
-    /// `FRA_L3MDEV`.
-    pub l3mdev: Option<u8>,
-    /// `FRA_UID_RANGE`.
-    pub uid_range: Option<Range<u32>>,
-    /// `FRA_PROTOCOL`: who installed the rule (`RTPROT_*`).
-    pub protocol: Option<u8>,
-    /// `FRA_IP_PROTO`.
-    pub ip_proto: Option<u8>,
-    /// `FRA_SPORT_RANGE`.
-    pub sport: Option<Range<u16>>,
-    /// `FRA_DPORT_RANGE`.
-    pub dport: Option<Range<u16>>,
-    attrs: &'a [u8],
+/// `struct fib_rule_uid_range`: two `u32`, exactly 8 bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct UidRange;
+
+impl Codec for UidRange {
+    const TYPE: ValueType = ValueType::Custom("fib_rule_uid_range");
+    type View<'a> = Range<u32>;
+    type Owned = Range<u32>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Range<u32>>, WireError> {
+        let p = a.payload();
+        let size = WireError::AttrSize { kind: a.kind(), want: 8, got: p.len() };
+        let p: [u8; 8] = p.try_into().map_err(|_| size)?;
+        let start = u32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
+        Ok(Some(Range { start, end: u32::from_ne_bytes([p[4], p[5], p[6], p[7]]) }))
+    }
+    fn encode(
+        v: &Range<u32>,
+        kind: u16,
+        b: &mut MessageBuilder<'_, Vec<u8>>,
+    ) -> Result<(), WireError> {
+        b.attr(kind, &[v.start.to_ne_bytes(), v.end.to_ne_bytes()].concat())
+    }
+    fn own(v: &Range<u32>) -> Range<u32> {
+        *v
+    }
+}
+
+/// `struct fib_rule_port_range`: two `u16`, exactly 4 bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct PortRange;
+
+impl Codec for PortRange {
+    const TYPE: ValueType = ValueType::Custom("fib_rule_port_range");
+    type View<'a> = Range<u16>;
+    type Owned = Range<u16>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Range<u16>>, WireError> {
+        let v = a.u32()?.to_ne_bytes();
+        let (start, end) = (u16::from_ne_bytes([v[0], v[1]]), u16::from_ne_bytes([v[2], v[3]]));
+        Ok(Some(Range { start, end }))
+    }
+    fn encode(
+        v: &Range<u16>,
+        kind: u16,
+        b: &mut MessageBuilder<'_, Vec<u8>>,
+    ) -> Result<(), WireError> {
+        b.attr(kind, &[v.start.to_ne_bytes(), v.end.to_ne_bytes()].concat())
+    }
+    fn own(v: &Range<u16>) -> Range<u16> {
+        *v
+    }
+}
+
+crate::attr_set! {
+    /// A rule, read from an `RTM_NEWRULE` message without copying.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Rule<'a>: RuleHeader, set "fib-rule-attrs" {
+        /// `FRA_PRIORITY`.
+        pub priority: Option<u32> = FRA_PRIORITY as U32,
+        /// `FRA_TABLE`, or the header's table.
+        pub table: u32 = FRA_TABLE as U32 => |h: &RuleHeader| h.table as u32,
+        /// `FRA_SRC`.
+        pub src: Option<IpAddr> = FRA_SRC as Ip,
+        /// `FRA_DST`.
+        pub dst: Option<IpAddr> = FRA_DST as Ip,
+        /// `FRA_IIFNAME`.
+        pub iifname: Option<&'a str> = FRA_IIFNAME as Str,
+        /// `FRA_OIFNAME`.
+        pub oifname: Option<&'a str> = FRA_OIFNAME as Str,
+        /// `FRA_FWMARK`.
+        pub fwmark: Option<u32> = FRA_FWMARK as U32,
+        /// `FRA_FWMASK`.
+        pub fwmask: Option<u32> = FRA_FWMASK as U32,
+        /// `FRA_GOTO`: the priority to jump to.
+        pub goto: Option<u32> = FRA_GOTO as U32,
+        /// `FRA_SUPPRESS_PREFIXLEN`.
+        pub suppress_prefixlen: Option<u32> = FRA_SUPPRESS_PREFIXLEN as U32,
+        /// `FRA_UID_RANGE`.
+        pub uid_range: Option<Range<u32>> = FRA_UID_RANGE as UidRange,
+        /// `FRA_IP_PROTO`.
+        pub ip_proto: Option<u8> = FRA_IP_PROTO as U8,
+        /// `FRA_SPORT_RANGE`.
+        pub sport: Option<Range<u16>> = FRA_SPORT_RANGE as PortRange,
+        /// `FRA_DPORT_RANGE`.
+        pub dport: Option<Range<u16>> = FRA_DPORT_RANGE as PortRange,
+        /// `FRA_PROTOCOL`: who installed the rule (`RTPROT_*`).
+        pub protocol: Option<u8> = FRA_PROTOCOL as U8,
+        /// `FRA_FLOW`: realm.
+        pub flow: Option<u32> = FRA_FLOW as U32,
+        /// `FRA_TUN_ID`.
+        pub tun_id: Option<u64> = FRA_TUN_ID as Be64,
+        /// `FRA_SUPPRESS_IFGROUP`.
+        pub suppress_ifgroup: Option<u32> = FRA_SUPPRESS_IFGROUP as U32,
+        /// `FRA_L3MDEV`.
+        pub l3mdev: Option<u8> = FRA_L3MDEV as U8,
+    }
+    owned
+    /// Any rule message to send, attribute by attribute (what [`RuleSpec`]
+    /// fills in; `Rule::to_builder` gives one from a view).
+    pub struct RuleBuilder;
 }
 
 impl<'a> Rule<'a> {
-    /// Reads an `RTM_NEWRULE`/`RTM_DELRULE` message.
-    pub fn parse(msg: &Message<'a>) -> Result<Self, WireError> {
-        let payload = msg.payload();
-        let header = RuleHeader::parse(payload)?;
-        let attrs = &payload[RULE_HEADER_LEN..];
-        let mut rule = Rule {
-            header,
-            priority: None,
-            table: header.table as u32,
-            src: None,
-            dst: None,
-            iifname: None,
-            oifname: None,
-            fwmark: None,
-            fwmask: None,
-            goto: None,
-            flow: None,
-            tun_id: None,
-            suppress_prefixlen: None,
-            suppress_ifgroup: None,
-            l3mdev: None,
-            uid_range: None,
-            protocol: None,
-            ip_proto: None,
-            sport: None,
-            dport: None,
-            attrs,
-        };
-        super::read_leniently(attrs, |a| rule.take(a));
-        Ok(rule)
-    }
-
-    /// Fills the field for `attr`; returns whether it was a known one.
-    fn take(&mut self, a: &Attr<'a>) -> Result<bool, WireError> {
-        let family = self.header.family;
-        match a.kind() {
-            FRA_PRIORITY => self.priority = Some(a.u32()?),
-            FRA_TABLE => self.table = a.u32()?,
-            FRA_SRC => self.src = ip_addr(family, a.payload()),
-            FRA_DST => self.dst = ip_addr(family, a.payload()),
-            FRA_IIFNAME => self.iifname = Some(a.string()?),
-            FRA_OIFNAME => self.oifname = Some(a.string()?),
-            FRA_FWMARK => self.fwmark = Some(a.u32()?),
-            FRA_FWMASK => self.fwmask = Some(a.u32()?),
-            FRA_GOTO => self.goto = Some(a.u32()?),
-            FRA_FLOW => self.flow = Some(a.u32()?),
-            FRA_TUN_ID => self.tun_id = Some(a.be64()?),
-            FRA_SUPPRESS_PREFIXLEN => self.suppress_prefixlen = Some(a.u32()?),
-            FRA_SUPPRESS_IFGROUP => self.suppress_ifgroup = Some(a.u32()?),
-            FRA_L3MDEV => self.l3mdev = Some(a.u8()?),
-            FRA_UID_RANGE => self.uid_range = Some(range32(a)?),
-            FRA_PROTOCOL => self.protocol = Some(a.u8()?),
-            FRA_IP_PROTO => self.ip_proto = Some(a.u8()?),
-            FRA_SPORT_RANGE => self.sport = Some(range16(a)?),
-            FRA_DPORT_RANGE => self.dport = Some(range16(a)?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-
     /// Whether the rule matches the opposite of its selectors (`not`).
     pub fn inverted(&self) -> bool {
         self.header.flags & FIB_RULE_INVERT != 0
     }
-}
-
-super::impl_view!(Rule, RULE_HEADER_LEN);
-
-fn range32(a: &Attr<'_>) -> Result<Range<u32>, WireError> {
-    let p = fixed::<8>(a.payload())
-        .ok()
-        .filter(|_| a.payload().len() == 8)
-        .ok_or(WireError::AttrSize { kind: a.kind(), want: 8, got: a.payload().len() })?;
-    let start = u32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
-    Ok(Range { start, end: u32::from_ne_bytes([p[4], p[5], p[6], p[7]]) })
-}
-
-fn range16(a: &Attr<'_>) -> Result<Range<u16>, WireError> {
-    let v = a.u32()?.to_ne_bytes();
-    Ok(Range { start: u16::from_ne_bytes([v[0], v[1]]), end: u16::from_ne_bytes([v[2], v[3]]) })
 }
 
 /// A rule to add or delete: what `ip rule add|del` takes.
@@ -325,56 +266,26 @@ impl RuleSpec {
             flags: if self.invert { FIB_RULE_INVERT } else { 0 },
             reserved: [0; 2],
         };
-        b.append(&header.to_bytes())?;
-        if let Some(p) = self.priority {
-            b.attr_u32(FRA_PRIORITY, p)?;
+        RuleBuilder {
+            header,
+            priority: self.priority,
+            table: self.table,
+            src: self.src.map(|s| s.0),
+            dst: self.dst.map(|d| d.0),
+            iifname: self.iifname.clone(),
+            oifname: self.oifname.clone(),
+            fwmark: self.fwmark.map(|f| f.0),
+            fwmask: self.fwmark.and_then(|f| f.1),
+            goto: self.goto,
+            suppress_prefixlen: self.suppress_prefixlen,
+            uid_range: self.uid_range,
+            ip_proto: self.ip_proto,
+            sport: self.sport,
+            dport: self.dport,
+            protocol: self.protocol,
+            ..Default::default()
         }
-        if let Some(t) = self.table {
-            b.attr_u32(FRA_TABLE, t)?;
-        }
-        if let Some((a, _)) = &self.src {
-            b.attr(FRA_SRC, &addr_bytes(a))?;
-        }
-        if let Some((a, _)) = &self.dst {
-            b.attr(FRA_DST, &addr_bytes(a))?;
-        }
-        if let Some(n) = &self.iifname {
-            b.attr_str(FRA_IIFNAME, n)?;
-        }
-        if let Some(n) = &self.oifname {
-            b.attr_str(FRA_OIFNAME, n)?;
-        }
-        if let Some((mark, mask)) = self.fwmark {
-            b.attr_u32(FRA_FWMARK, mark)?;
-            if let Some(m) = mask {
-                b.attr_u32(FRA_FWMASK, m)?;
-            }
-        }
-        self.emit_more(b)
-    }
-
-    fn emit_more(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        if let Some(g) = self.goto {
-            b.attr_u32(FRA_GOTO, g)?;
-        }
-        if let Some(n) = self.suppress_prefixlen {
-            b.attr_u32(FRA_SUPPRESS_PREFIXLEN, n)?;
-        }
-        if let Some(r) = self.uid_range {
-            b.attr(FRA_UID_RANGE, &[r.start.to_ne_bytes(), r.end.to_ne_bytes()].concat())?;
-        }
-        if let Some(p) = self.ip_proto {
-            b.attr_u8(FRA_IP_PROTO, p)?;
-        }
-        for (kind, r) in [(FRA_SPORT_RANGE, self.sport), (FRA_DPORT_RANGE, self.dport)] {
-            if let Some(r) = r {
-                b.attr(kind, &[r.start.to_ne_bytes(), r.end.to_ne_bytes()].concat())?;
-            }
-        }
-        if let Some(p) = self.protocol {
-            b.attr_u8(FRA_PROTOCOL, p)?;
-        }
-        Ok(())
+        .emit(b)
     }
 }
 

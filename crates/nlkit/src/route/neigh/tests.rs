@@ -303,7 +303,7 @@ fn get_asks_for_one_entry_and_reads_the_reply() {
     let mut conn = Conn::new(Fake::new(|req| {
         let p = req.payload();
         assert_eq!(req.flags(), Flags::REQUEST, "no dump, no ack");
-        if p[field::FLAGS] as u32 & NTF_PROXY != 0 {
+        if NeighHeader::parse(p).unwrap().flags as u32 & NTF_PROXY != 0 {
             return vec![ack(&req, libc::ENOENT, None, None)];
         }
         vec![reply(&req, RTM_NEWNEIGH, Flags::empty(), &unhex(captured::V4_PERMANENT))]

@@ -1,0 +1,256 @@
+//! Attribute value codecs: how one attribute's payload reads into a view's
+//! field (borrowed where it can be) and how an owned value writes back.
+//!
+//! A codec is a marker type named in a table row (`U32`, `Be16`, `Str`,
+//! `Ip`, `Fixed<AddrCacheInfo>`, ...). Families add their own for values
+//! with a layout of their own (a port range, a multipath list) beside
+//! their tables.
+
+use super::meta::ValueType;
+use super::FixedStruct;
+use nlkit_wire::{Attr, Error, MessageBuilder};
+use std::marker::PhantomData;
+use std::net::IpAddr;
+
+/// What a value's decoding may need from its message: the address family
+/// of the fixed header, for address attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cx {
+    /// The message's address family (`AF_*`), 0 where it has none.
+    pub family: u8,
+}
+
+/// How one attribute value reads and writes.
+pub trait Codec {
+    /// What the value is, for metadata.
+    const TYPE: ValueType;
+    /// The value as a view holds it (borrowing the message where it can).
+    type View<'a>;
+    /// The value as a request builder holds it.
+    type Owned;
+    /// Reads the attribute: `Ok(None)` when the attribute is of a form
+    /// nlkit leaves raw (an address of a family other than IPv4 and IPv6),
+    /// an error when it does not read as its type (a wrong size).
+    fn decode<'a>(a: &Attr<'a>, cx: Cx) -> Result<Option<Self::View<'a>>, Error>;
+    /// Writes `v` as an attribute of type `kind`.
+    fn encode(v: &Self::Owned, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>)
+        -> Result<(), Error>;
+    /// The owned value of a view's value.
+    fn own(v: &Self::View<'_>) -> Self::Owned;
+}
+
+/// The owned type of a codec, as request builders name it.
+pub type Owned<C> = <C as Codec>::Owned;
+
+macro_rules! int_codec {
+    ($( $(#[$m:meta])* $name:ident: $t:ty, $get:ident, $put:ident, $ty:expr; )*) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+
+        impl Codec for $name {
+            const TYPE: ValueType = $ty;
+            type View<'a> = $t;
+            type Owned = $t;
+            fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<$t>, Error> {
+                a.$get().map(Some)
+            }
+            fn encode(v: &$t, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+                b.$put(kind, *v)
+            }
+            fn own(v: &$t) -> $t {
+                *v
+            }
+        }
+    )*};
+}
+
+int_codec! {
+    /// A `u8`.
+    U8: u8, u8, attr_u8, ValueType::Unsigned(1);
+    /// A `u16` in host byte order.
+    U16: u16, u16, attr_u16, ValueType::Unsigned(2);
+    /// A `u32` in host byte order.
+    U32: u32, u32, attr_u32, ValueType::Unsigned(4);
+    /// A `u64` in host byte order.
+    U64: u64, u64, attr_u64, ValueType::Unsigned(8);
+    /// An `i8`.
+    I8: i8, i8, attr_i8, ValueType::Signed(1);
+    /// An `i32` in host byte order.
+    I32: i32, i32, attr_i32, ValueType::Signed(4);
+    /// An `i64` in host byte order.
+    I64: i64, i64, attr_i64, ValueType::Signed(8);
+    /// A `u16` in network byte order (a port).
+    Be16: u16, be16, attr_be16, ValueType::BigEndian(2);
+    /// A `u32` in network byte order.
+    Be32: u32, be32, attr_be32, ValueType::BigEndian(4);
+    /// A `u64` in network byte order (a tunnel id).
+    Be64: u64, be64, attr_be64, ValueType::BigEndian(8);
+}
+
+/// A `u8` read as a boolean (nonzero is true), written as 0 or 1.
+#[derive(Debug, Clone, Copy)]
+pub struct Bool8;
+
+impl Codec for Bool8 {
+    const TYPE: ValueType = ValueType::Unsigned(1);
+    type View<'a> = bool;
+    type Owned = bool;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<bool>, Error> {
+        a.u8().map(|v| Some(v != 0))
+    }
+    fn encode(v: &bool, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr_u8(kind, u8::from(*v))
+    }
+    fn own(v: &bool) -> bool {
+        *v
+    }
+}
+
+/// A `u8` read into a type of its own (an enum with an unknown arm).
+#[derive(Debug, Clone, Copy)]
+pub struct U8As<T>(PhantomData<T>);
+
+impl<T: From<u8> + Into<u8> + Copy> Codec for U8As<T> {
+    const TYPE: ValueType = ValueType::Unsigned(1);
+    type View<'a> = T;
+    type Owned = T;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<T>, Error> {
+        a.u8().map(|v| Some(T::from(v)))
+    }
+    fn encode(v: &T, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr_u8(kind, (*v).into())
+    }
+    fn own(v: &T) -> T {
+        *v
+    }
+}
+
+/// A flag: present (with an empty payload) or absent.
+#[derive(Debug, Clone, Copy)]
+pub struct Flag;
+
+impl Codec for Flag {
+    const TYPE: ValueType = ValueType::Flag;
+    type View<'a> = bool;
+    type Owned = bool;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<bool>, Error> {
+        a.flag().map(|()| Some(true))
+    }
+    fn encode(v: &bool, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        if *v {
+            b.attr_flag(kind)?;
+        }
+        Ok(())
+    }
+    fn own(v: &bool) -> bool {
+        *v
+    }
+}
+
+/// A string, read up to its first NUL (or whole), written NUL-terminated.
+#[derive(Debug, Clone, Copy)]
+pub struct Str;
+
+impl Codec for Str {
+    const TYPE: ValueType = ValueType::String;
+    type View<'a> = &'a str;
+    type Owned = String;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<&'a str>, Error> {
+        a.string().map(Some)
+    }
+    fn encode(v: &String, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr_str(kind, v)
+    }
+    fn own(v: &&str) -> String {
+        v.to_string()
+    }
+}
+
+/// Bytes as they are.
+#[derive(Debug, Clone, Copy)]
+pub struct Bin;
+
+impl Codec for Bin {
+    const TYPE: ValueType = ValueType::Binary;
+    type View<'a> = &'a [u8];
+    type Owned = Vec<u8>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<&'a [u8]>, Error> {
+        Ok(Some(a.payload()))
+    }
+    fn own(v: &&[u8]) -> Vec<u8> {
+        v.to_vec()
+    }
+    fn encode(v: &Vec<u8>, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr(kind, v)
+    }
+}
+
+/// The whole attribute, kept for reading on demand (an encapsulation
+/// whose layout depends on another attribute).
+#[derive(Debug, Clone, Copy)]
+pub struct Raw;
+
+impl Codec for Raw {
+    const TYPE: ValueType = ValueType::Binary;
+    type View<'a> = Attr<'a>;
+    type Owned = Vec<u8>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Attr<'a>>, Error> {
+        Ok(Some(*a))
+    }
+    fn own(v: &Attr<'_>) -> Vec<u8> {
+        v.payload().to_vec()
+    }
+    fn encode(v: &Vec<u8>, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr(kind, v)
+    }
+}
+
+/// An address of the message's family: 4 bytes for `AF_INET`, 16 for
+/// `AF_INET6`; other families' addresses (MPLS labels, for instance) stay
+/// raw.
+#[derive(Debug, Clone, Copy)]
+pub struct Ip;
+
+impl Codec for Ip {
+    const TYPE: ValueType = ValueType::IpAddr;
+    type View<'a> = IpAddr;
+    type Owned = IpAddr;
+    fn decode<'a>(a: &Attr<'a>, cx: Cx) -> Result<Option<IpAddr>, Error> {
+        super::ip_attr(cx.family, a)
+    }
+    fn encode(v: &IpAddr, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        match v {
+            IpAddr::V4(a) => b.attr(kind, &a.octets()),
+            IpAddr::V6(a) => b.attr(kind, &a.octets()),
+        }
+    }
+    fn own(v: &IpAddr) -> IpAddr {
+        *v
+    }
+}
+
+/// A fixed C structure (see [`fixed_struct!`](super::fixed_struct)). A
+/// longer payload reads its known prefix, as structures grow at the end; a
+/// shorter one is an error.
+#[derive(Debug, Clone, Copy)]
+pub struct Fixed<T>(PhantomData<T>);
+
+impl<T: FixedStruct> Codec for Fixed<T> {
+    const TYPE: ValueType = ValueType::Struct(&T::META);
+    type View<'a> = T;
+    type Owned = T;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<T>, Error> {
+        let p = a.payload();
+        let size = Error::AttrSize { kind: a.kind(), want: T::LEN, got: p.len() };
+        T::read(p).map(Some).map_err(|_| size)
+    }
+    fn encode(v: &T, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        let mut bytes = vec![0; T::LEN];
+        v.write(&mut bytes);
+        b.attr(kind, &bytes)
+    }
+    fn own(v: &T) -> T {
+        *v
+    }
+}

@@ -1,0 +1,80 @@
+//! Static descriptions of attribute sets and fixed structures: what each
+//! attribute kind is called and what its value is. Tables generate them
+//! (see [`attr_set!`](super::attr_set) and
+//! [`fixed_struct!`](super::fixed_struct)); printers of any family,
+//! extended-ack name paths and spec-driven clients read them.
+
+/// How an attribute's payload reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    /// An unsigned integer of 1, 2, 4 or 8 bytes in host byte order.
+    Unsigned(u8),
+    /// A signed integer of 1, 2, 4 or 8 bytes in host byte order.
+    Signed(u8),
+    /// An unsigned integer of 2, 4 or 8 bytes in network byte order.
+    BigEndian(u8),
+    /// A flag: present or absent, no payload.
+    Flag,
+    /// A string, with or without a terminating NUL.
+    String,
+    /// Bytes with no structure nlkit reads (a link-layer address, a blob).
+    Binary,
+    /// An IPv4 or IPv6 address, by the message's address family.
+    IpAddr,
+    /// A fixed C structure.
+    Struct(&'static StructMeta),
+    /// A nest of attributes of another set.
+    Nest(&'static SetMeta),
+    /// A value with its own layout, read by hand-written code (named here).
+    Custom(&'static str),
+}
+
+/// One attribute of a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttrMeta {
+    /// The attribute type (`nla_type` without the nested/byte-order bits).
+    pub kind: u16,
+    /// The uapi constant's name, e.g. `IFA_RT_PRIORITY`.
+    pub c_name: &'static str,
+    /// nlkit's name for it (the view's field), e.g. `rt_priority`.
+    pub name: &'static str,
+    /// How the payload reads.
+    pub value: ValueType,
+}
+
+/// An attribute set: every kind a view knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetMeta {
+    /// The set's name (as the YNL specs name it where they do).
+    pub name: &'static str,
+    /// Its attributes, in table order.
+    pub attrs: &'static [AttrMeta],
+}
+
+impl SetMeta {
+    /// The attribute of type `kind`, if the set knows it.
+    pub fn by_kind(&self, kind: u16) -> Option<&'static AttrMeta> {
+        self.attrs.iter().find(|a| a.kind == kind)
+    }
+
+    /// The attribute called `name`: nlkit's name, with `-` or `_`, or the
+    /// uapi constant's.
+    pub fn by_name(&self, name: &str) -> Option<&'static AttrMeta> {
+        let same = |a: &str| {
+            a.len() == name.len()
+                && a.bytes().zip(name.bytes()).all(|(x, y)| x == y || (x == b'_' && y == b'-'))
+        };
+        self.attrs.iter().find(|a| same(a.name) || a.c_name == name)
+    }
+}
+
+/// A fixed C structure's fields, in order, without implicit padding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StructMeta {
+    /// The C structure's name, e.g. `ifaddrmsg`.
+    pub name: &'static str,
+    /// Its size in bytes.
+    pub len: usize,
+    /// Each field's name and type.
+    pub fields: &'static [(&'static str, ValueType)],
+}
