@@ -3,7 +3,9 @@
 //! `<linux/neighbour.h>`, `<linux/fib_rules.h>`, `<linux/veth.h>`,
 //! `<linux/if.h>`, `<linux/if_arp.h>`, `<linux/if_tun.h>`, `<linux/if_vlan.h>`,
 //! `<linux/if_bonding.h>`, `<linux/if_ether.h>`, `<linux/icmpv6.h>`,
-//! `<linux/lwtunnel.h>`). Do not edit by hand.
+//! `<linux/lwtunnel.h>`, `<linux/netconf.h>`) of Linux 6.1.187, pinned in
+//! `tools/uapi/linux-6.1/`. Do not edit by hand: CI regenerates it and fails
+//! on any difference.
 #![allow(missing_docs, dead_code, non_upper_case_globals)]
 
 // rtnetlink.h

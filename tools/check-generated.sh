@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fails when a generated file in the tree is not what its generator writes
+# now: someone edited it by hand, or changed the generator or its pinned
+# input without regenerating.
+#
+# - crates/nlkit/src/route/uapi.rs from tools/gen-uapi.py and the header
+#   snapshot in tools/uapi/ (always checked: the input is in the repo).
+# - crates/nlkit/src/kernel/ioctl_names.rs from tools/gen-ioctl-names.py,
+#   which needs the C compiler and the machine's linux-libc-dev: checked
+#   when the installed package is the version the file names, skipped
+#   (and said) otherwise.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+
+check() { # FILE GENERATED
+    if ! diff -u "$root/$1" "$2" >"$tmp/diff"; then
+        echo "check-generated: $1 differs from what its generator writes:" >&2
+        head -40 "$tmp/diff" >&2
+        status=1
+    else
+        echo "check-generated: $1 is up to date"
+    fi
+}
+
+python3 "$root/tools/gen-uapi.py" >"$tmp/uapi.rs"
+check crates/nlkit/src/route/uapi.rs "$tmp/uapi.rs"
+
+ioctl=crates/nlkit/src/kernel/ioctl_names.rs
+want=$(sed -n 's/.*linux-libc-dev \([^ ]*\) .*/\1/p' "$root/$ioctl" | head -1)
+have=$(dpkg-query -W -f '${Version}' linux-libc-dev 2>/dev/null || true)
+if [ -n "$want" ] && [ "$want" = "$have" ] && command -v cc >/dev/null; then
+    python3 "$root/tools/gen-ioctl-names.py" >"$tmp/ioctl_names.rs"
+    check "$ioctl" "$tmp/ioctl_names.rs"
+else
+    echo "check-generated: $ioctl not checked (made from linux-libc-dev ${want:-?}, this machine has ${have:-none})"
+fi
+exit $status
