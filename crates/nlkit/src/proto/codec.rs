@@ -37,6 +37,11 @@ pub trait Codec {
         -> Result<(), Error>;
     /// The owned value of a view's value.
     fn own(v: &Self::View<'_>) -> Self::Owned;
+    /// Whether this codec writes `v` (where a row has two wire forms).
+    fn accepts(v: &Self::Owned) -> bool {
+        let _ = v;
+        true
+    }
 }
 
 /// The owned type of a codec, as request builders name it.
@@ -167,6 +172,27 @@ impl Codec for Str {
     }
 }
 
+/// A string read up to its first NUL (or whole), written without a NUL
+/// (`NLA_STRING` attributes whose length is the value, such as an
+/// interface alias, where an empty payload means "none").
+#[derive(Debug, Clone, Copy)]
+pub struct Text;
+
+impl Codec for Text {
+    const TYPE: ValueType = ValueType::String;
+    type View<'a> = &'a str;
+    type Owned = String;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<&'a str>, Error> {
+        a.string().map(Some)
+    }
+    fn encode(v: &String, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr_string(kind, v)
+    }
+    fn own(v: &&str) -> String {
+        v.to_string()
+    }
+}
+
 /// Bytes as they are.
 #[derive(Debug, Clone, Copy)]
 pub struct Bin;
@@ -251,6 +277,115 @@ impl<T: FixedStruct> Codec for Fixed<T> {
         b.attr(kind, &bytes)
     }
     fn own(v: &T) -> T {
+        *v
+    }
+}
+
+/// A boolean sent as a `u8` (in dumps) or as a flag (in requests): an
+/// empty payload is true, one byte is its truth; written as a `u8`.
+#[derive(Debug, Clone, Copy)]
+pub struct U8OrFlag;
+
+impl Codec for U8OrFlag {
+    const TYPE: ValueType = ValueType::Unsigned(1);
+    type View<'a> = bool;
+    type Owned = bool;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<bool>, Error> {
+        match a.payload() {
+            [] => Ok(Some(true)),
+            [v] => Ok(Some(*v != 0)),
+            p => Err(Error::AttrSize { kind: a.kind(), want: 1, got: p.len() }),
+        }
+    }
+    fn encode(v: &bool, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr_u8(kind, u8::from(*v))
+    }
+    fn own(v: &bool) -> bool {
+        *v
+    }
+}
+
+/// An IPv4 address, whatever the message's family (4 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Ip4;
+
+impl Codec for Ip4 {
+    const TYPE: ValueType = ValueType::IpAddr;
+    type View<'a> = IpAddr;
+    type Owned = IpAddr;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<IpAddr>, Error> {
+        super::ip_attr(super::AF_INET, a)
+    }
+    fn encode(v: &IpAddr, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        Ip::encode(v, kind, b)
+    }
+    fn own(v: &IpAddr) -> IpAddr {
+        *v
+    }
+    fn accepts(v: &IpAddr) -> bool {
+        v.is_ipv4()
+    }
+}
+
+/// An IPv6 address, whatever the message's family (16 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Ip6;
+
+impl Codec for Ip6 {
+    const TYPE: ValueType = ValueType::IpAddr;
+    type View<'a> = IpAddr;
+    type Owned = IpAddr;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<IpAddr>, Error> {
+        super::ip_attr(super::AF_INET6, a)
+    }
+    fn encode(v: &IpAddr, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        Ip::encode(v, kind, b)
+    }
+    fn own(v: &IpAddr) -> IpAddr {
+        *v
+    }
+    fn accepts(v: &IpAddr) -> bool {
+        v.is_ipv6()
+    }
+}
+
+/// Two `u32` in host byte order (`struct ifla_vlan_flags` and the like).
+#[derive(Debug, Clone, Copy)]
+pub struct U32Pair;
+
+impl Codec for U32Pair {
+    const TYPE: ValueType = ValueType::Custom("u32 pair");
+    type View<'a> = (u32, u32);
+    type Owned = (u32, u32);
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<(u32, u32)>, Error> {
+        let v = a.u64()?.to_ne_bytes();
+        let first = u32::from_ne_bytes([v[0], v[1], v[2], v[3]]);
+        Ok(Some((first, u32::from_ne_bytes([v[4], v[5], v[6], v[7]]))))
+    }
+    fn encode(v: &(u32, u32), kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr(kind, &[v.0.to_ne_bytes(), v.1.to_ne_bytes()].concat())
+    }
+    fn own(v: &(u32, u32)) -> (u32, u32) {
+        *v
+    }
+}
+
+/// Two `u16` in network byte order (a port range, low then high).
+#[derive(Debug, Clone, Copy)]
+pub struct Be16Pair;
+
+impl Codec for Be16Pair {
+    const TYPE: ValueType = ValueType::Custom("be16 pair");
+    type View<'a> = (u16, u16);
+    type Owned = (u16, u16);
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<(u16, u16)>, Error> {
+        let r = a.u32()?.to_ne_bytes();
+        Ok(Some((u16::from_be_bytes([r[0], r[1]]), u16::from_be_bytes([r[2], r[3]]))))
+    }
+    fn encode(v: &(u16, u16), kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr(kind, &[v.0.to_be_bytes(), v.1.to_be_bytes()].concat())
+    }
+    fn own(v: &(u16, u16)) -> (u16, u16) {
         *v
     }
 }

@@ -40,6 +40,13 @@ pub const AF_INET6: u8 = libc::AF_INET6 as u8;
 /// `AF_BRIDGE`: bridge ports and FDB entries.
 pub const AF_BRIDGE: u8 = libc::AF_BRIDGE as u8;
 
+crate::fixed_struct! {
+    /// No fixed header: for sets whose attributes start at once (the
+    /// contents of a nest).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct NoHeader as "none" {}
+}
+
 /// A fixed C structure read from and written to bytes in host byte order;
 /// [`fixed_struct!`](crate::fixed_struct) implements it.
 pub trait FixedStruct: Copy {

@@ -44,6 +44,7 @@ macro_rules! fixed_struct {
             pub const LEN: usize = 0 $( + <$fty as $crate::proto::Prim>::SIZE )*;
 
             /// Reads the structure at the start of `payload` (which may be longer).
+            #[allow(unused_mut)]
             pub fn parse(payload: &[u8]) -> ::core::result::Result<Self, $crate::wire::Error> {
                 if payload.len() < Self::LEN {
                     return Err($crate::wire::Error::Truncated { need: Self::LEN, have: payload.len() });
@@ -73,6 +74,7 @@ macro_rules! fixed_struct {
             fn read(bytes: &[u8]) -> ::core::result::Result<Self, $crate::wire::Error> {
                 $name::parse(bytes)
             }
+            #[allow(unused_mut, unused_variables)]
             fn write(&self, out: &mut [u8]) {
                 let mut at = 0usize;
                 $( $crate::proto::Prim::put(self.$field, out, &mut at); )*
@@ -101,7 +103,12 @@ macro_rules! fixed_struct {
 ///
 /// A row is `FIELD: TYPE = KIND as CODEC`, where `TYPE` is `Option<...>`
 /// of the codec's view type; `=> |header| EXPR` makes the field a plain
-/// value defaulting to `EXPR` when the attribute is absent. Rows under
+/// value defaulting to `EXPR` when the attribute is absent; `| KIND2 as
+/// CODEC2` gives a second wire form of the same field (an IPv6 twin of an
+/// IPv4 attribute: the builder writes the first form for values its codec
+/// [`accepts`](crate::proto::Codec::accepts), the second otherwise). A set
+/// is a codec itself (`Set<'static>`), so a row can hold a nest of another
+/// set; sets without a fixed header use [`NoHeader`](crate::proto::NoHeader). Rows under
 /// `known { NAME = KIND as CODEC, ... }` are kinds the view knows but
 /// reads on demand (no field).
 ///
@@ -135,7 +142,8 @@ macro_rules! attr_set {
         $vis:vis struct $view:ident<$lt:lifetime>: $header:ty, set $set:literal {
             $(
                 $(#[$fmeta:meta])*
-                $fvis:vis $field:ident: $fty:ty = $kind:tt as $codec:ty $(=> $default:expr)?
+                $fvis:vis $field:ident: $fty:ty = $kind:tt as $codec:ty
+                    $(| $akind:tt as $acodec:ty)? $(=> $default:expr)?
             ),* $(,)?
         }
         $(known {
@@ -161,7 +169,13 @@ macro_rules! attr_set {
                         c_name: stringify!($kind),
                         name: stringify!($field),
                         value: <$codec as $crate::proto::Codec>::TYPE,
-                    }, )*
+                    },
+                    $( $crate::proto::AttrMeta {
+                        kind: $akind,
+                        c_name: stringify!($akind),
+                        name: stringify!($field),
+                        value: <$acodec as $crate::proto::Codec>::TYPE,
+                    }, )? )*
                     $($( $crate::proto::AttrMeta {
                         kind: $xkind,
                         c_name: stringify!($xkind),
@@ -215,7 +229,8 @@ macro_rules! attr_set {
                 #[allow(unreachable_patterns)]
                 match a.kind() {
                     $( $kind => $crate::attr_set!(@take self.$field,
-                        <$codec as $crate::proto::Codec>::decode(a, cx)? $(, $default)?), )*
+                        <$codec as $crate::proto::Codec>::decode(a, cx)? $(, $default)?),
+                    $( $akind => self.$field = <$acodec as $crate::proto::Codec>::decode(a, cx)?, )? )*
                     $($( $xkind => {
                         <$xcodec as $crate::proto::Codec>::decode(a, cx)?;
                     } )*)?
@@ -232,10 +247,29 @@ macro_rules! attr_set {
             fn knows(&self, kind: u16) -> bool {
                 #[allow(unreachable_patterns)]
                 match kind {
-                    $( $kind => true, )*
+                    $( $kind => true, $( $akind => true, )? )*
                     $($( $xkind => true, )*)?
                     _ => false,
                 }
+            }
+        }
+
+        /// The set as a row of another set: a nest read into this view,
+        /// written from its builder.
+        impl $crate::proto::Codec for $view<'static> {
+            const TYPE: $crate::proto::ValueType = $crate::proto::ValueType::Nest(&<$view<'static>>::META);
+            type View<'v> = $view<'v>;
+            type Owned = $owned;
+            fn decode<'v>(a: &$crate::wire::Attr<'v>, _: $crate::proto::Cx) -> ::core::result::Result<Option<$view<'v>>, $crate::wire::Error> {
+                $view::parse_payload(a.payload()).map(Some)
+            }
+            fn encode(v: &$owned, kind: u16, b: &mut $crate::wire::MessageBuilder<'_, Vec<u8>>) -> ::core::result::Result<(), $crate::wire::Error> {
+                let nest = b.nest(kind)?;
+                v.emit(b)?;
+                b.nest_end(nest)
+            }
+            fn own(v: &$view<'_>) -> $owned {
+                v.to_builder()
             }
         }
 
@@ -271,7 +305,7 @@ macro_rules! attr_set {
                     $crate::proto::FixedStruct::write(&self.header, &mut head);
                     b.append(&head)?;
                     $( if let Some(v) = &self.$field {
-                        <$codec as $crate::proto::Codec>::encode(v, $kind, b)?;
+                        $crate::attr_set!(@emit v, b, $kind, $codec $(, $akind, $acodec)?);
                     } )*
                     for (kind, payload) in &self.extra {
                         b.attr(*kind, payload)?;
@@ -289,7 +323,7 @@ macro_rules! attr_set {
                     let mut probe = self.clone();
                     #[allow(unreachable_patterns)]
                     let in_a_field = |kind: u16| match kind {
-                        $( $kind => true, )*
+                        $( $kind => true, $( $akind => true, )? )*
                         _ => false,
                     };
                     let extra = $crate::proto::View::attrs(self)
@@ -314,6 +348,16 @@ macro_rules! attr_set {
     (@take $place:expr, $value:expr) => { $place = $value };
     (@take $place:expr, $value:expr, $default:expr) => {
         if let Some(v) = $value { $place = v }
+    };
+    (@emit $v:ident, $b:ident, $kind:tt, $codec:ty) => {
+        <$codec as $crate::proto::Codec>::encode($v, $kind, $b)?
+    };
+    (@emit $v:ident, $b:ident, $kind:tt, $codec:ty, $akind:tt, $acodec:ty) => {
+        if <$codec as $crate::proto::Codec>::accepts($v) {
+            <$codec as $crate::proto::Codec>::encode($v, $kind, $b)?
+        } else {
+            <$acodec as $crate::proto::Codec>::encode($v, $akind, $b)?
+        }
     };
     (@own $codec:ty, $value:expr) => {
         $value.as_ref().map(<$codec as $crate::proto::Codec>::own)

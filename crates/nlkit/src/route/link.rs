@@ -16,7 +16,7 @@ use super::uapi::*;
 use super::AF_UNSPEC;
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use crate::proto::codec::{Bin, Bool8, Codec, Cx, Str, U8As, I32, U32, U8};
+use crate::proto::codec::{Bin, Bool8, Codec, Cx, Str, Text, U8As, I32, U32, U8};
 use crate::proto::ValueType;
 use nlkit_wire::{Attr, Attrs, Error as WireError, MessageBuilder};
 
@@ -283,7 +283,7 @@ crate::attr_set! {
         /// `IFLA_EVENT` (`IFLA_EVENT_*`): why a notification was sent.
         pub event: Option<u32> = IFLA_EVENT as U32,
         /// `IFLA_IFALIAS`.
-        pub ifalias: Option<&'a str> = IFLA_IFALIAS as Str,
+        pub ifalias: Option<&'a str> = IFLA_IFALIAS as Text,
         /// `IFLA_PARENT_DEV_NAME`: the parent device (e.g. a PCI address).
         pub parent_dev_name: Option<&'a str> = IFLA_PARENT_DEV_NAME as Str,
         /// `IFLA_PARENT_DEV_BUS_NAME`: its bus (e.g. `pci`).

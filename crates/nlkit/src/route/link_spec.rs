@@ -2,7 +2,9 @@
 //! (`RTM_NEWLINK`, rtnetlink(7); `IFLA_*` from `<linux/if_link.h>`).
 //! Re-exported from [`link`](super::link).
 
-use super::link::{LinkHeader, LINK_HEADER_LEN};
+use super::link::{LinkBuilder, LinkHeader};
+use super::linkinfo::VxlanDataBuilder;
+use super::linkinfo::{BondDataBuilder, BridgeDataBuilder, MacvlanDataBuilder, VlanDataBuilder};
 use super::uapi::*;
 use nlkit_wire::{Error as WireError, MessageBuilder};
 use std::net::IpAddr;
@@ -126,12 +128,9 @@ impl LinkKind {
         }
     }
 
-    /// Writes `IFLA_LINK` if the kind has a parent, then `IFLA_LINKINFO`
-    /// with the kind and (unless empty) `IFLA_INFO_DATA`.
+    /// Writes `IFLA_LINKINFO` with the kind and (unless empty)
+    /// `IFLA_INFO_DATA`; the parent (`IFLA_LINK`) is the link's own row.
     fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        if let Some(link) = self.parent() {
-            b.attr_u32(IFLA_LINK, link)?;
-        }
         let info = b.nest(IFLA_LINKINFO)?;
         b.attr_str(IFLA_INFO_KIND, self.name())?;
         let data = b.nest(IFLA_INFO_DATA)?;
@@ -156,70 +155,54 @@ impl LinkKind {
                 b.nest_end(nest)
             }
             LinkKind::Bridge(spec) => spec.emit(b),
-            LinkKind::Macvlan { mode, .. } => opt(b, IFLA_MACVLAN_MODE, *mode),
+            LinkKind::Macvlan { mode, .. } => {
+                MacvlanDataBuilder { mode: *mode, ..Default::default() }.emit(b)
+            }
             LinkKind::Vxlan(spec) => spec.emit(b),
             LinkKind::Ifb => Ok(()),
-            LinkKind::Vlan { id, protocol, .. } => {
-                b.attr_u16(IFLA_VLAN_ID, *id)?;
-                b.attr_be16(IFLA_VLAN_PROTOCOL, protocol.unwrap_or(ETH_P_8021Q))
+            LinkKind::Vlan { id, protocol, .. } => VlanDataBuilder {
+                id: Some(*id),
+                protocol: Some(protocol.unwrap_or(ETH_P_8021Q)),
+                ..Default::default()
             }
+            .emit(b),
             LinkKind::Bond { mode, miimon } => {
-                if let Some(m) = mode {
-                    b.attr_u8(IFLA_BOND_MODE, *m)?;
-                }
-                opt(b, IFLA_BOND_MIIMON, *miimon)
+                BondDataBuilder { mode: *mode, miimon: *miimon, ..Default::default() }.emit(b)
             }
             LinkKind::Other { data, .. } => data.as_deref().map_or(Ok(()), |d| b.append(d)),
         }
     }
 }
 
-/// A `u32` attribute, if set.
-fn opt(b: &mut MessageBuilder<'_, Vec<u8>>, kind: u16, v: Option<u32>) -> Result<(), WireError> {
-    v.map_or(Ok(()), |v| b.attr_u32(kind, v))
-}
-
 impl BridgeSpec {
     fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        opt(b, IFLA_BR_STP_STATE, self.stp_state)?;
-        opt(b, IFLA_BR_FORWARD_DELAY, self.forward_delay)?;
-        opt(b, IFLA_BR_HELLO_TIME, self.hello_time)?;
-        opt(b, IFLA_BR_MAX_AGE, self.max_age)?;
-        opt(b, IFLA_BR_AGEING_TIME, self.ageing_time)?;
-        if let Some(p) = self.priority {
-            b.attr_u16(IFLA_BR_PRIORITY, p)?;
+        BridgeDataBuilder {
+            stp_state: self.stp_state,
+            forward_delay: self.forward_delay,
+            hello_time: self.hello_time,
+            max_age: self.max_age,
+            ageing_time: self.ageing_time,
+            priority: self.priority,
+            vlan_filtering: self.vlan_filtering,
+            ..Default::default()
         }
-        if let Some(f) = self.vlan_filtering {
-            b.attr_u8(IFLA_BR_VLAN_FILTERING, f as u8)?;
-        }
-        Ok(())
+        .emit(b)
     }
 }
 
 impl VxlanSpec {
     fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        b.attr_u32(IFLA_VXLAN_ID, self.id)?;
-        match self.remote {
-            Some(IpAddr::V4(a)) => b.attr(IFLA_VXLAN_GROUP, &a.octets())?,
-            Some(IpAddr::V6(a)) => b.attr(IFLA_VXLAN_GROUP6, &a.octets())?,
-            None => {}
+        VxlanDataBuilder {
+            id: Some(self.id),
+            group: self.remote,
+            local: self.local,
+            link: self.dev,
+            port: self.port,
+            learning: self.learning,
+            ttl: self.ttl,
+            ..Default::default()
         }
-        match self.local {
-            Some(IpAddr::V4(a)) => b.attr(IFLA_VXLAN_LOCAL, &a.octets())?,
-            Some(IpAddr::V6(a)) => b.attr(IFLA_VXLAN_LOCAL6, &a.octets())?,
-            None => {}
-        }
-        opt(b, IFLA_VXLAN_LINK, self.dev)?;
-        if let Some(p) = self.port {
-            b.attr_be16(IFLA_VXLAN_PORT, p)?;
-        }
-        if let Some(l) = self.learning {
-            b.attr_u8(IFLA_VXLAN_LEARNING, l as u8)?;
-        }
-        if let Some(t) = self.ttl {
-            b.attr_u8(IFLA_VXLAN_TTL, t)?;
-        }
-        Ok(())
+        .emit(b)
     }
 }
 
@@ -283,26 +266,25 @@ impl LinkSpec {
 
     /// Writes the header and attributes of an `RTM_NEWLINK` (or `RTM_SETLINK`).
     pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
-        let header: [u8; LINK_HEADER_LEN] = self.header().to_bytes();
-        b.append(&header)?;
-        if let Some(n) = &self.name {
-            b.attr_str(IFLA_IFNAME, n)?;
+        let netns = match self.netns {
+            Some(NetnsTarget::Fd(fd)) => Some((IFLA_NET_NS_FD, fd as u32)),
+            Some(NetnsTarget::Pid(pid)) => Some((IFLA_NET_NS_PID, pid)),
+            None => None,
+        };
+        LinkBuilder {
+            header: self.header(),
+            name: self.name.clone(),
+            mtu: self.mtu,
+            address: self.address.clone(),
+            master: self.master,
+            link: self.kind.as_ref().and_then(LinkKind::parent),
+            txqlen: self.txqlen,
+            group: self.group,
+            ifalias: self.alias.clone(),
+            extra: netns.map(|(kind, v)| (kind, v.to_ne_bytes().to_vec())).into_iter().collect(),
+            ..Default::default()
         }
-        opt(b, IFLA_MTU, self.mtu)?;
-        if let Some(a) = &self.address {
-            b.attr(IFLA_ADDRESS, a)?;
-        }
-        opt(b, IFLA_MASTER, self.master)?;
-        match self.netns {
-            Some(NetnsTarget::Fd(fd)) => b.attr_u32(IFLA_NET_NS_FD, fd as u32)?,
-            Some(NetnsTarget::Pid(pid)) => b.attr_u32(IFLA_NET_NS_PID, pid)?,
-            None => {}
-        }
-        opt(b, IFLA_TXQLEN, self.txqlen)?;
-        opt(b, IFLA_GROUP, self.group)?;
-        if let Some(a) = &self.alias {
-            b.attr_string(IFLA_IFALIAS, a)?;
-        }
+        .emit(b)?;
         match &self.kind {
             Some(k) => k.emit(b),
             None => Ok(()),

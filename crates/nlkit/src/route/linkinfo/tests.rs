@@ -3,6 +3,7 @@
 //! (absent from the capture kernel) fill it.
 
 use super::*;
+use crate::proto::View;
 use crate::route::fixtures::{self, bytes, message};
 use crate::route::BadAttr;
 use nlkit_wire::{Header, MessageBuilder};
