@@ -74,7 +74,7 @@ fn expect_type(msg: &Message<'_>, want: u16) -> Result<()> {
     if got == want {
         Ok(())
     } else {
-        Err(unexpected(format!("reply of type {got:#x}, expected {want:#x}")))
+        Err(Error::UnexpectedType { expected: want, got })
     }
 }
 
@@ -250,14 +250,13 @@ impl<T: Transport> DemoClient<T> {
     /// ECHO: sends `payload`, returns the reply's (same type, same
     /// sequence number: the engine checks it).
     pub fn echo(&mut self, payload: &[u8]) -> Result<Vec<u8>> {
-        self.echo_with(payload, Flags::empty())?.ok_or_else(|| unexpected("no ECHO reply".into()))
+        self.echo_with(payload, Flags::empty())?.ok_or(Error::NoReply { message_type: ECHO })
     }
 
     /// ECHO with `NLM_F_ACK`: the echo must come first, then the ACK
     /// (errno 0), which ends the exchange; returns the echo.
     pub fn echo_acked(&mut self, payload: &[u8]) -> Result<Vec<u8>> {
-        self.echo_with(payload, Flags::ACK)?
-            .ok_or_else(|| unexpected("an ACK but no ECHO reply before it".into()))
+        self.echo_with(payload, Flags::ACK)?.ok_or(Error::NoReply { message_type: ECHO })
     }
 
     /// One ECHO exchange with `flags`: the echo's payload, if one came.
@@ -365,7 +364,7 @@ impl<T: Transport> DemoClient<T> {
                 Ok(())
             },
         )?;
-        out.ok_or_else(|| unexpected("no BIG reply".into()))
+        out.ok_or(Error::NoReply { message_type: BIG })
     }
 }
 
@@ -402,25 +401,14 @@ impl<T: Transport> GenlDemo<T> {
 
     /// The id of the [`GENL_EVENTS`] multicast group.
     pub fn events_group(&self) -> Result<u32> {
-        self.family.group(GENL_EVENTS).ok_or_else(|| unexpected("no group \"events\"".into()))
+        let missing = Error::MissingAttr { set: "nlkit_demo groups", attr: GENL_EVENTS };
+        self.family.group(GENL_EVENTS).ok_or(missing)
     }
 
     /// Command ECHO with `text` as MSG: returns the MSG of the reply.
     pub fn echo(&mut self, text: &str) -> Result<String> {
-        let mut out = None;
-        self.conn.request(
-            self.family.id,
-            Flags::empty(),
-            |b| {
-                b.append(&GenlHeader::new(GENL_CMD_ECHO, GENL_VERSION).to_bytes())?;
-                b.attr_str(GENL_A_MSG, text)
-            },
-            |m| {
-                out = Some(parse_msg(&m)?);
-                Ok(())
-            },
-        )?;
-        out.ok_or_else(|| unexpected("no ECHO reply".into()))
+        let body = |b: &mut MessageBuilder<'_, Vec<u8>>| b.attr_str(GENL_A_MSG, text);
+        self.conn.run(self.family.get(GENL_CMD_ECHO, body, msg_of))
     }
 
     /// Command ECHO with MSG given as a `u32`, which the family's policy
@@ -436,12 +424,13 @@ impl<T: Transport> GenlDemo<T> {
 
 /// The MSG attribute of a family message (an ECHO reply or an EVENT).
 pub fn parse_msg(msg: &Message<'_>) -> Result<String> {
-    let g = GenlBuffer::new_checked(msg.payload()).map_err(Error::Wire)?;
-    let a = Attrs::new(g.attrs())
-        .find(GENL_A_MSG)
-        .map_err(Error::Wire)?
-        .ok_or_else(|| unexpected("no MSG attribute".into()))?;
-    Ok(a.str().map_err(Error::Wire)?.to_string())
+    msg_of(Attrs::new(GenlBuffer::new_checked(msg.payload())?.attrs()))
+}
+
+fn msg_of(attrs: Attrs<'_>) -> Result<String> {
+    let missing = Error::MissingAttr { set: "nlkit_demo attrs", attr: "MSG (1)" };
+    let a = attrs.find(GENL_A_MSG)?.ok_or(missing)?;
+    Ok(a.str()?.to_string())
 }
 
 /// Whether `t` is a demo message type, with its name.

@@ -83,6 +83,29 @@ pub enum Error {
         /// The name looked up.
         name: String,
     },
+    /// The exchange ended well but without the reply the operation needs
+    /// (a get answered by a bare ACK, for instance).
+    NoReply {
+        /// The request's `nlmsg_type`.
+        message_type: u16,
+    },
+    /// A reply lacked an attribute the operation needs.
+    MissingAttr {
+        /// The attribute set (as its table's metadata names it).
+        set: &'static str,
+        /// The attribute (its uapi name).
+        attr: &'static str,
+    },
+    /// A reply of another message type than the operation expects.
+    UnexpectedType {
+        /// The type expected.
+        expected: u16,
+        /// The type that came.
+        got: u16,
+    },
+    /// A handler (a dump callback, a request's reply reader) failed with
+    /// an error of its own; see [`Error::handler`].
+    Handler(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// The details of a refusal: `NLMSG_ERROR` with a negative errno, plus what
@@ -193,6 +216,24 @@ impl Error {
         }
     }
 
+    /// Wraps an error of the caller's own type, returned from a handler
+    /// (a dump callback), so it comes back out of the exchange unchanged;
+    /// get it back with [`Error::into_handler`].
+    pub fn handler(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        Error::Handler(e.into())
+    }
+
+    /// The handler's own error, if this is one, as its type `E`.
+    pub fn into_handler<E: std::error::Error + 'static>(self) -> std::result::Result<E, Error> {
+        match self {
+            Error::Handler(e) => match e.downcast::<E>() {
+                Ok(e) => Ok(*e),
+                Err(e) => Err(Error::Handler(e)),
+            },
+            other => Err(other),
+        }
+    }
+
     /// Whether the call would block (non-blocking sockets only).
     pub fn is_would_block(&self) -> bool {
         matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::WouldBlock)
@@ -238,6 +279,14 @@ impl fmt::Display for Error {
                 "generic netlink family {name:?} is not registered (is the module that \
                  provides it loaded?)"
             ),
+            Error::NoReply { message_type } => {
+                write!(f, "no reply to request of type {message_type}")
+            }
+            Error::MissingAttr { set, attr } => write!(f, "reply lacks {attr} ({set})"),
+            Error::UnexpectedType { expected, got } => {
+                write!(f, "reply of message type {got}, expected {expected}")
+            }
+            Error::Handler(e) => e.fmt(f),
         }
     }
 }

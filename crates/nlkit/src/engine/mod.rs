@@ -26,7 +26,7 @@ pub(crate) use self::core::Core;
 pub use dump::DumpError;
 pub use exchange::validate;
 pub(crate) use exchange::{Exchange, Step};
-pub use request::{Ack, Request, Stream};
+pub use request::{Ack, Get, Request, Stream};
 
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};

@@ -5,10 +5,11 @@
 //!
 //! Families make their operations as values (`route::ops`: `link_add`,
 //! `route_dump`, ...); the generic shapes here cover most: [`Ack`] (a
-//! change the kernel acknowledges) and [`Stream`] (replies as they come: a
-//! dump, or a get's one reply).
+//! change the kernel acknowledges), [`Stream`] (replies as they come: a
+//! dump) and [`Get`] (one reply made into a value; none is
+//! [`Error::NoReply`]).
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
 
 /// One operation: the request it sends, and what it makes of the replies.
@@ -105,5 +106,63 @@ where
 
     fn finish(self) -> Result<()> {
         Ok(())
+    }
+}
+
+/// A get: one reply, made into a value by `read`; an exchange that ends
+/// without one is [`Error::NoReply`]. Replies after the first are ignored.
+#[derive(Debug, Clone, Copy)]
+pub struct Get<B, F, R> {
+    /// The message type.
+    pub message_type: u16,
+    /// Its flags (usually none: no dump, no ACK).
+    pub flags: Flags,
+    /// What writes the body.
+    pub body: B,
+    /// What reads the reply.
+    pub read: F,
+    /// The value, once read.
+    pub out: Option<R>,
+}
+
+impl<B, F, R> Get<B, F, R>
+where
+    B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+    F: FnMut(Message<'_>) -> Result<R>,
+{
+    /// A get of `message_type` with `body`, read by `read`.
+    pub fn new(message_type: u16, body: B, read: F) -> Self {
+        Get { message_type, flags: Flags::empty(), body, read, out: None }
+    }
+}
+
+impl<B, F, R> Request for Get<B, F, R>
+where
+    B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+    F: FnMut(Message<'_>) -> Result<R>,
+{
+    type Output = R;
+
+    fn message_type(&self) -> u16 {
+        self.message_type
+    }
+
+    fn flags(&self) -> Flags {
+        self.flags
+    }
+
+    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        (self.body)(b)
+    }
+
+    fn reply(&mut self, msg: Message<'_>) -> Result<()> {
+        if self.out.is_none() {
+            self.out = Some((self.read)(msg)?);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<R> {
+        self.out.ok_or(Error::NoReply { message_type: self.message_type })
     }
 }

@@ -325,3 +325,76 @@ fn an_exchange_has_a_deadline_even_when_the_socket_is_never_silent() {
     assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
     assert!(c.unsolicited_bytes() <= self::core::UNSOLICITED_BYTES_MAX);
 }
+
+#[test]
+fn a_get_answered_without_a_reply_is_no_reply_and_one_reply_is_its_value() {
+    let body = |b: &mut MessageBuilder<'_, Vec<u8>>| b.attr_u32(1, 7);
+    let mut c = conn(|m| vec![ack(&m, 0, None, None)]);
+    let err = c.run(Get::new(GET, body, |m: Message<'_>| Ok(m.payload().len()))).unwrap_err();
+    assert!(matches!(err, Error::NoReply { message_type: GET }), "{err:?}");
+    assert_eq!(err.to_string(), "no reply to request of type 32");
+    let mut c = conn(|m| vec![reply(&m, GET, Flags::empty(), b"four")]);
+    let n = c.run(Get::new(GET, body, |m: Message<'_>| Ok(m.payload().len()))).unwrap();
+    assert_eq!(n, 4);
+}
+
+#[test]
+fn a_handler_error_of_the_callers_own_type_comes_back_unchanged() {
+    #[derive(Debug, PartialEq)]
+    struct Stop(u8);
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "stopped at {}", self.0)
+        }
+    }
+    impl std::error::Error for Stop {}
+    let mut c = conn(|m| {
+        vec![reply(&m, GET, Flags::MULTI, b"a"), reply(&m, GET, Flags::MULTI, b"b"), done(&m)]
+    });
+    let err = c.dump(GET, |_| Ok(()), |m| Err(Error::handler(Stop(m.payload()[0])))).unwrap_err();
+    assert_eq!(err.to_string(), "stopped at 97");
+    assert_eq!(err.into_handler::<Stop>().unwrap(), Stop(b'a'));
+    // The socket stayed in step: the next exchange works.
+    assert!(c.dump(GET, |_| Ok(()), |_| Ok(())).is_ok());
+}
+
+#[test]
+fn a_resolved_family_makes_its_requests_with_its_id_and_version() {
+    let fam =
+        crate::genl::Family { id: 0x1c, name: "demo".into(), version: 2, ..Default::default() };
+    let mut c = conn(|m| {
+        // Answer with the genl header and the MSG attribute sent, once per
+        // dump part; a get gets one.
+        let p = m.payload();
+        let mut body = p[..4].to_vec();
+        body.extend_from_slice(&p[4..]);
+        if m.flags().contains(Flags::ACK) {
+            vec![ack(&m, 0, None, None)]
+        } else if m.flags().contains(Flags::DUMP) {
+            let part = reply(&m, 0x1c, Flags::MULTI, &body);
+            vec![part.clone(), part, done(&m)]
+        } else {
+            vec![reply(&m, 0x1c, Flags::empty(), &body)]
+        }
+    });
+    let body = |b: &mut MessageBuilder<'_, Vec<u8>>| b.attr_str(1, "hi");
+    let read = |a: Attrs<'_>| {
+        Ok(a.find(1)?.ok_or(Error::NoReply { message_type: 0 })?.str()?.to_string())
+    };
+    assert_eq!(c.run(fam.get(5, body, read)).unwrap(), "hi");
+    let mut n = 0;
+    c.run(fam.dump(6, body, |_| {
+        n += 1;
+        Ok(())
+    }))
+    .unwrap();
+    assert_eq!(n, 2);
+    c.run(fam.ack(7, Flags::empty(), body)).unwrap();
+    let sent = c.transport().sent();
+    let first = Messages::new(&sent[0]).next().unwrap().unwrap();
+    assert_eq!(first.message_type(), MessageType::Family(0x1c));
+    assert_eq!(&first.payload()[..4], &[5, 2, 0, 0], "cmd 5, version 2");
+    let dump = Messages::new(&sent[1]).next().unwrap().unwrap();
+    assert!(dump.flags().contains(Flags::DUMP));
+    assert_eq!(dump.payload()[0], 6);
+}

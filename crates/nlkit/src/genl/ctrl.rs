@@ -1,9 +1,10 @@
-//! The generic netlink controller, `nlctrl`: family lookup.
+//! The generic netlink controller, `nlctrl`: family lookup; and the
+//! resolved [`Family`] as the handle its requests are made from.
 
-use crate::engine::{Conn, Transport};
+use crate::engine::{Ack, Conn, Get, Request, Stream, Transport};
 use crate::error::{Error, Result};
 use nlkit_wire::genl::{GenlBuffer, GenlHeader, GENL_ID_CTRL};
-use nlkit_wire::{Attr, Attrs, Flags, Message};
+use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
 
 /// `CTRL_CMD_GETFAMILY`.
 pub const CTRL_CMD_GETFAMILY: u8 = 3;
@@ -75,6 +76,69 @@ impl Family {
     /// The id of the multicast group called `name`.
     pub fn group(&self, name: &str) -> Option<u32> {
         self.mcast_groups.iter().find(|g| g.name == name).map(|g| g.id)
+    }
+
+    /// A command the family acknowledges: the `genlmsghdr` (`cmd`, the
+    /// family's `version`), then what `body` writes; sent to this
+    /// family's id.
+    pub fn ack<B>(&self, cmd: u8, flags: Flags, body: B) -> impl Request<Output = ()> + use<'_, B>
+    where
+        B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+    {
+        Ack { message_type: self.id, flags, body: self.body(cmd, body) }
+    }
+
+    /// A command answered by one reply, which `read` makes into a value
+    /// (its `genlmsghdr` checked and skipped: `read` gets the attributes).
+    pub fn get<B, F, R>(
+        &self,
+        cmd: u8,
+        body: B,
+        mut read: F,
+    ) -> impl Request<Output = R> + use<'_, B, F, R>
+    where
+        B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+        F: FnMut(Attrs<'_>) -> Result<R>,
+    {
+        let read =
+            move |m: Message<'_>| read(Attrs::new(GenlBuffer::new_checked(m.payload())?.attrs()));
+        Get::new(self.id, self.body(cmd, body), read)
+    }
+
+    /// A dump of command `cmd`: each reply's attributes go to `each`.
+    pub fn dump<B, E>(
+        &self,
+        cmd: u8,
+        body: B,
+        mut each: E,
+    ) -> impl Request<Output = ()> + use<'_, B, E>
+    where
+        B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+        E: FnMut(Attrs<'_>) -> Result<()>,
+    {
+        Stream {
+            message_type: self.id,
+            flags: Flags::DUMP,
+            body: self.body(cmd, body),
+            each: move |m: Message<'_>| {
+                each(Attrs::new(GenlBuffer::new_checked(m.payload())?.attrs()))
+            },
+        }
+    }
+
+    fn body<B>(
+        &self,
+        cmd: u8,
+        body: B,
+    ) -> impl Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>
+    where
+        B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+    {
+        let header = GenlHeader::new(cmd, self.version as u8).to_bytes();
+        move |b: &mut MessageBuilder<'_, Vec<u8>>| {
+            b.append(&header)?;
+            body(b)
+        }
     }
 }
 

@@ -11,12 +11,12 @@
 
 use super::names::{neigh_flags, neigh_states, FlagNames};
 use super::uapi::*;
-use super::{addr_bytes, family_of, AF_BRIDGE, AF_INET, AF_INET6};
+use super::{family_of, AF_BRIDGE, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
 use crate::proto::codec::{Be16, Bin, Codec, Cx, Fixed, Ip, I32, U16, U32, U8};
 use crate::proto::ValueType;
-use nlkit_wire::{Attr, Error as WireError, Flags, MessageBuilder};
+use nlkit_wire::{Attr, Error as WireError, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Bytes of `struct ndmsg`.
@@ -329,20 +329,12 @@ impl<T: Transport> Conn<T> {
         flags: u8,
         f: impl FnOnce(&Neighbour<'_>) -> Result<R>,
     ) -> Result<R> {
-        let header = NeighHeader { family: family_of(dst), ifindex, flags, ..Default::default() };
-        let (mut f, mut out) = (Some(f), None);
-        let build = |b: &mut MessageBuilder<'_, Vec<u8>>| {
-            b.append(&header.to_bytes())?;
-            b.attr(NDA_DST, &addr_bytes(dst))
-        };
-        self.request(RTM_GETNEIGH, Flags::empty(), build, |m| {
-            if let Some(f) = f.take() {
-                out = Some(f(&Neighbour::parse(&m)?)?);
-            }
-            Ok(())
-        })?;
-        // Without NLM_F_ACK the exchange only ends on a reply or an error.
-        out.ok_or(crate::Error::Wire(WireError::Truncated { need: NEIGH_HEADER_LEN, have: 0 }))
+        let mut f = Some(f);
+        let proxy = flags as u32 & NTF_PROXY != 0;
+        let got = self.run(super::ops::neigh_get(ifindex, dst, proxy, |n| {
+            f.take().map(|f| f(n)).transpose()
+        }))?;
+        got.ok_or(crate::Error::NoReply { message_type: RTM_GETNEIGH })
     }
 
     /// Adds an entry (`NLM_F_CREATE | NLM_F_EXCL`): `EEXIST` if there is one.

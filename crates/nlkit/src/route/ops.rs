@@ -19,11 +19,11 @@
 use super::addr::{AddrHeader, AddrSpec, Address};
 use super::link::{Link, LinkFilter, LinkId};
 use super::link_spec::LinkSpec;
-use super::neigh::{NeighFilter, NeighSpec, Neighbour};
-use super::route::{Route, RouteDumpSummary, RouteFilter, RouteSpec};
+use super::neigh::{NeighFilter, NeighHeader, NeighSpec, Neighbour};
+use super::route::{Route, RouteDumpSummary, RouteFilter, RouteQuery, RouteSpec};
 use super::rule::{Rule, RuleHeader, RuleSpec};
 use super::uapi::*;
-use crate::engine::{Ack, Request, Stream};
+use crate::engine::{Ack, Get, Request, Stream};
 use crate::error::Result;
 use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
 
@@ -206,6 +206,28 @@ where
     }
 }
 
+/// Gets the entry for `dst` on device `ifindex` (a proxy entry if
+/// `proxy`; its `ifindex` may be 0): one reply, read by `f`. A missing
+/// entry is an `ENOENT` [`Error::Kernel`](crate::Error::Kernel).
+pub fn neigh_get<'a, R: 'a, F>(
+    ifindex: i32,
+    dst: &'a std::net::IpAddr,
+    proxy: bool,
+    mut f: F,
+) -> impl Request<Output = R> + 'a
+where
+    F: FnMut(&Neighbour<'_>) -> Result<R> + 'a,
+{
+    let flags = if proxy { NTF_PROXY as u8 } else { 0 };
+    let family = super::family_of(dst);
+    let header = NeighHeader { family, ifindex, flags, ..Default::default() };
+    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| {
+        b.append(&header.to_bytes())?;
+        b.attr(NDA_DST, &super::addr_bytes(dst))
+    };
+    Get::new(RTM_GETNEIGH, body, move |m: Message<'_>| f(&Neighbour::parse(&m)?))
+}
+
 /// Adds an entry (`NLM_F_CREATE | NLM_F_EXCL`).
 pub fn neigh_add(spec: &NeighSpec) -> impl Request<Output = ()> + '_ {
     ack(RTM_NEWNEIGH, Flags::CREATE | Flags::EXCL, Box::new(|b| spec.emit(b)))
@@ -238,6 +260,16 @@ where
         body: move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&header.to_bytes()),
         each: move |m: Message<'_>| f(&Rule::parse(&m)?),
     }
+}
+
+/// Asks the kernel which route `query` would take (`ip route get`): one
+/// reply, read by `f`.
+pub fn route_get<'a, R: 'a, F>(query: &'a RouteQuery, mut f: F) -> impl Request<Output = R> + 'a
+where
+    F: FnMut(&Route<'_>) -> Result<R> + 'a,
+{
+    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| query.emit(b);
+    Get::new(RTM_GETROUTE, body, move |m: Message<'_>| Route::parse_with(&m, &mut f)?)
 }
 
 /// Adds a rule (`NLM_F_CREATE | NLM_F_EXCL`).

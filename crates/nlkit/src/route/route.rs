@@ -15,9 +15,9 @@ use super::nexthop::{MultipathCodec, ViaCodec};
 use super::uapi::*;
 use super::{family_of, put_ip, AF_INET, AF_INET6};
 use crate::engine::{Conn, Transport};
-use crate::error::{Error, KernelError, Result};
+use crate::error::{Error, Result};
 use crate::proto::codec::{Be16, Fixed, Ip, Raw, U16, U32, U8};
-use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, MessageBuilder};
+use nlkit_wire::{Attr, Attrs, Error as WireError, MessageBuilder};
 use std::net::IpAddr;
 
 /// Bytes of `struct rtmsg`.
@@ -547,19 +547,8 @@ impl<T: Transport> Conn<T> {
         f: impl FnOnce(&Route<'_>) -> R,
     ) -> Result<R> {
         let mut f = Some(f);
-        let mut out = None;
-        self.request(
-            RTM_GETROUTE,
-            Flags::empty(),
-            |b| query.emit(b),
-            |m| {
-                let r = Route::parse(&m)?;
-                out = f.take().map(|f| f(&r));
-                Ok(())
-            },
-        )?;
-        // The exchange only ends without an error once a reply came.
-        out.ok_or(Error::Kernel(KernelError::from_errno(libc::ENODATA)))
+        let got = self.run(super::ops::route_get(query, |r| Ok(f.take().map(|f| f(r)))))?;
+        got.ok_or(Error::NoReply { message_type: RTM_GETROUTE })
     }
 
     /// Adds a route (`NLM_F_CREATE | NLM_F_EXCL`, as `ip route add`).

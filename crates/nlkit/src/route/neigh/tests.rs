@@ -9,6 +9,7 @@ use crate::route::BadAttr;
 use crate::route::View;
 use crate::route::AF_UNSPEC;
 use crate::testing::{ack, reply, Fake};
+use nlkit_wire::Flags;
 use nlkit_wire::{Header, Messages};
 
 /// `struct ndmsg` + attributes, as dumped (`ip neigh` shows each in the comment).

@@ -7,6 +7,7 @@ use crate::route::BadAttr;
 use crate::route::View;
 use crate::route::{fixture_message, unhex};
 use crate::testing::{self, Fake};
+use nlkit_wire::Flags;
 use nlkit_wire::{Header, Messages};
 
 /// `ip route add 198.51.100.0/24 via 192.0.2.254 table 100`.
