@@ -14,6 +14,8 @@
 //!   calls, mmap).
 //! - [`proto`]: the family toolkit: attribute-set and fixed-structure
 //!   tables, value codecs, views; every family is written with it.
+//! - [`sub`]: subscriptions to any family's events (multicast groups),
+//!   blocking or async, and waiting on several at once.
 //! - [`testing`]: an in-memory transport for tests without a kernel.
 //! - `tokio` (feature `tokio`): the async adapter over the same engine.
 //!
@@ -44,6 +46,7 @@ pub mod kernel;
 pub mod proto;
 pub mod route;
 pub mod socket;
+pub mod sub;
 mod sys;
 pub mod testing;
 #[cfg(feature = "tokio")]

@@ -164,7 +164,7 @@ impl AsyncConn {
     }
 }
 
-async fn recv(fd: &AsyncFd<Socket>, buf: &mut RecvBuf) -> Result<()> {
+pub(crate) async fn recv(fd: &AsyncFd<Socket>, buf: &mut RecvBuf) -> Result<()> {
     loop {
         let mut guard = fd.readable().await.map_err(|e| Error::io("epoll_wait", e))?;
         match guard.get_inner().try_recv(buf) {

@@ -3,12 +3,12 @@
 mod common;
 
 use common::TestNs;
-use nlkit::route::events::{Event, Monitor, Watch};
-use nlkit::Error;
+use nlkit::route::events::{Event, Monitor, Rtnl, Watch};
+use nlkit::sub::Item;
 use std::time::Duration;
 
 fn monitor(ns: &TestNs, kinds: &[Watch]) -> Monitor {
-    let m = Monitor::open_in(ns.netns(), kinds).unwrap();
+    let m = Monitor::open_in(ns.netns(), Rtnl::new(kinds)).unwrap();
     m.socket().set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     m
 }
@@ -17,8 +17,9 @@ fn monitor(ns: &TestNs, kinds: &[Watch]) -> Monitor {
 fn wait_for(m: &mut Monitor, want: &str) -> Vec<String> {
     let mut seen = Vec::new();
     while !seen.iter().any(|s| s == want) {
-        for e in m.recv().unwrap() {
-            seen.push(match e.unwrap() {
+        for item in m.recv().unwrap() {
+            let Item::Event { event, .. } = item else { panic!("{item:?}") };
+            seen.push(match event {
                 Event::Link(c, l) => format!("link {c:?} {}", l.name.unwrap_or("?")),
                 Event::Neigh(c, n) => {
                     format!("neigh {c:?} {}", n.dst.map(|d| d.to_string()).unwrap_or_default())
@@ -69,16 +70,19 @@ fn overrun_is_reported_and_reading_continues() {
     let _ = std::fs::remove_file(&path);
     let mut overrun = false;
     for _ in 0..1000 {
-        match m.recv() {
-            Err(Error::Overrun) => {
-                overrun = true;
-                break;
+        for item in m.recv().unwrap() {
+            match item {
+                Item::Overrun => overrun = true,
+                Item::Event { .. } => {}
+                other => panic!("{other:?}"),
             }
-            Ok(events) => events.for_each(|e| assert!(e.is_ok())),
-            Err(e) => panic!("{e}"),
+        }
+        if overrun {
+            break;
         }
     }
     assert!(overrun, "400 link events cannot fit a 4 KiB receive buffer");
+    assert_eq!(m.counts().overruns, 1);
     // After the overrun, new events still arrive.
     m.socket().set_read_timeout(Some(Duration::from_millis(200))).unwrap();
     while m.recv().is_ok() {}

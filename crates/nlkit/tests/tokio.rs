@@ -138,3 +138,33 @@ async fn a_chatty_peer_cannot_hold_an_async_exchange_open() {
     assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
     chatter.join().unwrap();
 }
+
+#[tokio::test]
+async fn async_subscriptions_are_waited_on_together() {
+    use nlkit::route::events::{Event, Rtnl, Watch};
+    use nlkit::sub::{AsyncSubscription, Item};
+    let ns = TestNs::new("async-sub");
+    let mut links = AsyncSubscription::open_in(ns.netns(), Rtnl::new(&[Watch::Link])).unwrap();
+    let mut addrs = AsyncSubscription::open_in(ns.netns(), Rtnl::new(&[Watch::Addr])).unwrap();
+    ns.exec(&["ip", "link", "add", "s0", "type", "veth", "peer", "name", "s1"]);
+    ns.exec(&["ip", "addr", "add", "10.7.0.1/24", "dev", "s0"]);
+    let (mut saw_link, mut saw_addr) = (false, false);
+    let wait = async {
+        while !(saw_link && saw_addr) {
+            tokio::select! {
+                batch = links.recv() => for item in batch.unwrap() {
+                    if let Item::Event { event: Event::Link(_, l), .. } = item {
+                        saw_link |= l.name == Some("s0");
+                    }
+                },
+                batch = addrs.recv() => for item in batch.unwrap() {
+                    if let Item::Event { event: Event::Addr(_, a), .. } = item {
+                        saw_addr |= a.local_address() == Some("10.7.0.1".parse().unwrap());
+                    }
+                },
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), wait).await.unwrap();
+    assert!(links.counts().events >= 1 && addrs.counts().events >= 1);
+}

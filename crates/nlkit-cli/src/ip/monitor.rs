@@ -24,10 +24,10 @@ use super::writer::IfNames;
 use super::writer::Printer as RoutePrinter;
 use super::{addr_print, link_print, netconf_print, rule, Ctx, LinkNames};
 use anyhow::{bail, Result};
-use nlkit::route::events::{Change, Event, Monitor, Watch};
+use nlkit::route::events::{Change, Event, Monitor, Rtnl, Watch};
 use nlkit::route::uapi::RTM_F_CLONED;
 use nlkit::route::AF_UNSPEC;
-use nlkit::Error;
+use nlkit::sub::Item;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -95,8 +95,8 @@ impl Options {
 pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     let o = Options::parse(ctx, a)?;
     let mut monitor = match netns {
-        Some(name) => Monitor::open_in(nlkit::Netns::Name(name), &o.kinds)?,
-        None => Monitor::open(&o.kinds)?,
+        Some(name) => Monitor::open_in(nlkit::Netns::Name(name), Rtnl::new(&o.kinds))?,
+        None => Monitor::open(Rtnl::new(&o.kinds))?,
     };
     // Bigger than the default queue, so bursts are less likely to overrun.
     let _ = monitor.socket().set_recv_buffer_size(4 << 20);
@@ -106,16 +106,15 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     let watched: Vec<&str> = o.kinds.iter().map(|k| watch_name(*k)).collect();
     crate::report::note!("monitoring {}", watched.join(", "));
     loop {
-        let events = match monitor.recv() {
-            Ok(events) => events,
-            Err(Error::Overrun) => {
-                overrun(ctx)?;
-                continue;
+        for item in monitor.recv()? {
+            match item {
+                Item::Event { event, .. } => print(ctx, &event, &o, &mut names, &groups)?,
+                Item::Overrun => overrun(ctx)?,
+                // rtnetlink admits every sender; a message that does not
+                // read ends the monitor with its error, as before.
+                Item::Refused { .. } => {}
+                Item::Malformed(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
-        };
-        for event in events {
-            print(ctx, &event?, &o, &mut names, &groups)?;
         }
         ctx.out.flush()?;
     }

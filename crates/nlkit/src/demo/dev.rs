@@ -26,7 +26,7 @@ pub const BUFSIZE: usize = 16 * 1024;
 /// The ioctl type of the device's requests.
 pub const IOC_TYPE: u8 = b'N';
 /// `NLKIT_DEMO_IOC_INFO`: `_IOR('N', 1, struct nlkit_demo_info)` (made,
-/// with its safety argument, in `sys.rs`).
+/// with its safety argument, in `sys/`).
 #[allow(unsafe_code)] // the request's promise, in its SAFETY comment
 pub const INFO: ReadIoctl<DemoInfo> =
     // SAFETY: the demo modules (demo_dev_info in kernel/c/nlkit_demo.c, and

@@ -378,9 +378,8 @@ fn a_resolved_family_makes_its_requests_with_its_id_and_version() {
         }
     });
     let body = |b: &mut MessageBuilder<'_, Vec<u8>>| b.attr_str(1, "hi");
-    let read = |a: Attrs<'_>| {
-        Ok(a.find(1)?.ok_or(Error::NoReply { message_type: 0 })?.str()?.to_string())
-    };
+    let read =
+        |a: Attrs<'_>| Ok(a.find(1)?.ok_or(Error::NoReply { message_type: 0 })?.str()?.to_string());
     assert_eq!(c.run(fam.get(5, body, read)).unwrap(), "hi");
     let mut n = 0;
     c.run(fam.dump(6, body, |_| {

@@ -15,7 +15,7 @@
 //! out of the argument and write there (a struct holding a buffer pointer),
 //! which no type check can see. So making a typed request is the `unsafe`
 //! step (its constructors are `unsafe fn`, defined beside the other unsafe
-//! code in `sys.rs`): the caller promises the driver touches only the
+//! code in `sys/`): the caller promises the driver touches only the
 //! argument's own bytes. The calls on a [`Device`] are then safe.
 //! [`NoArgIoctl`] passes no pointer (the argument is 0) and is safe to make.
 //!

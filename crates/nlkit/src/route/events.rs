@@ -1,13 +1,15 @@
 //! rtnetlink notifications: join the groups of the objects to watch and
 //! read typed new/delete events.
 //!
-//! A [`Monitor`] is a socket bound to the `RTNLGRP_*` groups of the chosen
-//! [`Watch`] kinds (with `NETLINK_PKTINFO`, so each event names its group).
-//! Each datagram yields its events in order; messages of other types are
-//! kept as [`Event::Other`], never dropped. When the socket's queue
-//! overflows the kernel drops notifications and the next receive returns
-//! [`Error::Overrun`](crate::Error::Overrun): the watcher has missed changes
-//! and should resynchronise with a fresh dump, then keep reading.
+//! [`Rtnl`] is the [`Source`] of the `RTNLGRP_*` groups of the chosen
+//! [`Watch`] kinds, and a [`Monitor`] its [`Subscription`] (or, with tokio,
+//! an [`AsyncSubscription`](crate::sub::AsyncSubscription)). Each datagram
+//! yields its events in order, with the group they arrived on; messages of
+//! other types are kept as [`Event::Other`], never dropped. When the
+//! socket's queue overflows the kernel drops notifications and the stream
+//! yields [`Item::Overrun`](crate::sub::Item::Overrun): the watcher has
+//! missed changes and should resynchronise with a fresh dump, then keep
+//! reading.
 
 use super::addr::Address;
 use super::link::Link;
@@ -16,9 +18,10 @@ use super::netconf::Netconf;
 use super::route::Route;
 use super::rule::Rule;
 use super::uapi::*;
-use crate::error::Result;
-use crate::socket::{Netns, Protocol, RecvBuf, Socket};
-use nlkit_wire::{Error as WireError, Message, MessageType};
+use crate::error::{Error, Result};
+use crate::socket::Protocol;
+use crate::sub::{Source, Subscription, Unit};
+use nlkit_wire::{Error as WireError, Message};
 
 /// The kinds of object to watch; each maps to its multicast groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -109,71 +112,42 @@ impl<'a> Event<'a> {
     }
 }
 
-/// A socket subscribed to rtnetlink notifications; see the module docs.
-#[derive(Debug)]
-pub struct Monitor {
-    socket: Socket,
-    buf: RecvBuf,
+/// rtnetlink notifications of the chosen kinds, as a subscription source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rtnl {
+    kinds: Vec<Watch>,
 }
 
-impl Monitor {
-    /// Watches `kinds` in the calling thread's namespace.
-    pub fn open(kinds: &[Watch]) -> Result<Self> {
-        Self::watch(Socket::open(Protocol::ROUTE)?, kinds)
+impl Rtnl {
+    /// The notifications of `kinds`.
+    pub fn new(kinds: &[Watch]) -> Self {
+        Rtnl { kinds: kinds.to_vec() }
     }
 
-    /// Watches `kinds` inside network namespace `netns`.
-    pub fn open_in(netns: Netns<'_>, kinds: &[Watch]) -> Result<Self> {
-        Self::watch(Socket::open_in(netns, Protocol::ROUTE)?, kinds)
+    /// The kinds watched.
+    pub fn kinds(&self) -> &[Watch] {
+        &self.kinds
+    }
+}
+
+impl Source for Rtnl {
+    type Event<'a> = Event<'a>;
+
+    fn protocol(&self) -> Protocol {
+        Protocol::ROUTE
     }
 
-    fn watch(socket: Socket, kinds: &[Watch]) -> Result<Self> {
-        socket.set_pktinfo(true)?;
-        for group in kinds.iter().flat_map(|k| k.groups()) {
-            socket.add_membership(*group)?;
+    fn groups(&self) -> Vec<u32> {
+        self.kinds.iter().flat_map(|k| k.groups()).copied().collect()
+    }
+
+    fn decode<'a>(&self, unit: Unit<'a>) -> Result<Event<'a>> {
+        match unit {
+            Unit::Message(m) => Ok(Event::parse(&m)?),
+            Unit::Datagram(b) => Err(Error::Wire(WireError::Truncated { need: 16, have: b.len() })),
         }
-        Ok(Monitor { socket, buf: RecvBuf::new() })
-    }
-
-    /// The socket, e.g. to set a read timeout or a larger receive buffer.
-    pub fn socket(&self) -> &Socket {
-        &self.socket
-    }
-
-    /// Waits for the next datagram and returns its messages' events, in
-    /// order, with the group they arrived on. [`Error::Overrun`](crate::Error::Overrun)
-    /// means notifications were lost.
-    pub fn recv(&mut self) -> Result<Events<'_>> {
-        self.socket.recv(&mut self.buf)?;
-        Ok(Events { messages: self.buf.messages(), group: self.buf.group() })
     }
 }
 
-/// The events of one datagram.
-#[derive(Debug)]
-pub struct Events<'a> {
-    messages: nlkit_wire::Messages<'a>,
-    group: Option<u32>,
-}
-
-impl Events<'_> {
-    /// The multicast group the datagram arrived on.
-    pub fn group(&self) -> Option<u32> {
-        self.group
-    }
-}
-
-impl<'a> Iterator for Events<'a> {
-    type Item = Result<Event<'a>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let msg = match self.messages.next()? {
-            Ok(m) => m,
-            Err(e) => return Some(Err(e.into())),
-        };
-        if msg.message_type() == MessageType::Overrun {
-            return Some(Err(crate::Error::Overrun));
-        }
-        Some(Event::parse(&msg).map_err(Into::into))
-    }
-}
+/// A subscription to rtnetlink notifications: `Monitor::open(Rtnl::new(&[Watch::Link]))`.
+pub type Monitor = Subscription<Rtnl>;
