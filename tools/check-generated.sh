@@ -3,7 +3,7 @@
 # now: someone edited it by hand, or changed the generator or its pinned
 # input without regenerating.
 #
-# - crates/nlkit/src/route/uapi.rs from tools/gen-uapi.py and the header
+# - crates/nlkit/src/rtnl/uapi.rs from tools/gen-uapi.py and the header
 #   snapshot in tools/uapi/ (always checked: the input is in the repo).
 # - crates/nlkit/src/kernel/ioctl_names.rs from tools/gen-ioctl-names.py,
 #   which needs the C compiler and the machine's linux-libc-dev: checked
@@ -26,7 +26,7 @@ check() { # FILE GENERATED
 }
 
 python3 "$root/tools/gen-uapi.py" >"$tmp/uapi.rs"
-check crates/nlkit/src/route/uapi.rs "$tmp/uapi.rs"
+check crates/nlkit/src/rtnl/uapi.rs "$tmp/uapi.rs"
 
 ioctl=crates/nlkit/src/kernel/ioctl_names.rs
 want=$(sed -n 's/.*linux-libc-dev \([^ ]*\) .*/\1/p' "$root/$ioctl" | head -1)

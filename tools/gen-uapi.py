@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Generates crates/nlkit/src/route/uapi.rs: rtnetlink constants read from
+"""Generates crates/nlkit/src/rtnl/uapi.rs: rtnetlink constants read from
 a pinned snapshot of the kernel's uapi headers (tools/uapi/linux-*/, see its
 SOURCE), never from the machine's own, so no value is typed by hand and
 regenerating anywhere gives the same file. tools/check-generated.sh (run by
 CI) fails when the checked-in file differs from what this writes.
 
-Usage: tools/gen-uapi.py > crates/nlkit/src/route/uapi.rs
+Usage: tools/gen-uapi.py > crates/nlkit/src/rtnl/uapi.rs
 """
 import os
 import re

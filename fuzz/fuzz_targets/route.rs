@@ -5,14 +5,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nlkit::route::View;
-use nlkit::route::addr::Address;
-use nlkit::route::link::Link;
-use nlkit::route::linkinfo::LinkData;
-use nlkit::route::neigh::Neighbour;
-use nlkit::route::netconf::Netconf;
-use nlkit::route::route::Route;
-use nlkit::route::rule::Rule;
+use nlkit::rtnl::View;
+use nlkit::rtnl::addr::Address;
+use nlkit::rtnl::link::Link;
+use nlkit::rtnl::link::info::LinkData;
+use nlkit::rtnl::neigh::Neighbour;
+use nlkit::rtnl::netconf::Netconf;
+use nlkit::rtnl::route::Route;
+use nlkit::rtnl::rule::Rule;
 use nlkit_wire::{Header, Message, MessageBuilder, Messages};
 
 fn same_bytes(msg: &Message<'_>, emit: impl FnOnce(&mut MessageBuilder<'_, Vec<u8>>)) {

@@ -2,12 +2,12 @@
 //! with `--links`): count the objects and read every field of each.
 //!
 //! Routes: `Conn::route_dump` with a `RouteFilter` for `AF_INET`, which
-//! hands each route to the callback as a `route::route::Route<'_>` view
+//! hands each route to the callback as a `rtnl::route::Route<'_>` view
 //! borrowing the receive buffer; the callback reads every field (dst,
 //! gateway or via, oif, table, priority, prefsrc...), every metric and
 //! every next hop.
 //!
-//! Links: `Conn::link_dump` with a `route::link::Link<'_>` per link,
+//! Links: `Conn::link_dump` with a `rtnl::link::Link<'_>` per link,
 //! reading every field of the view.
 //!
 //! `--engine-only` runs the same dump through `Conn::dump` with a handler
@@ -15,9 +15,9 @@
 //!
 //! Prints the count.
 
-use nlkit::route::link::{Link, LinkFilter};
-use nlkit::route::route::{Route, RouteFilter};
-use nlkit::route::AF_INET;
+use nlkit::rtnl::link::{Link, LinkFilter};
+use nlkit::rtnl::route::{Route, RouteFilter};
+use nlkit::rtnl::AF_INET;
 use nlkit::{Conn, Netns, Protocol};
 use nlkit_bench::{die, family_header, Opts, RTM_GETLINK, RTM_GETROUTE, RTM_NEWLINK, RTM_NEWROUTE};
 use std::hint::black_box;

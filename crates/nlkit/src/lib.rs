@@ -6,7 +6,10 @@
 //! - [`engine`]: requests, ACKs and dumps with sequence/port validation,
 //!   extended-ack errors, `NLM_F_DUMP_INTR` and overrun handling, over any
 //!   [`Transport`].
-//! - [`genl`]: generic netlink family lookup.
+//! - [`rtnl`]: rtnetlink (`NETLINK_ROUTE`): links, addresses, routes,
+//!   neighbours, rules, netconf; views, builders, operations, events.
+//! - [`genl`]: generic netlink family lookup, and the resolved family as
+//!   the handle its requests are made from.
 //! - [`demo`]: clients of the demo kernel module (`kernel/c`, `kernel/rust`),
 //!   its device `/dev/nlkit_demo` included.
 //! - [`kernel`]: the other channels: sysctl, module parameters, the boot
@@ -38,13 +41,16 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod engine;
 mod error;
+#[cfg(feature = "genl")]
 pub mod genl;
 pub mod kernel;
 pub mod proto;
-pub mod route;
+#[cfg(feature = "rtnl")]
+pub mod rtnl;
 pub mod socket;
 pub mod sub;
 mod sys;

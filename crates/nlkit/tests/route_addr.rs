@@ -3,10 +3,10 @@
 mod common;
 
 use common::TestNs;
-use nlkit::route::addr::{AddrHeader, AddrSpec, Address, Lifetimes, LIFETIME_FOREVER};
-use nlkit::route::uapi::*;
-use nlkit::route::View;
-use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::rtnl::addr::{AddrHeader, AddrSpec, Address, Lifetimes, LIFETIME_FOREVER};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::View;
+use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::wire::Flags;
 use nlkit::{Conn, Error, Protocol};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 mod common;
 
 use common::TestNs;
-use nlkit::route::events::{Event, Monitor, Rtnl, Watch};
+use nlkit::rtnl::events::{Event, Monitor, Rtnl, Watch};
 use nlkit::sub::Item;
 use std::time::Duration;
 

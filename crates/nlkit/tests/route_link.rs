@@ -5,12 +5,12 @@
 mod common;
 
 use common::TestNs;
-use nlkit::route::link::{
+use nlkit::rtnl::link::info::LinkData;
+use nlkit::rtnl::link::{
     BridgeSpec, Link, LinkFilter, LinkKind, LinkSpec, NetnsTarget, OperState, VxlanSpec,
 };
-use nlkit::route::linkinfo::LinkData;
-use nlkit::route::uapi::*;
-use nlkit::route::View;
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::View;
 use nlkit::wire::Flags;
 use nlkit::{Conn, Error, Protocol};
 use std::net::IpAddr;

@@ -4,11 +4,11 @@
 mod common;
 
 use common::TestNs;
-use nlkit::route::names::{neigh_flags, neigh_states};
-use nlkit::route::neigh::{NeighFilter, NeighHeader, NeighSpec, Neighbour};
-use nlkit::route::uapi::*;
-use nlkit::route::View;
-use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::rtnl::names::{neigh_flags, neigh_states};
+use nlkit::rtnl::neigh::{NeighFilter, NeighHeader, NeighSpec, Neighbour};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::View;
+use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::{Conn, Error, Protocol};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};

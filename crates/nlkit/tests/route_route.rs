@@ -3,14 +3,14 @@
 mod common;
 
 use common::TestNs;
-use nlkit::route::addr::AddrSpec;
-use nlkit::route::nexthop::NexthopSpec;
-use nlkit::route::route::{
+use nlkit::rtnl::addr::AddrSpec;
+use nlkit::rtnl::route::nexthop::NexthopSpec;
+use nlkit::rtnl::route::{
     Route, RouteDumpSummary, RouteFilter, RouteHeader, RouteQuery, RouteSpec,
 };
-use nlkit::route::uapi::*;
-use nlkit::route::View;
-use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::View;
+use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::{Conn, Error, Protocol};
 use serde_json::Value;
 use std::collections::HashMap;

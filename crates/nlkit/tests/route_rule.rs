@@ -3,10 +3,10 @@
 mod common;
 
 use common::TestNs;
-use nlkit::route::rule::{Range, RuleSpec};
-use nlkit::route::uapi::*;
-use nlkit::route::View;
-use nlkit::route::{AF_INET, AF_INET6};
+use nlkit::rtnl::rule::{Range, RuleSpec};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::View;
+use nlkit::rtnl::{AF_INET, AF_INET6};
 use nlkit::{Conn, Error, Protocol};
 
 #[test]

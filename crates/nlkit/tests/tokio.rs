@@ -55,10 +55,10 @@ fn async_conn_outside_a_runtime_is_an_error() {
 
 #[tokio::test]
 async fn the_same_operation_values_run_async_and_sync() {
-    use nlkit::route::link::LinkFilter;
-    use nlkit::route::link::{LinkKind, LinkSpec};
-    use nlkit::route::ops;
-    use nlkit::route::route::{RouteFilter, RouteSpec};
+    use nlkit::rtnl::link::LinkFilter;
+    use nlkit::rtnl::link::{LinkKind, LinkSpec};
+    use nlkit::rtnl::ops;
+    use nlkit::rtnl::route::{RouteFilter, RouteSpec};
     let ns = TestNs::new("async-ops");
     let mut conn = AsyncConn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
     // Changes: a veth pair and a route, made through AsyncConn::run.
@@ -85,7 +85,7 @@ async fn the_same_operation_values_run_async_and_sync() {
     };
     conn.run(ops::route_add(&route)).await.unwrap();
     // The same dump value type, run by both front ends, sees the same.
-    let filter = RouteFilter { family: nlkit::route::AF_INET, ..Default::default() };
+    let filter = RouteFilter { family: nlkit::rtnl::AF_INET, ..Default::default() };
     let mut seen_async = Vec::new();
     let sum = conn
         .run(ops::route_dump(&filter, |r| {
@@ -108,7 +108,7 @@ async fn the_same_operation_values_run_async_and_sync() {
     // A refusal comes back the same way.
     let err = conn.run(ops::route_add(&route)).await.unwrap_err();
     assert_eq!(err.errno(), Some(libc::EEXIST));
-    conn.run(ops::link_del(nlkit::route::link::LinkId::Name("o0"))).await.unwrap();
+    conn.run(ops::link_del(nlkit::rtnl::link::LinkId::Name("o0"))).await.unwrap();
 }
 
 #[tokio::test]
@@ -141,7 +141,7 @@ async fn a_chatty_peer_cannot_hold_an_async_exchange_open() {
 
 #[tokio::test]
 async fn async_subscriptions_are_waited_on_together() {
-    use nlkit::route::events::{Event, Rtnl, Watch};
+    use nlkit::rtnl::events::{Event, Rtnl, Watch};
     use nlkit::sub::{AsyncSubscription, Item};
     let ns = TestNs::new("async-sub");
     let mut links = AsyncSubscription::open_in(ns.netns(), Rtnl::new(&[Watch::Link])).unwrap();

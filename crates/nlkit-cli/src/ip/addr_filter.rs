@@ -7,10 +7,10 @@ use super::addr_words::{self, inet_prefix, prefix_matches};
 use super::args::Args;
 use super::LinkNames;
 use anyhow::{anyhow, bail, Result};
-use nlkit::route::addr::Address;
-use nlkit::route::names;
-use nlkit::route::uapi::*;
-use nlkit::route::AF_UNSPEC;
+use nlkit::rtnl::addr::Address;
+use nlkit::rtnl::names;
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::AF_UNSPEC;
 use std::net::IpAddr;
 
 /// The selectors of `show` and `flush`, as `ip`'s `struct link_filter`.
@@ -67,7 +67,7 @@ impl Filter {
         let p =
             inet_prefix(v, self.family).ok_or_else(|| anyhow!("invalid \"to\" value \"{v}\""))?;
         if self.family == AF_UNSPEC {
-            self.family = nlkit::route::family_of(&p.addr);
+            self.family = nlkit::rtnl::family_of(&p.addr);
         }
         self.to = Some((p.addr, p.len));
         Ok(())

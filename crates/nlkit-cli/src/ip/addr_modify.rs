@@ -9,11 +9,11 @@ use super::args::{self, Args};
 use super::output::Output;
 use super::Ctx;
 use anyhow::{anyhow, bail, Result};
-use nlkit::route::addr::{AddrHeader, AddrSpec, Address, Lifetimes, LIFETIME_FOREVER};
-use nlkit::route::names;
-use nlkit::route::uapi::*;
-use nlkit::route::View;
-use nlkit::route::{family_of, AF_INET, AF_INET6};
+use nlkit::rtnl::addr::{AddrHeader, AddrSpec, Address, Lifetimes, LIFETIME_FOREVER};
+use nlkit::rtnl::names;
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::View;
+use nlkit::rtnl::{family_of, AF_INET, AF_INET6};
 use nlkit::wire::{Flags, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -276,7 +276,7 @@ fn send(
         ctx.conn.request_ack(RTM_NEWADDR, request_flags, |b| {
             spec.emit(b)?;
             match &anycast {
-                Some(x) => b.attr(IFA_ANYCAST, &nlkit::route::addr_bytes(x)),
+                Some(x) => b.attr(IFA_ANYCAST, &nlkit::rtnl::addr_bytes(x)),
                 None => Ok(()),
             }
         })?;

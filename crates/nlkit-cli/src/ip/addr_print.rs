@@ -5,9 +5,9 @@
 //! (see [`Printer`]), one object of `ip -j`'s `addr_info`.
 
 use super::printer::Printer;
-use nlkit::route::addr::{Address, LIFETIME_FOREVER};
-use nlkit::route::names;
-use nlkit::route::uapi::*;
+use nlkit::rtnl::addr::{Address, LIFETIME_FOREVER};
+use nlkit::rtnl::names;
+use nlkit::rtnl::uapi::*;
 use serde_json::{Map, Value};
 
 /// Prints `a` into `p` (text without the final newline).
@@ -107,7 +107,7 @@ fn lifetime(p: &mut Printer, key: &str, v: Value, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nlkit::route::addr::{AddrSpec, Lifetimes};
+    use nlkit::rtnl::addr::{AddrSpec, Lifetimes};
     use nlkit::wire::{Header, MessageBuffer, MessageBuilder};
     use serde_json::json;
 

@@ -3,8 +3,8 @@
 //! the addresses of `add`/`del`) and address flags (`ifa_flag_data`, for
 //! `show`/`flush` selectors and for `add`/`change`).
 
-use nlkit::route::uapi::*;
-use nlkit::route::AF_UNSPEC;
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::AF_UNSPEC;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// An address flag word of `ip address`, and what it may do.
@@ -64,7 +64,7 @@ pub(super) fn inet_prefix(s: &str, family: u8) -> Option<Prefix> {
     } else {
         IpAddr::V4(ipv4_like_ip(addr)?)
     };
-    if family != AF_UNSPEC && family != nlkit::route::family_of(&addr) {
+    if family != AF_UNSPEC && family != nlkit::rtnl::family_of(&addr) {
         return None;
     }
     let max = if addr.is_ipv4() { 32 } else { 128 };
@@ -126,7 +126,7 @@ mod tests {
         assert!(!inet_prefix("2001:db8::1", AF_UNSPEC).unwrap().len_given);
         assert_eq!(inet_prefix("2001:db8::1", AF_UNSPEC).unwrap().len, 128);
         assert_eq!(inet_prefix("10.0.0.1/33", AF_UNSPEC), None);
-        assert_eq!(inet_prefix("10.0.0.1", nlkit::route::AF_INET6), None);
+        assert_eq!(inet_prefix("10.0.0.1", nlkit::rtnl::AF_INET6), None);
         assert_eq!(inet_prefix("256.0.0.1", AF_UNSPEC), None);
         assert_eq!(inet_prefix("1.2.3.4.5", AF_UNSPEC), None);
     }

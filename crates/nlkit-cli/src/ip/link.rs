@@ -11,8 +11,8 @@ use super::link_print::{self, Show};
 use super::printer::Printer;
 use super::{parse_links, Ctx};
 use anyhow::{anyhow, bail, Context, Result};
-use nlkit::route::link::{Link, LinkSpec, NetnsTarget};
-use nlkit::route::uapi::*;
+use nlkit::rtnl::link::{Link, LinkSpec, NetnsTarget};
+use nlkit::rtnl::uapi::*;
 use nlkit::wire::{Attrs, Flags};
 use nlkit::Conn;
 use std::collections::HashMap;
@@ -158,7 +158,7 @@ fn nsid_of(conn: &mut Conn, ns: &File) -> Option<i32> {
     let fd = ns.as_raw_fd() as u32;
     let mut id = None;
     let build = |b: &mut nlkit::wire::MessageBuilder<'_, Vec<u8>>| {
-        b.append(&[nlkit::route::AF_UNSPEC, 0, 0, 0])?;
+        b.append(&[nlkit::rtnl::AF_UNSPEC, 0, 0, 0])?;
         b.attr_u32(NETNSA_FD, fd)
     };
     let reply = |m: nlkit::wire::Message<'_>| {

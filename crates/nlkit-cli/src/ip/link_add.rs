@@ -4,8 +4,8 @@
 use super::args::{self, Args};
 use super::Ctx;
 use anyhow::{anyhow, bail, Context, Result};
-use nlkit::route::link::{BridgeSpec, LinkKind, VxlanSpec};
-use nlkit::route::uapi::*;
+use nlkit::rtnl::link::{BridgeSpec, LinkKind, VxlanSpec};
+use nlkit::rtnl::uapi::*;
 
 /// The kind `kind` with the arguments after it; `link` is `link DEV`'s index.
 pub fn kind(ctx: &mut Ctx, kind: &str, link: Option<u32>, mut a: Args) -> Result<LinkKind> {

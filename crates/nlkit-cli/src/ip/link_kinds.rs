@@ -6,8 +6,8 @@
 
 use super::printer::{LlAddr, Printer};
 use super::LinkNames;
-use nlkit::route::linkinfo::LinkInfo;
-use nlkit::route::uapi::*;
+use nlkit::rtnl::link::info::LinkInfo;
+use nlkit::rtnl::uapi::*;
 use nlkit::wire::{Attr, Attrs};
 use serde_json::Value;
 use std::fmt;

@@ -7,9 +7,9 @@ use super::link_kinds;
 use super::link_stats;
 use super::printer::{LlAddr, Printer};
 use super::LinkNames;
-use nlkit::route::link::{Link, OperState};
-use nlkit::route::names;
-use nlkit::route::uapi::*;
+use nlkit::rtnl::link::{Link, OperState};
+use nlkit::rtnl::names;
+use nlkit::rtnl::uapi::*;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -256,7 +256,7 @@ fn details(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
 
 /// `IFLA_INET6_ADDR_GEN_MODE` in `IFLA_AF_SPEC`'s `AF_INET6` nest.
 fn addr_gen_mode(p: &mut Printer, l: &Link<'_>) {
-    let inet6 = l.af_spec().and_then(|a| a.find(nlkit::route::AF_INET6.into()).ok().flatten());
+    let inet6 = l.af_spec().and_then(|a| a.find(nlkit::rtnl::AF_INET6.into()).ok().flatten());
     let mode = inet6.and_then(|a| a.nested().find(IFLA_INET6_ADDR_GEN_MODE).ok().flatten());
     let Some(mode) = mode.and_then(|m| m.u8().ok()) else { return };
     let name = match mode {

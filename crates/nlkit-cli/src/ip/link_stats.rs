@@ -4,8 +4,8 @@
 //! prints them in the link; `ip address` after the link's addresses.
 
 use super::printer::Printer;
-use nlkit::route::link::Link;
-use nlkit::route::uapi::*;
+use nlkit::rtnl::link::Link;
+use nlkit::rtnl::uapi::*;
 
 /// `struct rtnl_link_stats64`'s fields, by position.
 mod c {

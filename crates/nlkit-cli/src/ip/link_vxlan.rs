@@ -3,7 +3,7 @@
 use super::link_kinds::Tb;
 use super::printer::{CHex, Printer};
 use super::LinkNames;
-use nlkit::route::uapi::*;
+use nlkit::rtnl::uapi::*;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// `VXLAN_DF_*`.

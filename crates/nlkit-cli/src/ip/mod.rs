@@ -27,9 +27,9 @@ mod writer;
 
 use anyhow::Result;
 pub use args::Args;
-use nlkit::route::link::{Link, LinkFilter, LinkHeader};
-use nlkit::route::uapi::RTM_GETLINK;
-use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::rtnl::link::{Link, LinkFilter, LinkHeader};
+use nlkit::rtnl::uapi::RTM_GETLINK;
+use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::wire::MessageBuffer;
 use nlkit::{Conn, Netns, Protocol};
 use output::Output;

@@ -4,7 +4,7 @@
 
 use super::printer::Printer;
 use super::LinkNames;
-use nlkit::route::netconf::{Netconf, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT};
+use nlkit::rtnl::netconf::{Netconf, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT};
 
 /// `rp_filter_names`.
 const RP_FILTER: [&str; 3] = ["off", "strict", "loose"];

@@ -149,7 +149,7 @@ pub struct LlAddr<'a> {
 
 impl fmt::Display for LlAddr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use nlkit::route::uapi::*;
+        use nlkit::rtnl::uapi::*;
         let t = self.link_type;
         if let Ok(a) = <[u8; 4]>::try_from(self.bytes) {
             if matches!(t, ARPHRD_TUNNEL | ARPHRD_SIT | ARPHRD_IPGRE) {
@@ -201,7 +201,7 @@ mod tests {
     fn hardware_addresses() {
         let mac = LlAddr { bytes: &[0, 0x1a, 0xff, 1, 2, 3], link_type: 1 };
         assert_eq!(mac.to_string(), "00:1a:ff:01:02:03");
-        let tun = LlAddr { bytes: &[10, 0, 0, 1], link_type: nlkit::route::uapi::ARPHRD_SIT };
+        let tun = LlAddr { bytes: &[10, 0, 0, 1], link_type: nlkit::rtnl::uapi::ARPHRD_SIT };
         assert_eq!(tun.to_string(), "10.0.0.1");
     }
 }

@@ -19,11 +19,11 @@ use super::route_print::View;
 use super::writer::{IfNames, Printer};
 use super::Ctx;
 use anyhow::{anyhow, bail, Result};
-use nlkit::route::names;
-use nlkit::route::nexthop::NexthopSpec;
-use nlkit::route::route::{RouteFilter, RouteQuery, RouteSpec};
-use nlkit::route::uapi::*;
-use nlkit::route::{AF_INET, AF_UNSPEC};
+use nlkit::rtnl::names;
+use nlkit::rtnl::route::nexthop::NexthopSpec;
+use nlkit::rtnl::route::{RouteFilter, RouteQuery, RouteSpec};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::{AF_INET, AF_UNSPEC};
 use nlkit::wire::Flags;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {

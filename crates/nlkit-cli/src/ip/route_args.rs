@@ -6,9 +6,9 @@
 use super::args::Args;
 use super::route_print::{self, DSFIELDS};
 use anyhow::{anyhow, Result};
-use nlkit::route::route::Route;
-use nlkit::route::uapi::*;
-use nlkit::route::{AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::rtnl::route::Route;
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::{AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// `AF_PACKET` and `AF_MPLS`, as `via` may name them.

@@ -6,11 +6,11 @@
 //! name of a table or protocol that has none).
 
 use super::writer::{push_g, push_ip_string, push_u64, Buf, IfNames, Printer};
-use nlkit::route::names;
-use nlkit::route::nexthop::{Multipath, Via};
-use nlkit::route::route::{Route, RouteCacheInfo};
-use nlkit::route::uapi::*;
-use nlkit::route::{AF_INET, AF_INET6};
+use nlkit::rtnl::names;
+use nlkit::rtnl::route::nexthop::{Multipath, Via};
+use nlkit::rtnl::route::{Route, RouteCacheInfo};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::{AF_INET, AF_INET6};
 use std::fmt::Write as _;
 
 /// What a `show` filter hides (a field every shown route has the same value

@@ -4,10 +4,10 @@
 use super::args::{self, Args};
 use super::Ctx;
 use anyhow::{bail, Context, Result};
-use nlkit::route::names;
-use nlkit::route::rule::{Range, Rule, RuleSpec};
-use nlkit::route::uapi::*;
-use nlkit::route::{AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::rtnl::names;
+use nlkit::rtnl::rule::{Range, Rule, RuleSpec};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 

@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::testing::{ack, done, reply, Fake, FAKE_PORT};
-use nlkit_wire::{Attrs, MessageType, Messages};
+#[cfg(feature = "genl")]
+use nlkit_wire::Attrs;
+use nlkit_wire::{MessageType, Messages};
 
 const GET: u16 = 0x20;
 
@@ -200,6 +202,7 @@ fn malformed_reply_is_an_error_not_a_panic() {
     assert!(matches!(err, Error::Wire(_)), "{err:?}");
 }
 
+#[cfg(feature = "genl")]
 #[test]
 fn genl_family_lookup_parses_groups() {
     let mut c = conn(|m| {
@@ -358,6 +361,7 @@ fn a_handler_error_of_the_callers_own_type_comes_back_unchanged() {
     assert!(c.dump(GET, |_| Ok(()), |_| Ok(())).is_ok());
 }
 
+#[cfg(feature = "genl")]
 #[test]
 fn a_resolved_family_makes_its_requests_with_its_id_and_version() {
     let fam =

@@ -174,13 +174,5 @@ pub fn ip_attr(family: u8, a: &Attr<'_>) -> Result<Option<IpAddr>, Error> {
     ip_addr(family, bytes).map(Some).ok_or(size)
 }
 
-/// Reads a fixed block of `N` bytes at the start of a payload.
-pub(crate) fn fixed<const N: usize>(payload: &[u8]) -> Result<[u8; N], Error> {
-    payload
-        .get(..N)
-        .and_then(|b| b.try_into().ok())
-        .ok_or(Error::Truncated { need: N, have: payload.len() })
-}
-
 #[cfg(test)]
 mod tests;

@@ -205,7 +205,12 @@ fn metadata_names_every_row() {
     assert_eq!(m.by_name("pair").unwrap().value, ValueType::Struct(&<Pair as FixedStruct>::META));
     assert_eq!(m.by_name("later").unwrap().kind, 10);
     assert!(m.by_kind(60).is_none());
-    let addr = crate::route::addr::Address::META;
+}
+
+#[cfg(feature = "rtnl")]
+#[test]
+fn a_family_table_answers_by_either_name() {
+    let addr = crate::rtnl::addr::Address::META;
     assert_eq!(addr.by_name("rt-priority").unwrap().c_name, "IFA_RT_PRIORITY");
     assert_eq!(addr.by_name("IFA_CACHEINFO").unwrap().name, "cacheinfo");
 }
