@@ -433,6 +433,10 @@ transcript fullinfo nlkit demo dev info
 nlkit demo dev truncate 0 0 > /dev/null 2>&1
 
 # --- another protocol by parameter ---------------------------------------------
+# The controller's notify group sees the family go and come back.
+nlkit genl monitor --count 4 --timeout 20 > /tmp/genlmon.out 2>/dev/null &
+GENLMON=$!
+sleep 0.3
 run rmmod rmmod nlkit_demo
 if [ $RC = 0 ] && [ ! -d /sys/module/nlkit_demo ] && [ ! -e /proc/nlkit_demo_buffer ] \
 	&& [ ! -e /proc/sys/nlkit_demo ] && [ ! -e /dev/nlkit_demo ]; then
@@ -444,6 +448,11 @@ if [ $RC != 0 ] && has gone "not supported"; then pass "after rmmod, protocol 31
 else fail "after rmmod, protocol 31 (rc $RC)"; fi
 
 run insmod25 insmod $KO proto=25 wide_group=0
+wait $GENLMON
+cut -c1-160 /tmp/genlmon.out | sed 's/^/    | /'
+if has genlmon "delgroup nlkit_demo" "delfamily nlkit_demo" "newfamily nlkit_demo" "newgroup nlkit_demo"; then
+	pass "nlkit genl monitor: the family and its group going (rmmod) and coming back (insmod)"
+else fail "nlkit genl monitor"; fi
 run echo25 nl-sendto --proto 25 --timeout 5 --text "on 25"
 if [ $RC = 0 ] && has echo25 "received from port 0: on 25"; then pass "insmod proto=25: echo on protocol 25"
 else fail "echo on protocol 25 (rc $RC)"; fi

@@ -92,6 +92,10 @@ pub enum Command {
     /// ioctl (by number, name or C macro, with hex, file, int or typed
     /// fields) and mmap.
     Dev(DeviceArgs),
+    /// Generic netlink families, from the controller: list | show NAME |
+    /// policy NAME [--op OP], as `genl ctrl list|get|policy` (with -j too).
+    #[command(subcommand)]
+    Genl(GenlCommand),
     /// The demo kernel module (kernel/c or kernel/rust, nlkit_demo.ko): echo, register,
     /// broadcast, dump, big, listen, its generic netlink family, its device
     /// and trigger file.
@@ -100,6 +104,40 @@ pub enum Command {
     /// or an unknown command.
     #[command(external_subcommand)]
     External(Vec<String>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenlCommand {
+    /// Every registered family: id, version, header size, max attribute,
+    /// operations with their flags, multicast groups.
+    #[command(visible_alias = "ls")]
+    List,
+    /// One family, by name.
+    #[command(visible_alias = "get")]
+    Show {
+        /// The family's name.
+        name: String,
+    },
+    /// What the kernel checks in a family's requests: each operation's
+    /// policies, and each policy's attributes (types, ranges, lengths,
+    /// nested policies).
+    Policy {
+        /// The family's name.
+        name: String,
+        /// Only this operation (command number).
+        #[arg(long)]
+        op: Option<u32>,
+    },
+    /// Families and groups coming and going (the controller's `notify`
+    /// group), one line (or JSON object) each.
+    Monitor {
+        /// Stop after this many events.
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// Stop after this many seconds (fractions allowed; 0: no limit).
+        #[arg(long, value_name = "SECONDS", value_parser = crate::parse::timeout, default_value_t = 0.0)]
+        timeout: f64,
+    },
 }
 
 #[derive(Debug, Args)]

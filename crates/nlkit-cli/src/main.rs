@@ -6,6 +6,7 @@
 mod cli;
 mod demo;
 mod dev;
+mod genl;
 mod input;
 mod ip;
 mod kernel;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         }
         cli::Command::Dev(a) => dev::run(a, cli.json, cli.pretty),
         cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
+        cli::Command::Genl(c) => genl::run(c, netns, cli.json, cli.pretty),
         cli::Command::External(words) => external(words, &cli),
     };
     let rtnetlink = matches!(

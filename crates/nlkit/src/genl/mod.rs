@@ -6,6 +6,21 @@
 //! id, version and multicast groups. The families themselves build on it.
 
 pub mod ctrl;
+pub mod nlctrl;
+
+crate::fixed_struct! {
+    /// `struct genlmsghdr`: the command, the family's interface version,
+    /// and two reserved bytes (kept so a re-emit gives the same bytes).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct GenlMsgHdr as "genlmsghdr" {
+        /// The command.
+        pub cmd: u8,
+        /// The family's interface version.
+        pub version: u8,
+        /// Reserved (0).
+        pub reserved: u16,
+    }
+}
 
 pub use ctrl::{Family, McastGroup};
 pub use nlkit_wire::genl::{GenlHeader, GENL_ID_CTRL};

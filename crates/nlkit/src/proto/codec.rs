@@ -81,6 +81,8 @@ int_codec! {
     U64: u64, u64, attr_u64, ValueType::Unsigned(8);
     /// An `i8`.
     I8: i8, i8, attr_i8, ValueType::Signed(1);
+    /// An `i16` in host byte order.
+    I16: i16, i16, attr_i16, ValueType::Signed(2);
     /// An `i32` in host byte order.
     I32: i32, i32, attr_i32, ValueType::Signed(4);
     /// An `i64` in host byte order.
@@ -387,5 +389,141 @@ impl Codec for Be16Pair {
     }
     fn own(v: &(u16, u16)) -> (u16, u16) {
         *v
+    }
+}
+
+/// A variable-width unsigned integer (`NLA_UINT`): 4 or 8 bytes read,
+/// 8 written only when the value needs them.
+#[derive(Debug, Clone, Copy)]
+pub struct Uint;
+
+impl Codec for Uint {
+    const TYPE: ValueType = ValueType::Unsigned(8);
+    type View<'a> = u64;
+    type Owned = u64;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<u64>, Error> {
+        a.uint().map(Some)
+    }
+    fn encode(v: &u64, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        match u32::try_from(*v) {
+            Ok(small) => b.attr_u32(kind, small),
+            Err(_) => b.attr_u64(kind, *v),
+        }
+    }
+    fn own(v: &u64) -> u64 {
+        *v
+    }
+}
+
+/// A variable-width signed integer (`NLA_SINT`): 4 or 8 bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Sint;
+
+impl Codec for Sint {
+    const TYPE: ValueType = ValueType::Signed(8);
+    type View<'a> = i64;
+    type Owned = i64;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<i64>, Error> {
+        match a.payload().len() {
+            4 => a.i32().map(|v| Some(v.into())),
+            _ => a.i64().map(Some),
+        }
+    }
+    fn encode(v: &i64, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        match i32::try_from(*v) {
+            Ok(small) => b.attr_i32(kind, small),
+            Err(_) => b.attr_i64(kind, *v),
+        }
+    }
+    fn own(v: &i64) -> i64 {
+        *v
+    }
+}
+
+/// An indexed array: a nest whose attributes are the entries (types 1,
+/// 2, ...), each read with codec `C` (a set, for arrays of nests).
+#[derive(Debug, Clone, Copy)]
+pub struct IndexedArray<C>(PhantomData<C>);
+
+/// The entries of an indexed array, read lazily in place.
+#[derive(Debug)]
+pub struct Indexed<'a, C> {
+    bytes: &'a [u8],
+    codec: PhantomData<C>,
+}
+
+impl<C> Clone for Indexed<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C> Copy for Indexed<'_, C> {}
+
+impl<C> PartialEq for Indexed<'_, C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl<C> Eq for Indexed<'_, C> {}
+
+impl<C> Default for Indexed<'_, C> {
+    fn default() -> Self {
+        Indexed { bytes: &[], codec: PhantomData }
+    }
+}
+
+impl<'a, C: Codec> Indexed<'a, C> {
+    /// The entries, in order; an entry that does not read is an error
+    /// and the rest are still yielded (broken framing ends the list).
+    pub fn iter(&self) -> impl Iterator<Item = Result<C::View<'a>, Error>> + 'a {
+        nlkit_wire::Attrs::new(self.bytes).map(|entry| {
+            let entry = entry?;
+            C::decode(&entry, Cx::default())?.ok_or(Error::AttrSize {
+                kind: entry.kind(),
+                want: 0,
+                got: entry.payload().len(),
+            })
+        })
+    }
+
+    /// The entries with their index (the attribute type), in order.
+    pub fn entries(&self) -> impl Iterator<Item = (u16, Result<C::View<'a>, Error>)> + 'a {
+        nlkit_wire::Attrs::new(self.bytes).map_while(Result::ok).map(|entry| {
+            let size = Error::AttrSize { kind: entry.kind(), want: 0, got: entry.payload().len() };
+            (entry.kind(), C::decode(&entry, Cx::default()).and_then(|v| v.ok_or(size)))
+        })
+    }
+
+    /// The nest's payload as received.
+    pub fn raw(&self) -> &'a [u8] {
+        self.bytes
+    }
+}
+
+impl<C: Codec> Codec for IndexedArray<C> {
+    const TYPE: ValueType = ValueType::Custom("indexed array");
+    type View<'a> = Indexed<'a, C>;
+    type Owned = Vec<C::Owned>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Indexed<'a, C>>, Error> {
+        nlkit_wire::Attrs::new(a.payload()).validate()?;
+        Ok(Some(Indexed { bytes: a.payload(), codec: PhantomData }))
+    }
+    fn encode(
+        v: &Vec<C::Owned>,
+        kind: u16,
+        b: &mut MessageBuilder<'_, Vec<u8>>,
+    ) -> Result<(), Error> {
+        let nest = b.nest(kind)?;
+        for (i, entry) in v.iter().enumerate() {
+            let index =
+                u16::try_from(i + 1).map_err(|_| Error::AttrSize { kind, want: 0, got: i })?;
+            C::encode(entry, index, b)?;
+        }
+        b.nest_end(nest)
+    }
+    fn own(v: &Indexed<'_, C>) -> Vec<C::Owned> {
+        v.iter().filter_map(Result::ok).map(|e| C::own(&e)).collect()
     }
 }

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Generates nlkit's family tables from YNL specs (pinned in tools/ynl/):
+for each attribute set an `attr_set!` table (view, builder, metadata) with
+one row per attribute, the attribute-type constants, and the spec's enums
+and flags as constants. Hand-written code (derived values, printing) goes
+beside the generated file, never in it.
+
+Usage: tools/gen-ynl.py NAME > FILE, NAME one of the targets below;
+tools/gen-ynl.py --targets lists them with their files (tools/check-generated.sh
+runs every target and compares).
+"""
+import os
+import re
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPECS = os.path.join(ROOT, "tools", "ynl")
+
+# name: (spec file, output path, fixed header of the sets operations use,
+#        uapi headers (in the pinned snapshot) to check the constants against)
+TARGETS = {
+    "nlctrl": ("nlctrl.yaml", "crates/nlkit/src/genl/nlctrl.rs", "crate::genl::GenlMsgHdr",
+               ["genetlink.h", "netlink.h"]),
+}
+UAPI = os.path.join(ROOT, "tools", "uapi", "linux-6.1", "linux")
+
+
+def header_constants(headers):
+    """The enum and #define values of the pinned headers (gen-uapi's reader)."""
+    import importlib.util
+    path = os.path.join(ROOT, "tools", "gen-uapi.py")
+    loader = importlib.util.spec_from_file_location("gen_uapi", path)
+    mod = importlib.util.module_from_spec(loader)
+    argv, sys.argv = sys.argv, [path]
+    try:
+        src = open(path).read().replace("\nmain()\n", "\n")
+        exec(compile(src, path, "exec"), mod.__dict__)
+    finally:
+        sys.argv = argv
+    known = {}
+    for h in headers:
+        mod.parse(os.path.join(UAPI, h), known)
+    return known
+
+KEYWORDS = {"type", "do", "match", "ref", "mod", "fn", "in", "loop", "move", "self", "use", "where",
+            "struct", "enum", "impl", "trait", "const", "static", "let", "if", "else", "for",
+            "while", "return", "break", "continue", "as", "crate", "super", "true", "false", "dyn",
+            "pub", "priv", "box", "async", "await", "yield", "unsafe", "extern", "macro"}
+
+INT = {"u8": ("U8", "u8"), "u16": ("U16", "u16"), "u32": ("U32", "u32"), "u64": ("U64", "u64"),
+       "s8": ("I8", "i8"), "s16": ("I16", "i16"), "s32": ("I32", "i32"), "s64": ("I64", "i64"),
+       "uint": ("Uint", "u64"), "sint": ("Sint", "i64")}
+BE = {"u16": ("Be16", "u16"), "u32": ("Be32", "u32"), "u64": ("Be64", "u64")}
+
+
+def camel(name):
+    return "".join(p.capitalize() for p in re.split(r"[-_]", name))
+
+
+def snake(name):
+    s = name.replace("-", "_")
+    return s + "_" if s in KEYWORDS else s
+
+
+def c_ident(name):
+    return re.sub(r"[^A-Za-z0-9]", "_", name).upper()
+
+
+def doc_lines(text, indent):
+    if not text:
+        return []
+    words = " ".join(text.split())
+    out, line = [], ""
+    for w in words.split(" "):
+        if len(line) + len(w) + 1 > 88 - indent - 4 and line:
+            out.append(line)
+            line = w
+        else:
+            line = f"{line} {w}" if line else w
+    if line:
+        out.append(line)
+    return [" " * indent + "/// " + l.replace("[", "\\[").replace("]", "\\]") for l in out]
+
+
+def rows(spec, aset, sets):
+    """(field, c_name, value, codec, view type) or (None, ...) for known-only rows."""
+    prefix = aset.get("name-prefix", f"{aset['name']}-")
+    value = 0
+    out = []
+    for a in aset["attributes"]:
+        value = a.get("value", value + 1)
+        c_name = c_ident(prefix + a["name"])
+        t = a["type"]
+        codec, vty = None, None
+        if a.get("multi-attr"):
+            pass  # repeated: read on demand from the raw attributes
+        elif t in INT:
+            codec, vty = (BE if a.get("byte-order") == "big-endian" and t in BE else INT)[t]
+        elif t == "flag":
+            codec, vty = "Flag", "bool"
+        elif t == "string":
+            codec, vty = "Str", "&'a str"
+        elif t == "binary":
+            codec, vty = "Bin", "&'a [u8]"
+        elif t == "nest" and a.get("nested-attributes") in sets:
+            n = camel(a["nested-attributes"])
+            codec, vty = f"{n}<'static>", f"{n}<'a>"
+        elif t == "indexed-array" and a.get("sub-type") == "nest":
+            n = camel(a["nested-attributes"])
+            codec, vty = f"IndexedArray<{n}<'static>>", f"Indexed<'a, {n}<'static>>"
+        out.append((snake(a["name"]), c_name, value, codec, vty, a))
+    return out
+
+
+def attr_doc(a, c_name):
+    kind = a["type"]
+    extra = []
+    if a.get("enum"):
+        extra.append(f"values from `{a['enum']}`" + (" (flags)" if a.get("enum-as-flags") else ""))
+    if a.get("nested-attributes"):
+        extra.append(f"nest of `{a['nested-attributes']}`")
+    if a.get("multi-attr"):
+        extra.append("repeated; read from the raw attributes")
+    head = f"`{c_name}` ({kind}{', ' + ', '.join(extra) if extra else ''})."
+    return head + (" " + a["doc"] if a.get("doc") else "")
+
+
+def main():
+    if sys.argv[1] == "--targets":
+        for name, t in TARGETS.items():
+            print(name, t[1])
+        return
+    target = sys.argv[1]
+    spec_file, out_path, header, headers = TARGETS[target]
+    spec = yaml.safe_load(open(os.path.join(SPECS, spec_file)))
+    uapi = header_constants(headers)
+    sets = {s["name"]: s for s in spec["attribute-sets"]}
+    top = {op.get("attribute-set") for op in spec.get("operations", {}).get("list", [])}
+    lines = []
+    p = lambda text="": lines.append(text)
+    p(f"//! The `{spec['name']}` family's tables, generated by tools/gen-ynl.py from")
+    p(f"//! `tools/ynl/{spec_file}` (pinned; see its SOURCE). Do not edit by hand: CI")
+    p("//! regenerates this file and fails on any difference.")
+    for l in doc_lines(spec.get("doc"), 0):
+        p("//!" + l[3:])
+    p("#![allow(missing_docs)]")
+    p("")
+    p("use crate::proto::codec::*;")
+    p("use crate::proto::NoHeader;")
+    p("")
+    # definitions: enums and flags as constants
+    for d in spec.get("definitions", []):
+        if d["type"] not in ("enum", "flags"):
+            continue
+        p(f"/// `{d['name']}` ({d['type']}).")
+        p(f"pub mod {snake(d['name']).rstrip('_')}_ {{" if snake(d['name']) in KEYWORDS else f"pub mod {snake(d['name'])} {{")
+        start = d.get("value-start", 0)
+        for i, e in enumerate(d["entries"]):
+            name = e if isinstance(e, str) else e["name"]
+            if d["type"] == "flags":
+                p(f"    pub const {c_ident(name)}: u32 = 1 << {start + i};")
+            else:
+                p(f"    pub const {c_ident(name)}: u32 = {start + i};")
+        p("}")
+        p("")
+    # attribute-type constants; where the pinned uapi header has the name,
+    # its value wins (and the disagreement is written down)
+    for s in spec["attribute-sets"]:
+        for field, c_name, value, codec, vty, a in rows(spec, s, sets):
+            if c_name in uapi and uapi[c_name] != value:
+                p(f"/// The spec's order gives {value}; `<linux/{'>/<linux/'.join(headers)}>` says")
+                p(f"/// {uapi[c_name]}, which is what the kernel uses.")
+                value = uapi[c_name]
+            p(f"pub const {c_name}: u16 = {value};")
+    p("")
+    for s in spec["attribute-sets"]:
+        name = camel(s["name"])
+        hdr = header if s["name"] in top else "NoHeader"
+        p("crate::attr_set! {")
+        for l in doc_lines(s.get("doc") or f"The `{s['name']}` attribute set.", 4):
+            p(l)
+        p("    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]")
+        p(f"    pub struct {name}<'a>: {hdr}, set \"{s['name']}\" {{")
+        known = []
+        for field, c_name, value, codec, vty, a in rows(spec, s, sets):
+            if codec is None:
+                known.append((field, c_name, a))
+                continue
+            for l in doc_lines(attr_doc(a, c_name), 8):
+                p(l)
+            p(f"        pub {field}: Option<{vty}> = {c_name} as {codec},")
+        p("    }")
+        if known:
+            p("    known {")
+            for field, c_name, a in known:
+                for l in doc_lines(attr_doc(a, c_name), 8):
+                    p(l)
+                p(f"        {field} = {c_name} as Raw,")
+            p("    }")
+        p("    owned")
+        p(f"    /// A `{s['name']}` set to send.")
+        p(f"    pub struct {name}Builder;")
+        p("}")
+        p("")
+    # As rustfmt leaves it: no blank line at the end.
+    print("\n".join(lines).rstrip("\n"))
+
+
+main()
