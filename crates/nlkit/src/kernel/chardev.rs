@@ -33,9 +33,12 @@
 //! unmapped on drop. The mapped memory can change at any time (the kernel,
 //! another process, another mapping), so it is never lent out as `&[u8]`:
 //! [`Mapping`] copies bytes out with volatile reads, and [`MappingMut`]
-//! writes them with volatile writes. Reading a mapped regular file past its
-//! end would raise `SIGBUS`, so a regular file is only mapped within its
-//! size (a file truncated meanwhile by someone else still can).
+//! writes them with volatile writes. A regular file is not mapped at all:
+//! touching a mapped page past the end of a file that another process
+//! truncated kills the reader with `SIGBUS`, which safe code must not do.
+//! Its [`Mapping`] reads and writes the file in place with pread(2) and
+//! pwrite(2) instead: the same bytes (one page cache), and a truncated file
+//! is an [`Error::OutOfRange`].
 //!
 //! Errors are [`super::Error`], naming the device and keeping the errno: an
 //! ioctl the driver does not know is `ENOTTY` ("Inappropriate ioctl for
@@ -311,17 +314,17 @@ impl Device {
     /// Maps `len` bytes from `offset` (a multiple of the page size) shared
     /// and read-only: `mmap(PROT_READ, MAP_SHARED)`.
     pub fn map(&self, offset: u64, len: usize) -> Result<Mapping> {
-        Ok(Mapping { raw: self.raw_map(offset, len, false)? })
+        Ok(Mapping { backing: self.backing(offset, len, false)? })
     }
 
     /// Maps `len` bytes from `offset` shared and writable:
     /// `mmap(PROT_READ | PROT_WRITE, MAP_SHARED)`; needs the device open for
     /// writing.
     pub fn map_mut(&self, offset: u64, len: usize) -> Result<MappingMut> {
-        Ok(MappingMut(Mapping { raw: self.raw_map(offset, len, true)? }))
+        Ok(MappingMut(Mapping { backing: self.backing(offset, len, true)? }))
     }
 
-    fn raw_map(&self, offset: u64, len: usize, writable: bool) -> Result<sys::RawMap> {
+    fn backing(&self, offset: u64, len: usize, writable: bool) -> Result<Backing> {
         let meta = self.file.metadata().map_err(|e| Error::io("fstat", &self.path, e))?;
         let end = offset.checked_add(len as u64);
         if meta.is_file() && end.is_none_or(|end| end > meta.len()) {
@@ -331,7 +334,31 @@ impl Device {
                 size: meta.len() as usize,
             });
         }
+        // The checks mmap(2) would make, so both kinds fail alike.
+        let page = 4096;
+        if len == 0 || offset % page != 0 {
+            return Err(Error::io(
+                "mmap",
+                &self.path,
+                std::io::Error::from_raw_os_error(libc::EINVAL),
+            ));
+        }
+        if meta.is_file() {
+            // A zero-length pwrite(2) fails (EBADF) on a descriptor not
+            // open for writing, as mmap(PROT_WRITE) would (EACCES).
+            use std::os::unix::fs::FileExt;
+            if writable && self.file.write_at(&[], offset).is_err() {
+                return Err(Error::io(
+                    "mmap",
+                    &self.path,
+                    std::io::Error::from_raw_os_error(libc::EACCES),
+                ));
+            }
+            let file = self.file.try_clone().map_err(|e| Error::io("dup", &self.path, e))?;
+            return Ok(Backing::File { file, offset, len, writable });
+        }
         sys::RawMap::map(self.file.as_fd(), len, offset, writable)
+            .map(Backing::Map)
             .map_err(|e| Error::io("mmap", &self.path, e))
     }
 }
@@ -340,23 +367,82 @@ impl Device {
 /// by copying (see the module docs).
 #[derive(Debug)]
 pub struct Mapping {
-    raw: sys::RawMap,
+    backing: Backing,
+}
+
+/// What a [`Mapping`] reads and writes: a mapping of a device, or a
+/// regular file in place (see the module docs).
+#[derive(Debug)]
+enum Backing {
+    Map(sys::RawMap),
+    File { file: std::fs::File, offset: u64, len: usize, writable: bool },
+}
+
+impl Backing {
+    fn read(&self, at: usize, out: &mut [u8]) -> Option<()> {
+        match self {
+            Backing::Map(raw) => raw.read(at, out),
+            Backing::File { file, offset, len, .. } => {
+                let end = at.checked_add(out.len())?;
+                if end > *len {
+                    return None;
+                }
+                use std::os::unix::fs::FileExt;
+                file.read_exact_at(out, offset.checked_add(at as u64)?).ok()
+            }
+        }
+    }
+
+    fn write(&mut self, at: usize, data: &[u8]) -> Option<()> {
+        match self {
+            Backing::Map(raw) => raw.write(at, data),
+            Backing::File { file, offset, len, writable } => {
+                let end = at.checked_add(data.len())?;
+                if end > *len || !*writable {
+                    return None;
+                }
+                // Never past the file's current end: a mapping cannot grow
+                // its file either.
+                let size = file.metadata().ok()?.len();
+                let from = offset.checked_add(at as u64)?;
+                if from + data.len() as u64 > size {
+                    return None;
+                }
+                use std::os::unix::fs::FileExt;
+                file.write_all_at(data, from).ok()
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Backing::Map(raw) => raw.len(),
+            Backing::File { len, .. } => *len,
+        }
+    }
+
+    fn writable(&self) -> bool {
+        match self {
+            Backing::Map(raw) => raw.writable(),
+            Backing::File { writable, .. } => *writable,
+        }
+    }
 }
 
 impl Mapping {
     /// Its length in bytes.
     pub fn len(&self) -> usize {
-        self.raw.len()
+        self.backing.len()
     }
 
     /// Whether it is empty (never: mmap(2) refuses a length of 0).
     pub fn is_empty(&self) -> bool {
-        self.raw.len() == 0
+        self.backing.len() == 0
     }
 
     /// Whether it may be written ([`MappingMut`]).
     pub fn is_writable(&self) -> bool {
-        self.raw.writable()
+        self.backing.writable()
     }
 
     fn out_of_range(&self, offset: usize, len: usize) -> Error {
@@ -366,7 +452,7 @@ impl Mapping {
     /// Fills `out` with the bytes at `offset..offset + out.len()`, as they
     /// are now.
     pub fn read_at(&self, offset: usize, out: &mut [u8]) -> Result<()> {
-        self.raw.read(offset, out).ok_or_else(|| self.out_of_range(offset, out.len()))
+        self.backing.read(offset, out).ok_or_else(|| self.out_of_range(offset, out.len()))
     }
 
     /// A copy of the bytes in `range`.
@@ -379,11 +465,11 @@ impl Mapping {
         Ok(out)
     }
 
-    /// A copy of the whole mapping.
+    /// A copy of the whole mapping (zeros where a regular file was
+    /// truncated meanwhile; [`copy_range`](Self::copy_range) says so).
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = vec![0; self.len()];
-        // The whole range is always inside.
-        let _ = self.raw.read(0, &mut out);
+        let _ = self.backing.read(0, &mut out);
         out
     }
 }
@@ -396,7 +482,7 @@ impl MappingMut {
     /// Writes `data` at `offset`: the file (or device) sees it at once.
     pub fn write_at(&mut self, offset: usize, data: &[u8]) -> Result<()> {
         let err = Error::OutOfRange { offset, len: data.len(), size: self.0.len() };
-        self.0.raw.write(offset, data).ok_or(err)
+        self.0.backing.write(offset, data).ok_or(err)
     }
 }
 
@@ -549,6 +635,22 @@ mod tests {
         let mut two = [0; 2];
         map.read_at(8190, &mut two).unwrap();
         assert_eq!(&two, b"zz", "a write(2) shows in the mapping");
+    }
+
+    #[test]
+    fn a_mapped_file_truncated_by_someone_else_is_an_error_not_sigbus() {
+        let file = TempFile::new("trunc", &[5; 8192]);
+        let dev = Device::open(&file.0).unwrap();
+        let map = dev.map(0, 8192).unwrap();
+        let mut rw = dev.map_mut(0, 8192).unwrap();
+        assert_eq!(map.copy_range(8000..8002).unwrap(), [5, 5]);
+        std::fs::File::options().write(true).open(&file.0).unwrap().set_len(100).unwrap();
+        // A real mapping would fault here and kill the process.
+        let err = map.copy_range(8000..8002).unwrap_err();
+        assert!(matches!(err, Error::OutOfRange { offset: 8000, .. }), "{err}");
+        assert!(rw.write_at(8000, b"x").is_err(), "and writes do not grow the file");
+        assert_eq!(std::fs::metadata(&file.0).unwrap().len(), 100);
+        assert_eq!(map.copy_range(0..2).unwrap(), [5, 5], "what is left still reads");
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub struct RecvBuf {
     from: SocketAddr,
     control: [u8; sys::CONTROL_LEN],
     ancillary: sys::Ancillary,
+    control_truncated: bool,
 }
 
 impl Default for RecvBuf {
@@ -55,6 +56,7 @@ impl RecvBuf {
             from: SocketAddr::default(),
             control: [0; sys::CONTROL_LEN],
             ancillary: sys::Ancillary::default(),
+            control_truncated: false,
         }
     }
 
@@ -104,6 +106,21 @@ impl RecvBuf {
         self.len = bytes.len();
         self.from = from;
         self.ancillary = sys::Ancillary::default();
+        self.control_truncated = false;
+    }
+
+    /// Whether the kernel had more control messages for the datagram than
+    /// fit (`MSG_CTRUNC`): then its credentials, group or namespace id may
+    /// be missing, and a reader that depends on them (a sender check)
+    /// must not trust their absence.
+    pub fn control_truncated(&self) -> bool {
+        self.control_truncated
+    }
+
+    /// Marks the datagram as received with `MSG_CTRUNC`, for tests.
+    #[cfg(test)]
+    pub(crate) fn set_control_truncated(&mut self) {
+        self.control_truncated = true;
     }
 
     /// Receives one datagram. `EAGAIN` is [`Error::Timeout`] for a blocking
@@ -127,6 +144,7 @@ impl RecvBuf {
         self.len = r.len;
         self.from = SocketAddr { port: r.port, groups: r.groups };
         self.ancillary = sys::parse_control(&self.control[..r.control_len.min(sys::CONTROL_LEN)]);
+        self.control_truncated = r.control_truncated;
         Ok(r.len)
     }
 }

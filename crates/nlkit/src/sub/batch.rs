@@ -68,8 +68,12 @@ impl<'a, S: Source> Batch<'a, S> {
     /// The items of the datagram in `buf`.
     pub(crate) fn read(source: &'a S, counts: &'a mut Counts, buf: &'a RecvBuf) -> Self {
         counts.datagrams += 1;
-        let sender =
-            Sender { port: buf.from().port, group: buf.group(), credentials: buf.credentials() };
+        let sender = Sender {
+            port: buf.from().port,
+            group: buf.group(),
+            credentials: buf.credentials(),
+            control_truncated: buf.control_truncated(),
+        };
         let state = match source.admit(&sender) {
             Err(reason) => {
                 counts.refused += 1;

@@ -66,6 +66,9 @@ pub struct Sender {
     pub group: Option<u32>,
     /// The sender's credentials (`SO_PASSCRED`), when asked for.
     pub credentials: Option<Credentials>,
+    /// Control messages were cut (`MSG_CTRUNC`): `group` and
+    /// `credentials` may be missing for that reason alone.
+    pub control_truncated: bool,
 }
 
 /// An event stream of a family; see the module docs.
@@ -91,10 +94,14 @@ pub trait Source {
     }
 
     /// Whether a datagram from `sender` is read at all: `Err(reason)`
-    /// refuses it (default: every sender is admitted).
+    /// refuses it. The default admits every sender, except that a source
+    /// that asked for credentials refuses a datagram whose control
+    /// messages were cut (`MSG_CTRUNC`): its checks cannot be made.
     fn admit(&self, sender: &Sender) -> std::result::Result<(), &'static str> {
-        let _ = sender;
-        Ok(())
+        match self.credentials() && sender.control_truncated {
+            true => Err("control messages truncated (MSG_CTRUNC): credentials unknown"),
+            false => Ok(()),
+        }
     }
 
     /// Reads one message (or datagram) as an event. Messages of types the

@@ -108,3 +108,37 @@ fn a_sender_the_source_does_not_admit_is_refused_unread_and_counted() {
     assert_eq!(items, ["event [97, 100, 100, 64, 47, 100, 101, 118, 105, 99, 101, 115, 47, 120]"]);
     assert_eq!((counts.refused, counts.events, counts.datagrams), (1, 1, 2));
 }
+
+/// Asks for credentials, admits everyone else.
+struct WantsCredentials;
+
+impl Source for WantsCredentials {
+    type Event<'a> = ();
+    fn protocol(&self) -> Protocol {
+        Protocol::KOBJECT_UEVENT
+    }
+    fn groups(&self) -> Vec<u32> {
+        vec![1]
+    }
+    fn framing(&self) -> Framing {
+        Framing::Datagram
+    }
+    fn credentials(&self) -> bool {
+        true
+    }
+    fn decode<'a>(&self, _: Unit<'a>) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn cut_control_messages_are_refused_where_credentials_are_checked() {
+    let mut counts = Counts::default();
+    let mut buf = received(b"add@/devices/x", 0);
+    buf.set_control_truncated();
+    let items = kinds(Batch::read(&WantsCredentials, &mut counts, &buf));
+    assert_eq!(items, ["refused: control messages truncated (MSG_CTRUNC): credentials unknown"]);
+    // A source that does not check senders reads it.
+    let src = Test { kernel_only: false, framing: Framing::Datagram };
+    assert_eq!(Batch::read(&src, &mut counts, &buf).count(), 1);
+}

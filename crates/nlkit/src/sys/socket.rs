@@ -124,6 +124,8 @@ pub(crate) fn peek_len(fd: BorrowedFd<'_>, dontwait: bool) -> io::Result<usize> 
 pub(crate) struct RecvMsg {
     pub len: usize,
     pub truncated: bool,
+    /// `MSG_CTRUNC`: control messages did not fit and some were lost.
+    pub control_truncated: bool,
     pub port: u32,
     pub groups: u32,
     pub control_len: usize,
@@ -155,6 +157,7 @@ pub(crate) fn recvmsg(
     Ok(RecvMsg {
         len,
         truncated: msg.msg_flags & libc::MSG_TRUNC != 0,
+        control_truncated: msg.msg_flags & libc::MSG_CTRUNC != 0,
         port: sa.nl_pid,
         groups: sa.nl_groups,
         control_len: msg.msg_controllen as usize,
