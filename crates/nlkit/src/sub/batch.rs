@@ -65,8 +65,10 @@ enum State<'a> {
 }
 
 impl<'a, S: Source> Batch<'a, S> {
-    /// The items of the datagram in `buf`.
-    pub(crate) fn read(source: &'a S, counts: &'a mut Counts, buf: &'a RecvBuf) -> Self {
+    /// The items of the datagram in `buf`, counted in `counts`: what the
+    /// subscriptions use, and a way to replay recorded datagrams
+    /// (put back with [`RecvBuf::set`]) through any source.
+    pub fn read(source: &'a S, counts: &'a mut Counts, buf: &'a RecvBuf) -> Self {
         counts.datagrams += 1;
         let sender = Sender {
             port: buf.from().port,
