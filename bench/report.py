@@ -21,6 +21,7 @@ FLOOR = "raw_floor"
 # (numerator, denominator, "≤" or "≥", target, what the issue asks)
 ROUTE_TARGETS = [
     ("nlkit_walk", "raw_floor", "≤", 1.3, "nlkit's walk costs at most 30% over the raw floor"),
+    ("nlkit_walk --async", "raw_floor", "≤", 1.3, "and the same walk through AsyncConn"),
     ("ip route show", "nlkit route show", "≥", 2.0, "the CLI is at least twice as fast as iproute2"),
     ("ip -j route show", "nlkit -j route show", "≥", 2.0, "and in JSON"),
     ("rtnetlink_dump", "nlkit_walk", "≥", 3.0, "at least 3x faster than rtnetlink"),
@@ -28,6 +29,7 @@ ROUTE_TARGETS = [
 ]
 LINK_TARGETS = [
     ("nlkit_walk", "raw_floor", "≤", 1.3, "nlkit's walk over the raw floor"),
+    ("nlkit_walk --async", "raw_floor", "≤", 1.3, "and through AsyncConn"),
     ("ip link show", "nlkit link show", "≥", 2.0, "the CLI against iproute2"),
     ("ip -j link show", "nlkit -j link show", "≥", 2.0, "and in JSON"),
     ("rtnetlink_dump", "nlkit_walk", "≥", 3.0, "against rtnetlink"),
@@ -42,6 +44,7 @@ WHAT = {
     "raw_floor --nlkit-socket": "count only, via nlkit::Socket + RecvBuf",
     "nlkit_walk --engine-only": "nlkit: the same Conn::dump, handler only counts",
     "nlkit_walk": "nlkit: Conn::route_dump, typed Route view, every field, metric and next hop",
+    "nlkit_walk --async": "nlkit: the same request value through AsyncConn (tokio, current thread)",
     "nlkit route show": "nlkit CLI",
     "nlkit -j route show": "nlkit CLI, JSON",
     "nlkit link show": "nlkit CLI",
@@ -57,6 +60,7 @@ WHAT = {
 
 # The links run's nlkit_walk uses the typed link API.
 LINK_WHAT = dict(WHAT, nlkit_walk="nlkit: Conn::link_dump, typed Link view, every field")
+LINK_WHAT["nlkit_walk --async"] = "nlkit: the same link walk through AsyncConn"
 
 
 def read_tsv(path):

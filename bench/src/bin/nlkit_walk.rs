@@ -13,9 +13,13 @@
 //! `--engine-only` runs the same dump through `Conn::dump` with a handler
 //! that only counts: what the engine costs before any attribute is read.
 //!
+//! `--async` runs the same typed walk (the same `rtnl::ops` request value)
+//! through `AsyncConn` on a current-thread tokio runtime.
+//!
 //! Prints the count.
 
 use nlkit::rtnl::link::{Link, LinkFilter};
+use nlkit::rtnl::ops;
 use nlkit::rtnl::route::{Route, RouteFilter};
 use nlkit::rtnl::AF_INET;
 use nlkit::{Conn, Netns, Protocol};
@@ -53,8 +57,13 @@ fn touch_link(l: &Link<'_>) {
 }
 
 fn main() {
-    let opts = Opts::parse(&["--engine-only"]);
+    let opts = Opts::parse(&["--engine-only", "--async"]);
     let engine_only = opts.has("--engine-only");
+    if opts.has("--async") {
+        let count = walk_async(&opts).unwrap_or_else(|e| die(&e.to_string()));
+        println!("{count}");
+        return;
+    }
     let conn = match &opts.netns {
         Some(name) => Conn::open_in(Netns::Name(name), Protocol::ROUTE),
         None => Conn::open(Protocol::ROUTE),
@@ -90,4 +99,37 @@ fn main() {
     };
     result.unwrap_or_else(|e| die(&e.to_string()));
     println!("{count}");
+}
+
+/// The typed walk through `AsyncConn`: the same request values as the
+/// blocking `Conn` methods run.
+fn walk_async(opts: &Opts) -> nlkit::Result<u64> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().map_err(|e| {
+        nlkit::Error::Io { op: "tokio runtime", source: e }
+    })?;
+    rt.block_on(async {
+        let mut conn = match &opts.netns {
+            Some(name) => nlkit::tokio::AsyncConn::open_in(Netns::Name(name), Protocol::ROUTE)?,
+            None => nlkit::tokio::AsyncConn::open(Protocol::ROUTE)?,
+        };
+        let mut count = 0u64;
+        if opts.links {
+            let filter = LinkFilter::default();
+            conn.run(ops::link_dump(&filter, |l| {
+                touch_link(l);
+                count += 1;
+                Ok(())
+            }))
+            .await?;
+        } else {
+            let filter = RouteFilter { family: AF_INET, ..RouteFilter::default() };
+            conn.run(ops::route_dump(&filter, |r| {
+                touch_route(r);
+                count += 1;
+                Ok(())
+            }))
+            .await?;
+        }
+        Ok(count)
+    })
 }
