@@ -204,6 +204,19 @@ macro_rules! attr_set {
                 Ok(view)
             }
 
+            /// Reads a message strictly, as nlkit checks what it builds
+            /// and what its tests expect: an attribute of a known kind that
+            /// does not read as such, or broken framing, is an error
+            /// instead of being kept raw.
+            pub fn parse_strict(msg: &$crate::wire::Message<$lt>) -> ::core::result::Result<Self, $crate::wire::Error> {
+                let view = Self::parse(msg)?;
+                let bad = $crate::proto::View::malformed(&view).next();
+                match bad {
+                    Some(bad) => Err(bad.error),
+                    None => Ok(view),
+                }
+            }
+
             /// Reads a message and hands the view to `f` by reference, so
             /// a dump never moves a large view.
             #[inline]

@@ -123,6 +123,7 @@ fn the_builder_writes_rows_in_order_and_the_view_reads_them_back() {
     assert_eq!(kinds, [1, 2, 3, 4, 5, 6, 7, 8, 9, 60]);
     assert_eq!(o.unknown().map(|a| a.kind()).collect::<Vec<_>>(), [60]);
     assert_eq!(o.malformed().count(), 0);
+    assert_eq!(Obj::parse_strict(&msg).unwrap(), o, "well formed: strict reads it the same");
     // Back to a builder and out again: the same bytes.
     assert_eq!(o.to_builder(), full());
     assert_eq!(built(&o.to_builder()), buf);
@@ -168,6 +169,7 @@ fn a_known_attribute_of_the_wrong_size_is_kept_raw_and_the_rest_read() {
         ]
     );
     assert_eq!(o.unknown().count(), 0, "10 is known (read on demand)");
+    assert_eq!(Obj::parse_strict(&msg), Err(Error::AttrSize { kind: 3, want: 4, got: 3 }));
     // The malformed ones go to the builder's extras, so nothing is lost.
     let extra: Vec<u16> = o.to_builder().extra.iter().map(|e| e.0).collect();
     assert_eq!(extra, [3, 2, 6, 5, 10]);
