@@ -436,7 +436,11 @@ nlkit demo dev truncate 0 0 > /dev/null 2>&1
 # The controller's notify group sees the family go and come back.
 nlkit genl monitor --count 4 --timeout 20 > /tmp/genlmon.out 2>/dev/null &
 GENLMON=$!
-sleep 0.3
+# One connection echoing all along: it must follow the family across the
+# rmmod and insmod (a new id), and say the family went away in between.
+nlkit demo genl-echo hi --repeat 30 --interval 0.2 > /tmp/genlfollow.out 2>&1 &
+GENLFOLLOW=$!
+sleep 0.5
 run rmmod rmmod nlkit_demo
 if [ $RC = 0 ] && [ ! -d /sys/module/nlkit_demo ] && [ ! -e /proc/nlkit_demo_buffer ] \
 	&& [ ! -e /proc/sys/nlkit_demo ] && [ ! -e /dev/nlkit_demo ]; then
@@ -447,7 +451,14 @@ run gone nl-sendto $T --text "anyone?"
 if [ $RC != 0 ] && has gone "not supported"; then pass "after rmmod, protocol 31 is gone"
 else fail "after rmmod, protocol 31 (rc $RC)"; fi
 
+sleep 0.6 # echoes that find no family
 run insmod25 insmod $KO proto=25 wide_group=0
+wait $GENLFOLLOW
+cut -c1-160 /tmp/genlfollow.out | sed 's/^/    | /'
+if has genlfollow "hi (family id" 'family "nlkit_demo" went away' \
+	&& [ "$(tail -n 2 /tmp/genlfollow.out | head -n 1 | cut -d' ' -f1)" = hi ]; then
+	pass "genl family cache: echoes before rmmod, 'went away' between, echoes again after insmod (one connection)"
+else fail "genl family cache across rmmod/insmod"; fi
 wait $GENLMON
 cut -c1-160 /tmp/genlmon.out | sed 's/^/    | /'
 if has genlmon "delgroup nlkit_demo" "delfamily nlkit_demo" "newfamily nlkit_demo" "newgroup nlkit_demo"; then

@@ -379,6 +379,14 @@ pub enum DemoCommand {
     GenlEcho {
         /// The MSG attribute.
         text: String,
+        /// Send it this many times on one connection, following the family
+        /// if its module is unloaded and loaded again; each answer (or
+        /// error) on a line, with the family id it went to.
+        #[arg(long, default_value_t = 1)]
+        repeat: u64,
+        /// Seconds between repeats.
+        #[arg(long, value_parser = crate::parse::timeout, default_value_t = 0.2)]
+        interval: f64,
     },
     /// Print the id of the family's multicast group "events".
     GenlGroup,

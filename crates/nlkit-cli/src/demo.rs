@@ -98,12 +98,48 @@ pub fn run(args: &DemoArgs, json: bool, pretty: bool) -> Result<()> {
         }
         DemoCommand::Listen { groups, count } => listen(args, groups, *count, json)?,
         DemoCommand::Dev(d) => dev::run(d, json, pretty)?,
-        DemoCommand::GenlEcho { text } => crate::report::say!("{}", genl(args)?.echo(text)?)?,
+        DemoCommand::GenlEcho { text, repeat: 1, .. } => {
+            crate::report::say!("{}", genl(args)?.echo(text)?)?
+        }
+        DemoCommand::GenlEcho { text, repeat, interval } => {
+            genl_echo_repeat(args, text, *repeat, *interval)?
+        }
         DemoCommand::GenlGroup => crate::report::say!("{}", genl(args)?.events_group()?)?,
         DemoCommand::GenlBad => {
             genl(args)?.echo_wrong_type()?;
             bail!("the kernel accepted a u32 as MSG");
         }
+    }
+    Ok(())
+}
+
+/// `nlkit demo genl-echo TEXT --repeat N`: one connection and one family
+/// cache for all the echoes, so an `rmmod`/`insmod` in between is followed
+/// (the family comes back with a new id). Errors are printed and counted;
+/// any is an error at the end.
+fn genl_echo_repeat(args: &DemoArgs, text: &str, repeat: u64, interval: f64) -> Result<()> {
+    let mut conn = nlkit::Conn::open(nlkit::Protocol::GENERIC)?;
+    conn.set_timeout(timeout(args))?;
+    let mut cache = nlkit::genl::FamilyCache::open()?;
+    let mut failed = 0;
+    for i in 0..repeat {
+        if i > 0 {
+            std::thread::sleep(std::time::Duration::from_secs_f64(interval));
+        }
+        let answer = cache
+            .get(&mut conn, nlkit::demo::GENL_FAMILY)
+            .cloned()
+            .and_then(|f| Ok((f.id, conn.run(nlkit::demo::genl_echo(&f, text))?)));
+        match answer {
+            Ok((id, msg)) => crate::report::say!("{msg} (family id 0x{id:x})")?,
+            Err(e) => {
+                failed += 1;
+                crate::report::say!("error: {e}")?;
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {repeat} echoes failed");
     }
     Ok(())
 }

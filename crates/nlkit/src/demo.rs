@@ -407,8 +407,7 @@ impl<T: Transport> GenlDemo<T> {
 
     /// Command ECHO with `text` as MSG: returns the MSG of the reply.
     pub fn echo(&mut self, text: &str) -> Result<String> {
-        let body = |b: &mut MessageBuilder<'_, Vec<u8>>| b.attr_str(GENL_A_MSG, text);
-        self.conn.run(self.family.get(GENL_CMD_ECHO, body, msg_of))
+        self.conn.run(genl_echo(&self.family, text))
     }
 
     /// Command ECHO with MSG given as a `u32`, which the family's policy
@@ -420,6 +419,16 @@ impl<T: Transport> GenlDemo<T> {
             b.attr_u32(GENL_A_MSG, 0x4141_4141)
         })
     }
+}
+
+/// Command ECHO of `family` (the resolved [`GENL_FAMILY`]) with `text` as
+/// MSG, as a request value: the MSG of the reply.
+pub fn genl_echo<'a>(
+    family: &'a Family,
+    text: &'a str,
+) -> impl crate::engine::Request<Output = String> + 'a {
+    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| b.attr_str(GENL_A_MSG, text);
+    family.get(GENL_CMD_ECHO, body, msg_of)
 }
 
 /// The MSG attribute of a family message (an ECHO reply or an EVENT).

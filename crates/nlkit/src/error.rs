@@ -83,6 +83,12 @@ pub enum Error {
         /// The name looked up.
         name: String,
     },
+    /// A generic netlink family that was resolved went away (its module
+    /// was unloaded) and has not come back.
+    FamilyGone {
+        /// The family's name.
+        name: String,
+    },
     /// The exchange ended well but without the reply the operation needs
     /// (a get answered by a bare ACK, for instance).
     NoReply {
@@ -211,7 +217,7 @@ impl Error {
             Error::AddrInUse { .. } => Some(libc::EADDRINUSE),
             Error::PermissionDenied { .. } => Some(libc::EPERM),
             Error::Overrun => Some(libc::ENOBUFS),
-            Error::FamilyNotFound { .. } => Some(libc::ENOENT),
+            Error::FamilyNotFound { .. } | Error::FamilyGone { .. } => Some(libc::ENOENT),
             _ => None,
         }
     }
@@ -278,6 +284,10 @@ impl fmt::Display for Error {
                 f,
                 "generic netlink family {name:?} is not registered (is the module that \
                  provides it loaded?)"
+            ),
+            Error::FamilyGone { name } => write!(
+                f,
+                "generic netlink family {name:?} went away (unregistered) and has not come back"
             ),
             Error::NoReply { message_type } => {
                 write!(f, "no reply to request of type {message_type}")

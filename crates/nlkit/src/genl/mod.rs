@@ -5,6 +5,7 @@
 //! This module holds what every generic family needs: resolving a family's
 //! id, version and multicast groups. The families themselves build on it.
 
+pub mod cache;
 pub mod ctrl;
 pub mod nlctrl;
 
@@ -22,5 +23,6 @@ crate::fixed_struct! {
     }
 }
 
+pub use cache::FamilyCache;
 pub use ctrl::{Family, McastGroup};
 pub use nlkit_wire::genl::{GenlHeader, GENL_ID_CTRL};
