@@ -3,7 +3,7 @@
 //! groups), their policies (`CTRL_CMD_GETPOLICY`: what the kernel
 //! enforces on each attribute), and the resolved [`Family`] as the handle
 //! its own requests are made from. The attribute tables are generated
-//! from the `nlctrl` YNL spec ([`nlctrl`](super::nlctrl)).
+//! from the `nlctrl` YNL spec ([`nlctrl`]).
 
 use super::nlctrl::{self, CtrlAttrs, McastGroupAttrs, OpAttrs, OpPolicyAttrs, PolicyAttrs};
 use super::GenlMsgHdr;

@@ -258,7 +258,7 @@ impl Codec for Ip {
     }
 }
 
-/// A fixed C structure (see [`fixed_struct!`](super::fixed_struct)). A
+/// A fixed C structure (see [`fixed_struct!`](crate::fixed_struct)). A
 /// longer payload reads its known prefix, as structures grow at the end; a
 /// shorter one is an error.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,7 @@
 //! Static descriptions of attribute sets and fixed structures: what each
 //! attribute kind is called and what its value is. Tables generate them
-//! (see [`attr_set!`](super::attr_set) and
-//! [`fixed_struct!`](super::fixed_struct)); printers of any family,
+//! (see [`attr_set!`](crate::attr_set) and
+//! [`fixed_struct!`](crate::fixed_struct)); printers of any family,
 //! extended-ack name paths and spec-driven clients read them.
 
 /// How an attribute's payload reads.

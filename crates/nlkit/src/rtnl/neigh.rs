@@ -106,7 +106,7 @@ crate::attr_set! {
         pub protocol: Option<u8> = NDA_PROTOCOL as U8,
         /// `NDA_IFINDEX`: the device a VXLAN remote is reached through
         /// (`bridge fdb`'s `via`); not the entry's own device, which is
-        /// [`ifindex`](Self::ifindex).
+        /// `ifindex()`.
         pub via_ifindex: Option<u32> = NDA_IFINDEX as U32,
         /// `NDA_MASTER`: the master device (bridge, VRF).
         pub master: Option<u32> = NDA_MASTER as U32,
