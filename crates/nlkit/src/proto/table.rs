@@ -379,3 +379,51 @@ macro_rules! attr_set {
         Some(<$codec as $crate::proto::Codec>::own(&$value))
     };
 }
+
+/// Declares a codec for a value with a layout of its own (a statistics
+/// block, a list of next hops): read by a hand-written parser, owned and
+/// written back as the bytes it was read from.
+///
+/// ```ignore
+/// nlkit::bytes_codec! {
+///     /// `RTA_METRICS` as a row reads it.
+///     pub struct MetricsCodec for Metrics, "rtax nest",
+///     read |a, _cx| Metrics::parse(a.payload()),
+///     bytes |v| v.bytes,
+/// }
+/// ```
+#[macro_export]
+macro_rules! bytes_codec {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident for $view:ident, $what:literal,
+        read |$a:ident, $cx:ident| $decode:expr,
+        bytes |$v:ident| $bytes:expr $(,)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy)]
+        $vis struct $name;
+
+        impl $crate::proto::Codec for $name {
+            const TYPE: $crate::proto::ValueType = $crate::proto::ValueType::Custom($what);
+            type View<'a> = $view<'a>;
+            type Owned = Vec<u8>;
+            fn decode<'a>(
+                $a: &$crate::wire::Attr<'a>,
+                $cx: $crate::proto::Cx,
+            ) -> ::core::result::Result<Option<$view<'a>>, $crate::wire::Error> {
+                $decode.map(Some)
+            }
+            fn encode(
+                v: &Vec<u8>,
+                kind: u16,
+                b: &mut $crate::wire::MessageBuilder<'_, Vec<u8>>,
+            ) -> ::core::result::Result<(), $crate::wire::Error> {
+                b.attr(kind, v)
+            }
+            fn own($v: &$view<'_>) -> Vec<u8> {
+                $bytes.to_vec()
+            }
+        }
+    };
+}

@@ -21,8 +21,7 @@ use super::uapi::*;
 use super::AF_UNSPEC;
 use crate::engine::{Conn, Transport};
 use crate::error::Result;
-use crate::proto::codec::{Bin, Bool8, Codec, Cx, Str, Text, U8As, I32, U32, U8};
-use crate::proto::ValueType;
+use crate::proto::codec::{Bin, Bool8, Str, Text, U8As, I32, U32, U8};
 use info::LinkInfo;
 use nlkit_wire::{Attr, Attrs, Error as WireError, MessageBuilder};
 
@@ -181,52 +180,20 @@ impl<'a> Stats64<'a> {
     }
 }
 
-/// `IFLA_STATS64` as a table row reads it: [`Stats64`]; written as the
-/// structure's raw bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct Stats64Codec;
-
-impl Codec for Stats64Codec {
-    const TYPE: ValueType = ValueType::Custom("rtnl_link_stats64");
-    type View<'a> = Stats64<'a>;
-    type Owned = Vec<u8>;
-    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Stats64<'a>>, WireError> {
-        Stats64::parse(a.payload()).map(Some)
-    }
-    fn encode(
-        v: &Vec<u8>,
-        kind: u16,
-        b: &mut MessageBuilder<'_, Vec<u8>>,
-    ) -> Result<(), WireError> {
-        b.attr(kind, v)
-    }
-    fn own(v: &Stats64<'_>) -> Vec<u8> {
-        v.raw.to_vec()
-    }
+crate::bytes_codec! {
+    /// `IFLA_STATS64` as a table row reads it: [`Stats64`]; written as the
+    /// structure's raw bytes.
+    pub struct Stats64Codec for Stats64, "rtnl_link_stats64",
+    read |a, _cx| Stats64::parse(a.payload()),
+    bytes |v| v.raw,
 }
 
-/// `IFLA_LINKINFO` as a table row reads it: a [`LinkInfo`]; written as the
-/// nest's raw payload.
-#[derive(Debug, Clone, Copy)]
-pub struct LinkInfoCodec;
-
-impl Codec for LinkInfoCodec {
-    const TYPE: ValueType = ValueType::Custom("linkinfo nest");
-    type View<'a> = LinkInfo<'a>;
-    type Owned = Vec<u8>;
-    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<LinkInfo<'a>>, WireError> {
-        LinkInfo::parse(a.payload()).map(Some)
-    }
-    fn encode(
-        v: &Vec<u8>,
-        kind: u16,
-        b: &mut MessageBuilder<'_, Vec<u8>>,
-    ) -> Result<(), WireError> {
-        b.attr(kind, v)
-    }
-    fn own(v: &LinkInfo<'_>) -> Vec<u8> {
-        v.attrs().remaining().to_vec()
-    }
+crate::bytes_codec! {
+    /// `IFLA_LINKINFO` as a table row reads it: a [`LinkInfo`]; written as
+    /// the nest's raw payload.
+    pub struct LinkInfoCodec for LinkInfo, "linkinfo nest",
+    read |a, _cx| LinkInfo::parse(a.payload()),
+    bytes |v| v.attrs().remaining(),
 }
 
 crate::attr_set! {

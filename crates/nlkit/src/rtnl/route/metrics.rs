@@ -5,33 +5,15 @@
 //! algorithm's name. [`Metrics::parse`] checks the sizes once; then
 //! [`Metrics::iter`] yields `(RTAX_*, value)` pairs in place.
 
-use crate::proto::codec::{Codec, Cx};
-use crate::proto::ValueType;
 use crate::rtnl::uapi::*;
-use nlkit_wire::{Attr, Attrs, Error as WireError, MessageBuilder};
+use nlkit_wire::{Attrs, Error as WireError, MessageBuilder};
 
-/// `RTA_METRICS` as a table row reads it: checked [`Metrics`]; written as
-/// the nest's raw payload.
-#[derive(Debug, Clone, Copy)]
-pub struct MetricsCodec;
-
-impl Codec for MetricsCodec {
-    const TYPE: ValueType = ValueType::Custom("rtax nest");
-    type View<'a> = Metrics<'a>;
-    type Owned = Vec<u8>;
-    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Metrics<'a>>, WireError> {
-        Metrics::parse(a.payload()).map(Some)
-    }
-    fn encode(
-        v: &Vec<u8>,
-        kind: u16,
-        b: &mut MessageBuilder<'_, Vec<u8>>,
-    ) -> Result<(), WireError> {
-        b.attr(kind, v)
-    }
-    fn own(v: &Metrics<'_>) -> Vec<u8> {
-        v.bytes.to_vec()
-    }
+crate::bytes_codec! {
+    /// `RTA_METRICS` as a table row reads it: checked [`Metrics`]; written
+    /// as the nest's raw payload.
+    pub struct MetricsCodec for Metrics, "rtax nest",
+    read |a, _cx| Metrics::parse(a.payload()),
+    bytes |v| v.bytes,
 }
 
 /// `RTA_METRICS`, checked.

@@ -7,59 +7,25 @@
 //! that, iterating with [`Multipath::iter`] reads the entries lazily in
 //! place and cannot fail.
 
-use crate::proto::codec::{Codec, Cx};
-use crate::proto::ValueType;
 use crate::rtnl::uapi::*;
 use crate::rtnl::{ip_attr, put_ip};
 use nlkit_wire::align::{nla_align, NLMSG_HDRLEN};
 use nlkit_wire::{Attr, Attrs, Error as WireError, MessageBuilder};
 use std::net::IpAddr;
 
-/// `RTA_VIA` as a table row reads it: a [`Via`]; written as its raw bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct ViaCodec;
-
-impl Codec for ViaCodec {
-    const TYPE: ValueType = ValueType::Custom("rtvia");
-    type View<'a> = Via<'a>;
-    type Owned = Vec<u8>;
-    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Via<'a>>, WireError> {
-        Via::parse(a).map(Some)
-    }
-    fn encode(
-        v: &Vec<u8>,
-        kind: u16,
-        b: &mut MessageBuilder<'_, Vec<u8>>,
-    ) -> Result<(), WireError> {
-        b.attr(kind, v)
-    }
-    fn own(v: &Via<'_>) -> Vec<u8> {
-        [&v.family.to_ne_bytes()[..], v.addr].concat()
-    }
+crate::bytes_codec! {
+    /// `RTA_VIA` as a table row reads it: a [`Via`]; written as its raw bytes.
+    pub struct ViaCodec for Via, "rtvia",
+    read |a, _cx| Via::parse(a),
+    bytes |v| [&v.family.to_ne_bytes()[..], v.addr].concat(),
 }
 
-/// `RTA_MULTIPATH` as a table row reads it: a checked [`Multipath`] of the
-/// message's family; written as its raw bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct MultipathCodec;
-
-impl Codec for MultipathCodec {
-    const TYPE: ValueType = ValueType::Custom("rtnexthop array");
-    type View<'a> = Multipath<'a>;
-    type Owned = Vec<u8>;
-    fn decode<'a>(a: &Attr<'a>, cx: Cx) -> Result<Option<Multipath<'a>>, WireError> {
-        Multipath::parse(cx.family, a.payload()).map(Some)
-    }
-    fn encode(
-        v: &Vec<u8>,
-        kind: u16,
-        b: &mut MessageBuilder<'_, Vec<u8>>,
-    ) -> Result<(), WireError> {
-        b.attr(kind, v)
-    }
-    fn own(v: &Multipath<'_>) -> Vec<u8> {
-        v.bytes.to_vec()
-    }
+crate::bytes_codec! {
+    /// `RTA_MULTIPATH` as a table row reads it: a checked [`Multipath`] of
+    /// the message's family; written as its raw bytes.
+    pub struct MultipathCodec for Multipath, "rtnexthop array",
+    read |a, cx| Multipath::parse(cx.family, a.payload()),
+    bytes |v| v.bytes,
 }
 
 /// Bytes of `struct rtnexthop`.
