@@ -45,8 +45,13 @@ pub fn run(cmd: &GenlCommand, netns: Option<&str>, json: bool, pretty: bool) -> 
         }
         GenlCommand::Policy { name, op } => {
             let policy = match conn.run(ctrl::policy(name, *op)) {
+                // ENOENT: no such family, or (with --op) no such operation.
                 Err(e) if e.errno() == Some(libc::ENOENT) => {
-                    return Err(nlkit::Error::FamilyNotFound { name: name.clone() }.into())
+                    conn.resolve_family(name)?;
+                    anyhow::bail!(
+                        "generic netlink family {name:?} has no operation {}",
+                        op.unwrap_or_default()
+                    );
                 }
                 other => other?,
             };

@@ -73,4 +73,8 @@ fn an_unknown_family_is_named_in_the_error() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("\"no-such-family\" is not registered"), "{err}");
     }
+    let out = ns.nlkit(&["genl", "policy", "nlctrl", "--op", "99999"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"nlctrl\" has no operation 99999"), "{err}");
 }
