@@ -18,6 +18,10 @@ pub(crate) struct Exchange {
     port: u32,
     /// The request asked for an ACK (`NLM_F_ACK`).
     ack: bool,
+    /// The request is a dump (`NLM_F_DUMP`): only `DONE` (or an error)
+    /// ends it, whatever the replies' flags; some families (netdev, on
+    /// 6.18) send dump replies without `NLM_F_MULTI`.
+    dump: bool,
     /// Messages handed to the handler.
     delivered: usize,
     interrupted: bool,
@@ -36,6 +40,7 @@ impl Exchange {
             seq,
             port,
             ack: request_flags.contains(Flags::ACK),
+            dump: request_flags.contains(Flags::DUMP),
             delivered: 0,
             interrupted: false,
         }
@@ -68,7 +73,7 @@ impl Exchange {
                         *handler_error = Some(e);
                     }
                 }
-                let last = !flags.contains(Flags::MULTI) && !self.ack;
+                let last = !flags.contains(Flags::MULTI) && !self.ack && !self.dump;
                 Ok(if last { Step::Finished } else { Step::More })
             }
             MessageType::Noop => Ok(Step::More),

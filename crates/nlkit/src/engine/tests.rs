@@ -401,3 +401,22 @@ fn a_resolved_family_makes_its_requests_with_its_id_and_version() {
     assert!(dump.flags().contains(Flags::DUMP));
     assert_eq!(dump.payload()[0], 6);
 }
+
+#[test]
+fn a_dump_ends_with_done_even_when_its_replies_lack_multi() {
+    // netdev's dev-get dump on 6.18 sends its replies with no flags.
+    let mut c = conn(|m| {
+        vec![reply(&m, GET, Flags::empty(), b"1"), reply(&m, GET, Flags::empty(), b"2"), done(&m)]
+    });
+    let mut seen = Vec::new();
+    c.dump(
+        GET,
+        |_| Ok(()),
+        |m| {
+            seen.push(m.payload()[0]);
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(seen, b"12");
+}
