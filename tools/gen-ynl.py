@@ -23,6 +23,8 @@ SPECS = os.path.join(ROOT, "tools", "ynl")
 TARGETS = {
     "nlctrl": ("nlctrl.yaml", "crates/nlkit/src/genl/nlctrl.rs", "crate::genl::GenlMsgHdr",
                ["genetlink.h", "netlink.h"]),
+    # netdev.h is newer than the 6.1 snapshot (6.3): nothing to check against.
+    "netdev": ("netdev.yaml", "crates/nlkit/src/genl/netdev/tables.rs", "crate::genl::GenlMsgHdr", []),
 }
 UAPI = os.path.join(ROOT, "tools", "uapi", "linux-6.1", "linux")
 
@@ -84,9 +86,18 @@ def doc_lines(text, indent):
     return [" " * indent + "/// " + l.replace("[", "\\[").replace("]", "\\]") for l in out]
 
 
+def is_genetlink(spec):
+    return spec.get("protocol", "genetlink").startswith("genetlink")
+
+
 def rows(spec, aset, sets):
     """(field, c_name, value, codec, view type) or (None, ...) for known-only rows."""
-    prefix = aset.get("name-prefix", f"{aset['name']}-")
+    if "subset-of" in aset:
+        # A subset: the parent's attributes (type, number, name), some of them.
+        parent = {r[5]["name"]: r for r in rows(spec, sets[aset["subset-of"]], sets)}
+        return [parent[a["name"]] for a in aset["attributes"]]
+    default = f"{spec['name']}-a-{aset['name']}-" if is_genetlink(spec) else f"{aset['name']}-"
+    prefix = aset.get("name-prefix", default)
     value = 0
     out = []
     for a in aset["attributes"]:
@@ -157,18 +168,50 @@ def main():
         p(f"/// `{d['name']}` ({d['type']}).")
         p(f"pub mod {snake(d['name']).rstrip('_')}_ {{" if snake(d['name']) in KEYWORDS else f"pub mod {snake(d['name'])} {{")
         start = d.get("value-start", 0)
+        names = []
         for i, e in enumerate(d["entries"]):
             name = e if isinstance(e, str) else e["name"]
+            names.append((c_ident(name), name))
             if d["type"] == "flags":
                 p(f"    pub const {c_ident(name)}: u32 = 1 << {start + i};")
             else:
                 p(f"    pub const {c_ident(name)}: u32 = {start + i};")
+        p("    /// Each value with the spec's name for it.")
+        p("    pub const NAMES: &[(u32, &str)] = &[")
+        for c, n in names:
+            p(f"        ({c}, \"{n}\"),")
+        p("    ];")
         p("}")
         p("")
+    # command numbers (the unified model: one sequence from 1, replies and
+    # notifications sharing the request's number space)
+    ops = spec.get("operations", {})
+    if ops.get("enum-model", "unified") == "unified" and ops.get("list"):
+        prefix = ops.get("name-prefix", f"{spec['name']}-cmd-")
+        value = 0
+        for op in ops["list"]:
+            value = op.get("value", value + 1)
+            c_name = c_ident(prefix + op["name"])
+            if c_name in uapi and uapi[c_name] != value:
+                value = uapi[c_name]
+            for l in doc_lines(op.get("doc"), 0):
+                p(l)
+            p(f"pub const {c_name}: u8 = {value};")
+        p("")
+        groups = spec.get("mcast-groups", {}).get("list", [])
+        for g in groups:
+            p(f"/// The multicast group `{g['name']}`.")
+            p(f"pub const MCGRP_{c_ident(g['name'])}: &str = \"{g['name']}\";")
+        if groups:
+            p("")
     # attribute-type constants; where the pinned uapi header has the name,
     # its value wins (and the disagreement is written down)
+    printed = set()
     for s in spec["attribute-sets"]:
         for field, c_name, value, codec, vty, a in rows(spec, s, sets):
+            if c_name in printed:
+                continue  # a subset's rows are its parent's
+            printed.add(c_name)
             if c_name in uapi and uapi[c_name] != value:
                 p(f"/// The spec's order gives {value}; `<linux/{'>/<linux/'.join(headers)}>` says")
                 p(f"/// {uapi[c_name]}, which is what the kernel uses.")
@@ -204,8 +247,15 @@ def main():
         p(f"    pub struct {name}Builder;")
         p("}")
         p("")
-    # As rustfmt leaves it: no blank line at the end.
-    print("\n".join(lines).rstrip("\n"))
+    # As `cargo fmt` leaves it (the repository's rustfmt settings), so the
+    # checked-in file and a fresh run compare equal.
+    import subprocess
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    fmt = subprocess.run(["rustfmt", "--edition", "2021", "--emit", "stdout",
+                          "--config-path", ROOT], input=text, capture_output=True, text=True)
+    if fmt.returncode != 0:
+        sys.exit(f"gen-ynl: rustfmt failed: {fmt.stderr}")
+    sys.stdout.write(fmt.stdout)
 
 
 main()

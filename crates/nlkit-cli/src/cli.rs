@@ -96,6 +96,10 @@ pub enum Command {
     /// policy NAME [--op OP], as `genl ctrl list|get|policy` (with -j too).
     #[command(subcommand)]
     Genl(GenlCommand),
+    /// Network devices' XDP and AF_XDP capabilities (generic netlink
+    /// family netdev, Linux 6.3+): show.
+    #[command(subcommand)]
+    Netdev(NetdevCommand),
     /// The demo kernel module (kernel/c or kernel/rust, nlkit_demo.ko): echo, register,
     /// broadcast, dump, big, listen, its generic netlink family, its device
     /// and trigger file.
@@ -104,6 +108,14 @@ pub enum Command {
     /// or an unknown command.
     #[command(external_subcommand)]
     External(Vec<String>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetdevCommand {
+    /// Every device: XDP features, zero-copy fragments, receive metadata,
+    /// AF_XDP features.
+    #[command(visible_alias = "list")]
+    Show,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ mod genl;
 mod input;
 mod ip;
 mod kernel;
+mod netdev;
 mod parse;
 mod raw;
 mod report;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         cli::Command::Dev(a) => dev::run(a, cli.json, cli.pretty),
         cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
         cli::Command::Genl(c) => genl::run(c, netns, cli.json, cli.pretty),
+        cli::Command::Netdev(cli::NetdevCommand::Show) => netdev::show(netns, cli.json, cli.pretty),
         cli::Command::External(words) => external(words, &cli),
     };
     let rtnetlink = matches!(

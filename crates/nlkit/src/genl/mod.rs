@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod ctrl;
+pub mod netdev;
 pub mod nlctrl;
 
 crate::fixed_struct! {

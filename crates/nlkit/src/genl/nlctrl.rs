@@ -15,6 +15,14 @@ pub mod op_flags {
     pub const CMD_CAP_DUMP: u32 = 1 << 2;
     pub const CMD_CAP_HASPOL: u32 = 1 << 3;
     pub const UNS_ADMIN_PERM: u32 = 1 << 4;
+    /// Each value with the spec's name for it.
+    pub const NAMES: &[(u32, &str)] = &[
+        (ADMIN_PERM, "admin-perm"),
+        (CMD_CAP_DO, "cmd-cap-do"),
+        (CMD_CAP_DUMP, "cmd-cap-dump"),
+        (CMD_CAP_HASPOL, "cmd-cap-haspol"),
+        (UNS_ADMIN_PERM, "uns-admin-perm"),
+    ];
 }
 
 /// `attr-type` (enum).
@@ -37,6 +45,27 @@ pub mod attr_type {
     pub const BITFIELD32: u32 = 15;
     pub const SINT: u32 = 16;
     pub const UINT: u32 = 17;
+    /// Each value with the spec's name for it.
+    pub const NAMES: &[(u32, &str)] = &[
+        (INVALID, "invalid"),
+        (FLAG, "flag"),
+        (U8, "u8"),
+        (U16, "u16"),
+        (U32, "u32"),
+        (U64, "u64"),
+        (S8, "s8"),
+        (S16, "s16"),
+        (S32, "s32"),
+        (S64, "s64"),
+        (BINARY, "binary"),
+        (STRING, "string"),
+        (NUL_STRING, "nul-string"),
+        (NESTED, "nested"),
+        (NESTED_ARRAY, "nested-array"),
+        (BITFIELD32, "bitfield32"),
+        (SINT, "sint"),
+        (UINT, "uint"),
+    ];
 }
 
 pub const CTRL_ATTR_FAMILY_ID: u16 = 1;
