@@ -96,6 +96,9 @@ pub enum Command {
     /// policy NAME [--op OP], as `genl ctrl list|get|policy` (with -j too).
     #[command(subcommand)]
     Genl(GenlCommand),
+    /// Kernel uevents (NETLINK_KOBJECT_UEVENT): monitor.
+    #[command(subcommand)]
+    Uevent(UeventCommand),
     /// Network devices' XDP and AF_XDP capabilities (generic netlink
     /// family netdev, Linux 6.3+): show.
     #[command(subcommand)]
@@ -108,6 +111,32 @@ pub enum Command {
     /// or an unknown command.
     #[command(external_subcommand)]
     External(Vec<String>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UeventCommand {
+    /// Print the kernel's uevents as they come (only datagrams from the
+    /// kernel are believed; others are said on stderr).
+    Monitor(UeventMonitorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UeventMonitorArgs {
+    /// The kernel's group (the only one read today; udev's group needs udevd).
+    #[arg(long)]
+    pub kernel: bool,
+    /// Only events of this subsystem (and device type: `net`, `block/disk`).
+    #[arg(long, value_name = "SUBSYSTEM[/DEVTYPE]")]
+    pub subsystem: Option<String>,
+    /// Print each event's properties after it.
+    #[arg(long = "property")]
+    pub properties: bool,
+    /// Stop after this many events.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::parse::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,6 +14,7 @@ mod netdev;
 mod parse;
 mod raw;
 mod report;
+mod uevent;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
         cli::Command::Genl(c) => genl::run(c, netns, cli.json, cli.pretty),
         cli::Command::Netdev(cli::NetdevCommand::Show) => netdev::show(netns, cli.json, cli.pretty),
+        cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
         cli::Command::External(words) => external(words, &cli),
     };
     let rtnetlink = matches!(

@@ -19,6 +19,8 @@
 //!   tables, value codecs, views; every family is written with it.
 //! - [`sub`]: subscriptions to any family's events (multicast groups),
 //!   blocking or async, and waiting on several at once.
+//! - [`uevent`]: kernel uevents (`NETLINK_KOBJECT_UEVENT`), with the
+//!   kernel's own sender checks.
 //! - [`testing`]: an in-memory transport for tests without a kernel.
 //! - `tokio` (feature `tokio`): the async adapter over the same engine.
 //!
@@ -57,6 +59,8 @@ mod sys;
 pub mod testing;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+#[cfg(feature = "uevent")]
+pub mod uevent;
 
 pub use engine::{Conn, DumpError, Transport};
 pub use error::{os_text, strerror, Error, KernelError, Result};

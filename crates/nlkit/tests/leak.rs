@@ -24,7 +24,7 @@ fn open_fds() -> usize {
 fn a_hundred_thousand_requests_and_a_thousand_sockets_leak_nothing() {
     let ns = TestNs::new("leak");
     let mut conn = Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
-    let mut get = |conn: &mut Conn| {
+    let get = |conn: &mut Conn| {
         let mut n = 0;
         conn.run(ops::link_get(LinkId::Index(1), |l| {
             n += usize::from(l.name == Some("lo"));

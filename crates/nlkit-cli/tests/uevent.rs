@@ -1,0 +1,92 @@
+//! `nlkit uevent monitor` in a throwaway namespace: a veth pair's
+//! devices, as text with properties and as JSON; a forged datagram is
+//! said on stderr, not printed.
+
+mod common;
+
+use common::Ns;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn monitor(ns: &Ns, args: &[&str]) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300)); // the group joined
+    child
+}
+
+#[test]
+fn a_veth_pair_as_text_and_json() {
+    let ns = Ns::new("uevent");
+    let text = monitor(
+        &ns,
+        &[
+            "uevent",
+            "monitor",
+            "--subsystem",
+            "net",
+            "--property",
+            "--count",
+            "2",
+            "--timeout",
+            "5",
+        ],
+    );
+    let json = monitor(
+        &ns,
+        &["-j", "uevent", "monitor", "--subsystem", "net", "--count", "2", "--timeout", "5"],
+    );
+    ns.ip(&["link", "add", "w0", "type", "veth", "peer", "name", "w1"]);
+    let text = text.wait_with_output().unwrap();
+    let out = String::from_utf8(text.stdout).unwrap();
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("KERNEL[")
+                && l.ends_with("add      /devices/virtual/net/w0 (net)")),
+        "{out}"
+    );
+    assert!(out.contains("\nINTERFACE=w0\n") && out.contains("\nSUBSYSTEM=net\n"), "{out}");
+    let json = json.wait_with_output().unwrap();
+    let events: Vec<serde_json::Value> = String::from_utf8(json.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 2);
+    let names: Vec<&str> =
+        events.iter().map(|e| e["properties"]["INTERFACE"].as_str().unwrap()).collect();
+    assert!(names.contains(&"w0") && names.contains(&"w1"), "{names:?}");
+    assert!(events.iter().all(|e| e["action"] == "add" && e["seqnum"].is_u64()));
+}
+
+#[test]
+fn a_forged_datagram_is_said_not_shown() {
+    let ns = Ns::new("uevent-forged");
+    let child = monitor(&ns, &["uevent", "monitor", "--timeout", "1"]);
+    // A user process sends an "add" to the kernel's group (and to no
+    // kernel socket: one sent to port 0 as well is a uevent the kernel
+    // itself broadcasts again, from port 0, for a process with
+    // CAP_SYS_ADMIN over the namespace; see nlkit::uevent).
+    let forged = ["raw", "send", "--proto", "15", "--to-port", "4000000", "--groups", "1"];
+    let sent = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0])
+        .args(forged)
+        .args(["--text", "add@/devices/virtual/net/evil"])
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("evil"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refused a datagram from port") && err.contains("not from the kernel"),
+        "{err}"
+    );
+}
