@@ -204,6 +204,29 @@ def main():
             p(f"pub const MCGRP_{c_ident(g['name'])}: &str = \"{g['name']}\";")
         if groups:
             p("")
+    # which attribute set each command's requests use, for naming what the
+    # controller's policy dumps describe
+    op_sets = []
+    value = 0
+    for op in ops.get("list", []):
+        value = op.get("value", value + 1)
+        aset = op.get("attribute-set")
+        if not aset or aset not in sets:
+            continue
+        if ops.get("enum-model", "unified") == "unified":
+            op_sets.append((value, aset))
+        else:
+            for mode in ("do", "dump"):
+                req = (op.get(mode) or {}).get("request") or {}
+                if "value" in req and (req["value"], aset) not in op_sets:
+                    op_sets.append((req["value"], aset))
+    if op_sets:
+        p("/// Each command with the attribute set its requests use.")
+        p("pub const OP_SETS: &[(u8, &crate::proto::SetMeta)] = &[")
+        for v, aset in op_sets:
+            p(f"    ({v}, &{camel(aset)}::<'static>::META),")
+        p("];")
+        p("")
     # attribute-type constants; where the pinned uapi header has the name,
     # its value wins (and the disagreement is written down)
     printed = set()

@@ -56,7 +56,7 @@ pub fn run(cmd: &GenlCommand, netns: Option<&str>, json: bool, pretty: bool) -> 
                 other => other?,
             };
             if json {
-                return print_json(&policy_json(&policy), pretty);
+                return print_json(&policy_json(&policy, nlkit::genl::known_ops(name)), pretty);
             }
             print_policy(&mut out, &policy)?;
         }
@@ -249,7 +249,9 @@ fn family_json(f: &Family) -> Value {
     })
 }
 
-fn policy_json(p: &Policy) -> Value {
+/// The policy as JSON; with the family's tables, each attribute
+/// of a policy an operation uses also gets the spec's `name`.
+fn policy_json(p: &Policy, tables: Option<&[(u8, &'static nlkit::proto::SetMeta)]>) -> Value {
     let ops: Vec<Value> = p
         .ops
         .iter()
@@ -277,6 +279,9 @@ fn policy_json(p: &Policy) -> Value {
             put("max_len", a.max_len.map(Value::from));
             put("bitfield32_mask", a.bitfield32_mask.map(Value::from));
             put("mask", a.mask.map(Value::from));
+            // As the spec writes it: `family-name`, `type`.
+            let spec_name = |n: &str| n.trim_end_matches('_').replace('_', "-");
+            put("name", tables.and_then(|t| p.attr_name(t, a)).map(|n| spec_name(n).into()));
             v
         })
         .collect();

@@ -62,6 +62,7 @@ fn json_has_every_family_with_its_operations_and_groups() {
     let name = policy["attrs"].as_array().unwrap().iter().find(|a| a["attr"] == 2).unwrap();
     assert_eq!(name["type"], "nul_string");
     assert_eq!(name["max_len"], 15);
+    assert_eq!(name["name"], "family-name", "named from the nlctrl spec's table");
 }
 
 #[test]

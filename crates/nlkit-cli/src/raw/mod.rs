@@ -82,11 +82,17 @@ pub fn send(args: &SendArgs, netns: Option<&str>, json: bool) -> Result<()> {
                 batch.len()
             ),
             Err(e) if to.groups != 0 && e.errno() == Some(libc::ECONNREFUSED) => {
+                let nobody = match to.port {
+                    0 => format!(
+                        "no kernel socket listens on port 0 of protocol {}",
+                        args.socket.proto
+                    ),
+                    port => format!("no socket has port id {port}"),
+                };
                 crate::report::note!(
-                "note: delivered to the group; no kernel socket listens on port 0 of protocol {}, \
-                 so the kernel answered ECONNREFUSED for the unicast half",
-                args.socket.proto
-            )
+                    "note: delivered to the group; {nobody}, so the kernel answered \
+                     ECONNREFUSED for the unicast half"
+                )
             }
             other => {
                 other?;

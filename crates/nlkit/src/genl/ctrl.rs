@@ -9,7 +9,7 @@ use super::nlctrl::{self, CtrlAttrs, McastGroupAttrs, OpAttrs, OpPolicyAttrs, Po
 use super::GenlMsgHdr;
 use crate::engine::{Ack, Conn, Get, Request, Stream, Transport};
 use crate::error::{Error, Result};
-use crate::proto::View;
+use crate::proto::{SetMeta, View};
 use nlkit_wire::genl::{GenlBuffer, GenlHeader, GENL_ID_CTRL};
 use nlkit_wire::{Attr, Attrs, Error as WireError, Flags, Message, MessageBuilder};
 
@@ -290,6 +290,23 @@ impl PolicyAttr {
 }
 
 impl Policy {
+    /// The spec's name of attribute `a`, where `ops` (a family's
+    /// [`known_ops`](super::known_ops)) says which set the policy checks:
+    /// the set of an operation whose requests use that policy.
+    pub fn attr_name(
+        &self,
+        ops: &[(u8, &'static SetMeta)],
+        a: &PolicyAttr,
+    ) -> Option<&'static str> {
+        let policy = u32::from(a.policy);
+        self.ops
+            .iter()
+            .filter(|o| o.do_policy == Some(policy) || o.dump_policy == Some(policy))
+            .find_map(|o| ops.iter().find(|(cmd, _)| u16::from(*cmd) == o.op))
+            .and_then(|(_, set)| set.by_kind(a.attr))
+            .map(|m| m.name)
+    }
+
     /// Adds what one `CTRL_CMD_GETPOLICY` reply says.
     pub fn add(&mut self, msg: &Message<'_>) -> Result<()> {
         let v = CtrlAttrs::parse(msg)?;

@@ -10,6 +10,17 @@ pub mod ctrl;
 pub mod netdev;
 pub mod nlctrl;
 
+/// Each command of a family nlkit has tables for, with the attribute set
+/// its requests use (generated from the spec): what names the attributes
+/// of that family's policy dumps.
+pub fn known_ops(family: &str) -> Option<&'static [(u8, &'static crate::proto::SetMeta)]> {
+    match family {
+        "nlctrl" => Some(nlctrl::OP_SETS),
+        "netdev" => Some(netdev::tables::OP_SETS),
+        _ => None,
+    }
+}
+
 crate::fixed_struct! {
     /// `struct genlmsghdr`: the command, the family's interface version,
     /// and two reserved bytes (kept so a re-emit gives the same bytes).

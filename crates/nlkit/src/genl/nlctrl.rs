@@ -68,6 +68,10 @@ pub mod attr_type {
     ];
 }
 
+/// Each command with the attribute set its requests use.
+pub const OP_SETS: &[(u8, &crate::proto::SetMeta)] =
+    &[(3, &CtrlAttrs::<'static>::META), (10, &CtrlAttrs::<'static>::META)];
+
 pub const CTRL_ATTR_FAMILY_ID: u16 = 1;
 pub const CTRL_ATTR_FAMILY_NAME: u16 = 2;
 pub const CTRL_ATTR_VERSION: u16 = 3;

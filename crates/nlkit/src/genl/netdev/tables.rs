@@ -97,6 +97,17 @@ pub const MCGRP_MGMT: &str = "mgmt";
 /// The multicast group `page-pool`.
 pub const MCGRP_PAGE_POOL: &str = "page-pool";
 
+/// Each command with the attribute set its requests use.
+pub const OP_SETS: &[(u8, &crate::proto::SetMeta)] = &[
+    (1, &Dev::<'static>::META),
+    (5, &PagePool::<'static>::META),
+    (9, &PagePoolStats::<'static>::META),
+    (10, &Queue::<'static>::META),
+    (11, &Napi::<'static>::META),
+    (12, &Qstats::<'static>::META),
+    (13, &Dmabuf::<'static>::META),
+];
+
 pub const NETDEV_A_DEV_IFINDEX: u16 = 1;
 pub const NETDEV_A_DEV_PAD: u16 = 2;
 pub const NETDEV_A_DEV_XDP_FEATURES: u16 = 3;
