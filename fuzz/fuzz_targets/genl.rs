@@ -1,5 +1,6 @@
 //! Any bytes as a generic netlink controller message (tables generated
-//! from the nlctrl YNL spec), as a kernel uevent, and as a datagram to
+//! from the nlctrl YNL spec), as a kernel uevent and a process event, and
+//! as a datagram to
 //! subscriptions: parsing,
 //! family and policy decoding and the subscription reader never panic;
 //! views re-emit their bytes, and their builders write what re-reads the
@@ -12,6 +13,7 @@ use nlkit::genl::nlctrl::CtrlAttrs;
 use nlkit::proto::View;
 use nlkit::rtnl::events::{Rtnl, Watch};
 use nlkit::sub::{Batch, Counts};
+use nlkit::connector::{ProcEvents, Process};
 use nlkit::uevent::{KernelUevents, Uevent};
 use nlkit::{RecvBuf, SocketAddr};
 use nlkit_wire::{Header, MessageBuilder, Messages};
@@ -50,6 +52,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = Batch::read(&CtrlNotify, &mut counts, &rb).count();
     let _ = Batch::read(&Rtnl::new(&Watch::ALL), &mut counts, &rb).count();
     let _ = Batch::read(&KernelUevents, &mut counts, &rb).count();
+    let _ = Batch::read(&ProcEvents, &mut counts, &rb).count();
+    let _ = Process::parse(data);
     // As a uevent datagram: every accessor of what parses.
     if let Ok(e) = Uevent::parse(data) {
         let _ = (e.properties().count(), e.subsystem(), e.devtype(), e.seqnum(), e.get("ACTION"));

@@ -19,6 +19,7 @@
 //!   tables, value codecs, views; every family is written with it.
 //! - [`sub`]: subscriptions to any family's events (multicast groups),
 //!   blocking or async, and waiting on several at once.
+//! - [`connector`]: the proc connector's process events.
 //! - [`uevent`]: kernel uevents (`NETLINK_KOBJECT_UEVENT`), with the
 //!   kernel's own sender checks.
 //! - [`testing`]: an in-memory transport for tests without a kernel.
@@ -43,6 +44,8 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "connector")]
+pub mod connector;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod engine;
