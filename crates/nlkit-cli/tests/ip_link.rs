@@ -35,10 +35,11 @@ fn wait_state(ns: &Ns, dev: &str, state: &str) {
 
 /// Every kind of link the tests compare: a veth pair (both up, one end in a
 /// bridge), a bridge, a macvlan with an alias and a smaller MTU, two vxlans,
-/// a tap, an ifb, a veth whose peer is down (NO-CARRIER, M-DOWN), one in a
+/// a tap, an ifb, a source-mode macvlan, a veth whose peer is down
+/// (NO-CARRIER, M-DOWN), one in a
 /// numbered group, and a veth whose peer lives in `other` (link-netns).
 fn populate(ns: &Ns, other: &Ns) {
-    let cmds: [&[&str]; 20] = [
+    let cmds: [&[&str]; 22] = [
         &["link", "set", "lo", "up"],
         &["link", "add", "veth0", "type", "veth", "peer", "name", "veth1"],
         &["link", "add", "br0", "type", "bridge"],
@@ -62,6 +63,8 @@ fn populate(ns: &Ns, other: &Ns) {
         &["link", "set", "vpeer", "netns", &other.0],
         &["link", "set", "vout", "address", "02:00:00:0a:0b:0c"],
         &["link", "add", "vx6", "type", "vxlan", "id", "6", "group", "ff05::6", "dev", "veth0"],
+        &["link", "add", "mvs", "link", "veth0", "type", "macvlan", "mode", "source"],
+        &["link", "set", "mvs", "type", "macvlan", "macaddr", "add", "02:00:00:00:00:01"],
     ];
     for c in cmds {
         ns.ip(c);
@@ -177,11 +180,15 @@ fn the_kinds_print_ips_info_data() {
     assert_eq!(data("vx1")["ttl"], 8);
     assert_eq!(data("vx6")["group6"], "ff05::6");
     assert_eq!(data("mv0")["mode"], "bridge");
+    assert_eq!(pick(&data("mvs"), &["mode", "macaddr_count"]), json!(["source", 1]));
+    assert_eq!(data("mvs")["macaddr_data"], json!(["02:00:00:00:00:01"]));
     assert_eq!(data("br0")["stp_state"], 0);
     assert_eq!(data("tap0")["type"], "tap");
     assert_eq!(data("tap0")["persist"], true);
     assert_eq!(by_name("veth1")["linkinfo"]["info_slave_kind"], "bridge");
-    assert_eq!(by_name("veth1")["linkinfo"]["info_slave_data"]["state"], "forwarding");
+    let port = by_name("veth1")["linkinfo"]["info_slave_data"].clone();
+    assert_eq!(pick(&port, &["state", "hairpin", "learning"]), json!(["forwarding", false, true]));
+    assert_eq!(data("br0")["group_addr"], "01:80:c2:00:00:00");
     assert!(by_name("ifb0")["linkinfo"].get("info_data").is_none(), "ip prints none for ifb");
     assert!(by_name("lo").get("linkinfo").is_none());
 }

@@ -1,77 +1,34 @@
 //! `-d`'s `linkinfo`: the kind and port kind, and their data as iproute2
 //! 6.1's `print_opt` functions print it (`ip/iplink_bridge.c`,
 //! `iplink_bridge_slave.c`, `iplink_vxlan.c`, `iplink_macvlan.c`,
-//! `iptuntap.c`, `iplink_vlan.c`). Kinds `ip` prints no data for (veth,
-//! ifb, dummy) get none; kinds nlkit does not print get only `info_kind`.
+//! `iptuntap.c`, `iplink_vlan.c`). The values come from the library's
+//! views ([`LinkData`], [`PortData`]); what is here is ip's order, labels
+//! and formats. Kinds `ip` prints no data for (veth, ifb, dummy) get none;
+//! kinds nlkit does not print get only `info_kind`.
 
 use super::printer::{LlAddr, Printer};
 use super::LinkNames;
-use nlkit::rtnl::link::info::LinkInfo;
+use nlkit::rtnl::link::info::{LinkData, LinkInfo, PortData};
+use nlkit::rtnl::link::kind::{BridgeData, BridgePortData, MacvlanData, TunData, VlanData};
 use nlkit::rtnl::uapi::*;
-use nlkit::wire::{Attr, Attrs};
 use serde_json::Value;
 use std::fmt;
-
-/// Attributes by type, the first of each kept (iproute2's `parse_rtattr`).
-pub struct Tb<'a>([Option<Attr<'a>>; 64]);
-
-impl<'a> Tb<'a> {
-    pub fn new(raw: &'a [u8]) -> Self {
-        let mut tb = [None; 64];
-        for a in Attrs::new(raw).map_while(Result::ok) {
-            if let Some(slot @ None) = tb.get_mut(a.kind() as usize) {
-                *slot = Some(a);
-            }
-        }
-        Tb(tb)
-    }
-
-    pub fn get(&self, kind: u16) -> Option<Attr<'a>> {
-        self.0.get(kind as usize).copied().flatten()
-    }
-
-    /// The first `N` bytes, zero-filled if shorter (`rta_getattr_*` reads
-    /// what it is told to, whatever the attribute's length).
-    pub fn bytes<const N: usize>(&self, kind: u16) -> Option<[u8; N]> {
-        let p = self.get(kind)?.payload();
-        let mut b = [0u8; N];
-        let n = p.len().min(N);
-        b[..n].copy_from_slice(&p[..n]);
-        Some(b)
-    }
-
-    pub fn u8(&self, kind: u16) -> Option<u8> {
-        self.bytes::<1>(kind).map(|b| b[0])
-    }
-
-    pub fn u16(&self, kind: u16) -> Option<u16> {
-        self.bytes(kind).map(u16::from_ne_bytes)
-    }
-
-    pub fn be16(&self, kind: u16) -> Option<u16> {
-        self.bytes(kind).map(u16::from_be_bytes)
-    }
-
-    pub fn u32(&self, kind: u16) -> Option<u32> {
-        self.bytes(kind).map(u32::from_ne_bytes)
-    }
-
-    pub fn u64(&self, kind: u16) -> Option<u64> {
-        self.bytes(kind).map(u64::from_ne_bytes)
-    }
-}
 
 /// `linkinfo`: `info_kind`, `info_data`, `info_slave_kind`, `info_slave_data`.
 pub fn linkinfo(p: &mut Printer, info: &LinkInfo<'_>, names: &LinkNames) {
     p.open("linkinfo");
-    let data = |kind| info.attrs().find(kind).ok().flatten().map(|a| Tb::new(a.payload()));
     if let Some(kind) = info.kind {
         p.nl();
         p.any("info_kind", || kind.into(), format_args!("    {kind} "));
-        if let Some(print) = kind_printer(kind) {
+        if let Some(data) = info.data.as_ref().filter(|d| has_printer(d)) {
             p.open("info_data");
-            if let Some(tb) = data(IFLA_INFO_DATA) {
-                print(p, &tb, names);
+            match data {
+                LinkData::Bridge(br) => fields(p, br, BRIDGE, names),
+                LinkData::Vxlan(vx) => super::link_vxlan::print(p, vx, names),
+                LinkData::Macvlan(mv) => macvlan(p, mv),
+                LinkData::Tun(tun) => tun_print(p, tun),
+                LinkData::Vlan(vlan) => vlan_print(p, vlan),
+                _ => {}
             }
             p.close();
         }
@@ -79,52 +36,108 @@ pub fn linkinfo(p: &mut Printer, info: &LinkInfo<'_>, names: &LinkNames) {
     if let Some(kind) = info.slave_kind {
         p.nl();
         p.any("info_slave_kind", || kind.into(), format_args!("    {kind}_slave "));
-        if kind == "bridge" {
+        if let Some(PortData::Bridge(port)) = &info.port {
             p.open("info_slave_data");
-            if let Some(tb) = data(IFLA_INFO_SLAVE_DATA) {
-                fields(p, &tb, BRIDGE_SLAVE, names);
-            }
+            fields(p, port, BRIDGE_PORT, names);
             p.close();
         }
     }
     p.close();
 }
 
-type KindPrinter = fn(&mut Printer, &Tb<'_>, &LinkNames);
-
-fn kind_printer(kind: &str) -> Option<KindPrinter> {
-    let f: KindPrinter = match kind {
-        "bridge" => |p, tb, n| fields(p, tb, BRIDGE, n),
-        "vxlan" => super::link_vxlan::print,
-        "macvlan" | "macvtap" => macvlan,
-        "tun" => tun,
-        "vlan" => vlan,
-        _ => return None,
-    };
-    Some(f)
+/// The kinds ip prints `info_data` for (an empty object when the kernel
+/// sent none).
+fn has_printer(data: &LinkData<'_>) -> bool {
+    matches!(
+        data,
+        LinkData::Bridge(_)
+            | LinkData::Vxlan(_)
+            | LinkData::Macvlan(_)
+            | LinkData::Tun(_)
+            | LinkData::Vlan(_)
+    )
 }
 
-/// How a table entry's value is read and printed.
+/// A value a table row reads from a view.
+#[derive(Clone, Copy)]
+pub enum Val<'a> {
+    N(u64),
+    B(&'a [u8]),
+}
+
+impl From<u8> for Val<'_> {
+    fn from(v: u8) -> Self {
+        Val::N(v.into())
+    }
+}
+impl From<u16> for Val<'_> {
+    fn from(v: u16) -> Self {
+        Val::N(v.into())
+    }
+}
+impl From<u32> for Val<'_> {
+    fn from(v: u32) -> Self {
+        Val::N(v.into())
+    }
+}
+impl From<u64> for Val<'_> {
+    fn from(v: u64) -> Self {
+        Val::N(v)
+    }
+}
+impl From<bool> for Val<'_> {
+    fn from(v: bool) -> Self {
+        Val::N(v.into())
+    }
+}
+impl From<(u32, u32)> for Val<'_> {
+    fn from((value, mask): (u32, u32)) -> Self {
+        Val::N(u64::from(value) | u64::from(mask) << 32)
+    }
+}
+impl<'a> From<&'a [u8]> for Val<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Val::B(v)
+    }
+}
+
+impl<'a> Val<'a> {
+    fn n(self) -> u64 {
+        match self {
+            Val::N(n) => n,
+            Val::B(_) => 0,
+        }
+    }
+
+    /// The first `N` bytes, zero-filled if shorter.
+    fn bytes<const N: usize>(self) -> [u8; N] {
+        let mut b = [0u8; N];
+        if let Val::B(p) = self {
+            let n = p.len().min(N);
+            b[..n].copy_from_slice(&p[..n]);
+        }
+        b
+    }
+}
+
+/// How a table row's value is printed.
 #[derive(Clone, Copy)]
 enum F {
-    U8,
-    U16,
-    U32,
-    U64,
-    /// `print_int` of a `u16`/`u32`: signed in C.
+    Uint,
+    /// `print_int` of a `u16`.
     Int16,
+    /// `print_int` of a `u32`: signed in C.
     Int32,
     OnOff,
-    Hex16,
+    Hex,
     /// Hundredths of a second, `%4i.%.2i` in text, a number in JSON.
     Timer,
     /// `struct ifla_bridge_id`: `8000.aa:bb:..` (glibc `ether_ntoa`, unpadded).
     BridgeId,
-    /// iproute2 6.1 prints `IFLA_BR_ROOT_ID` from `IFLA_BR_BRIDGE_ID`'s bytes.
-    RootIdFromBridgeId,
     Mac,
-    /// A `be16` Ethernet protocol (`802.1Q`, `802.1ad`, `[N]`).
+    /// A host-order Ethernet protocol (`802.1Q`, `802.1ad`, `[N]`).
     Proto,
+    /// `struct br_boolopt_multi`, value in the low half, mask in the high.
     BoolOpts,
     PortState,
     /// Text only: `mcast_fast_leave on|off` (JSON has `fastleave`).
@@ -133,168 +146,169 @@ enum F {
     IfName,
 }
 
-/// (attribute, JSON key, text label, format), in `ip`'s order.
-type Field = (u16, &'static str, &'static str, F);
+/// (JSON key, text label, format, the value from the view), in `ip`'s order.
+type Row<G> = (&'static str, &'static str, F, G);
 
-const BRIDGE: &[Field] = &[
-    (IFLA_BR_FORWARD_DELAY, "forward_delay", "forward_delay", F::U32),
-    (IFLA_BR_HELLO_TIME, "hello_time", "hello_time", F::U32),
-    (IFLA_BR_MAX_AGE, "max_age", "max_age", F::U32),
-    (IFLA_BR_AGEING_TIME, "ageing_time", "ageing_time", F::U32),
-    (IFLA_BR_STP_STATE, "stp_state", "stp_state", F::U32),
-    (IFLA_BR_PRIORITY, "priority", "priority", F::U16),
-    (IFLA_BR_VLAN_FILTERING, "vlan_filtering", "vlan_filtering", F::U8),
-    (IFLA_BR_VLAN_PROTOCOL, "vlan_protocol", "vlan_protocol", F::Proto),
-    (IFLA_BR_BRIDGE_ID, "bridge_id", "bridge_id", F::BridgeId),
-    (IFLA_BR_ROOT_ID, "root_id", "designated_root", F::RootIdFromBridgeId),
-    (IFLA_BR_ROOT_PORT, "root_port", "root_port", F::U16),
-    (IFLA_BR_ROOT_PATH_COST, "root_path_cost", "root_path_cost", F::U32),
-    (IFLA_BR_TOPOLOGY_CHANGE, "topology_change", "topology_change", F::U8),
-    (
-        IFLA_BR_TOPOLOGY_CHANGE_DETECTED,
-        "topology_change_detected",
-        "topology_change_detected",
-        F::U8,
-    ),
-    (IFLA_BR_HELLO_TIMER, "hello_timer", "hello_timer", F::Timer),
-    (IFLA_BR_TCN_TIMER, "tcn_timer", "tcn_timer", F::Timer),
-    (IFLA_BR_TOPOLOGY_CHANGE_TIMER, "topology_change_timer", "topology_change_timer", F::Timer),
-    (IFLA_BR_GC_TIMER, "gc_timer", "gc_timer", F::Timer),
-    (IFLA_BR_VLAN_DEFAULT_PVID, "vlan_default_pvid", "vlan_default_pvid", F::U16),
-    (IFLA_BR_VLAN_STATS_ENABLED, "vlan_stats_enabled", "vlan_stats_enabled", F::U8),
-    (IFLA_BR_VLAN_STATS_PER_PORT, "vlan_stats_per_port", "vlan_stats_per_port", F::U8),
-    (IFLA_BR_GROUP_FWD_MASK, "group_fwd_mask", "group_fwd_mask", F::Hex16),
-    (IFLA_BR_GROUP_ADDR, "group_addr", "group_address", F::Mac),
-    (IFLA_BR_MCAST_SNOOPING, "mcast_snooping", "mcast_snooping", F::U8),
-    (IFLA_BR_MULTI_BOOLOPT, "", "", F::BoolOpts),
-    (IFLA_BR_MCAST_ROUTER, "mcast_router", "mcast_router", F::U8),
-    (IFLA_BR_MCAST_QUERY_USE_IFADDR, "mcast_query_use_ifaddr", "mcast_query_use_ifaddr", F::U8),
-    (IFLA_BR_MCAST_QUERIER, "mcast_querier", "mcast_querier", F::U8),
-    (IFLA_BR_MCAST_HASH_ELASTICITY, "mcast_hash_elasticity", "mcast_hash_elasticity", F::U32),
-    (IFLA_BR_MCAST_HASH_MAX, "mcast_hash_max", "mcast_hash_max", F::U32),
-    (IFLA_BR_MCAST_LAST_MEMBER_CNT, "mcast_last_member_cnt", "mcast_last_member_count", F::U32),
-    (
-        IFLA_BR_MCAST_STARTUP_QUERY_CNT,
-        "mcast_startup_query_cnt",
-        "mcast_startup_query_count",
-        F::U32,
-    ),
-    (
-        IFLA_BR_MCAST_LAST_MEMBER_INTVL,
-        "mcast_last_member_intvl",
-        "mcast_last_member_interval",
-        F::U64,
-    ),
-    (IFLA_BR_MCAST_MEMBERSHIP_INTVL, "mcast_membership_intvl", "mcast_membership_interval", F::U64),
-    (IFLA_BR_MCAST_QUERIER_INTVL, "mcast_querier_intvl", "mcast_querier_interval", F::U64),
-    (IFLA_BR_MCAST_QUERY_INTVL, "mcast_query_intvl", "mcast_query_interval", F::U64),
-    (
-        IFLA_BR_MCAST_QUERY_RESPONSE_INTVL,
-        "mcast_query_response_intvl",
-        "mcast_query_response_interval",
-        F::U64,
-    ),
-    (
-        IFLA_BR_MCAST_STARTUP_QUERY_INTVL,
-        "mcast_startup_query_intvl",
-        "mcast_startup_query_interval",
-        F::U64,
-    ),
-    (IFLA_BR_MCAST_STATS_ENABLED, "mcast_stats_enabled", "mcast_stats_enabled", F::U8),
-    (IFLA_BR_MCAST_IGMP_VERSION, "mcast_igmp_version", "mcast_igmp_version", F::U8),
-    (IFLA_BR_MCAST_MLD_VERSION, "mcast_mld_version", "mcast_mld_version", F::U8),
-    (IFLA_BR_NF_CALL_IPTABLES, "nf_call_iptables", "nf_call_iptables", F::U8),
-    (IFLA_BR_NF_CALL_IP6TABLES, "nf_call_ip6tables", "nf_call_ip6tables", F::U8),
-    (IFLA_BR_NF_CALL_ARPTABLES, "nf_call_arptables", "nf_call_arptables", F::U8),
-];
+/// A row's reader of a bridge's data.
+type BridgeGet = for<'v, 'a> fn(&'v BridgeData<'a>) -> Option<Val<'v>>;
+/// A row's reader of a bridge port's data.
+type PortGet = for<'v, 'a> fn(&'v BridgePortData<'a>) -> Option<Val<'v>>;
 
-const BRIDGE_SLAVE: &[Field] = &[
-    (IFLA_BRPORT_STATE, "state", "state", F::PortState),
-    (IFLA_BRPORT_PRIORITY, "priority", "priority", F::Int16),
-    (IFLA_BRPORT_COST, "cost", "cost", F::Int32),
-    (IFLA_BRPORT_MODE, "hairpin", "hairpin", F::OnOff),
-    (IFLA_BRPORT_GUARD, "guard", "guard", F::OnOff),
-    (IFLA_BRPORT_PROTECT, "root_block", "root_block", F::OnOff),
-    (IFLA_BRPORT_FAST_LEAVE, "fastleave", "fastleave", F::OnOff),
-    (IFLA_BRPORT_LEARNING, "learning", "learning", F::OnOff),
-    (IFLA_BRPORT_UNICAST_FLOOD, "flood", "flood", F::OnOff),
-    (IFLA_BRPORT_ID, "id", "port_id", F::Hex16),
-    (IFLA_BRPORT_NO, "no", "port_no", F::Hex16),
-    (IFLA_BRPORT_DESIGNATED_PORT, "designated_port", "designated_port", F::U16),
-    (IFLA_BRPORT_DESIGNATED_COST, "designated_cost", "designated_cost", F::U16),
-    (IFLA_BRPORT_BRIDGE_ID, "bridge_id", "designated_bridge", F::BridgeId),
-    (IFLA_BRPORT_ROOT_ID, "root_id", "designated_root", F::BridgeId),
-    (IFLA_BRPORT_HOLD_TIMER, "hold_timer", "hold_timer", F::Timer),
-    (IFLA_BRPORT_MESSAGE_AGE_TIMER, "message_age_timer", "message_age_timer", F::Timer),
-    (IFLA_BRPORT_FORWARD_DELAY_TIMER, "forward_delay_timer", "forward_delay_timer", F::Timer),
-    (IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, "topology_change_ack", "topology_change_ack", F::U8),
-    (IFLA_BRPORT_CONFIG_PENDING, "config_pending", "config_pending", F::U8),
-    (IFLA_BRPORT_PROXYARP, "proxy_arp", "proxy_arp", F::OnOff),
-    (IFLA_BRPORT_PROXYARP_WIFI, "proxy_arp_wifi", "proxy_arp_wifi", F::OnOff),
-    (IFLA_BRPORT_MULTICAST_ROUTER, "multicast_router", "mcast_router", F::U8),
-    (IFLA_BRPORT_FAST_LEAVE, "", "mcast_fast_leave", F::FpOnOff),
-    (IFLA_BRPORT_MCAST_FLOOD, "mcast_flood", "mcast_flood", F::OnOff),
-    (IFLA_BRPORT_BCAST_FLOOD, "bcast_flood", "bcast_flood", F::OnOff),
-    (IFLA_BRPORT_MCAST_TO_UCAST, "mcast_to_unicast", "mcast_to_unicast", F::OnOff),
-    (IFLA_BRPORT_NEIGH_SUPPRESS, "neigh_suppress", "neigh_suppress", F::OnOff),
-    (IFLA_BRPORT_GROUP_FWD_MASK, "group_fwd_mask", "group_fwd_mask", F::Hex16),
-    (IFLA_BRPORT_GROUP_FWD_MASK, "group_fwd_mask_str", "group_fwd_mask_str", F::FwdMaskStr),
-    (IFLA_BRPORT_VLAN_TUNNEL, "vlan_tunnel", "vlan_tunnel", F::OnOff),
-    (IFLA_BRPORT_ISOLATED, "isolated", "isolated", F::OnOff),
-    (IFLA_BRPORT_LOCKED, "locked", "locked", F::OnOff),
-    (IFLA_BRPORT_BACKUP_PORT, "backup_port", "backup_port", F::IfName),
-];
-
-/// Prints each field of `table` that `tb` has.
-fn fields(p: &mut Printer, tb: &Tb<'_>, table: &[Field], names: &LinkNames) {
-    for &(kind, key, label, f) in table {
-        if tb.get(kind).is_some() {
-            field(p, tb, kind, (key, label), f, names);
+/// Prints each row whose value the view has.
+fn fields<V>(
+    p: &mut Printer,
+    view: &V,
+    table: &[Row<fn(&V) -> Option<Val<'_>>>],
+    names: &LinkNames,
+) {
+    for &(key, label, f, get) in table {
+        if let Some(v) = get(view) {
+            field(p, (key, label), f, v, names);
         }
     }
 }
 
-fn field(p: &mut Printer, tb: &Tb<'_>, kind: u16, kl: (&str, &str), f: F, names: &LinkNames) {
+fn field(p: &mut Printer, kl: (&str, &str), f: F, v: Val<'_>, names: &LinkNames) {
     let (key, label) = kl;
-    let n = |v: Option<u64>| v.unwrap_or(0);
     match f {
-        F::U8 => p.uint(key, label, n(tb.u8(kind).map(u64::from))),
-        F::U16 => p.uint(key, label, n(tb.u16(kind).map(u64::from))),
-        F::U32 => p.uint(key, label, n(tb.u32(kind).map(u64::from))),
-        F::U64 => p.uint(key, label, n(tb.u64(kind))),
-        F::Int16 => p.int(key, label, tb.u16(kind).unwrap_or(0).into()),
-        F::Int32 => p.int(key, label, tb.u32(kind).unwrap_or(0) as i32 as i64),
-        F::OnOff => p.on_off(key, label, tb.u8(kind).unwrap_or(0) != 0),
-        F::FpOnOff => {
-            let on = if tb.u8(kind).unwrap_or(0) != 0 { "on" } else { "off" };
-            p.fp(format_args!("{label} {on} "));
-        }
-        F::Hex16 => p.hex(key, label, tb.u16(kind).unwrap_or(0).into()),
-        F::Timer => timer(p, key, tb.u64(kind).unwrap_or(0)),
+        F::Uint => p.uint(key, label, v.n()),
+        F::Int16 => p.int(key, label, v.n() as u16 as i64),
+        F::Int32 => p.int(key, label, v.n() as u32 as i32 as i64),
+        F::OnOff => p.on_off(key, label, v.n() != 0),
+        F::FpOnOff => p.fp(format_args!("{label} {} ", if v.n() != 0 { "on" } else { "off" })),
+        F::Hex => p.hex(key, label, v.n()),
+        F::Timer => timer(p, key, v.n()),
         F::Mac => {
-            let mac = LlAddr { bytes: tb.get(kind).map_or(&[], |a| a.payload()), link_type: 1 };
-            p.string(key, label, &mac.to_string());
+            let bytes = if let Val::B(b) = v { b } else { &[] };
+            p.string(key, label, &LlAddr { bytes, link_type: 1 }.to_string());
         }
-        _ => special(p, tb, kind, kl, f, names),
+        F::BridgeId => p.string(key, label, &BridgeId(v.bytes()).to_string()),
+        F::Proto => p.string(key, label, &eth_proto(v.n() as u16)),
+        F::BoolOpts => bool_opts(p, v.n() as u32, (v.n() >> 32) as u32),
+        F::PortState => port_state(p, v.n() as u8),
+        F::FwdMaskStr => p.string(key, label, &fwd_mask_str(v.n() as u16)),
+        F::IfName => p.string(key, label, &names.name(v.n() as u32)),
     }
 }
 
-fn special(p: &mut Printer, tb: &Tb<'_>, kind: u16, kl: (&str, &str), f: F, names: &LinkNames) {
-    let (key, label) = kl;
-    match f {
-        F::BridgeId => p.string(key, label, &BridgeId(tb.bytes(kind)).to_string()),
-        F::RootIdFromBridgeId => {
-            let id = tb.bytes(IFLA_BR_BRIDGE_ID).or_else(|| tb.bytes(kind));
-            p.string(key, label, &BridgeId(id).to_string());
-        }
-        F::Proto => p.string(key, label, &eth_proto(tb.be16(kind).unwrap_or(0))),
-        F::BoolOpts => bool_opts(p, tb.bytes::<8>(kind).unwrap_or_default()),
-        F::PortState => port_state(p, tb.u8(kind).unwrap_or(0)),
-        F::FwdMaskStr => p.string(key, label, &fwd_mask_str(tb.u16(kind).unwrap_or(0))),
-        F::IfName => p.string(key, label, &names.name(tb.u32(kind).unwrap_or(0))),
-        _ => {}
-    }
-}
+const BRIDGE: &[Row<BridgeGet>] = &[
+    ("forward_delay", "forward_delay", F::Uint, |d| d.forward_delay.map(Val::from)),
+    ("hello_time", "hello_time", F::Uint, |d| d.hello_time.map(Val::from)),
+    ("max_age", "max_age", F::Uint, |d| d.max_age.map(Val::from)),
+    ("ageing_time", "ageing_time", F::Uint, |d| d.ageing_time.map(Val::from)),
+    ("stp_state", "stp_state", F::Uint, |d| d.stp_state.map(Val::from)),
+    ("priority", "priority", F::Uint, |d| d.priority.map(Val::from)),
+    ("vlan_filtering", "vlan_filtering", F::Uint, |d| d.vlan_filtering.map(Val::from)),
+    ("vlan_protocol", "vlan_protocol", F::Proto, |d| d.vlan_protocol.map(Val::from)),
+    ("bridge_id", "bridge_id", F::BridgeId, |d| d.bridge_id.map(Val::from)),
+    // iproute2 6.1 prints IFLA_BR_ROOT_ID from IFLA_BR_BRIDGE_ID's bytes.
+    ("root_id", "designated_root", F::BridgeId, |d| {
+        d.root_id.and(d.bridge_id.or(d.root_id)).map(Val::from)
+    }),
+    ("root_port", "root_port", F::Uint, |d| d.root_port.map(Val::from)),
+    ("root_path_cost", "root_path_cost", F::Uint, |d| d.root_path_cost.map(Val::from)),
+    ("topology_change", "topology_change", F::Uint, |d| d.topology_change.map(Val::from)),
+    ("topology_change_detected", "topology_change_detected", F::Uint, |d| {
+        d.topology_change_detected.map(Val::from)
+    }),
+    ("hello_timer", "hello_timer", F::Timer, |d| d.hello_timer.map(Val::from)),
+    ("tcn_timer", "tcn_timer", F::Timer, |d| d.tcn_timer.map(Val::from)),
+    ("topology_change_timer", "topology_change_timer", F::Timer, |d| {
+        d.topology_change_timer.map(Val::from)
+    }),
+    ("gc_timer", "gc_timer", F::Timer, |d| d.gc_timer.map(Val::from)),
+    ("vlan_default_pvid", "vlan_default_pvid", F::Uint, |d| d.vlan_default_pvid.map(Val::from)),
+    ("vlan_stats_enabled", "vlan_stats_enabled", F::Uint, |d| d.vlan_stats_enabled.map(Val::from)),
+    ("vlan_stats_per_port", "vlan_stats_per_port", F::Uint, |d| {
+        d.vlan_stats_per_port.map(Val::from)
+    }),
+    ("group_fwd_mask", "group_fwd_mask", F::Hex, |d| d.group_fwd_mask.map(Val::from)),
+    ("group_addr", "group_address", F::Mac, |d| d.group_addr.map(Val::from)),
+    ("mcast_snooping", "mcast_snooping", F::Uint, |d| d.mcast_snooping.map(Val::from)),
+    ("", "", F::BoolOpts, |d| d.multi_boolopt.map(Val::from)),
+    ("mcast_router", "mcast_router", F::Uint, |d| d.mcast_router.map(Val::from)),
+    ("mcast_query_use_ifaddr", "mcast_query_use_ifaddr", F::Uint, |d| {
+        d.mcast_query_use_ifaddr.map(Val::from)
+    }),
+    ("mcast_querier", "mcast_querier", F::Uint, |d| d.mcast_querier.map(Val::from)),
+    ("mcast_hash_elasticity", "mcast_hash_elasticity", F::Uint, |d| {
+        d.mcast_hash_elasticity.map(Val::from)
+    }),
+    ("mcast_hash_max", "mcast_hash_max", F::Uint, |d| d.mcast_hash_max.map(Val::from)),
+    ("mcast_last_member_cnt", "mcast_last_member_count", F::Uint, |d| {
+        d.mcast_last_member_cnt.map(Val::from)
+    }),
+    ("mcast_startup_query_cnt", "mcast_startup_query_count", F::Uint, |d| {
+        d.mcast_startup_query_cnt.map(Val::from)
+    }),
+    ("mcast_last_member_intvl", "mcast_last_member_interval", F::Uint, |d| {
+        d.mcast_last_member_intvl.map(Val::from)
+    }),
+    ("mcast_membership_intvl", "mcast_membership_interval", F::Uint, |d| {
+        d.mcast_membership_intvl.map(Val::from)
+    }),
+    ("mcast_querier_intvl", "mcast_querier_interval", F::Uint, |d| {
+        d.mcast_querier_intvl.map(Val::from)
+    }),
+    ("mcast_query_intvl", "mcast_query_interval", F::Uint, |d| d.mcast_query_intvl.map(Val::from)),
+    ("mcast_query_response_intvl", "mcast_query_response_interval", F::Uint, |d| {
+        d.mcast_query_response_intvl.map(Val::from)
+    }),
+    ("mcast_startup_query_intvl", "mcast_startup_query_interval", F::Uint, |d| {
+        d.mcast_startup_query_intvl.map(Val::from)
+    }),
+    ("mcast_stats_enabled", "mcast_stats_enabled", F::Uint, |d| {
+        d.mcast_stats_enabled.map(Val::from)
+    }),
+    ("mcast_igmp_version", "mcast_igmp_version", F::Uint, |d| d.mcast_igmp_version.map(Val::from)),
+    ("mcast_mld_version", "mcast_mld_version", F::Uint, |d| d.mcast_mld_version.map(Val::from)),
+    ("nf_call_iptables", "nf_call_iptables", F::Uint, |d| d.nf_call_iptables.map(Val::from)),
+    ("nf_call_ip6tables", "nf_call_ip6tables", F::Uint, |d| d.nf_call_ip6tables.map(Val::from)),
+    ("nf_call_arptables", "nf_call_arptables", F::Uint, |d| d.nf_call_arptables.map(Val::from)),
+];
+
+const BRIDGE_PORT: &[Row<PortGet>] = &[
+    ("state", "state", F::PortState, |d| d.state.map(Val::from)),
+    ("priority", "priority", F::Int16, |d| d.priority.map(Val::from)),
+    ("cost", "cost", F::Int32, |d| d.cost.map(Val::from)),
+    ("hairpin", "hairpin", F::OnOff, |d| d.mode.map(Val::from)),
+    ("guard", "guard", F::OnOff, |d| d.guard.map(Val::from)),
+    ("root_block", "root_block", F::OnOff, |d| d.protect.map(Val::from)),
+    ("fastleave", "fastleave", F::OnOff, |d| d.fast_leave.map(Val::from)),
+    ("learning", "learning", F::OnOff, |d| d.learning.map(Val::from)),
+    ("flood", "flood", F::OnOff, |d| d.unicast_flood.map(Val::from)),
+    ("id", "port_id", F::Hex, |d| d.id.map(Val::from)),
+    ("no", "port_no", F::Hex, |d| d.no.map(Val::from)),
+    ("designated_port", "designated_port", F::Uint, |d| d.designated_port.map(Val::from)),
+    ("designated_cost", "designated_cost", F::Uint, |d| d.designated_cost.map(Val::from)),
+    ("bridge_id", "designated_bridge", F::BridgeId, |d| d.bridge_id.map(Val::from)),
+    ("root_id", "designated_root", F::BridgeId, |d| d.root_id.map(Val::from)),
+    ("hold_timer", "hold_timer", F::Timer, |d| d.hold_timer.map(Val::from)),
+    ("message_age_timer", "message_age_timer", F::Timer, |d| d.message_age_timer.map(Val::from)),
+    ("forward_delay_timer", "forward_delay_timer", F::Timer, |d| {
+        d.forward_delay_timer.map(Val::from)
+    }),
+    ("topology_change_ack", "topology_change_ack", F::Uint, |d| {
+        d.topology_change_ack.map(Val::from)
+    }),
+    ("config_pending", "config_pending", F::Uint, |d| d.config_pending.map(Val::from)),
+    ("proxy_arp", "proxy_arp", F::OnOff, |d| d.proxyarp.map(Val::from)),
+    ("proxy_arp_wifi", "proxy_arp_wifi", F::OnOff, |d| d.proxyarp_wifi.map(Val::from)),
+    ("multicast_router", "mcast_router", F::Uint, |d| d.multicast_router.map(Val::from)),
+    ("", "mcast_fast_leave", F::FpOnOff, |d| d.fast_leave.map(Val::from)),
+    ("mcast_flood", "mcast_flood", F::OnOff, |d| d.mcast_flood.map(Val::from)),
+    ("bcast_flood", "bcast_flood", F::OnOff, |d| d.bcast_flood.map(Val::from)),
+    ("mcast_to_unicast", "mcast_to_unicast", F::OnOff, |d| d.mcast_to_ucast.map(Val::from)),
+    ("neigh_suppress", "neigh_suppress", F::OnOff, |d| d.neigh_suppress.map(Val::from)),
+    ("group_fwd_mask", "group_fwd_mask", F::Hex, |d| d.group_fwd_mask.map(Val::from)),
+    ("group_fwd_mask_str", "group_fwd_mask_str", F::FwdMaskStr, |d| {
+        d.group_fwd_mask.map(Val::from)
+    }),
+    ("vlan_tunnel", "vlan_tunnel", F::OnOff, |d| d.vlan_tunnel.map(Val::from)),
+    ("isolated", "isolated", F::OnOff, |d| d.isolated.map(Val::from)),
+    ("locked", "locked", F::OnOff, |d| d.locked.map(Val::from)),
+    ("backup_port", "backup_port", F::IfName, |d| d.backup_port.map(Val::from)),
+];
 
 /// `%4i.%.2i` of hundredths of a second; in JSON the same digits as a
 /// number (`233.70`, `0.00`), as ip's `_print_timer` writes them.
@@ -309,11 +323,11 @@ fn timer(p: &mut Printer, key: &str, jiffies: u64) {
 
 /// `br_dump_bridge_id`: two priority bytes in hex, a dot, the address as
 /// glibc's `ether_ntoa` writes it (no zero padding).
-struct BridgeId(Option<[u8; 8]>);
+struct BridgeId([u8; 8]);
 
 impl fmt::Display for BridgeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let b = self.0.unwrap_or_default();
+        let b = self.0;
         write!(f, "{:02x}{:02x}.", b[0], b[1])?;
         write!(f, "{:x}:{:x}:{:x}:{:x}:{:x}:{:x}", b[2], b[3], b[4], b[5], b[6], b[7])
     }
@@ -329,9 +343,7 @@ pub fn eth_proto(p: u16) -> String {
 }
 
 /// `IFLA_BR_MULTI_BOOLOPT` (`struct br_boolopt_multi`: value, mask).
-fn bool_opts(p: &mut Printer, b: [u8; 8]) {
-    let val = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
-    let mask = u32::from_ne_bytes([b[4], b[5], b[6], b[7]]);
+fn bool_opts(p: &mut Printer, val: u32, mask: u32) {
     // BR_BOOLOPT_NO_LL_LEARN = 0, BR_BOOLOPT_MCAST_VLAN_SNOOPING = 1.
     for (bit, key) in [(1u32, "no_linklocal_learn"), (2, "mcast_vlan_snooping")] {
         if mask & bit != 0 {
@@ -368,8 +380,8 @@ fn fwd_mask_str(mask: u16) -> String {
 }
 
 /// `macvlan`/`macvtap`: mode, flags, broadcast queue, source addresses.
-fn macvlan(p: &mut Printer, tb: &Tb<'_>, _: &LinkNames) {
-    let Some(mode) = tb.get(IFLA_MACVLAN_MODE).and_then(|a| a.u32().ok()) else { return };
+fn macvlan(p: &mut Printer, mv: &MacvlanData<'_>) {
+    let Some(mode) = mv.mode else { return };
     let name = match mode {
         MACVLAN_MODE_PRIVATE => "private",
         MACVLAN_MODE_VEPA => "vepa",
@@ -379,39 +391,32 @@ fn macvlan(p: &mut Printer, tb: &Tb<'_>, _: &LinkNames) {
         _ => "unknown",
     };
     p.string("mode", "mode", name);
-    let flags = tb.get(IFLA_MACVLAN_FLAGS).and_then(|a| a.u16().ok()).unwrap_or(0);
+    let flags = mv.flags.unwrap_or(0);
     if flags & MACVLAN_FLAG_NOPROMISC != 0 {
         p.flag("nopromisc", "nopromisc ");
     }
     if flags & MACVLAN_FLAG_NODST != 0 {
         p.flag("nodst", "nodst ");
     }
-    for (kind, key) in [
-        (IFLA_MACVLAN_BC_QUEUE_LEN, "bcqueuelen"),
-        (IFLA_MACVLAN_BC_QUEUE_LEN_USED, "usedbcqueuelen"),
-    ] {
-        if let Some(v) = tb.get(kind).and_then(|a| a.u32().ok()) {
+    for (v, key) in [(mv.bc_queue_len, "bcqueuelen"), (mv.bc_queue_len_used, "usedbcqueuelen")] {
+        if let Some(v) = v {
             p.uint(key, key, v.into());
         }
     }
     if mode == MACVLAN_MODE_SOURCE {
-        macvlan_sources(p, tb);
+        macvlan_sources(p, mv);
     }
 }
 
 /// Source mode: `remotes (N) aa:bb:.. ...` / `macaddr_count`, `macaddr_data`.
-fn macvlan_sources(p: &mut Printer, tb: &Tb<'_>) {
-    let Some(count) = tb.get(IFLA_MACVLAN_MACADDR_COUNT).and_then(|a| a.u32().ok()) else {
-        return;
-    };
+fn macvlan_sources(p: &mut Printer, mv: &MacvlanData<'_>) {
+    let Some(count) = mv.macaddr_count else { return };
     p.any("macaddr_count", || count.into(), format_args!("remotes ({count}) "));
-    let Some(data) = tb.get(IFLA_MACVLAN_MACADDR_DATA) else { return };
-    let macs: Vec<String> = data
-        .nested()
-        .map_while(Result::ok)
-        .filter(|a| a.kind() == IFLA_MACVLAN_MACADDR && a.payload().len() >= 6)
-        .map(|a| LlAddr { bytes: &a.payload()[..6], link_type: 1 }.to_string())
-        .collect();
+    if mv.macaddr_data.is_none() {
+        return;
+    }
+    let macs: Vec<String> =
+        mv.source_macs().map(|bytes| LlAddr { bytes, link_type: 1 }.to_string()).collect();
     if p.is_json() {
         p.js("macaddr_data", || macs.into_iter().map(Value::from).collect());
     } else {
@@ -422,8 +427,8 @@ fn macvlan_sources(p: &mut Printer, tb: &Tb<'_>) {
 }
 
 /// `tun`: type, pi, vnet_hdr, multi_queue, persist, user, group.
-fn tun(p: &mut Printer, tb: &Tb<'_>, _: &LinkNames) {
-    if let Some(t) = tb.u8(IFLA_TUN_TYPE) {
+fn tun_print(p: &mut Printer, tun: &TunData<'_>) {
+    if let Some(t) = tun.tun_type {
         let name = match u32::from(t) {
             IFF_TUN => "tun".to_string(),
             IFF_TAP => "tap".into(),
@@ -431,30 +436,27 @@ fn tun(p: &mut Printer, tb: &Tb<'_>, _: &LinkNames) {
         };
         p.string("type", "type", &name);
     }
-    for (kind, key) in [(IFLA_TUN_PI, "pi"), (IFLA_TUN_VNET_HDR, "vnet_hdr")] {
-        if let Some(v) = tb.u8(kind) {
-            p.on_off(key, key, v != 0);
+    for (v, key) in [(tun.pi, "pi"), (tun.vnet_hdr, "vnet_hdr")] {
+        if let Some(v) = v {
+            p.on_off(key, key, v);
         }
     }
-    if tb.u8(IFLA_TUN_MULTI_QUEUE).unwrap_or(0) == 0 {
+    if !tun.multi_queue.unwrap_or(false) {
         p.js("multi_queue", || false.into());
     } else {
         p.flag("multi_queue", "multi_queue ");
-        for (kind, key) in
-            [(IFLA_TUN_NUM_QUEUES, "numqueues"), (IFLA_TUN_NUM_DISABLED_QUEUES, "numdisabled")]
-        {
-            if let Some(v) = tb.u32(kind) {
+        for (v, key) in [(tun.num_queues, "numqueues"), (tun.num_disabled_queues, "numdisabled")] {
+            if let Some(v) = v {
                 p.uint(key, key, v.into());
             }
         }
     }
-    if let Some(v) = tb.u8(IFLA_TUN_PERSIST) {
-        p.on_off("persist", "persist", v != 0);
+    if let Some(v) = tun.persist {
+        p.on_off("persist", "persist", v);
     }
-    for (kind, key, file) in
-        [(IFLA_TUN_OWNER, "user", "/etc/passwd"), (IFLA_TUN_GROUP, "group", "/etc/group")]
+    for (id, key, file) in [(tun.owner, "user", "/etc/passwd"), (tun.group, "group", "/etc/group")]
     {
-        if let Some(id) = tb.u32(kind) {
+        if let Some(id) = id {
             match account_name(file, id) {
                 Some(name) => p.string(key, key, &name),
                 None => p.uint(key, key, id.into()),
@@ -475,22 +477,19 @@ fn account_name(file: &str, id: u32) -> Option<String> {
 }
 
 /// `vlan`: protocol, id, flags, QoS maps.
-fn vlan(p: &mut Printer, tb: &Tb<'_>, _: &LinkNames) {
-    let Some(id) = tb.get(IFLA_VLAN_ID).and_then(|a| a.payload().get(..2)) else { return };
-    let proto = tb.be16(IFLA_VLAN_PROTOCOL).map_or_else(|| "802.1q".into(), eth_proto);
+fn vlan_print(p: &mut Printer, vlan: &VlanData<'_>) {
+    let Some(id) = vlan.id else { return };
+    let proto = vlan.protocol.map_or_else(|| "802.1q".into(), eth_proto);
     p.string("protocol", "protocol", &proto);
-    p.uint("id", "id", u16::from_ne_bytes([id[0], id[1]]).into());
-    if let Some(flags) = tb.get(IFLA_VLAN_FLAGS) {
-        let Some(f) = flags.payload().get(..4) else { return };
-        vlan_flags(p, u32::from_ne_bytes([f[0], f[1], f[2], f[3]]));
+    p.uint("id", "id", id.into());
+    if let Some((flags, _mask)) = vlan.flags {
+        vlan_flags(p, flags);
     }
-    for (kind, key, label) in [
-        (IFLA_VLAN_INGRESS_QOS, "ingress_qos", "ingress-qos-map"),
-        (IFLA_VLAN_EGRESS_QOS, "egress_qos", "egress-qos-map"),
-    ] {
-        if let Some(map) = tb.get(kind) {
-            qos_map(p, key, label, map);
-        }
+    if vlan.ingress_qos.is_some() {
+        qos_map(p, "ingress_qos", "ingress-qos-map", vlan.ingress_map());
+    }
+    if vlan.egress_qos.is_some() {
+        qos_map(p, "egress_qos", "egress-qos-map", vlan.egress_map());
     }
 }
 
@@ -515,18 +514,8 @@ fn vlan_flags(p: &mut Printer, flags: u32) {
     }
 }
 
-fn qos_map(p: &mut Printer, key: &str, label: &str, map: Attr<'_>) {
-    let pairs: Vec<(u32, u32)> = map
-        .nested()
-        .map_while(Result::ok)
-        .filter_map(|a| a.u64().ok().map(|v| v.to_ne_bytes()))
-        .map(|b| {
-            (
-                u32::from_ne_bytes([b[0], b[1], b[2], b[3]]),
-                u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
-            )
-        })
-        .collect();
+fn qos_map(p: &mut Printer, key: &str, label: &str, map: impl Iterator<Item = (u32, u32)>) {
+    let pairs: Vec<(u32, u32)> = map.collect();
     if p.is_json() {
         let items = pairs.iter().map(|(f, t)| serde_json::json!({"from": f, "to": t}));
         p.js(key, || items.collect());
@@ -545,7 +534,7 @@ mod tests {
 
     #[test]
     fn ids_masks_and_protocols() {
-        let id = BridgeId(Some([0x80, 0, 0x0a, 0xbe, 0, 1, 0x20, 0xff]));
+        let id = BridgeId([0x80, 0, 0x0a, 0xbe, 0, 1, 0x20, 0xff]);
         assert_eq!(id.to_string(), "8000.a:be:0:1:20:ff");
         assert_eq!(fwd_mask_str(0), "0x0");
         assert_eq!(fwd_mask_str(0b101 | 8), "stp,lacp,0x8");

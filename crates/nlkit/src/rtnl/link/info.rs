@@ -28,6 +28,9 @@ pub struct LinkInfo<'a> {
     /// `IFLA_INFO_SLAVE_DATA`, raw: port attributes (`IFLA_BRPORT_*`,
     /// `IFLA_BOND_SLAVE_*`); read with [`Attrs::new`].
     pub slave_data: Option<&'a [u8]>,
+    /// `IFLA_INFO_SLAVE_DATA` read by the master's kind, where nlkit has
+    /// its table (bridge ports); any other kind's port data raw.
+    pub port: Option<PortData<'a>>,
     /// `IFLA_INFO_XSTATS`, raw: kind-specific statistics.
     pub xstats: Option<&'a [u8]>,
     data_raw: Option<&'a [u8]>,
@@ -40,6 +43,7 @@ impl<'a> LinkInfo<'a> {
         let mut info = LinkInfo { raw, ..LinkInfo::default() };
         crate::proto::read_leniently(raw, |a| info.take(a));
         info.data = LinkData::parse(info.kind, info.data_raw)?;
+        info.port = PortData::parse(info.slave_kind, info.slave_data)?;
         Ok(info)
     }
 
@@ -125,6 +129,31 @@ impl<'a> LinkData<'a> {
             kind => return Ok(data.map(|raw| LinkData::Other { kind, raw })),
         };
         Ok(Some(parsed))
+    }
+}
+
+/// `IFLA_INFO_SLAVE_DATA` by the master's kind (`IFLA_INFO_SLAVE_KIND`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortData<'a> {
+    /// A bridge's port: `IFLA_BRPORT_*`.
+    Bridge(BridgePortData<'a>),
+    /// Any other master's port data, as received.
+    Other {
+        /// `IFLA_INFO_SLAVE_KIND` (empty if absent).
+        kind: &'a str,
+        /// The payload of `IFLA_INFO_SLAVE_DATA`.
+        raw: &'a [u8],
+    },
+}
+
+impl<'a> PortData<'a> {
+    /// Reads `IFLA_INFO_SLAVE_DATA` (`data`) as a port of a `kind` master.
+    pub fn parse(kind: Option<&'a str>, data: Option<&'a [u8]>) -> Result<Option<Self>, WireError> {
+        let Some(raw) = data else { return Ok(None) };
+        Ok(Some(match kind.unwrap_or("") {
+            "bridge" => PortData::Bridge(BridgePortData::parse_payload(raw)?),
+            kind => PortData::Other { kind, raw },
+        }))
     }
 }
 

@@ -18,8 +18,27 @@ crate::attr_set! {
         pub bc_queue_len: Option<u32> = IFLA_MACVLAN_BC_QUEUE_LEN as U32,
         /// `IFLA_MACVLAN_BC_QUEUE_LEN_USED`.
         pub bc_queue_len_used: Option<u32> = IFLA_MACVLAN_BC_QUEUE_LEN_USED as U32,
+        /// `IFLA_MACVLAN_MACADDR_DATA`: source mode's addresses, a nest of
+        /// `IFLA_MACVLAN_MACADDR` (see [`MacvlanData::source_macs`]).
+        pub macaddr_data: Option<&'a [u8]> = IFLA_MACVLAN_MACADDR_DATA as Bin,
+        /// `IFLA_MACVLAN_MACADDR_MODE`: `MACVLAN_MACADDR_*` (sent to change
+        /// the source list).
+        pub macaddr_mode: Option<u32> = IFLA_MACVLAN_MACADDR_MODE as U32,
+        /// `IFLA_MACVLAN_MACADDR`: one source address (sent).
+        pub macaddr: Option<&'a [u8]> = IFLA_MACVLAN_MACADDR as Bin,
     }
     owned
     /// `macvlan` data to send.
     pub struct MacvlanDataBuilder;
+}
+
+impl<'a> MacvlanData<'a> {
+    /// Source mode's addresses: each `IFLA_MACVLAN_MACADDR` in
+    /// `IFLA_MACVLAN_MACADDR_DATA` of at least 6 bytes, its first 6.
+    pub fn source_macs(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        nlkit_wire::Attrs::new(self.macaddr_data.unwrap_or(&[]))
+            .map_while(Result::ok)
+            .filter(|a| a.kind() == IFLA_MACVLAN_MACADDR)
+            .filter_map(|a| a.payload().get(..6))
+    }
 }

@@ -12,7 +12,9 @@ pub mod vlan;
 pub mod vxlan;
 
 pub use bond::{BondData, BondDataBuilder};
-pub use bridge::{BridgeData, BridgeDataBuilder, BridgeSpec};
+pub use bridge::{
+    BridgeData, BridgeDataBuilder, BridgePortData, BridgePortDataBuilder, BridgeSpec,
+};
 pub use macvlan::{MacvlanData, MacvlanDataBuilder};
 pub use tun::{TunData, TunDataBuilder};
 pub use veth::{LinkPeer, VethData, VethDataBuilder};

@@ -23,3 +23,26 @@ crate::attr_set! {
     /// `vlan` data to send.
     pub struct VlanDataBuilder;
 }
+
+impl<'a> VlanData<'a> {
+    /// `IFLA_VLAN_INGRESS_QOS`'s mappings, `(from, to)`.
+    pub fn ingress_map(&self) -> impl Iterator<Item = (u32, u32)> + 'a {
+        qos_map(self.ingress_qos)
+    }
+
+    /// `IFLA_VLAN_EGRESS_QOS`'s mappings, `(from, to)`.
+    pub fn egress_map(&self) -> impl Iterator<Item = (u32, u32)> + 'a {
+        qos_map(self.egress_qos)
+    }
+}
+
+/// `IFLA_VLAN_QOS_MAPPING` entries (`struct ifla_vlan_qos_mapping`: from, to).
+fn qos_map(nest: Option<&[u8]>) -> impl Iterator<Item = (u32, u32)> + '_ {
+    nlkit_wire::Attrs::new(nest.unwrap_or(&[]))
+        .map_while(Result::ok)
+        .filter_map(|a| a.u64().ok().map(u64::to_ne_bytes))
+        .map(|b| {
+            let half = |i: usize| u32::from_ne_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+            (half(0), half(4))
+        })
+}

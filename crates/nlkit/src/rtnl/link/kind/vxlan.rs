@@ -59,6 +59,14 @@ crate::attr_set! {
         pub remcsum_tx: Option<bool> = IFLA_VXLAN_REMCSUM_TX as U8OrFlag,
         /// `IFLA_VXLAN_REMCSUM_RX`.
         pub remcsum_rx: Option<bool> = IFLA_VXLAN_REMCSUM_RX as U8OrFlag,
+        /// `IFLA_VXLAN_REMCSUM_NOPARTIAL`.
+        pub remcsum_nopartial: Option<bool> = IFLA_VXLAN_REMCSUM_NOPARTIAL as Flag,
+        /// `IFLA_VXLAN_GBP`: the Group Policy extension.
+        pub gbp: Option<bool> = IFLA_VXLAN_GBP as Flag,
+        /// `IFLA_VXLAN_GPE`: the Generic Protocol Extension.
+        pub gpe: Option<bool> = IFLA_VXLAN_GPE as Flag,
+        /// `IFLA_VXLAN_VNIFILTER`: VNI filtering on a metadata device.
+        pub vnifilter: Option<bool> = IFLA_VXLAN_VNIFILTER as U8OrFlag,
     }
     owned
     /// `vxlan` data to send.
