@@ -149,18 +149,15 @@ enum F {
 /// (JSON key, text label, format, the value from the view), in `ip`'s order.
 type Row<G> = (&'static str, &'static str, F, G);
 
+/// A row's reader of a view.
+type Get<V> = for<'v> fn(&'v V) -> Option<Val<'v>>;
 /// A row's reader of a bridge's data.
 type BridgeGet = for<'v, 'a> fn(&'v BridgeData<'a>) -> Option<Val<'v>>;
 /// A row's reader of a bridge port's data.
 type PortGet = for<'v, 'a> fn(&'v BridgePortData<'a>) -> Option<Val<'v>>;
 
 /// Prints each row whose value the view has.
-fn fields<V>(
-    p: &mut Printer,
-    view: &V,
-    table: &[Row<fn(&V) -> Option<Val<'_>>>],
-    names: &LinkNames,
-) {
+fn fields<V>(p: &mut Printer, view: &V, table: &[Row<Get<V>>], names: &LinkNames) {
     for &(key, label, f, get) in table {
         if let Some(v) = get(view) {
             field(p, (key, label), f, v, names);
