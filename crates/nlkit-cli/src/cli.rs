@@ -18,8 +18,7 @@ use std::path::PathBuf;
     about,
     propagate_version = true,
     infer_subcommands = true,
-    after_help = "Also: nlkit sysctl [-a] [-n] [-N] [-q] [-w] [-p [FILE]] [-j] [NAME[=VALUE]...]: \
-                  kernel parameters under /proc/sys, as sysctl(8) (see nlkit sysctl --help)."
+    after_help = "Each object prints its keywords with help: nlkit link help, nlkit route add -h."
 )]
 pub struct Cli {
     /// Print JSON (`raw`: one object per message; objects: as `ip -j`).
@@ -67,20 +66,41 @@ pub enum Command {
     /// Raw netlink on any protocol: send messages, listen for them.
     #[command(subcommand)]
     Raw(RawCommand),
-    /// Interface addresses: show | add | change | replace | del | flush, as `ip address`.
-    #[command(visible_alias = "addr")]
+    /// Interface addresses: show | add | change | replace | del | flush, as
+    /// `ip address` (nlkit address help: every keyword).
+    #[command(visible_alias = "addr", disable_help_flag = true)]
     Address(Words),
     /// Routes: show | get | add | change | replace | append | del, as `ip route`.
+    #[command(disable_help_flag = true)]
     Route(Words),
     /// Policy routing rules: show | add | del, as `ip rule`.
+    #[command(disable_help_flag = true)]
     Rule(Words),
     /// Network interfaces: show | add | set | del, as `ip link`.
+    #[command(disable_help_flag = true)]
     Link(Words),
     /// Neighbour (ARP/NDP) entries: show | get | add | change | replace | del, as `ip neigh`.
-    #[command(visible_aliases = ["neighbor", "neighbour"])]
+    #[command(visible_aliases = ["neighbor", "neighbour"], disable_help_flag = true)]
     Neigh(Words),
     /// Print rtnetlink events as they happen: [all|link|address|route|neigh|rule] [-t].
+    #[command(disable_help_flag = true)]
     Monitor(Words),
+    /// Kernel parameters under /proc/sys, as sysctl(8), with its own
+    /// options: [-a] [-n] [-N] [-q] [-w] [-p [FILE]] [-j] [NAME[=VALUE]...]
+    /// (nlkit sysctl --help).
+    #[command(disable_help_flag = true)]
+    Sysctl(Words),
+    /// Shell completions: nlkit completions bash|zsh|fish.
+    Completions {
+        /// bash, zsh or fish.
+        shell: String,
+    },
+    /// Man pages in roff: nlkit(8), or nlkit-OBJECT(8) for an object
+    /// (nlkit man link | man -l -).
+    Man {
+        /// An object (link, address, route, rule, neigh, monitor).
+        object: Option<String>,
+    },
     /// Module parameters: list modules, show, read or write (/sys/module/*/parameters).
     Modparam(ModparamArgs),
     /// The boot command line, split as the kernel splits it.

@@ -7,6 +7,7 @@ mod cli;
 mod demo;
 mod dev;
 mod genl;
+mod grammar;
 mod input;
 mod ip;
 mod kernel;
@@ -20,17 +21,54 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let argv: Vec<String> = std::env::args().collect();
+    // sysctl reads its own options (its -n and -p are sysctl(8)'s): the
+    // global options before it are clap's, the words from it on its own.
+    if let Some(at) = sysctl_at(&argv) {
+        let globals = argv[..at].iter().cloned().chain(["sysctl".to_string()]);
+        let cli = cli::Cli::parse_from(globals);
+        let r = kernel::sysctl::run(&argv[at..], cli.json, cli.pretty, cli.netns.as_deref());
+        return report::finish(r, false);
+    }
+    let cli = cli::Cli::parse_from(&argv);
     let netns = cli.netns.as_deref();
+    let object = |name: &str, words: &[String]| -> Option<anyhow::Result<()>> {
+        let o = grammar::object(name)?;
+        match o.preflight(words) {
+            grammar::Preflight::Run => None,
+            grammar::Preflight::Help(usage) => {
+                print!("{usage}");
+                Some(Ok(()))
+            }
+            grammar::Preflight::Refuse(why) => Some(Err(anyhow::anyhow!(why))),
+        }
+    };
     let result = match &cli.command {
         cli::Command::Raw(cli::RawCommand::Send(args)) => raw::send(args, netns, cli.json),
         cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(args, netns, cli.json),
-        cli::Command::Address(w) => ip::address(&cli.global(), w.words.clone()),
-        cli::Command::Route(w) => ip::route(&cli.global(), w.words.clone()),
-        cli::Command::Rule(w) => ip::rule(&cli.global(), w.words.clone()),
-        cli::Command::Link(w) => ip::link(&cli.global(), w.words.clone()),
-        cli::Command::Neigh(w) => ip::neigh(&cli.global(), w.words.clone()),
-        cli::Command::Monitor(w) => ip::monitor(&cli.global(), w.words.clone()),
+        cli::Command::Address(w) => object("address", &w.words)
+            .unwrap_or_else(|| ip::address(&cli.global(), w.words.clone())),
+        cli::Command::Route(w) => {
+            object("route", &w.words).unwrap_or_else(|| ip::route(&cli.global(), w.words.clone()))
+        }
+        cli::Command::Rule(w) => {
+            object("rule", &w.words).unwrap_or_else(|| ip::rule(&cli.global(), w.words.clone()))
+        }
+        cli::Command::Link(w) => {
+            object("link", &w.words).unwrap_or_else(|| ip::link(&cli.global(), w.words.clone()))
+        }
+        cli::Command::Neigh(w) => {
+            object("neigh", &w.words).unwrap_or_else(|| ip::neigh(&cli.global(), w.words.clone()))
+        }
+        cli::Command::Monitor(w) => object("monitor", &w.words)
+            .unwrap_or_else(|| ip::monitor(&cli.global(), w.words.clone())),
+        cli::Command::Sysctl(w) => {
+            let words: Vec<String> =
+                std::iter::once("sysctl".to_string()).chain(w.words.clone()).collect();
+            kernel::sysctl::run(&words, cli.json, cli.pretty, netns)
+        }
+        cli::Command::Completions { shell } => completions(shell),
+        cli::Command::Man { object } => man(object.as_deref()),
         cli::Command::Modparam(a) => kernel::modparam::run(a, cli.json, cli.pretty),
         cli::Command::Cmdline(a) => kernel::cmdline::run(a, cli.json, cli.pretty),
         cli::Command::Ioctl(cli::IoctlCommand::Decode { requests }) => {
@@ -44,7 +82,7 @@ fn main() -> ExitCode {
         cli::Command::Genl(c) => genl::run(c, netns, cli.json, cli.pretty),
         cli::Command::Netdev(cli::NetdevCommand::Show) => netdev::show(netns, cli.json, cli.pretty),
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
-        cli::Command::External(words) => external(words, &cli),
+        cli::Command::External(words) => external(words),
     };
     let rtnetlink = matches!(
         cli.command,
@@ -58,31 +96,74 @@ fn main() -> ExitCode {
     report::finish(result, rtnetlink)
 }
 
-/// Commands clap does not parse itself: `sysctl` (or a prefix only it
-/// has), whose `-n` and `-p` mean what sysctl(8) means by them. Any other
-/// word is a usage error, as clap reports it (status 2).
-fn external(words: &[String], cli: &cli::Cli) -> anyhow::Result<()> {
+/// Where `sysctl` (or a prefix only it has) is the command: the index of
+/// that word in `argv`, past the global options and `-n`'s value.
+fn sysctl_at(argv: &[String]) -> Option<usize> {
+    let mut i = 1;
+    while let Some(w) = argv.get(i) {
+        match w.as_str() {
+            "-n" | "--netns" => i += 2,
+            w if w.starts_with('-') => i += 1,
+            w => {
+                let others = known_commands().into_iter().filter(|c| c.starts_with(w));
+                let only_sysctl = others.collect::<Vec<_>>() == ["sysctl"];
+                return (w == "sysctl" || only_sysctl).then_some(i);
+            }
+        }
+    }
+    None
+}
+
+/// Every command name and alias clap knows (sysctl among them).
+fn known_commands() -> Vec<String> {
     use clap::CommandFactory;
-    let word = words.first().map(String::as_str).unwrap_or_default();
-    let mut command = cli::Cli::command();
-    let known: Vec<String> = command
+    cli::Cli::command()
         .get_subcommands()
         .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
         .map(str::to_string)
-        .chain(["sysctl".to_string()])
-        .collect();
-    let matching: Vec<&String> = known.iter().filter(|k| k.starts_with(word)).collect();
-    if !word.is_empty() && (word == "sysctl" || matching == ["sysctl"]) {
-        return kernel::sysctl::run(words, cli.json, cli.pretty, cli.netns.as_deref());
-    }
+        .collect()
+}
+
+/// `nlkit completions SHELL`.
+fn completions(shell: &str) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let tree = grammar::complete::Tree::new(&cli::Cli::command());
+    let script = grammar::complete::script(shell, &tree)
+        .ok_or_else(|| anyhow::anyhow!("no completions for \"{shell}\": bash, zsh or fish"))?;
+    print!("{script}");
+    Ok(())
+}
+
+/// `nlkit man [OBJECT]`.
+fn man(object: Option<&str>) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let page = match object {
+        None => grammar::man::index(&cli::Cli::command().render_long_help().to_string()),
+        Some(name) => {
+            let o = grammar::object(name).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no man page for \"{name}\": link, address, route, rule, neigh, monitor"
+                )
+            })?;
+            grammar::man::page(o)
+        }
+    };
+    print!("{page}");
+    Ok(())
+}
+
+/// A word that names no command: a usage error, as clap reports it
+/// (status 2), with the commands it is a prefix of.
+fn external(words: &[String]) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let word = words.first().map(String::as_str).unwrap_or_default();
+    let matching: Vec<String> =
+        known_commands().into_iter().filter(|k| k.starts_with(word)).collect();
     let hint = match matching.as_slice() {
         [] => String::new(),
-        m => format!(
-            " (it could be {})",
-            m.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-        ),
+        m => format!(" (it could be {})", m.join(", ")),
     };
-    command
+    cli::Cli::command()
         .error(
             clap::error::ErrorKind::InvalidSubcommand,
             format!("unrecognized command {word:?}{hint}"),

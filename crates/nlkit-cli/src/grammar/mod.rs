@@ -1,0 +1,203 @@
+//! The command model of the `ip`-style objects: one static table per
+//! object ([`tables`]) lists its commands, each command's keywords (with
+//! aliases, value syntax and a help line) and the `ip` keywords nlkit does
+//! not implement. From the tables come `nlkit OBJECT help` (and `-h`,
+//! `--help`, `help` at any position), the refusal of unimplemented
+//! keywords as "not supported by nlkit" instead of as garbage, shell
+//! completions ([`complete`]) and man pages ([`man`]).
+//!
+//! The walk here is a preflight: it finds the command as `ip` does (a word
+//! or an unambiguous prefix), steps over each keyword's value, and stops
+//! at a help word or an unsupported keyword; the object's own parser then
+//! reads the words into its request.
+
+pub mod complete;
+pub mod man;
+pub mod tables;
+
+use std::fmt::Write as _;
+
+/// An object (`link`, `address`, ...) and its commands.
+#[derive(Debug)]
+pub struct Object {
+    /// The name, then the aliases nlkit accepts for it.
+    pub names: &'static [&'static str],
+    /// One line: what the object is.
+    pub about: &'static str,
+    /// Its commands; the first is what the object alone runs.
+    pub commands: &'static [Cmd],
+    /// Commands `ip` has that nlkit does not implement.
+    pub unsupported: &'static [&'static str],
+    /// Definitions of the value syntaxes the keywords name (`TYPE := ...`).
+    pub defs: &'static [&'static str],
+}
+
+/// A command (`show`, `add`, ...).
+#[derive(Debug)]
+pub struct Cmd {
+    /// The name, then its aliases.
+    pub names: &'static [&'static str],
+    /// What follows the command, as a synopsis (`{ DEVICE | dev DEVICE }`).
+    pub synopsis: &'static str,
+    /// One line: what the command does.
+    pub about: &'static str,
+    /// Its keywords, in the order `ip` matches them.
+    pub words: &'static [Word],
+    /// `ip` keywords of this command that nlkit does not implement.
+    pub unsupported: &'static [&'static str],
+}
+
+/// A keyword: `word` (with `|`-separated aliases), the syntax of the value
+/// it takes (empty: none) and a help line.
+#[derive(Debug)]
+pub struct Word {
+    pub word: &'static str,
+    pub value: &'static str,
+    pub help: &'static str,
+}
+
+/// A keyword row.
+pub const fn w(word: &'static str, value: &'static str, help: &'static str) -> Word {
+    Word { word, value, help }
+}
+
+/// What the preflight decided.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Preflight {
+    /// Hand the words to the object's parser.
+    Run,
+    /// Print this usage and stop (status 0).
+    Help(String),
+    /// Refuse with this message (status 1), before anything is sent.
+    Refuse(String),
+}
+
+/// Whether `word` asks for help.
+pub fn is_help(word: &str) -> bool {
+    matches!(word, "help" | "-h" | "--help" | "-help")
+}
+
+impl Object {
+    /// The object's name.
+    pub fn name(&self) -> &'static str {
+        self.names[0]
+    }
+
+    /// The command `word` names: itself, an alias, or an unambiguous
+    /// prefix of one command's names. `None` for no match or an ambiguous
+    /// prefix (the object's parser says which).
+    pub fn command(&self, word: &str) -> Option<&Cmd> {
+        if let Some(c) = self.commands.iter().find(|c| c.names.contains(&word)) {
+            return Some(c);
+        }
+        let mut hits = self
+            .commands
+            .iter()
+            .filter(|c| !word.is_empty() && c.names.iter().any(|n| n.starts_with(word)));
+        match (hits.next(), hits.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Walks `words` (what follows `nlkit OBJECT`).
+    pub fn preflight(&self, words: &[String]) -> Preflight {
+        let Some(first) = words.first() else { return Preflight::Run };
+        if is_help(first) {
+            return Preflight::Help(self.usage());
+        }
+        if self.unsupported.contains(&first.as_str()) {
+            return Preflight::Refuse(format!(
+                "\"{first}\" is not supported by nlkit {}; nlkit {} has: {}",
+                self.name(),
+                self.name(),
+                self.commands.iter().map(|c| c.names[0]).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let Some(cmd) = self.command(first) else {
+            // A word that names no command (a device for `link`, a prefix
+            // for `route`): the first command reads it, as in `ip`.
+            return self.walk(&self.commands[0], words);
+        };
+        self.walk(cmd, &words[1..])
+    }
+
+    fn walk(&self, cmd: &Cmd, words: &[String]) -> Preflight {
+        let mut i = 0;
+        while let Some(word) = words.get(i) {
+            if is_help(word) {
+                return Preflight::Help(self.usage());
+            }
+            if cmd.unsupported.contains(&word.as_str()) {
+                return Preflight::Refuse(format!(
+                    "\"{word}\" is not supported by nlkit {} {} (see nlkit {} help)",
+                    self.name(),
+                    cmd.names[0],
+                    self.name()
+                ));
+            }
+            let takes_value = cmd
+                .words
+                .iter()
+                .find(|k| k.word.split('|').any(|n| n == word))
+                .is_some_and(|k| !k.value.is_empty());
+            i += 1 + usize::from(takes_value);
+        }
+        Preflight::Run
+    }
+
+    /// The object's usage, as `ip OBJECT help` prints it, with a line of
+    /// help per keyword.
+    pub fn usage(&self) -> String {
+        let mut s = String::new();
+        let names: Vec<&str> = self.commands.iter().map(|c| c.names[0]).collect();
+        let _ = writeln!(s, "Usage: nlkit {} {{ {} }} ...", self.name(), names.join(" | "));
+        let _ = writeln!(s, "{}.", self.about);
+        for c in self.commands {
+            let _ = writeln!(s, "\nnlkit {} {} {}", self.name(), c.names.join("|"), c.synopsis);
+            let _ = writeln!(s, "    {}.", c.about);
+            for k in c.words {
+                let head = if k.value.is_empty() {
+                    k.word.to_string()
+                } else {
+                    format!("{} {}", k.word, k.value)
+                };
+                let _ = writeln!(s, "    {head:<28} {}", k.help);
+            }
+            if !c.unsupported.is_empty() {
+                let _ = writeln!(s, "    not supported by nlkit yet: {}", c.unsupported.join(", "));
+            }
+        }
+        if !self.defs.is_empty() {
+            s.push('\n');
+            for d in self.defs {
+                let _ = writeln!(s, "{d}");
+            }
+        }
+        if !self.unsupported.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nip {} commands not supported by nlkit yet: {}",
+                self.name(),
+                self.unsupported.join(", ")
+            );
+        }
+        s
+    }
+}
+
+/// The object named `word` (a name, an alias or an unambiguous prefix).
+pub fn object(word: &str) -> Option<&'static Object> {
+    let all = tables::OBJECTS;
+    if let Some(o) = all.iter().find(|o| o.names.contains(&word)) {
+        return Some(o);
+    }
+    let mut hits = all.iter().filter(|o| o.names.iter().any(|n| n.starts_with(word)));
+    match (hits.next(), hits.next()) {
+        (Some(o), None) if !word.is_empty() => Some(o),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

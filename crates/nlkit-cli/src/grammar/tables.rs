@@ -1,0 +1,419 @@
+//! One table per `ip`-style object: its commands in `ip`'s order (the
+//! first is what the object alone runs), each command's keywords in the
+//! order `ip` matches them, and what `ip` 6.1 has that nlkit does not.
+
+use super::{w, Cmd, Object};
+
+/// Every object, in the order the top-level help lists them.
+pub const OBJECTS: &[&Object] = &[&ADDRESS, &LINK, &NEIGH, &ROUTE, &RULE, &MONITOR];
+
+const LINK_SELECT: &str = "{ DEVICE | dev DEVICE }";
+
+pub const LINK: Object = Object {
+    names: &["link"],
+    about: "Network interfaces, as ip link",
+    commands: &[
+        Cmd {
+            names: &["show", "list", "lst"],
+            synopsis:
+                "[ DEVICE | dev DEVICE ] [ up ] [ master DEVICE ] [ type TYPE ] [ group GROUP ]",
+            about: "List interfaces (with -d: their kind's settings; -s: statistics)",
+            words: &[
+                w("dev", "DEVICE", "only this interface (the word may be left out)"),
+                w("up", "", "only interfaces that are up"),
+                w("master", "DEVICE", "only ports of this master"),
+                w("type", "TYPE", "only this kind (TYPE_slave: ports of such masters)"),
+                w("group", "GROUP", "only this interface group (name or number)"),
+            ],
+            unsupported: &["vrf", "nomaster"],
+        },
+        Cmd {
+            names: &["add"],
+            synopsis: "[ link DEVICE ] [ name ] NAME [ OPTIONS ] type TYPE [ ARGS ]",
+            about: "Make an interface",
+            words: LINK_COMMON,
+            unsupported: LINK_UNSUPPORTED,
+        },
+        Cmd {
+            names: &["delete", "del"],
+            synopsis: LINK_SELECT,
+            about: "Remove an interface (named: never all of them)",
+            words: &[w("dev", "DEVICE", "the interface (the word may be left out)")],
+            unsupported: &["group"],
+        },
+        Cmd {
+            names: &["set", "change"],
+            synopsis: "{ DEVICE | dev DEVICE } [ OPTIONS ]",
+            about: "Change an interface",
+            words: LINK_COMMON,
+            unsupported: LINK_UNSUPPORTED,
+        },
+    ],
+    unsupported: &["xstats", "afstats", "property"],
+    defs: &[
+        "TYPE := { bond | bridge | dummy | ifb | macvlan | veth | vlan | vxlan | ... }",
+        "  add's ARGS: veth: peer name NAME; bridge: forward_delay, hello_time, max_age,",
+        "  ageing_time, stp_state, priority, vlan_filtering NUMBER; macvlan: mode MODE;",
+        "  vxlan: id VNI [ dev DEVICE ] [ dstport PORT ] [ remote | local | group ADDR ]",
+        "  [ ttl N ] [ [no]learning ]; vlan: id ID [ protocol 802.1q|802.1ad ];",
+        "  bond: mode MODE [ miimon MS ]",
+    ],
+};
+
+const LINK_COMMON: &[super::Word] = &[
+    w("up", "", "bring the interface up"),
+    w("down", "", "bring it down"),
+    w("name", "NAME", "the (new) name"),
+    w("dev", "DEVICE", "the interface (the word may be left out)"),
+    w("link", "DEVICE", "the lower device (macvlan, vlan, ...)"),
+    w("address", "LLADDR", "the link-layer address"),
+    w("mtu", "MTU", "the MTU"),
+    w("txqueuelen|txqlen|qlen", "PACKETS", "the transmit queue length"),
+    w("master", "DEVICE", "enslave to this master (bridge, bond)"),
+    w("nomaster", "", "release from its master"),
+    w("netns", "{ PID | NAME }", "move to this network namespace"),
+    w("group", "GROUP", "the interface group"),
+    w("alias", "TEXT", "the alias (ifalias)"),
+    w("type", "TYPE [ ARGS ]", "the kind, then its settings"),
+];
+
+const LINK_UNSUPPORTED: &[&str] = &[
+    "arp",
+    "dynamic",
+    "multicast",
+    "allmulticast",
+    "promisc",
+    "trailers",
+    "carrier",
+    "broadcast",
+    "brd",
+    "index",
+    "numtxqueues",
+    "numrxqueues",
+    "parentdev",
+    "link-netns",
+    "link-netnsid",
+    "vf",
+    "xdp",
+    "xdpgeneric",
+    "xdpdrv",
+    "xdpoffload",
+    "vrf",
+    "addrgenmode",
+    "protodown",
+    "protodown_reason",
+    "gso_max_size",
+    "gso_max_segs",
+    "gro_max_size",
+    "altname",
+];
+
+pub const ADDRESS: Object = Object {
+    names: &["address", "addr"],
+    about: "Interface addresses, as ip address",
+    commands: &[
+        Cmd {
+            names: &["show", "list", "lst"],
+            synopsis: "[ dev IFNAME ] [ scope SCOPE-ID ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
+            about: "List addresses by interface",
+            words: ADDR_FILTER,
+            unsupported: ADDR_FILTER_UNSUPPORTED,
+        },
+        Cmd {
+            names: &["add"],
+            synopsis: "IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]",
+            about: "Add an address",
+            words: ADDR_MODIFY,
+            unsupported: &["autojoin"],
+        },
+        Cmd {
+            names: &["change", "chg"],
+            synopsis: "IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]",
+            about: "Change an existing address",
+            words: ADDR_MODIFY,
+            unsupported: &["autojoin"],
+        },
+        Cmd {
+            names: &["replace"],
+            synopsis: "IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]",
+            about: "Add an address or change it",
+            words: ADDR_MODIFY,
+            unsupported: &["autojoin"],
+        },
+        Cmd {
+            names: &["delete", "del"],
+            synopsis: "IFADDR dev IFNAME",
+            about: "Remove an address",
+            words: ADDR_MODIFY,
+            unsupported: &["autojoin"],
+        },
+        Cmd {
+            names: &["flush"],
+            synopsis: "dev IFNAME [ scope SCOPE-ID ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
+            about: "Remove the addresses selected (a selector is required)",
+            words: ADDR_FILTER,
+            unsupported: ADDR_FILTER_UNSUPPORTED,
+        },
+    ],
+    unsupported: &["save", "restore", "showdump"],
+    defs: &[
+        "IFADDR := PREFIX | ADDR peer PREFIX [ broadcast ADDR ] [ anycast ADDR ]",
+        "          [ label IFNAME ] [ scope SCOPE-ID ] [ metric METRIC ]",
+        "SCOPE-ID := [ host | link | global | NUMBER ]",
+        "FLAG-LIST := [ FLAG-LIST ] FLAG",
+        "FLAG := [ permanent | dynamic | secondary | primary | [-]tentative | [-]deprecated |",
+        "          [-]dadfailed | temporary | CONFFLAG-LIST ]",
+        "CONFFLAG := [ home | nodad | mngtmpaddr | noprefixroute ]",
+        "LIFETIME := [ valid_lft LFT ] [ preferred_lft LFT ]",
+        "LFT := forever | SECONDS",
+    ],
+};
+
+const ADDR_FILTER: &[super::Word] = &[
+    w("dev", "IFNAME", "only this interface (the word may be left out)"),
+    w("to", "PREFIX", "only addresses in this prefix"),
+    w("scope", "SCOPE-ID", "only this scope (or all)"),
+    w("up", "", "only interfaces that are up"),
+    w("label", "PATTERN", "only labels matching this shell pattern"),
+];
+
+const ADDR_FILTER_UNSUPPORTED: &[&str] = &["master", "nomaster", "vrf", "type", "group"];
+
+const ADDR_MODIFY: &[super::Word] = &[
+    w("peer|remote", "PREFIX", "the peer of a point-to-point address"),
+    w("broadcast|brd", "ADDR", "the broadcast address (+ or -: computed)"),
+    w("anycast", "ADDR", "an anycast address"),
+    w("scope", "SCOPE-ID", "the scope"),
+    w("dev", "IFNAME", "the interface"),
+    w("label", "LABEL", "the label (IFNAME or IFNAME:TEXT)"),
+    w("metric|priority|preference", "METRIC", "the prefix route's metric"),
+    w("valid_lft", "LFT", "valid lifetime"),
+    w("preferred_lft", "LFT", "preferred lifetime"),
+    w("local", "PREFIX", "the address (the word may be left out)"),
+    w("home", "", "IFA_F_HOMEADDRESS"),
+    w("nodad", "", "no duplicate address detection"),
+    w("mngtmpaddr", "", "manage temporary addresses"),
+    w("noprefixroute", "", "no prefix route"),
+];
+
+pub const ROUTE: Object = Object {
+    names: &["route"],
+    about: "Routes, as ip route",
+    commands: &[
+        Cmd {
+            names: &["show", "list", "lst"],
+            synopsis: "[ SELECTOR ]",
+            about: "List routes (main table unless table is given)",
+            words: &[
+                w("table", "TABLE_ID", "this table (local, main, default, all, NUMBER)"),
+                w("cached|cloned", "", "cached routes"),
+                w("tos|dsfield", "TOS", "only this TOS"),
+                w("protocol", "RTPROTO", "only this protocol"),
+                w("scope", "SCOPE", "only this scope"),
+                w("type", "TYPE", "only this type"),
+                w("dev|oif", "DEVICE", "only via this output device"),
+                w("iif", "DEVICE", "only from this input device"),
+                w("mark", "NUMBER", "only this mark"),
+                w("metric|priority|preference", "NUMBER", "only this metric"),
+                w("via", "[ FAMILY ] ADDRESS", "only via this gateway"),
+                w("src", "ADDRESS", "only with this preferred source"),
+                w("realms", "REALM", "only these realms"),
+                w("from", "[ root | match | exact ] PREFIX", "by source"),
+                w("to", "[ root | match | exact ] PREFIX", "by destination (to may be left out)"),
+            ],
+            unsupported: &["vrf"],
+        },
+        Cmd {
+            names: &["get"],
+            synopsis: "[ fibmatch ] ADDRESS [ from ADDRESS iif DEVICE ] [ oif DEVICE ] [ OPTIONS ]",
+            about: "Ask the kernel which route a packet would take",
+            words: &[
+                w("tos|dsfield", "TOS", "the packet's TOS"),
+                w("from", "ADDRESS", "the packet's source"),
+                w("iif", "DEVICE", "the input device"),
+                w("mark", "NUMBER", "the packet's mark"),
+                w("oif|dev", "DEVICE", "the output device"),
+                w("uid", "NUMBER", "the sending user"),
+                w("fibmatch", "", "the FIB entry, not the resolved route"),
+                w("ipproto", "PROTOCOL", "the IP protocol"),
+                w("sport", "NUMBER", "the source port"),
+                w("dport", "NUMBER", "the destination port"),
+                w("to", "ADDRESS", "the destination (to may be left out)"),
+            ],
+            unsupported: &["vrf", "notify", "connected", "as"],
+        },
+        ROUTE_ADD,
+        Cmd { names: &["change"], about: "Change an existing route", ..ROUTE_ADD },
+        Cmd { names: &["replace"], about: "Add a route or change it", ..ROUTE_ADD },
+        Cmd { names: &["append"], about: "Add a route after others of its prefix", ..ROUTE_ADD },
+        Cmd { names: &["delete", "del"], about: "Remove a route", ..ROUTE_ADD },
+    ],
+    unsupported: &["flush", "save", "restore", "showdump"],
+    defs: &[
+        "ROUTE := [ TYPE ] PREFIX [ OPTIONS ] [ nexthop NH ]...",
+        "NH := [ via [ FAMILY ] ADDRESS ] [ dev DEVICE ] [ weight NUMBER ] [ onlink ]",
+        "TYPE := { unicast | local | broadcast | multicast | throw | unreachable | prohibit |",
+        "          blackhole | nat }",
+        "TABLE_ID := [ local | main | default | all | NUMBER ]",
+        "SCOPE := [ host | link | global | NUMBER ]",
+        "RTPROTO := [ kernel | boot | static | NUMBER ]",
+        "FAMILY := [ inet | inet6 | mpls | bridge | link ]",
+    ],
+};
+
+const ROUTE_ADD: Cmd = Cmd {
+    names: &["add"],
+    synopsis: "ROUTE",
+    about: "Add a route",
+    words: &[
+        w("src", "ADDRESS", "the preferred source address"),
+        w("via", "[ FAMILY ] ADDRESS", "the gateway"),
+        w("from", "PREFIX", "the source prefix (IPv6)"),
+        w("tos|dsfield", "TOS", "the TOS"),
+        w("expires", "SECONDS", "lifetime (IPv6)"),
+        w("metric|priority|preference", "NUMBER", "the metric"),
+        w("scope", "SCOPE", "the scope"),
+        w("onlink", "", "the gateway is on the link"),
+        w("nexthop", "NH", "a next hop of a multipath route"),
+        w("nhid", "ID", "a nexthop object"),
+        w("protocol", "RTPROTO", "the protocol"),
+        w("table", "TABLE_ID", "the table"),
+        w("dev|oif", "DEVICE", "the output device"),
+        w("pref", "{ low | medium | high }", "the router preference (IPv6)"),
+        w(
+            "mtu|advmss|rtt|rttvar|reordering|window|cwnd|initcwnd|ssthresh|rto_min|hoplimit|initrwnd|features|quickack|fastopen_no_cookie",
+            "[ lock ] VALUE",
+            "a metric (RTAX_*)",
+        ),
+        w("to", "PREFIX", "the destination (to may be left out)"),
+    ],
+    unsupported: &[
+        "encap",
+        "as",
+        "vrf",
+        "realms",
+        "congctl",
+        "ttl-propagate",
+    ],
+};
+
+pub const RULE: Object = Object {
+    names: &["rule"],
+    about: "Policy routing rules, as ip rule",
+    commands: &[
+        Cmd {
+            names: &["show", "list"],
+            synopsis: "[ table TABLE_ID ]",
+            about: "List rules",
+            words: &[w("table|lookup", "TABLE_ID", "only rules pointing at this table")],
+            unsupported: &["pref", "priority", "from", "to", "iif", "oif", "fwmark"],
+        },
+        RULE_ADD,
+        Cmd { names: &["delete", "del"], about: "Remove a rule", ..RULE_ADD },
+    ],
+    unsupported: &["flush", "save", "restore"],
+    defs: &["TABLE_ID := [ local | main | default | NUMBER ]"],
+};
+
+const RULE_ADD: Cmd = Cmd {
+    names: &["add"],
+    synopsis: "SELECTOR ACTION",
+    about: "Add a rule",
+    words: &[
+        w("not", "", "invert the selector"),
+        w("from", "PREFIX", "by source"),
+        w("to", "PREFIX", "by destination"),
+        w("tos|dsfield", "TOS", "by TOS"),
+        w("fwmark", "MARK[/MASK]", "by mark"),
+        w("iif", "DEVICE", "by input device"),
+        w("oif", "DEVICE", "by output device"),
+        w("priority|preference|order", "NUMBER", "the rule's priority"),
+        w("table|lookup", "TABLE_ID", "look up this table"),
+        w("goto", "NUMBER", "go to the rule with this priority"),
+        w("uidrange", "NUMBER-NUMBER", "by sending user"),
+        w("ipproto", "PROTOCOL", "by IP protocol"),
+        w("sport", "NUMBER[-NUMBER]", "by source port"),
+        w("dport", "NUMBER[-NUMBER]", "by destination port"),
+        w("suppress_prefixlength", "NUMBER", "ignore routes this short or shorter"),
+        w("protocol", "PROTO", "the rule's protocol"),
+        w("blackhole|unreachable|prohibit|nop", "", "the action"),
+    ],
+    unsupported: &["l3mdev", "nat", "realms", "suppress_ifgroup"],
+};
+
+pub const NEIGH: Object = Object {
+    names: &["neigh", "neighbor", "neighbour"],
+    about: "Neighbour (ARP/NDP) entries, as ip neigh",
+    commands: &[
+        Cmd {
+            names: &["show", "list", "lst"],
+            synopsis: "[ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ master DEV ]",
+            about: "List neighbours",
+            words: NEIGH_FILTER,
+            unsupported: &["vrf", "nomaster"],
+        },
+        Cmd {
+            names: &["get"],
+            synopsis: "{ ADDR | proxy ADDR } dev DEV",
+            about: "Look one entry up",
+            words: &[
+                w("proxy", "ADDR", "a proxy entry"),
+                w("dev", "DEV", "the interface"),
+                w("to", "ADDR", "the address (to may be left out)"),
+            ],
+            unsupported: &[],
+        },
+        NEIGH_ADD,
+        Cmd { names: &["change", "chg"], about: "Change an entry", ..NEIGH_ADD },
+        Cmd { names: &["replace"], about: "Add an entry or change it", ..NEIGH_ADD },
+        Cmd { names: &["delete", "del"], about: "Remove an entry", ..NEIGH_ADD },
+    ],
+    unsupported: &["flush"],
+    defs: &[
+        "STATE := { delay | failed | incomplete | noarp | none | permanent | probe |",
+        "           reachable | stale }",
+    ],
+};
+
+const NEIGH_FILTER: &[super::Word] = &[
+    w("dev", "DEV", "only this interface"),
+    w("master", "DEV", "only ports of this master"),
+    w("nud", "STATE", "only this state (or all)"),
+    w("proxy", "", "proxy entries"),
+    w("to", "PREFIX", "only in this prefix (to may be left out)"),
+];
+
+const NEIGH_ADD: Cmd = Cmd {
+    names: &["add"],
+    synopsis: "{ ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR } dev DEV [ router ] [ extern_learn ] [ protocol PROTO ]",
+    about: "Add an entry",
+    words: &[
+        w("lladdr", "LLADDR", "the link-layer address"),
+        w("nud", "STATE", "the state"),
+        w("proxy", "ADDR", "a proxy entry"),
+        w("dev", "DEV", "the interface"),
+        w("router", "", "the neighbour is a router"),
+        w("extern_learn", "", "learned by something outside the kernel"),
+        w("protocol", "PROTO", "the entry's protocol"),
+        w("to", "ADDR", "the address (to may be left out)"),
+    ],
+    unsupported: &["use", "managed", "vrf"],
+};
+
+pub const MONITOR: Object = Object {
+    names: &["monitor"],
+    about: "rtnetlink events as they happen, as ip monitor",
+    commands: &[Cmd {
+        names: &["all"],
+        synopsis: "[ all | OBJECTS ] [ label ] [ dev DEVICE ]",
+        about: "Print events (-t, -ts: with time stamps; -j: one object per event)",
+        words: &[
+            w("link|address|route|neigh|rule|netconf", "", "these objects' events"),
+            w("label", "", "prefix each event with its object"),
+            w("dev", "DEVICE", "only this interface's events"),
+        ],
+        unsupported: &["file", "mroute", "prefix", "nsid", "nexthop", "stats", "all-nsid"],
+    }],
+    unsupported: &[],
+    defs: &[],
+};
