@@ -42,8 +42,15 @@ pub struct Cli {
     /// Show statistics; twice for more (as `ip -s -s`).
     #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
     pub stats: u8,
+    /// Run the commands in FILE (- for standard input), as `ip -batch`:
+    /// route changes pipelined, each failure reported with its line.
+    #[arg(short = 'b', long = "batch", value_name = "FILE")]
+    pub batch: Option<String>,
+    /// With --batch: go on after a failed line (status 1 at the end).
+    #[arg(short = 'f', long = "force", requires = "batch")]
+    pub force: bool,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 impl Cli {

@@ -30,8 +30,18 @@ fn main() -> ExitCode {
         let r = kernel::sysctl::run(&argv[at..], cli.json, cli.pretty, cli.netns.as_deref());
         return report::finish(r, false);
     }
+    let argv = ip_long_options(argv);
     let cli = cli::Cli::parse_from(&argv);
     let netns = cli.netns.as_deref();
+    if let Some(file) = &cli.batch {
+        return report::finish(ip::batch::run(&cli.global(), file, cli.force), true);
+    }
+    let Some(command) = &cli.command else {
+        use clap::CommandFactory;
+        cli::Cli::command()
+            .error(clap::error::ErrorKind::MissingSubcommand, "a command or --batch FILE is needed")
+            .exit()
+    };
     let object = |name: &str, words: &[String]| -> Option<anyhow::Result<()>> {
         let o = grammar::object(name)?;
         match o.preflight(words) {
@@ -43,7 +53,7 @@ fn main() -> ExitCode {
             grammar::Preflight::Refuse(why) => Some(Err(anyhow::anyhow!(why))),
         }
     };
-    let result = match &cli.command {
+    let result = match command {
         cli::Command::Raw(cli::RawCommand::Send(args)) => raw::send(args, netns, cli.json),
         cli::Command::Raw(cli::RawCommand::Listen(args)) => raw::listen(args, netns, cli.json),
         cli::Command::Address(w) => object("address", &w.words)
@@ -85,7 +95,7 @@ fn main() -> ExitCode {
         cli::Command::External(words) => external(words),
     };
     let rtnetlink = matches!(
-        cli.command,
+        command,
         cli::Command::Address(_)
             | cli::Command::Route(_)
             | cli::Command::Rule(_)
@@ -94,6 +104,31 @@ fn main() -> ExitCode {
             | cli::Command::Monitor(_)
     );
     report::finish(result, rtnetlink)
+}
+
+/// `ip`'s one-dash long options before the command (`-batch`, `-force`,
+/// `-netns`, `-json`, `-details`, `-stats`, `-pretty`) as clap's `--`
+/// forms.
+fn ip_long_options(argv: Vec<String>) -> Vec<String> {
+    const LONG: [&str; 7] = ["batch", "force", "netns", "json", "details", "stats", "pretty"];
+    let mut command_seen = false;
+    let mut out = Vec::with_capacity(argv.len());
+    for (i, w) in argv.into_iter().enumerate() {
+        let long = w.strip_prefix('-').filter(|l| !l.starts_with('-') && l.len() > 1);
+        let named = long.and_then(|l| LONG.iter().find(|o| o.starts_with(l) && l.len() >= 3));
+        match named {
+            Some(o) if i > 0 && !command_seen => out.push(format!("--{o}")),
+            _ => {
+                command_seen |= i > 0
+                    && !w.starts_with('-')
+                    && !out.last().is_some_and(|p: &String| {
+                        matches!(p.as_str(), "-n" | "--netns" | "-b" | "--batch")
+                    });
+                out.push(w);
+            }
+        }
+    }
+    out
 }
 
 /// Where `sysctl` (or a prefix only it has) is the command: the index of

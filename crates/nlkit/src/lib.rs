@@ -65,7 +65,7 @@ pub mod tokio;
 #[cfg(feature = "uevent")]
 pub mod uevent;
 
-pub use engine::{Conn, DumpError, Transport};
+pub use engine::{BatchLimits, Conn, DumpError, Transport};
 pub use error::{os_text, strerror, Error, KernelError, Result};
 pub use nlkit_wire as wire;
 pub use socket::{Credentials, Kind, Netns, Protocol, RecvBuf, Socket, SocketAddr};

@@ -8,6 +8,7 @@ mod addr_modify;
 mod addr_print;
 mod addr_words;
 mod args;
+pub mod batch;
 mod link;
 mod link_add;
 mod link_kinds;
@@ -134,6 +135,12 @@ impl LinkNames {
 }
 
 impl Ctx {
+    /// Forgets the interface names read so far (after a command that may
+    /// have made, renamed or removed links).
+    pub fn forget_links(&mut self) {
+        self.links = None;
+    }
+
     pub fn new(g: &Global) -> Result<Self> {
         let conn = match &g.netns {
             Some(name) => Conn::open_in(Netns::Name(name), Protocol::ROUTE)?,

@@ -28,32 +28,20 @@ use nlkit::wire::Flags;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let Some(cmd) = a.next() else { return show(ctx, a) };
+    if let Some(op) = change_op(&cmd) {
+        return modify(ctx, a, op);
+    }
     let is = |w: &str| matches(&cmd, w);
-    let op = if is("add") {
-        Op::Add
-    } else if is("change") || cmd == "chg" {
-        Op::Change
-    } else if is("replace") {
-        Op::Replace
-    } else if is("prepend") {
-        Op::Prepend
-    } else if is("append") {
-        Op::Append
-    } else if is("test") {
-        Op::Test
-    } else if is("delete") {
-        Op::Delete
-    } else if is("list") || is("show") || is("lst") {
-        return show(ctx, a);
+    if is("list") || is("show") || is("lst") {
+        show(ctx, a)
     } else if is("get") {
-        return get(ctx, a);
+        get(ctx, a)
     } else {
         bail!(
             "Command \"{cmd}\" is unknown; expected one of: show, get, add, change, replace, \
              prepend, append, test, delete"
         )
-    };
-    modify(ctx, a, op)
+    }
 }
 
 /// `ip route show [table T|all|cache] [proto P] [scope S] [type T] [dev D]
@@ -295,7 +283,7 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
+pub(super) enum Op {
     Add,
     Change,
     Replace,
@@ -309,7 +297,42 @@ enum Op {
 /// `[TYPE] PREFIX [via [FAMILY] GW] [dev D] [src A] [from P] [table T]
 /// [proto P] [scope S] [metric N] [tos T] [METRIC [lock] N...] [onlink]
 /// [pref P] [nhid N] [expires N] [nexthop via GW dev D weight W [onlink]...]`.
-fn modify(ctx: &mut Ctx, mut a: Args, op: Op) -> Result<()> {
+fn modify(ctx: &mut Ctx, a: Args, op: Op) -> Result<()> {
+    let request = change_request(ctx, a, op)?;
+    Ok(ctx.conn.run(request)?)
+}
+
+/// The change command `word` names (`add`, `del`, ...), if it is one.
+pub(super) fn change_op(word: &str) -> Option<Op> {
+    let is = |w: &str| matches(word, w);
+    Some(if is("add") {
+        Op::Add
+    } else if is("change") || word == "chg" {
+        Op::Change
+    } else if is("replace") {
+        Op::Replace
+    } else if is("prepend") {
+        Op::Prepend
+    } else if is("append") {
+        Op::Append
+    } else if is("test") {
+        Op::Test
+    } else if is("delete") {
+        Op::Delete
+    } else {
+        return None;
+    })
+}
+
+/// A route change as a request value, for `modify` and for `-batch`'s
+/// pipeline.
+pub(super) type Change = nlkit::engine::Ack<Box<dyn Fn(&mut Builder<'_>) -> WireResult>>;
+type Builder<'b> = nlkit::wire::MessageBuilder<'b, Vec<u8>>;
+type WireResult = std::result::Result<(), nlkit::wire::Error>;
+
+/// Reads the words of a change into its request (names resolved with the
+/// connection, nothing sent).
+pub(super) fn change_request(ctx: &mut Ctx, mut a: Args, op: Op) -> Result<Change> {
     let mut spec = RouteSpec::default();
     let mut family = ctx.family;
     let (mut dev, mut dst_ok, mut gw_ok, mut nexthops) = (None, false, false, false);
@@ -414,17 +437,22 @@ fn modify(ctx: &mut Ctx, mut a: Args, op: Op) -> Result<()> {
         spec.nexthops = parse_nexthops(ctx, &mut a, &mut family)?;
     }
     spec.family = if family == AF_UNSPEC { AF_INET } else { family };
-    let conn = &mut ctx.conn;
-    let done = match op {
-        Op::Add => conn.route_add(&spec),
-        Op::Replace => conn.route_replace(&spec),
-        Op::Append => conn.route_append(&spec),
-        Op::Delete => conn.route_del(&spec),
-        Op::Change => conn.request_ack(RTM_NEWROUTE, Flags::REPLACE, |b| spec.emit(b)),
-        Op::Prepend => conn.request_ack(RTM_NEWROUTE, Flags::CREATE, |b| spec.emit(b)),
-        Op::Test => conn.request_ack(RTM_NEWROUTE, Flags::EXCL, |b| spec.emit(b)),
+    // The flags of `ip route add|replace|append|change|prepend|test|del`.
+    let (message_type, flags) = match op {
+        Op::Add => (RTM_NEWROUTE, Flags::CREATE | Flags::EXCL),
+        Op::Replace => (RTM_NEWROUTE, Flags::CREATE | Flags::REPLACE),
+        Op::Append => (RTM_NEWROUTE, Flags::CREATE | Flags::APPEND),
+        Op::Change => (RTM_NEWROUTE, Flags::REPLACE),
+        Op::Prepend => (RTM_NEWROUTE, Flags::CREATE),
+        Op::Test => (RTM_NEWROUTE, Flags::EXCL),
+        Op::Delete => (RTM_DELROUTE, Flags::empty()),
     };
-    Ok(done?)
+    let body: Box<dyn Fn(&mut Builder<'_>) -> WireResult> = if op == Op::Delete {
+        Box::new(move |b| spec.emit_del(b))
+    } else {
+        Box::new(move |b| spec.emit(b))
+    };
+    Ok(nlkit::engine::Ack { message_type, flags, body })
 }
 
 /// `[to] [TYPE] PREFIX`; returns that a destination was read.

@@ -115,6 +115,14 @@ impl Core {
 }
 
 impl Routing {
+    /// A sequence number for a pipelined request (see `batch`), leaving
+    /// the open exchange, if any, as it is.
+    pub fn reserve_seq(&mut self) -> u32 {
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1).max(1);
+        seq
+    }
+
     fn take_seq(&mut self) -> u32 {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1).max(1);
@@ -178,7 +186,7 @@ impl Routing {
     /// Keeps a message for `take_unsolicited`, dropping the oldest (and
     /// counting them) to stay within UNSOLICITED_MAX messages and
     /// UNSOLICITED_BYTES_MAX bytes; one larger than that is dropped itself.
-    fn keep_unsolicited(&mut self, from: SocketAddr, bytes: Vec<u8>) {
+    pub(crate) fn keep_unsolicited(&mut self, from: SocketAddr, bytes: Vec<u8>) {
         if bytes.len() > UNSOLICITED_BYTES_MAX {
             self.unsolicited_dropped += 1;
             return;

@@ -17,12 +17,14 @@
 //! ([`Conn::open`]) the same duration is its receive timeout, so even one
 //! silent `recv` returns.
 
+mod batch;
 mod core;
 mod dump;
 mod exchange;
 mod request;
 
 pub(crate) use self::core::Core;
+pub use batch::BatchLimits;
 pub use dump::DumpError;
 pub use exchange::validate;
 pub(crate) use exchange::{Exchange, Step};
