@@ -406,3 +406,48 @@ fn errors_are_clear_and_nonzero() {
     );
     fails(&ns, &["link", "add", "x3", "type", "macvlan"], "\"link DEV\" is required");
 }
+
+/// `link set` flag words do what ip's do: the same flags and broadcast
+/// address after the same words, on two twin veth pairs; `carrier`, which
+/// veth refuses, is refused alike.
+#[test]
+fn flag_words_set_what_ip_sets() {
+    let ns = Ns::new("linkflags");
+    for (a, b) in [("f0", "f1"), ("g0", "g1")] {
+        ns.ip(&["link", "add", a, "type", "veth", "peer", "name", b]);
+    }
+    let steps: [&[&str]; 6] = [
+        &["promisc", "on", "allmulticast", "on", "up"],
+        &["arp", "off", "multicast", "off", "dynamic", "on"],
+        &["trailers", "off"],
+        &["broadcast", "ff:ff:ff:ff:ff:fe"],
+        &[
+            "promisc",
+            "off",
+            "arp",
+            "on",
+            "multicast",
+            "on",
+            "allmulticast",
+            "off",
+            "dynamic",
+            "off",
+        ],
+        &["trailers", "on", "brd", "ff:ff:ff:ff:ff:ff"],
+    ];
+    let shown = |dev: &str| {
+        let l = ip_link(&ns, &[], dev);
+        (l["flags"].clone(), l["broadcast"].clone(), l["operstate"].clone())
+    };
+    for step in steps {
+        ns.nlkit_ok(&[&["link", "set", "dev", "f0"], step].concat());
+        ns.ip(&[&["link", "set", "dev", "g0"], step].concat());
+        assert_eq!(shown("f0"), shown("g0"), "{step:?}");
+    }
+    let args = ["-n", &ns.0, "link", "set", "g0", "carrier", "off"];
+    let ip_err = String::from_utf8(Command::new("ip").args(args).output().unwrap().stderr).unwrap();
+    fails(&ns, &["link", "set", "f0", "carrier", "off"], ip_err.trim());
+    let why = "argument of \"promisc\" must be \"on\" or \"off\", not \"yes\"";
+    fails(&ns, &["link", "set", "f0", "promisc", "yes"], why);
+    fails(&ns, &["link", "set", "f0", "allmulti", "on"], "\"allmulti\" is a garbage");
+}

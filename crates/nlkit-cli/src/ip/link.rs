@@ -171,9 +171,17 @@ fn nsid_of(conn: &mut Conn, ns: &File) -> Option<i32> {
 }
 
 /// The words `add` and `set` share.
-const COMMON: [&str; 14] = [
+const COMMON: [&str; 22] = [
     "up",
     "down",
+    "arp",
+    "dynamic",
+    "multicast",
+    "allmulticast",
+    "promisc",
+    "trailers",
+    "carrier",
+    "broadcast|brd",
     "name",
     "dev",
     "link",
@@ -187,6 +195,9 @@ const COMMON: [&str; 14] = [
     "alias",
     "type",
 ];
+
+/// The words of [`COMMON`] ip takes only whole.
+const WHOLE: [&str; 6] = ["arp", "multicast", "allmulticast", "promisc", "trailers", "carrier"];
 
 /// What `add` and `set` read before `type`.
 #[derive(Default)]
@@ -206,6 +217,8 @@ impl Common {
         while let Some(w) = a.next() {
             match args::keyword_or_none(&w, &COMMON)? {
                 None => c.set_dev(w)?,
+                // ip matches these whole (strcmp): a prefix is a device name.
+                Some(k) if WHOLE.contains(&k) && k != w => c.set_dev(w)?,
                 Some("type") => {
                     c.kind = Some(a.value("type")?);
                     break;
@@ -239,6 +252,21 @@ impl Common {
         let s = &mut self.spec;
         match k {
             "up" | "down" => s.up = Some(k == "up"),
+            "arp" | "dynamic" | "multicast" | "allmulticast" | "promisc" | "trailers" => {
+                let on = on_off(k, &a.value(k)?)?;
+                // ip's words name the opposite of two flags: arp on clears NOARP.
+                let (bit, set) = match k {
+                    "arp" => (IFF_NOARP, !on),
+                    "trailers" => (IFF_NOTRAILERS, !on),
+                    "dynamic" => (IFF_DYNAMIC, on),
+                    "multicast" => (IFF_MULTICAST, on),
+                    "allmulticast" => (IFF_ALLMULTI, on),
+                    _ => (IFF_PROMISC, on),
+                };
+                s.flag_changes.push((bit, set));
+            }
+            "carrier" => s.carrier = Some(on_off(k, &a.value(k)?)?),
+            "broadcast" => s.broadcast = Some(a.parsed("broadcast", lladdr)?),
             "name" => {
                 let n = args::ifname(a.value("name")?)?;
                 self.dev.get_or_insert_with(|| n.clone());
@@ -276,6 +304,15 @@ impl Common {
             }
         }
         Ok(())
+    }
+}
+
+/// `on` or `off`, as ip's `on_off` says it.
+fn on_off(keyword: &str, v: &str) -> Result<bool> {
+    match v {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => bail!("argument of \"{keyword}\" must be \"on\" or \"off\", not \"{v}\""),
     }
 }
 

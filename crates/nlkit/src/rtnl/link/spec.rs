@@ -164,6 +164,15 @@ pub struct LinkSpec {
     pub group: Option<u32>,
     /// `IFLA_IFALIAS`: a description; empty removes it.
     pub alias: Option<String>,
+    /// Other `ifi_flags` bits to set or clear, in order: `(IFF_*, on)`
+    /// (`ip link set promisc on` is `(IFF_PROMISC, true)`, `arp on` is
+    /// `(IFF_NOARP, false)`).
+    pub flag_changes: Vec<(u32, bool)>,
+    /// `IFLA_CARRIER`: the carrier, for devices that let it be set (veth,
+    /// dummy, ...).
+    pub carrier: Option<bool>,
+    /// `IFLA_BROADCAST`: the hardware broadcast address.
+    pub broadcast: Option<Vec<u8>>,
 }
 
 impl LinkSpec {
@@ -184,11 +193,19 @@ impl LinkSpec {
 
     /// The `ifinfomsg` of the request.
     pub fn header(&self) -> LinkHeader {
-        let (flags, change) = match self.up {
+        let (mut flags, mut change) = match self.up {
             Some(true) => (IFF_UP, IFF_UP),
             Some(false) => (0, IFF_UP),
             None => (0, 0),
         };
+        for &(bit, on) in &self.flag_changes {
+            change |= bit;
+            if on {
+                flags |= bit;
+            } else {
+                flags &= !bit;
+            }
+        }
         LinkHeader { index: self.index as i32, flags, change, ..Default::default() }
     }
 
@@ -209,6 +226,8 @@ impl LinkSpec {
             txqlen: self.txqlen,
             group: self.group,
             ifalias: self.alias.clone(),
+            carrier: self.carrier,
+            broadcast: self.broadcast.clone(),
             extra: netns.map(|(kind, v)| (kind, v.to_ne_bytes().to_vec())).into_iter().collect(),
             ..Default::default()
         }
