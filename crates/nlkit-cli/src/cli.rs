@@ -39,6 +39,10 @@ pub struct Cli {
     /// Show details.
     #[arg(short = 'd', long = "details", global = true)]
     pub details: bool,
+    /// One line per link: name, state, and the address and flags
+    /// (`link`) or the addresses (`address`), as `ip -br`.
+    #[arg(long = "brief", global = true)]
+    pub brief: bool,
     /// Show statistics; twice for more (as `ip -s -s`).
     #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
     pub stats: u8,
@@ -64,6 +68,7 @@ impl Cli {
             ipv6: self.ipv6,
             details: self.details,
             stats: self.stats,
+            brief: self.brief,
         }
     }
 }

@@ -107,13 +107,16 @@ fn main() -> ExitCode {
 }
 
 /// `ip`'s one-dash long options before the command (`-batch`, `-force`,
-/// `-netns`, `-json`, `-details`, `-stats`, `-pretty`) as clap's `--`
-/// forms.
+/// `-netns`, `-json`, `-details`, `-stats`, `-pretty`, `-brief` and `-br`)
+/// as clap's `--` forms.
 fn ip_long_options(argv: Vec<String>) -> Vec<String> {
-    const LONG: [&str; 7] = ["batch", "force", "netns", "json", "details", "stats", "pretty"];
+    const LONG: [&str; 8] =
+        ["batch", "force", "netns", "json", "details", "stats", "pretty", "brief"];
     let mut command_seen = false;
     let mut out = Vec::with_capacity(argv.len());
     for (i, w) in argv.into_iter().enumerate() {
+        // `-br` is ip's short form of -brief.
+        let w = if w == "-br" { "-brief".to_string() } else { w };
         let long = w.strip_prefix('-').filter(|l| !l.starts_with('-') && l.len() > 1);
         let named = long.and_then(|l| LONG.iter().find(|o| o.starts_with(l) && l.len() >= 3));
         match named {

@@ -451,3 +451,37 @@ fn flag_words_set_what_ip_sets() {
     fails(&ns, &["link", "set", "f0", "promisc", "yes"], why);
     fails(&ns, &["link", "set", "f0", "allmulti", "on"], "\"allmulti\" is a garbage");
 }
+
+/// `-br`/`-brief` prints what `ip -br` prints for links and addresses, in
+/// text and JSON, with filters.
+#[test]
+fn brief_matches_ip() {
+    let (ns, other) = (Ns::new("linkbr"), Ns::new("linkbrpeer"));
+    populate(&ns, &other);
+    ns.ip(&["address", "add", "10.7.0.1/24", "dev", "veth0"]);
+    ns.ip(&["address", "add", "10.7.0.9", "peer", "10.7.0.10/32", "dev", "veth0"]);
+    ns.ip(&["address", "add", "2001:db8:7::1/64", "dev", "mv0", "nodad"]);
+    let cases: [&[&str]; 9] = [
+        &["-br", "link", "show"],
+        &["-brief", "link", "show", "veth0"],
+        &["-br", "link", "show", "type", "vxlan"],
+        &["-br", "address", "show"],
+        &["-br", "-4", "address", "show"],
+        &["-br", "-6", "address", "show"],
+        &["-br", "address", "show", "dev", "veth0"],
+        &["-br", "-s", "link", "show", "up"],
+        &["-br", "address", "show", "up"],
+    ];
+    for args in cases {
+        assert_eq!(ns.nlkit_ok(args), ns.ip(args), "{args:?}");
+        // As in `same_json`: ip's `{}` for links its filters dropped (which
+        // nlkit's `link` leaves out) are not compared.
+        let json = [&["-j"], args].concat();
+        let objects = |text: &str| {
+            let mut all = json_array(text);
+            all.retain(|o| o.as_object().is_some_and(|m| !m.is_empty()));
+            all
+        };
+        assert_eq!(objects(&ns.nlkit_ok(&json)), objects(&ns.ip(&json)), "{json:?}");
+    }
+}

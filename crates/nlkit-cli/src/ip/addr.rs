@@ -74,6 +74,7 @@ struct Listing<'a> {
 fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let (family, details, stats, json) = (ctx.family, ctx.details, ctx.stats, ctx.out.json());
+    let brief = ctx.brief;
     // Named with the names of the full dump, which serves both when it can.
     let full = ctx.links_raw()?;
     let filter = Filter::parse(&mut a, family, ctx.ifnames()?)?;
@@ -94,6 +95,7 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         link_cmd: false,
         link_line,
         queue: true,
+        brief,
     };
     let listing = Listing { filter, addrs: &addrs, show };
     let mut p = Printer::new(json);
@@ -125,6 +127,12 @@ impl Listing<'_> {
         if self.filter.up && !l.is_up() {
             return;
         }
+        if self.show.brief {
+            // `ip -br address`: the link's name and state, then each
+            // address on the same line; no statistics.
+            link_print::link(p, l, &self.show);
+            return self.addresses(p, l.index());
+        }
         let header = self.filter.label.is_none();
         if header {
             link_print::link(p, l, &self.show);
@@ -142,8 +150,10 @@ impl Listing<'_> {
         let (f, names) = (&self.filter, self.show.names);
         let own = self.addrs.iter().filter(|a| a.index() == index);
         let own = own.filter(|a| f.family == AF_UNSPEC || a.family() == f.family);
+        let brief = self.show.brief;
         if p.is_json() {
             let object = |a: &Address<'_>| match f.passes(a, names) {
+                true if brief => addr_print::brief_json(a),
                 true => addr_print::addr_json(a),
                 false => Map::new(),
             };
@@ -151,6 +161,10 @@ impl Listing<'_> {
             return;
         }
         for a in own.filter(|a| f.passes(a, names)) {
+            if brief {
+                addr_print::brief(p, a);
+                continue;
+            }
             if !p.text().is_empty() {
                 p.nl();
             }

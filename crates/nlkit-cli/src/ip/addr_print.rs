@@ -44,6 +44,29 @@ pub(super) fn addr(p: &mut Printer, a: &Address<'_>) {
     lifetimes(p, a);
 }
 
+/// One address as `ip -br address` prints it: `LOCAL[ peer PEER]/LEN
+/// [metric N] ` (`print_addrinfo` up to its `brief` exit).
+pub(super) fn brief(p: &mut Printer, a: &Address<'_>) {
+    if let Some(local) = a.local_address() {
+        p.any("local", || local.to_string().into(), format_args!("{local}"));
+        if let Some(peer) = a.peer() {
+            p.any("address", || peer.to_string().into(), format_args!(" peer {peer}"));
+        }
+        let len = a.prefixlen();
+        p.any("prefixlen", || len.into(), format_args!("/{len} "));
+        if let Some(m) = a.rt_priority {
+            p.uint("metric", "metric", m.into());
+        }
+    }
+}
+
+/// One address as an object of `ip -br -j address show`'s `addr_info`.
+pub(super) fn brief_json(a: &Address<'_>) -> Map<String, Value> {
+    let mut p = Printer::new(true);
+    brief(&mut p, a);
+    p.take()
+}
+
 /// One address as an object of `ip -j address show`'s `addr_info`.
 pub(super) fn addr_json(a: &Address<'_>) -> Map<String, Value> {
     let mut p = Printer::new(true);

@@ -83,7 +83,7 @@ impl Filter {
 fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let f = Filter::parse(a, &groups)?;
-    let (details, stats, json) = (ctx.details, ctx.stats, ctx.out.json());
+    let (details, stats, json, ctx_brief) = (ctx.details, ctx.stats, ctx.out.json(), ctx.brief);
     // The listing and the name table come from one dump.
     let raw = if f.dev.is_none() { ctx.links_raw()? } else { Vec::new() };
     let (conn, out, names) = ctx.parts()?;
@@ -106,6 +106,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         link_cmd,
         link_line,
         queue: true,
+        brief: ctx_brief,
     };
     let mut p = Printer::new(json);
     out.begin()?;

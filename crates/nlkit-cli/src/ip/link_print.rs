@@ -36,13 +36,19 @@ pub struct Show<'a> {
     /// The queue length (`qlen`): `ip link` and `ip address` print it
     /// (`filter.showqueue`), `ip monitor` does not.
     pub queue: bool,
+    /// `-br`: one line of name, state (and, for `ip link`, the address and
+    /// flags), as `print_linkinfo_brief` prints it.
+    pub brief: bool,
 }
 
 /// Prints `l` into `p` (text without the final newline).
 pub fn link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
+    if s.brief {
+        return brief(p, l, s);
+    }
     let index = l.header.index;
     p.any("ifindex", || index.into(), format_args!("{index}: "));
-    let mdown = name_and_link(p, l, s);
+    let mdown = name_and_link(p, l, s, false);
     flags(p, l.header.flags, mdown);
     head(p, l, s);
     if s.link_line {
@@ -66,9 +72,33 @@ pub fn link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     altnames(p, l);
 }
 
-/// `print_name_and_link`: `name@parent`, or `link`/`link_index` in JSON;
-/// returns whether the parent is down (`M-DOWN`).
-fn name_and_link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) -> bool {
+/// `print_linkinfo_brief`: `name@parent` padded to 16 columns, the
+/// operational state padded to 14; for `ip link`, the address and flags.
+fn brief(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
+    let mdown = name_and_link(p, l, s, true);
+    if let Some(state) = l.operstate {
+        let v = u8::from(state);
+        if v > IF_OPER_UP {
+            let h = super::printer::CHex(v.into());
+            p.any("operstate_index", || v.into(), format_args!("state {h}"));
+        } else {
+            let name = names::oper_state(v);
+            p.any("operstate", || name.as_ref().into(), format_args!("{name:<14} "));
+        }
+    }
+    if s.link_cmd {
+        let ll = |bytes| LlAddr { bytes, link_type: l.header.link_type };
+        if let Some(a) = l.address.map(ll) {
+            p.any("address", || a.to_string().into(), format_args!("{a} "));
+        }
+        flags(p, l.header.flags, mdown);
+    }
+}
+
+/// `print_name_and_link`: `name@parent` (`NAME: `, or padded to 16 columns
+/// for `-br`), or `link`/`link_index` in JSON; returns whether the parent
+/// is down (`M-DOWN`).
+fn name_and_link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>, padded: bool) -> bool {
     let name = l.name.unwrap_or_default();
     let (parent, mdown) = match l.link {
         None => (None, false),
@@ -86,9 +116,13 @@ fn name_and_link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) -> bool {
             (Some(parent), s.names.flags(i) & IFF_UP == 0)
         }
     };
-    match parent {
-        Some(parent) if !p.is_json() => p.fp(format_args!("{name}@{parent}: ")),
-        _ => p.any("ifname", || name.into(), format_args!("{name}: ")),
+    match (parent, padded) {
+        (Some(parent), false) if !p.is_json() => p.fp(format_args!("{name}@{parent}: ")),
+        (Some(parent), true) if !p.is_json() => {
+            p.fp(format_args!("{:<16} ", format!("{name}@{parent}")))
+        }
+        (_, false) => p.any("ifname", || name.into(), format_args!("{name}: ")),
+        (_, true) => p.any("ifname", || name.into(), format_args!("{name:<16} ")),
     }
     mdown
 }

@@ -47,6 +47,8 @@ pub struct Global {
     pub details: bool,
     /// `-s`, counted: statistics, and more of them when given twice.
     pub stats: u8,
+    /// `-br`: one line per link (`link` and `address`).
+    pub brief: bool,
 }
 
 /// What a command runs with.
@@ -56,6 +58,7 @@ pub struct Ctx {
     pub family: u8,
     pub details: bool,
     pub stats: u8,
+    pub brief: bool,
     links: Option<LinkNames>,
 }
 
@@ -152,8 +155,8 @@ impl Ctx {
             _ => AF_UNSPEC,
         };
         let out = Output::new(g.json, g.pretty);
-        let (details, stats) = (g.details, g.stats);
-        Ok(Ctx { conn, out, family, details, stats, links: None })
+        let (details, stats, brief) = (g.details, g.stats, g.brief);
+        Ok(Ctx { conn, out, family, details, stats, brief, links: None })
     }
 
     /// What [`LinkNames`] knows of every interface, read with one link

@@ -249,6 +249,7 @@ fn body(
                 link_cmd: false,
                 link_line: true,
                 queue: false,
+                brief: false,
             };
             link_print::link(&mut p, l, &show);
         }
