@@ -131,7 +131,10 @@ _nlkit() {
         "/route/append"|"/route/append/"*) words="src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help";;
         "/route/delete"|"/route/delete/"*) words="src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help";;
         "/route/del"|"/route/del/"*) words="src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help";;
-        "/route") words="show list lst get add change replace append delete del help";;
+        "/route/flush"|"/route/flush/"*) words="table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help";;
+        "/route/save"|"/route/save/"*) words="table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help";;
+        "/route/restore"|"/route/restore/"*) words="help";;
+        "/route") words="show list lst get add change replace append delete del flush save restore help";;
         "/rule/show"|"/rule/show/"*) words="table lookup help";;
         "/rule/list"|"/rule/list/"*) words="table lookup help";;
         "/rule/add"|"/rule/add/"*) words="not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help";;

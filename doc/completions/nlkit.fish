@@ -275,8 +275,14 @@ function __nlkit_words
             printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
         case '/route/del' '/route/del/*'
             printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
+        case '/route/flush' '/route/flush/*'
+            printf '%s\n' table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help
+        case '/route/save' '/route/save/*'
+            printf '%s\n' table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help
+        case '/route/restore' '/route/restore/*'
+            printf '%s\n' help
         case '/route'
-            printf '%s\n' show list lst get add change replace append delete del help
+            printf '%s\n' show list lst get add change replace append delete del flush save restore help
         case '/rule/show' '/rule/show/*'
             printf '%s\n' table lookup help
         case '/rule/list' '/rule/list/*'

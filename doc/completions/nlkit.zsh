@@ -131,7 +131,10 @@ _nlkit() {
         "/route/append"|"/route/append/"*) cands=(src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help);;
         "/route/delete"|"/route/delete/"*) cands=(src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help);;
         "/route/del"|"/route/del/"*) cands=(src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help);;
-        "/route") cands=(show list lst get add change replace append delete del help);;
+        "/route/flush"|"/route/flush/"*) cands=(table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help);;
+        "/route/save"|"/route/save/"*) cands=(table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help);;
+        "/route/restore"|"/route/restore/"*) cands=(help);;
+        "/route") cands=(show list lst get add change replace append delete del flush save restore help);;
         "/rule/show"|"/rule/show/"*) cands=(table lookup help);;
         "/rule/list"|"/rule/list/"*) cands=(table lookup help);;
         "/rule/add"|"/rule/add/"*) cands=(not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help);;

@@ -57,7 +57,7 @@ fn ip_keywords_nlkit_lacks_are_refused_by_name_and_change_nothing() {
             &["link", "set", "g0", "up", "addrgenmode", "none"],
             "\"addrgenmode\" is not supported by nlkit link set",
         ),
-        (&["route", "flush", "table", "main"], "\"flush\" is not supported by nlkit route"),
+        (&["route", "showdump"], "\"showdump\" is not supported by nlkit route"),
         (&["addr", "show", "vrf", "x"], "\"vrf\" is not supported by nlkit address show"),
     ];
     for (args, want) in cases {

@@ -203,23 +203,7 @@ pub const ROUTE: Object = Object {
             names: &["show", "list", "lst"],
             synopsis: "[ SELECTOR ]",
             about: "List routes (main table unless table is given)",
-            words: &[
-                w("table", "TABLE_ID", "this table (local, main, default, all, NUMBER)"),
-                w("cached|cloned", "", "cached routes"),
-                w("tos|dsfield", "TOS", "only this TOS"),
-                w("protocol", "RTPROTO", "only this protocol"),
-                w("scope", "SCOPE", "only this scope"),
-                w("type", "TYPE", "only this type"),
-                w("dev|oif", "DEVICE", "only via this output device"),
-                w("iif", "DEVICE", "only from this input device"),
-                w("mark", "NUMBER", "only this mark"),
-                w("metric|priority|preference", "NUMBER", "only this metric"),
-                w("via", "[ FAMILY ] ADDRESS", "only via this gateway"),
-                w("src", "ADDRESS", "only with this preferred source"),
-                w("realms", "REALM", "only these realms"),
-                w("from", "[ root | match | exact ] PREFIX", "by source"),
-                w("to", "[ root | match | exact ] PREFIX", "by destination (to may be left out)"),
-            ],
+            words: ROUTE_SELECT,
             unsupported: &["vrf"],
         },
         Cmd {
@@ -246,8 +230,30 @@ pub const ROUTE: Object = Object {
         Cmd { names: &["replace"], about: "Add a route or change it", ..ROUTE_ADD },
         Cmd { names: &["append"], about: "Add a route after others of its prefix", ..ROUTE_ADD },
         Cmd { names: &["delete", "del"], about: "Remove a route", ..ROUTE_ADD },
+        Cmd {
+            names: &["flush"],
+            synopsis: "SELECTOR",
+            about: "Delete the routes a selector names (one is required), in rounds until none \
+                    is left; -s counts them",
+            words: ROUTE_SELECT,
+            unsupported: &["vrf"],
+        },
+        Cmd {
+            names: &["save"],
+            synopsis: "[ SELECTOR ] > FILE",
+            about: "Write the routes selected as iproute2's binary dump (never to a terminal)",
+            words: ROUTE_SELECT,
+            unsupported: &["vrf"],
+        },
+        Cmd {
+            names: &["restore"],
+            synopsis: "< FILE",
+            about: "Add the routes of a dump (from save or ip route save), local ones first",
+            words: &[],
+            unsupported: &[],
+        },
     ],
-    unsupported: &["flush", "save", "restore", "showdump"],
+    unsupported: &["showdump"],
     defs: &[
         "ROUTE := [ TYPE ] PREFIX [ OPTIONS ] [ nexthop NH ]...",
         "NH := [ via [ FAMILY ] ADDRESS ] [ dev DEVICE ] [ weight NUMBER ] [ onlink ]",
@@ -259,6 +265,24 @@ pub const ROUTE: Object = Object {
         "FAMILY := [ inet | inet6 | mpls | bridge | link ]",
     ],
 };
+
+const ROUTE_SELECT: &[super::Word] = &[
+    w("table", "TABLE_ID", "this table (local, main, default, all, NUMBER)"),
+    w("cached|cloned", "", "cached routes"),
+    w("tos|dsfield", "TOS", "only this TOS"),
+    w("protocol", "RTPROTO", "only this protocol"),
+    w("scope", "SCOPE", "only this scope"),
+    w("type", "TYPE", "only this type"),
+    w("dev|oif", "DEVICE", "only via this output device"),
+    w("iif", "DEVICE", "only from this input device"),
+    w("mark", "NUMBER", "only this mark"),
+    w("metric|priority|preference", "NUMBER", "only this metric"),
+    w("via", "[ FAMILY ] ADDRESS", "only via this gateway"),
+    w("src", "ADDRESS", "only with this preferred source"),
+    w("realms", "REALM", "only these realms"),
+    w("from", "[ root | match | exact ] PREFIX", "by source"),
+    w("to", "[ root | match | exact ] PREFIX", "by destination (to may be left out)"),
+];
 
 const ROUTE_ADD: Cmd = Cmd {
     names: &["add"],

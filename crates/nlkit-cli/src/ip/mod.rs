@@ -22,6 +22,7 @@ mod output;
 mod printer;
 mod route;
 mod route_args;
+mod route_bulk;
 mod route_print;
 mod rule;
 mod writer;

@@ -36,18 +36,33 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         show(ctx, a)
     } else if is("get") {
         get(ctx, a)
+    } else if is("flush") {
+        super::route_bulk::flush(ctx, a)
+    } else if is("save") {
+        super::route_bulk::save(ctx, a)
+    } else if is("restore") {
+        super::route_bulk::restore(ctx, a)
     } else {
         bail!(
             "Command \"{cmd}\" is unknown; expected one of: show, get, add, change, replace, \
-             prepend, append, test, delete"
+             prepend, append, test, delete, flush, save, restore"
         )
     }
 }
 
-/// `ip route show [table T|all|cache] [proto P] [scope S] [type T] [dev D]
-/// [iif D] [via [FAMILY] P] [src P] [tos T] [mark M] [metric N]
+/// What a route selector (`show`, `flush`, `save`) chose: the client-side
+/// filter, the kernel's, the table, and how `show` prints.
+pub(super) struct Selection {
+    pub filter: ShowFilter,
+    pub kernel: RouteFilter,
+    pub table: u32,
+    pub view: View,
+}
+
+/// Reads a selector: `[table T|all|cache] [proto P] [scope S] [type T]
+/// [dev D] [iif D] [via [FAMILY] P] [src P] [tos T] [mark M] [metric N]
 /// [[to] [root|match|exact] PREFIX] [from [root|match|exact] PREFIX]`.
-fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+pub(super) fn select(ctx: &mut Ctx, mut a: Args) -> Result<Selection> {
     let family = ctx.family;
     let mut f = ShowFilter {
         rdst: Prefix::NONE,
@@ -158,6 +173,14 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         (f.oif, kernel.oif) = (Some(index), Some(index));
         view.hide_oif = true;
     }
+    Ok(Selection { filter: f, kernel, table, view })
+}
+
+/// `ip route show [table T|all|cache] [proto P] [scope S] [type T] [dev D]
+/// [iif D] [via [FAMILY] P] [src P] [tos T] [mark M] [metric N]
+/// [[to] [root|match|exact] PREFIX] [from [root|match|exact] PREFIX]`.
+fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let Selection { filter: f, kernel, table, view } = select(ctx, a)?;
     let names = IfNames::new(ctx.ifnames()?);
     let Ctx { conn, out, .. } = ctx;
     // Routes are printed into one buffer and written out 32 KiB at a time
