@@ -190,11 +190,11 @@ function __nlkit_words
         case '/link'
             printf '%s\n' show list lst add delete del set change help
         case '/neigh/show' '/neigh/show/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neigh/list' '/neigh/list/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neigh/lst' '/neigh/lst/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neigh/get' '/neigh/get/*'
             printf '%s\n' proxy dev to help
         case '/neigh/add' '/neigh/add/*'
@@ -209,14 +209,16 @@ function __nlkit_words
             printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
         case '/neigh/del' '/neigh/del/*'
             printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+        case '/neigh/flush' '/neigh/flush/*'
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neigh'
-            printf '%s\n' show list lst get add change chg replace delete del help
+            printf '%s\n' show list lst get add change chg replace delete del flush help
         case '/neighbor/show' '/neighbor/show/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbor/list' '/neighbor/list/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbor/lst' '/neighbor/lst/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbor/get' '/neighbor/get/*'
             printf '%s\n' proxy dev to help
         case '/neighbor/add' '/neighbor/add/*'
@@ -231,14 +233,16 @@ function __nlkit_words
             printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
         case '/neighbor/del' '/neighbor/del/*'
             printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+        case '/neighbor/flush' '/neighbor/flush/*'
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbor'
-            printf '%s\n' show list lst get add change chg replace delete del help
+            printf '%s\n' show list lst get add change chg replace delete del flush help
         case '/neighbour/show' '/neighbour/show/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbour/list' '/neighbour/list/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbour/lst' '/neighbour/lst/*'
-            printf '%s\n' dev master nud proxy to help
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbour/get' '/neighbour/get/*'
             printf '%s\n' proxy dev to help
         case '/neighbour/add' '/neighbour/add/*'
@@ -253,8 +257,10 @@ function __nlkit_words
             printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
         case '/neighbour/del' '/neighbour/del/*'
             printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+        case '/neighbour/flush' '/neighbour/flush/*'
+            printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbour'
-            printf '%s\n' show list lst get add change chg replace delete del help
+            printf '%s\n' show list lst get add change chg replace delete del flush help
         case '/route/show' '/route/show/*'
             printf '%s\n' table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help
         case '/route/list' '/route/list/*'

@@ -41,7 +41,11 @@ fn show_matches_ip_byte_for_byte() {
         "reachable",
         "router",
     ]);
-    let variants: [&[&str]; 12] = [
+    let variants: [&[&str]; 16] = [
+        &["neigh", "show", "10.0.0.2"],
+        &["neigh", "show", "to", "10.0.0.0/29", "dev", "v0"],
+        &["-j", "neigh", "show", "2001:db8::/64"],
+        &["neigh", "show", "unused", "protocol", "all"],
         &["neigh"],
         &["neigh", "show"],
         &["-j", "neigh", "show"],
@@ -94,4 +98,32 @@ fn change_replace_and_delete() {
     let shown = ns.ip(&["neigh", "show"]);
     assert!(shown.contains("10.0.0.8 dev v0 lladdr 02:00:00:00:00:08 PERMANENT"), "{shown}");
     assert!(!shown.contains("10.0.0.2 "));
+}
+
+#[test]
+fn flush_deletes_what_ip_flush_deletes() {
+    let (ours, theirs) = (Ns::new("neighfl"), Ns::new("neighfli"));
+    populate(&ours);
+    populate(&theirs);
+    let out = ours.nlkit(&["neigh", "flush"]);
+    assert_eq!(out.status.code(), Some(1), "a selector is required");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Flush requires arguments."));
+    let show = ["neigh", "show", "nud", "all"];
+    let flushes: [&[&str]; 3] = [
+        &["-s", "neigh", "flush", "10.0.0.4"],
+        &["-s", "neigh", "flush", "dev", "v0"],
+        &["-s", "neigh", "flush", "all", "nud", "all"],
+    ];
+    for args in flushes {
+        let mine = ours.nlkit_ok(args);
+        let ip = theirs.ip(args);
+        assert_eq!(mine, ip, "{args:?}");
+        // The same entries left (hash order differs between namespaces).
+        let sorted = |ns: &Ns| {
+            let mut lines: Vec<String> = ns.ip(&show).lines().map(str::to_owned).collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(sorted(&ours), sorted(&theirs), "{args:?}");
+    }
 }

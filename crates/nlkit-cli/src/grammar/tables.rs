@@ -370,7 +370,7 @@ pub const NEIGH: Object = Object {
     commands: &[
         Cmd {
             names: &["show", "list", "lst"],
-            synopsis: "[ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ master DEV ]",
+            synopsis: "[ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ master DEV ] [ unused ]",
             about: "List neighbours",
             words: NEIGH_FILTER,
             unsupported: &["vrf", "nomaster"],
@@ -390,8 +390,16 @@ pub const NEIGH: Object = Object {
         Cmd { names: &["change", "chg"], about: "Change an entry", ..NEIGH_ADD },
         Cmd { names: &["replace"], about: "Add an entry or change it", ..NEIGH_ADD },
         Cmd { names: &["delete", "del"], about: "Remove an entry", ..NEIGH_ADD },
+        Cmd {
+            names: &["flush"],
+            synopsis: "SELECTOR",
+            about: "Delete the entries selected (a selector is required; not PERMANENT or \
+                    NOARP unless nud names them), in rounds; -s counts them",
+            words: NEIGH_FILTER,
+            unsupported: &["vrf", "nomaster"],
+        },
     ],
-    unsupported: &["flush"],
+    unsupported: &[],
     defs: &[
         "STATE := { delay | failed | incomplete | noarp | none | permanent | probe |",
         "           reachable | stale }",
@@ -401,8 +409,10 @@ pub const NEIGH: Object = Object {
 const NEIGH_FILTER: &[super::Word] = &[
     w("dev", "DEV", "only this interface"),
     w("master", "DEV", "only ports of this master"),
-    w("nud", "STATE", "only this state (or all)"),
+    w("unused", "", "only entries nothing refers to"),
+    w("nud", "STATE", "only this state (or all); repeatable"),
     w("proxy", "", "proxy entries"),
+    w("protocol", "PROTO", "only entries of this protocol"),
     w("to", "PREFIX", "only in this prefix (to may be left out)"),
 ];
 

@@ -17,6 +17,7 @@ mod link_stats;
 mod link_vxlan;
 mod monitor;
 mod neigh;
+mod neigh_select;
 mod netconf_print;
 mod output;
 mod printer;

@@ -6,23 +6,22 @@ use super::args::{self, Args};
 use super::output::write_error;
 use super::output::Output;
 use super::{Ctx, LinkNames};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use nlkit::rtnl::names;
-use nlkit::rtnl::neigh::{NeighFilter, NeighSpec, Neighbour};
+use nlkit::rtnl::neigh::{NeighSpec, Neighbour};
 use nlkit::rtnl::uapi::*;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-/// `ip neigh show`'s default: every state but NOARP (and NONE).
-const DEFAULT_STATES: u32 = 0xFF & !(NUD_NOARP as u32);
 /// The filter bit `nud none` sets: show entries whose state is 0.
-const STATE_NONE: u32 = 0x100;
+pub(super) const STATE_NONE: u32 = 0x100;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let choices = ["show|list|lst", "add", "change|chg", "replace", "delete", "get"];
+    let choices = ["show|list|lst", "add", "change|chg", "replace", "delete", "get", "flush"];
     match args::command(&mut a, &choices)? {
         "show" => show(ctx, a),
+        "flush" => super::neigh_select::flush(ctx, a),
         "get" => get(ctx, a),
         cmd => change(ctx, a, cmd),
     }
@@ -35,34 +34,13 @@ pub(super) struct Show {
     pub stats: bool,
 }
 
-fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let mut filter = NeighFilter::default();
-    let mut show = Show { states: DEFAULT_STATES, dev_given: false, stats: ctx.stats > 0 };
-    let mut states_given = false;
-    while let Some(w) = a.next() {
-        match args::keyword(&w, &["dev", "master", "nud", "proxy"])? {
-            "dev" => {
-                let name = a.value("dev")?;
-                filter.ifindex = Some(ctx.ifindex(&name)?);
-                show.dev_given = true;
-            }
-            "master" => filter.master = Some(ctx.ifindex(&a.value("master")?)?),
-            "nud" => {
-                if !states_given {
-                    show.states = 0;
-                    states_given = true;
-                }
-                show.states |= nud_filter(&a.value("nud")?)?;
-            }
-            _ => filter.proxy = true,
-        }
-    }
-    let family = ctx.family;
+fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let sel = super::neigh_select::select(ctx, a, false)?;
     let (conn, out, names) = ctx.parts()?;
     out.begin()?;
-    conn.neigh_dump(family, &filter, |n| {
-        if shown(n, show.states) {
-            print(out, n, &show, names).map_err(write_error)?;
+    conn.neigh_dump(sel.family, &sel.kernel, |n| {
+        if sel.selects(n) {
+            print(out, n, &sel.show, names).map_err(write_error)?;
         }
         Ok(())
     })?;
@@ -82,20 +60,11 @@ fn print(out: &mut Output, n: &Neighbour<'_>, show: &Show, names: &LinkNames) ->
 
 /// `ip`'s rule: an entry shows if its state is asked for, or it is a proxy
 /// or externally learned entry, or its state is 0 and `nud none` was given.
-fn shown(n: &Neighbour<'_>, states: u32) -> bool {
+pub(super) fn shown(n: &Neighbour<'_>, states: u32) -> bool {
     let flags = n.flags() as u32;
     states & n.state() as u32 != 0
         || flags & (NTF_PROXY | NTF_EXT_LEARNED) != 0
         || (n.state() == 0 && states & STATE_NONE != 0)
-}
-
-fn nud_filter(word: &str) -> Result<u32> {
-    if word == "all" {
-        return Ok(!0);
-    }
-    let state =
-        names::parse_neigh_state(word).ok_or_else(|| anyhow!("nud state is bad \"{word}\""))?;
-    Ok(if state == 0 { STATE_NONE } else { state as u32 })
 }
 
 fn lladdr_text(bytes: &[u8]) -> String {

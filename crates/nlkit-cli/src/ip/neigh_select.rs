@@ -1,0 +1,195 @@
+//! The selector `ip neigh show` and `ip neigh flush` share (iproute2 6.1's
+//! `do_show_or_flush`): `dev`, `master`, `unused`, `nud STATE...`, `proxy`,
+//! `protocol P`, and any other word as `[to] PREFIX`; and `flush`, which
+//! deletes what it selects in rounds (at most 10) as ip does.
+
+use super::args::Args;
+use super::neigh::{shown, Show, STATE_NONE};
+use super::route_args::{invarg, Prefix};
+use super::Ctx;
+use anyhow::{anyhow, bail, Result};
+use nlkit::engine::{Ack, Stream};
+use nlkit::rtnl::names;
+use nlkit::rtnl::neigh::{NeighFilter, Neighbour};
+use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
+use nlkit::wire::Flags;
+use nlkit::BatchLimits;
+use std::io::Write;
+use std::net::IpAddr;
+use std::ops::ControlFlow;
+
+/// The most rounds `flush` makes (ip's `MAX_ROUNDS`).
+const MAX_ROUNDS: usize = 10;
+
+/// What a selector chose.
+pub(super) struct Selection {
+    pub kernel: NeighFilter,
+    pub show: Show,
+    pub family: u8,
+    prefix: Prefix,
+    protocol: Option<u8>,
+    unused: bool,
+}
+
+impl Selection {
+    /// Whether `n` is selected (`print_neigh`'s filters).
+    pub fn selects(&self, n: &Neighbour<'_>) -> bool {
+        (self.family == AF_UNSPEC || n.family() == self.family)
+            && shown(n, self.show.states)
+            && prefix_matches(&self.prefix, n.dst)
+            && self.protocol.is_none_or(|p| n.protocol.unwrap_or(0) == p)
+            && (!self.unused || n.cacheinfo.is_none_or(|c| c.refcnt == 0))
+    }
+}
+
+/// `inet_addr_match_rta`: no prefix (or length 0) matches all; else the
+/// address must share the prefix's first bits.
+fn prefix_matches(p: &Prefix, addr: Option<IpAddr>) -> bool {
+    if p.family == AF_UNSPEC || p.len <= 0 {
+        return true;
+    }
+    let bytes: Vec<u8> = match addr {
+        Some(IpAddr::V4(a)) if p.family == AF_INET => a.octets().to_vec(),
+        Some(IpAddr::V6(a)) if p.family == AF_INET6 => a.octets().to_vec(),
+        _ => return false,
+    };
+    let bits = p.len as usize;
+    let (whole, rest) = (bits / 8, bits % 8);
+    bytes[..whole] == p.bytes[..whole]
+        && (rest == 0 || (bytes[whole] ^ p.bytes[whole]) >> (8 - rest) == 0)
+}
+
+/// Reads a selector; `flush` changes the default states (every one but
+/// PERMANENT and NOARP) and what `nud all` means (all but NOARP).
+pub(super) fn select(ctx: &mut Ctx, mut a: Args, flush: bool) -> Result<Selection> {
+    let default =
+        if flush { !(NUD_PERMANENT as u32 | NUD_NOARP as u32) } else { 0xFF & !(NUD_NOARP as u32) };
+    let mut s = Selection {
+        kernel: NeighFilter::default(),
+        show: Show { states: default, dev_given: false, stats: ctx.stats > 0 },
+        family: ctx.family,
+        prefix: Prefix::NONE,
+        protocol: None,
+        unused: false,
+    };
+    let mut states_given = false;
+    let mut dev = None;
+    while let Some(w) = a.next() {
+        match w.as_str() {
+            "dev" => {
+                let name = a.value("dev")?;
+                if dev.replace(name.clone()).is_some() {
+                    bail!("duplicate \"dev\": \"{name}\" is the second");
+                }
+            }
+            "master" => {
+                let m = a.value("master")?;
+                let index = ctx.ifnames()?.index(&m);
+                s.kernel.master = Some(index.ok_or_else(|| invarg("Device does not exist", &m))?);
+            }
+            "unused" => s.unused = true,
+            "nud" => {
+                let v = a.value("nud")?;
+                if !states_given {
+                    states_given = true;
+                    s.show.states = 0;
+                }
+                let state = match names::parse_neigh_state(&v) {
+                    Some(0) => STATE_NONE,
+                    Some(st) => st as u32,
+                    None if v == "all" && flush => !(NUD_NOARP as u32),
+                    None if v == "all" => !0,
+                    None => return Err(invarg("nud state is bad", &v)),
+                };
+                s.show.states |= state;
+            }
+            "proxy" => s.kernel.proxy = true,
+            w if "protocol".starts_with(w) && !w.is_empty() => {
+                let v = a.value("protocol")?;
+                s.protocol = match names::parse_route_protocol(&v) {
+                    Some(p) => Some(p),
+                    None if v == "all" => None,
+                    None => return Err(invarg("invalid \"protocol\"", &v)),
+                };
+            }
+            _ => {
+                let v = if w == "to" { a.value("to")? } else { w };
+                s.prefix =
+                    Prefix::parse(&v, s.family).map_err(|_| invarg("to value is invalid", &v))?;
+                if s.family == AF_UNSPEC {
+                    s.family = s.prefix.family;
+                }
+            }
+        }
+    }
+    if let Some(name) = dev {
+        s.kernel.ifindex = Some(ctx.ifindex(&name)?);
+        s.show.dev_given = true;
+    }
+    Ok(s)
+}
+
+/// `ip neigh flush SELECTOR`: deletes the selected entries, in rounds
+/// until none is left (FAILED entries only in the first); `-s` says the
+/// rounds as ip does.
+pub(super) fn flush(ctx: &mut Ctx, a: Args) -> Result<()> {
+    if a.at_end() {
+        bail!("Flush requires arguments.");
+    }
+    let mut sel = select(ctx, a, true)?;
+    let verbose = ctx.stats > 0;
+    for round in 0..MAX_ROUNDS {
+        let mut found: Vec<Vec<u8>> = Vec::new();
+        let (family, kernel) = (sel.family, &sel.kernel);
+        let selection = &sel;
+        ctx.conn.run(Stream {
+            message_type: RTM_GETNEIGH,
+            flags: Flags::DUMP,
+            body: |b: &mut nlkit::wire::MessageBuilder<'_, Vec<u8>>| kernel.emit(family, b),
+            each: |m: nlkit::wire::Message<'_>| {
+                if selection.selects(&Neighbour::parse(&m)?) {
+                    found.push(m.payload().to_vec());
+                }
+                Ok(())
+            },
+        })?;
+        if found.is_empty() {
+            if verbose {
+                let mut out = std::io::stdout().lock();
+                if round == 0 {
+                    writeln!(out, "Nothing to flush.")?;
+                } else {
+                    let s = if round > 1 { "s" } else { "" };
+                    writeln!(out, "*** Flush is complete after {round} round{s} ***")?;
+                }
+            }
+            return Ok(());
+        }
+        let count = found.len();
+        let mut failed = None;
+        let requests = found.into_iter().map(|payload| {
+            let body = move |b: &mut nlkit::wire::MessageBuilder<'_, Vec<u8>>| b.append(&payload);
+            ((), Ack { message_type: RTM_DELNEIGH, flags: Flags::empty(), body })
+        });
+        ctx.conn.batch(requests, BatchLimits::default(), |(), r| {
+            match r {
+                // Gone meanwhile: flushed all the same.
+                Err(e) if e.errno() == Some(libc::ENOENT) => {}
+                Err(e) => failed = failed.take().or(Some(e)),
+                Ok(()) => {}
+            }
+            ControlFlow::Continue(())
+        })?;
+        if let Some(e) = failed {
+            return Err(anyhow::Error::from(e).context("Flush terminated"));
+        }
+        if verbose {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "\n*** Round {}, deleting {count} entries ***", round + 1)?;
+        }
+        sel.show.states &= !(NUD_FAILED as u32);
+    }
+    println!("*** Flush not complete bailing out after {MAX_ROUNDS} rounds");
+    Err(anyhow!("neighbour flush did not complete"))
+}
