@@ -290,17 +290,19 @@ function __nlkit_words
         case '/route'
             printf '%s\n' show list lst get add change replace append delete del flush save restore help
         case '/rule/show' '/rule/show/*'
-            printf '%s\n' table lookup help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
         case '/rule/list' '/rule/list/*'
-            printf '%s\n' table lookup help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
         case '/rule/add' '/rule/add/*'
             printf '%s\n' not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help
         case '/rule/delete' '/rule/delete/*'
             printf '%s\n' not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help
         case '/rule/del' '/rule/del/*'
             printf '%s\n' not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help
+        case '/rule/flush' '/rule/flush/*'
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
         case '/rule'
-            printf '%s\n' show list add delete del help
+            printf '%s\n' show list add delete del flush help
         case '/monitor/all' '/monitor/all/*'
             printf '%s\n' link address route neigh rule netconf label dev help
         case '/monitor'

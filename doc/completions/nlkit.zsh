@@ -138,12 +138,13 @@ _nlkit() {
         "/route/save"|"/route/save/"*) cands=(table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help);;
         "/route/restore"|"/route/restore/"*) cands=(help);;
         "/route") cands=(show list lst get add change replace append delete del flush save restore help);;
-        "/rule/show"|"/rule/show/"*) cands=(table lookup help);;
-        "/rule/list"|"/rule/list/"*) cands=(table lookup help);;
+        "/rule/show"|"/rule/show/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help);;
+        "/rule/list"|"/rule/list/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help);;
         "/rule/add"|"/rule/add/"*) cands=(not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help);;
         "/rule/delete"|"/rule/delete/"*) cands=(not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help);;
         "/rule/del"|"/rule/del/"*) cands=(not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help);;
-        "/rule") cands=(show list add delete del help);;
+        "/rule/flush"|"/rule/flush/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help);;
+        "/rule") cands=(show list add delete del flush help);;
         "/monitor/all"|"/monitor/all/"*) cands=(link address route neigh rule netconf label dev help);;
         "/monitor") cands=(all help);;
     esac

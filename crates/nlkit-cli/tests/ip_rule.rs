@@ -96,3 +96,50 @@ fn errors_are_clear_and_nonzero() {
     let out = ns.nlkit(&["r", "show"]);
     assert_eq!(out.status.code(), Some(2), "'r' is ambiguous: raw, rule");
 }
+
+#[test]
+fn selectors_and_flush_match_ip() {
+    let (ours, theirs) = (Ns::new("rulesel"), Ns::new("ruleseli"));
+    populate(&ours);
+    populate(&theirs);
+    let selectors: [&[&str]; 14] = [
+        &["pref", "100"],
+        &["priority", "300"],
+        &["from", "10.0.0.0/8"],
+        &["to", "192.168.1.0/24"],
+        &["192.168.0.0/16"],
+        &["table", "main"],
+        &["lookup", "200"],
+        &["not"],
+        &["fwmark", "0x10/0xff"],
+        &["iif", "v0"],
+        &["oif", "v1"],
+        &["uidrange", "1000-2000", "ipproto", "tcp"],
+        &["sport", "80", "dport", "1000-2000"],
+        &["tos", "0x10"],
+    ];
+    for s in selectors {
+        let args = [&["rule", "show"][..], s].concat();
+        assert_eq!(ours.nlkit_ok(&args), ours.ip(&args), "{args:?}");
+        let json = [&["-j"][..], &args].concat();
+        assert_eq!(json_array(&ours.nlkit_ok(&json)), json_array(&ours.ip(&json)), "{json:?}");
+    }
+    let six = ["-6", "rule", "show", "from", "2001:db8::/32"];
+    assert_eq!(ours.nlkit_ok(&six), ours.ip(&six));
+    // flush: the same rules left on both sides, rule 0 (local) never.
+    let refused = ours.nlkit(&["rule", "flush"]);
+    assert_eq!(refused.status.code(), Some(1), "an empty selector would flush main and default");
+    for f in [
+        &["rule", "flush", "table", "100"][..],
+        &["rule", "flush", "not"],
+        &["rule", "flush", "pref", "400"],
+    ] {
+        ours.nlkit_ok(f);
+        theirs.ip(f);
+        for family in ["-4", "-6"] {
+            let show = [family, "rule", "show"];
+            assert_eq!(ours.ip(&show), theirs.ip(&show), "{f:?} {family}");
+        }
+    }
+    assert!(ours.ip(&["rule", "show"]).starts_with("0:\tfrom all lookup local"));
+}

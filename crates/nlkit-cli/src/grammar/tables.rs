@@ -326,17 +326,43 @@ pub const RULE: Object = Object {
     commands: &[
         Cmd {
             names: &["show", "list"],
-            synopsis: "[ table TABLE_ID ]",
-            about: "List rules",
-            words: &[w("table|lookup", "TABLE_ID", "only rules pointing at this table")],
-            unsupported: &["pref", "priority", "from", "to", "iif", "oif", "fwmark"],
+            synopsis: "[ SELECTOR ]",
+            about: "List rules (IPv4 unless -6)",
+            words: RULE_SELECT,
+            unsupported: &["tun_id"],
         },
         RULE_ADD,
         Cmd { names: &["delete", "del"], about: "Remove a rule", ..RULE_ADD },
+        Cmd {
+            names: &["flush"],
+            synopsis: "SELECTOR",
+            about: "Delete every selected rule that has a priority (never rule 0, local); \
+                    unlike ip, a selector is required",
+            words: RULE_SELECT,
+            unsupported: &["tun_id"],
+        },
     ],
-    unsupported: &["flush", "save", "restore"],
+    unsupported: &["save", "restore"],
     defs: &["TABLE_ID := [ local | main | default | NUMBER ]"],
 };
+
+const RULE_SELECT: &[super::Word] = &[
+    w("preference|order|priority", "NUMBER", "only the rule of this priority"),
+    w("not", "", "only inverted rules"),
+    w("tos|dsfield", "TOS", "only this TOS"),
+    w("fwmark", "MARK[/MASK]", "only this mark (and mask)"),
+    w("dev|iif", "DEVICE", "only this input device"),
+    w("oif", "DEVICE", "only this output device"),
+    w("l3mdev", "", "only l3mdev rules"),
+    w("uidrange", "NUMBER-NUMBER", "only this user range"),
+    w("lookup|table", "TABLE_ID", "only rules looking up this table"),
+    w("from|src", "PREFIX", "only sources in this prefix"),
+    w("protocol", "PROTO", "flush only: only rules of this protocol"),
+    w("ipproto", "PROTOCOL", "only this IP protocol"),
+    w("sport", "NUMBER[-NUMBER]", "only this source port range"),
+    w("dport", "NUMBER[-NUMBER]", "only this destination port range"),
+    w("to|dst", "PREFIX", "only destinations in this prefix (to may be left out)"),
+];
 
 const RULE_ADD: Cmd = Cmd {
     names: &["add"],

@@ -26,6 +26,7 @@ mod route_args;
 mod route_bulk;
 mod route_print;
 mod rule;
+mod rule_select;
 mod writer;
 
 use anyhow::Result;

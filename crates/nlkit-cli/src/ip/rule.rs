@@ -12,36 +12,35 @@ use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    match args::command(&mut a, &["show|list", "add", "delete|del"])? {
+    match args::command(&mut a, &["show|list", "add", "delete|del", "flush"])? {
         "show" => show(ctx, a),
+        "flush" => {
+            let family = if ctx.family == AF_UNSPEC { AF_INET } else { ctx.family };
+            super::rule_select::flush(ctx, a, family)
+        }
         "add" => change(ctx, a, true),
         _ => change(ctx, a, false),
     }
 }
 
-fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let mut table = None;
-    while let Some(w) = a.next() {
-        args::keyword(&w, &["table|lookup"])?;
-        table = Some(a.parsed("table", names::parse_route_table)?);
-    }
-    let families: &[u8] = if ctx.family == AF_UNSPEC { &[AF_INET] } else { &[ctx.family] };
+fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
+    // ip lists IPv4 rules unless a family is asked for.
+    let family = if ctx.family == AF_UNSPEC { AF_INET } else { ctx.family };
+    let sel = super::rule_select::Selector::parse(a, family)?;
     let (json, details) = (ctx.out.json(), ctx.details);
     ctx.out.begin()?;
-    for &family in families {
-        let Ctx { conn, out, .. } = ctx;
-        conn.rule_dump(family, |r| {
-            if table.is_some_and(|t| t != r.table) {
-                return Ok(());
-            }
-            let shown = if json {
-                out.object(to_json(r, details))
-            } else {
-                out.line(format_args!("{}", to_text(r)))
-            };
-            shown.map_err(super::output::write_error)
-        })?;
-    }
+    let Ctx { conn, out, .. } = ctx;
+    conn.rule_dump(family, |r| {
+        if !sel.matches(r) {
+            return Ok(());
+        }
+        let shown = if json {
+            out.object(to_json(r, details))
+        } else {
+            out.line(format_args!("{}", to_text(r)))
+        };
+        shown.map_err(super::output::write_error)
+    })?;
     ctx.out.end()
 }
 
@@ -196,11 +195,11 @@ fn ip_proto_name(p: u8) -> String {
     IP_PROTOS.iter().find(|(_, v)| *v == p).map_or_else(|| p.to_string(), |(n, _)| (*n).into())
 }
 
-fn ip_proto(s: &str) -> Option<u8> {
+pub(super) fn ip_proto(s: &str) -> Option<u8> {
     IP_PROTOS.iter().find(|(n, _)| *n == s).map(|(_, v)| *v).or_else(|| args::number(s))
 }
 
-fn range<T: TryFrom<u64> + Copy>(s: &str) -> Option<Range<T>> {
+pub(super) fn range<T: TryFrom<u64> + Copy>(s: &str) -> Option<Range<T>> {
     match s.split_once('-') {
         Some((a, b)) => Some(Range { start: args::number(a)?, end: args::number(b)? }),
         None => args::number(s).map(|v| Range { start: v, end: v }),
