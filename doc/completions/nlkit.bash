@@ -57,9 +57,9 @@ _nlkit() {
         "/demo/genl-echo"|"/demo/genl-echo/"*) words="--repeat --interval";;
         "/demo/genl-group"|"/demo/genl-group/"*) words="";;
         "/demo"|"/demo/"*) words="--proto --timeout echo send-lines register trigger listen dev broadcast dump big genl-echo genl-group";;
-        "/address/show"|"/address/show/"*) words="dev to scope up label help";;
-        "/address/list"|"/address/list/"*) words="dev to scope up label help";;
-        "/address/lst"|"/address/lst/"*) words="dev to scope up label help";;
+        "/address/show"|"/address/show/"*) words="dev to scope up label master type group help";;
+        "/address/list"|"/address/list/"*) words="dev to scope up label master type group help";;
+        "/address/lst"|"/address/lst/"*) words="dev to scope up label master type group help";;
         "/address/add"|"/address/add/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/address/change"|"/address/change/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/address/chg"|"/address/chg/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
@@ -68,9 +68,9 @@ _nlkit() {
         "/address/del"|"/address/del/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/address/flush"|"/address/flush/"*) words="dev to scope up label help";;
         "/address") words="show list lst add change chg replace delete del flush help";;
-        "/addr/show"|"/addr/show/"*) words="dev to scope up label help";;
-        "/addr/list"|"/addr/list/"*) words="dev to scope up label help";;
-        "/addr/lst"|"/addr/lst/"*) words="dev to scope up label help";;
+        "/addr/show"|"/addr/show/"*) words="dev to scope up label master type group help";;
+        "/addr/list"|"/addr/list/"*) words="dev to scope up label master type group help";;
+        "/addr/lst"|"/addr/lst/"*) words="dev to scope up label master type group help";;
         "/addr/add"|"/addr/add/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/addr/change"|"/addr/change/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/addr/chg"|"/addr/chg/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;

@@ -128,11 +128,11 @@ function __nlkit_words
         case '/demo' '/demo/*'
             printf '%s\n' --proto --timeout echo send-lines register trigger listen dev broadcast dump big genl-echo genl-group
         case '/address/show' '/address/show/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' dev to scope up label master type group help
         case '/address/list' '/address/list/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' dev to scope up label master type group help
         case '/address/lst' '/address/lst/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' dev to scope up label master type group help
         case '/address/add' '/address/add/*'
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
         case '/address/change' '/address/change/*'
@@ -150,11 +150,11 @@ function __nlkit_words
         case '/address'
             printf '%s\n' show list lst add change chg replace delete del flush help
         case '/addr/show' '/addr/show/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' dev to scope up label master type group help
         case '/addr/list' '/addr/list/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' dev to scope up label master type group help
         case '/addr/lst' '/addr/lst/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' dev to scope up label master type group help
         case '/addr/add' '/addr/add/*'
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
         case '/addr/change' '/addr/change/*'

@@ -57,9 +57,9 @@ _nlkit() {
         "/demo/genl-echo"|"/demo/genl-echo/"*) cands=(--repeat --interval);;
         "/demo/genl-group"|"/demo/genl-group/"*) cands=();;
         "/demo"|"/demo/"*) cands=(--proto --timeout echo send-lines register trigger listen dev broadcast dump big genl-echo genl-group);;
-        "/address/show"|"/address/show/"*) cands=(dev to scope up label help);;
-        "/address/list"|"/address/list/"*) cands=(dev to scope up label help);;
-        "/address/lst"|"/address/lst/"*) cands=(dev to scope up label help);;
+        "/address/show"|"/address/show/"*) cands=(dev to scope up label master type group help);;
+        "/address/list"|"/address/list/"*) cands=(dev to scope up label master type group help);;
+        "/address/lst"|"/address/lst/"*) cands=(dev to scope up label master type group help);;
         "/address/add"|"/address/add/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/address/change"|"/address/change/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/address/chg"|"/address/chg/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
@@ -68,9 +68,9 @@ _nlkit() {
         "/address/del"|"/address/del/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/address/flush"|"/address/flush/"*) cands=(dev to scope up label help);;
         "/address") cands=(show list lst add change chg replace delete del flush help);;
-        "/addr/show"|"/addr/show/"*) cands=(dev to scope up label help);;
-        "/addr/list"|"/addr/list/"*) cands=(dev to scope up label help);;
-        "/addr/lst"|"/addr/lst/"*) cands=(dev to scope up label help);;
+        "/addr/show"|"/addr/show/"*) cands=(dev to scope up label master type group help);;
+        "/addr/list"|"/addr/list/"*) cands=(dev to scope up label master type group help);;
+        "/addr/lst"|"/addr/lst/"*) cands=(dev to scope up label master type group help);;
         "/addr/add"|"/addr/add/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/addr/change"|"/addr/change/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/addr/chg"|"/addr/chg/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;

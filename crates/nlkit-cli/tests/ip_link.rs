@@ -485,3 +485,34 @@ fn brief_matches_ip() {
         assert_eq!(objects(&ns.nlkit_ok(&json)), objects(&ns.ip(&json)), "{json:?}");
     }
 }
+
+/// `address show master|type|group` select links as ip's do; `address
+/// flush` refuses them rather than flush more than was named.
+#[test]
+fn address_show_link_selectors_match_ip() {
+    let (ns, other) = (Ns::new("addrsel"), Ns::new("addrselpeer"));
+    populate(&ns, &other);
+    ns.ip(&["address", "add", "10.8.0.1/24", "dev", "veth1"]);
+    let cases: [&[&str]; 6] = [
+        &["address", "show", "master", "br0"],
+        &["address", "show", "type", "veth"],
+        &["address", "show", "type", "bridge_slave"],
+        &["address", "show", "group", "7"],
+        &["-br", "address", "show", "type", "vxlan"],
+        &["-4", "address", "show", "master", "br0", "up"],
+    ];
+    let objects = |text: &str| {
+        let mut all = json_array(text);
+        all.retain(|o| o.as_object().is_some_and(|m| !m.is_empty()));
+        all
+    };
+    for args in cases {
+        assert_eq!(ns.nlkit_ok(args), ns.ip(args), "{args:?}");
+        let json = [&["-j"], args].concat();
+        assert_eq!(objects(&ns.nlkit_ok(&json)), objects(&ns.ip(&json)), "{json:?}");
+    }
+    let before = ns.ip(&["address", "show"]);
+    let out = ns.nlkit(&["address", "flush", "master", "br0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(ns.ip(&["address", "show"]), before, "nothing flushed");
+}

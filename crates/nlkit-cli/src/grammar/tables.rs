@@ -113,10 +113,10 @@ pub const ADDRESS: Object = Object {
     commands: &[
         Cmd {
             names: &["show", "list", "lst"],
-            synopsis: "[ dev IFNAME ] [ scope SCOPE-ID ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
+            synopsis: "[ dev IFNAME ] [ scope SCOPE-ID ] [ master DEVICE ] [ type TYPE ] [ group GROUP ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
             about: "List addresses by interface",
-            words: ADDR_FILTER,
-            unsupported: ADDR_FILTER_UNSUPPORTED,
+            words: ADDR_SHOW,
+            unsupported: &["nomaster", "vrf"],
         },
         Cmd {
             names: &["add"],
@@ -177,6 +177,17 @@ const ADDR_FILTER: &[super::Word] = &[
 ];
 
 const ADDR_FILTER_UNSUPPORTED: &[&str] = &["master", "nomaster", "vrf", "type", "group"];
+
+const ADDR_SHOW: &[super::Word] = &[
+    w("dev", "IFNAME", "only this interface (the word may be left out)"),
+    w("to", "PREFIX", "only addresses in this prefix"),
+    w("scope", "SCOPE-ID", "only this scope (or all)"),
+    w("up", "", "only interfaces that are up"),
+    w("label", "PATTERN", "only labels matching this shell pattern"),
+    w("master", "DEVICE", "only interfaces enslaved to this master"),
+    w("type", "TYPE", "only interfaces of this kind (TYPE_slave: ports of such masters)"),
+    w("group", "GROUP", "only interfaces of this group"),
+];
 
 const ADDR_MODIFY: &[super::Word] = &[
     w("peer|remote", "PREFIX", "the peer of a point-to-point address"),

@@ -124,7 +124,7 @@ impl Listing<'_> {
     /// its addresses, its statistics. Under `up`, nothing of a down link;
     /// under `label`, its addresses only.
     fn print(&self, p: &mut Printer, l: &Link<'_>) {
-        if self.filter.up && !l.is_up() {
+        if self.filter.up && !l.is_up() || !self.filter.link_matches(l) {
             return;
         }
         if self.show.brief {

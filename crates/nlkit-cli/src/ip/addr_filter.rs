@@ -1,7 +1,8 @@
 //! The selectors of `nlkit address show|flush`, as `ip`'s `struct
 //! link_filter` holds them and `print_addrinfo`/`ipaddr_filter` apply
 //! them: device, `up`, `scope`, address flags, `label` (an fnmatch(3)
-//! pattern) and `to PREFIX`.
+//! pattern), `to PREFIX`, and for `show` the link's `master`, `type` and
+//! `group`.
 
 use super::addr_words::{self, inet_prefix, prefix_matches};
 use super::args::Args;
@@ -27,6 +28,12 @@ pub(super) struct Filter {
     pub flag_mask: u32,
     pub label: Option<String>,
     to: Option<(IpAddr, u8)>,
+    /// Link selectors (`show` only): the master's index, the kind, the
+    /// master's kind (`type KIND_slave`), the group.
+    master: Option<u32>,
+    kind: Option<String>,
+    slave_kind: Option<String>,
+    group: Option<u32>,
 }
 
 impl Filter {
@@ -44,9 +51,25 @@ impl Filter {
                 "up" => f.up = true,
                 "label" => f.label = Some(a.value("label")?),
                 w if f.flag_word(w) => {}
-                "group" | "master" | "vrf" | "nomaster" | "type" => {
-                    bail!("\"{w}\" is not supported by nlkit address")
+                "master" => {
+                    let m = a.value("master")?;
+                    let index = links.index(&m);
+                    f.master =
+                        Some(index.ok_or_else(|| anyhow!("Device \"{m}\" does not exist."))?);
                 }
+                "type" => match a.value("type")? {
+                    t if t.ends_with("_slave") => {
+                        f.slave_kind = Some(t.trim_end_matches("_slave").into())
+                    }
+                    t => f.kind = Some(t),
+                },
+                "group" => {
+                    let g = a.value("group")?;
+                    let groups = super::link_print::read_groups();
+                    let id = super::link_print::parse_group(&groups, &g);
+                    f.group = Some(id.ok_or_else(|| anyhow!("Invalid \"group\" value: \"{g}\""))?);
+                }
+                "vrf" | "nomaster" => bail!("\"{w}\" is not supported by nlkit address"),
                 _ => {
                     let name = if w == "dev" { a.value("dev")? } else { w };
                     if dev.replace(name.clone()).is_some() {
@@ -102,6 +125,23 @@ impl Filter {
         }
         self.flag_mask |= flag.mask;
         true
+    }
+
+    /// Whether a link selector (`master`, `type`, `group`) was given.
+    pub fn selects_links(&self) -> bool {
+        self.master.is_some()
+            || self.kind.is_some()
+            || self.slave_kind.is_some()
+            || self.group.is_some()
+    }
+
+    /// Whether link `l` passes the link selectors (`print_linkinfo`'s).
+    pub fn link_matches(&self, l: &nlkit::rtnl::link::Link<'_>) -> bool {
+        let info = l.linkinfo.as_ref();
+        self.master.is_none_or(|m| l.master == Some(m))
+            && self.kind.as_ref().is_none_or(|k| info.and_then(|i| i.kind) == Some(k.as_str()))
+            && self.slave_kind.as_ref().is_none_or(|k| info.and_then(|i| i.slave_kind) == Some(k))
+            && self.group.is_none_or(|g| l.group == Some(g))
     }
 
     /// Whether no selector narrows anything down (the family aside): every

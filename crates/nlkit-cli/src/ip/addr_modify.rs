@@ -327,6 +327,9 @@ pub(super) fn flush(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let (family, stats) = (ctx.family, ctx.stats > 0);
     let (conn, out, names) = ctx.parts()?;
     let filter = Filter::parse(&mut a, family, names)?;
+    if filter.selects_links() {
+        bail!("\"master\", \"type\" and \"group\" are not supported by nlkit address flush");
+    }
     if filter.selects_all() {
         bail!(
             "\"flush\" would delete every address of every device; name them: dev NAME, \
