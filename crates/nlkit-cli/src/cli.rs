@@ -43,6 +43,10 @@ pub struct Cli {
     /// (`link`) or the addresses (`address`), as `ip -br`.
     #[arg(long = "brief", global = true)]
     pub brief: bool,
+    /// Each object on one line, its line breaks written as `\` (as `ip -o`;
+    /// `address`: one line per address).
+    #[arg(short = 'o', long = "oneline", global = true)]
+    pub oneline: bool,
     /// Show statistics; twice for more (as `ip -s -s`).
     #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
     pub stats: u8,
@@ -69,6 +73,7 @@ impl Cli {
             details: self.details,
             stats: self.stats,
             brief: self.brief,
+            oneline: self.oneline,
         }
     }
 }

@@ -110,8 +110,8 @@ fn main() -> ExitCode {
 /// `-netns`, `-json`, `-details`, `-stats`, `-pretty`, `-brief` and `-br`)
 /// as clap's `--` forms.
 fn ip_long_options(argv: Vec<String>) -> Vec<String> {
-    const LONG: [&str; 8] =
-        ["batch", "force", "netns", "json", "details", "stats", "pretty", "brief"];
+    const LONG: [&str; 9] =
+        ["batch", "force", "netns", "json", "details", "stats", "pretty", "brief", "oneline"];
     let mut command_seen = false;
     let mut out = Vec::with_capacity(argv.len());
     for (i, w) in argv.into_iter().enumerate() {

@@ -516,3 +516,24 @@ fn address_show_link_selectors_match_ip() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(ns.ip(&["address", "show"]), before, "nothing flushed");
 }
+
+/// `-o`/`-oneline` prints what `ip -o` prints: links with their line
+/// breaks as `\`, addresses one per line with the index and name first.
+#[test]
+fn oneline_matches_ip() {
+    let (ns, other) = (Ns::new("linkone"), Ns::new("linkonepeer"));
+    populate(&ns, &other);
+    ns.ip(&["address", "add", "10.9.0.1/24", "dev", "veth0"]);
+    let cases: [&[&str]; 7] = [
+        &["-o", "link", "show"],
+        &["-oneline", "-d", "link", "show"],
+        &["-o", "-s", "link", "show", "veth0"],
+        &["-o", "address", "show"],
+        &["-o", "-4", "address", "show", "dev", "veth0"],
+        &["-o", "route", "show"],
+        &["-o", "-j", "link", "show", "veth0"],
+    ];
+    for args in cases {
+        assert_eq!(mask_timers(&ns.nlkit_ok(args)), mask_timers(&ns.ip(args)), "{args:?}");
+    }
+}

@@ -69,12 +69,14 @@ struct Listing<'a> {
     filter: Filter,
     addrs: &'a [Address<'a>],
     show: Show<'a>,
+    /// `-o`: one line per address, `INDEX: NAME` first; no link lines.
+    oneline: bool,
 }
 
 fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let (family, details, stats, json) = (ctx.family, ctx.details, ctx.stats, ctx.out.json());
-    let brief = ctx.brief;
+    let (brief, ctx_oneline) = (ctx.brief, ctx.oneline);
     // Named with the names of the full dump, which serves both when it can.
     let full = ctx.links_raw()?;
     let filter = Filter::parse(&mut a, family, ctx.ifnames()?)?;
@@ -97,7 +99,8 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         queue: true,
         brief,
     };
-    let listing = Listing { filter, addrs: &addrs, show };
+    let oneline = ctx_oneline && !json && !brief;
+    let listing = Listing { filter, addrs: &addrs, show, oneline };
     let mut p = Printer::new(json);
     out.begin()?;
     for l in links.iter().filter(|l| listing.lists(l)) {
@@ -127,6 +130,9 @@ impl Listing<'_> {
         if self.filter.up && !l.is_up() || !self.filter.link_matches(l) {
             return;
         }
+        if self.oneline {
+            return self.addresses_oneline(p, l);
+        }
         if self.show.brief {
             // `ip -br address`: the link's name and state, then each
             // address on the same line; no statistics.
@@ -141,6 +147,25 @@ impl Listing<'_> {
         if header && self.show.stats > 0 {
             p.nl();
             link_stats::print(p, l, self.show.stats);
+        }
+    }
+
+    /// `-o`: each address as `INDEX: NAME    inet ...`, its line breaks as
+    /// `\`, one per line of output.
+    fn addresses_oneline(&self, p: &mut Printer, l: &Link<'_>) {
+        let (f, names) = (&self.filter, self.show.names);
+        let index = l.index();
+        let own = self.addrs.iter().filter(|a| a.index() == index);
+        let own = own.filter(|a| f.family == AF_UNSPEC || a.family() == f.family);
+        let name = names.name(index);
+        for a in own.filter(|a| f.passes(a, names)) {
+            if !p.text().is_empty() {
+                p.nl();
+            }
+            let mut one = Printer::new(false);
+            addr_print::addr(&mut one, a);
+            let text = super::one_line(one.text(), true);
+            p.fp(format_args!("{index}: {name}{text}"));
         }
     }
 

@@ -9,7 +9,7 @@
 use super::args::{self, Args};
 use super::link_print::{self, Show};
 use super::printer::Printer;
-use super::{parse_links, Ctx};
+use super::{one_line, parse_links, Ctx};
 use anyhow::{anyhow, bail, Context, Result};
 use nlkit::rtnl::link::{Link, LinkSpec, NetnsTarget};
 use nlkit::rtnl::uapi::*;
@@ -84,6 +84,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let f = Filter::parse(a, &groups)?;
     let (details, stats, json, ctx_brief) = (ctx.details, ctx.stats, ctx.out.json(), ctx.brief);
+    let oneline = ctx.oneline;
     // The listing and the name table come from one dump.
     let raw = if f.dev.is_none() { ctx.links_raw()? } else { Vec::new() };
     let (conn, out, names) = ctx.parts()?;
@@ -115,8 +116,11 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
             return Ok(());
         }
         link_print::link(&mut p, l, &show);
-        let shown =
-            if json { out.object(p.take()) } else { out.line(format_args!("{}", p.text())) };
+        let shown = if json {
+            out.object(p.take())
+        } else {
+            out.line(format_args!("{}", one_line(p.text(), oneline)))
+        };
         p.take(); // empties the text for the next link
         shown.map_err(super::output::write_error)
     };

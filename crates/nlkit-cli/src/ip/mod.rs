@@ -52,6 +52,8 @@ pub struct Global {
     pub stats: u8,
     /// `-br`: one line per link (`link` and `address`).
     pub brief: bool,
+    /// `-o`: each object on one line, its line breaks written as `\`.
+    pub oneline: bool,
 }
 
 /// What a command runs with.
@@ -62,6 +64,7 @@ pub struct Ctx {
     pub details: bool,
     pub stats: u8,
     pub brief: bool,
+    pub oneline: bool,
     links: Option<LinkNames>,
 }
 
@@ -158,8 +161,8 @@ impl Ctx {
             _ => AF_UNSPEC,
         };
         let out = Output::new(g.json, g.pretty);
-        let (details, stats, brief) = (g.details, g.stats, g.brief);
-        Ok(Ctx { conn, out, family, details, stats, brief, links: None })
+        let (details, stats, brief, oneline) = (g.details, g.stats, g.brief, g.oneline);
+        Ok(Ctx { conn, out, family, details, stats, brief, oneline, links: None })
     }
 
     /// What [`LinkNames`] knows of every interface, read with one link
@@ -203,6 +206,16 @@ impl Ctx {
     pub fn ifindex(&mut self, name: &str) -> Result<u32> {
         let found = self.ifnames()?.index(name);
         found.ok_or_else(|| anyhow::anyhow!("Cannot find device \"{name}\""))
+    }
+}
+
+/// `-o`: an object's text on one line, each line break written as `\`
+/// (ip's `_SL_`).
+pub fn one_line(text: &str, oneline: bool) -> std::borrow::Cow<'_, str> {
+    if oneline && text.contains('\n') {
+        text.replace('\n', "\\").into()
+    } else {
+        text.into()
     }
 }
 
