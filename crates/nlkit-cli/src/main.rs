@@ -1,21 +1,10 @@
 //! The `nlkit` binary: parses the command line and hands off to a command
-//! module; [`report`] prints what failed, in `ip`'s words and statuses.
+//! module of the `nlkit_cli` library; `report` prints what failed, in
+//! `ip`'s words and statuses.
 
 #![deny(unsafe_code)]
 
-mod cli;
-mod demo;
-mod dev;
-mod genl;
-mod grammar;
-mod input;
-mod ip;
-mod kernel;
-mod netdev;
-mod parse;
-mod raw;
-mod report;
-mod uevent;
+use nlkit_cli::{cli, demo, dev, genl, grammar, ip, kernel, netdev, raw, report, uevent};
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -15,13 +15,6 @@ impl Args {
         Args { words, at: 0 }
     }
 
-    /// Takes the next word.
-    pub fn next(&mut self) -> Option<String> {
-        let w = self.words.get(self.at).cloned();
-        self.at += w.is_some() as usize;
-        w
-    }
-
     /// Whether every word has been taken.
     pub fn at_end(&self) -> bool {
         self.at >= self.words.len()
@@ -41,6 +34,17 @@ impl Args {
     pub fn parsed<T>(&mut self, keyword: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
         let v = self.value(keyword)?;
         parse(&v).ok_or_else(|| anyhow!("invalid value \"{v}\" for \"{keyword}\""))
+    }
+}
+
+/// Takes the words one by one.
+impl Iterator for Args {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        let w = self.words.get(self.at).cloned();
+        self.at += w.is_some() as usize;
+        w
     }
 }
 

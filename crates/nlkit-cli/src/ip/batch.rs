@@ -167,6 +167,26 @@ fn run_line(ctx: &mut Ctx, words: &[String]) -> Result<()> {
     }
 }
 
+/// Reads `data` as a batch file to its end, for the fuzz target
+/// `cli_words` (every line an error or words; nothing is run).
+pub fn read_all(data: &[u8]) {
+    let mut lines = Lines {
+        input: Box::new(std::io::Cursor::new(data.to_vec())),
+        name: "fuzz".into(),
+        number: 0,
+    };
+    // Each call reads at least one line or ends: at most one per byte.
+    for _ in 0..=data.len() {
+        match lines.next() {
+            Ok(Some((_, words))) => {
+                let _ = route_change(&words);
+            }
+            Ok(None) => return,
+            Err(_) => {}
+        }
+    }
+}
+
 /// The commands of a batch file, one per logical line.
 struct Lines {
     input: Box<dyn BufRead>,

@@ -322,7 +322,7 @@ fn on_off(keyword: &str, v: &str) -> Result<bool> {
 }
 
 /// A hardware address: hex bytes separated by `:` (`ll_addr_a2n`).
-fn lladdr(s: &str) -> Option<Vec<u8>> {
+pub(super) fn lladdr(s: &str) -> Option<Vec<u8>> {
     let bytes: Option<Vec<u8>> = s
         .split(':')
         .map(|b| (1..=2).contains(&b.len()).then(|| u8::from_str_radix(b, 16).ok()).flatten())

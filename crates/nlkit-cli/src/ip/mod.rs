@@ -209,6 +209,34 @@ impl Ctx {
     }
 }
 
+/// Every value parser of the objects over one word, for the fuzz target
+/// `cli_values`: each returns a value or `None`/an error, never panics.
+pub fn fuzz_values(word: &str) {
+    let _ = args::number::<u64>(word);
+    let _ = args::number::<u8>(word);
+    let _ = args::prefix(word);
+    let _ = args::ifname(word.to_string());
+    let _ =
+        args::keyword_or_none(word, &["show|list", "add", "delete|del", "priority", "protocol"]);
+    for family in [AF_UNSPEC, AF_INET, AF_INET6, route_args::AF_MPLS] {
+        let _ = route_args::Prefix::parse(word, family);
+        let _ = addr_words::inet_prefix(word, family);
+    }
+    let _ = route_args::dsfield(word);
+    let _ = route_args::realms_filter(word);
+    let _ = route_args::netmask(word);
+    let _ = route_args::metric_keyword(word);
+    let _ = link::lladdr(word);
+    let _ = rule::range::<u16>(word);
+    let _ = rule::ip_proto(word);
+    let _ = nlkit::rtnl::names::parse_route_table(word);
+    let _ = nlkit::rtnl::names::parse_route_protocol(word);
+    let _ = nlkit::rtnl::names::parse_route_scope(word);
+    let _ = nlkit::rtnl::names::parse_route_type(word);
+    let _ = nlkit::rtnl::names::parse_neigh_state(word);
+    let _ = link_print::parse_group(&[(7, "seven".into())], word);
+}
+
 /// `-o`: an object's text on one line, each line break written as `\`
 /// (ip's `_SL_`).
 pub fn one_line(text: &str, oneline: bool) -> std::borrow::Cow<'_, str> {

@@ -1,0 +1,31 @@
+//! Entry points for the fuzz targets (`fuzz/fuzz_targets/cli_words.rs`,
+//! `cli_values.rs`): the word walker and the value parsers, fed arbitrary
+//! bytes, with no connection. Each must return (an error is fine) and
+//! never panic, loop or grow without bound.
+
+use crate::grammar;
+use crate::ip;
+
+/// The command model's walk over `data` split into words, for every
+/// object; the batch file reader over `data` as a file.
+pub fn words(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    for o in grammar::tables::OBJECTS {
+        let _ = o.preflight(&words);
+        if let Some(first) = words.first() {
+            let _ = o.command(first);
+        }
+    }
+    if let Some(first) = words.first() {
+        let _ = grammar::object(first);
+    }
+    ip::batch::read_all(data);
+}
+
+/// Every value parser over `data` as a word (numbers, prefixes, addresses,
+/// link-layer addresses, names, ranges, TOS, realms).
+pub fn values(data: &[u8]) {
+    let Ok(word) = std::str::from_utf8(data) else { return };
+    ip::fuzz_values(word);
+}

@@ -1,0 +1,26 @@
+//! The `nlkit` command-line tool as a library: the binary (`main.rs`)
+//! parses the command line with [`cli`] and hands off to these modules;
+//! [`fuzzing`] lets the fuzz targets reach the word parsers.
+//!
+//! Layers: [`cli`] (clap's definitions), [`grammar`] (the command model of
+//! the `ip`-style objects: help, refusals, completions, man pages), [`ip`]
+//! (the rtnetlink objects and `-batch`), the other channels ([`genl`],
+//! [`uevent`], [`netdev`], [`raw`], [`dev`], [`kernel`], [`demo`]), and
+//! [`report`] (errors in `ip`'s words and statuses).
+
+#![deny(unsafe_code)]
+
+pub mod cli;
+pub mod demo;
+pub mod dev;
+pub mod fuzzing;
+pub mod genl;
+pub mod grammar;
+pub mod input;
+pub mod ip;
+pub mod kernel;
+pub mod netdev;
+pub mod parse;
+pub mod raw;
+pub mod report;
+pub mod uevent;
