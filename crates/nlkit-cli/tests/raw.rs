@@ -232,3 +232,28 @@ fn a_namespace_name_that_is_a_fifo_fails_instead_of_hanging() {
     let _ = std::fs::remove_file(&path);
     assert!(!status.success());
 }
+
+/// On NETLINK_ROUTE, a message nlkit has tables for is read by them: the
+/// object, each attribute named and typed, kinds the tables lack kept with
+/// their bytes.
+#[test]
+fn route_messages_are_read_by_the_tables_metadata() {
+    let ns = Ns::new("rawmeta");
+    let dump = "00000000000000000000000000000000";
+    let args = ["-j", "raw", "send", "--proto", "route", "--type", "18", "--flags", "request,dump"];
+    let out = nlkit(&ns, &[&args[..], &["--hex", dump, "--wait"]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lo: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(lo["object"], "link");
+    assert_eq!(lo["attrs_offset"], 16);
+    let attrs = lo["attrs"].as_array().unwrap();
+    let by_name = |n: &str| attrs.iter().find(|a| a["name"] == n).cloned().unwrap_or(Value::Null);
+    assert_eq!(by_name("name")["value"], "lo");
+    assert_eq!(by_name("mtu")["value"], 65536);
+    assert_eq!(by_name("qdisc")["value"], "noop");
+    // A structure (rtnl_link_stats64) is kept as its bytes.
+    assert_eq!(by_name("stats64")["hex"].as_str().map(str::len), Some(2 * 200));
+    // Every attribute is there, named or not, with its bytes or children.
+    assert!(attrs.iter().all(|a| a["type"].as_u64().is_some()));
+}

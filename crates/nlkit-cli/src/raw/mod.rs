@@ -161,7 +161,7 @@ fn wait_replies(
     json: bool,
 ) -> Result<()> {
     let deadline = crate::parse::duration(timeout).map(|t| Instant::now() + t);
-    let mut out = Renderer::stdout(json);
+    let mut out = Renderer::stdout(json, socket.protocol().0);
     let mut buf = RecvBuf::new();
     let mut ended = vec![false; sent.count as usize];
     let (mut replies, mut failure) = (0u64, None);
@@ -277,7 +277,7 @@ pub fn listen(args: &ListenArgs, netns: Option<&str>, json: bool) -> Result<()> 
         local.port,
         args.groups
     );
-    let mut out = Renderer::stdout(json);
+    let mut out = Renderer::stdout(json, socket.protocol().0);
     let mut buf = RecvBuf::new();
     let mut seen = 0u64;
     while args.count.is_none_or(|c| seen < c) {

@@ -3,12 +3,20 @@
 //! attribute decode, and ACK/error/DONE details; as text, or as one JSON
 //! object per message. Output is buffered and flushed once per datagram.
 //!
+//! On NETLINK_ROUTE, messages nlkit has tables for (links, addresses,
+//! routes, neighbours, rules, netconf) are read by the tables' metadata:
+//! the object named, each attribute with its name and typed value, nests
+//! by their own sets (rtnetlink does not mark its nests); anything else is
+//! guessed.
+//!
 //! The attribute decode is bounded whatever a sender puts in a datagram:
 //! at most [`MAX_DEPTH`] levels of nesting and [`MAX_ATTRS`] attributes are
 //! shown, and the cut is said; the hex of a nested attribute is not
 //! repeated at every level.
 
 use anyhow::Result;
+use nlkit::proto::dynamic::{self, Value as Dyn};
+use nlkit::proto::{MessageMeta, SetMeta};
 use nlkit::wire::ack::{Ack, Done};
 use nlkit::wire::{Attr, Attrs, FlagContext, Flags, Message, MessageType};
 use nlkit::{KernelError, RecvBuf};
@@ -46,6 +54,8 @@ pub enum Ending {
 pub struct Renderer {
     out: BufWriter<Stdout>,
     json: bool,
+    /// The protocol, for reading messages by metadata where nlkit knows them.
+    protocol: u32,
 }
 
 #[derive(Serialize)]
@@ -60,6 +70,9 @@ struct MessageJson {
     #[serde(rename = "type")]
     message_type: u16,
     type_name: Option<&'static str>,
+    /// The object, where the message was read by nlkit's tables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'static str>,
     flags: Vec<&'static str>,
     flags_raw: u16,
     seq: u32,
@@ -85,6 +98,9 @@ struct MessageJson {
 struct AttrJson {
     #[serde(rename = "type")]
     kind: u16,
+    /// The table's name for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'static str>,
     nested: bool,
     net_byteorder: bool,
     len: usize,
@@ -116,8 +132,16 @@ struct ErrorJson {
 }
 
 impl Renderer {
-    pub fn stdout(json: bool) -> Self {
-        Renderer { out: BufWriter::new(io::stdout()), json }
+    pub fn stdout(json: bool, protocol: u32) -> Self {
+        Renderer { out: BufWriter::new(io::stdout()), json, protocol }
+    }
+
+    /// What nlkit's tables say a message of this type carries.
+    fn meta(&self, t: MessageType) -> Option<MessageMeta> {
+        match (self.protocol, t) {
+            (0, MessageType::Family(t)) => nlkit::rtnl::message_meta(t),
+            _ => None,
+        }
     }
 
     /// Prints every message of the datagram in `buf`; a malformed tail is
@@ -162,10 +186,16 @@ impl Renderer {
         let ending = decode_ending(msg);
         let payload = msg.payload();
         let mut budget = MAX_ATTRS;
-        let (attrs_offset, attrs) = match h.message_type {
-            MessageType::Error | MessageType::Done => (None, Vec::new()),
+        let meta = self.meta(h.message_type).filter(|m| payload.len() >= m.header.len);
+        let (attrs_offset, attrs) = match (h.message_type, meta) {
+            (MessageType::Error | MessageType::Done, _) => (None, Vec::new()),
+            (_, Some(m)) => {
+                let all = Attrs::new(&payload[m.header.len..]).map_while(Result::ok);
+                let attrs = all.map_while(|a| attr_json(&a, 1, &mut budget, Some(m.set))).collect();
+                (Some(m.header.len), attrs)
+            }
             _ => guess_attrs(payload).map_or((None, Vec::new()), |(o, a)| {
-                (Some(o), a.iter().map_while(|a| attr_json(a, 1, &mut budget)).collect())
+                (Some(o), a.iter().map_while(|a| attr_json(a, 1, &mut budget, None)).collect())
             }),
         };
         let context = FlagContext::for_type(h.message_type);
@@ -182,6 +212,7 @@ impl Renderer {
             len: msg.length(),
             message_type: h.message_type.into(),
             type_name: type_name(h.message_type),
+            object: meta.map(|m| m.object),
             flags: names.collect(),
             flags_raw: h.flags.bits(),
             seq: h.sequence,
@@ -207,7 +238,11 @@ impl Renderer {
         let mut line = format!(
             "len {} type {} flags {} seq {} port {} | from port {}",
             j.len,
-            j.type_name.map_or_else(|| j.message_type.to_string(), str::to_owned),
+            match (j.type_name, j.object) {
+                (Some(name), _) => name.to_owned(),
+                (None, Some(object)) => format!("{} ({object})", j.message_type),
+                (None, None) => j.message_type.to_string(),
+            },
             flags.display(context),
             j.seq,
             j.port,
@@ -267,6 +302,9 @@ impl Renderer {
     fn attr_text(&mut self, a: &AttrJson, depth: usize) -> Result<()> {
         let pad = "  ".repeat(depth);
         let mut kind = a.kind.to_string();
+        if let Some(name) = a.name {
+            let _ = write!(kind, " ({name})");
+        }
         if a.nested {
             kind.push_str("|NESTED");
         }
@@ -340,26 +378,56 @@ fn guess_attrs(payload: &[u8]) -> Option<(usize, Vec<Attr<'_>>)> {
 }
 
 /// One attribute and what it nests, within `budget` attributes in all and
-/// [`MAX_DEPTH`] levels; `None` once the budget is spent.
-fn attr_json(a: &Attr<'_>, depth: usize, budget: &mut usize) -> Option<AttrJson> {
+/// [`MAX_DEPTH`] levels; `None` once the budget is spent. With `set` (the
+/// table of the level), it is read by its row: named, typed, and a nest
+/// by its own set whether or not it is marked `NLA_F_NESTED`.
+fn attr_json(
+    a: &Attr<'_>,
+    depth: usize,
+    budget: &mut usize,
+    set: Option<&'static SetMeta>,
+) -> Option<AttrJson> {
     *budget = budget.checked_sub(1)?;
     let deep = depth >= MAX_DEPTH;
-    let nested: Vec<AttrJson> = if a.is_nested() && !deep {
-        a.nested().map_while(Result::ok).map_while(|n| attr_json(&n, depth + 1, budget)).collect()
+    let row = set.and_then(|s| s.by_kind(a.kind()));
+    let (value, inner) = match row.map(|r| dynamic::decode(r.value, a)) {
+        Some(Dyn::Nest(inner, _)) => (None, Some(inner)),
+        Some(v) => (dyn_json(v), None),
+        None if a.is_nested() => (None, None),
+        None => (guess_value(a), None),
+    };
+    let nests = a.is_nested() || inner.is_some();
+    let nested: Vec<AttrJson> = if nests && !deep {
+        let children = Attrs::new(a.payload()).map_while(Result::ok);
+        children.map_while(|n| attr_json(&n, depth + 1, budget, inner)).collect()
     } else {
         Vec::new()
     };
     Some(AttrJson {
         kind: a.kind(),
+        name: row.map(|r| r.name),
         nested: a.is_nested(),
         net_byteorder: a.is_net_byteorder(),
         len: a.len(),
         // A nest's bytes are its children's: shown once, at the bottom
         // (or here, where the decode stops).
-        hex: if a.is_nested() && !deep { String::new() } else { hex(a.payload()) },
-        value: if a.is_nested() { None } else { guess_value(a) },
-        cut: (a.is_nested() && deep) || *budget == 0 || nested.iter().any(|n| n.cut),
+        hex: if nests && !deep { String::new() } else { hex(a.payload()) },
+        value,
+        cut: (nests && deep) || *budget == 0 || nested.iter().any(|n| n.cut),
         attrs: nested,
+    })
+}
+
+/// A value read by its row, as JSON (bytes and unreadable values: none,
+/// their hex is shown).
+fn dyn_json(v: Dyn<'_>) -> Option<serde_json::Value> {
+    Some(match v {
+        Dyn::Unsigned(n) => n.into(),
+        Dyn::Signed(n) => n.into(),
+        Dyn::Flag => true.into(),
+        Dyn::Str(s) => s.into(),
+        Dyn::Ip(ip) => ip.to_string().into(),
+        Dyn::Bytes(_) | Dyn::Struct(..) | Dyn::Nest(..) | Dyn::Bad(..) => return None,
     })
 }
 

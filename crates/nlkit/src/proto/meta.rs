@@ -78,3 +78,16 @@ pub struct StructMeta {
     /// Each field's name and type.
     pub fields: &'static [(&'static str, ValueType)],
 }
+
+/// What a message type carries: its fixed header and its attribute set,
+/// for reading a message of any family by metadata
+/// ([`dynamic`](super::dynamic)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageMeta {
+    /// The object, e.g. `link`.
+    pub object: &'static str,
+    /// The fixed header after `nlmsghdr`.
+    pub header: &'static StructMeta,
+    /// The attributes after it.
+    pub set: &'static SetMeta,
+}

@@ -18,12 +18,13 @@
 //! printing quirks stay hand-written beside each family's tables.
 
 pub mod codec;
+pub mod dynamic;
 pub mod meta;
 mod table;
 mod view;
 
 pub use codec::{Codec, Cx};
-pub use meta::{AttrMeta, SetMeta, StructMeta, ValueType};
+pub use meta::{AttrMeta, MessageMeta, SetMeta, StructMeta, ValueType};
 #[doc(hidden)]
 pub use view::{malformed_in, read_leniently, ReadAttr};
 pub use view::{BadAttr, View};

@@ -59,6 +59,37 @@ pub mod uapi;
 pub(crate) use crate::proto::ip_attr;
 pub use crate::proto::{addr_bytes, family_of, ip_addr, BadAttr, View};
 pub use crate::proto::{AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC};
+
+use crate::proto::{FixedStruct, MessageMeta};
+
+/// What an rtnetlink message of `message_type` carries (header and
+/// attribute set), for the objects nlkit has tables for: links,
+/// addresses, routes, neighbours, rules and netconf.
+pub fn message_meta(message_type: u16) -> Option<MessageMeta> {
+    use uapi::*;
+    let (object, header, set) = match message_type {
+        RTM_NEWLINK | RTM_DELLINK | RTM_GETLINK | RTM_SETLINK => {
+            ("link", &<link::LinkHeader as FixedStruct>::META, &link::Link::META)
+        }
+        RTM_NEWADDR | RTM_DELADDR | RTM_GETADDR => {
+            ("address", &<addr::AddrHeader as FixedStruct>::META, &addr::Address::META)
+        }
+        RTM_NEWROUTE | RTM_DELROUTE | RTM_GETROUTE => {
+            ("route", &<route::RouteHeader as FixedStruct>::META, &route::Route::META)
+        }
+        RTM_NEWNEIGH | RTM_DELNEIGH | RTM_GETNEIGH => {
+            ("neigh", &<neigh::NeighHeader as FixedStruct>::META, &neigh::Neighbour::META)
+        }
+        RTM_NEWRULE | RTM_DELRULE | RTM_GETRULE => {
+            ("rule", &<rule::RuleHeader as FixedStruct>::META, &rule::Rule::META)
+        }
+        RTM_NEWNETCONF | RTM_DELNETCONF | RTM_GETNETCONF => {
+            ("netconf", &<netconf::NetconfHeader as FixedStruct>::META, &netconf::Netconf::META)
+        }
+        _ => return None,
+    };
+    Some(MessageMeta { object, header, set })
+}
 use std::net::IpAddr;
 
 /// Reads a fixed block of `N` bytes at the start of a payload.
