@@ -2,7 +2,7 @@
 //! (protocols, flags, groups, hex) lives in `parse`; behaviour in the
 //! command modules.
 
-use crate::parse;
+use crate::words::values as parse;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use nlkit::wire::Flags;
 use nlkit::Protocol;
@@ -172,7 +172,7 @@ pub struct UeventMonitorArgs {
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
     /// Stop after this many seconds (fractions allowed; 0: no limit).
-    #[arg(long, value_name = "SECONDS", value_parser = crate::parse::timeout, default_value_t = 0.0)]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
     pub timeout: f64,
 }
 
@@ -213,7 +213,7 @@ pub enum GenlCommand {
         #[arg(long, value_name = "N")]
         count: Option<u64>,
         /// Stop after this many seconds (fractions allowed; 0: no limit).
-        #[arg(long, value_name = "SECONDS", value_parser = crate::parse::timeout, default_value_t = 0.0)]
+        #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
         timeout: f64,
     },
 }
@@ -463,7 +463,7 @@ pub enum DemoCommand {
         #[arg(long, default_value_t = 1)]
         repeat: u64,
         /// Seconds between repeats.
-        #[arg(long, value_parser = crate::parse::timeout, default_value_t = 0.2)]
+        #[arg(long, value_parser = crate::words::values::timeout, default_value_t = 0.2)]
         interval: f64,
     },
     /// Print the id of the family's multicast group "events".

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 fn timeout(args: &DemoArgs) -> Option<Duration> {
-    crate::parse::duration(args.timeout)
+    crate::words::values::duration(args.timeout)
 }
 
 fn client(args: &DemoArgs) -> Result<DemoClient> {

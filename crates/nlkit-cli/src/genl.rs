@@ -41,7 +41,7 @@ pub fn run(cmd: &GenlCommand, netns: Option<&str>, json: bool, pretty: bool) -> 
             print_family(&mut out, &f)?;
         }
         GenlCommand::Monitor { count, timeout } => {
-            return monitor(netns, *count, crate::parse::duration(*timeout), json);
+            return monitor(netns, *count, crate::words::values::duration(*timeout), json);
         }
         GenlCommand::Policy { name, op } => {
             let policy = match conn.run(ctrl::policy(name, *op)) {

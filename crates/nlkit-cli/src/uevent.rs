@@ -20,7 +20,7 @@ pub fn monitor(args: &UeventMonitorArgs, netns: Option<&str>, json: bool) -> Res
         None => Subscription::open(KernelUevents)?,
     };
     let _ = sub.socket().set_recv_buffer_size(4 << 20);
-    let deadline = crate::parse::duration(args.timeout).map(|t| Instant::now() + t);
+    let deadline = crate::words::values::duration(args.timeout).map(|t| Instant::now() + t);
     let (want_sub, want_type) = match args.subsystem.as_deref().map(|s| s.split_once('/')) {
         Some(Some((s, t))) => (Some(s.to_string()), Some(t.to_string())),
         Some(None) => (args.subsystem.clone(), None),

@@ -18,10 +18,10 @@
 
 use super::addr_filter::Filter;
 use super::addr_print;
-use super::args::{self, Args};
 use super::link_print::{self, Show};
-use super::printer::Printer;
 use super::{dump_raw, link, link_stats, parse_links, Ctx};
+use crate::out::printer::Printer;
+use crate::words::{self as args, Args};
 use anyhow::Result;
 use nlkit::rtnl::addr::{AddrHeader, Address};
 use nlkit::rtnl::link::{Link, LinkHeader};

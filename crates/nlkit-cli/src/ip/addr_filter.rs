@@ -5,8 +5,8 @@
 //! `group`.
 
 use super::addr_words::{self, inet_prefix, prefix_matches};
-use super::args::Args;
 use super::LinkNames;
+use crate::words::Args;
 use anyhow::{anyhow, bail, Result};
 use nlkit::rtnl::addr::Address;
 use nlkit::rtnl::names;

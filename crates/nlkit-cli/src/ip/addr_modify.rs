@@ -5,9 +5,9 @@
 use super::addr::{dump_addrs, parse_addrs};
 use super::addr_filter::Filter;
 use super::addr_words::{flag_word, inet_prefix, Prefix};
-use super::args::{self, Args};
-use super::output::Output;
 use super::Ctx;
+use crate::out::Output;
+use crate::words::{self as args, Args};
 use anyhow::{anyhow, bail, Result};
 use nlkit::rtnl::addr::{AddrHeader, AddrSpec, Address, Lifetimes, LIFETIME_FOREVER};
 use nlkit::rtnl::names;

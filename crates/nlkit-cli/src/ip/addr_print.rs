@@ -4,7 +4,7 @@
 //! `       valid_lft forever preferred_lft forever`; or, with the same calls
 //! (see [`Printer`]), one object of `ip -j`'s `addr_info`.
 
-use super::printer::Printer;
+use crate::out::printer::Printer;
 use nlkit::rtnl::addr::{Address, LIFETIME_FOREVER};
 use nlkit::rtnl::names;
 use nlkit::rtnl::uapi::*;

@@ -15,10 +15,10 @@
 //! read before the failure was known) are reported too. The status is 1
 //! when any line failed.
 
-use super::args::Args;
 use super::{route, Ctx, Global};
 use crate::grammar::{self, Preflight};
 use crate::report::{self, note};
+use crate::words::Args;
 use anyhow::{anyhow, bail, Context, Result};
 use nlkit::{BatchLimits, Conn, Netns, Protocol};
 use std::cell::Cell;

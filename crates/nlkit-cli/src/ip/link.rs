@@ -6,10 +6,10 @@
 //! device name. `add` and `set` take keywords by unambiguous prefix; a
 //! word that is no keyword is the device's name.
 
-use super::args::{self, Args};
 use super::link_print::{self, Show};
-use super::printer::Printer;
 use super::{one_line, parse_links, Ctx};
+use crate::out::printer::Printer;
+use crate::words::{self as args, values, Args};
 use anyhow::{anyhow, bail, Context, Result};
 use nlkit::rtnl::link::{Link, LinkSpec, NetnsTarget};
 use nlkit::rtnl::uapi::*;
@@ -122,7 +122,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
             out.line(format_args!("{}", one_line(p.text(), oneline)))
         };
         p.take(); // empties the text for the next link
-        shown.map_err(super::output::write_error)
+        shown.map_err(crate::out::write_error)
     };
     match dev {
         Some(index) => conn.link_get_by_index(index, &mut each)?,
@@ -271,7 +271,7 @@ impl Common {
                 s.flag_changes.push((bit, set));
             }
             "carrier" => s.carrier = Some(on_off(k, &a.value(k)?)?),
-            "broadcast" => s.broadcast = Some(a.parsed("broadcast", lladdr)?),
+            "broadcast" => s.broadcast = Some(a.parsed("broadcast", values::lladdr)?),
             "name" => {
                 let n = args::ifname(a.value("name")?)?;
                 self.dev.get_or_insert_with(|| n.clone());
@@ -279,7 +279,7 @@ impl Common {
             }
             "dev" => self.set_dev(a.value("dev")?)?,
             "link" => self.link = Some(a.value("link")?),
-            "address" => s.address = Some(a.parsed("address", lladdr)?),
+            "address" => s.address = Some(a.parsed("address", values::lladdr)?),
             "mtu" => s.mtu = Some(a.parsed("mtu", args::number)?),
             "txqueuelen" => s.txqlen = Some(a.parsed("txqueuelen", args::number)?),
             "master" => {
@@ -319,15 +319,6 @@ fn on_off(keyword: &str, v: &str) -> Result<bool> {
         "off" => Ok(false),
         _ => bail!("argument of \"{keyword}\" must be \"on\" or \"off\", not \"{v}\""),
     }
-}
-
-/// A hardware address: hex bytes separated by `:` (`ll_addr_a2n`).
-pub(super) fn lladdr(s: &str) -> Option<Vec<u8>> {
-    let bytes: Option<Vec<u8>> = s
-        .split(':')
-        .map(|b| (1..=2).contains(&b.len()).then(|| u8::from_str_radix(b, 16).ok()).flatten())
-        .collect();
-    bytes.filter(|b| b.len() <= 32)
 }
 
 fn add(ctx: &mut Ctx, mut a: Args) -> Result<()> {
@@ -371,17 +362,4 @@ fn delete(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let index = ctx.ifindex(&dev)?;
     ctx.conn.link_del(index)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hardware_addresses() {
-        assert_eq!(lladdr("02:0:ff:1a:2b:3c"), Some(vec![2, 0, 0xff, 0x1a, 0x2b, 0x3c]));
-        assert_eq!(lladdr("02:000:ff"), None);
-        assert_eq!(lladdr("zz"), None);
-        assert_eq!(lladdr(""), None);
-    }
 }

@@ -1,8 +1,8 @@
 //! `link add ... type KIND [ARGS]`: each kind's arguments, read with
 //! `ip link`'s words into a [`LinkKind`].
 
-use super::args::{self, Args};
 use super::Ctx;
+use crate::words::{self as args, Args};
 use anyhow::{anyhow, bail, Context, Result};
 use nlkit::rtnl::link::{BridgeSpec, LinkKind, VxlanSpec};
 use nlkit::rtnl::uapi::*;

@@ -6,8 +6,8 @@
 //! and formats. Kinds `ip` prints no data for (veth, ifb, dummy) get none;
 //! kinds nlkit does not print get only `info_kind`.
 
-use super::printer::{LlAddr, Printer};
 use super::LinkNames;
+use crate::out::printer::{LlAddr, Printer};
 use nlkit::rtnl::link::info::{LinkData, LinkInfo, PortData};
 use nlkit::rtnl::link::kind::{BridgeData, BridgePortData, MacvlanData, TunData, VlanData};
 use nlkit::rtnl::uapi::*;

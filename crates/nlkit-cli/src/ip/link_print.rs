@@ -5,8 +5,8 @@
 
 use super::link_kinds;
 use super::link_stats;
-use super::printer::{LlAddr, Printer};
 use super::LinkNames;
+use crate::out::printer::{LlAddr, Printer};
 use nlkit::rtnl::link::{Link, OperState};
 use nlkit::rtnl::names;
 use nlkit::rtnl::uapi::*;
@@ -79,7 +79,7 @@ fn brief(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
     if let Some(state) = l.operstate {
         let v = u8::from(state);
         if v > IF_OPER_UP {
-            let h = super::printer::CHex(v.into());
+            let h = crate::out::printer::CHex(v.into());
             p.any("operstate_index", || v.into(), format_args!("state {h}"));
         } else {
             let name = names::oper_state(v);
@@ -203,7 +203,7 @@ fn event(p: &mut Printer, e: u32) {
 fn operstate(p: &mut Printer, state: OperState) {
     let v = u8::from(state);
     if v > IF_OPER_UP {
-        let h = super::printer::CHex(v.into());
+        let h = crate::out::printer::CHex(v.into());
         p.any("operstate_index", || v.into(), format_args!("state {h} "));
     } else {
         p.string("operstate", "state", &names::oper_state(v));
@@ -365,5 +365,5 @@ pub fn read_groups() -> Vec<(u32, String)> {
 /// The group a word names: a name from `groups`, or a number.
 pub fn parse_group(groups: &[(u32, String)], s: &str) -> Option<u32> {
     let named = groups.iter().rev().find(|(_, n)| n == s).map(|(id, _)| *id);
-    named.or((s == "default").then_some(0)).or_else(|| super::args::number(s))
+    named.or((s == "default").then_some(0)).or_else(|| crate::words::number(s))
 }

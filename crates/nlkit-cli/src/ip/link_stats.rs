@@ -3,7 +3,7 @@
 //! numbers in text), with the error counters too for `-s -s`. `ip link`
 //! prints them in the link; `ip address` after the link's addresses.
 
-use super::printer::Printer;
+use crate::out::printer::Printer;
 use nlkit::rtnl::link::Link;
 use nlkit::rtnl::uapi::*;
 

@@ -1,7 +1,7 @@
 //! `vxlan`'s `info_data` as iproute2 6.1's `vxlan_print_opt` prints it.
 
-use super::printer::{CHex, Printer};
 use super::LinkNames;
+use crate::out::printer::{CHex, Printer};
 use nlkit::rtnl::link::kind::VxlanData;
 use std::net::IpAddr;
 

@@ -1,13 +1,15 @@
 //! The iproute2-style commands: `nlkit [-j] [-p] [-n NETNS] [-4|-6] OBJECT
 //! COMMAND ...`. This module holds what they share: the connection (in a
-//! namespace if asked), the family, the output, and interface names.
+//! namespace if asked) and the family. What any command may use lives
+//! beside it: the output and printers in [`crate::out`], the word readers
+//! and value parsers in [`crate::words`], the interface-name cache in
+//! [`crate::names`], errors in [`crate::report`].
 
 mod addr;
 mod addr_filter;
 mod addr_modify;
 mod addr_print;
 mod addr_words;
-mod args;
 pub mod batch;
 mod link;
 mod link_add;
@@ -19,25 +21,23 @@ mod monitor;
 mod neigh;
 mod neigh_select;
 mod netconf_print;
-mod output;
-mod printer;
 mod route;
 mod route_args;
 mod route_bulk;
 mod route_print;
 mod rule;
 mod rule_select;
-mod writer;
 
+pub use crate::names::LinkNames;
+use crate::out::Output;
+use crate::words as args;
+pub use crate::words::Args;
 use anyhow::Result;
-pub use args::Args;
 use nlkit::rtnl::link::{Link, LinkFilter, LinkHeader};
 use nlkit::rtnl::uapi::RTM_GETLINK;
 use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::wire::MessageBuffer;
 use nlkit::{Conn, Netns, Protocol};
-use output::Output;
-use std::collections::HashMap;
 
 /// Options every object command takes.
 #[derive(Debug, Clone, Default)]
@@ -66,81 +66,6 @@ pub struct Ctx {
     pub brief: bool,
     pub oneline: bool,
     links: Option<LinkNames>,
-}
-
-/// What one link dump says about every interface, as `ip`'s name cache
-/// (`ll_map`) keeps it: names, alternative names, flags (for `@peer`,
-/// `master`, `M-DOWN`) and queue lengths by index, and whether any link's
-/// parent lives in another namespace.
-#[derive(Debug, Default, Clone)]
-pub struct LinkNames {
-    by_index: HashMap<u32, Known>,
-    pub any_netnsid: bool,
-}
-
-/// One interface of [`LinkNames`].
-#[derive(Debug, Default, Clone)]
-struct Known {
-    name: String,
-    alt_names: Vec<String>,
-    flags: u32,
-    txqlen: Option<u32>,
-}
-
-impl LinkNames {
-    /// The name of interface `index`, `ifN` if there is none (as `ip`
-    /// prints an index it cannot name).
-    pub fn name(&self, index: u32) -> std::borrow::Cow<'_, str> {
-        match self.by_index.get(&index) {
-            Some(k) => k.name.as_str().into(),
-            None => format!("if{index}").into(),
-        }
-    }
-
-    /// The `IFF_*` flags of interface `index` (0 if unknown, as `ip` has it).
-    pub fn flags(&self, index: u32) -> u32 {
-        self.by_index.get(&index).map_or(0, |k| k.flags)
-    }
-
-    /// The transmit queue length of interface `index`, if known.
-    pub fn txqlen(&self, index: u32) -> Option<u32> {
-        self.by_index.get(&index).and_then(|k| k.txqlen)
-    }
-
-    /// Records (or updates) the interface `l` describes.
-    pub fn record(&mut self, l: &Link<'_>) {
-        let known = Known {
-            name: l.name.unwrap_or_default().to_owned(),
-            alt_names: l.alt_names().map(str::to_owned).collect(),
-            flags: l.header.flags,
-            txqlen: l.txqlen,
-        };
-        self.by_index.insert(l.index(), known);
-        self.any_netnsid |= l.link_netnsid.is_some();
-    }
-
-    /// Forgets interface `index`.
-    pub fn remove(&mut self, index: u32) {
-        self.by_index.remove(&index);
-    }
-
-    /// Every interface: index and name.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
-        self.by_index.iter().map(|(i, k)| (*i, k.name.as_str()))
-    }
-
-    /// Whether interface `index` is known.
-    pub fn contains(&self, index: u32) -> bool {
-        self.by_index.contains_key(&index)
-    }
-
-    /// The index of the interface called `name`, or else of the one with
-    /// that alternative name (as the kernel resolves either).
-    pub fn index(&self, name: &str) -> Option<u32> {
-        let mut all = self.by_index.iter();
-        let found = all.clone().find(|(_, k)| k.name == name);
-        found.or_else(|| all.find(|(_, k)| k.alt_names.iter().any(|n| n == name))).map(|(i, _)| *i)
-    }
 }
 
 impl Ctx {
@@ -226,7 +151,7 @@ pub fn fuzz_values(word: &str) {
     let _ = route_args::realms_filter(word);
     let _ = route_args::netmask(word);
     let _ = route_args::metric_keyword(word);
-    let _ = link::lladdr(word);
+    let _ = crate::words::values::lladdr(word);
     let _ = rule::range::<u16>(word);
     let _ = rule::ip_proto(word);
     let _ = nlkit::rtnl::names::parse_route_table(word);

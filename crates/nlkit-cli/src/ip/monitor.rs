@@ -16,13 +16,13 @@
 //! as ip says it, on stderr (`-j`: `{"overrun": true}` in the stream), and
 //! reading goes on: what was missed is never silently skipped.
 
-use super::args::Args;
 use super::neigh::{self, Show as NeighShow};
-use super::printer::Printer;
 use super::route_print::View;
-use super::writer::IfNames;
-use super::writer::Printer as RoutePrinter;
 use super::{addr_print, link_print, netconf_print, rule, Ctx, LinkNames};
+use crate::out::printer::Printer;
+use crate::out::writer::IfNames;
+use crate::out::writer::Printer as RoutePrinter;
+use crate::words::Args;
 use anyhow::{bail, Result};
 use nlkit::rtnl::events::{Change, Event, Monitor, Rtnl, Watch};
 use nlkit::rtnl::uapi::RTM_F_CLONED;

@@ -2,10 +2,10 @@
 //! printed as iproute2 6.1's `ip neigh` prints them (text), or with its
 //! `-j` keys and values.
 
-use super::args::{self, Args};
-use super::output::write_error;
-use super::output::Output;
 use super::{Ctx, LinkNames};
+use crate::out::write_error;
+use crate::out::Output;
+use crate::words::{self as args, Args};
 use anyhow::{bail, Context, Result};
 use nlkit::rtnl::names;
 use nlkit::rtnl::neigh::{NeighSpec, Neighbour};
@@ -173,7 +173,7 @@ fn change(ctx: &mut Ctx, mut a: Args, cmd: &str) -> Result<()> {
         (None, None, false, false, None);
     while let Some(w) = a.next() {
         match w.as_str() {
-            "lladdr" => lladdr = Some(a.parsed("lladdr", parse_lladdr)?),
+            "lladdr" => lladdr = Some(a.parsed("lladdr", crate::words::values::lladdr)?),
             "nud" => state = Some(a.parsed("nud", names::parse_neigh_state)?),
             "router" => router = true,
             "extern_learn" => extern_learn = true,
@@ -236,8 +236,4 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         conn.neigh_get(ifindex, &dst, print_it)?;
     }
     ctx.out.end()
-}
-
-fn parse_lladdr(s: &str) -> Option<Vec<u8>> {
-    s.split(':').map(|b| u8::from_str_radix(b, 16).ok()).collect()
 }

@@ -3,10 +3,10 @@
 //! `protocol P`, and any other word as `[to] PREFIX`; and `flush`, which
 //! deletes what it selects in rounds (at most 10) as ip does.
 
-use super::args::Args;
 use super::neigh::{shown, Show, STATE_NONE};
 use super::route_args::{invarg, Prefix};
 use super::Ctx;
+use crate::words::Args;
 use anyhow::{anyhow, bail, Result};
 use nlkit::engine::{Ack, Stream};
 use nlkit::rtnl::names;

@@ -2,8 +2,8 @@
 //! prints it: `inet v0 forwarding off rp_filter off mc_forwarding off
 //! proxy_neigh off ignore_routes_with_linkdown off `, or its `ip -j` keys.
 
-use super::printer::Printer;
 use super::LinkNames;
+use crate::out::printer::Printer;
 use nlkit::rtnl::netconf::{Netconf, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT};
 
 /// `rp_filter_names`.

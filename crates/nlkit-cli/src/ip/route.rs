@@ -11,13 +11,13 @@
 //! here; it streams the dump in constant memory, each route formatted
 //! straight into the output buffer.
 
-use super::args::Args;
-use super::output::write_error;
-use super::output::Output;
 use super::route_args::*;
 use super::route_print::View;
-use super::writer::{IfNames, Printer};
 use super::Ctx;
+use crate::out::write_error;
+use crate::out::writer::{IfNames, Printer};
+use crate::out::Output;
+use crate::words::Args;
 use anyhow::{anyhow, bail, Result};
 use nlkit::rtnl::names;
 use nlkit::rtnl::route::nexthop::NexthopSpec;

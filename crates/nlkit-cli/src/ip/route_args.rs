@@ -3,8 +3,8 @@
 //! wins), prefixes as `get_prefix` reads them, metrics and times, and the
 //! checks `ip route show` makes itself (`filter_nlmsg`).
 
-use super::args::Args;
 use super::route_print::{self, DSFIELDS};
+use crate::words::Args;
 use anyhow::{anyhow, Result};
 use nlkit::rtnl::route::Route;
 use nlkit::rtnl::uapi::*;

@@ -9,10 +9,10 @@
 //! Deletions and restores go through [`Conn::batch`]: pipelined, every
 //! request acknowledged and checked.
 
-use super::args::Args;
 use super::route::{select, Selection};
 use super::Ctx;
 use crate::report::say;
+use crate::words::Args;
 use anyhow::{anyhow, bail, Context, Result};
 use nlkit::engine::Ack;
 use nlkit::rtnl::route::Route;

@@ -5,7 +5,7 @@
 //! so a dump of a million routes allocates nothing per route (except the
 //! name of a table or protocol that has none).
 
-use super::writer::{push_g, push_ip_string, push_u64, Buf, IfNames, Printer};
+use crate::out::writer::{push_g, push_ip_string, push_u64, Buf, IfNames, Printer};
 use nlkit::rtnl::names;
 use nlkit::rtnl::route::nexthop::{Multipath, Via};
 use nlkit::rtnl::route::{Route, RouteCacheInfo};

@@ -1,8 +1,8 @@
 //! `nlkit rule`: show, add and delete policy routing rules, printed as
 //! `ip rule` prints them (text), or with `ip -j rule`'s keys and values.
 
-use super::args::{self, Args};
 use super::Ctx;
+use crate::words::{self as args, Args};
 use anyhow::{bail, Context, Result};
 use nlkit::rtnl::names;
 use nlkit::rtnl::rule::{Range, Rule, RuleSpec};
@@ -39,7 +39,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         } else {
             out.line(format_args!("{}", to_text(r)))
         };
-        shown.map_err(super::output::write_error)
+        shown.map_err(crate::out::write_error)
     })?;
     ctx.out.end()
 }

@@ -6,10 +6,10 @@
 //! deletes every selected rule that has a priority (never rule 0, `local`)
 //! and, unlike ip's, needs a selector.
 
-use super::args::{self, Args};
 use super::route_args::{dsfield, invarg, Prefix};
 use super::rule::{ip_proto, range};
 use super::Ctx;
+use crate::words::{self as args, Args};
 use anyhow::Result;
 use nlkit::engine::Ack;
 use nlkit::proto::View;

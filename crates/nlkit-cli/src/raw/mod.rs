@@ -160,7 +160,7 @@ fn wait_replies(
     timeout: f64,
     json: bool,
 ) -> Result<()> {
-    let deadline = crate::parse::duration(timeout).map(|t| Instant::now() + t);
+    let deadline = crate::words::values::duration(timeout).map(|t| Instant::now() + t);
     let mut out = Renderer::stdout(json, socket.protocol().0);
     let mut buf = RecvBuf::new();
     let mut ended = vec![false; sent.count as usize];
@@ -265,7 +265,7 @@ pub fn listen(args: &ListenArgs, netns: Option<&str>, json: bool) -> Result<()> 
     }
     socket.set_pktinfo(true)?;
     socket.set_passcred(true)?;
-    socket.set_read_timeout(args.timeout.and_then(crate::parse::duration))?;
+    socket.set_read_timeout(args.timeout.and_then(crate::words::values::duration))?;
     if let Some(bytes) = args.rcvbuf {
         // FORCE passes the system limit (root); otherwise the limited one.
         socket.set_recv_buffer_size_force(bytes).or_else(|_| socket.set_recv_buffer_size(bytes))?;

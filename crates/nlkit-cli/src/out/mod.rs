@@ -2,6 +2,9 @@
 //! array streamed object by object (as `ip -j` prints it), never a write
 //! system call per object.
 
+pub mod printer;
+pub mod writer;
+
 use anyhow::Result;
 use serde_json::{Map, Value};
 use std::io::{BufWriter, Stdout, Write};

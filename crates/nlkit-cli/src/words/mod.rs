@@ -1,5 +1,9 @@
-//! The argument grammar `ip` users know: keywords that may be shortened to
-//! any unambiguous prefix, each followed by its value, in any order.
+//! Reading words: the argument grammar `ip` users know (keywords that may
+//! be shortened to any unambiguous prefix, each followed by its value, in
+//! any order) and, in [`values`], one parser per kind of value (numbers,
+//! prefixes, link-layer addresses, durations, protocols, flags, hex).
+
+pub mod values;
 
 use anyhow::{anyhow, bail, Result};
 

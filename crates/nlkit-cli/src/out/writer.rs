@@ -16,7 +16,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Interface names by index, as printing looks them up: a table for the
 /// usual small indexes, a map for the rest.
-pub(super) struct IfNames {
+pub(crate) struct IfNames {
     dense: Vec<Option<String>>,
     sparse: HashMap<u32, String>,
 }
@@ -24,7 +24,7 @@ pub(super) struct IfNames {
 impl IfNames {
     const DENSE: u32 = 4096;
 
-    pub(super) fn new(names: &super::LinkNames) -> Self {
+    pub(crate) fn new(names: &crate::names::LinkNames) -> Self {
         let mut dense = Vec::new();
         let mut sparse = HashMap::new();
         for (index, name) in names.iter() {
@@ -40,7 +40,7 @@ impl IfNames {
         IfNames { dense, sparse }
     }
 
-    pub(super) fn get(&self, index: u32) -> Option<&str> {
+    pub(crate) fn get(&self, index: u32) -> Option<&str> {
         if index < Self::DENSE {
             self.dense.get(index as usize)?.as_deref()
         } else {
@@ -52,9 +52,9 @@ impl IfNames {
 /// Writes objects as `ip` prints them, text or JSON, into one reused
 /// buffer: each field is written "in either mode", as iproute2's
 /// `print_*` functions do.
-pub(super) struct Printer {
-    pub(super) buf: Vec<u8>,
-    pub(super) json: bool,
+pub(crate) struct Printer {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) json: bool,
     /// Objects accumulate in the buffer (in JSON with commas between them)
     /// until the caller takes them; else each object replaces the last.
     batch: bool,
@@ -67,29 +67,29 @@ pub(super) struct Printer {
 impl Printer {
     /// A printer of text (or JSON objects); with `batch`, objects
     /// accumulate until [`clear`](Self::clear).
-    pub(super) fn new(json: bool, batch: bool) -> Self {
+    pub(crate) fn new(json: bool, batch: bool) -> Self {
         let capacity = if batch { 64 * 1024 } else { 512 };
         Printer { buf: Vec::with_capacity(capacity), json, batch, objects: 0, members: 0, depth: 0 }
     }
 
     /// What was printed: lines with their newlines, or JSON objects (in a
     /// batch, separated by commas, as in a listing).
-    pub(super) fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf
     }
 
     /// Bytes printed and not yet cleared.
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.buf.len()
     }
 
     /// Drops what was printed (a batch goes on with a comma in JSON).
-    pub(super) fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.buf.clear();
     }
 
     /// Starts an object: `{` in JSON.
-    pub(super) fn begin(&mut self) {
+    pub(crate) fn begin(&mut self) {
         if !self.batch {
             self.buf.clear();
         } else if self.json && self.objects > 0 {
@@ -104,7 +104,7 @@ impl Printer {
     }
 
     /// Ends an object: `}` in JSON, the newline in text.
-    pub(super) fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.json {
             self.close(b'}');
         } else {
@@ -113,7 +113,7 @@ impl Printer {
     }
 
     /// A comma unless this is the container's first member.
-    pub(super) fn sep(&mut self) {
+    pub(crate) fn sep(&mut self) {
         let bit = 1u64 << self.depth;
         if self.members & bit != 0 {
             self.buf.push(b',');
@@ -121,7 +121,7 @@ impl Printer {
         self.members |= bit;
     }
 
-    pub(super) fn key(&mut self, key: &str) {
+    pub(crate) fn key(&mut self, key: &str) {
         self.sep();
         self.buf.push(b'"');
         self.buf.extend_from_slice(key.as_bytes());
@@ -129,7 +129,7 @@ impl Printer {
     }
 
     /// Opens an object (`{`) or array (`[`), a member named `key` or an element.
-    pub(super) fn open(&mut self, key: Option<&str>, bracket: u8) {
+    pub(crate) fn open(&mut self, key: Option<&str>, bracket: u8) {
         match key {
             Some(k) => self.key(k),
             None if self.depth > 0 => self.sep(),
@@ -140,23 +140,23 @@ impl Printer {
         self.members &= !(1u64 << self.depth);
     }
 
-    pub(super) fn close(&mut self, bracket: u8) {
+    pub(crate) fn close(&mut self, bracket: u8) {
         self.depth -= 1;
         self.buf.push(bracket);
     }
 
-    pub(super) fn text(&mut self, s: &str) {
+    pub(crate) fn text(&mut self, s: &str) {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
-    pub(super) fn quoted(&mut self, s: &str) {
+    pub(crate) fn quoted(&mut self, s: &str) {
         self.buf.push(b'"');
         escape(&mut self.buf, s);
         self.buf.push(b'"');
     }
 
     /// `print_string(PRINT_ANY, key, "PRE%sPOST", v)`.
-    pub(super) fn string(&mut self, key: &str, pre: &str, v: &str, post: &str) {
+    pub(crate) fn string(&mut self, key: &str, pre: &str, v: &str, post: &str) {
         if self.json {
             self.key(key);
             self.quoted(v);
@@ -168,7 +168,7 @@ impl Printer {
     }
 
     /// `print_uint(PRINT_ANY, key, "PRE%uPOST", v)`.
-    pub(super) fn uint(&mut self, key: &str, pre: &str, v: u64, post: &str) {
+    pub(crate) fn uint(&mut self, key: &str, pre: &str, v: u64, post: &str) {
         if self.json {
             self.key(key);
         } else {
@@ -181,7 +181,7 @@ impl Printer {
     }
 
     /// `print_int(PRINT_ANY, key, "PRE%dPOST", v)`.
-    pub(super) fn int(&mut self, key: &str, pre: &str, v: i64, post: &str) {
+    pub(crate) fn int(&mut self, key: &str, pre: &str, v: i64, post: &str) {
         if v < 0 {
             if self.json {
                 self.key(key);
@@ -199,7 +199,7 @@ impl Printer {
     }
 
     /// `print_0xhex(PRINT_ANY, key, fmt, v)`: JSON has `"%#llx"` as a string.
-    pub(super) fn hex(&mut self, key: &str, pre: &str, width: usize, v: u64, post: &str) {
+    pub(crate) fn hex(&mut self, key: &str, pre: &str, width: usize, v: u64, post: &str) {
         if self.json {
             self.key(key);
             if v == 0 {
@@ -215,7 +215,7 @@ impl Printer {
     }
 
     /// An address as a string: `"key":"ADDR"`, or `PRE ADDR POST`.
-    pub(super) fn addr(&mut self, key: &str, pre: &str, a: &IpAddr, post: &str) {
+    pub(crate) fn addr(&mut self, key: &str, pre: &str, a: &IpAddr, post: &str) {
         if self.json {
             self.key(key);
             self.buf.push(b'"');
@@ -229,7 +229,7 @@ impl Printer {
     }
 
     /// A prefix: the address alone at full length, else `ADDR/LEN`.
-    pub(super) fn prefix(&mut self, key: &str, pre: &str, a: &IpAddr, len: u8, full: u8) {
+    pub(crate) fn prefix(&mut self, key: &str, pre: &str, a: &IpAddr, len: u8, full: u8) {
         if self.json {
             self.key(key);
             self.buf.push(b'"');
@@ -245,7 +245,7 @@ impl Printer {
     }
 
     /// An interface by index: its name, `ifN` when it has none, `*` for 0.
-    pub(super) fn dev(&mut self, key: &str, pre: &str, index: u32, names: &IfNames) {
+    pub(crate) fn dev(&mut self, key: &str, pre: &str, index: u32, names: &IfNames) {
         if self.json {
             self.key(key);
             self.buf.push(b'"');
@@ -266,7 +266,7 @@ impl Printer {
 }
 
 /// An `io::Write`-less `fmt::Write` over the byte buffer.
-pub(super) struct Buf<'a>(pub(super) &'a mut Vec<u8>);
+pub(crate) struct Buf<'a>(pub(crate) &'a mut Vec<u8>);
 
 impl std::fmt::Write for Buf<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
@@ -275,7 +275,7 @@ impl std::fmt::Write for Buf<'_> {
     }
 }
 
-pub(super) fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
     // Most numbers printed are octets, lengths and small metrics: push
     // their digits one by one rather than calling memcpy for each.
     if v < 10 {
@@ -306,7 +306,7 @@ pub(super) fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
     buf.extend_from_slice(&tmp[i..]);
 }
 
-pub(super) fn push_v4(buf: &mut Vec<u8>, a: &Ipv4Addr) {
+pub(crate) fn push_v4(buf: &mut Vec<u8>, a: &Ipv4Addr) {
     for (i, o) in a.octets().iter().enumerate() {
         if i > 0 {
             buf.push(b'.');
@@ -317,7 +317,7 @@ pub(super) fn push_v4(buf: &mut Vec<u8>, a: &Ipv4Addr) {
 
 /// An address as `inet_ntop` writes it (glibc writes `::a.b.c.d` for an
 /// IPv4-compatible IPv6 address, which Rust does not).
-pub(super) fn push_ip(buf: &mut Vec<u8>, a: &IpAddr) {
+pub(crate) fn push_ip(buf: &mut Vec<u8>, a: &IpAddr) {
     match a {
         IpAddr::V4(a) => push_v4(buf, a),
         IpAddr::V6(a) => match v4_compatible(a) {
@@ -332,14 +332,14 @@ pub(super) fn push_ip(buf: &mut Vec<u8>, a: &IpAddr) {
     }
 }
 
-pub(super) fn push_ip_string(s: &mut String, a: &IpAddr) {
+pub(crate) fn push_ip_string(s: &mut String, a: &IpAddr) {
     let mut b = Vec::with_capacity(40);
     push_ip(&mut b, a);
     s.push_str(std::str::from_utf8(&b).unwrap_or_default());
 }
 
 /// `::a.b.c.d` when the first six words are zero and the seventh is not.
-pub(super) fn v4_compatible(a: &Ipv6Addr) -> Option<Ipv4Addr> {
+pub(crate) fn v4_compatible(a: &Ipv6Addr) -> Option<Ipv4Addr> {
     let s = a.segments();
     (s[..6] == [0; 6] && s[6] != 0).then(|| {
         let o = a.octets();
@@ -348,7 +348,7 @@ pub(super) fn v4_compatible(a: &Ipv6Addr) -> Option<Ipv4Addr> {
 }
 
 /// C's `%g`: six significant digits, trailing zeros dropped.
-pub(super) fn push_g(buf: &mut Vec<u8>, v: f64) {
+pub(crate) fn push_g(buf: &mut Vec<u8>, v: f64) {
     if v == 0.0 {
         buf.push(b'0');
         return;
@@ -367,7 +367,7 @@ pub(super) fn push_g(buf: &mut Vec<u8>, v: f64) {
     buf.extend_from_slice(s.as_bytes());
 }
 
-pub(super) fn trim_zeros(s: &str) -> &str {
+pub(crate) fn trim_zeros(s: &str) -> &str {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.')
     } else {
@@ -376,7 +376,7 @@ pub(super) fn trim_zeros(s: &str) -> &str {
 }
 
 /// A JSON string's contents.
-pub(super) fn escape(buf: &mut Vec<u8>, s: &str) {
+pub(crate) fn escape(buf: &mut Vec<u8>, s: &str) {
     if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
         buf.extend_from_slice(s.as_bytes());
         return;

@@ -1,4 +1,5 @@
-//! Values on the command line: protocols, message types, flags, groups, hex.
+//! Values on the command line, one parser each: protocols, message types,
+//! flags, groups, timeouts and durations, hex, link-layer addresses.
 //! Each parser returns a message that names what it expected.
 
 use nlkit::wire::{Flags, MessageType};
@@ -88,9 +89,26 @@ fn number(s: &str) -> Option<u16> {
     }
 }
 
+/// A hardware address: hex bytes separated by `:` (`ll_addr_a2n`).
+pub fn lladdr(s: &str) -> Option<Vec<u8>> {
+    let bytes: Option<Vec<u8>> = s
+        .split(':')
+        .map(|b| (1..=2).contains(&b.len()).then(|| u8::from_str_radix(b, 16).ok()).flatten())
+        .collect();
+    bytes.filter(|b| b.len() <= 32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hardware_addresses() {
+        assert_eq!(lladdr("02:0:ff:1a:2b:3c"), Some(vec![2, 0, 0xff, 0x1a, 0x2b, 0x3c]));
+        assert_eq!(lladdr("02:000:ff"), None);
+        assert_eq!(lladdr("zz"), None);
+        assert_eq!(lladdr(""), None);
+    }
 
     #[test]
     fn values() {
