@@ -4,10 +4,13 @@
 //! the same sans-IO core as [`Conn`](crate::Conn): requests are built,
 //! validated and decoded by the same code; only the waiting differs.
 
-use crate::engine::{Core, DumpError, Exchange, Request, Step, DEFAULT_TIMEOUT};
+use crate::engine::{
+    BatchLimits, Core, DumpError, Exchange, Pipeline, Request, Step, DEFAULT_TIMEOUT,
+};
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
 use nlkit_wire::{Flags, Message, MessageBuilder};
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 use tokio::io::unix::AsyncFd;
 
@@ -97,7 +100,8 @@ impl AsyncConn {
         self.fd.get_ref().send_to(&self.core.request, to)?;
         let mut handler_error = None;
         loop {
-            recv(&self.fd, &mut self.core.recv).await?;
+            // A silent peer ends at the deadline, as on a blocking socket.
+            recv_until(&self.fd, &mut self.core.recv, deadline).await?;
             let step = self.core.on_datagram(exchange, on_reply, &mut handler_error)?;
             if step == Step::Finished {
                 break;
@@ -109,6 +113,44 @@ impl AsyncConn {
         match handler_error {
             Some(e) => Err(e),
             None => exchange.outcome(),
+        }
+    }
+
+    /// As [`Conn::batch`](crate::Conn::batch): acknowledged requests
+    /// pipelined, each outcome to `done` with its key, in order.
+    pub async fn batch<K, R, I>(
+        &mut self,
+        requests: I,
+        limits: BatchLimits,
+        mut done: impl FnMut(K, Result<()>) -> ControlFlow<()>,
+    ) -> Result<()>
+    where
+        I: IntoIterator<Item = (K, R)>,
+        R: Request,
+    {
+        let mut requests = requests.into_iter().fuse();
+        let mut pipe = Pipeline::new(limits);
+        let to = SocketAddr::port(self.core.peer);
+        loop {
+            pipe.fill(&mut self.core, &mut requests, &mut done);
+            if !pipe.waiting() {
+                return Ok(());
+            }
+            let deadline = self.timeout.map(|t| Instant::now() + t);
+            let mut result = Ok(());
+            for d in pipe.datagrams() {
+                result = result.and_then(|()| self.fd.get_ref().send_to(d, to).map(drop));
+            }
+            while result.is_ok() && pipe.waiting() {
+                result = match recv_until(&self.fd, &mut self.core.recv, deadline).await {
+                    Ok(()) => pipe.on_datagram(&mut self.core, &mut done),
+                    Err(e) => Err(e),
+                };
+            }
+            if let Err(e) = result {
+                pipe.fail(&e, &mut done);
+                return Err(e);
+            }
         }
     }
 
@@ -161,6 +203,20 @@ impl AsyncConn {
             recv(&self.fd, &mut self.core.recv).await?;
         }
         Ok(&self.core.recv)
+    }
+}
+
+/// [`recv`], ending in [`Error::Timeout`] at `deadline` if one is set.
+async fn recv_until(
+    fd: &AsyncFd<Socket>,
+    buf: &mut RecvBuf,
+    deadline: Option<Instant>,
+) -> Result<()> {
+    match deadline {
+        Some(d) => {
+            tokio::time::timeout_at(d.into(), recv(fd, buf)).await.unwrap_or(Err(Error::Timeout))
+        }
+        None => recv(fd, buf).await,
     }
 }
 

@@ -680,3 +680,48 @@ fn dump_agrees_with_ip_json() {
         assert!(ours.len() >= 7, "{ours:?}");
     }
 }
+
+/// `Conn::batch`: each outcome to its key in order; when `done` breaks,
+/// nothing more is sent, and what was in flight is still reported.
+#[test]
+fn batch_reports_every_outcome_in_order_and_stops_when_told() {
+    use nlkit::rtnl::{ops, route::RouteSpec};
+    use std::ops::ControlFlow;
+    let ns = TestNs::new("route-batch");
+    ns.exec(&["ip", "link", "add", "b0", "type", "veth", "peer", "name", "b1"]);
+    ns.exec(&["ip", "link", "set", "b0", "up"]);
+    let mut conn = Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    let index: u32 = common::output(&["ip", "-n", &ns.name, "-o", "link", "show", "b0"])
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let spec = |i: u32| RouteSpec {
+        dst: Some((std::net::Ipv4Addr::new(10, 50, (i % 256) as u8, 0).into(), 24)),
+        oif: Some(index),
+        ..RouteSpec::default()
+    };
+    // 200 routes; the 101st repeats the 51st.
+    let specs: Vec<RouteSpec> = (0..100).chain([50]).chain(101..200).map(spec).collect();
+    let limits = nlkit::BatchLimits { in_flight: 16, ..Default::default() };
+    let mut seen = Vec::new();
+    let requests = specs.iter().enumerate().map(|(i, s)| (i, ops::route_add(s)));
+    conn.batch(requests, limits, |i, r| {
+        seen.push(i);
+        match r {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                assert_eq!((i, e.errno()), (100, Some(libc::EEXIST)));
+                ControlFlow::Break(())
+            }
+        }
+    })
+    .unwrap();
+    // In order, every one reported once, up to the failure and what was in
+    // flight with it (at most one window), nothing read after that.
+    assert!(seen.windows(2).all(|w| w[1] == w[0] + 1) && seen[0] == 0, "{seen:?}");
+    assert!((101..=116).contains(&seen.len()), "{}", seen.len());
+    let installed = common::output(&["ip", "-n", &ns.name, "route", "show", "dev", "b0"]);
+    assert_eq!(installed.lines().count(), seen.len() - 1);
+}

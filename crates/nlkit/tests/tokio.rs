@@ -168,3 +168,57 @@ async fn async_subscriptions_are_waited_on_together() {
     tokio::time::timeout(std::time::Duration::from_secs(5), wait).await.unwrap();
     assert!(links.counts().events >= 1 && addrs.counts().events >= 1);
 }
+
+/// Route changes pipelined async, as `Conn::batch` does sync: every ACK
+/// matched to its request, one refusal among thousands named by its key;
+/// and a silent peer ends at the deadline, not never.
+#[tokio::test]
+async fn async_batch_matches_every_ack_and_a_silent_peer_times_out() {
+    use nlkit::rtnl::{ops, route::RouteSpec};
+    use std::ops::ControlFlow;
+    let ns = TestNs::new("async-batch");
+    ns.exec(&["ip", "link", "add", "b0", "type", "veth", "peer", "name", "b1"]);
+    ns.exec(&["ip", "link", "set", "b0", "up"]);
+    let mut conn = AsyncConn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    let mut index = 0;
+    let get = ops::link_get(nlkit::rtnl::link::LinkId::Name("b0"), |l| {
+        index = l.index();
+        Ok(())
+    });
+    conn.run(get).await.unwrap();
+    let spec = |i: u32| RouteSpec {
+        dst: Some((
+            std::net::Ipv4Addr::new(10, 40 + (i / 256) as u8, (i % 256) as u8, 0).into(),
+            24,
+        )),
+        oif: Some(index),
+        ..RouteSpec::default()
+    };
+    // 3,000 routes, the 1,234th twice.
+    let specs: Vec<RouteSpec> = (0..3000u32).map(spec).chain(std::iter::once(spec(1234))).collect();
+    let mut failed = Vec::new();
+    let requests = specs.iter().enumerate().map(|(i, s)| (i, ops::route_add(s)));
+    conn.batch(requests, nlkit::BatchLimits::default(), |i, r| {
+        if let Err(e) = r {
+            failed.push((i, e.errno()));
+        }
+        ControlFlow::Continue(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(failed, [(3000, Some(libc::EEXIST))]);
+    let routes = common::output(&["ip", "-n", &ns.name, "route", "show", "dev", "b0"]);
+    assert_eq!(routes.lines().count(), 3000);
+
+    use nlkit::{Kind, Socket, SocketAddr};
+    use std::time::{Duration, Instant};
+    let mut silent = AsyncConn::open_in(ns.netns(), Protocol::USERSOCK).unwrap();
+    let mut peer = Socket::new_in(ns.netns(), Protocol::USERSOCK, Kind::Raw).unwrap();
+    peer.bind(SocketAddr::port(0)).unwrap();
+    silent.set_peer(peer.port());
+    silent.set_timeout(Some(Duration::from_millis(200)));
+    let start = Instant::now();
+    let err = silent.request_ack(0x10, nlkit::wire::Flags::empty(), |_| Ok(())).await.unwrap_err();
+    assert!(matches!(err, nlkit::Error::Timeout), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+}

@@ -25,6 +25,8 @@ mod request;
 
 pub(crate) use self::core::Core;
 pub use batch::BatchLimits;
+#[cfg(feature = "tokio")]
+pub(crate) use batch::Pipeline;
 pub use dump::DumpError;
 pub use exchange::validate;
 pub(crate) use exchange::{Exchange, Step};

@@ -153,7 +153,7 @@ pub fn decode<'a>(ty: ValueType, a: &Attr<'a>) -> Value<'a> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "rtnl"))]
 mod tests {
     use super::*;
     use crate::rtnl::addr::Address;
