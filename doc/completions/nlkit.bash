@@ -140,9 +140,9 @@ _nlkit() {
         "/route") words="show list lst get add change replace append delete del flush save restore help";;
         "/rule/show"|"/rule/show/"*) words="preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help";;
         "/rule/list"|"/rule/list/"*) words="preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help";;
-        "/rule/add"|"/rule/add/"*) words="not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help";;
-        "/rule/delete"|"/rule/delete/"*) words="not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help";;
-        "/rule/del"|"/rule/del/"*) words="not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help";;
+        "/rule/add"|"/rule/add/"*) words="not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help";;
+        "/rule/delete"|"/rule/delete/"*) words="not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help";;
+        "/rule/del"|"/rule/del/"*) words="not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help";;
         "/rule/flush"|"/rule/flush/"*) words="preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help";;
         "/rule") words="show list add delete del flush help";;
         "/monitor/all"|"/monitor/all/"*) words="link address route neigh rule netconf label dev help";;

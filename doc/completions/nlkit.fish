@@ -294,11 +294,11 @@ function __nlkit_words
         case '/rule/list' '/rule/list/*'
             printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
         case '/rule/add' '/rule/add/*'
-            printf '%s\n' not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help
+            printf '%s\n' not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help
         case '/rule/delete' '/rule/delete/*'
-            printf '%s\n' not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help
+            printf '%s\n' not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help
         case '/rule/del' '/rule/del/*'
-            printf '%s\n' not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help
+            printf '%s\n' not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help
         case '/rule/flush' '/rule/flush/*'
             printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
         case '/rule'

@@ -140,9 +140,9 @@ _nlkit() {
         "/route") cands=(show list lst get add change replace append delete del flush save restore help);;
         "/rule/show"|"/rule/show/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help);;
         "/rule/list"|"/rule/list/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help);;
-        "/rule/add"|"/rule/add/"*) cands=(not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help);;
-        "/rule/delete"|"/rule/delete/"*) cands=(not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help);;
-        "/rule/del"|"/rule/del/"*) cands=(not from to tos dsfield fwmark iif oif priority preference order table lookup goto uidrange ipproto sport dport suppress_prefixlength protocol blackhole unreachable prohibit nop help);;
+        "/rule/add"|"/rule/add/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
+        "/rule/delete"|"/rule/delete/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
+        "/rule/del"|"/rule/del/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
         "/rule/flush"|"/rule/flush/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help);;
         "/rule") cands=(show list add delete del flush help);;
         "/monitor/all"|"/monitor/all/"*) cands=(link address route neigh rule netconf label dev help);;

@@ -20,6 +20,9 @@ pub fn words(data: &[u8]) {
     if let Some(first) = words.first() {
         let _ = grammar::object(first);
     }
+    // The table-driven commands' walker, with every apply function.
+    let mut rule = nlkit::rtnl::rule::RuleSpec::default();
+    let _ = ip::rule::WALK.run(&words, &mut rule);
     ip::batch::read_all(data);
 }
 

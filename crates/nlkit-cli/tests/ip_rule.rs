@@ -91,8 +91,16 @@ fn errors_are_clear_and_nonzero() {
     assert_eq!(err, "RTNETLINK answers: No such file or directory\n");
     let out = ns.nlkit(&["rule", "add", "from", "10.0.0.0/99"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid prefix \"10.0.0.0/99\""));
-    let out = ns.nlkit(&["rule", "add", "p", "5"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ambiguous"));
+    // Prefixes match as ip matches them: the first keyword in ip's order
+    // (`p` is `preference`); a word that is no keyword is the rule's type.
+    ns.nlkit_ok(&["rule", "add", "p", "5", "lookup", "5"]);
+    assert!(ns.ip(&["rule", "show"]).contains("5:\tfrom all lookup 5"));
+    let out = ns.nlkit(&["rule", "add", "bogus"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("argument \"bogus\" is wrong: Failed to parse rule type"), "{err}");
+    let out = ns.nlkit(&["rule", "add", "priority"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Command line is not complete"), "{err}");
     let out = ns.nlkit(&["r", "show"]);
     assert_eq!(out.status.code(), Some(2), "'r' is ambiguous: raw, rule");
 }

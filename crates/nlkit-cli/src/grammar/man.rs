@@ -32,7 +32,7 @@ pub fn page(o: &Object) -> String {
         let _ = writeln!(s, "{}.", esc(c.about));
         for k in c.words {
             // `\:` lets a long list of aliases break after each `|`.
-            let word = esc(k.word).replace('|', "|\\:");
+            let word = esc(&k.names().collect::<Vec<_>>().join("|")).replace('|', "|\\:");
             if k.value.is_empty() {
                 let _ = writeln!(s, ".TP\n.B {word}");
             } else {

@@ -14,6 +14,7 @@
 pub mod complete;
 pub mod man;
 pub mod tables;
+pub mod walk;
 
 use std::fmt::Write as _;
 
@@ -136,11 +137,8 @@ impl Object {
                     self.name()
                 ));
             }
-            let takes_value = cmd
-                .words
-                .iter()
-                .find(|k| k.word.split('|').any(|n| n == word))
-                .is_some_and(|k| !k.value.is_empty());
+            let takes_value =
+                cmd.words.iter().find(|k| k.matches(word)).is_some_and(|k| !k.value.is_empty());
             i += 1 + usize::from(takes_value);
         }
         Preflight::Run
@@ -157,11 +155,8 @@ impl Object {
             let _ = writeln!(s, "\nnlkit {} {} {}", self.name(), c.names.join("|"), c.synopsis);
             let _ = writeln!(s, "    {}.", c.about);
             for k in c.words {
-                let head = if k.value.is_empty() {
-                    k.word.to_string()
-                } else {
-                    format!("{} {}", k.word, k.value)
-                };
+                let names = k.names().collect::<Vec<_>>().join("|");
+                let head = if k.value.is_empty() { names } else { format!("{names} {}", k.value) };
                 let _ = writeln!(s, "    {head:<28} {}", k.help);
             }
             if !c.unsupported.is_empty() {

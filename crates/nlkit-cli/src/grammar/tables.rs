@@ -375,30 +375,33 @@ const RULE_SELECT: &[super::Word] = &[
     w("to|dst", "PREFIX", "only destinations in this prefix (to may be left out)"),
 ];
 
-const RULE_ADD: Cmd = Cmd {
+/// `rule add|del`, in `iprule_modify`'s order and match rules (the
+/// walker reads it: see `ip::rule::WALK`).
+pub const RULE_ADD: Cmd = Cmd {
     names: &["add"],
     synopsis: "SELECTOR ACTION",
     about: "Add a rule",
     words: &[
         w("not", "", "invert the selector"),
-        w("from", "PREFIX", "by source"),
-        w("to", "PREFIX", "by destination"),
-        w("tos|dsfield", "TOS", "by TOS"),
+        w("from", "PREFIX", "by source (all: any)"),
+        w("to", "PREFIX", "by destination (all: any)"),
+        w("preference*|order*|priority*", "NUMBER", "the rule's priority"),
+        w("tos|dsfield*", "TOS", "by TOS"),
         w("fwmark", "MARK[/MASK]", "by mark"),
-        w("iif", "DEVICE", "by input device"),
+        w("protocol*", "PROTO", "the rule's protocol"),
+        w("table*|lookup", "TABLE_ID", "look up this table"),
+        w("suppress_prefixlength*|sup_pl", "NUMBER", "ignore routes this short or shorter"),
+        w("dev|iif", "DEVICE", "by input device"),
         w("oif", "DEVICE", "by output device"),
-        w("priority|preference|order", "NUMBER", "the rule's priority"),
-        w("table|lookup", "TABLE_ID", "look up this table"),
-        w("goto", "NUMBER", "go to the rule with this priority"),
         w("uidrange", "NUMBER-NUMBER", "by sending user"),
         w("ipproto", "PROTOCOL", "by IP protocol"),
         w("sport", "NUMBER[-NUMBER]", "by source port"),
         w("dport", "NUMBER[-NUMBER]", "by destination port"),
-        w("suppress_prefixlength", "NUMBER", "ignore routes this short or shorter"),
-        w("protocol", "PROTO", "the rule's protocol"),
-        w("blackhole|unreachable|prohibit|nop", "", "the action"),
+        w("goto*", "NUMBER", "the action: go to the rule with this priority"),
+        w("nop*", "", "the action: nothing"),
+        w("type", "TYPE", "the action: blackhole, unreachable or prohibit (type may be left out)"),
     ],
-    unsupported: &["l3mdev", "nat", "realms", "suppress_ifgroup"],
+    unsupported: &["l3mdev", "nat", "map-to", "realms", "suppress_ifgroup", "sup_group", "tun_id"],
 };
 
 pub const NEIGH: Object = Object {

@@ -55,7 +55,7 @@ fn every_keyword_has_help_and_no_command_repeats_a_word() {
             let mut seen = std::collections::HashSet::new();
             for k in c.words {
                 assert!(!k.help.is_empty(), "{} {} {}", o.name(), c.names[0], k.word);
-                for name in k.word.split('|') {
+                for name in k.names() {
                     assert!(seen.insert(name), "{} {}: {name} twice", o.name(), c.names[0]);
                     assert!(!c.unsupported.contains(&name), "{name}: both");
                 }
@@ -77,4 +77,9 @@ fn completions_offer_commands_then_keywords() {
     assert!(set.iter().any(|w| w == "txqlen") && set.iter().any(|w| w == "help"), "{set:?}");
     let policy = tree.words("/genl/policy").unwrap();
     assert!(policy.iter().any(|w| w == "--op"), "{policy:?}");
+}
+
+#[test]
+fn the_table_driven_commands_have_an_apply_row_per_keyword() {
+    crate::ip::rule::WALK.complete().unwrap();
 }

@@ -25,7 +25,7 @@ mod route;
 mod route_args;
 mod route_bulk;
 mod route_print;
-mod rule;
+pub mod rule;
 mod rule_select;
 
 pub use crate::names::LinkNames;

@@ -1,7 +1,9 @@
 //! `nlkit rule`: show, add and delete policy routing rules, printed as
 //! `ip rule` prints them (text), or with `ip -j rule`'s keys and values.
 
+use super::route_args::{dsfield, invarg};
 use super::Ctx;
+use crate::grammar::walk::Walk;
 use crate::words::{self as args, Args};
 use anyhow::{bail, Context, Result};
 use nlkit::rtnl::names;
@@ -206,61 +208,111 @@ pub(super) fn range<T: TryFrom<u64> + Copy>(s: &str) -> Option<Range<T>> {
     }
 }
 
-const SELECTORS: [&str; 20] = [
-    "not",
-    "from",
-    "to",
-    "tos|dsfield",
-    "fwmark",
-    "iif|dev",
-    "oif",
-    "priority|preference|order",
-    "table|lookup",
-    "goto",
-    "uidrange",
-    "ipproto",
-    "sport",
-    "dport",
-    "suppress_prefixlength",
-    "protocol",
-    "blackhole",
-    "unreachable",
-    "prohibit",
-    "nop",
-];
+/// `rule add|del`: the table's rows (`grammar::tables::RULE_ADD`) and
+/// what each applies to the rule; any other word is the action's type.
+pub static WALK: Walk<RuleSpec> = Walk {
+    cmd: &crate::grammar::tables::RULE_ADD,
+    apply: &[
+        ("not", |s, _| {
+            s.invert = true;
+            Ok(())
+        }),
+        ("from", |s, v| {
+            s.src = selector_prefix(v, "from")?;
+            Ok(())
+        }),
+        ("to", |s, v| {
+            s.dst = selector_prefix(v, "to")?;
+            Ok(())
+        }),
+        ("preference", |s, v| {
+            s.priority =
+                Some(args::number(v).ok_or_else(|| invarg("preference value is invalid", v))?);
+            Ok(())
+        }),
+        ("tos", |s, v| {
+            s.tos = dsfield(v).ok_or_else(|| invarg("TOS value is invalid", v))?;
+            Ok(())
+        }),
+        ("fwmark", |s, v| {
+            let (mark, mask) = v.split_once('/').map_or((v, None), |(m, k)| (m, Some(k)));
+            let mark = args::number(mark).ok_or_else(|| invarg("fwmark value is invalid", mark))?;
+            let mask = match mask {
+                Some(m) => {
+                    Some(args::number(m).ok_or_else(|| invarg("fwmask value is invalid", m))?)
+                }
+                None => None,
+            };
+            s.fwmark = Some((mark, mask));
+            Ok(())
+        }),
+        ("protocol", |s, v| {
+            s.protocol = Some(
+                names::parse_route_protocol(v).ok_or_else(|| invarg("invalid \"protocol\"", v))?,
+            );
+            Ok(())
+        }),
+        ("table", |s, v| {
+            s.table =
+                Some(names::parse_route_table(v).ok_or_else(|| invarg("invalid table ID", v))?);
+            Ok(())
+        }),
+        ("suppress_prefixlength", |s, v| {
+            let n = args::number(v)
+                .ok_or_else(|| invarg("suppress_prefixlength value is invalid", v))?;
+            s.suppress_prefixlen = Some(n);
+            Ok(())
+        }),
+        ("dev", |s, v| {
+            s.iifname = Some(args::ifname(v.to_string())?);
+            Ok(())
+        }),
+        ("oif", |s, v| {
+            s.oifname = Some(args::ifname(v.to_string())?);
+            Ok(())
+        }),
+        ("uidrange", |s, v| {
+            let r = v.split_once('-').and_then(|_| range(v));
+            s.uid_range = Some(r.ok_or_else(|| invarg("invalid UID range", v))?);
+            Ok(())
+        }),
+        ("ipproto", |s, v| {
+            s.ip_proto = Some(ip_proto(v).ok_or_else(|| invarg("Invalid \"ipproto\" value", v))?);
+            Ok(())
+        }),
+        ("sport", |s, v| {
+            s.sport = Some(range(v).ok_or_else(|| invarg("invalid port range", v))?);
+            Ok(())
+        }),
+        ("dport", |s, v| {
+            s.dport = Some(range(v).ok_or_else(|| invarg("invalid dport range", v))?);
+            Ok(())
+        }),
+        ("goto", |s, v| {
+            s.goto = Some(args::number(v).ok_or_else(|| invarg("invalid goto index", v))?);
+            s.action = Some(FR_ACT_GOTO);
+            Ok(())
+        }),
+        ("nop", |s, _| {
+            s.action = Some(FR_ACT_NOP);
+            Ok(())
+        }),
+        ("type", rule_type),
+    ],
+    other: Some(rule_type),
+};
 
-fn change(ctx: &mut Ctx, mut a: Args, add: bool) -> Result<()> {
+/// The action by its type's name (`ip rule add ... blackhole`).
+fn rule_type(s: &mut RuleSpec, v: &str) -> Result<()> {
+    let action = ACTIONS.iter().find(|(n, _)| *n == v).map(|(_, a)| *a);
+    s.action = Some(action.ok_or_else(|| invarg("Failed to parse rule type", v))?);
+    Ok(())
+}
+
+fn change(ctx: &mut Ctx, a: Args, add: bool) -> Result<()> {
     let mut spec = RuleSpec { family: ctx.family, ..Default::default() };
-    while let Some(w) = a.next() {
-        match args::keyword(&w, &SELECTORS)? {
-            "not" => spec.invert = true,
-            "from" => spec.src = selector_prefix(&mut a, "from")?,
-            "to" => spec.dst = selector_prefix(&mut a, "to")?,
-            "tos" => spec.tos = a.parsed("tos", args::number)?,
-            "fwmark" => {
-                let v = a.value("fwmark")?;
-                let (mark, mask) =
-                    v.split_once('/').map_or((v.as_str(), None), |(m, k)| (m, Some(k)));
-                let mark = args::number(mark).context("invalid fwmark")?;
-                let mask = mask.map(|m| args::number(m).context("invalid fwmask")).transpose()?;
-                spec.fwmark = Some((mark, mask));
-            }
-            "iif" => spec.iifname = Some(a.value("iif")?),
-            "oif" => spec.oifname = Some(a.value("oif")?),
-            "priority" => spec.priority = Some(a.parsed("priority", args::number)?),
-            "table" => spec.table = Some(a.parsed("table", names::parse_route_table)?),
-            "goto" => spec.goto = Some(a.parsed("goto", args::number)?),
-            "uidrange" => spec.uid_range = Some(a.parsed("uidrange", range)?),
-            "ipproto" => spec.ip_proto = Some(a.parsed("ipproto", ip_proto)?),
-            "sport" => spec.sport = Some(a.parsed("sport", range)?),
-            "dport" => spec.dport = Some(a.parsed("dport", range)?),
-            "suppress_prefixlength" => {
-                spec.suppress_prefixlen = Some(a.parsed("suppress_prefixlength", args::number)?)
-            }
-            "protocol" => spec.protocol = Some(a.parsed("protocol", names::parse_route_protocol)?),
-            action => spec.action = ACTIONS.iter().find(|(n, _)| *n == action).map(|(_, v)| *v),
-        }
-    }
+    let words: Vec<String> = a.collect();
+    WALK.run(&words, &mut spec)?;
     if spec.family == AF_UNSPEC && spec.src.is_none() && spec.dst.is_none() {
         spec.family = AF_INET;
     }
@@ -314,10 +366,9 @@ fn pin_one_rule(ctx: &mut Ctx, spec: &mut RuleSpec) -> Result<()> {
 }
 
 /// `from all` / `to all` is no selector; otherwise a prefix.
-fn selector_prefix(a: &mut Args, word: &str) -> Result<Option<(std::net::IpAddr, u8)>> {
-    let v = a.value(word)?;
+fn selector_prefix(v: &str, word: &str) -> Result<Option<(std::net::IpAddr, u8)>> {
     if v == "all" {
         return Ok(None);
     }
-    args::prefix(&v).map(Some).with_context(|| format!("invalid prefix \"{v}\" for \"{word}\""))
+    args::prefix(v).map(Some).with_context(|| format!("invalid prefix \"{v}\" for \"{word}\""))
 }
