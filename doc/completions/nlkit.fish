@@ -198,17 +198,17 @@ function __nlkit_words
         case '/neigh/get' '/neigh/get/*'
             printf '%s\n' proxy dev to help
         case '/neigh/add' '/neigh/add/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neigh/change' '/neigh/change/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neigh/chg' '/neigh/chg/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neigh/replace' '/neigh/replace/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neigh/delete' '/neigh/delete/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neigh/del' '/neigh/del/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neigh/flush' '/neigh/flush/*'
             printf '%s\n' dev master unused nud proxy protocol to help
         case '/neigh'
@@ -222,17 +222,17 @@ function __nlkit_words
         case '/neighbor/get' '/neighbor/get/*'
             printf '%s\n' proxy dev to help
         case '/neighbor/add' '/neighbor/add/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbor/change' '/neighbor/change/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbor/chg' '/neighbor/chg/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbor/replace' '/neighbor/replace/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbor/delete' '/neighbor/delete/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbor/del' '/neighbor/del/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbor/flush' '/neighbor/flush/*'
             printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbor'
@@ -246,17 +246,17 @@ function __nlkit_words
         case '/neighbour/get' '/neighbour/get/*'
             printf '%s\n' proxy dev to help
         case '/neighbour/add' '/neighbour/add/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbour/change' '/neighbour/change/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbour/chg' '/neighbour/chg/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbour/replace' '/neighbour/replace/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbour/delete' '/neighbour/delete/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbour/del' '/neighbour/del/*'
-            printf '%s\n' lladdr nud proxy dev router extern_learn protocol to help
+            printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbour/flush' '/neighbour/flush/*'
             printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbour'

@@ -23,6 +23,7 @@ pub fn words(data: &[u8]) {
     // The table-driven commands' walker, with every apply function.
     let mut rule = nlkit::rtnl::rule::RuleSpec::default();
     let _ = ip::rule::WALK.run(&words, &mut rule);
+    let _ = ip::neigh::WALK.run(&words, &mut ip::neigh::NeighArgs::default());
     ip::batch::read_all(data);
 }
 

@@ -127,3 +127,23 @@ fn flush_deletes_what_ip_flush_deletes() {
         assert_eq!(sorted(&ours), sorted(&theirs), "{args:?}");
     }
 }
+
+/// `neigh add` reads its words as ip's `ipneigh_modify` does: `lla` is
+/// `lladdr`, `prot` is `protocol`, a second address is refused in ip's
+/// words, and unsupported keywords are said so.
+#[test]
+fn modify_words_match_as_ips_do() {
+    let ns = Ns::new("neighwords");
+    populate(&ns);
+    let args =
+        ["neigh", "add", "10.0.0.8", "lla", "02:00:00:00:00:08", "dev", "v0", "prot", "static"];
+    ns.nlkit_ok(&args);
+    let shown = ns.ip(&["neigh", "show", "10.0.0.8"]);
+    assert_eq!(shown, "10.0.0.8 dev v0 lladdr 02:00:00:00:00:08 PERMANENT proto static \n");
+    let out = ns.nlkit(&["neigh", "add", "10.0.0.9", "10.0.0.10", "dev", "v0"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("either \"to\" is duplicate, or \"10.0.0.10\" is a garbage."), "{err}");
+    let out = ns.nlkit(&["neigh", "add", "10.0.0.9", "dev", "v0", "managed"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"managed\" is not supported by nlkit neigh add"), "{err}");
+}

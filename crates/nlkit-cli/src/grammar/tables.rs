@@ -456,18 +456,20 @@ const NEIGH_FILTER: &[super::Word] = &[
     w("to", "PREFIX", "only in this prefix (to may be left out)"),
 ];
 
-const NEIGH_ADD: Cmd = Cmd {
+/// `neigh add|change|replace|del`, in `ipneigh_modify`'s order and match
+/// rules (the walker reads it: see `ip::neigh::WALK`).
+pub const NEIGH_ADD: Cmd = Cmd {
     names: &["add"],
     synopsis: "{ ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR } dev DEV [ router ] [ extern_learn ] [ protocol PROTO ]",
     about: "Add an entry",
     words: &[
-        w("lladdr", "LLADDR", "the link-layer address"),
+        w("lladdr*", "LLADDR", "the link-layer address"),
         w("nud", "STATE", "the state"),
-        w("proxy", "ADDR", "a proxy entry"),
-        w("dev", "DEV", "the interface"),
+        w("proxy*", "ADDR", "a proxy entry"),
         w("router", "", "the neighbour is a router"),
-        w("extern_learn", "", "learned by something outside the kernel"),
-        w("protocol", "PROTO", "the entry's protocol"),
+        w("extern_learn*", "", "learned by something outside the kernel"),
+        w("dev", "DEV", "the interface"),
+        w("protocol*", "PROTO", "the entry's protocol"),
         w("to", "ADDR", "the address (to may be left out)"),
     ],
     unsupported: &["use", "managed", "vrf"],

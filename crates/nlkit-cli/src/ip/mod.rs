@@ -18,7 +18,7 @@ mod link_print;
 mod link_stats;
 mod link_vxlan;
 mod monitor;
-mod neigh;
+pub mod neigh;
 mod neigh_select;
 mod netconf_print;
 mod route;

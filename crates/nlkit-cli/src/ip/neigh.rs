@@ -2,9 +2,12 @@
 //! printed as iproute2 6.1's `ip neigh` prints them (text), or with its
 //! `-j` keys and values.
 
+use super::route_args::invarg;
 use super::{Ctx, LinkNames};
+use crate::grammar::walk::Walk;
 use crate::out::write_error;
 use crate::out::Output;
+use crate::words::values;
 use crate::words::{self as args, Args};
 use anyhow::{bail, Context, Result};
 use nlkit::rtnl::names;
@@ -167,28 +170,76 @@ pub(super) fn to_json(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Map<
 
 /// `ip neigh add|change|replace|delete [proxy] ADDR [lladdr LL] dev DEV
 /// [nud STATE] [router] [extern_learn] [protocol P]`.
-fn change(ctx: &mut Ctx, mut a: Args, cmd: &str) -> Result<()> {
-    let (mut dst, mut dev, mut proxy) = (None, None, false);
-    let (mut lladdr, mut state, mut router, mut extern_learn, mut protocol) =
-        (None, None, false, false, None);
-    while let Some(w) = a.next() {
-        match w.as_str() {
-            "lladdr" => lladdr = Some(a.parsed("lladdr", crate::words::values::lladdr)?),
-            "nud" => state = Some(a.parsed("nud", names::parse_neigh_state)?),
-            "router" => router = true,
-            "extern_learn" => extern_learn = true,
-            "dev" => dev = Some(a.value("dev")?),
-            "proxy" => {
-                proxy = true;
-                dst = Some(a.parsed("proxy", |s| s.parse::<IpAddr>().ok())?);
-            }
-            "protocol" => protocol = Some(a.parsed("protocol", names::parse_route_protocol)?),
-            "to" => dst = Some(a.parsed("to", |s| s.parse::<IpAddr>().ok())?),
-            other => {
-                dst = Some(other.parse().with_context(|| format!("invalid address \"{other}\""))?)
-            }
-        }
+/// What `neigh add|change|replace|del` read: plain values and names, the
+/// device resolved after the walk.
+#[derive(Debug, Default)]
+pub struct NeighArgs {
+    dst: Option<IpAddr>,
+    dev: Option<String>,
+    proxy: bool,
+    lladdr: Option<Vec<u8>>,
+    state: Option<u16>,
+    router: bool,
+    extern_learn: bool,
+    protocol: Option<u8>,
+}
+
+/// An address, once (`ip`'s `duparg2("to", ...)` otherwise).
+fn set_dst(n: &mut NeighArgs, v: &str) -> Result<()> {
+    if n.dst.is_some() {
+        bail!("either \"to\" is duplicate, or \"{v}\" is a garbage.");
     }
+    n.dst = Some(v.parse().map_err(|_| invarg("\"to\" value is invalid", v))?);
+    Ok(())
+}
+
+/// `neigh add|change|replace|del`: the table's rows
+/// (`grammar::tables::NEIGH_ADD`) and what each applies; any other word
+/// is the address.
+pub static WALK: Walk<NeighArgs> = Walk {
+    cmd: &crate::grammar::tables::NEIGH_ADD,
+    apply: &[
+        ("lladdr", |n, v| {
+            n.lladdr =
+                Some(values::lladdr(v).ok_or_else(|| invarg("\"lladdr\" value is invalid", v))?);
+            Ok(())
+        }),
+        ("nud", |n, v| {
+            n.state =
+                Some(names::parse_neigh_state(v).ok_or_else(|| invarg("nud state is bad", v))?);
+            Ok(())
+        }),
+        ("proxy", |n, v| {
+            n.proxy = true;
+            set_dst(n, v)
+        }),
+        ("router", |n, _| {
+            n.router = true;
+            Ok(())
+        }),
+        ("extern_learn", |n, _| {
+            n.extern_learn = true;
+            Ok(())
+        }),
+        ("dev", |n, v| {
+            n.dev = Some(v.to_string());
+            Ok(())
+        }),
+        ("protocol", |n, v| {
+            let p = names::parse_route_protocol(v);
+            n.protocol = Some(p.ok_or_else(|| invarg("\"protocol\" value is invalid", v))?);
+            Ok(())
+        }),
+        ("to", set_dst),
+    ],
+    other: Some(set_dst),
+};
+
+fn change(ctx: &mut Ctx, a: Args, cmd: &str) -> Result<()> {
+    let words: Vec<String> = a.collect();
+    let mut n = NeighArgs::default();
+    WALK.run(&words, &mut n)?;
+    let NeighArgs { dst, dev, proxy, lladdr, state, router, extern_learn, protocol } = n;
     let (Some(dst), Some(dev)) = (dst, dev) else {
         bail!("Device and destination are required arguments.")
     };
