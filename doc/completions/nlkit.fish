@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --batch --brief --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev raw route rule sysctl uevent
+            printf '%s\n' --batch --brief --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev proc-events raw route rule sysctl uevent
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -85,6 +85,8 @@ function __nlkit_words
             printf '%s\n' --count --timeout
         case '/genl' '/genl/*'
             printf '%s\n' list show policy monitor
+        case '/proc-events' '/proc-events/*'
+            printf '%s\n' --events --pid --count --timeout
         case '/uevent/monitor' '/uevent/monitor/*'
             printf '%s\n' --kernel --subsystem --property --count --timeout
         case '/uevent' '/uevent/*'

@@ -133,6 +133,10 @@ pub enum Command {
     /// policy NAME [--op OP], as `genl ctrl list|get|policy` (with -j too).
     #[command(subcommand)]
     Genl(GenlCommand),
+    /// Process events from the proc connector (NETLINK_CONNECTOR): fork,
+    /// exec, uid, gid, sid, ptrace, comm, coredump, exit, as they happen.
+    #[command(name = "proc-events")]
+    ProcEvents(ProcEventsArgs),
     /// Kernel uevents (NETLINK_KOBJECT_UEVENT): monitor.
     #[command(subcommand)]
     Uevent(UeventCommand),
@@ -168,6 +172,22 @@ pub struct UeventMonitorArgs {
     /// Print each event's properties after it.
     #[arg(long = "property")]
     pub properties: bool,
+    /// Stop after this many events.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ProcEventsArgs {
+    /// Only these events: fork,exec,uid,gid,sid,ptrace,comm,coredump,exit.
+    #[arg(short = 'e', long = "events", value_name = "LIST")]
+    pub events: Option<String>,
+    /// Only events of this process (as the process, child, parent or tracer).
+    #[arg(long, value_name = "PID")]
+    pub pid: Option<i32>,
     /// Stop after this many events.
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,

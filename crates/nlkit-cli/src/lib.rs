@@ -11,6 +11,7 @@
 #![deny(unsafe_code)]
 
 pub mod cli;
+pub mod connector;
 pub mod demo;
 pub mod dev;
 pub mod fuzzing;

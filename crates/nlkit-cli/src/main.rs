@@ -4,7 +4,9 @@
 
 #![deny(unsafe_code)]
 
-use nlkit_cli::{cli, demo, dev, genl, grammar, ip, kernel, netdev, raw, report, uevent};
+use nlkit_cli::{
+    cli, connector, demo, dev, genl, grammar, ip, kernel, netdev, raw, report, uevent,
+};
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         cli::Command::Genl(c) => genl::run(c, netns, cli.json, cli.pretty),
         cli::Command::Netdev(cli::NetdevCommand::Show) => netdev::show(netns, cli.json, cli.pretty),
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
+        cli::Command::ProcEvents(a) => connector::run(a, netns, cli.json),
         cli::Command::External(words) => external(words),
     };
     let rtnetlink = matches!(
