@@ -67,8 +67,10 @@ _nlkit() {
         "/address/replace"|"/address/replace/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/address/delete"|"/address/delete/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/address/del"|"/address/del/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
+        "/address/save"|"/address/save/"*) words="dev help";;
+        "/address/restore"|"/address/restore/"*) words="help";;
         "/address/flush"|"/address/flush/"*) words="dev to scope up label help";;
-        "/address") words="show list lst add change chg replace delete del flush help";;
+        "/address") words="show list lst add change chg replace delete del save restore flush help";;
         "/addr/show"|"/addr/show/"*) words="dev to scope up label master type group help";;
         "/addr/list"|"/addr/list/"*) words="dev to scope up label master type group help";;
         "/addr/lst"|"/addr/lst/"*) words="dev to scope up label master type group help";;
@@ -78,8 +80,10 @@ _nlkit() {
         "/addr/replace"|"/addr/replace/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/addr/delete"|"/addr/delete/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
         "/addr/del"|"/addr/del/"*) words="peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help";;
+        "/addr/save"|"/addr/save/"*) words="dev help";;
+        "/addr/restore"|"/addr/restore/"*) words="help";;
         "/addr/flush"|"/addr/flush/"*) words="dev to scope up label help";;
-        "/addr") words="show list lst add change chg replace delete del flush help";;
+        "/addr") words="show list lst add change chg replace delete del save restore flush help";;
         "/link/show"|"/link/show/"*) words="dev up master type group help";;
         "/link/list"|"/link/list/"*) words="dev up master type group help";;
         "/link/lst"|"/link/lst/"*) words="dev up master type group help";;

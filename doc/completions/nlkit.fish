@@ -147,10 +147,14 @@ function __nlkit_words
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
         case '/address/del' '/address/del/*'
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+        case '/address/save' '/address/save/*'
+            printf '%s\n' dev help
+        case '/address/restore' '/address/restore/*'
+            printf '%s\n' help
         case '/address/flush' '/address/flush/*'
             printf '%s\n' dev to scope up label help
         case '/address'
-            printf '%s\n' show list lst add change chg replace delete del flush help
+            printf '%s\n' show list lst add change chg replace delete del save restore flush help
         case '/addr/show' '/addr/show/*'
             printf '%s\n' dev to scope up label master type group help
         case '/addr/list' '/addr/list/*'
@@ -169,10 +173,14 @@ function __nlkit_words
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
         case '/addr/del' '/addr/del/*'
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+        case '/addr/save' '/addr/save/*'
+            printf '%s\n' dev help
+        case '/addr/restore' '/addr/restore/*'
+            printf '%s\n' help
         case '/addr/flush' '/addr/flush/*'
             printf '%s\n' dev to scope up label help
         case '/addr'
-            printf '%s\n' show list lst add change chg replace delete del flush help
+            printf '%s\n' show list lst add change chg replace delete del save restore flush help
         case '/link/show' '/link/show/*'
             printf '%s\n' dev up master type group help
         case '/link/list' '/link/list/*'

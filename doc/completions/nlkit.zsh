@@ -67,8 +67,10 @@ _nlkit() {
         "/address/replace"|"/address/replace/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/address/delete"|"/address/delete/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/address/del"|"/address/del/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
+        "/address/save"|"/address/save/"*) cands=(dev help);;
+        "/address/restore"|"/address/restore/"*) cands=(help);;
         "/address/flush"|"/address/flush/"*) cands=(dev to scope up label help);;
-        "/address") cands=(show list lst add change chg replace delete del flush help);;
+        "/address") cands=(show list lst add change chg replace delete del save restore flush help);;
         "/addr/show"|"/addr/show/"*) cands=(dev to scope up label master type group help);;
         "/addr/list"|"/addr/list/"*) cands=(dev to scope up label master type group help);;
         "/addr/lst"|"/addr/lst/"*) cands=(dev to scope up label master type group help);;
@@ -78,8 +80,10 @@ _nlkit() {
         "/addr/replace"|"/addr/replace/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/addr/delete"|"/addr/delete/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
         "/addr/del"|"/addr/del/"*) cands=(peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help);;
+        "/addr/save"|"/addr/save/"*) cands=(dev help);;
+        "/addr/restore"|"/addr/restore/"*) cands=(help);;
         "/addr/flush"|"/addr/flush/"*) cands=(dev to scope up label help);;
-        "/addr") cands=(show list lst add change chg replace delete del flush help);;
+        "/addr") cands=(show list lst add change chg replace delete del save restore flush help);;
         "/link/show"|"/link/show/"*) cands=(dev up master type group help);;
         "/link/list"|"/link/list/"*) cands=(dev up master type group help);;
         "/link/lst"|"/link/lst/"*) cands=(dev up master type group help);;

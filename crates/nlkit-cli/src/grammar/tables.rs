@@ -147,6 +147,20 @@ pub const ADDRESS: Object = Object {
             unsupported: &["autojoin"],
         },
         Cmd {
+            names: &["save"],
+            synopsis: "[ dev IFNAME ] > FILE",
+            about: "Write the addresses (of the family, of a device) as iproute2's binary dump",
+            words: &[w("dev", "IFNAME", "only this interface (the word may be left out)")],
+            unsupported: &[],
+        },
+        Cmd {
+            names: &["restore"],
+            synopsis: "< FILE",
+            about: "Add the addresses of a dump (from save or ip address save)",
+            words: &[],
+            unsupported: &[],
+        },
+        Cmd {
             names: &["flush"],
             synopsis: "dev IFNAME [ scope SCOPE-ID ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
             about: "Remove the addresses selected (a selector is required)",
@@ -154,7 +168,7 @@ pub const ADDRESS: Object = Object {
             unsupported: ADDR_FILTER_UNSUPPORTED,
         },
     ],
-    unsupported: &["save", "restore", "showdump"],
+    unsupported: &["showdump"],
     defs: &[
         "IFADDR := PREFIX | ADDR peer PREFIX [ broadcast ADDR ] [ anycast ADDR ]",
         "          [ label IFNAME ] [ scope SCOPE-ID ] [ metric METRIC ]",

@@ -33,10 +33,13 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let choices = ["show|list|lst", "add", "change|chg", "replace", "delete", "flush"];
+    let choices =
+        ["show|list|lst", "add", "change|chg", "replace", "delete", "flush", "save", "restore"];
     match args::command(&mut a, &choices)? {
         "show" => show(ctx, a),
         "flush" => super::addr_modify::flush(ctx, a),
+        "save" => super::addr_save::save(ctx, a),
+        "restore" => super::addr_save::restore(ctx, a),
         cmd => super::addr_modify::modify(ctx, a, cmd),
     }
 }

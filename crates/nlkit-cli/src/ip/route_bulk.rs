@@ -57,14 +57,14 @@ fn selected(ctx: &mut Ctx, sel: &Selection) -> Result<Vec<Vec<u8>>> {
 }
 
 /// The payload of a whole message (as a dump or a dump file holds it).
-fn payload(bytes: &[u8]) -> Vec<u8> {
+pub(super) fn payload(bytes: &[u8]) -> Vec<u8> {
     Messages::new(bytes).next().and_then(Result::ok).map_or(Vec::new(), |m| m.payload().to_vec())
 }
 
 /// Sends each payload as `message_type` with `flags`, pipelined;
 /// `tolerate` is an errno that counts as done (a route that vanished, or
 /// exists). Returns how many failed, each said on stderr.
-fn send_all(
+pub(super) fn send_all(
     ctx: &mut Ctx,
     payloads: Vec<Vec<u8>>,
     message_type: u16,
@@ -161,32 +161,12 @@ pub(super) fn restore(ctx: &mut Ctx, a: Args) -> Result<()> {
     if !a.at_end() {
         bail!("\"route restore\" takes no arguments: it reads a dump from standard input");
     }
-    let mut input = std::io::stdin().lock();
-    if input.is_terminal() {
-        bail!("Can't restore route dump from a terminal");
-    }
-    let mut dump = Vec::new();
-    input.by_ref().take(RESTORE_MAX as u64 + 1).read_to_end(&mut dump)?;
-    if dump.len() > RESTORE_MAX {
-        bail!("the dump is larger than {} MiB", RESTORE_MAX >> 20);
-    }
-    let magic = dump.get(..4).map(|m| u32::from_ne_bytes([m[0], m[1], m[2], m[3]]));
-    if magic != Some(MAGIC) {
-        bail!("Magic mismatch ({:x} magic): not a route dump", magic.unwrap_or(0));
-    }
+    let dump = read_dump("route", MAGIC)?;
     let mut routes = Vec::new();
-    for m in Messages::new(&dump[4..]) {
-        let at =
-            4 + m.as_ref().map_or(0, |m| m.bytes().as_ptr() as usize - dump[4..].as_ptr() as usize);
-        let m = m.with_context(|| format!("the dump is broken at byte {at}"))?;
-        if m.message_type() != nlkit::wire::MessageType::from(RTM_NEWROUTE) {
-            return Err(anyhow!(
-                "the dump holds a message of type {} at byte {at}",
-                u16::from(m.message_type())
-            ));
-        }
+    for (at, bytes) in messages(&dump, RTM_NEWROUTE)? {
+        let m = Messages::new(bytes).next().and_then(Result::ok).context("a message")?;
         let r = Route::parse(&m).with_context(|| format!("the route at byte {at}"))?;
-        routes.push((pass(&r), m.bytes()));
+        routes.push((pass(&r), bytes));
     }
     let mut failed = 0;
     for p in 0..3 {
@@ -197,6 +177,42 @@ pub(super) fn restore(ctx: &mut Ctx, a: Args) -> Result<()> {
         0 => Ok(()),
         failures => Err(crate::kernel::Reported { failures }.into()),
     }
+}
+
+/// Standard input as a dump of `what` with `magic` (iproute2's format):
+/// never a terminal, at most [`RESTORE_MAX`] bytes, the magic checked.
+pub(super) fn read_dump(what: &str, magic: u32) -> Result<Vec<u8>> {
+    let mut input = std::io::stdin().lock();
+    if input.is_terminal() {
+        bail!("Can't restore {what} dump from a terminal");
+    }
+    let mut dump = Vec::new();
+    input.by_ref().take(RESTORE_MAX as u64 + 1).read_to_end(&mut dump)?;
+    if dump.len() > RESTORE_MAX {
+        bail!("the dump is larger than {} MiB", RESTORE_MAX >> 20);
+    }
+    let got = dump.get(..4).map(|m| u32::from_ne_bytes([m[0], m[1], m[2], m[3]]));
+    if got != Some(magic) {
+        bail!("Magic mismatch ({:x} magic): not {what} dump", got.unwrap_or(0));
+    }
+    Ok(dump)
+}
+
+/// The messages of a dump after its magic, each `(offset, bytes)`; every
+/// one must be of `message_type`, and the framing whole.
+pub(super) fn messages(dump: &[u8], message_type: u16) -> Result<Vec<(usize, &[u8])>> {
+    let body = &dump[4..];
+    let mut out = Vec::new();
+    for m in Messages::new(body) {
+        let at = 4 + m.as_ref().map_or(0, |m| m.bytes().as_ptr() as usize - body.as_ptr() as usize);
+        let m = m.with_context(|| format!("the dump is broken at byte {at}"))?;
+        if m.message_type() != nlkit::wire::MessageType::from(message_type) {
+            let t = u16::from(m.message_type());
+            return Err(anyhow!("the dump holds a message of type {t} at byte {at}"));
+        }
+        out.push((at, m.bytes()));
+    }
+    Ok(out)
 }
 
 /// A saved route's payload as a request: without the flags the kernel
