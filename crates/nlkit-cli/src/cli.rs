@@ -43,6 +43,12 @@ pub struct Cli {
     /// (`link`) or the addresses (`address`), as `ip -br`.
     #[arg(long = "brief", global = true)]
     pub brief: bool,
+    /// Colors in text (as `ip -c`): always (`-c` alone), auto (when stdout
+    /// is a terminal) or never (the default); never with -j.
+    #[arg(short = 'c', long = "color", global = true, value_name = "WHEN", num_args = 0..=1,
+          require_equals = true, default_missing_value = "always",
+          value_parser = ["always", "auto", "never"])]
+    pub color: Option<String>,
     /// Each object on one line, its line breaks written as `\` (as `ip -o`;
     /// `address`: one line per address).
     #[arg(short = 'o', long = "oneline", global = true)]
@@ -62,6 +68,17 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The palette `-c` asks for: ip's `check_enable_color`.
+    pub fn palette(&self) -> Option<crate::out::printer::Palette> {
+        use std::io::IsTerminal;
+        let on = match self.color.as_deref() {
+            Some("always") => true,
+            Some("auto") => std::io::stdout().is_terminal(),
+            _ => false,
+        };
+        (on && !self.json).then(crate::out::printer::Palette::from_env)
+    }
+
     /// The options the `ip`-style objects share.
     pub fn global(&self) -> crate::ip::Global {
         crate::ip::Global {
@@ -74,6 +91,7 @@ impl Cli {
             stats: self.stats,
             brief: self.brief,
             oneline: self.oneline,
+            color: self.palette(),
         }
     }
 }

@@ -107,8 +107,18 @@ fn ip_long_options(argv: Vec<String>) -> Vec<String> {
     let mut command_seen = false;
     let mut out = Vec::with_capacity(argv.len());
     for (i, w) in argv.into_iter().enumerate() {
-        // `-br` is ip's short form of -brief.
+        // `-br` is ip's short form of -brief; `-c=WHEN` and `-color=WHEN`
+        // are -c's.
         let w = if w == "-br" { "-brief".to_string() } else { w };
+        let w = match w.split_once('=') {
+            Some((o, when)) if o.len() > 1 && "-color".starts_with(o) && i > 0 && !command_seen => {
+                format!("--color={when}")
+            }
+            _ if i > 0 && !command_seen && w.len() > 2 && "-color".starts_with(&w) => {
+                "--color".into()
+            }
+            _ => w,
+        };
         let long = w.strip_prefix('-').filter(|l| !l.starts_with('-') && l.len() > 1);
         let named = long.and_then(|l| LONG.iter().find(|o| o.starts_with(l) && l.len() >= 3));
         match named {

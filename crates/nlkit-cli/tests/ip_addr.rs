@@ -438,7 +438,7 @@ fn errors_are_clear_and_nonzero() {
     let e = stderr_of(&ns, &["addr", "add", "10.0.0.7/24", "dev", "v0", "p", "5"]);
     assert!(e.contains("ambiguous"), "{e}");
     let e = stderr_of(&ns, &["addr", "frob"]);
-    assert!(e.contains("unknown keyword \"frob\""), "{e}");
+    assert!(e.contains("Command \"frob\" is unknown, try \"nlkit address help\"."), "{e}");
     // A flag IPv4 cannot have is refused with ip's warning, the address added.
     let out = ns.nlkit(&["addr", "add", "10.0.0.8/24", "dev", "v0", "nodad"]);
     assert!(out.status.success());

@@ -33,10 +33,14 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    // ip's order: the first command a word is a prefix of (`s` is show).
     let choices =
-        ["show|list|lst", "add", "change|chg", "replace", "delete", "flush", "save", "restore"];
-    match args::command(&mut a, &choices)? {
-        "show" => show(ctx, a),
+        ["add", "change|chg", "replace", "delete", "list|show|lst", "flush", "save", "restore"];
+    if a.peek().is_none() {
+        return show(ctx, a);
+    }
+    match args::command_first(&mut a, "address", &choices)? {
+        "list" => show(ctx, a),
         "flush" => super::addr_modify::flush(ctx, a),
         "save" => super::addr_save::save(ctx, a),
         "restore" => super::addr_save::restore(ctx, a),
@@ -74,12 +78,13 @@ struct Listing<'a> {
     show: Show<'a>,
     /// `-o`: one line per address, `INDEX: NAME` first; no link lines.
     oneline: bool,
+    color: Option<crate::out::printer::Palette>,
 }
 
 fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let (family, details, stats, json) = (ctx.family, ctx.details, ctx.stats, ctx.out.json());
-    let (brief, ctx_oneline) = (ctx.brief, ctx.oneline);
+    let (brief, ctx_oneline, ctx_color) = (ctx.brief, ctx.oneline, ctx.color);
     // Named with the names of the full dump, which serves both when it can.
     let full = ctx.links_raw()?;
     let filter = Filter::parse(&mut a, family, ctx.ifnames()?)?;
@@ -103,8 +108,9 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         brief,
     };
     let oneline = ctx_oneline && !json && !brief;
-    let listing = Listing { filter, addrs: &addrs, show, oneline };
+    let listing = Listing { filter, addrs: &addrs, show, oneline, color: ctx_color };
     let mut p = Printer::new(json);
+    p.set_color(ctx_color);
     out.begin()?;
     for l in links.iter().filter(|l| listing.lists(l)) {
         listing.print(&mut p, l);
@@ -166,6 +172,7 @@ impl Listing<'_> {
                 p.nl();
             }
             let mut one = Printer::new(false);
+            one.set_color(self.color);
             addr_print::addr(&mut one, a);
             let text = super::one_line(one.text(), true);
             p.fp(format_args!("{index}: {name}{text}"));

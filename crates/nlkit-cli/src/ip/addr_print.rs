@@ -4,7 +4,7 @@
 //! `       valid_lft forever preferred_lft forever`; or, with the same calls
 //! (see [`Printer`]), one object of `ip -j`'s `addr_info`.
 
-use crate::out::printer::Printer;
+use crate::out::printer::{Paint, Printer};
 use nlkit::rtnl::addr::{Address, LIFETIME_FOREVER};
 use nlkit::rtnl::names;
 use nlkit::rtnl::uapi::*;
@@ -19,22 +19,15 @@ pub(super) fn addr(p: &mut Printer, a: &Address<'_>) {
             p.any("family_index", || f.into(), format_args!("    family {f} "));
         }
     }
-    if let Some(local) = a.local_address() {
-        p.any("local", || local.to_string().into(), format_args!("{local}"));
-        if let Some(peer) = a.peer() {
-            p.any("address", || peer.to_string().into(), format_args!(" peer {peer}"));
-        }
-        let len = a.prefixlen();
-        p.any("prefixlen", || len.into(), format_args!("/{len} "));
-        if let Some(m) = a.rt_priority {
-            p.uint("metric", "metric", m.into());
-        }
-    }
+    local_and_peer(p, a);
+    let paint = Paint::family(a.family());
     if let Some(b) = a.broadcast {
-        p.any("broadcast", || b.to_string().into(), format_args!("brd {b} "));
+        p.fp_str("brd ");
+        p.paint(paint, "broadcast", || b.to_string().into(), format_args!("{b} "));
     }
     if let Some(any) = a.anycast {
-        p.any("anycast", || any.to_string().into(), format_args!("any {any} "));
+        p.fp_str("any ");
+        p.paint(paint, "anycast", || any.to_string().into(), format_args!("{any} "));
     }
     p.string("scope", "scope", &names::route_scope(a.scope()));
     flags(p, a);
@@ -47,10 +40,18 @@ pub(super) fn addr(p: &mut Printer, a: &Address<'_>) {
 /// One address as `ip -br address` prints it: `LOCAL[ peer PEER]/LEN
 /// [metric N] ` (`print_addrinfo` up to its `brief` exit).
 pub(super) fn brief(p: &mut Printer, a: &Address<'_>) {
+    local_and_peer(p, a);
+}
+
+/// `LOCAL[ peer PEER]/LEN [metric N] `, the addresses in their family's
+/// color.
+fn local_and_peer(p: &mut Printer, a: &Address<'_>) {
+    let paint = Paint::family(a.family());
     if let Some(local) = a.local_address() {
-        p.any("local", || local.to_string().into(), format_args!("{local}"));
+        p.paint(paint, "local", || local.to_string().into(), format_args!("{local}"));
         if let Some(peer) = a.peer() {
-            p.any("address", || peer.to_string().into(), format_args!(" peer {peer}"));
+            p.fp_str(" peer ");
+            p.paint(paint, "address", || peer.to_string().into(), format_args!("{peer}"));
         }
         let len = a.prefixlen();
         p.any("prefixlen", || len.into(), format_args!("/{len} "));

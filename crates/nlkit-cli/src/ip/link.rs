@@ -84,7 +84,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let f = Filter::parse(a, &groups)?;
     let (details, stats, json, ctx_brief) = (ctx.details, ctx.stats, ctx.out.json(), ctx.brief);
-    let oneline = ctx.oneline;
+    let (oneline, color) = (ctx.oneline, ctx.color);
     // The listing and the name table come from one dump.
     let raw = if f.dev.is_none() { ctx.links_raw()? } else { Vec::new() };
     let (conn, out, names) = ctx.parts()?;
@@ -110,6 +110,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         brief: ctx_brief,
     };
     let mut p = Printer::new(json);
+    p.set_color(color);
     out.begin()?;
     let mut each = |l: &Link<'_>| {
         if !f.matches(l, master) {

@@ -6,7 +6,7 @@
 use super::link_kinds;
 use super::link_stats;
 use super::LinkNames;
-use crate::out::printer::{LlAddr, Printer};
+use crate::out::printer::{LlAddr, Paint, Printer};
 use nlkit::rtnl::link::{Link, OperState};
 use nlkit::rtnl::names;
 use nlkit::rtnl::uapi::*;
@@ -83,13 +83,14 @@ fn brief(p: &mut Printer, l: &Link<'_>, s: &Show<'_>) {
             p.any("operstate_index", || v.into(), format_args!("state {h}"));
         } else {
             let name = names::oper_state(v);
-            p.any("operstate", || name.as_ref().into(), format_args!("{name:<14} "));
+            let paint = Paint::oper_state(v);
+            p.paint(paint, "operstate", || name.as_ref().into(), format_args!("{name:<14} "));
         }
     }
     if s.link_cmd {
         let ll = |bytes| LlAddr { bytes, link_type: l.header.link_type };
         if let Some(a) = l.address.map(ll) {
-            p.any("address", || a.to_string().into(), format_args!("{a} "));
+            p.paint(Paint::Mac, "address", || a.to_string().into(), format_args!("{a} "));
         }
         flags(p, l.header.flags, mdown);
     }
@@ -116,13 +117,16 @@ fn name_and_link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>, padded: bool) -> b
             (Some(parent), s.names.flags(i) & IFF_UP == 0)
         }
     };
+    let ifname = Paint::Ifname;
     match (parent, padded) {
-        (Some(parent), false) if !p.is_json() => p.fp(format_args!("{name}@{parent}: ")),
-        (Some(parent), true) if !p.is_json() => {
-            p.fp(format_args!("{:<16} ", format!("{name}@{parent}")))
+        (Some(parent), false) if !p.is_json() => {
+            p.paint_fp(ifname, format_args!("{name}@{parent}: "))
         }
-        (_, false) => p.any("ifname", || name.into(), format_args!("{name}: ")),
-        (_, true) => p.any("ifname", || name.into(), format_args!("{name:<16} ")),
+        (Some(parent), true) if !p.is_json() => {
+            p.paint_fp(ifname, format_args!("{:<16} ", format!("{name}@{parent}")))
+        }
+        (_, false) => p.paint(ifname, "ifname", || name.into(), format_args!("{name}: ")),
+        (_, true) => p.paint(ifname, "ifname", || name.into(), format_args!("{name:<16} ")),
     }
     mdown
 }
@@ -206,7 +210,14 @@ fn operstate(p: &mut Printer, state: OperState) {
         let h = crate::out::printer::CHex(v.into());
         p.any("operstate_index", || v.into(), format_args!("state {h} "));
     } else {
-        p.string("operstate", "state", &names::oper_state(v));
+        let name = names::oper_state(v);
+        p.fp_str("state ");
+        p.paint(
+            Paint::oper_state(v),
+            "operstate",
+            || name.as_ref().into(),
+            format_args!("{name} "),
+        );
     }
 }
 
@@ -228,7 +239,7 @@ fn addresses(p: &mut Printer, l: &Link<'_>) {
     p.any("link_type", || kind.as_ref().into(), format_args!("    link/{kind} "));
     let ll = |bytes| LlAddr { bytes, link_type: t };
     if let Some(a) = l.address.map(ll) {
-        p.any("address", || a.to_string().into(), format_args!("{a}"));
+        p.paint(Paint::Mac, "address", || a.to_string().into(), format_args!("{a}"));
     }
     if let Some(b) = l.broadcast.map(ll) {
         if l.header.flags & IFF_POINTOPOINT != 0 {
@@ -237,12 +248,12 @@ fn addresses(p: &mut Printer, l: &Link<'_>) {
         } else {
             p.fp_str(" brd ");
         }
-        p.any("broadcast", || b.to_string().into(), format_args!("{b}"));
+        p.paint(Paint::Mac, "broadcast", || b.to_string().into(), format_args!("{b}"));
     }
     if let Some(perm) = l.perm_address.filter(|&pa| Some(pa) != l.address) {
         let a = ll(perm);
         p.fp_str(" permaddr ");
-        p.any("permaddr", || a.to_string().into(), format_args!("{a}"));
+        p.paint(Paint::Mac, "permaddr", || a.to_string().into(), format_args!("{a}"));
     }
 }
 

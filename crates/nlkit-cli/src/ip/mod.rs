@@ -55,6 +55,8 @@ pub struct Global {
     pub brief: bool,
     /// `-o`: each object on one line, its line breaks written as `\`.
     pub oneline: bool,
+    /// `-c`: text colors, as resolved from `-c[=always|auto|never]`.
+    pub color: Option<crate::out::printer::Palette>,
 }
 
 /// What a command runs with.
@@ -66,6 +68,7 @@ pub struct Ctx {
     pub stats: u8,
     pub brief: bool,
     pub oneline: bool,
+    pub color: Option<crate::out::printer::Palette>,
     links: Option<LinkNames>,
 }
 
@@ -88,7 +91,8 @@ impl Ctx {
         };
         let out = Output::new(g.json, g.pretty);
         let (details, stats, brief, oneline) = (g.details, g.stats, g.brief, g.oneline);
-        Ok(Ctx { conn, out, family, details, stats, brief, oneline, links: None })
+        let color = g.color.filter(|_| !g.json);
+        Ok(Ctx { conn, out, family, details, stats, brief, oneline, color, links: None })
     }
 
     /// What [`LinkNames`] knows of every interface, read with one link

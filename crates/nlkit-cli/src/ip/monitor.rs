@@ -274,7 +274,12 @@ fn body(
             });
         }
         Event::Neigh(_, n) => {
-            let show = NeighShow { states: !0, dev_given: o.dev.is_some(), stats: ctx.stats > 0 };
+            let show = NeighShow {
+                states: !0,
+                dev_given: o.dev.is_some(),
+                stats: ctx.stats > 0,
+                color: None,
+            };
             let index = n.ifindex() as u32;
             let dev = (index != 0 && o.dev.is_none()).then(|| names.name(index));
             return Ok(if json {

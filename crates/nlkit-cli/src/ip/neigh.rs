@@ -5,6 +5,7 @@
 use super::route_args::invarg;
 use super::{Ctx, LinkNames};
 use crate::grammar::walk::Walk;
+use crate::out::printer::{Paint, Palette};
 use crate::out::write_error;
 use crate::out::Output;
 use crate::words::values;
@@ -35,6 +36,16 @@ pub(super) struct Show {
     pub states: u32,
     pub dev_given: bool,
     pub stats: bool,
+    /// `-c`: text colors.
+    pub color: Option<crate::out::printer::Palette>,
+}
+
+/// `color_fprintf`: `text` in `paint`'s color when colors are on.
+fn painted(color: Option<Palette>, paint: Paint, text: &str) -> String {
+    match color.and_then(|c| c.code(paint)) {
+        Some(code) => format!("{code}{text}{}", crate::out::printer::CLEAR),
+        None => text.to_owned(),
+    }
 }
 
 fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
@@ -96,12 +107,16 @@ fn flag_words(n: &Neighbour<'_>) -> impl Iterator<Item = &'static str> {
 const USER_HZ: u32 = 100;
 
 pub(super) fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> String {
-    let mut s = n.dst.map_or(String::new(), |d| format!("{d} "));
+    let c = show.color;
+    let mut s = n.dst.map_or(String::new(), |d| {
+        let family = if d.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
+        painted(c, Paint::family(family as u8), &format!("{d} "))
+    });
     if let Some(dev) = dev {
-        let _ = write!(s, "dev {dev} ");
+        let _ = write!(s, "dev {}", painted(c, Paint::Ifname, &format!("{dev} ")));
     }
     if let Some(ll) = n.lladdr {
-        let _ = write!(s, "lladdr {} ", lladdr_text(ll));
+        let _ = write!(s, "lladdr {}", painted(c, Paint::Mac, &format!("{} ", lladdr_text(ll))));
     }
     for word in flag_words(n) {
         let _ = write!(s, "{word} ");
@@ -277,7 +292,7 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         bail!("Device and address are required arguments.")
     };
     let ifindex = ctx.ifindex(&dev)? as i32;
-    let show = Show { states: !0, dev_given: false, stats: ctx.stats > 0 };
+    let show = Show { states: !0, dev_given: false, stats: ctx.stats > 0, color: ctx.color };
     let (conn, out, names) = ctx.parts()?;
     out.begin()?;
     let print_it = |n: &Neighbour<'_>| print(out, n, &show, names).map_err(write_error);

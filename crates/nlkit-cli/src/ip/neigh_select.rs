@@ -67,7 +67,7 @@ pub(super) fn select(ctx: &mut Ctx, mut a: Args, flush: bool) -> Result<Selectio
         if flush { !(NUD_PERMANENT as u32 | NUD_NOARP as u32) } else { 0xFF & !(NUD_NOARP as u32) };
     let mut s = Selection {
         kernel: NeighFilter::default(),
-        show: Show { states: default, dev_given: false, stats: ctx.stats > 0 },
+        show: Show { states: default, dev_given: false, stats: ctx.stats > 0, color: ctx.color },
         family: ctx.family,
         prefix: Prefix::NONE,
         protocol: None,

@@ -181,12 +181,14 @@ pub(super) fn select(ctx: &mut Ctx, mut a: Args) -> Result<Selection> {
 /// [[to] [root|match|exact] PREFIX] [from [root|match|exact] PREFIX]`.
 fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     let Selection { filter: f, kernel, table, view } = select(ctx, a)?;
+    let color = ctx.color;
     let names = IfNames::new(ctx.ifnames()?);
     let Ctx { conn, out, .. } = ctx;
     // Routes are printed into one buffer and written out 32 KiB at a time
     // (pretty JSON: one by one, as each is re-read to indent it).
     let batch = !out.pretty();
     let mut p = Printer::new(out.json(), batch);
+    p.set_color(color);
     out.begin()?;
     let dumped = conn.route_dump(&kernel, |r| {
         if f.matches(r) {
@@ -297,8 +299,10 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     }
     let names = IfNames::new(ctx.ifnames()?);
     let view = View { details: ctx.details, stats: ctx.stats > 0, ..View::default() };
+    let color = ctx.color;
     let Ctx { conn, out, .. } = ctx;
     let mut p = Printer::new(out.json(), false);
+    p.set_color(color);
     conn.route_get(&q, |r| p.route(r, &view, &names))?;
     out.begin()?;
     emit(out, &p)?;

@@ -174,7 +174,7 @@ impl Printer {
             self.string("type", "", &names::route_type(h.kind), " ");
         }
         match r.dst {
-            Some(a) => self.prefix("dst", "", &a, h.dst_len, full),
+            Some(a) => self.paint_prefix("dst", "", &a, h.dst_len, full),
             None if h.dst_len != 0 => {
                 let mut s = String::with_capacity(8);
                 let _ = write!(s, "0/{} ", h.dst_len);
@@ -183,7 +183,7 @@ impl Printer {
             None => self.string("dst", "", "default", " "),
         }
         match r.src {
-            Some(a) => self.prefix("from", "from ", &a, h.src_len, full),
+            Some(a) => self.paint_prefix("from", "from ", &a, h.src_len, full),
             None if h.src_len != 0 => {
                 let s = format!("0/{}", h.src_len);
                 self.string("src", "from ", &s, " ");
@@ -197,13 +197,13 @@ impl Printer {
             self.string("tos", "tos ", &dsfield_name(h.tos), " ");
         }
         if let Some(gw) = r.gateway.filter(|_| v.via_len != full as i32) {
-            self.addr("gateway", "via ", &gw, " ");
+            self.paint_addr("gateway", "via ", &gw, " ");
         }
         if let Some(via) = r.via {
             self.via(&via);
         }
         if let Some(oif) = r.oif.filter(|_| !v.hide_oif) {
-            self.dev("dev", "dev ", oif, names);
+            self.paint_dev("dev", "dev ", oif, names);
         }
         if r.table != 0 && (r.table != RT_TABLE_MAIN || v.details) && !v.one_table {
             self.string("table", "table ", &names::route_table(r.table), " ");
@@ -217,7 +217,7 @@ impl Printer {
             }
         }
         if let Some(a) = r.prefsrc.filter(|_| v.prefsrc_len != full as i32) {
-            self.addr("prefsrc", "src ", &a, " ");
+            self.paint_addr("prefsrc", "src ", &a, " ");
         }
         if let Some(m) = r.priority.filter(|_| !v.hide_metric) {
             self.uint("metric", "metric ", m as u64, " ");

@@ -10,10 +10,94 @@
 use serde_json::{Map, Value};
 use std::fmt::{self, Write as _};
 
+/// What a colored piece of text is (`enum color_attr` of iproute2's
+/// `color.h`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    Ifname,
+    Mac,
+    Inet,
+    Inet6,
+    OperUp,
+    OperDown,
+    /// Not colored.
+    None,
+}
+
+impl Paint {
+    /// `ifa_family_color`.
+    pub fn family(family: u8) -> Paint {
+        match family as i32 {
+            libc::AF_INET => Paint::Inet,
+            libc::AF_INET6 => Paint::Inet6,
+            _ => Paint::None,
+        }
+    }
+
+    /// `oper_state_color`.
+    pub fn oper_state(state: u8) -> Paint {
+        match state {
+            6 => Paint::OperUp,
+            2 => Paint::OperDown,
+            _ => Paint::None,
+        }
+    }
+}
+
+/// ip's two palettes (`lib/color.c`): for a light background (the
+/// default) and a dark one (`COLORFGBG` ending in 0-6 or 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Palette {
+    Light,
+    Dark,
+}
+
+pub(crate) const CLEAR: &str = "\x1b[0m";
+
+impl Palette {
+    /// The palette `COLORFGBG` asks for, as `set_color_palette` reads it.
+    pub fn from_env() -> Palette {
+        let dark = std::env::var("COLORFGBG").ok().is_some_and(|v| {
+            v.rsplit_once(';')
+                .is_some_and(|(_, last)| matches!(last.as_bytes(), [b'0'..=b'6'] | [b'8']))
+        });
+        if dark {
+            Palette::Dark
+        } else {
+            Palette::Light
+        }
+    }
+
+    pub(crate) fn code(self, paint: Paint) -> Option<&'static str> {
+        let light = match paint {
+            Paint::Ifname => "\x1b[36m",
+            Paint::Mac => "\x1b[33m",
+            Paint::Inet => "\x1b[35m",
+            Paint::Inet6 => "\x1b[34m",
+            Paint::OperUp => "\x1b[32m",
+            Paint::OperDown => "\x1b[31m",
+            Paint::None => return None,
+        };
+        Some(match self {
+            Palette::Light => light,
+            Palette::Dark => match paint {
+                Paint::Ifname => "\x1b[1;36m",
+                Paint::Mac => "\x1b[1;33m",
+                Paint::Inet => "\x1b[1;35m",
+                Paint::Inet6 => "\x1b[1;34m",
+                Paint::OperUp => "\x1b[1;32m",
+                _ => "\x1b[1;31m",
+            },
+        })
+    }
+}
+
 /// Builds one object's text or JSON. Reused from object to object (the
 /// text buffer keeps its capacity).
 pub struct Printer {
     json: bool,
+    /// `-c`: text colors (ip's palette), `None` without.
+    color: Option<Palette>,
     text: String,
     cur: Map<String, Value>,
     stack: Vec<(&'static str, Map<String, Value>)>,
@@ -21,7 +105,45 @@ pub struct Printer {
 
 impl Printer {
     pub fn new(json: bool) -> Self {
-        Printer { json, text: String::new(), cur: Map::new(), stack: Vec::new() }
+        Printer { json, color: None, text: String::new(), cur: Map::new(), stack: Vec::new() }
+    }
+
+    /// Colors the text from here on (`-c`), or not.
+    pub fn set_color(&mut self, color: Option<Palette>) {
+        self.color = color;
+    }
+
+    /// `print_color_string` (PRINT_ANY): `key: value` in JSON, `text` in
+    /// text, wrapped in `paint`'s color when colors are on.
+    pub fn paint(
+        &mut self,
+        paint: Paint,
+        key: &str,
+        value: impl FnOnce() -> Value,
+        text: fmt::Arguments<'_>,
+    ) {
+        if self.json {
+            self.cur.insert(key.to_owned(), value());
+        } else {
+            self.paint_fp(paint, text);
+        }
+    }
+
+    /// `color_fprintf`: text only, in `paint`'s color when colors are on.
+    pub fn paint_fp(&mut self, paint: Paint, text: fmt::Arguments<'_>) {
+        if self.json {
+            return;
+        }
+        match self.color.and_then(|p| p.code(paint)) {
+            Some(code) => {
+                self.text.push_str(code);
+                let _ = self.text.write_fmt(text);
+                self.text.push_str(CLEAR);
+            }
+            None => {
+                let _ = self.text.write_fmt(text);
+            }
+        }
     }
 
     pub fn is_json(&self) -> bool {

@@ -62,14 +62,82 @@ pub(crate) struct Printer {
     /// JSON: bit `n` is set when the container at depth `n` has a member.
     members: u64,
     depth: u32,
+    /// `-c`: text colors.
+    color: Option<super::printer::Palette>,
 }
 
 impl Printer {
+    /// Colors the text from here on (`-c`), or not.
+    pub(crate) fn set_color(&mut self, color: Option<super::printer::Palette>) {
+        self.color = color.filter(|_| !self.json);
+    }
+
+    /// `PRE` then, in `paint`'s color, what `value` writes and `POST`
+    /// (text only): how `ip` colors an address or a name after its word.
+    fn painted(
+        &mut self,
+        paint: super::printer::Paint,
+        pre: &str,
+        post: &str,
+        value: impl FnOnce(&mut Self),
+    ) {
+        self.text(pre);
+        let code = self.color.and_then(|c| c.code(paint));
+        if let Some(code) = code {
+            self.text(code);
+        }
+        value(self);
+        self.text(post);
+        if code.is_some() {
+            self.text(super::printer::CLEAR);
+        }
+    }
+
+    /// [`addr`](Self::addr) in its family's color.
+    pub(crate) fn paint_addr(&mut self, key: &str, pre: &str, a: &IpAddr, post: &str) {
+        if self.json || self.color.is_none() {
+            return self.addr(key, pre, a, post);
+        }
+        let paint = super::printer::Paint::family(if a.is_ipv4() { 2 } else { 10 });
+        self.painted(paint, pre, post, |p| push_ip(&mut p.buf, a));
+    }
+
+    /// [`prefix`](Self::prefix) in its family's color.
+    pub(crate) fn paint_prefix(&mut self, key: &str, pre: &str, a: &IpAddr, len: u8, full: u8) {
+        if self.json || self.color.is_none() {
+            return self.prefix(key, pre, a, len, full);
+        }
+        let paint = super::printer::Paint::family(if a.is_ipv4() { 2 } else { 10 });
+        self.painted(paint, pre, " ", |p| {
+            push_ip(&mut p.buf, a);
+            if len != full {
+                p.buf.push(b'/');
+                push_u64(&mut p.buf, len as u64);
+            }
+        });
+    }
+
+    /// [`dev`](Self::dev) in the interface-name color.
+    pub(crate) fn paint_dev(&mut self, key: &str, pre: &str, index: u32, names: &IfNames) {
+        if self.json || self.color.is_none() {
+            return self.dev(key, pre, index, names);
+        }
+        self.painted(super::printer::Paint::Ifname, pre, " ", |p| match names.get(index) {
+            Some(n) => p.buf.extend_from_slice(n.as_bytes()),
+            None if index == 0 => p.buf.push(b'*'),
+            None => {
+                p.text("if");
+                push_u64(&mut p.buf, index as u64);
+            }
+        });
+    }
+
     /// A printer of text (or JSON objects); with `batch`, objects
     /// accumulate until [`clear`](Self::clear).
     pub(crate) fn new(json: bool, batch: bool) -> Self {
         let capacity = if batch { 64 * 1024 } else { 512 };
-        Printer { buf: Vec::with_capacity(capacity), json, batch, objects: 0, members: 0, depth: 0 }
+        let buf = Vec::with_capacity(capacity);
+        Printer { buf, json, batch, objects: 0, members: 0, depth: 0, color: None }
     }
 
     /// What was printed: lines with their newlines, or JSON objects (in a

@@ -111,6 +111,21 @@ pub fn command<'c>(args: &mut Args, choices: &[&'c str]) -> Result<&'c str> {
     }
 }
 
+/// The command word as ip's `matches()` chains read it: the first choice
+/// (in the order given, ip's) one of whose names the word is a prefix of;
+/// the first choice's name when there is no word.
+pub fn command_first<'c>(args: &mut Args, object: &str, choices: &[&'c str]) -> Result<&'c str> {
+    let canonical = |c: &'c str| c.split('|').next().unwrap_or(c);
+    let Some(w) = args.next() else {
+        return Ok(choices.first().map(|c| canonical(c)).unwrap_or(""));
+    };
+    choices
+        .iter()
+        .find(|c| c.split('|').any(|n| !w.is_empty() && n.starts_with(w.as_str())))
+        .map(|c| canonical(c))
+        .ok_or_else(|| anyhow!("Command \"{w}\" is unknown, try \"nlkit {object} help\"."))
+}
+
 /// A prefix `ADDR[/LEN]`; a bare address gets the full length.
 pub fn prefix(s: &str) -> Option<(std::net::IpAddr, u8)> {
     let (addr, len) = match s.split_once('/') {
