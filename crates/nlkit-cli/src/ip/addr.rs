@@ -28,7 +28,6 @@ use nlkit::rtnl::link::{Link, LinkHeader};
 use nlkit::rtnl::uapi::*;
 use nlkit::rtnl::{AF_INET6, AF_UNSPEC};
 use nlkit::wire::MessageBuffer;
-use nlkit::Conn;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -54,7 +53,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 /// Dumps the kernel's IPv6 view of every link, which `ip -6 address show`
 /// lists (no qdisc, group, queue length or details; IPv6 counters for
 /// statistics). Every other listing uses the full dump of [`Ctx::links_raw`].
-fn dump_links_v6(conn: &mut Conn) -> Result<Vec<Vec<u8>>> {
+fn dump_links_v6(conn: &mut super::RtConn) -> Result<Vec<Vec<u8>>> {
     let header = LinkHeader { family: AF_INET6, ..LinkHeader::default() };
     dump_raw(conn, RTM_GETLINK, &header.to_bytes())
 }
@@ -62,7 +61,7 @@ fn dump_links_v6(conn: &mut Conn) -> Result<Vec<Vec<u8>>> {
 /// Dumps the addresses of `family` on interface `index` (0: all), as `ip`
 /// asks for them: the kernel filters by index under strict checking, and
 /// [`Filter::passes`] checks the index again.
-pub(super) fn dump_addrs(conn: &mut Conn, family: u8, index: u32) -> Result<Vec<Vec<u8>>> {
+pub(super) fn dump_addrs(conn: &mut super::RtConn, family: u8, index: u32) -> Result<Vec<Vec<u8>>> {
     let header = AddrHeader { family, index, ..AddrHeader::default() };
     dump_raw(conn, RTM_GETADDR, &header.to_bytes())
 }

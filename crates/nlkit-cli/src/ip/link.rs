@@ -14,7 +14,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use nlkit::rtnl::link::{Link, LinkSpec, NetnsTarget};
 use nlkit::rtnl::uapi::*;
 use nlkit::wire::{Attrs, Flags};
-use nlkit::Conn;
 use std::collections::HashMap;
 use std::fs::File;
 use std::os::fd::AsRawFd;
@@ -146,7 +145,7 @@ const NETNSA_FD: u16 = 3;
 
 /// The names in `/run/netns` by the id this namespace gives them, as
 /// `ip` finds them for `link-netns NAME` (the first name of an id wins).
-pub(super) fn netns_names(conn: &mut Conn) -> HashMap<i32, String> {
+pub(super) fn netns_names(conn: &mut super::RtConn) -> HashMap<i32, String> {
     let mut map = HashMap::new();
     let Ok(dir) = std::fs::read_dir("/run/netns") else { return map };
     for entry in dir.flatten() {
@@ -160,7 +159,7 @@ pub(super) fn netns_names(conn: &mut Conn) -> HashMap<i32, String> {
 
 /// `RTM_GETNSID` with `NETNSA_FD`: the id of a namespace as seen from the
 /// connection's (-1 when it has none; none is assigned by asking).
-fn nsid_of(conn: &mut Conn, ns: &File) -> Option<i32> {
+fn nsid_of(conn: &mut super::RtConn, ns: &File) -> Option<i32> {
     let fd = ns.as_raw_fd() as u32;
     let mut id = None;
     let build = |b: &mut nlkit::wire::MessageBuilder<'_, Vec<u8>>| {

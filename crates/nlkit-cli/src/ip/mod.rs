@@ -12,6 +12,8 @@ mod addr_print;
 mod addr_save;
 mod addr_words;
 pub mod batch;
+#[cfg(test)]
+mod fixture_tests;
 mod link;
 mod link_add;
 mod link_kinds;
@@ -38,7 +40,7 @@ use nlkit::rtnl::link::{Link, LinkFilter, LinkHeader};
 use nlkit::rtnl::uapi::RTM_GETLINK;
 use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::wire::MessageBuffer;
-use nlkit::{Conn, Netns, Protocol};
+use nlkit::{Conn, Netns, Protocol, Socket, Transport};
 
 /// Options every object command takes.
 #[derive(Debug, Clone, Default)]
@@ -59,9 +61,13 @@ pub struct Global {
     pub color: Option<crate::out::printer::Palette>,
 }
 
+/// The rtnetlink connection the objects run on: a socket, or (in tests)
+/// a fake transport replaying captured replies.
+pub type RtConn = Conn<Box<dyn Transport>>;
+
 /// What a command runs with.
 pub struct Ctx {
-    pub conn: Conn,
+    pub conn: RtConn,
     pub out: Output,
     pub family: u8,
     pub details: bool,
@@ -80,16 +86,23 @@ impl Ctx {
     }
 
     pub fn new(g: &Global) -> Result<Self> {
-        let conn = match &g.netns {
-            Some(name) => Conn::open_in(Netns::Name(name), Protocol::ROUTE)?,
-            None => Conn::open(Protocol::ROUTE)?,
+        let socket = match &g.netns {
+            Some(name) => Socket::open_in(Netns::Name(name), Protocol::ROUTE)?,
+            None => Socket::open(Protocol::ROUTE)?,
         };
+        socket.enable_request_defaults()?;
+        socket.set_read_timeout(Some(nlkit::engine::DEFAULT_TIMEOUT))?;
+        Self::with(g, Box::new(socket), Output::new(g.json, g.pretty))
+    }
+
+    /// A context over any transport, printing into `out`.
+    pub fn with(g: &Global, transport: Box<dyn Transport>, out: Output) -> Result<Self> {
+        let conn = Conn::new(transport);
         let family = match (g.ipv4, g.ipv6) {
             (true, false) => AF_INET,
             (false, true) => AF_INET6,
             _ => AF_UNSPEC,
         };
-        let out = Output::new(g.json, g.pretty);
         let (details, stats, brief, oneline) = (g.details, g.stats, g.brief, g.oneline);
         let color = g.color.filter(|_| !g.json);
         Ok(Ctx { conn, out, family, details, stats, brief, oneline, color, links: None })
@@ -126,7 +139,7 @@ impl Ctx {
 
     /// The connection, the output and the interface names, together (the
     /// names read first if they were not yet).
-    pub fn parts(&mut self) -> Result<(&mut Conn, &mut Output, &LinkNames)> {
+    pub fn parts(&mut self) -> Result<(&mut RtConn, &mut Output, &LinkNames)> {
         self.ifnames()?;
         let links = self.links.get_or_insert_with(LinkNames::default);
         Ok((&mut self.conn, &mut self.out, links))
@@ -209,7 +222,7 @@ pub fn monitor(g: &Global, words: Vec<String>) -> Result<()> {
 
 /// Every message of a dump, kept as bytes so views of them can be read
 /// while walking other lists.
-pub fn dump_raw(conn: &mut Conn, message_type: u16, header: &[u8]) -> Result<Vec<Vec<u8>>> {
+pub fn dump_raw(conn: &mut RtConn, message_type: u16, header: &[u8]) -> Result<Vec<Vec<u8>>> {
     let mut raw = Vec::new();
     conn.dump(
         message_type,

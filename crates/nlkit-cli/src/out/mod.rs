@@ -7,10 +7,10 @@ pub mod writer;
 
 use anyhow::Result;
 use serde_json::{Map, Value};
-use std::io::{BufWriter, Stdout, Write};
+use std::io::{BufWriter, Write};
 
 pub struct Output {
-    out: BufWriter<Stdout>,
+    out: BufWriter<Box<dyn Write>>,
     json: bool,
     pretty: bool,
     objects: usize,
@@ -18,12 +18,12 @@ pub struct Output {
 
 impl Output {
     pub fn new(json: bool, pretty: bool) -> Self {
-        Output {
-            out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
-            json,
-            pretty,
-            objects: 0,
-        }
+        Self::to(Box::new(std::io::stdout()), json, pretty)
+    }
+
+    /// Output into `w` instead of standard output (tests capture it).
+    pub fn to(w: Box<dyn Write>, json: bool, pretty: bool) -> Self {
+        Output { out: BufWriter::with_capacity(64 * 1024, w), json, pretty, objects: 0 }
     }
 
     pub fn json(&self) -> bool {

@@ -58,6 +58,26 @@ pub trait Transport {
     }
 }
 
+/// A boxed transport is one: a connection can pick its transport at run
+/// time (a socket, or a fake replaying captured replies).
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn port(&self) -> u32 {
+        (**self).port()
+    }
+
+    fn send_to(&mut self, bytes: &[u8], to: SocketAddr) -> Result<()> {
+        (**self).send_to(bytes, to)
+    }
+
+    fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
+        (**self).recv(buf)
+    }
+
+    fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        (**self).set_recv_timeout(timeout)
+    }
+}
+
 impl Transport for Socket {
     fn port(&self) -> u32 {
         Socket::port(self)
