@@ -87,11 +87,11 @@ _nlkit() {
         "/link/show"|"/link/show/"*) words="dev up master type group help";;
         "/link/list"|"/link/list/"*) words="dev up master type group help";;
         "/link/lst"|"/link/lst/"*) words="dev up master type group help";;
-        "/link/add"|"/link/add/"*) words="up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help";;
+        "/link/add"|"/link/add/"*) words="up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help";;
         "/link/delete"|"/link/delete/"*) words="dev help";;
         "/link/del"|"/link/del/"*) words="dev help";;
-        "/link/set"|"/link/set/"*) words="up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help";;
-        "/link/change"|"/link/change/"*) words="up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help";;
+        "/link/set"|"/link/set/"*) words="up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help";;
+        "/link/change"|"/link/change/"*) words="up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help";;
         "/link") words="show list lst add delete del set change help";;
         "/neigh/show"|"/neigh/show/"*) words="dev master unused nud proxy protocol to help";;
         "/neigh/list"|"/neigh/list/"*) words="dev master unused nud proxy protocol to help";;

@@ -188,15 +188,15 @@ function __nlkit_words
         case '/link/lst' '/link/lst/*'
             printf '%s\n' dev up master type group help
         case '/link/add' '/link/add/*'
-            printf '%s\n' up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help
+            printf '%s\n' up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help
         case '/link/delete' '/link/delete/*'
             printf '%s\n' dev help
         case '/link/del' '/link/del/*'
             printf '%s\n' dev help
         case '/link/set' '/link/set/*'
-            printf '%s\n' up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help
+            printf '%s\n' up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help
         case '/link/change' '/link/change/*'
-            printf '%s\n' up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help
+            printf '%s\n' up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help
         case '/link'
             printf '%s\n' show list lst add delete del set change help
         case '/neigh/show' '/neigh/show/*'

@@ -87,11 +87,11 @@ _nlkit() {
         "/link/show"|"/link/show/"*) cands=(dev up master type group help);;
         "/link/list"|"/link/list/"*) cands=(dev up master type group help);;
         "/link/lst"|"/link/lst/"*) cands=(dev up master type group help);;
-        "/link/add"|"/link/add/"*) cands=(up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help);;
+        "/link/add"|"/link/add/"*) cands=(up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help);;
         "/link/delete"|"/link/delete/"*) cands=(dev help);;
         "/link/del"|"/link/del/"*) cands=(dev help);;
-        "/link/set"|"/link/set/"*) cands=(up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help);;
-        "/link/change"|"/link/change/"*) cands=(up down name dev link arp dynamic multicast allmulticast promisc trailers carrier address broadcast brd mtu txqueuelen txqlen qlen master nomaster netns group alias type help);;
+        "/link/set"|"/link/set/"*) cands=(up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help);;
+        "/link/change"|"/link/change/"*) cands=(up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help);;
         "/link") cands=(show list lst add delete del set change help);;
         "/neigh/show"|"/neigh/show/"*) cands=(dev master unused nud proxy protocol to help);;
         "/neigh/list"|"/neigh/list/"*) cands=(dev master unused nud proxy protocol to help);;

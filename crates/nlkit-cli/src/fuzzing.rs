@@ -24,6 +24,7 @@ pub fn words(data: &[u8]) {
     let mut rule = nlkit::rtnl::rule::RuleSpec::default();
     let _ = ip::rule::WALK.run(&words, &mut rule);
     let _ = ip::neigh::WALK.run(&words, &mut ip::neigh::NeighArgs::default());
+    let _ = ip::link::WALK.run(&words, &mut ip::link::Common::default());
     ip::batch::read_all(data);
 }
 

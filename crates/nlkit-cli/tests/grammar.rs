@@ -37,7 +37,7 @@ fn help_at_any_position_prints_the_objects_keywords() {
     }
     let link = stdout(&["link", "help"]);
     for want in [
-        "txqueuelen|txqlen|qlen PACKETS",
+        "txqueuelen|qlen|txqlen PACKETS",
         "promisc { on | off }",
         "not supported by nlkit yet: index",
     ] {

@@ -398,7 +398,9 @@ fn errors_are_clear_and_nonzero() {
     fails(&ns, &["link", "show", "nosuch"], "Device \"nosuch\" does not exist.");
     fails(&ns, &["link", "set", "e0", "master", "nosuch"], "Device does not exist");
     fails(&ns, &["link", "set", "e0", "mtu", "10"], "mtu less than device minimum");
-    fails(&ns, &["link", "add", "x1", "m", "1400", "type", "ifb"], "ambiguous");
+    // `m` is `master`, the first keyword ip's iplink_parse matches by prefix.
+    let why = "argument \"1400\" is wrong: Device does not exist";
+    fails(&ns, &["link", "add", "x1", "m", "1400", "type", "ifb"], why);
     fails(
         &ns,
         &["link", "add", "x2", "type", "vxlan", "dstport", "4789"],

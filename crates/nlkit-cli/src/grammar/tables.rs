@@ -41,13 +41,7 @@ pub const LINK: Object = Object {
             words: &[w("dev", "DEVICE", "the interface (the word may be left out)")],
             unsupported: &["group"],
         },
-        Cmd {
-            names: &["set", "change"],
-            synopsis: "{ DEVICE | dev DEVICE } [ OPTIONS ]",
-            about: "Change an interface",
-            words: LINK_COMMON,
-            unsupported: LINK_UNSUPPORTED,
-        },
+        LINK_SET,
     ],
     unsupported: &["xstats", "afstats", "property"],
     defs: &[
@@ -60,30 +54,41 @@ pub const LINK: Object = Object {
     ],
 };
 
-const LINK_COMMON: &[super::Word] = &[
+/// `link add|set`, in `iplink_parse`'s order and match rules (the walker
+/// reads it: see `ip::link::WALK`).
+pub const LINK_COMMON: &[super::Word] = &[
     w("up", "", "bring the interface up"),
     w("down", "", "bring it down"),
     w("name", "NAME", "the (new) name"),
-    w("dev", "DEVICE", "the interface (the word may be left out)"),
-    w("link", "DEVICE", "the lower device (macvlan, vlan, ...)"),
-    w("arp", "{ on | off }", "ARP (off: IFF_NOARP)"),
-    w("dynamic", "{ on | off }", "IFF_DYNAMIC"),
+    w("link*", "DEVICE", "the lower device (macvlan, vlan, ...)"),
+    w("address*", "LLADDR", "the link-layer address"),
+    w("broadcast*|brd", "LLADDR", "the link-layer broadcast address"),
+    w("txqueuelen*|qlen|txqlen*", "PACKETS", "the transmit queue length"),
+    w("mtu", "MTU", "the MTU"),
+    w("netns", "{ PID | NAME }", "move to this network namespace"),
     w("multicast", "{ on | off }", "IFF_MULTICAST"),
     w("allmulticast", "{ on | off }", "IFF_ALLMULTI: every multicast"),
     w("promisc", "{ on | off }", "IFF_PROMISC: every frame"),
     w("trailers", "{ on | off }", "trailers (off: IFF_NOTRAILERS)"),
+    w("arp", "{ on | off }", "ARP (off: IFF_NOARP)"),
     w("carrier", "{ on | off }", "the carrier, where the driver lets it be set"),
-    w("address", "LLADDR", "the link-layer address"),
-    w("broadcast|brd", "LLADDR", "the link-layer broadcast address"),
-    w("mtu", "MTU", "the MTU"),
-    w("txqueuelen|txqlen|qlen", "PACKETS", "the transmit queue length"),
-    w("master", "DEVICE", "enslave to this master (bridge, bond)"),
-    w("nomaster", "", "release from its master"),
-    w("netns", "{ PID | NAME }", "move to this network namespace"),
+    w("master*", "DEVICE", "enslave to this master (bridge, bond)"),
+    w("nomaster*", "", "release from its master"),
+    w("dynamic*", "{ on | off }", "IFF_DYNAMIC"),
+    w("type*", "TYPE [ ARGS ]", "the kind, then its settings (the last keyword)"),
+    w("alias*", "TEXT", "the alias (ifalias)"),
     w("group", "GROUP", "the interface group"),
-    w("alias", "TEXT", "the alias (ifalias)"),
-    w("type", "TYPE [ ARGS ]", "the kind, then its settings"),
+    w("dev", "DEVICE", "the interface (the word may be left out)"),
 ];
+
+/// `link set` (and, with another name, `link add`).
+pub const LINK_SET: Cmd = Cmd {
+    names: &["set", "change"],
+    synopsis: "{ DEVICE | dev DEVICE } [ OPTIONS ]",
+    about: "Change an interface",
+    words: LINK_COMMON,
+    unsupported: LINK_UNSUPPORTED,
+};
 
 const LINK_UNSUPPORTED: &[&str] = &[
     "index",

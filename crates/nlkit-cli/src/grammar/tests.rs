@@ -11,7 +11,7 @@ fn help_anywhere_prints_the_objects_usage() {
         match link.preflight(&words(line)) {
             Preflight::Help(u) => {
                 assert!(u.starts_with("Usage: nlkit link { show | add | delete | set }"), "{u}");
-                assert!(u.contains("txqueuelen|txqlen|qlen PACKETS"), "{u}");
+                assert!(u.contains("txqueuelen|qlen|txqlen PACKETS"), "{u}");
             }
             other => panic!("{line}: {other:?}"),
         }
@@ -83,4 +83,5 @@ fn completions_offer_commands_then_keywords() {
 fn the_table_driven_commands_have_an_apply_row_per_keyword() {
     crate::ip::rule::WALK.complete().unwrap();
     crate::ip::neigh::WALK.complete().unwrap();
+    crate::ip::link::WALK.complete().unwrap();
 }

@@ -23,6 +23,9 @@ pub struct Walk<T: 'static> {
     pub apply: &'static [(&'static str, Apply<T>)],
     /// A word no row matches; `None`: refused.
     pub other: Option<Apply<T>>,
+    /// Rows after which the walk stops (`type KIND`: the kind's own words
+    /// follow).
+    pub stop: &'static [&'static str],
 }
 
 impl Word {
@@ -47,8 +50,9 @@ impl Word {
 }
 
 impl<T> Walk<T> {
-    /// Reads `words` into `out`.
-    pub fn run(&self, words: &[String], out: &mut T) -> Result<()> {
+    /// Reads `words` into `out`; returns how many it took (all of them
+    /// unless a stop row ended the walk).
+    pub fn run(&self, words: &[String], out: &mut T) -> Result<usize> {
         let mut i = 0;
         while let Some(word) = words.get(i) {
             i += 1;
@@ -72,8 +76,11 @@ impl<T> Walk<T> {
                 v.as_str()
             };
             apply(out, value)?;
+            if self.stop.contains(&row.name()) {
+                return Ok(i);
+            }
         }
-        Ok(())
+        Ok(i)
     }
 
     /// Whether every row has an apply function and every apply function a

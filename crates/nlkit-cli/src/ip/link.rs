@@ -8,6 +8,7 @@
 
 use super::link_print::{self, Show};
 use super::{one_line, parse_links, Ctx};
+use crate::grammar::walk::Walk;
 use crate::out::printer::Printer;
 use crate::words::{self as args, values, Args};
 use anyhow::{anyhow, bail, Context, Result};
@@ -175,122 +176,145 @@ fn nsid_of(conn: &mut super::RtConn, ns: &File) -> Option<i32> {
     id
 }
 
-/// The words `add` and `set` share.
-const COMMON: [&str; 22] = [
-    "up",
-    "down",
-    "arp",
-    "dynamic",
-    "multicast",
-    "allmulticast",
-    "promisc",
-    "trailers",
-    "carrier",
-    "broadcast|brd",
-    "name",
-    "dev",
-    "link",
-    "address",
-    "mtu",
-    "txqueuelen|txqlen|qlen",
-    "master",
-    "nomaster",
-    "netns",
-    "group",
-    "alias",
-    "type",
-];
-
-/// The words of [`COMMON`] ip takes only whole.
-const WHOLE: [&str; 6] = ["arp", "multicast", "allmulticast", "promisc", "trailers", "carrier"];
-
-/// What `add` and `set` read before `type`.
-#[derive(Default)]
-struct Common {
+/// What `add` and `set` read before `type`: plain values and words; the
+/// master, the group and the namespace are resolved after the walk.
+#[derive(Debug, Default)]
+pub struct Common {
     spec: LinkSpec,
     name: Option<String>,
     dev: Option<String>,
     link: Option<String>,
     kind: Option<String>,
+    master: Option<String>,
+    group: Option<String>,
+    netns_word: Option<String>,
     netns: Option<File>,
 }
 
+/// Turns an `on|off` row into its flag change.
+fn flag(c: &mut Common, v: &str, word: &str, bit: u32, on_sets: bool) -> Result<()> {
+    let on = on_off(word, v)?;
+    c.spec.flag_changes.push((bit, on == on_sets));
+    Ok(())
+}
+
+/// `link add|set`: the table's rows (`grammar::tables::LINK_COMMON`) and
+/// what each applies; any other word is the device; `type` ends the walk.
+pub static WALK: Walk<Common> = Walk {
+    cmd: &crate::grammar::tables::LINK_SET,
+    apply: &[
+        ("up", |c, _| {
+            c.spec.up = Some(true);
+            Ok(())
+        }),
+        ("down", |c, _| {
+            c.spec.up = Some(false);
+            Ok(())
+        }),
+        ("name", |c, v| {
+            let n = args::ifname(v.to_string())?;
+            c.dev.get_or_insert_with(|| n.clone());
+            c.name = Some(n);
+            Ok(())
+        }),
+        ("link", |c, v| {
+            c.link = Some(v.to_string());
+            Ok(())
+        }),
+        ("address", |c, v| {
+            c.spec.address = Some(values::lladdr(v).ok_or_else(|| invalid("address", v))?);
+            Ok(())
+        }),
+        ("broadcast", |c, v| {
+            c.spec.broadcast = Some(values::lladdr(v).ok_or_else(|| invalid("broadcast", v))?);
+            Ok(())
+        }),
+        ("txqueuelen", |c, v| {
+            c.spec.txqlen = Some(args::number(v).ok_or_else(|| invalid("txqueuelen", v))?);
+            Ok(())
+        }),
+        ("mtu", |c, v| {
+            c.spec.mtu = Some(args::number(v).ok_or_else(|| invalid("mtu", v))?);
+            Ok(())
+        }),
+        ("netns", |c, v| {
+            c.netns_word = Some(v.to_string());
+            Ok(())
+        }),
+        ("multicast", |c, v| flag(c, v, "multicast", IFF_MULTICAST, true)),
+        ("allmulticast", |c, v| flag(c, v, "allmulticast", IFF_ALLMULTI, true)),
+        ("promisc", |c, v| flag(c, v, "promisc", IFF_PROMISC, true)),
+        // ip's words name the opposite of two flags: arp on clears NOARP.
+        ("trailers", |c, v| flag(c, v, "trailers", IFF_NOTRAILERS, false)),
+        ("arp", |c, v| flag(c, v, "arp", IFF_NOARP, false)),
+        ("carrier", |c, v| {
+            c.spec.carrier = Some(on_off("carrier", v)?);
+            Ok(())
+        }),
+        ("master", |c, v| {
+            c.master = Some(v.to_string());
+            Ok(())
+        }),
+        ("nomaster", |c, _| {
+            c.spec.master = Some(0);
+            Ok(())
+        }),
+        ("dynamic", |c, v| flag(c, v, "dynamic", IFF_DYNAMIC, true)),
+        ("type", |c, v| {
+            c.kind = Some(v.to_string());
+            Ok(())
+        }),
+        ("alias", |c, v| {
+            c.spec.alias = Some(v.to_string());
+            Ok(())
+        }),
+        ("group", |c, v| {
+            c.group = Some(v.to_string());
+            Ok(())
+        }),
+        ("dev", Common::set_dev),
+    ],
+    other: Some(Common::set_dev),
+    stop: &["type"],
+};
+
+/// `Invalid "KEYWORD" value: "V"`.
+fn invalid(keyword: &str, v: &str) -> anyhow::Error {
+    anyhow!("Invalid \"{keyword}\" value: \"{v}\"")
+}
+
 impl Common {
+    /// Walks the words up to `type` (the rest stay in `a` for the kind),
+    /// then resolves names with the connection.
     fn parse(ctx: &mut Ctx, a: &mut Args) -> Result<Self> {
+        let words: Vec<String> = a.by_ref().collect();
         let mut c = Common::default();
-        let groups = link_print::read_groups();
-        while let Some(w) = a.next() {
-            match args::keyword_or_none(&w, &COMMON)? {
-                None => c.set_dev(w)?,
-                // ip matches these whole (strcmp): a prefix is a device name.
-                Some(k) if WHOLE.contains(&k) && k != w => c.set_dev(w)?,
-                Some("type") => {
-                    c.kind = Some(a.value("type")?);
-                    break;
-                }
-                Some(k) => c.keyword(ctx, a, k, &groups)?,
-            }
-        }
+        let used = WALK.run(&words, &mut c)?;
+        *a = Args::new(words[used..].to_vec());
         match (&c.name, &c.dev) {
             (None, Some(d)) => c.name = Some(d.clone()),
             (Some(n), None) => c.dev = Some(n.clone()),
             _ => {}
         }
+        if let Some(m) = c.master.take() {
+            c.spec.master = Some(ctx.ifnames()?.index(&m).ok_or_else(|| no_device(&m))?);
+        }
+        if let Some(g) = c.group.take() {
+            let groups = link_print::read_groups();
+            c.spec.group =
+                Some(link_print::parse_group(&groups, &g).ok_or_else(|| invalid("group", &g))?);
+        }
+        if let Some(ns) = c.netns_word.take() {
+            c.netns(ns)?;
+        }
         Ok(c)
     }
 
-    fn set_dev(&mut self, dev: String) -> Result<()> {
+    fn set_dev(&mut self, dev: &str) -> Result<()> {
         if self.dev.is_some() && self.dev != self.name {
             bail!("either \"dev\" is duplicate, or \"{dev}\" is a garbage.");
         }
-        self.dev = Some(args::ifname(dev)?);
-        Ok(())
-    }
-
-    fn keyword(
-        &mut self,
-        ctx: &mut Ctx,
-        a: &mut Args,
-        k: &str,
-        groups: &[(u32, String)],
-    ) -> Result<()> {
-        let s = &mut self.spec;
-        match k {
-            "up" | "down" => s.up = Some(k == "up"),
-            "arp" | "dynamic" | "multicast" | "allmulticast" | "promisc" | "trailers" => {
-                let on = on_off(k, &a.value(k)?)?;
-                // ip's words name the opposite of two flags: arp on clears NOARP.
-                let (bit, set) = match k {
-                    "arp" => (IFF_NOARP, !on),
-                    "trailers" => (IFF_NOTRAILERS, !on),
-                    "dynamic" => (IFF_DYNAMIC, on),
-                    "multicast" => (IFF_MULTICAST, on),
-                    "allmulticast" => (IFF_ALLMULTI, on),
-                    _ => (IFF_PROMISC, on),
-                };
-                s.flag_changes.push((bit, set));
-            }
-            "carrier" => s.carrier = Some(on_off(k, &a.value(k)?)?),
-            "broadcast" => s.broadcast = Some(a.parsed("broadcast", values::lladdr)?),
-            "name" => {
-                let n = args::ifname(a.value("name")?)?;
-                self.dev.get_or_insert_with(|| n.clone());
-                self.name = Some(n);
-            }
-            "dev" => self.set_dev(a.value("dev")?)?,
-            "link" => self.link = Some(a.value("link")?),
-            "address" => s.address = Some(a.parsed("address", values::lladdr)?),
-            "mtu" => s.mtu = Some(a.parsed("mtu", args::number)?),
-            "txqueuelen" => s.txqlen = Some(a.parsed("txqueuelen", args::number)?),
-            "master" => {
-                let m = a.value("master")?;
-                s.master = Some(ctx.ifnames()?.index(&m).ok_or_else(|| no_device(&m))?);
-            }
-            "nomaster" => s.master = Some(0),
-            "netns" => self.netns(a.value("netns")?)?,
-            "group" => s.group = Some(a.parsed("group", |g| link_print::parse_group(groups, g))?),
-            _ => s.alias = Some(a.value("alias")?),
-        }
+        self.dev = Some(args::ifname(dev.to_string())?);
         Ok(())
     }
 

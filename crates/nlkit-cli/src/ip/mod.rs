@@ -14,7 +14,7 @@ mod addr_words;
 pub mod batch;
 #[cfg(test)]
 mod fixture_tests;
-mod link;
+pub mod link;
 mod link_add;
 mod link_kinds;
 mod link_print;

@@ -248,6 +248,7 @@ pub static WALK: Walk<NeighArgs> = Walk {
         ("to", set_dst),
     ],
     other: Some(set_dst),
+    stop: &[],
 };
 
 fn change(ctx: &mut Ctx, a: Args, cmd: &str) -> Result<()> {

@@ -300,6 +300,7 @@ pub static WALK: Walk<RuleSpec> = Walk {
         ("type", rule_type),
     ],
     other: Some(rule_type),
+    stop: &[],
 };
 
 /// The action by its type's name (`ip rule add ... blackhole`).
