@@ -136,17 +136,17 @@ function __nlkit_words
         case '/address/lst' '/address/lst/*'
             printf '%s\n' dev to scope up label master type group help
         case '/address/add' '/address/add/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/address/change' '/address/change/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/address/chg' '/address/chg/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/address/replace' '/address/replace/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/address/delete' '/address/delete/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/address/del' '/address/del/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/address/save' '/address/save/*'
             printf '%s\n' dev help
         case '/address/restore' '/address/restore/*'
@@ -162,17 +162,17 @@ function __nlkit_words
         case '/addr/lst' '/addr/lst/*'
             printf '%s\n' dev to scope up label master type group help
         case '/addr/add' '/addr/add/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/addr/change' '/addr/change/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/addr/chg' '/addr/chg/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/addr/replace' '/addr/replace/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/addr/delete' '/addr/delete/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/addr/del' '/addr/del/*'
-            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft local home nodad mngtmpaddr noprefixroute help
+            printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/addr/save' '/addr/save/*'
             printf '%s\n' dev help
         case '/addr/restore' '/addr/restore/*'

@@ -25,6 +25,7 @@ pub fn words(data: &[u8]) {
     let _ = ip::rule::WALK.run(&words, &mut rule);
     let _ = ip::neigh::WALK.run(&words, &mut ip::neigh::NeighArgs::default());
     let _ = ip::link::WALK.run(&words, &mut ip::link::Common::default());
+    let _ = ip::addr_modify::WALK.run(&words, &mut ip::addr_modify::Request::default());
     ip::batch::read_all(data);
 }
 

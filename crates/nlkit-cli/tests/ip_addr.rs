@@ -435,8 +435,9 @@ fn errors_are_clear_and_nonzero() {
     assert!(e.contains("preferred_lft is greater than valid_lft"), "{e}");
     let e = stderr_of(&ns, &["addr", "add", "2001:db8::1/64", "brd", "+", "dev", "v0"]);
     assert!(e.contains("Broadcast can be set only for IPv4 addresses"), "{e}");
-    let e = stderr_of(&ns, &["addr", "add", "10.0.0.7/24", "dev", "v0", "p", "5"]);
-    assert!(e.contains("ambiguous"), "{e}");
+    // `p` is `priority` (the metric), the first of ip's keywords it prefixes.
+    ns.nlkit_ok(&["addr", "add", "10.0.0.7/24", "dev", "v0", "p", "5"]);
+    assert!(ns.ip(&["addr", "show", "dev", "v0"]).contains("inet 10.0.0.7/24 metric 5 "));
     let e = stderr_of(&ns, &["addr", "frob"]);
     assert!(e.contains("Command \"frob\" is unknown, try \"nlkit address help\"."), "{e}");
     // A flag IPv4 cannot have is refused with ip's warning, the address added.

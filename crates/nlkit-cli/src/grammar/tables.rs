@@ -123,33 +123,27 @@ pub const ADDRESS: Object = Object {
             words: ADDR_SHOW,
             unsupported: &["nomaster", "vrf"],
         },
-        Cmd {
-            names: &["add"],
-            synopsis: "IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]",
-            about: "Add an address",
-            words: ADDR_MODIFY,
-            unsupported: &["autojoin"],
-        },
+        ADDR_ADD,
         Cmd {
             names: &["change", "chg"],
             synopsis: "IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]",
             about: "Change an existing address",
             words: ADDR_MODIFY,
-            unsupported: &["autojoin"],
+            unsupported: &[],
         },
         Cmd {
             names: &["replace"],
             synopsis: "IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]",
             about: "Add an address or change it",
             words: ADDR_MODIFY,
-            unsupported: &["autojoin"],
+            unsupported: &[],
         },
         Cmd {
             names: &["delete", "del"],
             synopsis: "IFADDR dev IFNAME",
             about: "Remove an address",
             words: ADDR_MODIFY,
-            unsupported: &["autojoin"],
+            unsupported: &[],
         },
         Cmd {
             names: &["save"],
@@ -208,22 +202,42 @@ const ADDR_SHOW: &[super::Word] = &[
     w("group", "GROUP", "only interfaces of this group"),
 ];
 
+/// `address add|change|replace|del`, in `ipaddr_modify`'s order and match
+/// rules (the walker reads it: see `ip::addr_modify::WALK`).
 const ADDR_MODIFY: &[super::Word] = &[
     w("peer|remote", "PREFIX", "the peer of a point-to-point address"),
-    w("broadcast|brd", "ADDR", "the broadcast address (+ or -: computed)"),
+    w("broadcast*|brd", "ADDR", "the broadcast address (+ or -: computed)"),
     w("anycast", "ADDR", "an anycast address"),
     w("scope", "SCOPE-ID", "the scope"),
     w("dev", "IFNAME", "the interface"),
     w("label", "LABEL", "the label (IFNAME or IFNAME:TEXT)"),
-    w("metric|priority|preference", "METRIC", "the prefix route's metric"),
-    w("valid_lft", "LFT", "valid lifetime"),
-    w("preferred_lft", "LFT", "preferred lifetime"),
-    w("local", "PREFIX", "the address (the word may be left out)"),
-    w("home", "", "IFA_F_HOMEADDRESS"),
-    w("nodad", "", "no duplicate address detection"),
-    w("mngtmpaddr", "", "manage temporary addresses"),
+    w("metric*|priority*|preference*", "METRIC", "the prefix route's metric"),
+    w("valid_lft*", "LFT", "valid lifetime"),
+    w("preferred_lft*", "LFT", "preferred lifetime"),
+    w("secondary", "", "(read-only: refused with a warning)"),
+    w("temporary", "", "(read-only: refused with a warning)"),
+    w("nodad", "", "no duplicate address detection (IPv6)"),
+    w("optimistic", "", "optimistic duplicate address detection (IPv6)"),
+    w("dadfailed", "", "(read-only: refused with a warning)"),
+    w("home", "", "IFA_F_HOMEADDRESS (IPv6)"),
+    w("deprecated", "", "(read-only: refused with a warning)"),
+    w("tentative", "", "(read-only: refused with a warning)"),
+    w("permanent", "", "(read-only: refused with a warning)"),
+    w("mngtmpaddr", "", "manage temporary addresses (IPv6)"),
     w("noprefixroute", "", "no prefix route"),
+    w("autojoin", "", "join the multicast group of a multicast address"),
+    w("stable-privacy", "", "(read-only: refused with a warning)"),
+    w("local", "PREFIX", "the address (the word may be left out)"),
 ];
+
+/// `address add` (the walker's command).
+pub const ADDR_ADD: Cmd = Cmd {
+    names: &["add"],
+    synopsis: "IFADDR dev IFNAME [ LIFETIME ] [ CONFFLAG-LIST ]",
+    about: "Add an address",
+    words: ADDR_MODIFY,
+    unsupported: &[],
+};
 
 pub const ROUTE: Object = Object {
     names: &["route"],

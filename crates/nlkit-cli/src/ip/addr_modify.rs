@@ -6,6 +6,7 @@ use super::addr::{dump_addrs, parse_addrs};
 use super::addr_filter::Filter;
 use super::addr_words::{flag_word, inet_prefix, Prefix};
 use super::Ctx;
+use crate::grammar::walk::Walk;
 use crate::out::Output;
 use crate::words::{self as args, Args};
 use anyhow::{anyhow, bail, Result};
@@ -16,32 +17,6 @@ use nlkit::rtnl::View;
 use nlkit::rtnl::{family_of, AF_INET, AF_INET6};
 use nlkit::wire::{Flags, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr};
-
-const MODIFY_WORDS: [&str; 23] = [
-    "peer|remote",
-    "broadcast|brd",
-    "anycast",
-    "scope",
-    "dev",
-    "label",
-    "metric|priority|preference",
-    "valid_lft",
-    "preferred_lft",
-    "local",
-    "secondary",
-    "temporary",
-    "nodad",
-    "optimistic",
-    "dadfailed",
-    "home",
-    "deprecated",
-    "tentative",
-    "permanent",
-    "mngtmpaddr",
-    "noprefixroute",
-    "autojoin",
-    "stable-privacy",
-];
 
 /// `broadcast ADDR|+|-`.
 enum Broadcast {
@@ -55,7 +30,7 @@ enum Broadcast {
 /// What `add|change|replace|delete` read, as `ipaddr_modify` reads it: the
 /// family follows the last address given.
 #[derive(Default)]
-struct Request {
+pub struct Request {
     family: u8,
     local: Option<Prefix>,
     peer: Option<Prefix>,
@@ -94,54 +69,94 @@ pub(super) fn modify(ctx: &mut Ctx, mut a: Args, cmd: &str) -> Result<()> {
     send(ctx, cmd, &spec, r.flags, r.anycast)
 }
 
+/// A flag row's apply function: the word is the row's.
+macro_rules! flag_row {
+    ($word:literal) => {
+        ($word, |r: &mut Request, _: &str| {
+            r.flag($word);
+            Ok(())
+        })
+    };
+}
+
+/// `address add|change|replace|del`: the table's rows
+/// (`grammar::tables::ADDR_ADD`) and what each applies; any other word is
+/// the address (`local` may be left out).
+pub static WALK: Walk<Request> = Walk {
+    cmd: &crate::grammar::tables::ADDR_ADD,
+    apply: &[
+        ("peer", |r, v| {
+            let p = r.prefix(v)?;
+            once(&mut r.peer, "peer", p)
+        }),
+        ("broadcast", |r, v| {
+            let b = match v {
+                "+" => Broadcast::Ones,
+                "-" => Broadcast::Zeros,
+                v => Broadcast::Addr(r.bare_address(v, "broadcast")?),
+            };
+            once(&mut r.brd, "broadcast", b)
+        }),
+        ("anycast", |r, v| {
+            let x = r.bare_address(v, "anycast")?;
+            once(&mut r.anycast, "anycast", x)
+        }),
+        ("scope", |r, v| {
+            let s = names::parse_route_scope(v);
+            r.scope = Some(s.ok_or_else(|| anyhow!("invalid value \"{v}\" for \"scope\""))?);
+            Ok(())
+        }),
+        ("dev", |r, v| {
+            r.dev = Some(v.to_string());
+            Ok(())
+        }),
+        ("label", |r, v| {
+            r.label = Some(v.to_string());
+            Ok(())
+        }),
+        ("metric", |r, v| {
+            let m = args::number::<u32>(v);
+            r.metric = Some(m.ok_or_else(|| anyhow!("invalid value \"{v}\" for \"metric\""))?);
+            Ok(())
+        }),
+        ("valid_lft", |r, v| {
+            let l =
+                lifetime(v).ok_or_else(|| anyhow!("invalid value \"{v}\" for \"valid_lft\""))?;
+            once(&mut r.valid, "valid_lft", l)
+        }),
+        ("preferred_lft", |r, v| {
+            let l = lifetime(v)
+                .ok_or_else(|| anyhow!("invalid value \"{v}\" for \"preferred_lft\""))?;
+            once(&mut r.preferred, "preferred_lft", l)
+        }),
+        flag_row!("secondary"),
+        flag_row!("temporary"),
+        flag_row!("nodad"),
+        flag_row!("optimistic"),
+        flag_row!("dadfailed"),
+        flag_row!("home"),
+        flag_row!("deprecated"),
+        flag_row!("tentative"),
+        flag_row!("permanent"),
+        flag_row!("mngtmpaddr"),
+        flag_row!("noprefixroute"),
+        flag_row!("autojoin"),
+        flag_row!("stable-privacy"),
+        ("local", Request::local),
+    ],
+    other: Some(Request::local),
+    stop: &[],
+};
+
 impl Request {
     fn parse(a: &mut Args, family: u8) -> Result<Request> {
         let mut r = Request { family, ..Request::default() };
-        while let Some(w) = a.next() {
-            if looks_like_address(&w) {
-                r.local(&w)?;
-            } else {
-                let keyword = args::keyword(&w, &MODIFY_WORDS)?;
-                r.keyword(a, keyword)?;
-            }
-        }
+        let words: Vec<String> = a.by_ref().collect();
+        WALK.run(&words, &mut r)?;
         Ok(r)
     }
 
-    fn keyword(&mut self, a: &mut Args, keyword: &str) -> Result<()> {
-        match keyword {
-            "peer" => {
-                let p = self.prefix(&a.value("peer")?)?;
-                once(&mut self.peer, "peer", p)?;
-            }
-            "broadcast" => {
-                let b = match a.value("broadcast")?.as_str() {
-                    "+" => Broadcast::Ones,
-                    "-" => Broadcast::Zeros,
-                    v => Broadcast::Addr(self.bare_address(v, "broadcast")?),
-                };
-                once(&mut self.brd, "broadcast", b)?;
-            }
-            "anycast" => {
-                let x = self.bare_address(&a.value("anycast")?, "anycast")?;
-                once(&mut self.anycast, "anycast", x)?;
-            }
-            "scope" => self.scope = Some(a.parsed("scope", names::parse_route_scope)?),
-            "dev" => self.dev = Some(a.value("dev")?),
-            "label" => self.label = Some(a.value("label")?),
-            "metric" => self.metric = Some(a.parsed("metric", args::number::<u32>)?),
-            "valid_lft" => once(&mut self.valid, "valid_lft", a.parsed("valid_lft", lifetime)?)?,
-            "preferred_lft" => {
-                let v = a.parsed("preferred_lft", lifetime)?;
-                once(&mut self.preferred, "preferred_lft", v)?
-            }
-            "local" => self.local(&a.value("local")?)?,
-            word => self.flag(word),
-        }
-        Ok(())
-    }
-
-    /// The address itself (`local`, or a word that looks like one).
+    /// The address itself (`local`, or any word no keyword matches).
     fn local(&mut self, v: &str) -> Result<()> {
         let p = self.prefix(v)?;
         once(&mut self.local, "local", p)
@@ -231,11 +246,6 @@ impl Request {
         }
         Ok(Some(Lifetimes { valid, preferred }))
     }
-}
-
-/// Whether a word of `add`/`del` is an address rather than a keyword.
-fn looks_like_address(w: &str) -> bool {
-    w.contains([':', '.', '/']) || w.starts_with(|c: char| c.is_ascii_digit())
 }
 
 fn lifetime(s: &str) -> Option<u32> {

@@ -7,7 +7,7 @@
 
 mod addr;
 mod addr_filter;
-mod addr_modify;
+pub mod addr_modify;
 mod addr_print;
 mod addr_save;
 mod addr_words;
