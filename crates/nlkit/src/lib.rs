@@ -46,6 +46,8 @@
 
 #[cfg(feature = "connector")]
 pub mod connector;
+#[cfg(feature = "tokio")]
+mod deadline;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod engine;

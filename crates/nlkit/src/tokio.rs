@@ -4,6 +4,7 @@
 //! the same sans-IO core as [`Conn`](crate::Conn): requests are built,
 //! validated and decoded by the same code; only the waiting differs.
 
+use crate::deadline::{until, Deadline};
 use crate::engine::{
     BatchLimits, Core, DumpError, Exchange, Pipeline, Request, Step, DEFAULT_TIMEOUT,
 };
@@ -54,13 +55,11 @@ impl AsyncConn {
         self.fd.get_ref()
     }
 
-    /// How long one exchange may take (default [`DEFAULT_TIMEOUT`]): checked
-    /// after each datagram, so a stream of messages that are not the
-    /// replies, or a dump without `DONE` that keeps sending, ends in
-    /// [`Error::Timeout`]. A peer that sends nothing at all is waited for
-    /// like any future: bound it with `tokio::time::timeout`, which needs
-    /// the runtime's timer (this adapter does not, so it never panics in a
-    /// runtime built without one).
+    /// How long one exchange may take (default [`DEFAULT_TIMEOUT`]): a
+    /// peer that sends nothing, a stream of messages that are not the
+    /// replies, or a dump without `DONE` end in [`Error::Timeout`]. The
+    /// wait uses no runtime timer (one background thread serves every
+    /// deadline), so it works in a runtime built without `enable_time`.
     pub fn set_timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
     }
@@ -97,11 +96,12 @@ impl AsyncConn {
     ) -> Result<()> {
         let to = SocketAddr::port(self.core.peer);
         let deadline = self.timeout.map(|t| Instant::now() + t);
+        let mut wait = deadline.map(Deadline::new);
         self.fd.get_ref().send_to(&self.core.request, to)?;
         let mut handler_error = None;
         loop {
             // A silent peer ends at the deadline, as on a blocking socket.
-            recv_until(&self.fd, &mut self.core.recv, deadline).await?;
+            recv_until(&self.fd, &mut self.core.recv, &mut wait).await?;
             let step = self.core.on_datagram(exchange, on_reply, &mut handler_error)?;
             if step == Step::Finished {
                 break;
@@ -136,13 +136,13 @@ impl AsyncConn {
             if !pipe.waiting() {
                 return Ok(());
             }
-            let deadline = self.timeout.map(|t| Instant::now() + t);
+            let mut wait = self.timeout.map(|t| Deadline::new(Instant::now() + t));
             let mut result = Ok(());
             for d in pipe.datagrams() {
                 result = result.and_then(|()| self.fd.get_ref().send_to(d, to).map(drop));
             }
             while result.is_ok() && pipe.waiting() {
-                result = match recv_until(&self.fd, &mut self.core.recv, deadline).await {
+                result = match recv_until(&self.fd, &mut self.core.recv, &mut wait).await {
                     Ok(()) => pipe.on_datagram(&mut self.core, &mut done),
                     Err(e) => Err(e),
                 };
@@ -206,16 +206,15 @@ impl AsyncConn {
     }
 }
 
-/// [`recv`], ending in [`Error::Timeout`] at `deadline` if one is set.
+/// [`recv`], ending in [`Error::Timeout`] when `deadline` (if any) comes;
+/// no runtime timer is used (see [`crate::deadline`]).
 async fn recv_until(
     fd: &AsyncFd<Socket>,
     buf: &mut RecvBuf,
-    deadline: Option<Instant>,
+    deadline: &mut Option<Deadline>,
 ) -> Result<()> {
     match deadline {
-        Some(d) => {
-            tokio::time::timeout_at(d.into(), recv(fd, buf)).await.unwrap_or(Err(Error::Timeout))
-        }
+        Some(d) => until(d, recv(fd, buf)).await.unwrap_or(Err(Error::Timeout)),
         None => recv(fd, buf).await,
     }
 }

@@ -222,3 +222,31 @@ async fn async_batch_matches_every_ack_and_a_silent_peer_times_out() {
     assert!(matches!(err, nlkit::Error::Timeout), "{err}");
     assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
 }
+
+/// The deadline needs no runtime timer: in a runtime built with I/O only
+/// (tokio's timers would panic there), a silent peer still ends in
+/// `Error::Timeout` at the deadline, and a dump still completes.
+#[test]
+fn deadlines_work_in_a_runtime_without_timers() {
+    use nlkit::{Kind, Socket, SocketAddr};
+    use std::time::{Duration, Instant};
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    rt.block_on(async {
+        let ns = TestNs::new("async-notimer");
+        let mut conn = AsyncConn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+        let names =
+            conn.dump_collect(RTM_GETLINK, |b| b.append(&[0u8; 16]), |_| Ok(())).await.unwrap();
+        assert_eq!(names.len(), 1, "lo");
+        let mut silent = AsyncConn::open_in(ns.netns(), Protocol::USERSOCK).unwrap();
+        let mut peer = Socket::new_in(ns.netns(), Protocol::USERSOCK, Kind::Raw).unwrap();
+        peer.bind(SocketAddr::port(0)).unwrap();
+        silent.set_peer(peer.port());
+        silent.set_timeout(Some(Duration::from_millis(150)));
+        let start = Instant::now();
+        let err =
+            silent.request_ack(0x10, nlkit::wire::Flags::empty(), |_| Ok(())).await.unwrap_err();
+        assert!(matches!(err, nlkit::Error::Timeout), "{err}");
+        let took = start.elapsed();
+        assert!(took >= Duration::from_millis(150) && took < Duration::from_secs(2), "{took:?}");
+    });
+}
