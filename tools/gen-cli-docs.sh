@@ -9,5 +9,5 @@ nlkit=target/debug/nlkit
 mkdir -p doc/completions doc/man
 for shell in bash zsh fish; do "$nlkit" completions "$shell" > "doc/completions/nlkit.$shell"; done
 "$nlkit" man > doc/man/nlkit.8
-for o in link address route rule neigh monitor; do "$nlkit" man "$o" > "doc/man/nlkit-$o.8"; done
+for o in link address route rule neigh monitor tcp-metrics; do "$nlkit" man "$o" > "doc/man/nlkit-$o.8"; done
 echo "wrote doc/completions and doc/man"

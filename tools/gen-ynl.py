@@ -25,6 +25,8 @@ TARGETS = {
                ["genetlink.h", "netlink.h"]),
     # netdev.h is newer than the 6.1 snapshot (6.3): nothing to check against.
     "netdev": ("netdev.yaml", "crates/nlkit/src/genl/netdev/tables.rs", "crate::genl::GenlMsgHdr", []),
+    "tcp_metrics": ("tcp_metrics.yaml", "crates/nlkit/src/genl/tcp_metrics/tables.rs",
+                    "crate::genl::GenlMsgHdr", ["tcp_metrics.h"]),
 }
 UAPI = os.path.join(ROOT, "tools", "uapi", "linux-6.1", "linux")
 

@@ -13,7 +13,7 @@ _nlkit() {
     fi;; esac
     local words=""
     case "$p" in
-        "") words="--batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev proc-events raw route rule sysctl uevent";;
+        "") words="--batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev proc-events raw route rule sysctl tcp-metrics tcp_metrics tcpmetrics uevent";;
         "/raw/send"|"/raw/send/"*) words="--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --wait --count --until-timeout --timeout";;
         "/raw/listen"|"/raw/listen/"*) words="--proto --port --groups --count --timeout --rcvbuf";;
         "/raw"|"/raw/"*) words="send listen";;
@@ -152,6 +152,24 @@ _nlkit() {
         "/rule") words="show list add delete del flush help";;
         "/monitor/all"|"/monitor/all/"*) words="link address route neigh rule netconf label dev help";;
         "/monitor") words="all help";;
+        "/tcp-metrics/show"|"/tcp-metrics/show/"*) words="src source address addr help";;
+        "/tcp-metrics/list"|"/tcp-metrics/list/"*) words="src source address addr help";;
+        "/tcp-metrics/lst"|"/tcp-metrics/lst/"*) words="src source address addr help";;
+        "/tcp-metrics/delete"|"/tcp-metrics/delete/"*) words="src source address addr help";;
+        "/tcp-metrics/flush"|"/tcp-metrics/flush/"*) words="src source address addr help";;
+        "/tcp-metrics") words="show list lst delete flush help";;
+        "/tcp_metrics/show"|"/tcp_metrics/show/"*) words="src source address addr help";;
+        "/tcp_metrics/list"|"/tcp_metrics/list/"*) words="src source address addr help";;
+        "/tcp_metrics/lst"|"/tcp_metrics/lst/"*) words="src source address addr help";;
+        "/tcp_metrics/delete"|"/tcp_metrics/delete/"*) words="src source address addr help";;
+        "/tcp_metrics/flush"|"/tcp_metrics/flush/"*) words="src source address addr help";;
+        "/tcp_metrics") words="show list lst delete flush help";;
+        "/tcpmetrics/show"|"/tcpmetrics/show/"*) words="src source address addr help";;
+        "/tcpmetrics/list"|"/tcpmetrics/list/"*) words="src source address addr help";;
+        "/tcpmetrics/lst"|"/tcpmetrics/lst/"*) words="src source address addr help";;
+        "/tcpmetrics/delete"|"/tcpmetrics/delete/"*) words="src source address addr help";;
+        "/tcpmetrics/flush"|"/tcpmetrics/flush/"*) words="src source address addr help";;
+        "/tcpmetrics") words="show list lst delete flush help";;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

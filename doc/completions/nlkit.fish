@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev proc-events raw route rule sysctl uevent
+            printf '%s\n' --batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev proc-events raw route rule sysctl tcp-metrics tcp_metrics tcpmetrics uevent
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -317,6 +317,42 @@ function __nlkit_words
             printf '%s\n' link address route neigh rule netconf label dev help
         case '/monitor'
             printf '%s\n' all help
+        case '/tcp-metrics/show' '/tcp-metrics/show/*'
+            printf '%s\n' src source address addr help
+        case '/tcp-metrics/list' '/tcp-metrics/list/*'
+            printf '%s\n' src source address addr help
+        case '/tcp-metrics/lst' '/tcp-metrics/lst/*'
+            printf '%s\n' src source address addr help
+        case '/tcp-metrics/delete' '/tcp-metrics/delete/*'
+            printf '%s\n' src source address addr help
+        case '/tcp-metrics/flush' '/tcp-metrics/flush/*'
+            printf '%s\n' src source address addr help
+        case '/tcp-metrics'
+            printf '%s\n' show list lst delete flush help
+        case '/tcp_metrics/show' '/tcp_metrics/show/*'
+            printf '%s\n' src source address addr help
+        case '/tcp_metrics/list' '/tcp_metrics/list/*'
+            printf '%s\n' src source address addr help
+        case '/tcp_metrics/lst' '/tcp_metrics/lst/*'
+            printf '%s\n' src source address addr help
+        case '/tcp_metrics/delete' '/tcp_metrics/delete/*'
+            printf '%s\n' src source address addr help
+        case '/tcp_metrics/flush' '/tcp_metrics/flush/*'
+            printf '%s\n' src source address addr help
+        case '/tcp_metrics'
+            printf '%s\n' show list lst delete flush help
+        case '/tcpmetrics/show' '/tcpmetrics/show/*'
+            printf '%s\n' src source address addr help
+        case '/tcpmetrics/list' '/tcpmetrics/list/*'
+            printf '%s\n' src source address addr help
+        case '/tcpmetrics/lst' '/tcpmetrics/lst/*'
+            printf '%s\n' src source address addr help
+        case '/tcpmetrics/delete' '/tcpmetrics/delete/*'
+            printf '%s\n' src source address addr help
+        case '/tcpmetrics/flush' '/tcpmetrics/flush/*'
+            printf '%s\n' src source address addr help
+        case '/tcpmetrics'
+            printf '%s\n' show list lst delete flush help
     end
 end
 complete -c nlkit -f -a '(__nlkit_words)'

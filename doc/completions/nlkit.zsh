@@ -13,7 +13,7 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev proc-events raw route rule sysctl uevent);;
+        "") cands=(--batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor neigh neighbor neighbour netdev proc-events raw route rule sysctl tcp-metrics tcp_metrics tcpmetrics uevent);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;
@@ -152,6 +152,24 @@ _nlkit() {
         "/rule") cands=(show list add delete del flush help);;
         "/monitor/all"|"/monitor/all/"*) cands=(link address route neigh rule netconf label dev help);;
         "/monitor") cands=(all help);;
+        "/tcp-metrics/show"|"/tcp-metrics/show/"*) cands=(src source address addr help);;
+        "/tcp-metrics/list"|"/tcp-metrics/list/"*) cands=(src source address addr help);;
+        "/tcp-metrics/lst"|"/tcp-metrics/lst/"*) cands=(src source address addr help);;
+        "/tcp-metrics/delete"|"/tcp-metrics/delete/"*) cands=(src source address addr help);;
+        "/tcp-metrics/flush"|"/tcp-metrics/flush/"*) cands=(src source address addr help);;
+        "/tcp-metrics") cands=(show list lst delete flush help);;
+        "/tcp_metrics/show"|"/tcp_metrics/show/"*) cands=(src source address addr help);;
+        "/tcp_metrics/list"|"/tcp_metrics/list/"*) cands=(src source address addr help);;
+        "/tcp_metrics/lst"|"/tcp_metrics/lst/"*) cands=(src source address addr help);;
+        "/tcp_metrics/delete"|"/tcp_metrics/delete/"*) cands=(src source address addr help);;
+        "/tcp_metrics/flush"|"/tcp_metrics/flush/"*) cands=(src source address addr help);;
+        "/tcp_metrics") cands=(show list lst delete flush help);;
+        "/tcpmetrics/show"|"/tcpmetrics/show/"*) cands=(src source address addr help);;
+        "/tcpmetrics/list"|"/tcpmetrics/list/"*) cands=(src source address addr help);;
+        "/tcpmetrics/lst"|"/tcpmetrics/lst/"*) cands=(src source address addr help);;
+        "/tcpmetrics/delete"|"/tcpmetrics/delete/"*) cands=(src source address addr help);;
+        "/tcpmetrics/flush"|"/tcpmetrics/flush/"*) cands=(src source address addr help);;
+        "/tcpmetrics") cands=(show list lst delete flush help);;
     esac
     compadd -a cands
 }

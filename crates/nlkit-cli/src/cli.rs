@@ -68,6 +68,15 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The family `-4`/`-6` ask for (`AF_INET`, `AF_INET6`), 0 for any.
+    pub fn global_family(&self) -> u8 {
+        match (self.ipv4, self.ipv6) {
+            (true, false) => 2,
+            (false, true) => 10,
+            _ => 0,
+        }
+    }
+
     /// The palette `-c` asks for: ip's `check_enable_color`.
     pub fn palette(&self) -> Option<crate::out::printer::Palette> {
         use std::io::IsTerminal;
@@ -155,6 +164,10 @@ pub enum Command {
     /// exec, uid, gid, sid, ptrace, comm, coredump, exit, as they happen.
     #[command(name = "proc-events")]
     ProcEvents(ProcEventsArgs),
+    /// TCP metrics per destination (generic netlink tcp_metrics): show |
+    /// delete | flush, as `ip tcp_metrics`.
+    #[command(name = "tcp-metrics", visible_aliases = ["tcp_metrics", "tcpmetrics"], disable_help_flag = true)]
+    TcpMetrics(Words),
     /// Kernel uevents (NETLINK_KOBJECT_UEVENT): monitor.
     #[command(subcommand)]
     Uevent(UeventCommand),

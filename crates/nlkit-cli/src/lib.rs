@@ -25,5 +25,6 @@ pub mod netdev;
 pub mod out;
 pub mod raw;
 pub mod report;
+pub mod tcp_metrics;
 pub mod uevent;
 pub mod words;

@@ -107,7 +107,7 @@ fn completions_are_generated_checked_in_and_complete() {
 #[test]
 fn man_pages_are_generated_checked_in_and_render() {
     checked_in("man/nlkit.8", &["man"]);
-    for o in ["link", "address", "route", "rule", "neigh", "monitor"] {
+    for o in ["link", "address", "route", "rule", "neigh", "monitor", "tcp-metrics"] {
         let page = checked_in(&format!("man/nlkit-{o}.8"), &["man", o]);
         let out = Command::new("groff")
             .args(["-man", "-Tutf8", "-ww", "-z"])

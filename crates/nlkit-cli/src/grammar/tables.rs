@@ -5,7 +5,7 @@
 use super::{w, Cmd, Object};
 
 /// Every object, in the order the top-level help lists them.
-pub const OBJECTS: &[&Object] = &[&ADDRESS, &LINK, &NEIGH, &ROUTE, &RULE, &MONITOR];
+pub const OBJECTS: &[&Object] = &[&ADDRESS, &LINK, &NEIGH, &ROUTE, &RULE, &MONITOR, &TCP_METRICS];
 
 const LINK_SELECT: &str = "{ DEVICE | dev DEVICE }";
 
@@ -522,6 +522,41 @@ pub const MONITOR: Object = Object {
         ],
         unsupported: &["file", "mroute", "prefix", "nsid", "nexthop", "stats", "all-nsid"],
     }],
+    unsupported: &[],
+    defs: &[],
+};
+
+const TCPM_SELECT: &[super::Word] = &[
+    w("src|source", "PREFIX", "only entries from this source"),
+    w("address|addr", "PREFIX", "only entries to this destination (the word may be left out)"),
+];
+
+pub const TCP_METRICS: Object = Object {
+    names: &["tcp-metrics", "tcp_metrics", "tcpmetrics"],
+    about: "TCP metrics the kernel keeps per destination, as ip tcp_metrics",
+    commands: &[
+        Cmd {
+            names: &["show", "list", "lst"],
+            synopsis: "[ [ address ] PREFIX ] [ src PREFIX ]",
+            about: "List entries (-4, -6: one family)",
+            words: TCPM_SELECT,
+            unsupported: &[],
+        },
+        Cmd {
+            names: &["delete"],
+            synopsis: "[ address ] ADDRESS [ src ADDRESS ]",
+            about: "Delete the entry of an address",
+            words: TCPM_SELECT,
+            unsupported: &[],
+        },
+        Cmd {
+            names: &["flush"],
+            synopsis: "[ [ address ] PREFIX ] [ src PREFIX ]",
+            about: "Delete the entries selected (all with no selector, as ip)",
+            words: TCPM_SELECT,
+            unsupported: &[],
+        },
+    ],
     unsupported: &[],
     defs: &[],
 };

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod ctrl;
 pub mod netdev;
 pub mod nlctrl;
+pub mod tcp_metrics;
 
 /// Each command of a family nlkit has tables for, with the attribute set
 /// its requests use (generated from the spec): what names the attributes
