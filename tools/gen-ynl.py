@@ -27,6 +27,8 @@ TARGETS = {
     "netdev": ("netdev.yaml", "crates/nlkit/src/genl/netdev/tables.rs", "crate::genl::GenlMsgHdr", []),
     "tcp_metrics": ("tcp_metrics.yaml", "crates/nlkit/src/genl/tcp_metrics/tables.rs",
                     "crate::genl::GenlMsgHdr", ["tcp_metrics.h"]),
+    "mptcp_pm": ("mptcp_pm.yaml", "crates/nlkit/src/genl/mptcp_pm/tables.rs",
+                 "crate::genl::GenlMsgHdr", ["mptcp.h"]),
 }
 UAPI = os.path.join(ROOT, "tools", "uapi", "linux-6.1", "linux")
 

@@ -164,6 +164,10 @@ pub enum Command {
     /// exec, uid, gid, sid, ptrace, comm, coredump, exit, as they happen.
     #[command(name = "proc-events")]
     ProcEvents(ProcEventsArgs),
+    /// The in-kernel MPTCP path manager (generic netlink mptcp_pm):
+    /// endpoint show | add | delete | flush, limits show | set, as `ip mptcp`.
+    #[command(disable_help_flag = true)]
+    Mptcp(Words),
     /// TCP metrics per destination (generic netlink tcp_metrics): show |
     /// delete | flush, as `ip tcp_metrics`.
     #[command(name = "tcp-metrics", visible_aliases = ["tcp_metrics", "tcpmetrics"], disable_help_flag = true)]

@@ -20,6 +20,7 @@ pub mod grammar;
 pub mod input;
 pub mod ip;
 pub mod kernel;
+pub mod mptcp;
 pub mod names;
 pub mod netdev;
 pub mod out;

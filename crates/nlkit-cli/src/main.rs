@@ -5,7 +5,8 @@
 #![deny(unsafe_code)]
 
 use nlkit_cli::{
-    cli, connector, demo, dev, genl, grammar, ip, kernel, netdev, raw, report, tcp_metrics, uevent,
+    cli, connector, demo, dev, genl, grammar, ip, kernel, mptcp, netdev, raw, report, tcp_metrics,
+    uevent,
 };
 
 use clap::Parser;
@@ -84,6 +85,11 @@ fn main() -> ExitCode {
         cli::Command::Netdev(cli::NetdevCommand::Show) => netdev::show(netns, cli.json, cli.pretty),
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
         cli::Command::ProcEvents(a) => connector::run(a, netns, cli.json),
+        cli::Command::Mptcp(w) if w.words.iter().any(|w| grammar::is_help(w)) => {
+            print!("{}", mptcp::USAGE);
+            Ok(())
+        }
+        cli::Command::Mptcp(w) => mptcp::run(&w.words, netns, cli.json),
         cli::Command::TcpMetrics(w) => object("tcp-metrics", &w.words)
             .unwrap_or_else(|| tcp_metrics::run(&w.words, netns, cli.json, cli.global_family())),
         cli::Command::External(words) => external(words),
