@@ -41,7 +41,11 @@ _nlkit() {
         "/uevent/monitor"|"/uevent/monitor/"*) words="--kernel --subsystem --property --count --timeout";;
         "/uevent"|"/uevent/"*) words="monitor";;
         "/netdev/show"|"/netdev/show/"*) words="";;
-        "/netdev"|"/netdev/"*) words="show";;
+        "/netdev/queue"|"/netdev/queue/"*) words="";;
+        "/netdev/napi"|"/netdev/napi/"*) words="";;
+        "/netdev/qstats"|"/netdev/qstats/"*) words="";;
+        "/netdev/page-pool"|"/netdev/page-pool/"*) words="";;
+        "/netdev"|"/netdev/"*) words="show queue napi qstats page-pool";;
         "/demo/echo"|"/demo/echo/"*) words="--ack";;
         "/demo/send-lines"|"/demo/send-lines/"*) words="--batch";;
         "/demo/register"|"/demo/register/"*) words="--count";;

@@ -95,8 +95,16 @@ function __nlkit_words
             printf '%s\n' monitor
         case '/netdev/show' '/netdev/show/*'
             printf '%s\n' 
+        case '/netdev/queue' '/netdev/queue/*'
+            printf '%s\n' 
+        case '/netdev/napi' '/netdev/napi/*'
+            printf '%s\n' 
+        case '/netdev/qstats' '/netdev/qstats/*'
+            printf '%s\n' 
+        case '/netdev/page-pool' '/netdev/page-pool/*'
+            printf '%s\n' 
         case '/netdev' '/netdev/*'
-            printf '%s\n' show
+            printf '%s\n' show queue napi qstats page-pool
         case '/demo/echo' '/demo/echo/*'
             printf '%s\n' --ack
         case '/demo/send-lines' '/demo/send-lines/*'

@@ -41,7 +41,11 @@ _nlkit() {
         "/uevent/monitor"|"/uevent/monitor/"*) cands=(--kernel --subsystem --property --count --timeout);;
         "/uevent"|"/uevent/"*) cands=(monitor);;
         "/netdev/show"|"/netdev/show/"*) cands=();;
-        "/netdev"|"/netdev/"*) cands=(show);;
+        "/netdev/queue"|"/netdev/queue/"*) cands=();;
+        "/netdev/napi"|"/netdev/napi/"*) cands=();;
+        "/netdev/qstats"|"/netdev/qstats/"*) cands=();;
+        "/netdev/page-pool"|"/netdev/page-pool/"*) cands=();;
+        "/netdev"|"/netdev/"*) cands=(show queue napi qstats page-pool);;
         "/demo/echo"|"/demo/echo/"*) cands=(--ack);;
         "/demo/send-lines"|"/demo/send-lines/"*) cands=(--batch);;
         "/demo/register"|"/demo/register/"*) cands=(--count);;

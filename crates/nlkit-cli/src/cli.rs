@@ -175,8 +175,9 @@ pub enum Command {
     /// Kernel uevents (NETLINK_KOBJECT_UEVENT): monitor.
     #[command(subcommand)]
     Uevent(UeventCommand),
-    /// Network devices' XDP and AF_XDP capabilities (generic netlink
-    /// family netdev, Linux 6.3+): show.
+    /// Network devices through the generic netlink family netdev (Linux
+    /// 6.3+): show (XDP and AF_XDP capabilities), queue, napi, qstats,
+    /// page-pool.
     #[command(subcommand)]
     Netdev(NetdevCommand),
     /// The demo kernel module (kernel/c or kernel/rust, nlkit_demo.ko): echo, register,
@@ -237,6 +238,15 @@ pub enum NetdevCommand {
     /// AF_XDP features.
     #[command(visible_alias = "list")]
     Show,
+    /// Every device's queues (queue-get; Linux 6.8+), by the spec's names.
+    Queue,
+    /// Every NAPI instance (napi-get; Linux 6.8+).
+    Napi,
+    /// Queue statistics of the devices that report them (qstats-get).
+    Qstats,
+    /// Page pools (page-pool-get; Linux 6.8+).
+    #[command(name = "page-pool")]
+    PagePool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -83,6 +83,7 @@ fn main() -> ExitCode {
         cli::Command::Demo(a) => demo::run(a, cli.json, cli.pretty),
         cli::Command::Genl(c) => genl::run(c, netns, cli.json, cli.pretty),
         cli::Command::Netdev(cli::NetdevCommand::Show) => netdev::show(netns, cli.json, cli.pretty),
+        cli::Command::Netdev(c) => netdev::dump(c, netns, cli.json, cli.pretty),
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
         cli::Command::ProcEvents(a) => connector::run(a, netns, cli.json),
         cli::Command::Mptcp(w) if w.words.iter().any(|w| grammar::is_help(w)) => {

@@ -1,7 +1,9 @@
 //! `nlkit netdev show`: each device's XDP and AF_XDP capabilities from
 //! the `netdev` generic netlink family (Linux 6.3+), one line per device
 //! (`IFINDEX: NAME xdp-features A,B ... xsk-features ...`), or JSON with
-//! `-j` (the spec's names for every flag).
+//! `-j` (the spec's names for every flag). `queue`, `napi`, `qstats` and
+//! `page-pool` have no printer of their own: they print through the
+//! generic printer ([`crate::out::generic`]) from the generated tables.
 
 use crate::kernel::print_json;
 use anyhow::Result;
@@ -60,4 +62,56 @@ fn link_names(netns: Option<&str>) -> Result<HashMap<u32, String>> {
         Ok(())
     })?;
     Ok(names)
+}
+
+/// `nlkit netdev queue|napi|qstats|page-pool`: a dump of the command,
+/// each reply printed from the tables' metadata (one line, or one object).
+pub fn dump(
+    c: &crate::cli::NetdevCommand,
+    netns: Option<&str>,
+    json: bool,
+    pretty: bool,
+) -> Result<()> {
+    use crate::cli::NetdevCommand as C;
+    use nlkit::genl::netdev::tables::*;
+    let cmd = match c {
+        C::Show => return show(netns, json, pretty),
+        C::Queue => NETDEV_CMD_QUEUE_GET,
+        C::Napi => NETDEV_CMD_NAPI_GET,
+        C::Qstats => NETDEV_CMD_QSTATS_GET,
+        C::PagePool => NETDEV_CMD_PAGE_POOL_GET,
+    };
+    let set = OP_SETS.iter().find(|(c, _)| *c == cmd).map(|(_, s)| *s).expect("every op has a set");
+    let mut conn = match netns {
+        Some(name) => Conn::open_in(Netns::Name(name), Protocol::GENERIC)?,
+        None => Conn::open(Protocol::GENERIC)?,
+    };
+    let family = conn.resolve_family(netdev::FAMILY)?;
+    let version = family.version as u8;
+    let mut objects = Vec::new();
+    let mut lines = Vec::new();
+    conn.run(nlkit::engine::Stream {
+        message_type: family.id,
+        flags: nlkit::wire::Flags::DUMP,
+        body: |b: &mut nlkit::wire::MessageBuilder<'_, Vec<u8>>| {
+            b.append(&nlkit::genl::GenlMsgHdr { cmd, version, reserved: 0 }.to_bytes())
+        },
+        each: |m: nlkit::wire::Message<'_>| {
+            let attrs = m.payload().get(4..).unwrap_or_default();
+            if json {
+                objects.push(Value::Object(crate::out::generic::json(set, attrs)));
+            } else {
+                lines.push(crate::out::generic::text(set, attrs));
+            }
+            Ok(())
+        },
+    })?;
+    if json {
+        return print_json(&Value::Array(objects), pretty);
+    }
+    let mut out = std::io::stdout().lock();
+    for l in lines {
+        writeln!(out, "{l}")?;
+    }
+    Ok(out.flush()?)
 }

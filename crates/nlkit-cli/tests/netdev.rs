@@ -31,3 +31,45 @@ fn every_device_with_its_xdp_features() {
     assert!(text.lines().any(|l| l.contains(": n0 xdp-features basic")), "{text}");
     assert!(text.lines().any(|l| l.contains(": lo xdp-features none")), "{text}");
 }
+
+/// `netdev queue` prints through the generic printer, from the generated
+/// tables: one object per queue with the spec's names, as many as sysfs
+/// lists for each device (a veth made with 2 rx and 3 tx queues).
+#[test]
+fn queues_print_from_the_tables_metadata() {
+    let ns = Ns::new("netdevq");
+    ns.ip(&[
+        "link",
+        "add",
+        "q0",
+        "numtxqueues",
+        "3",
+        "numrxqueues",
+        "2",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "q1",
+    ]);
+    // The kernel lists the queues of running devices only.
+    ns.ip(&["link", "set", "q0", "up"]);
+    ns.ip(&["link", "set", "q1", "up"]);
+    let links: serde_json::Value =
+        serde_json::from_str(&ns.ip(&["-j", "link", "show", "q0"])).unwrap();
+    let index = links[0]["ifindex"].as_u64().unwrap();
+    let queues: serde_json::Value =
+        serde_json::from_str(&ns.nlkit_ok(&["-j", "netdev", "queue"])).unwrap();
+    let mine: Vec<&serde_json::Value> =
+        queues.as_array().unwrap().iter().filter(|q| q["ifindex"] == index).collect();
+    // NETDEV_QUEUE_TYPE_RX is 0, TX 1.
+    let count = |t: u64| mine.iter().filter(|q| q["type"] == t).count();
+    assert_eq!((count(0), count(1)), (2, 3), "{queues}");
+    assert!(mine.iter().all(|q| q
+        .as_object()
+        .unwrap()
+        .keys()
+        .all(|k| ["id", "type", "ifindex", "napi-id"].contains(&k.as_str()))));
+    let text = ns.nlkit_ok(&["netdev", "queue"]);
+    assert!(text.lines().any(|l| l == format!("id 2 type 1 ifindex {index}")), "{text}");
+}

@@ -2,6 +2,7 @@
 //! array streamed object by object (as `ip -j` prints it), never a write
 //! system call per object.
 
+pub mod generic;
 pub mod printer;
 pub mod writer;
 

@@ -1,0 +1,126 @@
+//! Any family's messages printed from its tables' metadata alone
+//! ([`nlkit::proto::dynamic`]): every attribute by its row's name (the
+//! spec's spelling, `-` between words) and typed value, nests as nested
+//! objects, kinds the tables lack as `attr-N` with their bytes in hex,
+//! values that do not read as their type as `{"malformed": HEX}`. This is
+//! the output a family has before it has a printer of its own; nesting is
+//! cut at [`MAX_DEPTH`] and said.
+
+use nlkit::proto::dynamic::{fields, Value as Dyn};
+use nlkit::proto::SetMeta;
+use serde_json::{Map, Value};
+use std::fmt::Write as _;
+
+/// Levels of nests printed; deeper ones are cut, and said.
+pub const MAX_DEPTH: usize = 16;
+
+/// The printed name of a row (`napi_id` → `napi-id`, `type_` → `type`).
+fn key(name: &str) -> String {
+    name.trim_end_matches('_').replace('_', "-")
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().fold(String::with_capacity(b.len() * 2), |mut s, x| {
+        let _ = write!(s, "{x:02x}");
+        s
+    })
+}
+
+/// One message's attributes as a JSON object.
+pub fn json(set: &'static SetMeta, attrs: &[u8]) -> Map<String, Value> {
+    json_at(set, attrs, 0)
+}
+
+fn json_at(set: &'static SetMeta, attrs: &[u8], depth: usize) -> Map<String, Value> {
+    let mut m = Map::new();
+    for f in fields(set, attrs) {
+        let name = match f.meta {
+            Some(meta) => key(meta.name),
+            None => format!("attr-{}", f.kind),
+        };
+        let v = match f.value {
+            Dyn::Unsigned(n) => n.into(),
+            Dyn::Signed(n) => n.into(),
+            Dyn::Flag => true.into(),
+            Dyn::Str(s) => s.into(),
+            Dyn::Ip(ip) => ip.to_string().into(),
+            Dyn::Bytes(b) | Dyn::Struct(_, b) => hex(b).into(),
+            Dyn::Nest(inner, raw) if depth + 1 < MAX_DEPTH => {
+                Value::Object(json_at(inner, raw, depth + 1))
+            }
+            Dyn::Nest(..) => serde_json::json!({"cut": "more than 16 levels"}),
+            Dyn::Bad(b, _) => serde_json::json!({"malformed": hex(b)}),
+        };
+        // A repeated attribute becomes an array of its values.
+        match m.get_mut(&name) {
+            Some(Value::Array(all)) => all.push(v),
+            Some(prev) => {
+                let first = std::mem::take(prev);
+                *prev = Value::Array(vec![first, v]);
+            }
+            None => {
+                m.insert(name, v);
+            }
+        }
+    }
+    m
+}
+
+/// One message's attributes as one line of `name value` pairs, nests in
+/// braces.
+pub fn text(set: &'static SetMeta, attrs: &[u8]) -> String {
+    let mut s = String::new();
+    text_at(&mut s, set, attrs, 0);
+    s.trim_end().to_string()
+}
+
+fn text_at(s: &mut String, set: &'static SetMeta, attrs: &[u8], depth: usize) {
+    for f in fields(set, attrs) {
+        match f.meta {
+            Some(meta) => s.push_str(&key(meta.name)),
+            None => {
+                let _ = write!(s, "attr-{}", f.kind);
+            }
+        }
+        s.push(' ');
+        let _ = match f.value {
+            Dyn::Unsigned(n) => write!(s, "{n} "),
+            Dyn::Signed(n) => write!(s, "{n} "),
+            Dyn::Flag => write!(s, "on "),
+            Dyn::Str(v) => write!(s, "{v} "),
+            Dyn::Ip(ip) => write!(s, "{ip} "),
+            Dyn::Bytes(b) | Dyn::Struct(_, b) => write!(s, "{} ", hex(b)),
+            Dyn::Nest(inner, raw) if depth + 1 < MAX_DEPTH => {
+                s.push_str("{ ");
+                text_at(s, inner, raw, depth + 1);
+                write!(s, "}} ")
+            }
+            Dyn::Nest(..) => write!(s, "{{ (cut) }} "),
+            Dyn::Bad(b, _) => write!(s, "(malformed {}) ", hex(b)),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nlkit::genl::netdev::tables::Queue;
+
+    #[test]
+    fn a_queue_prints_by_the_specs_names() {
+        // NETDEV_A_QUEUE_ID 0, IFINDEX 3, TYPE 1 (tx), and an unknown kind 99.
+        let mut attrs = Vec::new();
+        for (kind, v) in [(1u16, 0u32), (2, 3), (3, 1)] {
+            attrs.extend_from_slice(&8u16.to_ne_bytes());
+            attrs.extend_from_slice(&kind.to_ne_bytes());
+            attrs.extend_from_slice(&v.to_ne_bytes());
+        }
+        attrs.extend_from_slice(&[6, 0, 99, 0, 0xab, 0xcd, 0, 0]);
+        let m = json(&Queue::META, &attrs);
+        assert_eq!(
+            Value::Object(m),
+            serde_json::json!({"id": 0, "ifindex": 3, "type": 1, "attr-99": "abcd"})
+        );
+        assert_eq!(text(&Queue::META, &attrs), "id 0 ifindex 3 type 1 attr-99 abcd");
+    }
+}
