@@ -6,8 +6,8 @@
 //! the output a family has before it has a printer of its own; nesting is
 //! cut at [`MAX_DEPTH`] and said.
 
-use nlkit::proto::dynamic::{fields, Value as Dyn};
-use nlkit::proto::SetMeta;
+use nlkit::proto::dynamic::{fields, struct_fields, Value as Dyn};
+use nlkit::proto::{SetMeta, StructMeta};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
@@ -38,19 +38,7 @@ fn json_at(set: &'static SetMeta, attrs: &[u8], depth: usize) -> Map<String, Val
             Some(meta) => key(meta.name),
             None => format!("attr-{}", f.kind),
         };
-        let v = match f.value {
-            Dyn::Unsigned(n) => n.into(),
-            Dyn::Signed(n) => n.into(),
-            Dyn::Flag => true.into(),
-            Dyn::Str(s) => s.into(),
-            Dyn::Ip(ip) => ip.to_string().into(),
-            Dyn::Bytes(b) | Dyn::Struct(_, b) => hex(b).into(),
-            Dyn::Nest(inner, raw) if depth + 1 < MAX_DEPTH => {
-                Value::Object(json_at(inner, raw, depth + 1))
-            }
-            Dyn::Nest(..) => serde_json::json!({"cut": "more than 16 levels"}),
-            Dyn::Bad(b, _) => serde_json::json!({"malformed": hex(b)}),
-        };
+        let v = json_value(f.value, depth);
         // A repeated attribute becomes an array of its values.
         match m.get_mut(&name) {
             Some(Value::Array(all)) => all.push(v),
@@ -64,6 +52,43 @@ fn json_at(set: &'static SetMeta, attrs: &[u8], depth: usize) -> Map<String, Val
         }
     }
     m
+}
+
+/// A fixed structure's bytes as a JSON object of its fields (padding
+/// left out; bytes past the structure as `unknown-tail`, in hex).
+pub fn struct_json(meta: &'static StructMeta, bytes: &[u8]) -> Value {
+    json_value(Dyn::Struct(meta, bytes), 0)
+}
+
+fn json_value(v: Dyn<'_>, depth: usize) -> Value {
+    match v {
+        Dyn::Unsigned(n) => n.into(),
+        Dyn::Signed(n) => n.into(),
+        Dyn::Flag => true.into(),
+        Dyn::Str(s) => s.into(),
+        Dyn::Ip(ip) => ip.to_string().into(),
+        Dyn::Bytes(b) => hex(b).into(),
+        Dyn::Struct(meta, b) => {
+            let mut m = Map::new();
+            for (f, v) in struct_fields(meta, b).filter(|(f, _)| !is_pad(f.name)) {
+                m.insert(key(f.name), json_value(v, depth + 1));
+            }
+            if let Some(tail) = b.get(meta.len..).filter(|t| !t.is_empty()) {
+                m.insert("unknown-tail".into(), hex(tail).into());
+            }
+            Value::Object(m)
+        }
+        Dyn::Nest(inner, raw) if depth + 1 < MAX_DEPTH => {
+            Value::Object(json_at(inner, raw, depth + 1))
+        }
+        Dyn::Nest(..) => serde_json::json!({"cut": "more than 16 levels"}),
+        Dyn::Bad(b, _) => serde_json::json!({"malformed": hex(b)}),
+    }
+}
+
+/// Padding a structure's table names (`pad`, `pad2`, `ac_pad`): not printed.
+fn is_pad(name: &str) -> bool {
+    name.starts_with("pad") || name.ends_with("_pad") || name.starts_with("_pad")
 }
 
 /// One message's attributes as one line of `name value` pairs, nests in
@@ -83,22 +108,38 @@ fn text_at(s: &mut String, set: &'static SetMeta, attrs: &[u8], depth: usize) {
             }
         }
         s.push(' ');
-        let _ = match f.value {
-            Dyn::Unsigned(n) => write!(s, "{n} "),
-            Dyn::Signed(n) => write!(s, "{n} "),
-            Dyn::Flag => write!(s, "on "),
-            Dyn::Str(v) => write!(s, "{v} "),
-            Dyn::Ip(ip) => write!(s, "{ip} "),
-            Dyn::Bytes(b) | Dyn::Struct(_, b) => write!(s, "{} ", hex(b)),
-            Dyn::Nest(inner, raw) if depth + 1 < MAX_DEPTH => {
-                s.push_str("{ ");
-                text_at(s, inner, raw, depth + 1);
-                write!(s, "}} ")
-            }
-            Dyn::Nest(..) => write!(s, "{{ (cut) }} "),
-            Dyn::Bad(b, _) => write!(s, "(malformed {}) ", hex(b)),
-        };
+        text_value(s, f.value, depth);
     }
+}
+
+fn text_value(s: &mut String, v: Dyn<'_>, depth: usize) {
+    let _ = match v {
+        Dyn::Unsigned(n) => write!(s, "{n} "),
+        Dyn::Signed(n) => write!(s, "{n} "),
+        Dyn::Flag => write!(s, "on "),
+        Dyn::Str(v) => write!(s, "{v} "),
+        Dyn::Ip(ip) => write!(s, "{ip} "),
+        Dyn::Bytes(b) => write!(s, "{} ", hex(b)),
+        Dyn::Struct(meta, b) => {
+            s.push_str("{ ");
+            for (f, v) in struct_fields(meta, b).filter(|(f, _)| !is_pad(f.name)) {
+                s.push_str(&key(f.name));
+                s.push(' ');
+                text_value(s, v, depth + 1);
+            }
+            if let Some(tail) = b.get(meta.len..).filter(|t| !t.is_empty()) {
+                let _ = write!(s, "unknown-tail {} ", hex(tail));
+            }
+            write!(s, "}} ")
+        }
+        Dyn::Nest(inner, raw) if depth + 1 < MAX_DEPTH => {
+            s.push_str("{ ");
+            text_at(s, inner, raw, depth + 1);
+            write!(s, "}} ")
+        }
+        Dyn::Nest(..) => write!(s, "{{ (cut) }} "),
+        Dyn::Bad(b, _) => write!(s, "(malformed {}) ", hex(b)),
+    };
 }
 
 #[cfg(test)]

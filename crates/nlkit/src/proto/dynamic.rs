@@ -9,7 +9,7 @@
 //! type is a [`Value::Bad`] beside the others. Walking nests is the
 //! caller's, with [`Field::nested`] (so the caller bounds the depth).
 
-use super::meta::{AttrMeta, SetMeta, StructMeta, ValueType};
+use super::meta::{AttrMeta, FieldMeta, SetMeta, StructMeta, ValueType};
 use nlkit_wire::{Attr, Attrs, Error as WireError};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -97,9 +97,34 @@ impl<'a> Iterator for Fields<'a> {
 
 /// Reads `a` as `ty`.
 pub fn decode<'a>(ty: ValueType, a: &Attr<'a>) -> Value<'a> {
-    let p = a.payload();
+    value_of(ty, a.kind(), a.payload())
+}
+
+/// A fixed structure's fields, each with its row and value, in memory
+/// order; a `bytes` shorter than the structure gives the fields that fit.
+/// A string field (`Chars`) reads up to its first NUL.
+pub fn struct_fields<'a>(
+    meta: &'static StructMeta,
+    bytes: &'a [u8],
+) -> impl Iterator<Item = (&'static FieldMeta, Value<'a>)> + 'a {
+    let mut at = 0usize;
+    meta.fields.iter().map_while(move |f| {
+        let p = bytes.get(at..at + f.size)?;
+        at += f.size;
+        let v = match f.value {
+            ValueType::String => {
+                let end = p.iter().position(|&b| b == 0).unwrap_or(p.len());
+                value_of(f.value, 0, &p[..end])
+            }
+            _ => value_of(f.value, 0, p),
+        };
+        Some((f, v))
+    })
+}
+
+fn value_of(ty: ValueType, kind: u16, p: &[u8]) -> Value<'_> {
     let bad = |e: WireError| Value::Bad(p, e);
-    let size = |want: usize| WireError::AttrSize { kind: a.kind(), want, got: p.len() };
+    let size = |want: usize| WireError::AttrSize { kind, want, got: p.len() };
     match ty {
         // A `u8` row that may come as a flag (`U8OrFlag`).
         ValueType::Unsigned(1) if p.is_empty() => Value::Flag,

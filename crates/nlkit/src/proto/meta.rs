@@ -75,8 +75,19 @@ pub struct StructMeta {
     pub name: &'static str,
     /// Its size in bytes.
     pub len: usize,
-    /// Each field's name and type.
-    pub fields: &'static [(&'static str, ValueType)],
+    /// Each field, in memory order.
+    pub fields: &'static [FieldMeta],
+}
+
+/// One field of a fixed structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMeta {
+    /// The field's name (the C name; `pad*` for padding nlkit names).
+    pub name: &'static str,
+    /// How it reads.
+    pub value: ValueType,
+    /// Its size in bytes.
+    pub size: usize,
 }
 
 /// What a message type carries: its fixed header and its attribute set,

@@ -24,7 +24,7 @@ mod table;
 mod view;
 
 pub use codec::{Codec, Cx};
-pub use meta::{AttrMeta, MessageMeta, SetMeta, StructMeta, ValueType};
+pub use meta::{AttrMeta, FieldMeta, MessageMeta, SetMeta, StructMeta, ValueType};
 #[doc(hidden)]
 pub use view::{malformed_in, read_leniently, ReadAttr};
 pub use view::{BadAttr, View};
@@ -133,6 +133,36 @@ impl<const N: usize> Prim for [u8; N] {
             dst.copy_from_slice(&self);
         }
         *at += N;
+    }
+}
+
+/// A fixed `char` array holding a NUL-padded string (`ac_comm[32]`): its
+/// metadata type is a string, so printers show text, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chars<const N: usize>(pub [u8; N]);
+
+impl<const N: usize> Chars<N> {
+    /// The text before the first NUL; `None` when it is not UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        let end = self.0.iter().position(|&b| b == 0).unwrap_or(N);
+        std::str::from_utf8(&self.0[..end]).ok()
+    }
+}
+
+impl<const N: usize> Default for Chars<N> {
+    fn default() -> Self {
+        Chars([0; N])
+    }
+}
+
+impl<const N: usize> Prim for Chars<N> {
+    const SIZE: usize = N;
+    const TYPE: ValueType = ValueType::String;
+    fn get(bytes: &[u8], at: &mut usize) -> Self {
+        Chars(<[u8; N]>::get(bytes, at))
+    }
+    fn put(self, out: &mut [u8], at: &mut usize) {
+        self.0.put(out, at)
     }
 }
 

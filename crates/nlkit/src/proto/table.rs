@@ -69,7 +69,11 @@ macro_rules! fixed_struct {
             const META: $crate::proto::StructMeta = $crate::proto::StructMeta {
                 name: $c_name,
                 len: $name::LEN,
-                fields: &[ $( (stringify!($field), <$fty as $crate::proto::Prim>::TYPE) ),* ],
+                fields: &[ $( $crate::proto::FieldMeta {
+                    name: stringify!($field),
+                    value: <$fty as $crate::proto::Prim>::TYPE,
+                    size: <$fty as $crate::proto::Prim>::SIZE,
+                } ),* ],
             };
             fn read(bytes: &[u8]) -> ::core::result::Result<Self, $crate::wire::Error> {
                 $name::parse(bytes)

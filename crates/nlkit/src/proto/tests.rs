@@ -100,7 +100,8 @@ fn fixed_structs_read_write_and_describe_themselves() {
     assert_eq!(Hdr::parse(&bytes[..7]), Err(Error::Truncated { need: 8, have: 7 }));
     let meta: StructMeta = <Pair as FixedStruct>::META;
     assert_eq!(meta.len, 12);
-    assert_eq!(meta.fields, [("a", ValueType::Unsigned(4)), ("b", ValueType::Unsigned(8))]);
+    let fields: Vec<_> = meta.fields.iter().map(|f| (f.name, f.value, f.size)).collect();
+    assert_eq!(fields, [("a", ValueType::Unsigned(4), 4), ("b", ValueType::Unsigned(8), 8)]);
     assert_eq!(h.cx().family, 2);
 }
 
