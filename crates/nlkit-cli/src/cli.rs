@@ -172,6 +172,9 @@ pub enum Command {
     /// delete | flush, as `ip tcp_metrics`.
     #[command(name = "tcp-metrics", visible_aliases = ["tcp_metrics", "tcpmetrics"], disable_help_flag = true)]
     TcpMetrics(Words),
+    /// Per-task accounting (generic netlink TASKSTATS): one task or
+    /// thread group, or every task as it exits (--listen).
+    Taskstats(TaskstatsArgs),
     /// Kernel uevents (NETLINK_KOBJECT_UEVENT): monitor.
     #[command(subcommand)]
     Uevent(UeventCommand),
@@ -212,6 +215,31 @@ pub struct UeventMonitorArgs {
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
     /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskstatsArgs {
+    /// The task (a pid or thread id); with --tgid a thread group; with
+    /// --listen only exits of this thread group.
+    #[arg(value_name = "PID")]
+    pub id: Option<u32>,
+    /// Sum over the thread group PID (living and exited threads).
+    #[arg(long)]
+    pub tgid: bool,
+    /// Print each task's statistics as it exits.
+    #[arg(long)]
+    pub listen: bool,
+    /// With --listen: the CPUs to listen on (`0-3,5`; default: every
+    /// possible CPU).
+    #[arg(long, value_name = "LIST", requires = "listen")]
+    pub cpus: Option<String>,
+    /// With --listen: stop after this many exits.
+    #[arg(long, value_name = "N", requires = "listen")]
+    pub count: Option<u64>,
+    /// With --listen: stop after this many seconds (fractions allowed; 0:
+    /// no limit).
     #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
     pub timeout: f64,
 }

@@ -10,6 +10,7 @@ pub mod ctrl;
 pub mod mptcp_pm;
 pub mod netdev;
 pub mod nlctrl;
+pub mod taskstats;
 pub mod tcp_metrics;
 
 /// Each command of a family nlkit has tables for, with the attribute set
@@ -19,6 +20,7 @@ pub fn known_ops(family: &str) -> Option<&'static [(u8, &'static crate::proto::S
     match family {
         "nlctrl" => Some(nlctrl::OP_SETS),
         "netdev" => Some(netdev::tables::OP_SETS),
+        "TASKSTATS" => Some(taskstats::tables::OP_SETS),
         _ => None,
     }
 }
