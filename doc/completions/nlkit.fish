@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
+            printf '%s\n' --batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -88,6 +88,8 @@ function __nlkit_words
         case '/proc-events' '/proc-events/*'
             printf '%s\n' --events --pid --count --timeout
         case '/mptcp' '/mptcp/*'
+            printf '%s\n' 
+        case '/ss' '/ss/*'
             printf '%s\n' 
         case '/taskstats' '/taskstats/*'
             printf '%s\n' --tgid --listen --cpus --count --timeout

@@ -1,5 +1,6 @@
 //! Any bytes as a generic netlink controller message (tables generated
-//! from the nlctrl YNL spec), as a kernel uevent and a process event, and
+//! from the nlctrl YNL spec), a TASKSTATS reply, a sock_diag inet socket,
+//! as a kernel uevent and a process event, and
 //! as a datagram to
 //! subscriptions: parsing,
 //! family and policy decoding and the subscription reader never panic;
@@ -45,6 +46,16 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = Policy::default().add(&msg);
+    // As a TASKSTATS reply and a sock_diag inet socket (hand-written tables).
+    let _ = nlkit::genl::taskstats::Stats::parse(&msg);
+    if let Ok(v) = nlkit::diag::inet::InetDiag::parse(&msg) {
+        let _ = (v.header.local(), v.header.peer(), v.header.cookie(), v.unknown().count());
+        let mut again = Vec::new();
+        let mut w = MessageBuilder::new(&mut again, msg.header()).unwrap();
+        v.emit(&mut w).unwrap();
+        let _ = w.finish();
+        assert_eq!(again, msg.bytes());
+    }
     // As a whole datagram to two subscription sources.
     let mut rb = RecvBuf::new();
     rb.set(data, SocketAddr::port(0));

@@ -172,6 +172,11 @@ pub enum Command {
     /// delete | flush, as `ip tcp_metrics`.
     #[command(name = "tcp-metrics", visible_aliases = ["tcp_metrics", "tcpmetrics"], disable_help_flag = true)]
     TcpMetrics(Words),
+    /// Sockets from the kernel's socket diagnostics (NETLINK_SOCK_DIAG),
+    /// with ss's options and table: [-tuwalne46H] [-N NS] [state S]...
+    /// (nlkit ss --help).
+    #[command(disable_help_flag = true)]
+    Ss(Words),
     /// Per-task accounting (generic netlink TASKSTATS): one task or
     /// thread group, or every task as it exits (--listen).
     Taskstats(TaskstatsArgs),

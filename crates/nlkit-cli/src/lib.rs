@@ -26,6 +26,7 @@ pub mod netdev;
 pub mod out;
 pub mod raw;
 pub mod report;
+pub mod ss;
 pub mod taskstats;
 pub mod tcp_metrics;
 pub mod uevent;

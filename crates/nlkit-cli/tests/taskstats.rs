@@ -61,7 +61,9 @@ fn a_sleeping_child_agrees_with_proc() {
     // Text: the same task, its name and pids on the first line.
     let text = String::from_utf8(nlkit(&["taskstats", &pid.to_string()]).stdout).unwrap();
     let first = text.lines().next().unwrap();
-    assert!(first.starts_with(&format!("pid {pid} comm sleep tgid {pid} ppid {}", std::process::id())));
+    assert!(
+        first.starts_with(&format!("pid {pid} comm sleep tgid {pid} ppid {}", std::process::id()))
+    );
     assert!(text.contains("\n    delays       count     total ns   average ns\n"), "{text}");
     child.kill().unwrap();
     child.wait().unwrap();

@@ -50,6 +50,8 @@ pub mod connector;
 mod deadline;
 #[cfg(feature = "demo")]
 pub mod demo;
+#[cfg(feature = "diag")]
+pub mod diag;
 pub mod engine;
 mod error;
 #[cfg(feature = "genl")]

@@ -152,6 +152,17 @@ impl RawIoctl {
     }
 }
 
+/// The width in columns of the terminal `fd` is (`TIOCGWINSZ`), or `None`
+/// when it is not a terminal or reports no width; what `ss` and `ls`
+/// size their output by.
+pub fn terminal_columns(fd: impl AsFd) -> Option<u16> {
+    // struct winsize { ws_row, ws_col, ws_xpixel, ws_ypixel }: four
+    // unsigned shorts, which the tty layer writes whole.
+    let mut size = [0u16; 4];
+    sys::ioctl_ptr(fd.as_fd(), libc::TIOCGWINSZ as u32, &mut size).ok()?;
+    Some(size[1]).filter(|&c| c > 0)
+}
+
 /// The argument of a [`RawIoctl`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawArg {

@@ -21,6 +21,8 @@ pub mod codec;
 pub mod dynamic;
 pub mod meta;
 mod table;
+#[cfg(test)]
+pub(crate) mod uapi_check;
 mod view;
 
 pub use codec::{Codec, Cx};

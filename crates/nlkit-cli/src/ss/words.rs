@@ -1,0 +1,254 @@
+//! `nlkit ss`'s words, read as ss reads its own (misc/ss.c `main`): short
+//! options combined (`-tan`), their long forms, `-N NS`, then the state
+//! filter (`state NAME`, `exclude NAME`). Anything else is refused before
+//! a socket is opened: an unknown option as ss refuses it, the rest of
+//! ss's filter language as not supported by nlkit yet.
+
+use anyhow::{bail, Result};
+
+/// ss's state masks: `SS_ALL` (bits 0 to 11) and `SS_CONN`.
+const SS_ALL: u32 = (1 << 12) - 1;
+const SS_CONN: u32 = SS_ALL & !((1 << 10) | (1 << 7) | (1 << 6) | (1 << 3));
+
+pub const USAGE: &str = "\
+Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]...
+   -t, --tcp           TCP sockets
+   -u, --udp           UDP sockets
+   -w, --raw           raw sockets (all three when none is given)
+   -a, --all           sockets in every state
+   -l, --listening     listening (and unconnected) sockets
+   -n, --numeric       ports as numbers, not service names
+   -e, --extended      uid, inode, cookie, mark, cgroup, v6only, shutdown
+   -4, --ipv4          IPv4 only
+   -6, --ipv6          IPv6 only
+   -H, --no-header     no header line
+   -N, --net NS        in network namespace NS (as nlkit -n NS)
+   -j, --json          JSON (ss has none), as nlkit -j
+   -h, --help          this text
+   STATE := all | connected | synchronized | bucket | big | established |
+            syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait |
+            closed | close-wait | last-ack | listening | closing
+Not yet in nlkit ss: unix, packet and netlink sockets, -p, -o, -i, -m, -s,
+-K, and address and port filters. Raw sockets come from the kernel's
+raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
+number.
+";
+
+/// What the words ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// `IPPROTO_*` of the protocols wanted.
+    pub protocols: Vec<u8>,
+    /// Whether -t, -u or -w named them (rather than the default, all).
+    pub named_protocols: bool,
+    /// The state mask sent to the kernel (ss's bits).
+    pub states: u32,
+    pub numeric: bool,
+    pub extended: bool,
+    /// `Some(AF_INET)` or `Some(AF_INET6)` for -4/-6.
+    pub family: Option<u8>,
+    pub header: bool,
+    pub netns: Option<String>,
+    pub json: bool,
+    pub help: bool,
+}
+
+impl Options {
+    /// The address families to dump, in ss's order.
+    pub fn families(&self) -> Vec<u8> {
+        match self.family {
+            Some(f) => vec![f],
+            None => vec![libc::AF_INET as u8, libc::AF_INET6 as u8],
+        }
+    }
+}
+
+/// A state name (ss's `scan_state`, case-insensitive) as a mask.
+fn state(word: &str) -> Result<u32> {
+    let w = word.to_ascii_lowercase();
+    let names = [
+        "established",
+        "syn-sent",
+        "syn-recv",
+        "fin-wait-1",
+        "fin-wait-2",
+        "time-wait",
+        "unconnected",
+        "close-wait",
+        "last-ack",
+        "listening",
+        "closing",
+    ];
+    Ok(match w.as_str() {
+        "close" | "closed" => 1 << 7,
+        "syn-rcv" => 1 << 3,
+        "all" => SS_ALL,
+        "connected" => SS_ALL & !((1 << 7) | (1 << 10)),
+        "synchronized" => SS_ALL & !((1 << 7) | (1 << 10) | (1 << 2)),
+        "bucket" => (1 << 3) | (1 << 6),
+        "big" => SS_ALL & !((1 << 3) | (1 << 6)),
+        _ => match names.iter().position(|n| *n == w) {
+            Some(i) => 1 << (i + 1),
+            None => bail!("ss: wrong state name: {word}"),
+        },
+    })
+}
+
+/// Reads the words after `ss`.
+pub fn parse(words: &[String]) -> Result<Options> {
+    let mut o = Options {
+        protocols: Vec::new(),
+        named_protocols: false,
+        states: 0,
+        numeric: false,
+        extended: false,
+        family: None,
+        header: true,
+        netns: None,
+        json: false,
+        help: false,
+    };
+    let mut explicit_states = None;
+    let want = |o: &mut Options, p: u8| {
+        if !o.protocols.contains(&p) {
+            o.protocols.push(p);
+        }
+    };
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        i += 1;
+        let long = match w.strip_prefix("--") {
+            Some(l) => Some(l),
+            None if w.starts_with('-') && w.len() > 1 => None,
+            None => {
+                i -= 1;
+                break;
+            }
+        };
+        let shorts: Vec<char> = match long {
+            Some("tcp") => vec!['t'],
+            Some("udp") => vec!['u'],
+            Some("raw") => vec!['w'],
+            Some("all") => vec!['a'],
+            Some("listening") => vec!['l'],
+            Some("numeric") => vec!['n'],
+            Some("extended") => vec!['e'],
+            Some("ipv4") => vec!['4'],
+            Some("ipv6") => vec!['6'],
+            Some("no-header") => vec!['H'],
+            Some("net") => vec!['N'],
+            Some("json") => vec!['j'],
+            Some("help") => vec!['h'],
+            Some(other) => bail!("ss: unrecognized option '--{other}'\n{USAGE}"),
+            None => w[1..].chars().collect(),
+        };
+        for (k, c) in shorts.iter().enumerate() {
+            match c {
+                't' => want(&mut o, 6),
+                'u' => want(&mut o, 17),
+                'w' => want(&mut o, 255),
+                'a' => explicit_states = Some(SS_ALL),
+                'l' => explicit_states = Some((1 << 10) | (1 << 7)),
+                'n' => o.numeric = true,
+                'e' => o.extended = true,
+                '4' => o.family = Some(libc::AF_INET as u8),
+                '6' => o.family = Some(libc::AF_INET6 as u8),
+                'H' => o.header = false,
+                'j' => o.json = true,
+                'h' => o.help = true,
+                'N' => {
+                    // The rest of this word, or the next word, is the namespace.
+                    let rest: String = shorts[k + 1..].iter().collect();
+                    let ns = match rest.is_empty() {
+                        false => rest,
+                        true => match words.get(i) {
+                            Some(n) => {
+                                i += 1;
+                                n.clone()
+                            }
+                            None => bail!("ss: option requires an argument -- 'N'\n{USAGE}"),
+                        },
+                    };
+                    o.netns = Some(ns);
+                    break;
+                }
+                'x' | 'p' | 'o' | 'i' | 'm' | 's' | 'K' | 'E' | 'r' | 'Z' | 'z' | 'b' | 'S'
+                | 'd' | '0' | 'M' | 'T' | 'O' | 'f' | 'A' | 'F' | 'D' => {
+                    bail!("ss option -{c} is not supported by nlkit ss yet")
+                }
+                other => bail!("ss: invalid option -- '{other}'\n{USAGE}"),
+            }
+        }
+    }
+    let mut saw = false;
+    while let Some(w) = words.get(i) {
+        i += 1;
+        let excl = match w.as_str() {
+            "state" => false,
+            "exclude" | "excl" => true,
+            _ => bail!(
+                "\"{w}\": ss's address and port filters are not supported by nlkit ss yet \
+                 (only state and exclude)"
+            ),
+        };
+        let Some(name) = words.get(i) else { bail!("ss: {w} needs a state name") };
+        i += 1;
+        let base = explicit_states.unwrap_or(0);
+        let mask = if saw {
+            base
+        } else if excl {
+            SS_ALL
+        } else {
+            0
+        };
+        explicit_states = Some(if excl { mask & !state(name)? } else { mask | state(name)? });
+        saw = true;
+    }
+    o.named_protocols = !o.protocols.is_empty();
+    if o.protocols.is_empty() {
+        o.protocols = vec![255, 17, 6];
+    }
+    o.states = explicit_states.unwrap_or(SS_CONN);
+    Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Options> {
+        parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn options_combine_as_ss_reads_them() {
+        let o = p("-tan").unwrap();
+        assert_eq!((o.protocols.clone(), o.states, o.numeric), (vec![6], SS_ALL, true));
+        let o = p("-tl -4 --udp").unwrap();
+        assert_eq!((o.protocols.clone(), o.states), (vec![6, 17], (1 << 10) | (1 << 7)));
+        assert_eq!(o.family, Some(libc::AF_INET as u8));
+        assert_eq!(p("-t").unwrap().states, SS_CONN);
+        assert_eq!(p("").unwrap().protocols, [255, 17, 6]);
+        assert_eq!(p("-tNfoo").unwrap().netns.as_deref(), Some("foo"));
+        assert_eq!(p("-t -N bar -n").unwrap().netns.as_deref(), Some("bar"));
+    }
+
+    #[test]
+    fn state_words_follow_ss() {
+        assert_eq!(p("-t state listening").unwrap().states, 1 << 10);
+        assert_eq!(p("-t state established state closed").unwrap().states, (1 << 1) | (1 << 7));
+        assert_eq!(p("-t exclude listening").unwrap().states, SS_ALL & !(1 << 10));
+        assert_eq!(p("-t state Connected").unwrap().states, SS_ALL & !((1 << 7) | (1 << 10)));
+        assert!(p("-t state nosuch").unwrap_err().to_string().contains("wrong state name: nosuch"));
+        assert!(p("-t state").is_err());
+    }
+
+    #[test]
+    fn what_nlkit_lacks_is_said_and_bad_words_refused() {
+        assert!(p("-tp").unwrap_err().to_string().contains("-p is not supported by nlkit ss"));
+        assert!(p("-t dport = :22").unwrap_err().to_string().contains("not supported by nlkit ss"));
+        assert!(p("-q").unwrap_err().to_string().contains("invalid option -- 'q'"));
+        assert!(p("--bogus").unwrap_err().to_string().contains("unrecognized option '--bogus'"));
+        assert!(p("-tN").is_err());
+    }
+}
