@@ -42,7 +42,7 @@ function __nlkit_words
         case ''
             printf '%s\n' --batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
         case '/raw/send' '/raw/send/*'
-            printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --wait --count --until-timeout --timeout
+            printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
             printf '%s\n' --proto --port --groups --count --timeout --rcvbuf
         case '/raw' '/raw/*'
@@ -94,7 +94,7 @@ function __nlkit_words
         case '/taskstats' '/taskstats/*'
             printf '%s\n' --tgid --listen --cpus --count --timeout
         case '/uevent/monitor' '/uevent/monitor/*'
-            printf '%s\n' --kernel --subsystem --property --count --timeout
+            printf '%s\n' --kernel --udev --subsystem --tag --property --count --timeout
         case '/uevent' '/uevent/*'
             printf '%s\n' monitor
         case '/netdev/show' '/netdev/show/*'

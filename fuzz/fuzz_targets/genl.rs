@@ -15,7 +15,7 @@ use nlkit::proto::View;
 use nlkit::rtnl::events::{Rtnl, Watch};
 use nlkit::sub::{Batch, Counts};
 use nlkit::connector::{ProcEvents, Process};
-use nlkit::uevent::{KernelUevents, Uevent};
+use nlkit::uevent::{KernelUevents, UdevUevents, Uevent};
 use nlkit::{RecvBuf, SocketAddr};
 use nlkit_wire::{Header, MessageBuilder, Messages};
 
@@ -64,6 +64,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = Batch::read(&Rtnl::new(&Watch::ALL), &mut counts, &rb).count();
     let _ = Batch::read(&KernelUevents, &mut counts, &rb).count();
     let _ = Batch::read(&ProcEvents, &mut counts, &rb).count();
+    let _ = Batch::read(&UdevUevents::default(), &mut counts, &rb).count();
+    if let Ok(e) = Uevent::parse_udev(data) {
+        let _ = (e.action, e.devpath, e.properties().count(), e.udev, e.seqnum());
+    }
     let _ = Process::parse(data);
     // As a uevent datagram: every accessor of what parses.
     if let Ok(e) = Uevent::parse(data) {

@@ -200,19 +200,28 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum UeventCommand {
-    /// Print the kernel's uevents as they come (only datagrams from the
-    /// kernel are believed; others are said on stderr).
+    /// Print uevents as they come, from the kernel's group and udev's
+    /// (only the kernel, and root's udevd, are believed; others are said
+    /// on stderr).
     Monitor(UeventMonitorArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct UeventMonitorArgs {
-    /// The kernel's group (the only one read today; udev's group needs udevd).
+    /// The kernel's group only (default: the kernel's and udev's).
     #[arg(long)]
     pub kernel: bool,
-    /// Only events of this subsystem (and device type: `net`, `block/disk`).
+    /// udev's group only (events udevd has processed).
+    #[arg(long)]
+    pub udev: bool,
+    /// Only events of this subsystem (and device type: `net`,
+    /// `block/disk`); repeat for any of several. Matched in the kernel on
+    /// udev's group.
     #[arg(long, value_name = "SUBSYSTEM[/DEVTYPE]")]
-    pub subsystem: Option<String>,
+    pub subsystem: Vec<String>,
+    /// Only events with this tag (udev's `TAGS`); repeat for any of several.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
     /// Print each event's properties after it.
     #[arg(long = "property")]
     pub properties: bool,
@@ -410,6 +419,10 @@ pub struct SendArgs {
     /// Send all messages in one datagram (one sendmsg).
     #[arg(long, requires = "lines")]
     pub batch: bool,
+    /// Send each payload as the whole datagram, without a netlink header:
+    /// for protocols that frame their own (a uevent, a udev message).
+    #[arg(long, conflicts_with_all = ["batch", "wait", "count", "until_timeout", "header_port"])]
+    pub bare: bool,
     /// Wait for replies and print them. The wait ends when every request
     /// sent has its ending: an ERROR (an ACK or a refusal) or a DONE with
     /// its sequence number, or, for a request without ACK, its first reply

@@ -1,62 +1,143 @@
-//! `nlkit uevent monitor`: the kernel's uevents as they come, one line
-//! each in the layout of `udevadm monitor --kernel` but with the event's
-//! `SEQNUM` in the brackets (`KERNEL[4321] add      /devices/... (net)`),
-//! its properties after it with `--property`, or one JSON object per event with
-//! `-j` (udevadm has no JSON). Only datagrams from the kernel are read;
-//! others are said on stderr and counted.
+//! `nlkit uevent monitor`: uevents as they come, from the kernel's group
+//! and udev's (both unless `--kernel` or `--udev` says which), one line
+//! each in the layout of `udevadm monitor` but with the event's `SEQNUM`
+//! in the brackets (`KERNEL[4321] add      /devices/... (net)`, `UDEV
+//! [4321] ...`), its properties after it with `--property`, or one JSON
+//! object per event with `-j` (udevadm has no JSON). Only datagrams from
+//! the kernel (kernel group) or from root's udevd (udev group) are read;
+//! others are said on stderr and counted. `--subsystem` and `--tag` are
+//! matched in the kernel on udev's group (a BPF program on the hashes
+//! udevd writes) and checked again here on both.
 
 use crate::cli::UeventMonitorArgs;
-use anyhow::Result;
-use nlkit::sub::{Item, Subscription};
-use nlkit::uevent::{KernelUevents, Uevent};
+use anyhow::{bail, Result};
+use nlkit::sub::{wait_any, Item, Source, Subscription};
+use nlkit::uevent::{Filter, KernelUevents, UdevUevents, Uevent};
 use nlkit::Netns;
 use serde_json::{json, Map, Value};
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::os::fd::AsFd;
+use std::time::Instant;
 
-pub fn monitor(args: &UeventMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> {
-    let mut sub = match netns {
-        Some(name) => Subscription::open_in(Netns::Name(name), KernelUevents)?,
-        None => Subscription::open(KernelUevents)?,
+/// What `--subsystem` and `--tag` ask for.
+struct Wanted {
+    filter: Filter,
+}
+
+impl Wanted {
+    fn new(args: &UeventMonitorArgs) -> Wanted {
+        let subsystems = args
+            .subsystem
+            .iter()
+            .map(|s| match s.split_once('/') {
+                Some((s, t)) => (s.to_string(), Some(t.to_string())),
+                None => (s.clone(), None),
+            })
+            .collect();
+        Wanted { filter: Filter { subsystems, tags: args.tag.clone() } }
+    }
+
+    /// The same matches, on what arrived (the kernel's group has no
+    /// kernel-side filter, and a bloom filter lets a few through).
+    fn matches(&self, e: &Uevent<'_>) -> bool {
+        let f = &self.filter;
+        let sub_ok = f.subsystems.is_empty()
+            || f.subsystems.iter().any(|(s, t)| {
+                e.subsystem() == Some(s) && t.as_deref().is_none_or(|t| e.devtype() == Some(t))
+            });
+        let tags = e.get("TAGS").unwrap_or("");
+        let tag_ok = f.tags.is_empty() || f.tags.iter().any(|t| tags.split(':').any(|x| x == t));
+        sub_ok && tag_ok
+    }
+}
+
+fn open<S: Source>(netns: Option<&str>, source: S) -> Result<Subscription<S>> {
+    let sub = match netns {
+        Some(name) => Subscription::open_in(Netns::Name(name), source)?,
+        None => Subscription::open(source)?,
     };
     let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    Ok(sub)
+}
+
+/// Prints what one datagram gave; returns how many events it printed.
+fn take<'a>(
+    items: impl Iterator<Item = Item<Uevent<'a>>>,
+    origin: &str,
+    wanted: &Wanted,
+    out: &mut impl Write,
+    args: &UeventMonitorArgs,
+    json: bool,
+) -> Result<u64> {
+    let mut n = 0;
+    for item in items {
+        match item {
+            Item::Event { event, .. } if wanted.matches(&event) => {
+                n += 1;
+                print(out, origin, &event, args.properties, json)?;
+            }
+            Item::Event { .. } => {}
+            Item::Overrun => crate::report::note!("{origin}: uevents were lost (ENOBUFS)"),
+            Item::Refused { sender, reason } => {
+                crate::report::note!(
+                    "{origin}: refused a datagram from port {}: {reason}",
+                    sender.port
+                )
+            }
+            Item::Malformed(e) => crate::report::note!("{origin}: a uevent did not read: {e}"),
+        }
+    }
+    Ok(n)
+}
+
+pub fn monitor(args: &UeventMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> {
+    let (kernel, udev) = match (args.kernel, args.udev) {
+        (false, false) => (true, true),
+        both => both,
+    };
+    let wanted = Wanted::new(args);
+    if wanted.filter.tags.len() > 40 {
+        bail!("at most 40 --tag matches (BPF's jumps are 8 bits)");
+    }
+    let mut ksub = kernel.then(|| open(netns, KernelUevents)).transpose()?;
+    let mut usub =
+        udev.then(|| open(netns, UdevUevents { filter: wanted.filter.clone() })).transpose()?;
     let deadline = crate::words::values::duration(args.timeout).map(|t| Instant::now() + t);
-    let (want_sub, want_type) = match args.subsystem.as_deref().map(|s| s.split_once('/')) {
-        Some(Some((s, t))) => (Some(s.to_string()), Some(t.to_string())),
-        Some(None) => (args.subsystem.clone(), None),
-        None => (None, None),
+    let what = match (kernel, udev) {
+        (true, true) => "kernel and udev uevents",
+        (true, false) => "kernel uevents",
+        _ => "udev uevents",
     };
-    let wanted = |e: &Uevent<'_>| {
-        want_sub.as_deref().is_none_or(|s| e.subsystem() == Some(s))
-            && want_type.as_deref().is_none_or(|t| e.devtype() == Some(t))
-    };
-    crate::report::note!("monitoring kernel uevents");
+    crate::report::note!("monitoring {what}");
     let mut out = std::io::stdout().lock();
     let mut seen = 0u64;
     while args.count.is_none_or(|c| seen < c) {
-        if let Some(d) = deadline {
-            let left = d.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            sub.socket().set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
-        }
-        let batch = match sub.recv() {
-            Err(nlkit::Error::Timeout) => break,
-            other => other?,
+        let left = match deadline {
+            Some(d) => match d.saturating_duration_since(Instant::now()) {
+                l if l.is_zero() => break,
+                l => Some(l),
+            },
+            None => None,
         };
-        for item in batch {
-            match item {
-                Item::Event { event, .. } if wanted(&event) => {
-                    seen += 1;
-                    print(&mut out, &event, args.properties, json)?;
-                }
-                Item::Event { .. } => {}
-                Item::Overrun => crate::report::note!("uevents were lost (ENOBUFS)"),
-                Item::Refused { sender, reason } => {
-                    crate::report::note!("refused a datagram from port {}: {reason}", sender.port)
-                }
-                Item::Malformed(e) => crate::report::note!("a uevent did not read: {e}"),
+        let mut fds: Vec<&dyn AsFd> = Vec::new();
+        if let Some(k) = &ksub {
+            fds.push(k);
+        }
+        if let Some(u) = &usub {
+            fds.push(u);
+        }
+        if wait_any(&fds, left)?.is_empty() {
+            continue;
+        }
+        // Drain each until it has nothing, kernel first.
+        if let Some(k) = ksub.as_mut() {
+            while let Some(batch) = k.try_recv()? {
+                seen += take(batch, "KERNEL", &wanted, &mut out, args, json)?;
+            }
+        }
+        if let Some(u) = usub.as_mut() {
+            while let Some(batch) = u.try_recv()? {
+                seen += take(batch, "UDEV", &wanted, &mut out, args, json)?;
             }
         }
         out.flush()?;
@@ -64,19 +145,32 @@ pub fn monitor(args: &UeventMonitorArgs, netns: Option<&str>, json: bool) -> Res
     Ok(())
 }
 
-fn print(out: &mut impl Write, e: &Uevent<'_>, properties: bool, json: bool) -> Result<()> {
+fn print(
+    out: &mut impl Write,
+    origin: &str,
+    e: &Uevent<'_>,
+    properties: bool,
+    json: bool,
+) -> Result<()> {
     if json {
         let props: Map<String, Value> =
             e.properties().map(|(k, v)| (k.to_string(), Value::from(v))).collect();
         let v = json!({
-            "action": e.action, "devpath": e.devpath, "subsystem": e.subsystem(),
+            "source": origin.to_ascii_lowercase(), "action": e.action, "devpath": e.devpath, "subsystem": e.subsystem(),
             "devtype": e.devtype(), "seqnum": e.seqnum(), "properties": props,
         });
         writeln!(out, "{v}")?;
         return Ok(());
     }
     let seq = e.seqnum().map(|s| s.to_string()).unwrap_or_default();
-    writeln!(out, "KERNEL[{seq}] {:<8} {} ({})", e.action, e.devpath, e.subsystem().unwrap_or(""))?;
+    // udevadm pads UDEV to KERNEL's width.
+    writeln!(
+        out,
+        "{origin:<6}[{seq}] {:<8} {} ({})",
+        e.action,
+        e.devpath,
+        e.subsystem().unwrap_or("")
+    )?;
     if properties {
         for (k, v) in e.properties() {
             writeln!(out, "{k}={v}")?;

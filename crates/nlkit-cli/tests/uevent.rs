@@ -90,3 +90,60 @@ fn a_forged_datagram_is_said_not_shown() {
         "{err}"
     );
 }
+
+#[test]
+fn udevs_group_as_text_and_json_filtered_by_subsystem_and_tag() {
+    let ns = Ns::new("uevent-udev");
+    let text = monitor(
+        &ns,
+        &["uevent", "monitor", "--udev", "--subsystem", "net", "--count", "1", "--timeout", "5"],
+    );
+    let json = monitor(
+        &ns,
+        &[
+            "-j",
+            "uevent",
+            "monitor",
+            "--udev",
+            "--tag",
+            "uaccess",
+            "--count",
+            "1",
+            "--timeout",
+            "5",
+        ],
+    );
+    // As udevd sends them, from a root process, to group 2.
+    for props in [
+        &["ACTION=add", "DEVPATH=/devices/virtual/block/loop0", "SUBSYSTEM=block", "SEQNUM=2"][..],
+        &[
+            "ACTION=add",
+            "DEVPATH=/devices/virtual/net/v0",
+            "SUBSYSTEM=net",
+            "SEQNUM=3",
+            "TAGS=:uaccess:",
+        ],
+    ] {
+        let hex: String =
+            nlkit::uevent::udev::build(props).iter().map(|b| format!("{b:02x}")).collect();
+        let sent = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+            .args(["-n", &ns.0, "raw", "send", "--proto", "15", "--to-port", "4000000"])
+            .args(["--groups", "2", "--bare", "--hex", &hex])
+            .output()
+            .unwrap();
+        assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    }
+    let text = text.wait_with_output().unwrap();
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    assert_eq!(
+        String::from_utf8(text.stdout).unwrap(),
+        "UDEV  [3] add      /devices/virtual/net/v0 (net)\n"
+    );
+    let json = json.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!((v["source"].as_str(), v["subsystem"].as_str()), (Some("udev"), Some("net")), "{v}");
+    assert_eq!(
+        (v["seqnum"].as_u64(), v["properties"]["TAGS"].as_str()),
+        (Some(3), Some(":uaccess:"))
+    );
+}

@@ -102,6 +102,14 @@ pub enum Error {
         /// The attribute (its uapi name).
         attr: &'static str,
     },
+    /// A datagram in a framing of its own (a uevent, a udev message)
+    /// that does not read: what it is, and what is wrong with it.
+    Malformed {
+        /// What was being read, e.g. `"udev datagram"`.
+        what: &'static str,
+        /// What is wrong, e.g. `"bad magic"`.
+        why: &'static str,
+    },
     /// A reply of another message type than the operation expects.
     UnexpectedType {
         /// The type expected.
@@ -293,6 +301,7 @@ impl fmt::Display for Error {
                 write!(f, "no reply to request of type {message_type}")
             }
             Error::MissingAttr { set, attr } => write!(f, "reply lacks {attr} ({set})"),
+            Error::Malformed { what, why } => write!(f, "malformed {what}: {why}"),
             Error::UnexpectedType { expected, got } => {
                 write!(f, "reply of message type {got}, expected {expected}")
             }

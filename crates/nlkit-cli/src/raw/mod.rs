@@ -54,7 +54,14 @@ pub fn send(args: &SendArgs, netns: Option<&str>, json: bool) -> Result<()> {
     }
     let mut batch = Vec::new();
     let mut ranges = Vec::new();
-    for (i, payload) in payloads(args)?.iter().enumerate() {
+    let payloads = payloads(args)?;
+    for (i, payload) in payloads.iter().enumerate() {
+        if args.bare {
+            let start = batch.len();
+            batch.extend_from_slice(payload);
+            ranges.push(start..batch.len());
+            continue;
+        }
         let header = Header {
             message_type: MessageType::from(args.message_type),
             flags: args.flags,

@@ -99,6 +99,14 @@ impl Socket {
         self.set_int(libc::SOL_SOCKET, libc::SO_PASSCRED, on as libc::c_int)
     }
 
+    /// `SO_ATTACH_FILTER`: a classic BPF program (at most 4096
+    /// instructions) the kernel runs on each datagram; a datagram it
+    /// returns 0 for is dropped before it is queued. The kernel checks the
+    /// program (`EINVAL` for a bad one) and keeps its own copy.
+    pub fn attach_filter(&self, program: &[libc::sock_filter]) -> Result<()> {
+        sys::attach_filter(self.as_fd(), program).map_err(|e| Error::io("setsockopt", e))
+    }
+
     /// `SO_RCVBUF`: the receive buffer size (the kernel doubles it and caps
     /// it at `net.core.rmem_max`).
     pub fn set_recv_buffer_size(&self, bytes: usize) -> Result<()> {

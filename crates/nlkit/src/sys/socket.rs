@@ -59,6 +59,27 @@ pub(crate) fn setsockopt<T: Copy>(
     Ok(())
 }
 
+/// setsockopt(SO_ATTACH_FILTER): a classic BPF program the kernel runs on
+/// every datagram before queueing it (it copies and checks the program).
+pub(crate) fn attach_filter(fd: BorrowedFd<'_>, program: &[libc::sock_filter]) -> io::Result<()> {
+    let len =
+        u16::try_from(program.len()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    let prog = libc::sock_fprog { len, filter: program.as_ptr() as *mut libc::sock_filter };
+    // SAFETY: prog points at `len` live sock_filter entries borrowed for
+    // the call; the kernel copies them (sk_attach_filter) and keeps no
+    // pointer into our memory.
+    cvt(unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_ATTACH_FILTER,
+            &prog as *const libc::sock_fprog as *const _,
+            size_of::<libc::sock_fprog>() as libc::socklen_t,
+        )
+    })?;
+    Ok(())
+}
+
 /// getsockopt(2) for an `int` option.
 pub(crate) fn getsockopt_int(
     fd: BorrowedFd<'_>,

@@ -3,6 +3,8 @@
 //! kernel's own group (1), whose datagrams are `ACTION@DEVPATH` followed
 //! by `KEY=VALUE` fields, each NUL-terminated.
 //!
+//! [`udev`] reads udev's group (2) and filters it in the kernel.
+//!
 //! [`KernelUevents`] is the subscription source, with trust rules as
 //! strict as systemd's device monitor: a datagram is read only if it
 //! comes from port id 0 (the kernel: a root process in user space can
@@ -24,8 +26,14 @@ use crate::socket::Protocol;
 use crate::sub::{Framing, Sender, Source, Unit};
 use nlkit_wire::Error as WireError;
 
+pub mod udev;
+
+pub use udev::{Filter, UdevHeader, UdevUevents};
+
 /// The kernel's uevent group.
 pub const GROUP_KERNEL: u32 = 1;
+/// udev's group: what udevd sends after processing an event.
+pub const GROUP_UDEV: u32 = 2;
 
 /// One uevent, read in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +44,8 @@ pub struct Uevent<'a> {
     /// The device's path under /sys, e.g. `/devices/virtual/net/v0`.
     pub devpath: &'a str,
     fields: &'a [u8],
+    /// udev's header, for an event read from udev's group.
+    pub udev: Option<UdevHeader>,
 }
 
 impl<'a> Uevent<'a> {
@@ -51,7 +61,7 @@ impl<'a> Uevent<'a> {
             return Err(bad());
         }
         let fields = bytes.get(end + 1..).unwrap_or(&[]);
-        let event = Uevent { action, devpath, fields };
+        let event = Uevent { action, devpath, fields, udev: None };
         for f in event.raw_fields() {
             let f = std::str::from_utf8(f).map_err(|_| bad())?;
             match f.split_once('=') {
