@@ -177,6 +177,10 @@ pub enum Command {
     /// (nlkit ss --help).
     #[command(disable_help_flag = true)]
     Ss(Words),
+    /// One IPv4 FIB lookup in one table (NETLINK_FIB_LOOKUP): ADDRESS
+    /// [table T] [mark M] [tos T] [scope S].
+    #[command(name = "fib-lookup", disable_help_flag = true)]
+    FibLookup(Words),
     /// Per-task accounting (generic netlink TASKSTATS): one task or
     /// thread group, or every task as it exits (--listen).
     Taskstats(TaskstatsArgs),

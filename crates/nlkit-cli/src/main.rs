@@ -5,8 +5,8 @@
 #![deny(unsafe_code)]
 
 use nlkit_cli::{
-    cli, connector, demo, dev, genl, grammar, ip, kernel, mptcp, netdev, raw, report, ss,
-    taskstats, tcp_metrics, uevent,
+    cli, connector, demo, dev, fib_lookup, genl, grammar, ip, kernel, mptcp, netdev, raw, report,
+    ss, taskstats, tcp_metrics, uevent,
 };
 
 use clap::Parser;
@@ -86,6 +86,7 @@ fn main() -> ExitCode {
         cli::Command::Netdev(c) => netdev::dump(c, netns, cli.json, cli.pretty),
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
         cli::Command::ProcEvents(a) => connector::run(a, netns, cli.json),
+        cli::Command::FibLookup(w) => fib_lookup::run(&w.words, netns, cli.json),
         cli::Command::Ss(w) => ss::run(&w.words, netns, cli.json, cli.pretty),
         cli::Command::Taskstats(a) => taskstats::run(a, netns, cli.json, cli.pretty),
         cli::Command::Mptcp(w) if w.words.iter().any(|w| grammar::is_help(w)) => {

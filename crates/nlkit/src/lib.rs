@@ -54,6 +54,8 @@ pub mod demo;
 pub mod diag;
 pub mod engine;
 mod error;
+#[cfg(feature = "rtnl")]
+pub mod fib_lookup;
 #[cfg(feature = "genl")]
 pub mod genl;
 pub mod kernel;

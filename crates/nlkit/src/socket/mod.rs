@@ -37,6 +37,8 @@ impl Protocol {
     pub const XFRM: Protocol = Protocol(6);
     /// `NETLINK_AUDIT`: auditing.
     pub const AUDIT: Protocol = Protocol(9);
+    /// `NETLINK_FIB_LOOKUP`: one IPv4 FIB lookup per message.
+    pub const FIB_LOOKUP: Protocol = Protocol(10);
     /// `NETLINK_CONNECTOR`: the connector, e.g. the proc connector.
     pub const CONNECTOR: Protocol = Protocol(11);
     /// `NETLINK_NETFILTER`: nfnetlink.
