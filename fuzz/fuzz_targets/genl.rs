@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = Batch::read(&CtrlNotify, &mut counts, &rb).count();
     let _ = Batch::read(&Rtnl::new(&Watch::ALL), &mut counts, &rb).count();
     let _ = Batch::read(&KernelUevents, &mut counts, &rb).count();
-    let _ = Batch::read(&ProcEvents, &mut counts, &rb).count();
+    let _ = Batch::read(&ProcEvents::default(), &mut counts, &rb).count();
     let _ = Batch::read(&UdevUevents::default(), &mut counts, &rb).count();
     if let Ok(e) = Uevent::parse_udev(data) {
         let _ = (e.action, e.devpath, e.properties().count(), e.udev, e.seqnum());

@@ -9,7 +9,7 @@
 
 use crate::cli::ProcEventsArgs;
 use anyhow::{bail, Result};
-use nlkit::connector::{ProcEvent, ProcEvents, Process};
+use nlkit::connector::{ProcEvent, ProcEvents, Process, SeqGaps, PROC_EVENT_ALL};
 use nlkit::sub::{Item, Subscription};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -84,7 +84,11 @@ pub fn run(args: &ProcEventsArgs, netns: Option<&str>, json: bool) -> Result<()>
         );
     }
     let wanted = mask(args.events.as_deref())?;
-    let mut sub = Subscription::open(ProcEvents)?;
+    let source = ProcEvents { events: wanted & PROC_EVENT_ALL };
+    // Losses are counted from the CPUs' sequence numbers when every event
+    // is delivered; a kernel-side filter leaves gaps that are not losses.
+    let mut gaps = (!source.filtered_in_kernel()).then(SeqGaps::default);
+    let mut sub = Subscription::open(source)?;
     let _ = sub.socket().set_recv_buffer_size(4 << 20);
     let deadline = crate::words::values::duration(args.timeout).map(|t| Instant::now() + t);
     crate::report::note!("listening for process events");
@@ -105,6 +109,14 @@ pub fn run(args: &ProcEventsArgs, netns: Option<&str>, json: bool) -> Result<()>
         for item in batch {
             match item {
                 Item::Event { event, .. } => {
+                    let lost = gaps.as_mut().map_or(0, |g| g.see(&event));
+                    if lost > 0 {
+                        crate::report::note!("{lost} process events lost on CPU {}", event.cpu);
+                        if json {
+                            let v = json!({"event": "lost", "cpu": event.cpu, "count": lost});
+                            writeln!(out, "{v}")?;
+                        }
+                    }
                     let w = what(&event.event);
                     let pid_ok = args.pid.is_none_or(|p| involves(&event.event, p));
                     if w != 0 && w & wanted != 0 && pid_ok && args.count.is_none_or(|c| seen < c) {
