@@ -211,3 +211,61 @@ fn on_a_terminal_columns_share_the_screen_as_ss_does() {
         }
     }
 }
+
+const UNIX_SCRIPT: &str = r#"
+import os, socket, sys, time
+S, d = socket, sys.argv[1]
+l = S.socket(S.AF_UNIX); l.bind(d + '/a.sock'); l.listen(3)
+c = S.socket(S.AF_UNIX); c.connect(d + '/a.sock')
+a, _ = l.accept(); c.send(b'hey'); a.shutdown(S.SHUT_WR)
+g = S.socket(S.AF_UNIX, S.SOCK_DGRAM); g.bind('\0abs\0tract')
+s1, s2 = S.socketpair(S.AF_UNIX, S.SOCK_SEQPACKET)
+b = S.socket(S.AF_UNIX); b.bind(d + '/b.sock')
+w = S.socket(S.AF_UNIX); w.bind('\0pending'); w.listen(2)
+q = S.socket(S.AF_UNIX); q.connect('\0pending')
+print('ready', flush=True)
+time.sleep(120)
+"#;
+
+#[test]
+fn unix_sockets_are_ss_text() {
+    let ns = Ns::new("ssx");
+    let dir = std::env::temp_dir().join(format!("nlkit-ss-unix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "python3", "-c", UNIX_SCRIPT, dir.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let _holder = Sockets(child);
+    for args in [
+        &["-x"][..],
+        &["-xa"],
+        &["-xan"],
+        &["-xl"],
+        &["-xae"],
+        &["-xa", "state", "listening"],
+        &["-xa", "exclude", "listening"],
+        &["-tuxa"],
+        &["-xH"],
+    ] {
+        let (ss, ours) = both_exec(&ns, args);
+        assert_eq!(ours, ss, "{args:?}");
+    }
+    let (ss, _) = both_exec(&ns, &["-xae"]);
+    for part in ["u_str", "u_dgr", "u_seq", "@abs@tract", "/a.sock", "peers: ", " --> ", " <-- "] {
+        assert!(ss.contains(part), "the test lacks {part:?}: {ss}");
+    }
+    let out = text(ns.nlkit(&["-j", "ss", "-xa"]));
+    let all: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(all.len(), 9, "{out}");
+    let abs = all.iter().find(|s| s["name"] == "@abs@tract").unwrap();
+    assert_eq!((abs["netid"].as_str(), abs["state"].as_str()), (Some("u_dgr"), Some("UNCONN")));
+    let est = all.iter().find(|s| s["recv-q"] == 3).unwrap();
+    let peer = all.iter().find(|s| s["inode"] == est["peer-inode"]).unwrap();
+    assert_eq!(peer["peer-inode"], est["inode"], "the two ends name each other");
+    let _ = std::fs::remove_dir_all(&dir);
+}

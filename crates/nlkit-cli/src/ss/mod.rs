@@ -1,8 +1,8 @@
 //! `nlkit ss`: sockets from the kernel's socket diagnostics
 //! (`NETLINK_SOCK_DIAG`, [`nlkit::diag`]), with ss's options and table.
 //!
-//! Words are ss's: `-t` `-u` `-w` (TCP, UDP, raw; all three when none is
-//! given), `-a` (all states), `-l` (listening and unconnected), `-n` (no
+//! Words are ss's: `-t` `-u` `-w` `-x` (TCP, UDP, raw, unix; all four
+//! when none is given), `-a` (all states), `-l` (listening and unconnected), `-n` (no
 //! service names), `-e` (uid, inode, cookie, mark, cgroup, v6only,
 //! shutdown), `-4`/`-6`, `-H` (no header), `-N NS` (another network
 //! namespace, as nlkit's own `-n`), `-j` (JSON, which ss does not have),
@@ -11,11 +11,12 @@
 //! iproute2 6.1's `ss` prints, column for column ([`render`]); the tests
 //! compare it with `ss` in throwaway namespaces.
 //!
-//! Not yet: unix, packet and netlink sockets, `-p`, `-o`, `-i`, `-m`, `-s`,
+//! Not yet: packet and netlink sockets, `-p`, `-o`, `-i`, `-m`, `-s`,
 //! `-K`, and the address/port filter language (refused as not supported,
 //! before anything is sent).
 
 mod render;
+mod unix;
 mod words;
 
 use crate::out::writer::{push_ip, push_u64};
@@ -99,6 +100,26 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     if json {
         jbuf.push(b'[');
     }
+    // ss's order: unix sockets first (not with -4 or -6), then raw, UDP, TCP.
+    if o.unix && o.family.is_none() {
+        use nlkit::diag::unix::*;
+        let mut show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN;
+        if o.extended {
+            show |= UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS;
+        }
+        conn.run(dump(o.states, show, |v| {
+            if !json {
+                unix::push_row(&mut table, &o, v);
+                return Ok(());
+            }
+            if !first {
+                jbuf.push(b',');
+            }
+            first = false;
+            unix::push_json(&mut jbuf, v);
+            Ok(())
+        }))?;
+    }
     for (protocol, netid) in PROTOCOLS.iter().filter(|(p, _)| o.protocols.contains(p)) {
         for family in o.families() {
             let q = Query { family, protocol: *protocol, states: o.states, ext: 0 };
@@ -158,7 +179,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
 fn columns(o: &Options) -> Vec<Column> {
     let (l, r) = (Align::Left, Align::Right);
     let mut c = Vec::with_capacity(10);
-    if o.protocols.len() > 1 {
+    if o.dbs() > 1 {
         c.push(Column { align: l, header: "Netid", ldelim: "" });
     }
     if o.states.count_ones() > 1 {
@@ -188,7 +209,7 @@ fn push_row(
     services: Option<&Services>,
     cgroups: Option<&mut Cgroups>,
 ) {
-    if o.protocols.len() > 1 {
+    if o.dbs() > 1 {
         t.cell(r.netid);
     }
     if o.states.count_ones() > 1 {

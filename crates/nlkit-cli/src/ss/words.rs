@@ -14,7 +14,8 @@ pub const USAGE: &str = "\
 Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]...
    -t, --tcp           TCP sockets
    -u, --udp           UDP sockets
-   -w, --raw           raw sockets (all three when none is given)
+   -w, --raw           raw sockets
+   -x, --unix          unix sockets (all four kinds when none is given)
    -a, --all           sockets in every state
    -l, --listening     listening (and unconnected) sockets
    -n, --numeric       ports as numbers, not service names
@@ -28,7 +29,7 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]...
    STATE := all | connected | synchronized | bucket | big | established |
             syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait |
             closed | close-wait | last-ack | listening | closing
-Not yet in nlkit ss: unix, packet and netlink sockets, -p, -o, -i, -m, -s,
+Not yet in nlkit ss: packet and netlink sockets, -p, -o, -i, -m, -s,
 -K, and address and port filters. Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
@@ -41,6 +42,9 @@ pub struct Options {
     pub protocols: Vec<u8>,
     /// Whether -t, -u or -w named them (rather than the default, all).
     pub named_protocols: bool,
+    /// Unix sockets (-x; ss counts three tables: stream, datagram,
+    /// seqpacket).
+    pub unix: bool,
     /// The state mask sent to the kernel (ss's bits).
     pub states: u32,
     pub numeric: bool,
@@ -54,6 +58,12 @@ pub struct Options {
 }
 
 impl Options {
+    /// How many of ss's tables are listed (the Netid column shows when
+    /// more than one is).
+    pub fn dbs(&self) -> usize {
+        self.protocols.len() + if self.unix { 3 } else { 0 }
+    }
+
     /// The address families to dump, in ss's order.
     pub fn families(&self) -> Vec<u8> {
         match self.family {
@@ -99,6 +109,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
     let mut o = Options {
         protocols: Vec::new(),
         named_protocols: false,
+        unix: false,
         states: 0,
         numeric: false,
         extended: false,
@@ -129,6 +140,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
             Some("tcp") => vec!['t'],
             Some("udp") => vec!['u'],
             Some("raw") => vec!['w'],
+            Some("unix") => vec!['x'],
             Some("all") => vec!['a'],
             Some("listening") => vec!['l'],
             Some("numeric") => vec!['n'],
@@ -147,6 +159,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 't' => want(&mut o, 6),
                 'u' => want(&mut o, 17),
                 'w' => want(&mut o, 255),
+                'x' => o.unix = true,
                 'a' => explicit_states = Some(SS_ALL),
                 'l' => explicit_states = Some((1 << 10) | (1 << 7)),
                 'n' => o.numeric = true,
@@ -172,8 +185,8 @@ pub fn parse(words: &[String]) -> Result<Options> {
                     o.netns = Some(ns);
                     break;
                 }
-                'x' | 'p' | 'o' | 'i' | 'm' | 's' | 'K' | 'E' | 'r' | 'Z' | 'z' | 'b' | 'S'
-                | 'd' | '0' | 'M' | 'T' | 'O' | 'f' | 'A' | 'F' | 'D' => {
+                'p' | 'o' | 'i' | 'm' | 's' | 'K' | 'E' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd'
+                | '0' | 'M' | 'T' | 'O' | 'f' | 'A' | 'F' | 'D' => {
                     bail!("ss option -{c} is not supported by nlkit ss yet")
                 }
                 other => bail!("ss: invalid option -- '{other}'\n{USAGE}"),
@@ -205,8 +218,9 @@ pub fn parse(words: &[String]) -> Result<Options> {
         saw = true;
     }
     o.named_protocols = !o.protocols.is_empty();
-    if o.protocols.is_empty() {
+    if o.protocols.is_empty() && !o.unix {
         o.protocols = vec![255, 17, 6];
+        o.unix = true;
     }
     o.states = explicit_states.unwrap_or(SS_CONN);
     Ok(o)
@@ -229,6 +243,9 @@ mod tests {
         assert_eq!(o.family, Some(libc::AF_INET as u8));
         assert_eq!(p("-t").unwrap().states, SS_CONN);
         assert_eq!(p("").unwrap().protocols, [255, 17, 6]);
+        assert!(p("").unwrap().unix);
+        let x = p("-xa").unwrap();
+        assert_eq!((x.protocols.len(), x.unix, x.dbs()), (0, true, 3));
         assert_eq!(p("-tNfoo").unwrap().netns.as_deref(), Some("foo"));
         assert_eq!(p("-t -N bar -n").unwrap().netns.as_deref(), Some("bar"));
     }
