@@ -18,12 +18,14 @@ import sys
 
 FLOOR = "raw_floor"
 
-# (numerator, denominator, "≤" or "≥", target, what the issue asks)
+# (numerator, denominator, "≤" or "≥", target, what the issues ask; the
+# CLI's 3x at 1M routes and the link walk's 2x against neli are issue 8's)
 ROUTE_TARGETS = [
     ("nlkit_walk", "raw_floor", "≤", 1.3, "nlkit's walk costs at most 30% over the raw floor"),
     ("nlkit_walk --async", "raw_floor", "≤", 1.3, "and the same walk through AsyncConn"),
-    ("ip route show", "nlkit route show", "≥", 2.0, "the CLI is at least twice as fast as iproute2"),
-    ("ip -j route show", "nlkit -j route show", "≥", 2.0, "and in JSON"),
+    ("nlkit_walk --read-ahead", "raw_floor", "≤", 1.3, "and with read-ahead (two threads)"),
+    ("ip route show", "nlkit route show", "≥", 3.0, "the CLI at least 3x as fast as iproute2"),
+    ("ip -j route show", "nlkit -j route show", "≥", 3.0, "and in JSON"),
     ("rtnetlink_dump", "nlkit_walk", "≥", 3.0, "at least 3x faster than rtnetlink"),
     ("neli_dump", "nlkit_walk", "≥", 3.0, "at least 3x faster than neli"),
 ]
@@ -33,7 +35,8 @@ LINK_TARGETS = [
     ("ip link show", "nlkit link show", "≥", 2.0, "the CLI against iproute2"),
     ("ip -j link show", "nlkit -j link show", "≥", 2.0, "and in JSON"),
     ("rtnetlink_dump", "nlkit_walk", "≥", 3.0, "against rtnetlink"),
-    ("neli_dump", "nlkit_walk", "≥", 3.0, "against neli"),
+    ("neli_dump", "nlkit_walk", "≥", 2.0, "against neli"),
+    ("neli_dump", "raw_floor", "≥", 2.0, "what any client could reach: neli against the raw floor"),
 ]
 RSS_LIMIT_KIB = 32 * 1024
 RSS_AT = 1_000_000
@@ -45,6 +48,7 @@ WHAT = {
     "nlkit_walk --engine-only": "nlkit: the same Conn::dump, handler only counts",
     "nlkit_walk": "nlkit: Conn::route_dump, typed Route view, every field, metric and next hop",
     "nlkit_walk --async": "nlkit: the same request value through AsyncConn (tokio, current thread)",
+    "nlkit_walk --read-ahead": "nlkit: the same walk, a second thread receiving (Conn::set_read_ahead)",
     "nlkit route show": "nlkit CLI",
     "nlkit -j route show": "nlkit CLI, JSON",
     "nlkit link show": "nlkit CLI",
@@ -61,6 +65,7 @@ WHAT = {
 # The links run's nlkit_walk uses the typed link API.
 LINK_WHAT = dict(WHAT, nlkit_walk="nlkit: Conn::link_dump, typed Link view, every field")
 LINK_WHAT["nlkit_walk --async"] = "nlkit: the same link walk through AsyncConn"
+LINK_WHAT["nlkit_walk --read-ahead"] = "nlkit: the same link walk with read-ahead"
 
 
 def read_tsv(path):

@@ -168,8 +168,9 @@ for n in "${sizes[@]}"; do
         -n "raw_floor --nlkit-socket" "$B/raw_floor --nlkit-socket"
         -n "nlkit_walk --engine-only" "$B/nlkit_walk --engine-only"
         -n nlkit_walk "$B/nlkit_walk"
-        -n "nlkit_walk --async" "$B/nlkit_walk --async")
-    for c in mnl_dump raw_floor "raw_floor --nlkit-socket" "nlkit_walk --engine-only" nlkit_walk "nlkit_walk --async" rtnetlink_dump neli_dump; do
+        -n "nlkit_walk --async" "$B/nlkit_walk --async"
+        -n "nlkit_walk --read-ahead" "$B/nlkit_walk --read-ahead")
+    for c in mnl_dump raw_floor "raw_floor --nlkit-socket" "nlkit_walk --engine-only" nlkit_walk "nlkit_walk --async" "nlkit_walk --read-ahead" rtnetlink_dump neli_dump; do
         case $c in mnl_dump) bin=$MNL ;; *) bin="$B/$c" ;; esac
         # shellcheck disable=SC2086 # "raw_floor --nlkit-socket" is meant to split
         check "$c" "$n" "$(in_ns "$ns" $bin)"
@@ -219,7 +220,7 @@ if [ "$LINK_PAIRS" -gt 0 ]; then
     echo "  created $LINK_PAIRS veth pairs with one ip -batch in ${install_s}s" >&2
     check "ip -o link show (lines)" "$nl" "$(in_ns "$lns" ip -o link show | wc -l)"
     check "ip -j link show (objects)" "$nl" "$(in_ns "$lns" ip -j link show | json_len)"
-    for c in mnl_dump raw_floor "raw_floor --nlkit-socket" "nlkit_walk --engine-only" nlkit_walk "nlkit_walk --async" rtnetlink_dump neli_dump; do
+    for c in mnl_dump raw_floor "raw_floor --nlkit-socket" "nlkit_walk --engine-only" nlkit_walk "nlkit_walk --async" "nlkit_walk --read-ahead" rtnetlink_dump neli_dump; do
         case $c in mnl_dump) bin=$MNL ;; *) bin="$B/$c" ;; esac
         # shellcheck disable=SC2086
         check "$c --links" "$nl" "$(in_ns "$lns" $bin --links)"
@@ -229,7 +230,8 @@ if [ "$LINK_PAIRS" -gt 0 ]; then
         -n "raw_floor --nlkit-socket" "$B/raw_floor --nlkit-socket --links"
         -n "nlkit_walk --engine-only" "$B/nlkit_walk --engine-only --links"
         -n nlkit_walk "$B/nlkit_walk --links"
-        -n "nlkit_walk --async" "$B/nlkit_walk --async --links")
+        -n "nlkit_walk --async" "$B/nlkit_walk --async --links"
+        -n "nlkit_walk --read-ahead" "$B/nlkit_walk --read-ahead --links")
     cli_ok=0
     if [ $have_link = 1 ]; then
         try_cli "$lns" "nlkit link show" "$nl" "grep -c '^[0-9]*:'" "$NL" link show

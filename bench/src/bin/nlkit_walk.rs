@@ -13,6 +13,9 @@
 //! `--engine-only` runs the same dump through `Conn::dump` with a handler
 //! that only counts: what the engine costs before any attribute is read.
 //!
+//! `--read-ahead` runs the same typed walk with `Conn::set_read_ahead(8)`:
+//! a second thread receives while this one reads the views.
+//!
 //! `--async` runs the same typed walk (the same `rtnl::ops` request value)
 //! through `AsyncConn` on a current-thread tokio runtime.
 //!
@@ -57,7 +60,7 @@ fn touch_link(l: &Link<'_>) {
 }
 
 fn main() {
-    let opts = Opts::parse(&["--engine-only", "--async"]);
+    let opts = Opts::parse(&["--engine-only", "--async", "--read-ahead"]);
     let engine_only = opts.has("--engine-only");
     if opts.has("--async") {
         let count = walk_async(&opts).unwrap_or_else(|e| die(&e.to_string()));
@@ -69,6 +72,9 @@ fn main() {
         None => Conn::open(Protocol::ROUTE),
     };
     let mut conn = conn.unwrap_or_else(|e| die(&e.to_string()));
+    if opts.has("--read-ahead") {
+        conn.set_read_ahead(8);
+    }
     let mut count = 0u64;
     let result = if engine_only {
         let (get, new) =

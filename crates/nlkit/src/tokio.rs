@@ -97,6 +97,16 @@ impl AsyncConn {
         let to = SocketAddr::port(self.core.peer);
         let deadline = self.timeout.map(|t| Instant::now() + t);
         let mut wait = deadline.map(Deadline::new);
+        // A dump abandoned before its end is read to it first (see Core).
+        while self.core.routing.abandoned_dump.is_some() {
+            let drained = recv_until(&self.fd, &mut self.core.recv, &mut wait).await;
+            if drained.is_err() {
+                // Given up on (only this exchange waits for it).
+                self.core.routing.abandoned_dump = None;
+                return drained;
+            }
+            self.core.drain_datagram();
+        }
         self.fd.get_ref().send_to(&self.core.request, to)?;
         let mut handler_error = None;
         loop {

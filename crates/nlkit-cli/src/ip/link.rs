@@ -7,7 +7,7 @@
 //! word that is no keyword is the device's name.
 
 use super::link_print::{self, Show};
-use super::{one_line, parse_links, Ctx};
+use super::{links, one_line, Ctx};
 use crate::grammar::walk::Walk;
 use crate::out::printer::Printer;
 use crate::words::{self as args, values, Args};
@@ -128,8 +128,8 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     match dev {
         Some(index) => conn.link_get_by_index(index, &mut each)?,
         None => {
-            for l in parse_links(&raw)? {
-                each(&l)?;
+            for l in links(&raw) {
+                each(&l?)?;
             }
         }
     }

@@ -17,9 +17,21 @@ pub struct Output {
     objects: usize,
 }
 
+/// Standard output as a plain file: the `BufWriter` above already writes
+/// it in 64 KiB blocks, and `Stdout`'s own line buffering would search
+/// every block for its last newline and copy the tail (JSON has none).
+/// Falls back to `Stdout` if the descriptor cannot be duplicated.
+fn stdout_unbuffered() -> Box<dyn Write> {
+    use std::os::fd::AsFd;
+    match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::fs::File::from(fd)),
+        Err(_) => Box::new(std::io::stdout()),
+    }
+}
+
 impl Output {
     pub fn new(json: bool, pretty: bool) -> Self {
-        Self::to(Box::new(std::io::stdout()), json, pretty)
+        Self::to(stdout_unbuffered(), json, pretty)
     }
 
     /// Output into `w` instead of standard output (tests capture it).

@@ -181,6 +181,7 @@ impl Printer {
     }
 
     /// A comma unless this is the container's first member.
+    #[inline]
     pub(crate) fn sep(&mut self) {
         let bit = 1u64 << self.depth;
         if self.members & bit != 0 {
@@ -189,6 +190,7 @@ impl Printer {
         self.members |= bit;
     }
 
+    #[inline]
     pub(crate) fn key(&mut self, key: &str) {
         self.sep();
         self.buf.push(b'"');
@@ -213,10 +215,12 @@ impl Printer {
         self.buf.push(bracket);
     }
 
+    #[inline]
     pub(crate) fn text(&mut self, s: &str) {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
+    #[inline]
     pub(crate) fn quoted(&mut self, s: &str) {
         self.buf.push(b'"');
         escape(&mut self.buf, s);
@@ -224,6 +228,7 @@ impl Printer {
     }
 
     /// `print_string(PRINT_ANY, key, "PRE%sPOST", v)`.
+    #[inline]
     pub(crate) fn string(&mut self, key: &str, pre: &str, v: &str, post: &str) {
         if self.json {
             self.key(key);
@@ -236,6 +241,7 @@ impl Printer {
     }
 
     /// `print_uint(PRINT_ANY, key, "PRE%uPOST", v)`.
+    #[inline]
     pub(crate) fn uint(&mut self, key: &str, pre: &str, v: u64, post: &str) {
         if self.json {
             self.key(key);
@@ -283,6 +289,7 @@ impl Printer {
     }
 
     /// An address as a string: `"key":"ADDR"`, or `PRE ADDR POST`.
+    #[inline]
     pub(crate) fn addr(&mut self, key: &str, pre: &str, a: &IpAddr, post: &str) {
         if self.json {
             self.key(key);
@@ -297,6 +304,7 @@ impl Printer {
     }
 
     /// A prefix: the address alone at full length, else `ADDR/LEN`.
+    #[inline]
     pub(crate) fn prefix(&mut self, key: &str, pre: &str, a: &IpAddr, len: u8, full: u8) {
         if self.json {
             self.key(key);
@@ -313,6 +321,7 @@ impl Printer {
     }
 
     /// An interface by index: its name, `ifN` when it has none, `*` for 0.
+    #[inline]
     pub(crate) fn dev(&mut self, key: &str, pre: &str, index: u32, names: &IfNames) {
         if self.json {
             self.key(key);

@@ -42,6 +42,12 @@ pub(crate) struct Routing {
     next_seq: u32,
     /// The exchange sent and not yet finished.
     outstanding: Option<u32>,
+    /// Whether `outstanding` is a dump.
+    outstanding_dump: bool,
+    /// A dump abandoned before its DONE: the kernel refuses another dump
+    /// on the socket (`EBUSY`) until this one is read to its end, so the
+    /// next exchange first drains it ([`Core::drain_datagram`]).
+    pub abandoned_dump: Option<u32>,
     abandoned: VecDeque<u32>,
     unsolicited: VecDeque<(SocketAddr, Vec<u8>)>,
     /// The bytes `unsolicited` holds.
@@ -91,7 +97,25 @@ impl Core {
         let seq = self.routing.take_seq();
         let mut msg = nlkit_wire::MessageBuffer::new_unchecked(&mut self.request[..]);
         msg.set_sequence(seq);
-        Exchange::new(seq, self.port, msg.flags())
+        let flags = msg.flags();
+        // Only the kernel keeps a dump running per socket (and refuses a
+        // second one): a user-space peer's is not waited for.
+        self.routing.outstanding_dump = flags.contains(Flags::DUMP) && self.peer == 0;
+        Exchange::new(seq, self.port, flags)
+    }
+
+    /// Routes the datagram in the receive buffer while an abandoned dump
+    /// is drained (before the next request is sent): its messages are
+    /// stale, the rest unsolicited. Whether the dump has ended.
+    pub fn drain_datagram(&mut self) -> bool {
+        let Core { recv, peer, routing, .. } = self;
+        let from = recv.from();
+        if from.groups != 0 || recv.group().is_some() || from.port != *peer {
+            routing.keep_unsolicited(from, recv.bytes().to_vec());
+        } else if let Some(seq) = routing.abandoned_dump {
+            routing.leftover(recv, seq);
+        }
+        routing.abandoned_dump.is_none()
     }
 
     /// Handles the datagram now in the receive buffer for `exchange`.
@@ -131,6 +155,9 @@ impl Routing {
                 self.abandoned.pop_front();
             }
             self.abandoned.push_back(old);
+            if self.outstanding_dump {
+                self.abandoned_dump = Some(old);
+            }
         }
         seq
     }
@@ -177,10 +204,38 @@ impl Routing {
             self.stale_discarded += 1;
             if matches!(msg.message_type(), MessageType::Error | MessageType::Done) {
                 self.abandoned.remove(i);
+                self.abandoned_dump = self.abandoned_dump.filter(|&d| d != seq);
             }
             return;
         }
         self.keep_unsolicited(from, msg.bytes().to_vec());
+    }
+
+    /// A datagram read past the end of the exchange `seq` (by a receiver
+    /// reading ahead): its messages of `seq` are counted as stale, as a
+    /// later exchange would count them; the rest is routed as unsolicited.
+    pub(crate) fn leftover(&mut self, recv: &RecvBuf, seq: u32) {
+        let from = recv.from();
+        if from.groups != 0 || recv.group().is_some() {
+            self.keep_unsolicited(from, recv.bytes().to_vec());
+            return;
+        }
+        for msg in Messages::new(recv.bytes()) {
+            match msg {
+                Ok(m) if m.sequence() == seq => {
+                    self.stale_discarded += 1;
+                    if matches!(m.message_type(), MessageType::Error | MessageType::Done) {
+                        self.abandoned.retain(|&s| s != seq);
+                        self.abandoned_dump = self.abandoned_dump.filter(|&d| d != seq);
+                    }
+                }
+                Ok(m) => self.not_ours(from, &m),
+                Err(_) => {
+                    self.keep_unsolicited(from, recv.bytes().to_vec());
+                    return;
+                }
+            }
+        }
     }
 
     /// Keeps a message for `take_unsolicited`, dropping the oldest (and

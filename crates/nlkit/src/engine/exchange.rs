@@ -96,6 +96,28 @@ impl Exchange {
         }
     }
 
+    /// Whether [`message`](Self::message) would finish this exchange or
+    /// fail on `msg` (one with its sequence number): what a receiver
+    /// reading ahead stops after.
+    pub fn may_end(&self, msg: &Message<'_>) -> bool {
+        let port = msg.port();
+        if self.port != 0 && port != 0 && port != self.port {
+            return true;
+        }
+        match msg.message_type() {
+            MessageType::Family(_) | MessageType::Reserved(_) => {
+                !msg.flags().contains(Flags::MULTI) && !self.ack && !self.dump
+            }
+            MessageType::Noop => false,
+            MessageType::Overrun | MessageType::Error | MessageType::Done => true,
+        }
+    }
+
+    /// Whether the request is a dump (`NLM_F_DUMP`).
+    pub fn is_dump(&self) -> bool {
+        self.dump
+    }
+
     /// The outcome once finished: DUMP_INTR becomes an error here, after every
     /// message was delivered.
     pub fn outcome(&self) -> Result<()> {

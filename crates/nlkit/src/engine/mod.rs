@@ -21,6 +21,7 @@ mod batch;
 mod core;
 mod dump;
 mod exchange;
+mod read_ahead;
 mod request;
 
 pub(crate) use self::core::Core;
@@ -56,6 +57,12 @@ pub trait Transport {
         let _ = timeout;
         Ok(())
     }
+
+    /// The socket under this transport, if it is one a second thread may
+    /// receive from ([`Conn::set_read_ahead`]); `None` by default.
+    fn socket(&self) -> Option<&Socket> {
+        None
+    }
 }
 
 /// A boxed transport is one: a connection can pick its transport at run
@@ -76,6 +83,10 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
         (**self).set_recv_timeout(timeout)
     }
+
+    fn socket(&self) -> Option<&Socket> {
+        (**self).socket()
+    }
 }
 
 impl Transport for Socket {
@@ -94,6 +105,10 @@ impl Transport for Socket {
     fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
         self.set_read_timeout(timeout)
     }
+
+    fn socket(&self) -> Option<&Socket> {
+        Some(self)
+    }
 }
 
 /// A builder callback: fills in the request after its header.
@@ -107,6 +122,8 @@ pub struct Conn<T: Transport = Socket> {
     core: Core,
     /// How long one exchange may take.
     timeout: Option<Duration>,
+    /// Datagrams a second thread may read ahead in a dump (0: none).
+    read_ahead: usize,
 }
 
 impl Conn<Socket> {
@@ -136,7 +153,7 @@ impl<T: Transport> Conn<T> {
     /// only told apart from replies by it.
     pub fn new(transport: T) -> Self {
         let core = Core::new(transport.port());
-        Conn { transport, core, timeout: Some(DEFAULT_TIMEOUT) }
+        Conn { transport, core, timeout: Some(DEFAULT_TIMEOUT), read_ahead: 0 }
     }
 
     /// How long one exchange may take before it ends in [`Error::Timeout`]
@@ -146,6 +163,17 @@ impl<T: Transport> Conn<T> {
         self.transport.set_recv_timeout(timeout)?;
         self.timeout = timeout;
         Ok(())
+    }
+
+    /// Lets dumps over a socket receive on a second thread, up to `depth`
+    /// datagrams ahead of the handler (0, the default, turns it off): the
+    /// kernel builds the next datagrams while the handler decodes, which
+    /// pays when the handler's work is comparable to the kernel's (a
+    /// million routes printed). Nothing else changes: the same checks,
+    /// order, deadline and unsolicited queue. Transports that are not a
+    /// [`Socket`] ignore it. See `engine/read_ahead.rs`.
+    pub fn set_read_ahead(&mut self, depth: usize) {
+        self.read_ahead = depth;
     }
 
     /// The exchange deadline [`set_timeout`](Self::set_timeout) set.
@@ -285,8 +313,34 @@ impl<T: Transport> Conn<T> {
     {
         let to = SocketAddr::port(self.core.peer);
         let deadline = self.timeout.map(|t| Instant::now() + t);
+        while self.core.routing.abandoned_dump.is_some() {
+            let drained = self.transport.recv(&mut self.core.recv).map(|()| {
+                self.core.drain_datagram();
+            });
+            if drained.is_err() || deadline.is_some_and(|d| Instant::now() >= d) {
+                // Given up on (only this exchange waits for it).
+                self.core.routing.abandoned_dump = None;
+                drained?;
+                return Err(Error::Timeout);
+            }
+        }
         self.transport.send_to(&self.core.request, to)?;
         let mut handler_error = None;
+        if let Some(socket) = self.transport.socket().filter(|_| exchange.is_dump()) {
+            if self.read_ahead > 0 {
+                let (core, depth) = (&mut self.core, self.read_ahead);
+                let err = &mut handler_error;
+                if let Some(r) =
+                    read_ahead::run(socket, depth, core, exchange, on_reply, err, deadline)
+                {
+                    r?;
+                    return match handler_error {
+                        Some(e) => Err(e),
+                        None => exchange.outcome(),
+                    };
+                }
+            }
+        }
         loop {
             self.transport.recv(&mut self.core.recv)?;
             if self.core.on_datagram(exchange, on_reply, &mut handler_error)? == Step::Finished {
