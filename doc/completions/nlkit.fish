@@ -330,7 +330,7 @@ function __nlkit_words
         case '/rule'
             printf '%s\n' show list add delete del flush help
         case '/monitor/all' '/monitor/all/*'
-            printf '%s\n' link address route neigh rule netconf label dev help
+            printf '%s\n' link address route neigh rule netconf label dev file help
         case '/monitor'
             printf '%s\n' all help
         case '/tcp-metrics/show' '/tcp-metrics/show/*'

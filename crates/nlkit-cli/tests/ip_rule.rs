@@ -6,8 +6,10 @@ use common::{json_array, Ns};
 
 fn populate(ns: &Ns) {
     ns.ip(&["link", "add", "v0", "type", "veth", "peer", "name", "v1"]);
-    let rules: [&[&str]; 7] = [
+    let rules: [&[&str]; 8] = [
         &["from", "10.0.0.0/8", "table", "100", "prio", "100"],
+        // A protocol of its own is shown without -d too.
+        &["from", "10.9.0.0/16", "table", "9", "prio", "600", "proto", "static"],
         &[
             "to",
             "192.168.1.0/24",
@@ -54,9 +56,9 @@ fn show_matches_ip_in_text_and_json() {
     let ns = Ns::new("rule");
     populate(&ns);
     for family in [&[][..], &["-4"], &["-6"]] {
-        let text = ns.nlkit_ok(&[family, &["rule", "show"]].concat());
-        assert_eq!(text, ns.ip(&[family, &["rule", "show"]].concat()));
         for detail in [&[][..], &["-d"]] {
+            let args = [family, detail, &["rule", "show"]].concat();
+            assert_eq!(ns.nlkit_ok(&args), ns.ip(&args), "{args:?}");
             let args = [family, detail, &["-j", "rule", "show"]].concat();
             let ours = json_array(&ns.nlkit_ok(&args));
             let theirs = json_array(&ns.ip(&args));

@@ -513,14 +513,15 @@ pub const MONITOR: Object = Object {
     about: "rtnetlink events as they happen, as ip monitor",
     commands: &[Cmd {
         names: &["all"],
-        synopsis: "[ all | OBJECTS ] [ label ] [ dev DEVICE ]",
+        synopsis: "[ all | OBJECTS ] [ label ] [ dev DEVICE ] [ file FILE ]",
         about: "Print events (-t, -ts: with time stamps; -j: one object per event)",
         words: &[
             w("link|address|route|neigh|rule|netconf", "", "these objects' events"),
             w("label", "", "prefix each event with its object"),
             w("dev", "DEVICE", "only this interface's events"),
+            w("file", "FILE", "print the messages rtmon saved in FILE instead"),
         ],
-        unsupported: &["file", "mroute", "prefix", "nsid", "nexthop", "stats", "all-nsid"],
+        unsupported: &["mroute", "prefix", "nsid", "nexthop", "stats", "all-nsid"],
     }],
     unsupported: &[],
     defs: &[],

@@ -21,6 +21,7 @@ mod link_print;
 mod link_stats;
 mod link_vxlan;
 mod monitor;
+mod monitor_file;
 pub mod neigh;
 mod neigh_select;
 mod netconf_print;

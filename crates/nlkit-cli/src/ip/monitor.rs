@@ -49,6 +49,8 @@ enum Stamp {
 }
 
 struct Options {
+    /// `file FILE`: replay what `rtmon` saved instead of listening.
+    file: Option<String>,
     kinds: Vec<Watch>,
     label: bool,
     stamp: Stamp,
@@ -59,7 +61,8 @@ struct Options {
 
 impl Options {
     fn parse(ctx: &mut Ctx, mut a: Args) -> Result<Options> {
-        let mut o = Options { kinds: Vec::new(), label: false, stamp: Stamp::None, dev: None };
+        let mut o =
+            Options { file: None, kinds: Vec::new(), label: false, stamp: Stamp::None, dev: None };
         while let Some(w) = a.next() {
             match w.as_str() {
                 "-t" | "-timestamp" | "--timestamp" => o.stamp = Stamp::Long,
@@ -69,6 +72,7 @@ impl Options {
                 "all" => o.label = true,
                 "dev" => o.dev = Some(ctx.ifindex(&a.value("dev")?)?),
                 _ => match WORDS.iter().find(|k| k.starts_with(w.as_str()) && !w.is_empty()) {
+                    Some(&"file") => o.file = Some(a.value("file")?),
                     Some(&"label") => o.label = true,
                     Some(&"link") => o.kinds.push(Watch::Link),
                     Some(&"address") => o.kinds.push(Watch::Addr),
@@ -78,6 +82,7 @@ impl Options {
                     Some(&"rule") => o.kinds.push(Watch::Rule),
                     Some(&"help") => bail!(
                         "Usage: nlkit monitor [ all | OBJECTS ] [ label ] [ dev DEVICE ] [ -t | -ts ]\n\
+                                           [ file FILE ]\n\
                          OBJECTS :=  address | link | neigh | netconf | route | rule"
                     ),
                     Some(other) => bail!("\"{other}\" is not supported by nlkit monitor"),
@@ -94,6 +99,9 @@ impl Options {
 
 pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     let o = Options::parse(ctx, a)?;
+    if let Some(path) = &o.file {
+        return super::monitor_file::replay(ctx, path, o.label, o.dev);
+    }
     let mut monitor = match netns {
         Some(name) => Monitor::open_in(nlkit::Netns::Name(name), Rtnl::new(&o.kinds))?,
         None => Monitor::open(Rtnl::new(&o.kinds))?,
@@ -175,6 +183,19 @@ fn print(
     names: &mut LinkNames,
     groups: &[(u32, String)],
 ) -> Result<()> {
+    print_event(ctx, event, o, names, groups, true)
+}
+
+/// [`print`], asking the kernel for names it has not seen when `lookup`
+/// (a replayed file names only what it holds, as ip's does).
+fn print_event(
+    ctx: &mut Ctx,
+    event: &Event<'_>,
+    o: &Options,
+    names: &mut LinkNames,
+    groups: &[(u32, String)],
+    lookup: bool,
+) -> Result<()> {
     if let Event::Link(c, l) = event {
         match c {
             Change::New => names.record(l),
@@ -196,7 +217,7 @@ fn print(
     if let Event::Link(_, l) = event {
         wanted.extend(l.master.into_iter().chain(l.link.filter(|_| l.link_netnsid.is_none())));
     }
-    wanted.retain(|&i| i != 0 && !names.contains(i));
+    wanted.retain(|&i| lookup && i != 0 && !names.contains(i));
     for i in wanted {
         let _ = ctx.conn.link_get_by_index(i, |l| {
             names.record(l);
@@ -292,7 +313,7 @@ fn body(
             return Ok(if json {
                 (String::new(), rule::to_json(r, ctx.details))
             } else {
-                (rule::to_text(r), Map::new())
+                (rule::to_text(r, ctx.details), Map::new())
             });
         }
         Event::Netconf(_, n) => netconf_print::netconf(&mut p, n, names),
@@ -327,6 +348,20 @@ fn watch_name(kind: Watch) -> &'static str {
         Watch::Rule => "rule",
         Watch::Netconf => "netconf",
     }
+}
+
+/// What [`super::monitor_file`] needs of this module: one message printed
+/// as `ip monitor file` prints it (every kind; names from the file).
+pub(super) fn print_replayed(
+    ctx: &mut Ctx,
+    event: &Event<'_>,
+    label: bool,
+    dev: Option<u32>,
+    names: &mut LinkNames,
+    groups: &[(u32, String)],
+) -> Result<()> {
+    let o = Options { file: None, kinds: Watch::ALL.to_vec(), label, stamp: Stamp::None, dev };
+    print_event(ctx, event, &o, names, groups, false)
 }
 
 #[cfg(test)]

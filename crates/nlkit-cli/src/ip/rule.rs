@@ -39,7 +39,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         let shown = if json {
             out.object(to_json(r, details))
         } else {
-            out.line(format_args!("{}", to_text(r)))
+            out.line(format_args!("{}", to_text(r, details)))
         };
         shown.map_err(crate::out::write_error)
     })?;
@@ -47,7 +47,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
 }
 
 /// `ip rule` text: `PRIO:\tSELECTORS ACTION`.
-pub(super) fn to_text(r: &Rule<'_>) -> String {
+pub(super) fn to_text(r: &Rule<'_>, details: bool) -> String {
     let mut s = format!("{}:\t", r.priority.unwrap_or(0));
     if r.inverted() {
         s.push_str("not ");
@@ -95,7 +95,16 @@ pub(super) fn to_text(r: &Rule<'_>) -> String {
     if let Some(n) = r.suppress_prefixlen.filter(|&n| n != u32::MAX) {
         let _ = write!(s, " suppress_prefixlength {n}");
     }
+    if let Some(p) = shown_protocol(r, details) {
+        let _ = write!(s, " proto {}", names::route_protocol(p));
+    }
     s
+}
+
+/// `FRA_PROTOCOL` as ip shows it: when the rule has one other than
+/// `unspec` and `kernel`, or with `-d`.
+fn shown_protocol(r: &Rule<'_>, details: bool) -> Option<u8> {
+    r.protocol.filter(|&p| (p != 0 && p != RTPROT_KERNEL) || details)
 }
 
 fn write_prefix(s: &mut String, word: &str, a: std::net::IpAddr, len: u8) {
@@ -164,8 +173,8 @@ pub(super) fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
     if let Some(n) = r.suppress_prefixlen.filter(|&n| n != u32::MAX) {
         m.insert("suppress_prefixlen".into(), json!(n));
     }
-    if details {
-        m.insert("protocol".into(), json!(names::route_protocol(r.protocol.unwrap_or(0))));
+    if let Some(p) = shown_protocol(r, details) {
+        m.insert("protocol".into(), json!(names::route_protocol(p)));
     }
     m
 }
@@ -347,7 +356,7 @@ fn pin_one_rule(ctx: &mut Ctx, spec: &mut RuleSpec) -> Result<()> {
     let mut matches = Vec::new();
     ctx.conn.rule_dump(spec.family, |r| {
         if spec.selects(r) {
-            matches.push((r.priority.unwrap_or(0), to_text(r)));
+            matches.push((r.priority.unwrap_or(0), to_text(r, false)));
         }
         Ok(())
     })?;
