@@ -37,8 +37,8 @@ use crate::out::Output;
 use crate::words as args;
 pub use crate::words::Args;
 use anyhow::Result;
-use nlkit::rtnl::link::{Link, LinkFilter, LinkHeader};
-use nlkit::rtnl::uapi::RTM_GETLINK;
+use nlkit::rtnl::link::{Link, LinkFilter};
+use nlkit::rtnl::uapi::{RTEXT_FILTER_SKIP_STATS, RTM_GETLINK};
 use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
 use nlkit::wire::MessageBuffer;
 use nlkit::{Conn, Netns, Protocol, Socket, Transport};
@@ -117,7 +117,9 @@ impl Ctx {
     pub fn ifnames(&mut self) -> Result<&LinkNames> {
         if self.links.is_none() {
             let mut names = LinkNames::default();
-            self.conn.link_dump(&LinkFilter::default(), |l| {
+            // Names only: the kernel need not gather IPv6's counters.
+            let filter = LinkFilter { ext_mask: RTEXT_FILTER_SKIP_STATS, ..LinkFilter::default() };
+            self.conn.link_dump(&filter, |l| {
                 names.record(l);
                 Ok(())
             })?;
@@ -130,7 +132,20 @@ impl Ctx {
     /// yet, and hands back the messages (for commands that list links, so
     /// the names cost no second dump).
     pub fn links_raw(&mut self) -> Result<Vec<Vec<u8>>> {
-        let raw = dump_raw(&mut self.conn, RTM_GETLINK, &LinkHeader::default().to_bytes())?;
+        // Without -s and -d nothing the kernel leaves out with
+        // RTEXT_FILTER_SKIP_STATS (IPv6's counters) is printed: not asking
+        // for it makes each message a quarter smaller.
+        let skip = if self.stats == 0 && !self.details { RTEXT_FILTER_SKIP_STATS } else { 0 };
+        let filter = LinkFilter { ext_mask: skip, ..LinkFilter::default() };
+        let mut raw = Vec::new();
+        self.conn.dump(
+            RTM_GETLINK,
+            |b| filter.emit(b),
+            |m| {
+                raw.push(m.bytes().to_vec());
+                Ok(())
+            },
+        )?;
         if self.links.is_none() {
             let mut names = LinkNames::default();
             for l in links(&raw) {

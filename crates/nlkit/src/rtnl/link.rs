@@ -380,6 +380,12 @@ pub struct LinkFilter<'k> {
     pub master: Option<u32>,
     /// Only links of this kind (`veth`, `bridge`, ...).
     pub kind: Option<&'k str>,
+    /// `IFLA_EXT_MASK` (`RTEXT_FILTER_*`), sent when not 0: what the kernel
+    /// adds to each link or leaves out. `RTEXT_FILTER_SKIP_STATS` leaves
+    /// out IPv6's counters in `IFLA_AF_SPEC` (a quarter of each message;
+    /// 6.18 still sends `IFLA_STATS64` in dumps), for callers that do not
+    /// read them.
+    pub ext_mask: u32,
 }
 
 impl LinkFilter<'_> {
@@ -401,6 +407,9 @@ impl LinkFilter<'_> {
             let info = b.nest(IFLA_LINKINFO)?;
             b.attr_str(IFLA_INFO_KIND, k)?;
             b.nest_end(info)?;
+        }
+        if self.ext_mask != 0 {
+            b.attr_u32(IFLA_EXT_MASK, self.ext_mask)?;
         }
         Ok(())
     }

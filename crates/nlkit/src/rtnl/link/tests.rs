@@ -254,7 +254,7 @@ fn dump_sends_the_filter_and_checks_it_again() {
     let links = [fixtures::LO, fixtures::VETH1, fixtures::BR0, fixtures::MV0].map(bytes).to_vec();
     let mut conn = Conn::new(answer(links));
     let mut seen = Vec::new();
-    let filter = LinkFilter { master: Some(4), kind: Some("veth") };
+    let filter = LinkFilter { master: Some(4), kind: Some("veth"), ..Default::default() };
     conn.link_dump(&filter, |l| {
         seen.push(l.name.unwrap().to_owned());
         Ok(())
