@@ -113,6 +113,9 @@ def rows(spec, aset, sets):
             pass  # repeated: read on demand from the raw attributes
         elif t in INT:
             codec, vty = (BE if a.get("byte-order") == "big-endian" and t in BE else INT)[t]
+            names = enum_module(spec, a)
+            if names and not t.startswith("s"):
+                codec = f"Named<{codec}, {names}::Values>"
         elif t == "flag":
             codec, vty = "Flag", "bool"
         elif t == "string":
@@ -127,6 +130,22 @@ def rows(spec, aset, sets):
             codec, vty = f"IndexedArray<{n}<'static>>", f"Indexed<'a, {n}<'static>>"
         out.append((snake(a["name"]), c_name, value, codec, vty, a))
     return out
+
+
+def enum_module(spec, a):
+    """The module of the definition whose names an integer attribute's
+    values have, or None (no definition, or an enum read as flags, whose
+    names are bit numbers)."""
+    d = next((d for d in spec.get("definitions", []) if d["name"] == a.get("enum")), None)
+    if d is None or d["type"] not in ("enum", "flags"):
+        return None
+    if a.get("enum-as-flags") and d["type"] != "flags":
+        return None
+    return mod_name(d["name"])
+
+
+def mod_name(name):
+    return snake(name).rstrip("_") + "_" if snake(name) in KEYWORDS else snake(name)
 
 
 def attr_doc(a, c_name):
@@ -170,7 +189,7 @@ def main():
         if d["type"] not in ("enum", "flags"):
             continue
         p(f"/// `{d['name']}` ({d['type']}).")
-        p(f"pub mod {snake(d['name']).rstrip('_')}_ {{" if snake(d['name']) in KEYWORDS else f"pub mod {snake(d['name'])} {{")
+        p(f"pub mod {mod_name(d['name'])} {{")
         start = d.get("value-start", 0)
         names = []
         for i, e in enumerate(d["entries"]):
@@ -185,6 +204,16 @@ def main():
         for c, n in names:
             p(f"        ({c}, \"{n}\"),")
         p("    ];")
+        p("    /// The names, for the rows whose values they are.")
+        p("    #[derive(Debug, Clone, Copy)]")
+        p("    pub struct Values;")
+        p("    impl crate::proto::codec::Names for Values {")
+        p("        const META: &'static crate::proto::EnumMeta = &crate::proto::EnumMeta {")
+        p(f"            name: \"{d['name']}\",")
+        p(f"            flags: {'true' if d['type'] == 'flags' else 'false'},")
+        p("            values: NAMES,")
+        p("        };")
+        p("    }")
         p("}")
         p("")
     # command numbers (the unified model: one sequence from 1, replies and

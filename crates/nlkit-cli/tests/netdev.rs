@@ -62,14 +62,14 @@ fn queues_print_from_the_tables_metadata() {
         serde_json::from_str(&ns.nlkit_ok(&["-j", "netdev", "queue"])).unwrap();
     let mine: Vec<&serde_json::Value> =
         queues.as_array().unwrap().iter().filter(|q| q["ifindex"] == index).collect();
-    // NETDEV_QUEUE_TYPE_RX is 0, TX 1.
-    let count = |t: u64| mine.iter().filter(|q| q["type"] == t).count();
-    assert_eq!((count(0), count(1)), (2, 3), "{queues}");
+    // The queue type by the spec's name for it (`queue-type`: rx 0, tx 1).
+    let count = |t: &str| mine.iter().filter(|q| q["type"] == t).count();
+    assert_eq!((count("rx"), count("tx")), (2, 3), "{queues}");
     assert!(mine.iter().all(|q| q
         .as_object()
         .unwrap()
         .keys()
         .all(|k| ["id", "type", "ifindex", "napi-id"].contains(&k.as_str()))));
     let text = ns.nlkit_ok(&["netdev", "queue"]);
-    assert!(text.lines().any(|l| l == format!("id 2 type 1 ifindex {index}")), "{text}");
+    assert!(text.lines().any(|l| l == format!("id 2 type tx ifindex {index}")), "{text}");
 }

@@ -7,7 +7,7 @@
 //! cut at [`MAX_DEPTH`] and said.
 
 use nlkit::proto::dynamic::{fields, struct_fields, Value as Dyn};
-use nlkit::proto::{SetMeta, StructMeta};
+use nlkit::proto::{EnumMeta, SetMeta, StructMeta};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
@@ -60,8 +60,35 @@ pub fn struct_json(meta: &'static StructMeta, bytes: &[u8]) -> Value {
     json_value(Dyn::Struct(meta, bytes), 0)
 }
 
+/// A named integer: an enum's name (its number if it has none), or the
+/// names of a flags value's bits in an array (bits without a name last,
+/// as one hex string), as YNL's own tools print them.
+pub fn named_json(n: u64, names: &EnumMeta) -> Value {
+    if !names.flags {
+        return names.name_of(n).map_or(n.into(), Into::into);
+    }
+    let (set, rest) = names.flag_names(n);
+    let mut all: Vec<Value> = set.into_iter().map(Into::into).collect();
+    if rest != 0 {
+        all.push(format!("{rest:#x}").into());
+    }
+    Value::Array(all)
+}
+
+/// [`named_json`] as a word: the name, or the bits' names joined by `,`
+/// (`0` for none).
+fn named_text(n: u64, names: &EnumMeta) -> String {
+    match named_json(n, names) {
+        Value::String(s) => s,
+        Value::Array(a) if a.is_empty() => "0".into(),
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
 fn json_value(v: Dyn<'_>, depth: usize) -> Value {
     match v {
+        Dyn::Named(n, names) => named_json(n, names),
         Dyn::Unsigned(n) => n.into(),
         Dyn::Signed(n) => n.into(),
         Dyn::Flag => true.into(),
@@ -114,6 +141,7 @@ fn text_at(s: &mut String, set: &'static SetMeta, attrs: &[u8], depth: usize) {
 
 fn text_value(s: &mut String, v: Dyn<'_>, depth: usize) {
     let _ = match v {
+        Dyn::Named(n, names) => write!(s, "{} ", named_text(n, names)),
         Dyn::Unsigned(n) => write!(s, "{n} "),
         Dyn::Signed(n) => write!(s, "{n} "),
         Dyn::Flag => write!(s, "on "),
@@ -160,8 +188,25 @@ mod tests {
         let m = json(&Queue::META, &attrs);
         assert_eq!(
             Value::Object(m),
-            serde_json::json!({"id": 0, "ifindex": 3, "type": 1, "attr-99": "abcd"})
+            serde_json::json!({"id": 0, "ifindex": 3, "type": "tx", "attr-99": "abcd"})
         );
-        assert_eq!(text(&Queue::META, &attrs), "id 0 ifindex 3 type 1 attr-99 abcd");
+        assert_eq!(text(&Queue::META, &attrs), "id 0 ifindex 3 type tx attr-99 abcd");
+    }
+
+    /// Enum values by name (a number without one); flags as the names of
+    /// their bits, unnamed bits last in hex.
+    #[test]
+    fn named_values_print_by_the_specs_names() {
+        use nlkit::genl::netdev::tables::{queue_type, xdp_act};
+        use nlkit::proto::codec::Names;
+        let (q, x) = (queue_type::Values::META, xdp_act::Values::META);
+        assert_eq!(named_json(1, q), Value::from("tx"));
+        assert_eq!(named_json(7, q), Value::from(7));
+        assert_eq!(
+            named_json(0b11 | 1 << 20, x),
+            serde_json::json!(["basic", "redirect", "0x100000"])
+        );
+        assert_eq!(named_text(0b101, x), "basic,ndo-xmit");
+        assert_eq!(named_text(0, x), "0");
     }
 }

@@ -422,6 +422,7 @@ fn attr_json(
 /// their hex is shown).
 fn dyn_json(v: Dyn<'_>) -> Option<serde_json::Value> {
     Some(match v {
+        Dyn::Named(n, names) => crate::out::generic::named_json(n, names),
         Dyn::Unsigned(n) => n.into(),
         Dyn::Signed(n) => n.into(),
         Dyn::Flag => true.into(),

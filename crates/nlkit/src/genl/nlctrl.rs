@@ -23,6 +23,13 @@ pub mod op_flags {
         (CMD_CAP_HASPOL, "cmd-cap-haspol"),
         (UNS_ADMIN_PERM, "uns-admin-perm"),
     ];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "op-flags", flags: true, values: NAMES };
+    }
 }
 
 /// `attr-type` (enum).
@@ -66,6 +73,13 @@ pub mod attr_type {
         (SINT, "sint"),
         (UINT, "uint"),
     ];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "attr-type", flags: false, values: NAMES };
+    }
 }
 
 /// Each command with the attribute set its requests use.
@@ -158,7 +172,7 @@ crate::attr_set! {
         /// `CTRL_ATTR_OP_ID` (u32).
         pub id: Option<u32> = CTRL_ATTR_OP_ID as U32,
         /// `CTRL_ATTR_OP_FLAGS` (u32, values from `op-flags` (flags)).
-        pub flags: Option<u32> = CTRL_ATTR_OP_FLAGS as U32,
+        pub flags: Option<u32> = CTRL_ATTR_OP_FLAGS as Named<U32, op_flags::Values>,
     }
     owned
     /// A `op-attrs` set to send.
@@ -170,7 +184,7 @@ crate::attr_set! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct PolicyAttrs<'a>: NoHeader, set "policy-attrs" {
         /// `NL_POLICY_TYPE_ATTR_TYPE` (u32, values from `attr-type`).
-        pub type_: Option<u32> = NL_POLICY_TYPE_ATTR_TYPE as U32,
+        pub type_: Option<u32> = NL_POLICY_TYPE_ATTR_TYPE as Named<U32, attr_type::Values>,
         /// `NL_POLICY_TYPE_ATTR_MIN_VALUE_S` (s64).
         pub min_value_s: Option<i64> = NL_POLICY_TYPE_ATTR_MIN_VALUE_S as I64,
         /// `NL_POLICY_TYPE_ATTR_MAX_VALUE_S` (s64).

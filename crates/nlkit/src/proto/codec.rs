@@ -6,7 +6,7 @@
 //! with a layout of their own (a port range, a multipath list) beside
 //! their tables.
 
-use super::meta::ValueType;
+use super::meta::{EnumMeta, ValueType};
 use super::FixedStruct;
 use nlkit_wire::{Attr, Error, MessageBuilder};
 use std::marker::PhantomData;
@@ -412,6 +412,41 @@ impl Codec for Uint {
     }
     fn own(v: &u64) -> u64 {
         *v
+    }
+}
+
+/// The names of an integer's values, for [`Named`] rows (the generator
+/// writes one per YNL `enum` or `flags` definition).
+pub trait Names {
+    /// The names.
+    const META: &'static EnumMeta;
+}
+
+/// An unsigned integer read and written as codec `C` reads and writes it,
+/// whose values (or bits) have names `E`: the view holds the number, the
+/// metadata ([`ValueType::Named`]) the names, for printers of any family.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<C, E>(PhantomData<fn() -> (C, E)>);
+
+impl<C: Codec, E: Names> Codec for Named<C, E> {
+    const TYPE: ValueType = match C::TYPE {
+        ValueType::Unsigned(width) => ValueType::Named { width, big_endian: false, names: E::META },
+        ValueType::BigEndian(width) => ValueType::Named { width, big_endian: true, names: E::META },
+        other => other,
+    };
+    type View<'a> = C::View<'a>;
+    type Owned = C::Owned;
+    fn decode<'a>(a: &Attr<'a>, cx: Cx) -> Result<Option<C::View<'a>>, Error> {
+        C::decode(a, cx)
+    }
+    fn encode(v: &C::Owned, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        C::encode(v, kind, b)
+    }
+    fn own(v: &C::View<'_>) -> C::Owned {
+        C::own(v)
+    }
+    fn accepts(v: &C::Owned) -> bool {
+        C::accepts(v)
     }
 }
 

@@ -9,7 +9,7 @@
 //! type is a [`Value::Bad`] beside the others. Walking nests is the
 //! caller's, with [`Field::nested`] (so the caller bounds the depth).
 
-use super::meta::{AttrMeta, FieldMeta, SetMeta, StructMeta, ValueType};
+use super::meta::{AttrMeta, EnumMeta, FieldMeta, SetMeta, StructMeta, ValueType};
 use nlkit_wire::{Attr, Attrs, Error as WireError};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -34,6 +34,8 @@ pub enum Value<'a> {
     Nest(&'static SetMeta, &'a [u8]),
     /// An attribute that does not read as its row's type, kept raw.
     Bad(&'a [u8], WireError),
+    /// An unsigned integer with the names of its values (or bits).
+    Named(u64, &'static EnumMeta),
 }
 
 /// One attribute: its kind, its row (if the set knows the kind) and value.
@@ -175,6 +177,14 @@ fn value_of(ty: ValueType, kind: u16, p: &[u8]) -> Value<'_> {
         ValueType::Struct(m) => bad(size(m.len)),
         ValueType::Nest(set) => Value::Nest(set, p),
         ValueType::Binary | ValueType::Custom(_) => Value::Bytes(p),
+        ValueType::Named { width, big_endian, names } => {
+            let int =
+                if big_endian { ValueType::BigEndian(width) } else { ValueType::Unsigned(width) };
+            match value_of(int, kind, p) {
+                Value::Unsigned(n) => Value::Named(n, names),
+                other => other,
+            }
+        }
     }
 }
 

@@ -27,6 +27,50 @@ pub enum ValueType {
     Nest(&'static SetMeta),
     /// A value with its own layout, read by hand-written code (named here).
     Custom(&'static str),
+    /// An unsigned integer whose values (or bits) have names: a YNL
+    /// `enum` or `flags` definition.
+    Named {
+        /// Its size in bytes (8 also reads a 4-byte `uint`).
+        width: u8,
+        /// In network byte order.
+        big_endian: bool,
+        /// The names.
+        names: &'static EnumMeta,
+    },
+}
+
+/// Names for an integer's values: a YNL `enum` (one value, one name) or
+/// `flags` (each name one bit) definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnumMeta {
+    /// The definition's name, e.g. `queue-type`.
+    pub name: &'static str,
+    /// Bit flags: a value is a set of names.
+    pub flags: bool,
+    /// Each value (for flags, each bit) with its name.
+    pub values: &'static [(u32, &'static str)],
+}
+
+impl EnumMeta {
+    /// The name of `value` (of an enum), if it has one.
+    pub fn name_of(&self, value: u64) -> Option<&'static str> {
+        self.values.iter().find(|(v, _)| u64::from(*v) == value).map(|(_, n)| *n)
+    }
+
+    /// The names of the bits set in `value` (of flags), in table order,
+    /// and the bits that have no name.
+    pub fn flag_names(&self, value: u64) -> (Vec<&'static str>, u64) {
+        let mut rest = value;
+        let mut names = Vec::new();
+        for &(bit, name) in self.values {
+            let bit = u64::from(bit);
+            if bit != 0 && value & bit == bit {
+                names.push(name);
+                rest &= !bit;
+            }
+        }
+        (names, rest)
+    }
 }
 
 /// One attribute of a set.

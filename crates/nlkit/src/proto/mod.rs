@@ -26,7 +26,7 @@ pub(crate) mod uapi_check;
 mod view;
 
 pub use codec::{Codec, Cx};
-pub use meta::{AttrMeta, FieldMeta, MessageMeta, SetMeta, StructMeta, ValueType};
+pub use meta::{AttrMeta, EnumMeta, FieldMeta, MessageMeta, SetMeta, StructMeta, ValueType};
 #[doc(hidden)]
 pub use view::{malformed_in, read_leniently, ReadAttr};
 pub use view::{BadAttr, View};

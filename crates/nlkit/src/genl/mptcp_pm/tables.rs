@@ -34,6 +34,13 @@ pub mod event_type {
         (LISTENER_CREATED, "listener-created"),
         (LISTENER_CLOSED, "listener-closed"),
     ];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "event-type", flags: false, values: NAMES };
+    }
 }
 
 /// unused

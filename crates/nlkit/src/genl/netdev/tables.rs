@@ -26,6 +26,13 @@ pub mod xdp_act {
         (RX_SG, "rx-sg"),
         (NDO_XMIT_SG, "ndo-xmit-sg"),
     ];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "xdp-act", flags: true, values: NAMES };
+    }
 }
 
 /// `xdp-rx-metadata` (flags).
@@ -36,6 +43,13 @@ pub mod xdp_rx_metadata {
     /// Each value with the spec's name for it.
     pub const NAMES: &[(u32, &str)] =
         &[(TIMESTAMP, "timestamp"), (HASH, "hash"), (VLAN_TAG, "vlan-tag")];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "xdp-rx-metadata", flags: true, values: NAMES };
+    }
 }
 
 /// `xsk-flags` (flags).
@@ -45,6 +59,13 @@ pub mod xsk_flags {
     /// Each value with the spec's name for it.
     pub const NAMES: &[(u32, &str)] =
         &[(TX_TIMESTAMP, "tx-timestamp"), (TX_CHECKSUM, "tx-checksum")];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "xsk-flags", flags: true, values: NAMES };
+    }
 }
 
 /// `queue-type` (enum).
@@ -53,6 +74,13 @@ pub mod queue_type {
     pub const TX: u32 = 1;
     /// Each value with the spec's name for it.
     pub const NAMES: &[(u32, &str)] = &[(RX, "rx"), (TX, "tx")];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "queue-type", flags: false, values: NAMES };
+    }
 }
 
 /// `qstats-scope` (flags).
@@ -60,6 +88,13 @@ pub mod qstats_scope {
     pub const QUEUE: u32 = 1 << 0;
     /// Each value with the spec's name for it.
     pub const NAMES: &[(u32, &str)] = &[(QUEUE, "queue")];
+    /// The names, for the rows whose values they are.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Values;
+    impl crate::proto::codec::Names for Values {
+        const META: &'static crate::proto::EnumMeta =
+            &crate::proto::EnumMeta { name: "qstats-scope", flags: true, values: NAMES };
+    }
 }
 
 /// Get / dump information about a netdev.
@@ -186,17 +221,17 @@ crate::attr_set! {
         pub ifindex: Option<u32> = NETDEV_A_DEV_IFINDEX as U32,
         /// `NETDEV_A_DEV_XDP_FEATURES` (u64, values from `xdp-act`). Bitmask of enabled
         /// xdp-features.
-        pub xdp_features: Option<u64> = NETDEV_A_DEV_XDP_FEATURES as U64,
+        pub xdp_features: Option<u64> = NETDEV_A_DEV_XDP_FEATURES as Named<U64, xdp_act::Values>,
         /// `NETDEV_A_DEV_XDP_ZC_MAX_SEGS` (u32). max fragment count supported by ZC
         /// driver
         pub xdp_zc_max_segs: Option<u32> = NETDEV_A_DEV_XDP_ZC_MAX_SEGS as U32,
         /// `NETDEV_A_DEV_XDP_RX_METADATA_FEATURES` (u64, values from
         /// `xdp-rx-metadata`). Bitmask of supported XDP receive metadata features. See
         /// Documentation/networking/xdp-rx-metadata.rst for more details.
-        pub xdp_rx_metadata_features: Option<u64> = NETDEV_A_DEV_XDP_RX_METADATA_FEATURES as U64,
+        pub xdp_rx_metadata_features: Option<u64> = NETDEV_A_DEV_XDP_RX_METADATA_FEATURES as Named<U64, xdp_rx_metadata::Values>,
         /// `NETDEV_A_DEV_XSK_FEATURES` (u64, values from `xsk-flags`). Bitmask of
         /// enabled AF_XDP features.
-        pub xsk_features: Option<u64> = NETDEV_A_DEV_XSK_FEATURES as U64,
+        pub xsk_features: Option<u64> = NETDEV_A_DEV_XSK_FEATURES as Named<U64, xsk_flags::Values>,
     }
     known {
         /// `NETDEV_A_DEV_PAD` (pad).
@@ -334,7 +369,7 @@ crate::attr_set! {
         pub ifindex: Option<u32> = NETDEV_A_QUEUE_IFINDEX as U32,
         /// `NETDEV_A_QUEUE_TYPE` (u32, values from `queue-type`). Queue type as rx, tx.
         /// Each queue type defines a separate ID space.
-        pub type_: Option<u32> = NETDEV_A_QUEUE_TYPE as U32,
+        pub type_: Option<u32> = NETDEV_A_QUEUE_TYPE as Named<U32, queue_type::Values>,
         /// `NETDEV_A_QUEUE_NAPI_ID` (u32). ID of the NAPI instance which services this
         /// queue.
         pub napi_id: Option<u32> = NETDEV_A_QUEUE_NAPI_ID as U32,
@@ -363,13 +398,13 @@ crate::attr_set! {
         pub ifindex: Option<u32> = NETDEV_A_QSTATS_IFINDEX as U32,
         /// `NETDEV_A_QSTATS_QUEUE_TYPE` (u32, values from `queue-type`). Queue type as
         /// rx, tx, for queue-id.
-        pub queue_type: Option<u32> = NETDEV_A_QSTATS_QUEUE_TYPE as U32,
+        pub queue_type: Option<u32> = NETDEV_A_QSTATS_QUEUE_TYPE as Named<U32, queue_type::Values>,
         /// `NETDEV_A_QSTATS_QUEUE_ID` (u32). Queue ID, if stats are scoped to a single
         /// queue instance.
         pub queue_id: Option<u32> = NETDEV_A_QSTATS_QUEUE_ID as U32,
         /// `NETDEV_A_QSTATS_SCOPE` (uint, values from `qstats-scope`). What object type
         /// should be used to iterate over the stats.
-        pub scope: Option<u64> = NETDEV_A_QSTATS_SCOPE as Uint,
+        pub scope: Option<u64> = NETDEV_A_QSTATS_SCOPE as Named<Uint, qstats_scope::Values>,
         /// `NETDEV_A_QSTATS_RX_PACKETS` (uint). Number of wire packets successfully
         /// received and passed to the stack. For drivers supporting XDP, XDP is
         /// considered the first layer of the stack, so packets consumed by XDP are
@@ -479,7 +514,7 @@ crate::attr_set! {
         pub id: Option<u32> = NETDEV_A_QUEUE_ID as U32,
         /// `NETDEV_A_QUEUE_TYPE` (u32, values from `queue-type`). Queue type as rx, tx.
         /// Each queue type defines a separate ID space.
-        pub type_: Option<u32> = NETDEV_A_QUEUE_TYPE as U32,
+        pub type_: Option<u32> = NETDEV_A_QUEUE_TYPE as Named<U32, queue_type::Values>,
     }
     owned
     /// A `queue-id` set to send.
