@@ -296,7 +296,9 @@ def main():
             for field, c_name, a in known:
                 for l in doc_lines(attr_doc(a, c_name), 8):
                     p(l)
-                p(f"        {field} = {c_name} as Raw,")
+                nest = a.get("nested-attributes")
+                codec = f"RawNest<{camel(nest)}<'static>>" if a["type"] == "nest" and nest in sets else "Raw"
+                p(f"        {field} = {c_name} as {codec},")
             p("    }")
         p("    owned")
         p(f"    /// A `{s['name']}` set to send.")

@@ -65,6 +65,31 @@ fn json_has_every_family_with_its_operations_and_groups() {
     assert_eq!(name["name"], "family-name", "named from the nlctrl spec's table");
 }
 
+/// A nested policy's attributes are named from the set of the nest that
+/// refers to it: netdev's `bind-rx` (6.12+) checks `queues`, a repeated
+/// nest of `queue-id` (`id`, `type`).
+#[test]
+fn nested_policies_are_named_from_their_nest() {
+    let ns = Ns::new("genl-nested");
+    let out = ns.nlkit(&["-j", "genl", "policy", "netdev"]);
+    if !out.status.success() {
+        eprintln!("no netdev family on this kernel: skipped");
+        return;
+    }
+    let policy: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let attrs = policy["attrs"].as_array().unwrap();
+    let queues = attrs
+        .iter()
+        .find(|a| a["name"] == "queues" && a["nested_policy"].is_u64())
+        .expect("bind-rx's queues nest");
+    let inner: Vec<(&str, u64)> = attrs
+        .iter()
+        .filter(|a| a["policy"] == queues["nested_policy"])
+        .map(|a| (a["name"].as_str().unwrap_or("?"), a["attr"].as_u64().unwrap()))
+        .collect();
+    assert!(inner.contains(&("id", 1)) && inner.contains(&("type", 3)), "{inner:?}");
+}
+
 #[test]
 fn an_unknown_family_is_named_in_the_error() {
     let ns = Ns::new("genl-none");

@@ -298,13 +298,34 @@ impl Policy {
         ops: &[(u8, &'static SetMeta)],
         a: &PolicyAttr,
     ) -> Option<&'static str> {
-        let policy = u32::from(a.policy);
-        self.ops
+        self.policy_set(ops, u32::from(a.policy), 0)?.by_kind(a.attr).map(|m| m.name)
+    }
+
+    /// The attribute set policy `policy` checks: an operation's own (by
+    /// `ops`), or, for a nested policy, the set of the nest that refers
+    /// to it in a policy whose set is known (at most 8 levels down).
+    pub fn policy_set(
+        &self,
+        ops: &[(u8, &'static SetMeta)],
+        policy: u32,
+        depth: usize,
+    ) -> Option<&'static SetMeta> {
+        let direct = self
+            .ops
             .iter()
             .filter(|o| o.do_policy == Some(policy) || o.dump_policy == Some(policy))
             .find_map(|o| ops.iter().find(|(cmd, _)| u16::from(*cmd) == o.op))
-            .and_then(|(_, set)| set.by_kind(a.attr))
-            .map(|m| m.name)
+            .map(|(_, set)| *set);
+        if direct.is_some() || depth >= 8 {
+            return direct;
+        }
+        self.attrs.iter().filter(|a| a.nested_policy == Some(policy)).find_map(|outer| {
+            let set = self.policy_set(ops, u32::from(outer.policy), depth + 1)?;
+            match set.by_kind(outer.attr)?.value {
+                crate::proto::ValueType::Nest(inner) => Some(inner),
+                _ => None,
+            }
+        })
     }
 
     /// Adds what one `CTRL_CMD_GETPOLICY` reply says.

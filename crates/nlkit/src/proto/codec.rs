@@ -234,6 +234,27 @@ impl Codec for Raw {
     }
 }
 
+/// A nest of set `S` that a message may repeat (YNL `multi-attr`): kept
+/// whole, like [`Raw`], for reading on demand; its metadata is the set's,
+/// so printers and policies name what is inside.
+#[derive(Debug, Clone, Copy)]
+pub struct RawNest<S>(PhantomData<fn() -> S>);
+
+impl<S: Codec> Codec for RawNest<S> {
+    const TYPE: ValueType = S::TYPE;
+    type View<'a> = Attr<'a>;
+    type Owned = Vec<u8>;
+    fn decode<'a>(a: &Attr<'a>, _: Cx) -> Result<Option<Attr<'a>>, Error> {
+        Ok(Some(*a))
+    }
+    fn own(v: &Attr<'_>) -> Vec<u8> {
+        v.payload().to_vec()
+    }
+    fn encode(v: &Vec<u8>, kind: u16, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), Error> {
+        b.attr(kind, v)
+    }
+}
+
 /// An address of the message's family: 4 bytes for `AF_INET`, 16 for
 /// `AF_INET6`; other families' addresses (MPLS labels, for instance) stay
 /// raw.

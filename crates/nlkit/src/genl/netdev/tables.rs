@@ -535,7 +535,7 @@ crate::attr_set! {
     known {
         /// `NETDEV_A_DMABUF_QUEUES` (nest, nest of `queue-id`, repeated; read from the
         /// raw attributes). receive queues to bind the dmabuf to.
-        queues = NETDEV_A_DMABUF_QUEUES as Raw,
+        queues = NETDEV_A_DMABUF_QUEUES as RawNest<QueueId<'static>>,
     }
     owned
     /// A `dmabuf` set to send.
