@@ -1,6 +1,6 @@
 //! Any bytes as a generic netlink controller message (tables generated
-//! from the nlctrl YNL spec), a TASKSTATS reply, a sock_diag inet or unix
-//! socket,
+//! from the nlctrl YNL spec), a TASKSTATS reply, a sock_diag inet, unix or
+//! netlink socket,
 //! as a kernel uevent and a process event, and
 //! as a datagram to
 //! subscriptions: parsing,
@@ -60,6 +60,15 @@ fuzz_target!(|data: &[u8]| {
     // As a sock_diag unix socket: views re-emit their bytes.
     if let Ok(v) = nlkit::diag::unix::UnixDiag::parse(&msg) {
         let _ = (v.header.cookie(), v.icons.map(<[u8]>::len), v.unknown().count(), v.malformed().count());
+        let mut again = Vec::new();
+        let mut w = MessageBuilder::new(&mut again, msg.header()).unwrap();
+        v.emit(&mut w).unwrap();
+        let _ = w.finish();
+        assert_eq!(again, msg.bytes());
+    }
+    // As a sock_diag netlink socket.
+    if let Ok(v) = nlkit::diag::netlink::NetlinkDiag::parse(&msg) {
+        let _ = (v.meminfo_at(2), v.group_ids().count(), v.unknown().count());
         let mut again = Vec::new();
         let mut w = MessageBuilder::new(&mut again, msg.header()).unwrap();
         v.emit(&mut w).unwrap();

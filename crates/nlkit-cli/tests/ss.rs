@@ -269,3 +269,81 @@ fn unix_sockets_are_ss_text() {
     assert_eq!(peer["peer-inode"], est["inode"], "the two ends name each other");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const NETLINK_SCRIPT: &str = r#"
+import socket, time
+S = socket
+r = S.socket(S.AF_NETLINK, S.SOCK_RAW, 0); r.bind((0, 0x11))
+g = S.socket(S.AF_NETLINK, S.SOCK_DGRAM, 16); g.bind((0, 0))
+u = S.socket(S.AF_NETLINK, S.SOCK_RAW, 2); u.bind((0, 0)); u.connect((4660, 0))
+e = S.socket(S.AF_NETLINK, S.SOCK_RAW, 15); e.bind((0, 1))
+print('ready', flush=True)
+time.sleep(120)
+"#;
+
+/// The rows of an ss table as words, sorted, without the sock_diag
+/// sockets (`tcpdiag:`, with -n `4:`): each tool's own (`ss/PID`,
+/// `nlkit/PID`) and the kernel's side of it, whose queue holds the asking
+/// tool's request, differ between the two runs by nature.
+fn netlink_rows(table: &str) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().map(String::from).collect::<Vec<_>>())
+        .filter(|w| !w.iter().any(|x| x.starts_with("tcpdiag:") || x.starts_with("4:")))
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Netlink sockets (`-A netlink`, `-f netlink`, and the default with
+/// `-a`): the same rows as ss (protocol names, `COMM/PID`, port ids, a
+/// connected peer, groups with `-e`, numbers with `-n`); the layout is
+/// ss's, but each tool lists its own diag socket, whose name makes the
+/// column widths differ, so rows are compared word by word.
+#[test]
+fn netlink_sockets_are_ss_rows() {
+    let ns = Ns::new("ssnl");
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "python3", "-c", NETLINK_SCRIPT])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let pid = child.id();
+    let _holder = Sockets(child);
+    for args in [
+        &["-a", "-A", "netlink"][..],
+        &["-an", "-A", "netlink"],
+        &["-ae", "-A", "netlink"],
+        &["-a", "-f", "netlink", "-H"],
+        &["-a", "--query=netlink,unix"],
+        &["-A", "netlink", "state", "all"],
+    ] {
+        let (ss, ours) = both_exec(&ns, args);
+        let (a, b) = (netlink_rows(&ss), netlink_rows(&ours));
+        assert!(a.len() >= 4, "{args:?}: {ss}");
+        assert_eq!(b, a, "{args:?}\n{ss}\n{ours}");
+        let header = |t: &str| -> String {
+            t.lines().next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        assert_eq!(header(&ours), header(&ss), "{args:?}");
+    }
+    let (ss, _) = both_exec(&ns, &["-ae", "-A", "netlink"]);
+    for part in ["rtnl:python3/", "groups=0x00000011", "usersock:", "0:4660", "uevent:", "genl:"] {
+        assert!(ss.contains(part), "the test lacks {part:?}: {ss}");
+    }
+    // Without -a no unconnected socket is listed, as ss.
+    let (ss, ours) = both_exec(&ns, &["-A", "netlink", "-H"]);
+    assert_eq!((ss.as_str(), ours.as_str()), ("", ""));
+    let out = text(ns.nlkit(&["-j", "ss", "-a", "-A", "netlink"]));
+    let all: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let mine: Vec<&Value> =
+        all.iter().filter(|s| s["process"] == format!("python3/{pid}")).collect();
+    let route = mine.iter().find(|s| s["protocol"] == "rtnl").expect("the route socket");
+    assert_eq!(route["groups"], serde_json::json!([1, 5]));
+    let user = all.iter().find(|s| s["protocol"] == "usersock").expect("the usersock socket");
+    assert_eq!((user["peer-port"].as_i64(), user["peer-group"].as_u64()), (Some(4660), Some(0)));
+}

@@ -1,8 +1,9 @@
 //! `nlkit ss`: sockets from the kernel's socket diagnostics
 //! (`NETLINK_SOCK_DIAG`, [`nlkit::diag`]), with ss's options and table.
 //!
-//! Words are ss's: `-t` `-u` `-w` `-x` (TCP, UDP, raw, unix; all four
-//! when none is given), `-a` (all states), `-l` (listening and unconnected), `-n` (no
+//! Words are ss's: `-t` `-u` `-w` `-x` (TCP, UDP, raw, unix), `-A QUERY`
+//! and `-f FAMILY` (those and netlink; all when none is given), `-a` (all
+//! states), `-l` (listening and unconnected), `-n` (no
 //! service names), `-e` (uid, inode, cookie, mark, cgroup, v6only,
 //! shutdown), `-4`/`-6`, `-H` (no header), `-N NS` (another network
 //! namespace, as nlkit's own `-n`), `-j` (JSON, which ss does not have),
@@ -11,10 +12,11 @@
 //! iproute2 6.1's `ss` prints, column for column ([`render`]); the tests
 //! compare it with `ss` in throwaway namespaces.
 //!
-//! Not yet: packet and netlink sockets, `-p`, `-o`, `-i`, `-m`, `-s`,
+//! Not yet: packet sockets, `-p`, `-o`, `-i`, `-m`, `-s`,
 //! `-K`, and the address/port filter language (refused as not supported,
 //! before anything is sent).
 
+mod netlink;
 mod render;
 mod unix;
 mod words;
@@ -100,7 +102,23 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     if json {
         jbuf.push(b'[');
     }
-    // ss's order: unix sockets first (not with -4 or -6), then raw, UDP, TCP.
+    // ss's order: netlink sockets (unconnected ones: only when that state
+    // is asked for), unix sockets (neither with -4 or -6), raw, UDP, TCP.
+    if o.netlink && o.family.is_none() && o.states & (1 << 7) != 0 {
+        use nlkit::diag::netlink::*;
+        conn.run(dump(NDIAG_PROTO_ALL, NDIAG_SHOW_GROUPS | NDIAG_SHOW_MEMINFO, |v| {
+            if !json {
+                netlink::push_row(&mut table, &o, v);
+                return Ok(());
+            }
+            if !first {
+                jbuf.push(b',');
+            }
+            first = false;
+            netlink::push_json(&mut jbuf, v);
+            Ok(())
+        }))?;
+    }
     if o.unix && o.family.is_none() {
         use nlkit::diag::unix::*;
         let mut show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN;

@@ -16,6 +16,8 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]...
    -u, --udp           UDP sockets
    -w, --raw           raw sockets
    -x, --unix          unix sockets (all four kinds when none is given)
+   -A, --query QUERY   tcp, udp, raw, inet, unix, netlink (comma-separated)
+   -f, --family FAMILY inet (-4), inet6 (-6), unix (-x), netlink
    -a, --all           sockets in every state
    -l, --listening     listening (and unconnected) sockets
    -n, --numeric       ports as numbers, not service names
@@ -29,7 +31,7 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]...
    STATE := all | connected | synchronized | bucket | big | established |
             syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait |
             closed | close-wait | last-ack | listening | closing
-Not yet in nlkit ss: packet and netlink sockets, -p, -o, -i, -m, -s,
+Not yet in nlkit ss: packet sockets, -p, -o, -i, -m, -s,
 -K, and address and port filters. Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
@@ -45,6 +47,8 @@ pub struct Options {
     /// Unix sockets (-x; ss counts three tables: stream, datagram,
     /// seqpacket).
     pub unix: bool,
+    /// Netlink sockets (`-A netlink`, `-f netlink`).
+    pub netlink: bool,
     /// The state mask sent to the kernel (ss's bits).
     pub states: u32,
     pub numeric: bool,
@@ -61,7 +65,7 @@ impl Options {
     /// How many of ss's tables are listed (the Netid column shows when
     /// more than one is).
     pub fn dbs(&self) -> usize {
-        self.protocols.len() + if self.unix { 3 } else { 0 }
+        self.protocols.len() + if self.unix { 3 } else { 0 } + usize::from(self.netlink)
     }
 
     /// The address families to dump, in ss's order.
@@ -104,12 +108,56 @@ fn state(word: &str) -> Result<u32> {
     })
 }
 
+/// `-A QUERY[,QUERY]`: the socket tables nlkit has (ss's `filter_db_parse`
+/// names; the others are not supported yet).
+fn query(o: &mut Options, value: &str) -> Result<()> {
+    for q in value.split(',') {
+        match q {
+            "tcp" => push_new(&mut o.protocols, 6),
+            "udp" => push_new(&mut o.protocols, 17),
+            "raw" => push_new(&mut o.protocols, 255),
+            "inet" => [255, 17, 6].into_iter().for_each(|p| push_new(&mut o.protocols, p)),
+            "unix" => o.unix = true,
+            "netlink" => o.netlink = true,
+            "all" | "mptcp" | "dccp" | "sctp" | "unix_dgram" | "unix_stream" | "unix_seqpacket"
+            | "packet" | "packet_raw" | "packet_dgram" | "vsock_stream" | "vsock_dgram"
+            | "tipc" | "xdp" => {
+                bail!("ss -A {q} is not supported by nlkit ss yet")
+            }
+            _ => bail!("ss: wrong query \"{q}\"\n{USAGE}"),
+        }
+    }
+    Ok(())
+}
+
+/// `-f FAMILY`: inet and inet6 as -4 and -6, unix as -x, netlink.
+fn family(o: &mut Options, value: &str) -> Result<()> {
+    match value {
+        "inet" => o.family = Some(libc::AF_INET as u8),
+        "inet6" => o.family = Some(libc::AF_INET6 as u8),
+        "unix" => o.unix = true,
+        "netlink" => o.netlink = true,
+        "link" | "tipc" | "vsock" | "xdp" => {
+            bail!("ss -f {value} is not supported by nlkit ss yet")
+        }
+        _ => bail!("ss: \"{value}\" is invalid family\n{USAGE}"),
+    }
+    Ok(())
+}
+
+fn push_new(protocols: &mut Vec<u8>, p: u8) {
+    if !protocols.contains(&p) {
+        protocols.push(p);
+    }
+}
+
 /// Reads the words after `ss`.
 pub fn parse(words: &[String]) -> Result<Options> {
     let mut o = Options {
         protocols: Vec::new(),
         named_protocols: false,
         unix: false,
+        netlink: false,
         states: 0,
         numeric: false,
         extended: false,
@@ -136,6 +184,28 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 break;
             }
         };
+        // `--query=Q`, `--socket Q`, `--family=F`: as -A and -f.
+        let (long, attached) = match long.and_then(|l| l.split_once('=')) {
+            Some((name, value)) => (Some(name), Some(value.to_string())),
+            None => (long, None),
+        };
+        if let Some(l @ ("query" | "socket" | "family")) = long {
+            let value = match attached {
+                Some(v) => v,
+                None => match words.get(i) {
+                    Some(v) => {
+                        i += 1;
+                        v.clone()
+                    }
+                    None => bail!("ss: option '--{l}' requires an argument\n{USAGE}"),
+                },
+            };
+            match l {
+                "family" => family(&mut o, &value)?,
+                _ => query(&mut o, &value)?,
+            }
+            continue;
+        }
         let shorts: Vec<char> = match long {
             Some("tcp") => vec!['t'],
             Some("udp") => vec!['u'],
@@ -169,24 +239,28 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 'H' => o.header = false,
                 'j' => o.json = true,
                 'h' => o.help = true,
-                'N' => {
-                    // The rest of this word, or the next word, is the namespace.
+                'N' | 'A' | 'f' => {
+                    // The rest of this word, or the next word, is the value.
                     let rest: String = shorts[k + 1..].iter().collect();
-                    let ns = match rest.is_empty() {
+                    let value = match rest.is_empty() {
                         false => rest,
                         true => match words.get(i) {
                             Some(n) => {
                                 i += 1;
                                 n.clone()
                             }
-                            None => bail!("ss: option requires an argument -- 'N'\n{USAGE}"),
+                            None => bail!("ss: option requires an argument -- '{c}'\n{USAGE}"),
                         },
                     };
-                    o.netns = Some(ns);
+                    match c {
+                        'N' => o.netns = Some(value),
+                        'A' => query(&mut o, &value)?,
+                        _ => family(&mut o, &value)?,
+                    }
                     break;
                 }
                 'p' | 'o' | 'i' | 'm' | 's' | 'K' | 'E' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd'
-                | '0' | 'M' | 'T' | 'O' | 'f' | 'A' | 'F' | 'D' => {
+                | '0' | 'M' | 'T' | 'O' | 'F' | 'D' => {
                     bail!("ss option -{c} is not supported by nlkit ss yet")
                 }
                 other => bail!("ss: invalid option -- '{other}'\n{USAGE}"),
@@ -218,9 +292,10 @@ pub fn parse(words: &[String]) -> Result<Options> {
         saw = true;
     }
     o.named_protocols = !o.protocols.is_empty();
-    if o.protocols.is_empty() && !o.unix {
+    if o.protocols.is_empty() && !o.unix && !o.netlink {
         o.protocols = vec![255, 17, 6];
         o.unix = true;
+        o.netlink = o.family.is_none();
     }
     o.states = explicit_states.unwrap_or(SS_CONN);
     Ok(o)
@@ -248,6 +323,16 @@ mod tests {
         assert_eq!((x.protocols.len(), x.unix, x.dbs()), (0, true, 3));
         assert_eq!(p("-tNfoo").unwrap().netns.as_deref(), Some("foo"));
         assert_eq!(p("-t -N bar -n").unwrap().netns.as_deref(), Some("bar"));
+        // -A and -f, attached or not, short or long.
+        let q = p("-A netlink,tcp").unwrap();
+        assert_eq!((q.netlink, q.unix, q.protocols.clone(), q.dbs()), (true, false, vec![6], 2));
+        assert!(p("-Aunix").unwrap().unix);
+        assert_eq!(p("--query=inet").unwrap().protocols, [255, 17, 6]);
+        assert_eq!(p("--socket udp").unwrap().protocols, [17]);
+        assert_eq!(p("-f inet6").unwrap().family, Some(libc::AF_INET6 as u8));
+        assert!(p("--family=netlink").unwrap().netlink);
+        // The default lists netlink sockets too, but not under -4/-6.
+        assert!(p("-a").unwrap().netlink && !p("-a4").unwrap().netlink);
     }
 
     #[test]
@@ -267,5 +352,10 @@ mod tests {
         assert!(p("-q").unwrap_err().to_string().contains("invalid option -- 'q'"));
         assert!(p("--bogus").unwrap_err().to_string().contains("unrecognized option '--bogus'"));
         assert!(p("-tN").is_err());
+        assert!(p("-A packet").unwrap_err().to_string().contains("-A packet is not supported"));
+        assert!(p("-A bogus").unwrap_err().to_string().contains("wrong query \"bogus\""));
+        assert!(p("-f link").unwrap_err().to_string().contains("-f link is not supported"));
+        assert!(p("-f bogus").unwrap_err().to_string().contains("\"bogus\" is invalid family"));
+        assert!(p("-A").is_err() && p("--query").is_err());
     }
 }

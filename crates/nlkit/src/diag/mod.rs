@@ -6,6 +6,7 @@
 //! - [`inet`]: TCP, UDP, raw (and the other inet protocols the kernel has
 //!   diag modules for) over IPv4 and IPv6 (`<linux/inet_diag.h>`).
 //! - [`unix`]: unix-domain sockets (`<linux/unix_diag.h>`).
+//! - [`netlink`]: netlink sockets (`<linux/netlink_diag.h>`).
 //!
 //! Every request is `SOCK_DIAG_BY_FAMILY` with a family-specific fixed
 //! header; replies carry the same type. The tables are written by hand in
@@ -13,6 +14,7 @@
 //! checked against the pinned headers in `tools/uapi/`.
 
 pub mod inet;
+pub mod netlink;
 pub mod unix;
 
 /// `SOCK_DIAG_BY_FAMILY`: the request (and reply) type of every family.
