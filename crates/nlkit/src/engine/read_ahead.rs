@@ -55,7 +55,12 @@ where
     let probe = *exchange;
     let peer = core.peer;
     std::thread::scope(|s| {
+        // Owned here, so that however this closure ends (a panic in the
+        // handler included: the scope joins the thread before unwinding
+        // on) the receiver is told to stop and its sends fail.
+        let full_rx = full_rx;
         let stop = &stop;
+        let _stop = StopOnDrop(stop);
         let receiver = std::thread::Builder::new()
             .name("nlkit-read-ahead".into())
             .spawn_scoped(s, move || receive(socket, stop, full_tx, free_rx, probe, peer));
@@ -96,6 +101,15 @@ where
         }
         Some(result)
     })
+}
+
+/// Sets the flag when dropped.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// The rest of an exchange on the caller's thread, as without read-ahead.
