@@ -14,8 +14,9 @@ use nlkit::diag::netlink::{NetlinkDiag, NETLINK_CONNECTED};
 use serde_json::json;
 use std::fmt::Write as _;
 
-/// ss's (iproute2's `nl_proto_n2a`) names of the netlink protocols.
-const PROTOCOLS: [&str; 21] = [
+/// ss's (iproute2's `nl_proto_n2a`) names of the netlink protocols, by
+/// number (17 has none).
+const PROTOCOLS: [&str; 22] = [
     "rtnl",
     "unused",
     "usersock",
@@ -37,13 +38,13 @@ const PROTOCOLS: [&str; 21] = [
     "scsi-trans",
     "ecryptfs",
     "rdma",
+    "crypto",
 ];
 
-/// The protocol as ss names it (`crypto` is 21; 17 has no name).
+/// The protocol as ss names it: its name, or its number (`-n`, or none).
 fn protocol(p: u8, numeric: bool) -> String {
     match PROTOCOLS.get(usize::from(p)) {
         Some(n) if !numeric && !n.is_empty() => (*n).to_string(),
-        _ if !numeric && p == 21 => "crypto".into(),
         _ => p.to_string(),
     }
 }

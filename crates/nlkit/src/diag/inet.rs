@@ -9,11 +9,9 @@
 //! give them as socket addresses.
 #![allow(missing_docs)] // the INET_DIAG_* kinds and struct fields: named by their C names
 
-use super::SOCK_DIAG_BY_FAMILY;
-use crate::engine::{Request, Stream};
+use crate::engine::Request;
 use crate::error::Result;
 use crate::proto::codec::*;
-use nlkit_wire::{Flags, Message, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 /// Request attribute: a filter program (`inet_diag_bc_op`s) run by the kernel.
@@ -239,15 +237,13 @@ where
         cookie_hi: !0,
         ..Default::default()
     };
-    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&req.to_bytes());
-    let each = move |m: Message<'_>| each(&InetDiag::parse(&m)?);
-    Stream { message_type: SOCK_DIAG_BY_FAMILY, flags: Flags::DUMP, body, each }
+    super::dump_by_family(req.to_bytes(), move |m| each(&InetDiag::parse(&m)?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{State, ALL_STATES, SOCK_DESTROY};
+    use crate::diag::{State, ALL_STATES, SOCK_DESTROY, SOCK_DIAG_BY_FAMILY};
 
     #[test]
     fn constants_and_layouts_match_the_pinned_headers() {

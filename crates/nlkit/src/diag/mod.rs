@@ -19,6 +19,21 @@ pub mod unix;
 
 /// `SOCK_DIAG_BY_FAMILY`: the request (and reply) type of every family.
 pub const SOCK_DIAG_BY_FAMILY: u16 = 20;
+
+/// A `SOCK_DIAG_BY_FAMILY` dump: the family's request header, then every
+/// reply handed to `each` (which reads it as the family's view).
+fn dump_by_family<const N: usize>(
+    request: [u8; N],
+    each: impl FnMut(nlkit_wire::Message<'_>) -> crate::error::Result<()>,
+) -> impl crate::engine::Request<Output = ()> {
+    let body = move |b: &mut nlkit_wire::MessageBuilder<'_, Vec<u8>>| b.append(&request);
+    crate::engine::Stream {
+        message_type: SOCK_DIAG_BY_FAMILY,
+        flags: nlkit_wire::Flags::DUMP,
+        body,
+        each,
+    }
+}
 /// `SOCK_DESTROY`: close a socket (`ss -K`; needs `CAP_NET_ADMIN`).
 pub const SOCK_DESTROY: u16 = 21;
 

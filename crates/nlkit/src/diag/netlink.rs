@@ -7,11 +7,9 @@
 //! caller's.
 #![allow(missing_docs)] // the NETLINK_DIAG_* kinds and struct fields: named by their C names
 
-use super::SOCK_DIAG_BY_FAMILY;
-use crate::engine::{Request, Stream};
+use crate::engine::Request;
 use crate::error::Result;
 use crate::proto::codec::*;
-use nlkit_wire::{Flags, Message, MessageBuilder};
 
 /// `sdiag_protocol` for every protocol.
 pub const NDIAG_PROTO_ALL: u8 = 0xff;
@@ -161,15 +159,14 @@ where
         cookie_hi: !0,
         ..Default::default()
     };
-    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&req.to_bytes());
-    let each = move |m: Message<'_>| each(&NetlinkDiag::parse(&m)?);
-    Stream { message_type: SOCK_DIAG_BY_FAMILY, flags: Flags::DUMP, body, each }
+    super::dump_by_family(req.to_bytes(), move |m| each(&NetlinkDiag::parse(&m)?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::proto::View;
+    use nlkit_wire::MessageBuilder;
 
     #[test]
     fn constants_and_layouts_match_the_pinned_header() {
