@@ -13,7 +13,7 @@ use nlkit::connector::{ProcEvent, ProcEvents, Process, SeqGaps, PROC_EVENT_ALL};
 use nlkit::sub::{Item, Subscription};
 use serde_json::{json, Value};
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The event names `-e` takes, with their `PROC_EVENT_*` bits.
 const EVENTS: [(&str, u32); 9] = [
@@ -95,17 +95,7 @@ pub fn run(args: &ProcEventsArgs, netns: Option<&str>, json: bool) -> Result<()>
     let mut out = std::io::stdout().lock();
     let mut seen = 0u64;
     while args.count.is_none_or(|c| seen < c) {
-        if let Some(d) = deadline {
-            let left = d.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            sub.socket().set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
-        }
-        let batch = match sub.recv() {
-            Err(nlkit::Error::Timeout) => break,
-            other => other?,
-        };
+        let Some(batch) = sub.recv_until(deadline)? else { break };
         for item in batch {
             match item {
                 Item::Event { event, .. } => {

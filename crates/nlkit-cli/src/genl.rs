@@ -82,17 +82,7 @@ fn monitor(
     let mut seen = 0;
     crate::report::note!("monitoring generic netlink families");
     while count.is_none_or(|c| seen < c) {
-        if let Some(d) = deadline {
-            let left = d.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            sub.socket().set_read_timeout(Some(left))?;
-        }
-        let batch = match sub.recv() {
-            Err(nlkit::Error::Timeout) => break,
-            other => other?,
-        };
+        let Some(batch) = sub.recv_until(deadline)? else { break };
         for item in batch {
             match item {
                 Item::Event { event, .. } => {

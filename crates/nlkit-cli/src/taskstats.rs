@@ -17,7 +17,7 @@ use nlkit::sub::{Item, Subscription};
 use nlkit::{Conn, Netns, Protocol};
 use serde_json::Value;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub fn run(args: &TaskstatsArgs, netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
     let mut conn = match netns {
@@ -62,17 +62,7 @@ fn listen(
     let mut out = std::io::stdout().lock();
     let mut seen = 0u64;
     while args.count.is_none_or(|c| seen < c) {
-        if let Some(d) = deadline {
-            let left = d.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            sub.socket().set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
-        }
-        let batch = match sub.recv() {
-            Err(nlkit::Error::Timeout) => break,
-            other => other?,
-        };
+        let Some(batch) = sub.recv_until(deadline)? else { break };
         for item in batch {
             match item {
                 Item::Event { event: Exit::Exited(stats), .. } => {

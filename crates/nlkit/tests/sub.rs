@@ -119,3 +119,24 @@ fn a_full_queue_is_an_overrun_item_and_the_stream_goes_on() {
         .collect();
     assert_eq!(after, ["after"]);
 }
+
+/// `recv_until` gives up at its deadline (a silent group), reads what
+/// comes before it, and returns at once for a deadline already past.
+#[test]
+fn recv_until_stops_at_the_deadline() {
+    let ns = TestNs::new("subuntil");
+    let mut sub = Subscription::open_in(ns.netns(), UserGroup(4)).unwrap();
+    let start = std::time::Instant::now();
+    let got = sub.recv_until(Some(start + Duration::from_millis(100))).unwrap().is_some();
+    let waited = start.elapsed();
+    assert!(
+        !got && waited >= Duration::from_millis(90) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    sender(&ns).send_to_group(&message(b"hi"), 1 << (4 - 1)).unwrap();
+    let later = std::time::Instant::now() + Duration::from_secs(5);
+    let n = sub.recv_until(Some(later)).unwrap().expect("the datagram").count();
+    assert_eq!(n, 1);
+    let past = std::time::Instant::now() - Duration::from_millis(1);
+    assert!(sub.recv_until(Some(past)).unwrap().is_none());
+}

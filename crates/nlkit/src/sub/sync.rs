@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::socket::{Netns, RecvBuf, Socket};
 use crate::sys;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A socket subscribed to a [`Source`]'s groups; see the module docs.
 #[derive(Debug)]
@@ -56,6 +56,24 @@ impl<S: Source> Subscription<S> {
             Ok(_) => Ok(Batch::read(&self.source, &mut self.counts, &self.buf)),
             Err(Error::Overrun) => Ok(Batch::overrun(&self.source, &mut self.counts)),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Like [`recv`](Self::recv), giving up at `deadline` (`None`: waits as
+    /// the socket's read timeout says): `None` once it has passed. For
+    /// listeners that stop after a while (`--timeout`).
+    pub fn recv_until(&mut self, deadline: Option<Instant>) -> Result<Option<Batch<'_, S>>> {
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(None);
+            }
+            // A zero read timeout would mean "for ever".
+            self.socket.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+        }
+        match self.recv() {
+            Err(Error::Timeout) => Ok(None),
+            other => other.map(Some),
         }
     }
 
