@@ -550,3 +550,54 @@ fn oneline_matches_ip() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
+
+/// Every link is printed as soon as the links its line names have come:
+/// here the first 40 name a bridge made after them (their master) and a
+/// veth's first side names its peer, which comes after it, so most of the
+/// listing waits and is printed in the kernel's order once the bridge
+/// comes. Text, `-br`, `-o` and JSON are ip's, with and without filters,
+/// for links and for addresses.
+#[test]
+fn listing_waits_for_links_still_to_come() {
+    let ns = Ns::new("linkorder");
+    let mut batch = String::new();
+    for i in 0..20 {
+        batch += &format!("link add o{i} type veth peer name q{i}\n");
+    }
+    batch += "link add brlate type bridge\n";
+    for i in 0..20 {
+        batch += &format!("link set o{i} master brlate\nlink set q{i} master brlate\n");
+    }
+    batch += "link add tail0 type veth peer name tail1\n";
+    batch += "address add 10.9.0.1/24 dev o0\naddress add 10.9.1.1/24 dev tail1\n";
+    batch += "address add 2001:db8:9::1/64 dev q3 nodad\naddress add 10.9.0.2/24 dev o0\n";
+    let file = std::env::temp_dir().join(format!("nlkit-linkorder-{}", std::process::id()));
+    std::fs::write(&file, batch).unwrap();
+    ns.ip(&["-batch", file.to_str().unwrap()]);
+    std::fs::remove_file(&file).unwrap();
+    let cases: [&[&str]; 11] = [
+        &["link", "show"],
+        &["-br", "link", "show"],
+        &["-o", "link", "show"],
+        &["link", "show", "type", "veth"],
+        &["-br", "link", "show", "type", "bridge_slave"],
+        &["-d", "link", "show"],
+        &["address", "show"],
+        &["-br", "address", "show"],
+        &["-o", "address", "show"],
+        &["-4", "address", "show"],
+        &["-s", "address", "show"],
+    ];
+    for args in cases {
+        let ours = ns.nlkit_ok(args);
+        let text = if args.contains(&"-d") { mask_timers(&ours) } else { ours.clone() };
+        let theirs = ns.ip(args);
+        let want = if args.contains(&"-d") { mask_timers(&theirs) } else { theirs };
+        assert_eq!(text, want, "{args:?}");
+        assert!(ours.contains("o0"), "{args:?}");
+    }
+    same_json(&ns, &["link", "show"]);
+    same_json(&ns, &["-br", "link", "show"]);
+    same_json(&ns, &["address", "show"]);
+    same_json(&ns, &["-br", "address", "show"]);
+}

@@ -18,16 +18,18 @@
 
 use super::addr_filter::Filter;
 use super::addr_print;
+use super::in_order::in_order;
 use super::link_print::{self, Show};
-use super::{dump_raw, link, link_stats, parse_links, Ctx};
+use super::{dump_raw, link, link_stats, parse_links, Ctx, Held};
+use crate::names::LinkNames;
 use crate::out::printer::Printer;
+use crate::out::Output;
 use crate::words::{self as args, Args};
 use anyhow::Result;
 use nlkit::rtnl::addr::{AddrHeader, Address};
 use nlkit::rtnl::link::{Link, LinkHeader};
 use nlkit::rtnl::uapi::*;
 use nlkit::rtnl::{AF_INET6, AF_UNSPEC};
-use nlkit::wire::MessageBuffer;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -53,7 +55,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 /// Dumps the kernel's IPv6 view of every link, which `ip -6 address show`
 /// lists (no qdisc, group, queue length or details; IPv6 counters for
 /// statistics). Every other listing uses the full dump of [`Ctx::links_raw`].
-fn dump_links_v6(conn: &mut super::RtConn) -> Result<Vec<Vec<u8>>> {
+fn dump_links_v6(conn: &mut super::RtConn) -> Result<Held> {
     let header = LinkHeader { family: AF_INET6, ..LinkHeader::default() };
     dump_raw(conn, RTM_GETLINK, &header.to_bytes())
 }
@@ -61,18 +63,18 @@ fn dump_links_v6(conn: &mut super::RtConn) -> Result<Vec<Vec<u8>>> {
 /// Dumps the addresses of `family` on interface `index` (0: all), as `ip`
 /// asks for them: the kernel filters by index under strict checking, and
 /// [`Filter::passes`] checks the index again.
-pub(super) fn dump_addrs(conn: &mut super::RtConn, family: u8, index: u32) -> Result<Vec<Vec<u8>>> {
+pub(super) fn dump_addrs(conn: &mut super::RtConn, family: u8, index: u32) -> Result<Held> {
     let header = AddrHeader { family, index, ..AddrHeader::default() };
     dump_raw(conn, RTM_GETADDR, &header.to_bytes())
 }
 
-pub(super) fn parse_addrs(raw: &[Vec<u8>]) -> Result<Vec<Address<'_>>> {
-    raw.iter().map(|b| Ok(Address::parse(&MessageBuffer::new_checked(b.as_slice())?)?)).collect()
+pub(super) fn parse_addrs(raw: &Held) -> Result<Vec<Address<'_>>> {
+    raw.messages().map(|m| Ok(Address::parse(&m?)?)).collect()
 }
 
 /// What `show` prints from: the selectors, every address, how links print.
 struct Listing<'a> {
-    filter: Filter,
+    filter: &'a Filter,
     addrs: &'a [Address<'a>],
     show: Show<'a>,
     /// `-o`: one line per address, `INDEX: NAME` first; no link lines.
@@ -82,7 +84,12 @@ struct Listing<'a> {
 
 fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let groups = link_print::read_groups();
-    let (family, details, stats, json) = (ctx.family, ctx.details, ctx.stats, ctx.out.json());
+    let family = ctx.family;
+    if a.at_end() && family != AF_INET6 {
+        let filter = Filter::parse(&mut a, family, &LinkNames::default())?;
+        return show_in_order(ctx, &filter, &groups);
+    }
+    let (details, stats, json) = (ctx.details, ctx.stats, ctx.out.json());
     let (brief, ctx_oneline, ctx_color) = (ctx.brief, ctx.oneline, ctx.color);
     // Named with the names of the full dump, which serves both when it can.
     let full = ctx.links_raw()?;
@@ -92,7 +99,7 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         if family == AF_INET6 && filter.index == 0 { dump_links_v6(&mut ctx.conn)? } else { full };
     let (conn, out, names) = ctx.parts()?;
     let addr_raw = dump_addrs(conn, filter.family, filter.index)?;
-    let (links, addrs) = (parse_links(&link_raw)?, parse_addrs(&addr_raw)?);
+    let (links, addrs) = (parse_links(&link_raw)?, by_link(parse_addrs(&addr_raw)?));
     let netns = if !json && names.any_netnsid { link::netns_names(conn) } else { HashMap::new() };
     let link_line = filter.family == AF_UNSPEC || details;
     let show = Show {
@@ -107,28 +114,72 @@ fn show(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         brief,
     };
     let oneline = ctx_oneline && !json && !brief;
-    let listing = Listing { filter, addrs: &addrs, show, oneline, color: ctx_color };
+    let listing = Listing { filter: &filter, addrs: &addrs, show, oneline, color: ctx_color };
     let mut p = Printer::new(json);
     p.set_color(ctx_color);
     out.begin()?;
-    for l in links.iter().filter(|l| listing.lists(l)) {
-        listing.print(&mut p, l);
-        if json {
+    for l in links.iter() {
+        listing.write(&mut p, out, l).map_err(crate::out::write_error)?;
+    }
+    out.end()
+}
+
+/// `address show` of every address of every link: the addresses are
+/// dumped first and kept, the links printed as their dump delivers them
+/// ([`in_order`]), each with its addresses.
+fn show_in_order(ctx: &mut Ctx, filter: &Filter, groups: &[(u32, String)]) -> Result<()> {
+    let (details, stats, brief) = (ctx.details, ctx.stats, ctx.brief);
+    let (json, color) = (ctx.out.json(), ctx.color);
+    let oneline = ctx.oneline && !json && !brief;
+    let addr_raw = dump_addrs(&mut ctx.conn, filter.family, 0)?;
+    let addrs = by_link(parse_addrs(&addr_raw)?);
+    let link_line = filter.family == AF_UNSPEC || details;
+    let mut p = Printer::new(json);
+    p.set_color(color);
+    ctx.out.begin()?;
+    in_order(ctx, |out, l, names, netns| {
+        let (link_cmd, queue) = (false, true);
+        let show = Show { names, netns, groups, details, stats, link_cmd, link_line, queue, brief };
+        let listing = Listing { filter, addrs: &addrs, show, oneline, color };
+        listing.write(&mut p, out, l).map_err(crate::out::write_error)
+    })?;
+    ctx.out.end()
+}
+
+/// The addresses ordered by link, each link's in the kernel's order.
+fn by_link(mut addrs: Vec<Address<'_>>) -> Vec<Address<'_>> {
+    addrs.sort_by_key(Address::index);
+    addrs
+}
+
+impl Listing<'_> {
+    /// Link `l`'s addresses.
+    fn own(&self, index: u32) -> &[Address<'_>] {
+        let start = self.addrs.partition_point(|a| a.index() < index);
+        let len = self.addrs[start..].partition_point(|a| a.index() == index);
+        &self.addrs[start..start + len]
+    }
+
+    /// Whether `l` is listed at all (`ipaddr_filter`).
+    fn lists(&self, l: &Link<'_>) -> bool {
+        let index = l.index();
+        (self.filter.index == 0 || index == self.filter.index)
+            && self.filter.lists(index, self.own(index), self.show.names)
+    }
+
+    /// Prints `l` if it is listed, and writes it out.
+    fn write(&self, p: &mut Printer, out: &mut Output, l: &Link<'_>) -> Result<()> {
+        if !self.lists(l) {
+            return Ok(());
+        }
+        self.print(p, l);
+        if p.is_json() {
             out.object(p.take())?;
         } else if !p.text().is_empty() {
             out.line(format_args!("{}", p.text()))?;
             p.take();
         }
-    }
-    out.end()
-}
-
-impl Listing<'_> {
-    /// Whether `l` is listed at all (`ipaddr_filter`).
-    fn lists(&self, l: &Link<'_>) -> bool {
-        let index = l.index();
-        (self.filter.index == 0 || index == self.filter.index)
-            && self.filter.lists(index, self.addrs, self.show.names)
+        Ok(())
     }
 
     /// One link as `ip address show` prints it: the link (`print_linkinfo`),
@@ -163,7 +214,7 @@ impl Listing<'_> {
     fn addresses_oneline(&self, p: &mut Printer, l: &Link<'_>) {
         let (f, names) = (&self.filter, self.show.names);
         let index = l.index();
-        let own = self.addrs.iter().filter(|a| a.index() == index);
+        let own = self.own(index).iter();
         let own = own.filter(|a| f.family == AF_UNSPEC || a.family() == f.family);
         let name = names.name(index);
         for a in own.filter(|a| f.passes(a, names)) {
@@ -182,7 +233,7 @@ impl Listing<'_> {
     /// in JSON, one that fails the other selectors is an empty object.
     fn addresses(&self, p: &mut Printer, index: u32) {
         let (f, names) = (&self.filter, self.show.names);
-        let own = self.addrs.iter().filter(|a| a.index() == index);
+        let own = self.own(index).iter();
         let own = own.filter(|a| f.family == AF_UNSPEC || a.family() == f.family);
         let brief = self.show.brief;
         if p.is_json() {

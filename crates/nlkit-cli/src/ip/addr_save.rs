@@ -37,7 +37,8 @@ pub(super) fn save(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     };
     let saved = super::addr::dump_addrs(&mut ctx.conn, ctx.family, index)?;
     out.write_all(&MAGIC.to_ne_bytes())?;
-    for m in &saved {
+    for m in saved.messages() {
+        let m = m?.into_inner();
         // The kernel filters by index under strict checking; so does this.
         let keep = index == 0
             || m.get(20..24).map(|i| u32::from_ne_bytes([i[0], i[1], i[2], i[3]])) == Some(index);

@@ -6,10 +6,12 @@
 //! device name. `add` and `set` take keywords by unambiguous prefix; a
 //! word that is no keyword is the device's name.
 
+use super::in_order::in_order;
 use super::link_print::{self, Show};
-use super::{links, one_line, Ctx};
+use super::{links, one_line, Ctx, Held};
 use crate::grammar::walk::Walk;
 use crate::out::printer::Printer;
+use crate::out::Output;
 use crate::words::{self as args, values, Args};
 use anyhow::{anyhow, bail, Context, Result};
 use nlkit::rtnl::link::{Link, LinkSpec, NetnsTarget};
@@ -83,10 +85,13 @@ impl Filter {
 fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     let groups = link_print::read_groups();
     let f = Filter::parse(a, &groups)?;
+    if f.dev.is_none() && f.master.is_none() {
+        return show_in_order(ctx, &f, &groups);
+    }
     let (details, stats, json, ctx_brief) = (ctx.details, ctx.stats, ctx.out.json(), ctx.brief);
     let (oneline, color) = (ctx.oneline, ctx.color);
     // The listing and the name table come from one dump.
-    let raw = if f.dev.is_none() { ctx.links_raw()? } else { Vec::new() };
+    let raw = if f.dev.is_none() { ctx.links_raw()? } else { Held::default() };
     let (conn, out, names) = ctx.parts()?;
     let master = match &f.master {
         Some(m) => Some(names.index(m).ok_or_else(|| no_device(m))?),
@@ -97,15 +102,14 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         None => None,
     };
     let netns = if !json && names.any_netnsid { netns_names(conn) } else { HashMap::new() };
-    let (link_cmd, link_line) = (true, true);
     let show = Show {
         names,
         netns: &netns,
         groups: &groups,
         details,
         stats,
-        link_cmd,
-        link_line,
+        link_cmd: true,
+        link_line: true,
         queue: true,
         brief: ctx_brief,
     };
@@ -116,14 +120,7 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         if !f.matches(l, master) {
             return Ok(());
         }
-        link_print::link(&mut p, l, &show);
-        let shown = if json {
-            out.object(p.take())
-        } else {
-            out.line(format_args!("{}", one_line(p.text(), oneline)))
-        };
-        p.take(); // empties the text for the next link
-        shown.map_err(crate::out::write_error)
+        print(&mut p, out, l, &show, oneline)
     };
     match dev {
         Some(index) => conn.link_get_by_index(index, &mut each)?,
@@ -134,6 +131,42 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         }
     }
     out.end()
+}
+
+/// Prints one link and writes it out.
+fn print(
+    p: &mut Printer,
+    out: &mut Output,
+    l: &Link<'_>,
+    s: &Show<'_>,
+    oneline: bool,
+) -> nlkit::Result<()> {
+    link_print::link(p, l, s);
+    let shown = if p.is_json() {
+        out.object(p.take())
+    } else {
+        out.line(format_args!("{}", one_line(p.text(), oneline)))
+    };
+    p.take(); // empties the text for the next link
+    shown.map_err(crate::out::write_error)
+}
+
+/// `link show` of every link, printed as the dump delivers them
+/// ([`in_order`]).
+fn show_in_order(ctx: &mut Ctx, f: &Filter, groups: &[(u32, String)]) -> Result<()> {
+    let (details, stats, brief, oneline) = (ctx.details, ctx.stats, ctx.brief, ctx.oneline);
+    let mut p = Printer::new(ctx.out.json());
+    p.set_color(ctx.color);
+    ctx.out.begin()?;
+    in_order(ctx, |out, l, names, netns| {
+        if !f.matches(l, None) {
+            return Ok(());
+        }
+        let (link_cmd, link_line, queue) = (true, true, true);
+        let s = Show { names, netns, groups, details, stats, link_cmd, link_line, queue, brief };
+        print(&mut p, out, l, &s, oneline)
+    })?;
+    ctx.out.end()
 }
 
 fn no_device(name: &str) -> anyhow::Error {

@@ -14,6 +14,7 @@ mod addr_words;
 pub mod batch;
 #[cfg(test)]
 mod fixture_tests;
+mod in_order;
 pub mod link;
 mod link_add;
 mod link_kinds;
@@ -40,8 +41,13 @@ use anyhow::Result;
 use nlkit::rtnl::link::{Link, LinkFilter};
 use nlkit::rtnl::uapi::{RTEXT_FILTER_SKIP_STATS, RTM_GETLINK};
 use nlkit::rtnl::{AF_INET, AF_INET6, AF_UNSPEC};
-use nlkit::wire::MessageBuffer;
+use nlkit::wire::{MessageBuffer, MessageBuilder};
 use nlkit::{Conn, Netns, Protocol, Socket, Transport};
+
+/// Datagrams a second thread receives ahead of the printer (up to 32 KiB
+/// each): listings print about as fast as the kernel dumps, and receiving
+/// on that thread overlaps the two.
+const READ_AHEAD: usize = 8;
 
 /// Options every object command takes.
 #[derive(Debug, Clone, Default)]
@@ -99,9 +105,7 @@ impl Ctx {
     /// A context over any transport, printing into `out`.
     pub fn with(g: &Global, transport: Box<dyn Transport>, out: Output) -> Result<Self> {
         let mut conn = Conn::new(transport);
-        // Listings print about as fast as the kernel dumps: receiving on a
-        // second thread overlaps the two (8 datagrams of up to 32 KiB).
-        conn.set_read_ahead(8);
+        conn.set_read_ahead(READ_AHEAD);
         let family = match (g.ipv4, g.ipv6) {
             (true, false) => AF_INET,
             (false, true) => AF_INET6,
@@ -128,24 +132,25 @@ impl Ctx {
         Ok(self.links.get_or_insert_with(LinkNames::default))
     }
 
+    /// The filter of a dump of every link: without -s and -d nothing the
+    /// kernel leaves out with RTEXT_FILTER_SKIP_STATS (IPv6's counters) is
+    /// printed, and not asking for it makes each message a quarter smaller.
+    pub fn link_filter(&self) -> LinkFilter<'static> {
+        let skip = if self.stats == 0 && !self.details { RTEXT_FILTER_SKIP_STATS } else { 0 };
+        LinkFilter { ext_mask: skip, ..LinkFilter::default() }
+    }
+
+    /// Keeps `names` as the interface names (read by a listing's own dump).
+    pub fn set_links(&mut self, names: LinkNames) {
+        self.links = Some(names);
+    }
+
     /// Dumps every link once, fills the name table from it if it was not
     /// yet, and hands back the messages (for commands that list links, so
     /// the names cost no second dump).
-    pub fn links_raw(&mut self) -> Result<Vec<Vec<u8>>> {
-        // Without -s and -d nothing the kernel leaves out with
-        // RTEXT_FILTER_SKIP_STATS (IPv6's counters) is printed: not asking
-        // for it makes each message a quarter smaller.
-        let skip = if self.stats == 0 && !self.details { RTEXT_FILTER_SKIP_STATS } else { 0 };
-        let filter = LinkFilter { ext_mask: skip, ..LinkFilter::default() };
-        let mut raw = Vec::new();
-        self.conn.dump(
-            RTM_GETLINK,
-            |b| filter.emit(b),
-            |m| {
-                raw.push(m.bytes().to_vec());
-                Ok(())
-            },
-        )?;
+    pub fn links_raw(&mut self) -> Result<Held> {
+        let filter = self.link_filter();
+        let raw = Held::dump(&mut self.conn, RTM_GETLINK, |b| filter.emit(b))?;
         if self.links.is_none() {
             let mut names = LinkNames::default();
             for l in links(&raw) {
@@ -239,28 +244,53 @@ pub fn monitor(g: &Global, words: Vec<String>) -> Result<()> {
     monitor::run(&mut Ctx::new(g)?, g.netns.as_deref(), Args::new(words))
 }
 
-/// Every message of a dump, kept as bytes so views of them can be read
-/// while walking other lists.
-pub fn dump_raw(conn: &mut RtConn, message_type: u16, header: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let mut raw = Vec::new();
-    conn.dump(
-        message_type,
-        |b| b.append(header),
-        |m| {
-            raw.push(m.bytes().to_vec());
+/// Every message of a dump, kept so views of them can be read while
+/// walking other lists: the messages back to back in one buffer, as the
+/// kernel framed them (one growing allocation, not one a message).
+#[derive(Debug, Default)]
+pub struct Held {
+    bytes: Vec<u8>,
+}
+
+impl Held {
+    /// Dumps `message_type` with the request body `build` writes and keeps
+    /// every reply. Nothing is printed before the dump ends, so no second
+    /// thread receives ahead (it would overlap nothing and cost a wake-up a
+    /// datagram).
+    pub fn dump(
+        conn: &mut RtConn,
+        message_type: u16,
+        build: impl FnMut(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), nlkit::wire::Error>,
+    ) -> Result<Held> {
+        let mut held = Held::default();
+        conn.set_read_ahead(0);
+        let dumped = conn.dump(message_type, build, |m| {
+            held.bytes.extend_from_slice(m.bytes());
             Ok(())
-        },
-    )?;
-    Ok(raw)
+        });
+        conn.set_read_ahead(READ_AHEAD);
+        dumped?;
+        Ok(held)
+    }
+
+    /// The messages, in the order they came.
+    pub fn messages(&self) -> impl Iterator<Item = Result<MessageBuffer<&[u8]>>> {
+        nlkit::wire::Messages::new(&self.bytes).map(|m| Ok(MessageBuffer::new_checked(m?.bytes())?))
+    }
+}
+
+/// [`Held::dump`] with a fixed request body (`header`).
+pub fn dump_raw(conn: &mut RtConn, message_type: u16, header: &[u8]) -> Result<Held> {
+    Held::dump(conn, message_type, |b| b.append(header))
 }
 
 /// The links in the messages of [`dump_raw`].
-pub fn parse_links(raw: &[Vec<u8>]) -> Result<Vec<Link<'_>>> {
+pub fn parse_links(raw: &Held) -> Result<Vec<Link<'_>>> {
     links(raw).collect()
 }
 
-/// The links of a raw dump, each read as it is reached: a listing never
+/// The links of a held dump, each read as it is reached: a listing never
 /// holds every view at once (20,000 of them would be tens of MiB).
-pub fn links(raw: &[Vec<u8>]) -> impl Iterator<Item = Result<Link<'_>>> {
-    raw.iter().map(|b| Ok(Link::parse(&MessageBuffer::new_checked(b.as_slice())?)?))
+pub fn links(raw: &Held) -> impl Iterator<Item = Result<Link<'_>>> {
+    raw.messages().map(|m| Ok(Link::parse(&m?)?))
 }
