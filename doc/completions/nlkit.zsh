@@ -13,7 +13,7 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--batch --brief --color --details --force --json --netns --oneline --pretty --stats addr address cmdline completions demo dev fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent);;
+        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;

@@ -53,6 +53,15 @@ pub struct Cli {
     /// `address`: one line per address).
     #[arg(short = 'o', long = "oneline", global = true)]
     pub oneline: bool,
+    /// Numbers instead of names: protocols, scopes, tables, TOS, realms,
+    /// groups, link types (as `ip -N`).
+    #[arg(short = 'N', long = "Numeric")]
+    pub numeric: bool,
+    /// Host names instead of addresses, from the system's resolver (as
+    /// `ip -r`: destinations and sources of full length, gateways,
+    /// interface addresses, neighbours).
+    #[arg(short = 'r', long = "resolve")]
+    pub resolve: bool,
     /// Show statistics; twice for more (as `ip -s -s`).
     #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
     pub stats: u8,

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     }
     let argv = ip_long_options(argv);
     let cli = cli::Cli::parse_from(&argv);
+    nlkit_cli::out::naming::set(cli.numeric, cli.resolve);
     let netns = cli.netns.as_deref();
     if let Some(file) = &cli.batch {
         return report::finish(ip::batch::run(&cli.global(), file, cli.force), true);
@@ -111,11 +112,14 @@ fn main() -> ExitCode {
 }
 
 /// `ip`'s one-dash long options before the command (`-batch`, `-force`,
-/// `-netns`, `-json`, `-details`, `-stats`, `-pretty`, `-brief` and `-br`)
+/// `-netns`, `-json`, `-details`, `-stats`, `-pretty`, `-brief` and `-br`,
+/// `-resolve`, `-Numeric`)
 /// as clap's `--` forms.
 fn ip_long_options(argv: Vec<String>) -> Vec<String> {
-    const LONG: [&str; 9] =
-        ["batch", "force", "netns", "json", "details", "stats", "pretty", "brief", "oneline"];
+    const LONG: [&str; 11] = [
+        "batch", "force", "netns", "json", "details", "stats", "pretty", "brief", "oneline",
+        "resolve", "Numeric",
+    ];
     let mut command_seen = false;
     let mut out = Vec::with_capacity(argv.len());
     for (i, w) in argv.into_iter().enumerate() {

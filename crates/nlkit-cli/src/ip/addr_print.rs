@@ -4,6 +4,7 @@
 //! `       valid_lft forever preferred_lft forever`; or, with the same calls
 //! (see [`Printer`]), one object of `ip -j`'s `addr_info`.
 
+use crate::out::naming;
 use crate::out::printer::{Paint, Printer};
 use nlkit::rtnl::addr::{Address, LIFETIME_FOREVER};
 use nlkit::rtnl::names;
@@ -23,13 +24,15 @@ pub(super) fn addr(p: &mut Printer, a: &Address<'_>) {
     let paint = Paint::family(a.family());
     if let Some(b) = a.broadcast {
         p.fp_str("brd ");
-        p.paint(paint, "broadcast", || b.to_string().into(), format_args!("{b} "));
+        let b = host(&b);
+        p.paint(paint, "broadcast", || b.as_str().into(), format_args!("{b} "));
     }
     if let Some(any) = a.anycast {
         p.fp_str("any ");
-        p.paint(paint, "anycast", || any.to_string().into(), format_args!("{any} "));
+        let any = host(&any);
+        p.paint(paint, "anycast", || any.as_str().into(), format_args!("{any} "));
     }
-    p.string("scope", "scope", &names::route_scope(a.scope()));
+    p.string("scope", "scope", &naming::scope(a.scope()));
     flags(p, a);
     if let Some(label) = a.label {
         p.any("label", || label.into(), format_args!("{label}"));
@@ -43,15 +46,22 @@ pub(super) fn brief(p: &mut Printer, a: &Address<'_>) {
     local_and_peer(p, a);
 }
 
+/// An address as `format_host` prints it: the host name under `-r`.
+fn host(a: &std::net::IpAddr) -> String {
+    naming::host(a).unwrap_or_else(|| a.to_string())
+}
+
 /// `LOCAL[ peer PEER]/LEN [metric N] `, the addresses in their family's
 /// color.
 fn local_and_peer(p: &mut Printer, a: &Address<'_>) {
     let paint = Paint::family(a.family());
     if let Some(local) = a.local_address() {
-        p.paint(paint, "local", || local.to_string().into(), format_args!("{local}"));
+        let local = host(&local);
+        p.paint(paint, "local", || local.as_str().into(), format_args!("{local}"));
         if let Some(peer) = a.peer() {
             p.fp_str(" peer ");
-            p.paint(paint, "address", || peer.to_string().into(), format_args!("{peer}"));
+            let peer = host(&peer);
+            p.paint(paint, "address", || peer.as_str().into(), format_args!("{peer}"));
         }
         let len = a.prefixlen();
         p.any("prefixlen", || len.into(), format_args!("/{len} "));

@@ -333,6 +333,7 @@ impl fmt::Display for BridgeId {
 /// `ll_proto_n2a` for the protocols a bridge or VLAN uses.
 pub fn eth_proto(p: u16) -> String {
     match p {
+        _ if crate::out::naming::numeric() => format!("[{p}]"),
         ETH_P_8021Q => "802.1Q".into(),
         ETH_P_8021AD => "802.1ad".into(),
         other => format!("[{other}]"),

@@ -224,9 +224,10 @@ fn operstate(p: &mut Printer, state: OperState) {
 /// A device group's name as `rtnl_group_n2a` finds it: the last line of
 /// `/etc/iproute2/group` naming it, `default` for 0, else the number.
 pub fn group_name(groups: &[(u32, String)], g: u32) -> std::borrow::Cow<'_, str> {
-    match groups.iter().rev().find(|(id, _)| *id == g) {
+    let numeric = crate::out::naming::numeric();
+    match groups.iter().rev().find(|(id, _)| *id == g).filter(|_| !numeric) {
         Some((_, n)) => n.as_str().into(),
-        None if g == 0 => "default".into(),
+        None if g == 0 && !numeric => "default".into(),
         None => (g as i32).to_string().into(),
     }
 }
@@ -235,7 +236,7 @@ pub fn group_name(groups: &[(u32, String)], g: u32) -> std::borrow::Cow<'_, str>
 fn addresses(p: &mut Printer, l: &Link<'_>) {
     let t = l.header.link_type;
     p.nl();
-    let kind = names::link_type(t);
+    let kind = crate::out::naming::link_type(t);
     p.any("link_type", || kind.as_ref().into(), format_args!("    link/{kind} "));
     let ll = |bytes| LlAddr { bytes, link_type: t };
     if let Some(a) = l.address.map(ll) {

@@ -5,6 +5,7 @@
 use super::route_args::invarg;
 use super::{Ctx, LinkNames};
 use crate::grammar::walk::Walk;
+use crate::out::naming;
 use crate::out::printer::{Paint, Palette};
 use crate::out::write_error;
 use crate::out::Output;
@@ -110,6 +111,7 @@ pub(super) fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Stri
     let c = show.color;
     let mut s = n.dst.map_or(String::new(), |d| {
         let family = if d.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
+        let d = naming::host(&d).unwrap_or_else(|| d.to_string());
         painted(c, Paint::family(family as u8), &format!("{d} "))
     });
     if let Some(dev) = dev {
@@ -142,7 +144,7 @@ pub(super) fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Stri
         let _ = write!(s, "{state} ");
     }
     if let Some(p) = n.protocol.filter(|&p| p != 0) {
-        let _ = write!(s, "proto {} ", names::route_protocol(p));
+        let _ = write!(s, "proto {} ", naming::protocol(p));
     }
     s
 }
@@ -150,7 +152,7 @@ pub(super) fn to_text(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Stri
 pub(super) fn to_json(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Map<String, Value> {
     let mut m = Map::new();
     if let Some(d) = n.dst {
-        m.insert("dst".into(), json!(d.to_string()));
+        m.insert("dst".into(), json!(naming::host(&d).unwrap_or_else(|| d.to_string())));
     }
     if let Some(dev) = dev {
         m.insert("dev".into(), json!(dev));
@@ -178,7 +180,7 @@ pub(super) fn to_json(n: &Neighbour<'_>, show: &Show, dev: Option<&str>) -> Map<
         m.insert("state".into(), json!(names::neigh_states(n.state()).collect::<Vec<_>>()));
     }
     if let Some(p) = n.protocol.filter(|&p| p != 0) {
-        m.insert("protocol".into(), json!(names::route_protocol(p)));
+        m.insert("protocol".into(), json!(naming::protocol(p)));
     }
     m
 }

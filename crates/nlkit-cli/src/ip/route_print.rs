@@ -5,8 +5,8 @@
 //! so a dump of a million routes allocates nothing per route (except the
 //! name of a table or protocol that has none).
 
-use crate::out::writer::{push_g, push_ip_string, push_u64, Buf, IfNames, Printer};
-use nlkit::rtnl::names;
+use crate::out::naming;
+use crate::out::writer::{push_g, push_u64, Buf, IfNames, Printer};
 use nlkit::rtnl::route::nexthop::{Multipath, Via};
 use nlkit::rtnl::route::{Route, RouteCacheInfo};
 use nlkit::rtnl::uapi::*;
@@ -171,7 +171,7 @@ impl Printer {
         let full = host_len(family);
         let cloned = h.flags & RTM_F_CLONED != 0;
         if h.kind != RTN_UNICAST || v.details {
-            self.string("type", "", &names::route_type(h.kind), " ");
+            self.string("type", "", &naming::route_type(h.kind), " ");
         }
         match r.dst {
             Some(a) => self.paint_prefix("dst", "", &a, h.dst_len, full),
@@ -197,7 +197,7 @@ impl Printer {
             self.string("tos", "tos ", &dsfield_name(h.tos), " ");
         }
         if let Some(gw) = r.gateway.filter(|_| v.via_len != full as i32) {
-            self.paint_addr("gateway", "via ", &gw, " ");
+            self.paint_host("gateway", "via ", &gw, " ");
         }
         if let Some(via) = r.via {
             self.via(&via);
@@ -206,14 +206,14 @@ impl Printer {
             self.paint_dev("dev", "dev ", oif, names);
         }
         if r.table != 0 && (r.table != RT_TABLE_MAIN || v.details) && !v.one_table {
-            self.string("table", "table ", &names::route_table(r.table), " ");
+            self.string("table", "table ", &naming::table(r.table), " ");
         }
         if !cloned {
             if (h.protocol != RTPROT_BOOT || v.details) && !v.hide_protocol {
-                self.string("protocol", "proto ", &names::route_protocol(h.protocol), " ");
+                self.string("protocol", "proto ", &naming::protocol(h.protocol), " ");
             }
             if (h.scope != RT_SCOPE_UNIVERSE || v.details) && !v.hide_scope {
-                self.string("scope", "scope ", &names::route_scope(h.scope), " ");
+                self.string("scope", "scope ", &naming::scope(h.scope), " ");
             }
         }
         if let Some(a) = r.prefsrc.filter(|_| v.prefsrc_len != full as i32) {
@@ -285,11 +285,7 @@ impl Printer {
             _ => "???",
         };
         let host = match via.ip() {
-            Some(a) => {
-                let mut s = String::with_capacity(40);
-                push_ip_string(&mut s, &a);
-                s
-            }
+            Some(a) => crate::out::naming::host_or_addr(&a),
             None => via.addr.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":"),
         };
         if self.json {
@@ -488,7 +484,7 @@ impl Printer {
                 self.text("\n\tnexthop ");
             }
             if let Some(gw) = &nh.gateway {
-                self.addr("gateway", "via ", gw, " ");
+                self.host("gateway", "via ", gw, " ");
             }
             if let Some(via) = &nh.via {
                 self.via(via);
@@ -539,7 +535,7 @@ fn host_len(family: u8) -> u8 {
 }
 
 fn dsfield_name(tos: u8) -> String {
-    match DSFIELDS.iter().find(|(v, _)| *v == tos) {
+    match DSFIELDS.iter().find(|(v, _)| *v == tos).filter(|_| !naming::numeric()) {
         Some((_, n)) => (*n).to_string(),
         None => format!("0x{tos:02x}"),
     }
@@ -547,7 +543,7 @@ fn dsfield_name(tos: u8) -> String {
 
 /// The stock `/etc/iproute2/rt_realms` names realm 0 `cosmos`.
 fn realm_name(realm: u32) -> String {
-    if realm == 0 {
+    if realm == 0 && !naming::numeric() {
         "cosmos".into()
     } else {
         realm.to_string()

@@ -4,6 +4,7 @@
 use super::route_args::{dsfield, invarg};
 use super::Ctx;
 use crate::grammar::walk::Walk;
+use crate::out::naming;
 use crate::words::{self as args, Args};
 use anyhow::{bail, Context, Result};
 use nlkit::rtnl::names;
@@ -88,7 +89,7 @@ pub(super) fn to_text(r: &Rule<'_>, details: bool) -> String {
         }
     }
     match r.header.action {
-        FR_ACT_TO_TBL => drop(write!(s, " lookup {}", names::route_table(r.table))),
+        FR_ACT_TO_TBL => drop(write!(s, " lookup {}", naming::table(r.table))),
         FR_ACT_GOTO => drop(write!(s, " goto {}", r.goto.unwrap_or(0))),
         other => drop(write!(s, " {}", action_name(other))),
     }
@@ -96,7 +97,7 @@ pub(super) fn to_text(r: &Rule<'_>, details: bool) -> String {
         let _ = write!(s, " suppress_prefixlength {n}");
     }
     if let Some(p) = shown_protocol(r, details) {
-        let _ = write!(s, " proto {}", names::route_protocol(p));
+        let _ = write!(s, " proto {}", naming::protocol(p));
     }
     s
 }
@@ -166,7 +167,7 @@ pub(super) fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
         }
     }
     match h.action {
-        FR_ACT_TO_TBL => drop(m.insert("table".into(), json!(names::route_table(r.table)))),
+        FR_ACT_TO_TBL => drop(m.insert("table".into(), json!(naming::table(r.table)))),
         FR_ACT_GOTO => drop(m.insert("goto".into(), json!(r.goto.unwrap_or(0)))),
         other => drop(m.insert("action".into(), json!(action_name(other)))),
     }
@@ -174,7 +175,7 @@ pub(super) fn to_json(r: &Rule<'_>, details: bool) -> Map<String, Value> {
         m.insert("suppress_prefixlen".into(), json!(n));
     }
     if let Some(p) = shown_protocol(r, details) {
-        m.insert("protocol".into(), json!(names::route_protocol(p)));
+        m.insert("protocol".into(), json!(naming::protocol(p)));
     }
     m
 }
@@ -196,6 +197,10 @@ const ACTIONS: [(&str, u8); 5] = [
 ];
 
 fn action_name(a: u8) -> String {
+    // ip prints the others with rtnl_rtntype_n2a, a number under -N.
+    if naming::numeric() && a != FR_ACT_NOP {
+        return a.to_string();
+    }
     ACTIONS.iter().find(|(_, v)| *v == a).map_or_else(|| a.to_string(), |(n, _)| (*n).into())
 }
 

@@ -3,6 +3,7 @@
 //! system call per object.
 
 pub mod generic;
+pub mod naming;
 pub mod printer;
 pub mod writer;
 

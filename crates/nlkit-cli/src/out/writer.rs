@@ -102,8 +102,34 @@ impl Printer {
         self.painted(paint, pre, post, |p| push_ip(&mut p.buf, a));
     }
 
-    /// [`prefix`](Self::prefix) in its family's color.
+    /// An address as `format_host` prints it: under `-r` its host name
+    /// when the resolver has one (see `out::naming`), else as
+    /// [`paint_addr`](Self::paint_addr).
+    pub(crate) fn paint_host(&mut self, key: &str, pre: &str, a: &IpAddr, post: &str) {
+        let Some(name) = super::naming::host(a) else {
+            return self.paint_addr(key, pre, a, post);
+        };
+        if self.json || self.color.is_none() {
+            return self.string(key, pre, &name, post);
+        }
+        let paint = super::printer::Paint::family(if a.is_ipv4() { 2 } else { 10 });
+        self.painted(paint, pre, post, |p| p.buf.extend_from_slice(name.as_bytes()));
+    }
+
+    /// [`addr`](Self::addr), or the host name under `-r`.
+    pub(crate) fn host(&mut self, key: &str, pre: &str, a: &IpAddr, post: &str) {
+        match super::naming::host(a) {
+            Some(name) => self.string(key, pre, &name, post),
+            None => self.addr(key, pre, a, post),
+        }
+    }
+
+    /// [`prefix`](Self::prefix) in its family's color; a full-length one is
+    /// a host ([`paint_host`](Self::paint_host)).
     pub(crate) fn paint_prefix(&mut self, key: &str, pre: &str, a: &IpAddr, len: u8, full: u8) {
+        if len == full && super::naming::host(a).is_some() {
+            return self.paint_host(key, pre, a, " ");
+        }
         if self.json || self.color.is_none() {
             return self.prefix(key, pre, a, len, full);
         }
