@@ -6,7 +6,7 @@
 # - crates/nlkit/src/rtnl/uapi.rs from tools/gen-uapi.py and the header
 #   snapshot in tools/uapi/ (always checked: the input is in the repo).
 # - every tools/gen-ynl.py target (family tables) from the YNL specs in
-#   tools/ynl/ and the same header snapshot (always checked).
+#   specs/ynl/6.12/ and the same header snapshot (always checked).
 # - crates/nlkit/src/kernel/ioctl_names.rs from tools/gen-ioctl-names.py,
 #   which needs the C compiler and the machine's linux-libc-dev: checked
 #   when the installed package is the version the file names, skipped
@@ -31,7 +31,7 @@ check() { # FILE GENERATED
 python3 "$root/tools/gen-uapi.py" >"$tmp/uapi.rs"
 check crates/nlkit/src/rtnl/uapi.rs "$tmp/uapi.rs" || true
 
-# Family tables from the YNL specs pinned in tools/ynl/.
+# Family tables from the YNL specs pinned in specs/ynl/6.12/.
 python3 "$root/tools/gen-ynl.py" --targets | while read -r target out; do
     python3 "$root/tools/gen-ynl.py" "$target" >"$tmp/ynl.rs"
     check "$out" "$tmp/ynl.rs" || exit 1

@@ -2,7 +2,7 @@
 //! path manager's endpoints (local addresses it may announce or use for
 //! subflows) and limits, as `ip mptcp endpoint|limits` manage them. The
 //! tables come from the family's YNL spec ([`tables`],
-//! `tools/ynl/mptcp_pm.yaml`).
+//! `specs/ynl/6.12/mptcp_pm.yaml`).
 
 pub mod tables;
 

@@ -3,7 +3,7 @@
 //! address: RTT, RTT variance, slow-start threshold, congestion window,
 //! reordering, and TCP Fast Open state, for `ip tcp_metrics` to show and
 //! delete. The tables come from the family's YNL spec ([`tables`],
-//! `tools/ynl/tcp_metrics.yaml`); this module adds the typed entry and the
+//! `specs/ynl/6.12/tcp_metrics.yaml`); this module adds the typed entry and the
 //! requests.
 
 pub mod tables;
