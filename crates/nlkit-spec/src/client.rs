@@ -1,0 +1,376 @@
+//! Running a spec's operations over an nlkit connection: `do` and `dump`
+//! with JSON in and JSON out, and its multicast groups as a stream of
+//! decoded notifications.
+//!
+//! A generic netlink family (genetlink, genetlink-c, genetlink-legacy) is
+//! found by name through a [`FamilyCache`], which follows the controller:
+//! one lookup for the client's life, redone only when the family is
+//! registered again (a module reloaded gets a new id). A `netlink-raw`
+//! family (rtnetlink, conntrack, ...) speaks on the protocol number its spec
+//! gives, with the operation's number as the message type. Either way the
+//! family's fixed header (`fixed-header`: `struct ifinfomsg`, `struct
+//! ovs_header`, ...) takes its fields from the request's top level, and a
+//! reply's are put there, as the kernel's YNL CLI does.
+
+use crate::model::{Mode, Op, Spec};
+use crate::{decode, encode, json, Error};
+use nlkit::genl::FamilyCache;
+use nlkit::wire::{Flags, Message};
+use nlkit::{Conn, Netns, Protocol, RecvBuf, Socket};
+use serde_json::{Map, Value};
+use std::time::{Duration, Instant};
+
+/// `NETLINK_GENERIC`.
+const GENERIC: Protocol = Protocol(16);
+
+/// A spec and a connection to its family.
+pub struct Client<'s> {
+    spec: &'s Spec,
+    conn: Conn<Socket>,
+    families: Option<FamilyCache>,
+    netns: Option<String>,
+}
+
+/// What a message of the family was: the operation (by its reply or event
+/// number) and its attributes as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The operation, when the message could be matched to one.
+    pub op: Option<String>,
+    /// The message: fixed-header fields, then attributes.
+    pub value: Value,
+}
+
+impl<'s> Client<'s> {
+    /// A client in the calling thread's network namespace.
+    pub fn open(spec: &'s Spec) -> Result<Self, Error> {
+        Self::open_in(spec, None)
+    }
+
+    /// A client in network namespace `netns` (a name in `/run/netns`).
+    pub fn open_in(spec: &'s Spec, netns: Option<&str>) -> Result<Self, Error> {
+        let socket = |protocol| match netns {
+            Some(n) => Socket::open_in(Netns::Name(n), protocol),
+            None => Socket::open(protocol),
+        };
+        let (conn, families) = if spec.protocol == "netlink-raw" {
+            let number = spec.protonum.ok_or_else(|| {
+                Error::Unsupported(format!("{}: a netlink-raw spec without protonum", spec.name))
+            })?;
+            (Conn::new(socket(Protocol(number.into()))?), None)
+        } else {
+            let families = match netns {
+                Some(n) => FamilyCache::open_in(Netns::Name(n))?,
+                None => FamilyCache::open()?,
+            };
+            (Conn::new(socket(GENERIC)?), Some(families))
+        };
+        Ok(Client { spec, conn, families, netns: netns.map(str::to_string) })
+    }
+
+    /// The connection (to set a timeout, say).
+    pub fn conn(&mut self) -> &mut Conn<Socket> {
+        &mut self.conn
+    }
+
+    fn op(&self, name: &str) -> Result<&'s Op, Error> {
+        self.spec.op(name).ok_or_else(|| {
+            let names: Vec<&str> = self.spec.ops.iter().map(|o| o.name.as_str()).collect();
+            Error::Unknown {
+                what: format!(
+                    "{} has no operation {name} (it has: {})",
+                    self.spec.name,
+                    names.join(", ")
+                ),
+            }
+        })
+    }
+
+    /// The message type and the header bytes (genetlink's `genlmsghdr`)
+    /// requests of `op` start with.
+    fn address(&mut self, op: &Op) -> Result<(u16, Vec<u8>), Error> {
+        match &mut self.families {
+            Some(cache) => {
+                let family = cache.get(&mut self.conn, &self.spec.name)?;
+                let cmd = u8::try_from(op.request_value).map_err(|_| {
+                    Error::Unsupported(format!(
+                        "{}: command {} is over 255",
+                        op.name, op.request_value
+                    ))
+                })?;
+                Ok((family.id, vec![cmd, family.version as u8, 0, 0]))
+            }
+            None => {
+                let t = u16::try_from(op.request_value).map_err(|_| {
+                    Error::Unsupported(format!(
+                        "{}: message type {} is over 65535",
+                        op.name, op.request_value
+                    ))
+                })?;
+                Ok((t, Vec::new()))
+            }
+        }
+    }
+
+    /// The request body: the fixed header's fields (taken from the top
+    /// level of `json`), then the attributes of the rest, each checked
+    /// against the operation's request attributes.
+    fn body(&self, op: &Op, mode: &Mode, json: &Map<String, Value>) -> Result<Vec<u8>, Error> {
+        let mut rest = json.clone();
+        let mut body = Vec::new();
+        if let Some(h) = op.fixed_header.as_deref() {
+            let layout = self
+                .spec
+                .structure(h)
+                .ok_or_else(|| Error::Unknown { what: format!("no struct {h}") })?;
+            let mut fields = Map::new();
+            for m in &layout.members {
+                if let Some(v) = rest.remove(&m.name) {
+                    fields.insert(m.name.clone(), v);
+                }
+            }
+            // Its fields are top-level keys of the request: errors name them so.
+            body = encode::structure(self.spec, layout, &fields, "")?;
+        }
+        if !rest.is_empty() {
+            for key in rest.keys() {
+                if !mode.request.is_empty() && !mode.request.iter().any(|r| r == key) {
+                    return Err(Error::Request(encode::EncodeError {
+                        path: key.clone(),
+                        what: format!(
+                            "not an attribute {} takes (it takes: {})",
+                            op.name,
+                            mode.request.join(", ")
+                        ),
+                    }));
+                }
+            }
+            let set = op.set.as_deref().ok_or_else(|| Error::Unknown {
+                what: format!("{} has no attribute set", op.name),
+            })?;
+            encode::attrs(self.spec, set, &rest, &mut body)?;
+        }
+        Ok(body)
+    }
+
+    /// Runs `op`'s `do` with the request `json`; returns its replies (none
+    /// when the kernel only acknowledges).
+    pub fn do_(&mut self, op: &str, json: &Map<String, Value>) -> Result<Vec<Value>, Error> {
+        self.do_with(op, json, Flags::empty())
+    }
+
+    /// [`do_`](Self::do_) with more request flags (`CREATE`, `EXCL`,
+    /// `REPLACE`, `APPEND` for the families that read them).
+    pub fn do_with(
+        &mut self,
+        op: &str,
+        json: &Map<String, Value>,
+        flags: Flags,
+    ) -> Result<Vec<Value>, Error> {
+        let op = self.op(op)?;
+        let mode =
+            op.do_.as_ref().ok_or_else(|| Error::Unsupported(format!("{} has no do", op.name)))?;
+        let mut out = Vec::new();
+        self.run(op, mode, json, Flags::ACK | flags, |r| out.push(r.to_json()))?;
+        Ok(out)
+    }
+
+    /// Runs `op`'s `dump` with the request `json`; hands each reply to
+    /// `each` as JSON.
+    pub fn dump_each(
+        &mut self,
+        op: &str,
+        json: &Map<String, Value>,
+        mut each: impl FnMut(Value),
+    ) -> Result<(), Error> {
+        self.dump_replies(op, json, |r| each(r.to_json()))
+    }
+
+    /// Runs `op`'s `dump` and hands each reply to `each` undecoded, to
+    /// walk ([`Reply::walk`]) or turn into JSON as it needs.
+    pub fn dump_replies(
+        &mut self,
+        op: &str,
+        json: &Map<String, Value>,
+        each: impl FnMut(&Reply<'_>),
+    ) -> Result<(), Error> {
+        let op = self.op(op)?;
+        let mode = op
+            .dump
+            .as_ref()
+            .ok_or_else(|| Error::Unsupported(format!("{} has no dump", op.name)))?;
+        self.run(op, mode, json, Flags::DUMP, each)
+    }
+
+    /// [`dump_each`](Self::dump_each), collected.
+    pub fn dump(&mut self, op: &str, json: &Map<String, Value>) -> Result<Vec<Value>, Error> {
+        let mut out = Vec::new();
+        self.dump_each(op, json, |v| out.push(v))?;
+        Ok(out)
+    }
+
+    fn run(
+        &mut self,
+        op: &'s Op,
+        mode: &Mode,
+        json: &Map<String, Value>,
+        flags: Flags,
+        mut each: impl FnMut(&Reply<'_>),
+    ) -> Result<(), Error> {
+        let body = self.body(op, mode, json)?;
+        let (message_type, head) = self.address(op)?;
+        let spec = self.spec;
+        self.conn.request(
+            message_type,
+            flags,
+            |b| {
+                b.append(&head)?;
+                b.append(&body)
+            },
+            |m| {
+                each(&Reply::new(spec, Some(op), &m, head.len()));
+                Ok(())
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Joins multicast group `group` of the family and hands each message
+    /// on it to `each` until `each` says stop, `count` messages came, or
+    /// `until` passed. Returns how many came.
+    pub fn subscribe(
+        &mut self,
+        group: &str,
+        count: Option<usize>,
+        until: Option<Instant>,
+        mut each: impl FnMut(Decoded) -> bool,
+    ) -> Result<usize, Error> {
+        let spec = self.spec;
+        let names = || spec.groups.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+        let Some((_, raw_id)) = spec.groups.iter().find(|(n, _)| n == group) else {
+            return Err(Error::Unknown {
+                what: format!("{} has no multicast group {group} (it has: {})", spec.name, names()),
+            });
+        };
+        let (protocol, id, head) = match &mut self.families {
+            Some(cache) => {
+                let family = cache.get(&mut self.conn, &spec.name)?;
+                let id = family.group(group).ok_or_else(|| Error::Unknown {
+                    what: format!("the kernel's {} has no group {group}", spec.name),
+                })?;
+                (GENERIC, id, 4)
+            }
+            None => {
+                let id = raw_id.ok_or_else(|| {
+                    Error::Unsupported(format!("group {group} has no number in the spec"))
+                })?;
+                (Protocol(u32::from(spec.protonum.unwrap_or(0))), id, 0)
+            }
+        };
+        let socket = match &self.netns {
+            Some(n) => Socket::open_in(Netns::Name(n), protocol)?,
+            None => Socket::open(protocol)?,
+        };
+        socket.add_membership(id)?;
+        let mut buf = RecvBuf::new();
+        let mut seen = 0;
+        loop {
+            if count.is_some_and(|c| seen >= c) {
+                return Ok(seen);
+            }
+            let wait = match until {
+                Some(t) => match t.checked_duration_since(Instant::now()) {
+                    Some(d) if !d.is_zero() => Some(d),
+                    _ => return Ok(seen),
+                },
+                None => None,
+            };
+            socket.set_read_timeout(wait.map(|d| d.max(Duration::from_millis(1))))?;
+            match socket.recv(&mut buf) {
+                Ok(_) => {}
+                Err(nlkit::Error::Timeout) => return Ok(seen),
+                Err(e) => return Err(e.into()),
+            }
+            // Only the kernel (port 0) speaks on a family's groups.
+            if buf.from().port != 0 {
+                continue;
+            }
+            for m in buf.messages() {
+                let Ok(m) = m else { break };
+                seen += 1;
+                if !each(Reply::new(spec, None, &m, head).decoded()) {
+                    return Ok(seen);
+                }
+            }
+        }
+    }
+}
+
+/// A message of the family, as a walk sees it: its operation (the one
+/// that asked, or for a notification the one whose reply or event number
+/// it carries), the fixed header's bytes and the attributes' bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Reply<'a> {
+    /// The spec the message is read by.
+    pub spec: &'a Spec,
+    /// Its operation, if it could be matched to one.
+    pub op: Option<&'a Op>,
+    /// The fixed header's bytes (empty without one).
+    pub header: &'a [u8],
+    /// The attributes' bytes.
+    pub attrs: &'a [u8],
+}
+
+impl<'a> Reply<'a> {
+    /// Splits `m` (after `head` bytes of `genlmsghdr`, if any).
+    pub fn new(spec: &'a Spec, op: Option<&'a Op>, m: &Message<'a>, head: usize) -> Reply<'a> {
+        let p = m.payload();
+        let cmd = if head == 4 {
+            p.first().map(|&c| u32::from(c))
+        } else {
+            Some(u32::from(u16::from(m.message_type())))
+        };
+        let op = op.or_else(|| cmd.and_then(|c| spec.op_by_reply(c)));
+        let at = head.min(p.len());
+        let size = op
+            .and_then(|o| o.fixed_header.as_deref())
+            .and_then(|h| spec.structure(h))
+            .map_or(0, |l| l.size());
+        let end = (at + size).min(p.len());
+        Reply { spec, op, header: &p[at..end], attrs: &p[end..] }
+    }
+
+    /// Walks the fixed header's members, then the attributes.
+    pub fn walk(&self, v: &mut impl decode::Visitor<'a>) {
+        if let Some(layout) =
+            self.op.and_then(|o| o.fixed_header.as_deref()).and_then(|h| self.spec.structure(h))
+        {
+            decode::structure(self.spec, layout, self.header, v);
+        }
+        match self.op.and_then(|o| o.set.as_deref()) {
+            Some(set) => decode::walk(self.spec, set, self.attrs, v),
+            None => v.item("raw", false, decode::Item::Bytes(self.attrs, None)),
+        }
+    }
+
+    /// The message as one JSON object: the fixed header's fields, then the
+    /// attributes.
+    pub fn to_json(&self) -> Value {
+        let mut j = json::Json::default();
+        self.walk(&mut j);
+        j.finish()
+    }
+
+    /// [`to_json`](Self::to_json) as compact text, written straight from
+    /// the walk.
+    pub fn to_text(&self) -> String {
+        let mut j = json::JsonText::new();
+        self.walk(&mut j);
+        j.finish()
+    }
+
+    /// The message as a [`Decoded`]: its operation's name and its JSON.
+    pub fn decoded(&self) -> Decoded {
+        Decoded { op: self.op.map(|o| o.name.clone()), value: self.to_json() }
+    }
+}

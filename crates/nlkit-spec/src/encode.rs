@@ -1,0 +1,397 @@
+//! JSON to attributes by a spec: the input the kernel's own YNL CLI takes
+//! (`{"ifindex": 1, "op-policy": ...}`): keys are attribute names, nests
+//! are objects, multi-attr attributes arrays, enums and flags by name
+//! (flags as a list of names, or a number), binaries as hex or by their
+//! display hint (`"02:00:00:00:00:01"`, `"10.0.0.1"`), structs as objects.
+//! Every value is checked before anything is sent: its type, its range
+//! (the width of its type, and the spec's `checks`), a string's length.
+//! Errors name the attribute path (`nest.inner`) and what was allowed.
+
+use crate::decode::MAX_DEPTH;
+use crate::model::{Attr, AttrSet, Spec, StructDef};
+use serde_json::{Map, Value};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// `NLA_F_NESTED`: set on nests, as the kernel's strict validation wants.
+const NLA_F_NESTED: u16 = 1 << 15;
+
+/// A value the request cannot carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeError {
+    /// The attribute path (`set.attr` names, dot-separated).
+    pub path: String,
+    /// What is wrong with it.
+    pub what: String,
+}
+
+impl std::fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.what)
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Appends the attributes `json` names, as set `set` of `spec`, to `out`.
+pub fn attrs(
+    spec: &Spec,
+    set: &str,
+    json: &Map<String, Value>,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    attrs_at(spec, set, json, out, "", 0)
+}
+
+fn attrs_at(
+    spec: &Spec,
+    set: &str,
+    json: &Map<String, Value>,
+    out: &mut Vec<u8>,
+    path: &str,
+    depth: usize,
+) -> Result<(), EncodeError> {
+    let at = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+    if depth > MAX_DEPTH {
+        return Err(EncodeError {
+            path: path.into(),
+            what: format!("nests deeper than {MAX_DEPTH}"),
+        });
+    }
+    let Some(set) = spec.set(set) else {
+        return Err(EncodeError { path: path.into(), what: format!("no attribute set {set}") });
+    };
+    for (key, v) in json {
+        let Some(a) = set.by_name(key) else {
+            return Err(EncodeError { path: at(key), what: unknown(set) });
+        };
+        match v {
+            Value::Array(items) if a.multi => {
+                for item in items {
+                    one(spec, a, item, out, &at(key), depth)?;
+                }
+            }
+            v => one(spec, a, v, out, &at(key), depth)?,
+        }
+    }
+    Ok(())
+}
+
+fn unknown(set: &AttrSet) -> String {
+    let names: Vec<&str> = set.attrs.iter().map(|a| a.name.as_str()).collect();
+    format!("not an attribute of {} (it has: {})", set.name, names.join(", "))
+}
+
+fn err(path: &str, what: impl Into<String>) -> EncodeError {
+    EncodeError { path: path.into(), what: what.into() }
+}
+
+/// Appends one attribute.
+fn put(out: &mut Vec<u8>, kind: u16, payload: &[u8], path: &str) -> Result<(), EncodeError> {
+    let len = u16::try_from(4 + payload.len())
+        .map_err(|_| err(path, "longer than an attribute can be (65,531 bytes)"))?;
+    out.extend_from_slice(&len.to_ne_bytes());
+    out.extend_from_slice(&kind.to_ne_bytes());
+    out.extend_from_slice(payload);
+    out.resize(out.len().next_multiple_of(4), 0);
+    Ok(())
+}
+
+fn one(
+    spec: &Spec,
+    a: &Attr,
+    v: &Value,
+    out: &mut Vec<u8>,
+    path: &str,
+    depth: usize,
+) -> Result<(), EncodeError> {
+    match a.kind.as_str() {
+        "flag" => match v {
+            Value::Bool(true) | Value::Null => put(out, a.value, &[], path),
+            Value::Bool(false) => Ok(()),
+            _ => Err(err(path, "a flag is true (present) or false (absent)")),
+        },
+        "string" => {
+            let s = v.as_str().ok_or_else(|| err(path, "expected a string"))?;
+            check_len(a, s.len(), path)?;
+            let mut p = s.as_bytes().to_vec();
+            p.push(0);
+            put(out, a.value, &p, path)
+        }
+        "binary" => {
+            let p = match (a.layout.as_deref().and_then(|l| spec.structure(l)), v) {
+                (Some(layout), Value::Object(m)) => structure(spec, layout, m, path)?,
+                _ => binary(a.hint.as_deref(), v, path)?,
+            };
+            check_len(a, p.len(), path)?;
+            put(out, a.value, &p, path)
+        }
+        "nest" => {
+            let m = v.as_object().ok_or_else(|| err(path, "expected an object (a nest)"))?;
+            let set = a.nested.as_deref().unwrap_or_default();
+            let mut inner = Vec::new();
+            attrs_at(spec, set, m, &mut inner, path, depth + 1)?;
+            put(out, a.value | NLA_F_NESTED, &inner, path)
+        }
+        "indexed-array" => {
+            let items = v.as_array().ok_or_else(|| err(path, "expected an array"))?;
+            let mut inner = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("{path}[{i}]");
+                let mut elem = Vec::new();
+                match a.sub_type.as_deref() {
+                    Some("nest") => {
+                        let m = item.as_object().ok_or_else(|| err(&p, "expected an object"))?;
+                        attrs_at(
+                            spec,
+                            a.nested.as_deref().unwrap_or_default(),
+                            m,
+                            &mut elem,
+                            &p,
+                            depth + 1,
+                        )?;
+                    }
+                    Some("binary") => elem = binary(a.hint.as_deref(), item, &p)?,
+                    Some(kind) => elem = scalar(spec, a, kind, item, &p)?,
+                    None => return Err(err(&p, "the spec gives this array no sub-type")),
+                }
+                let index = u16::try_from(i).map_err(|_| err(&p, "too many elements"))?;
+                put(&mut inner, index | NLA_F_NESTED, &elem, &p)?;
+            }
+            put(out, a.value | NLA_F_NESTED, &inner, path)
+        }
+        "bitfield32" => {
+            let m = v
+                .as_object()
+                .ok_or_else(|| err(path, "expected {\"value\": ..., \"selector\": ...}"))?;
+            let mut p = Vec::new();
+            for key in ["value", "selector"] {
+                let x = m.get(key).ok_or_else(|| err(path, format!("\"{key}\" is missing")))?;
+                let n = number(spec, a, x, &format!("{path}.{key}"))?;
+                let n =
+                    u32::try_from(n).map_err(|_| err(path, format!("{key} is over 32 bits")))?;
+                p.extend_from_slice(&n.to_ne_bytes());
+            }
+            put(out, a.value, &p, path)
+        }
+        "nest-type-value" | "sub-message" | "pad" | "unused" => {
+            Err(err(path, format!("nlkit cannot build a {} attribute yet", a.kind)))
+        }
+        kind => {
+            let p = scalar(spec, a, kind, v, path)?;
+            put(out, a.value, &p, path)
+        }
+    }
+}
+
+/// A number: an integer, an enum's name, or a list of flag names.
+fn number(spec: &Spec, a: &Attr, v: &Value, path: &str) -> Result<i128, EncodeError> {
+    let e = a.enumeration.as_deref().and_then(|n| spec.enumeration(n));
+    let named = |name: &str| -> Result<i128, EncodeError> {
+        let e = e.ok_or_else(|| err(path, format!("\"{name}\" is not a number")))?;
+        let value = e.value_of(name).ok_or_else(|| {
+            let names: Vec<&str> = e.entries.iter().map(|(n, _)| n.as_str()).collect();
+            err(path, format!("\"{name}\" is not in {} ({})", e.name, names.join(", ")))
+        })?;
+        // A plain enum used as flags names bit numbers.
+        Ok(if a.enum_as_flags && !e.flags { 1i128 << value.min(63) } else { value as i128 })
+    };
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+            .ok_or_else(|| err(path, format!("{n} is not an integer"))),
+        Value::String(s) => named(s),
+        Value::Array(names) => {
+            let mut all = 0i128;
+            for n in names {
+                all |= match n {
+                    Value::String(s) => named(s)?,
+                    other => number(spec, a, other, path)?,
+                };
+            }
+            Ok(all)
+        }
+        Value::Bool(b) => Ok(i128::from(*b)),
+        _ => Err(err(path, "expected a number")),
+    }
+}
+
+fn scalar(
+    spec: &Spec,
+    a: &Attr,
+    kind: &str,
+    v: &Value,
+    path: &str,
+) -> Result<Vec<u8>, EncodeError> {
+    let n = match (v, a.hint.as_deref()) {
+        (Value::String(s), Some("ipv4")) if s.contains('.') => {
+            let ip: Ipv4Addr =
+                s.parse().map_err(|_| err(path, format!("\"{s}\" is not an IPv4 address")))?;
+            return Ok(if a.big_endian {
+                ip.octets().to_vec()
+            } else {
+                u32::from(ip).to_ne_bytes().to_vec()
+            });
+        }
+        (Value::String(s), Some("hex")) if s.starts_with("0x") => u64::from_str_radix(&s[2..], 16)
+            .map(i128::from)
+            .map_err(|_| err(path, format!("\"{s}\" is not a hex number")))?,
+        _ => number(spec, a, v, path)?,
+    };
+    let (width, signed) = match kind {
+        "u8" => (1, false),
+        "u16" => (2, false),
+        "u32" => (4, false),
+        "u64" => (8, false),
+        "s8" => (1, true),
+        "s16" => (2, true),
+        "s32" => (4, true),
+        "s64" => (8, true),
+        // As the kernel's nla_put_uint: 4 bytes when the value fits.
+        "uint" => (if u32::try_from(n).is_ok() { 4 } else { 8 }, false),
+        "sint" => (if i32::try_from(n).is_ok() { 4 } else { 8 }, true),
+        other => return Err(err(path, format!("unknown attribute type {other}"))),
+    };
+    let bits = 8 * width as u32;
+    let (min, max) = if signed {
+        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+    } else {
+        (0, (1i128 << bits) - 1)
+    };
+    let (min, max) = limits(a, min, max);
+    if n < min || n > max {
+        return Err(err(path, format!("{n} is out of range {min}..={max} ({kind})")));
+    }
+    let bytes = (n as u64).to_be_bytes();
+    let mut p = bytes[8 - width..].to_vec();
+    if !a.big_endian && cfg!(target_endian = "little") {
+        p.reverse();
+    }
+    Ok(p)
+}
+
+/// The spec's `checks` narrowing `min..=max`.
+fn limits(a: &Attr, mut min: i128, mut max: i128) -> (i128, i128) {
+    let Some(c) = &a.checks else { return (min, max) };
+    if let Some(m) = c.get("min").and_then(Value::as_i64) {
+        min = min.max(m.into());
+    }
+    if let Some(m) = c.get("max").and_then(Value::as_i64) {
+        max = max.min(m.into());
+    }
+    (min, max)
+}
+
+fn check_len(a: &Attr, len: usize, path: &str) -> Result<(), EncodeError> {
+    let Some(c) = &a.checks else { return Ok(()) };
+    let get = |k: &str| c.get(k).and_then(Value::as_u64).map(|n| n as usize);
+    if let Some(max) = get("max-len").filter(|&m| len > m) {
+        return Err(err(path, format!("{len} bytes is longer than the {max} allowed")));
+    }
+    if let Some(min) = get("min-len").filter(|&m| len < m) {
+        return Err(err(path, format!("{len} bytes is shorter than the {min} needed")));
+    }
+    if let Some(exact) = get("exact-len").filter(|&m| len != m) {
+        return Err(err(path, format!("{len} bytes where exactly {exact} are needed")));
+    }
+    Ok(())
+}
+
+/// Bytes from hex, or by a display hint (`mac`, `ipv4`, `ipv6`).
+fn binary(hint: Option<&str>, v: &Value, path: &str) -> Result<Vec<u8>, EncodeError> {
+    let s = v
+        .as_str()
+        .ok_or_else(|| err(path, "expected a string (hex, or as the display hint shows it)"))?;
+    match hint {
+        Some("mac") => s
+            .split(':')
+            .map(|b| {
+                u8::from_str_radix(b, 16)
+                    .map_err(|_| err(path, format!("\"{s}\" is not a MAC address")))
+            })
+            .collect(),
+        Some("ipv4") => Ok(s
+            .parse::<Ipv4Addr>()
+            .map_err(|_| err(path, format!("\"{s}\" is not an IPv4 address")))?
+            .octets()
+            .to_vec()),
+        Some("ipv6") => Ok(s
+            .parse::<Ipv6Addr>()
+            .map_err(|_| err(path, format!("\"{s}\" is not an IPv6 address")))?
+            .octets()
+            .to_vec()),
+        _ => {
+            let h = s.strip_prefix("0x").unwrap_or(s).replace([':', ' '], "");
+            if h.len() % 2 != 0 {
+                return Err(err(path, format!("\"{s}\" is not hex bytes")));
+            }
+            (0..h.len())
+                .step_by(2)
+                .map(|i| {
+                    u8::from_str_radix(&h[i..i + 2], 16)
+                        .map_err(|_| err(path, format!("\"{s}\" is not hex bytes")))
+                })
+                .collect()
+        }
+    }
+}
+
+/// A struct's bytes from an object of its members (missing ones zero).
+pub(crate) fn structure(
+    spec: &Spec,
+    layout: &StructDef,
+    m: &Map<String, Value>,
+    path: &str,
+) -> Result<Vec<u8>, EncodeError> {
+    let at = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+    for key in m.keys() {
+        if !layout.members.iter().any(|x| &x.name == key) {
+            let names: Vec<&str> = layout.members.iter().map(|x| x.name.as_str()).collect();
+            return Err(err(
+                &at(key),
+                format!("not a member of {} ({})", layout.name, names.join(", ")),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for x in &layout.members {
+        let p = at(&x.name);
+        let v = m.get(&x.name);
+        match x.kind.as_str() {
+            "pad" => out.resize(out.len() + x.len, 0),
+            "binary" | "string" => {
+                let mut b = match v {
+                    Some(Value::String(s)) if x.kind == "string" => s.as_bytes().to_vec(),
+                    Some(v) => binary(x.hint.as_deref(), v, &p)?,
+                    None => Vec::new(),
+                };
+                if b.len() > x.len {
+                    return Err(err(&p, format!("{} bytes where {} fit", b.len(), x.len)));
+                }
+                b.resize(x.len, 0);
+                out.extend_from_slice(&b);
+            }
+            kind => {
+                let a = Attr {
+                    name: x.name.clone(),
+                    value: 0,
+                    kind: kind.into(),
+                    nested: None,
+                    multi: false,
+                    enumeration: x.enumeration.clone(),
+                    enum_as_flags: false,
+                    big_endian: x.big_endian,
+                    hint: x.hint.clone(),
+                    sub_type: None,
+                    layout: None,
+                    doc: String::new(),
+                    checks: None,
+                    selector: None,
+                };
+                out.extend(scalar(spec, &a, kind, v.unwrap_or(&Value::from(0)), &p)?);
+            }
+        }
+    }
+    Ok(out)
+}
