@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -111,6 +111,8 @@ function __nlkit_words
             printf '%s\n' 
         case '/netdev' '/netdev/*'
             printf '%s\n' show queue napi qstats page-pool
+        case '/spec' '/spec/*'
+            printf '%s\n' --spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --create --excl --replace --append --count --timeout
         case '/demo/echo' '/demo/echo/*'
             printf '%s\n' --ack
         case '/demo/send-lines' '/demo/send-lines/*'

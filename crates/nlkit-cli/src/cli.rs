@@ -201,6 +201,10 @@ pub enum Command {
     /// page-pool.
     #[command(subcommand)]
     Netdev(NetdevCommand),
+    /// Any family by its YNL spec, at run time: list its operations and
+    /// attributes, run do and dump operations with JSON in and out, follow
+    /// its multicast groups (as the kernel's tools/net/ynl/cli.py).
+    Spec(SpecArgs),
     /// The demo kernel module (kernel/c or kernel/rust, nlkit_demo.ko): echo, register,
     /// broadcast, dump, big, listen, its generic netlink family, its device
     /// and trigger file.
@@ -209,6 +213,68 @@ pub enum Command {
     /// or an unknown command.
     #[command(external_subcommand)]
     External(Vec<String>),
+}
+
+/// `nlkit spec`: one of the actions, on the spec `--spec` or `--family`
+/// names.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["spec", "family"]))]
+#[command(group = clap::ArgGroup::new("action").required(true)
+    .args(["list_ops", "list_attrs", "validate", "do_", "dump", "subscribe"]))]
+pub struct SpecArgs {
+    /// The spec file (YAML).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// The family whose spec is looked for in $NLKIT_SPEC_PATH (colon-
+    /// separated directories), /usr/share/ynl/specs and nlkit's specs/ynl.
+    #[arg(long, value_name = "NAME")]
+    pub family: Option<String>,
+    /// List the operations: number, kinds (do, dump, event), attribute set.
+    #[arg(long)]
+    pub list_ops: bool,
+    /// List the attributes an operation's requests and replies carry, with
+    /// types, enums and docs.
+    #[arg(long, value_name = "OP")]
+    pub list_attrs: Option<String>,
+    /// Only load and validate the spec against its schema.
+    #[arg(long)]
+    pub validate: bool,
+    /// Do not validate the spec against the schemas (for a spec newer than
+    /// nlkit's schemas; what it names must still exist).
+    #[arg(long, conflicts_with = "validate")]
+    pub no_schema: bool,
+    /// Run operation OP's do.
+    #[arg(long = "do", value_name = "OP")]
+    pub do_: Option<String>,
+    /// Run operation OP's dump.
+    #[arg(long, value_name = "OP")]
+    pub dump: Option<String>,
+    /// The request's attributes as a JSON object (as the kernel's ynl CLI
+    /// takes them; `--json` after `spec` is this, as in ynl).
+    #[arg(long, value_name = "JSON")]
+    pub request: Option<String>,
+    /// Print each notification of multicast group GROUP as it comes.
+    #[arg(long, value_name = "GROUP")]
+    pub subscribe: Option<String>,
+    /// With --do: NLM_F_CREATE (make what does not exist).
+    #[arg(long, requires = "do_")]
+    pub create: bool,
+    /// With --do: NLM_F_EXCL (fail if it exists).
+    #[arg(long, requires = "do_")]
+    pub excl: bool,
+    /// With --do: NLM_F_REPLACE.
+    #[arg(long, requires = "do_")]
+    pub replace: bool,
+    /// With --do: NLM_F_APPEND.
+    #[arg(long, requires = "do_")]
+    pub append: bool,
+    /// With --subscribe: stop after N messages.
+    #[arg(long, value_name = "N", requires = "subscribe")]
+    pub count: Option<usize>,
+    /// With --subscribe: stop after this many seconds (fractions allowed;
+    /// 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Subcommand)]

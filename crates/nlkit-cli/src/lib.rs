@@ -27,6 +27,7 @@ pub mod netdev;
 pub mod out;
 pub mod raw;
 pub mod report;
+pub mod spec;
 pub mod ss;
 pub mod taskstats;
 pub mod tcp_metrics;

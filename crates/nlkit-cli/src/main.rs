@@ -6,7 +6,7 @@
 
 use nlkit_cli::{
     cli, connector, demo, dev, fib_lookup, genl, grammar, ip, kernel, mptcp, netdev, raw, report,
-    ss, taskstats, tcp_metrics, uevent,
+    spec, ss, taskstats, tcp_metrics, uevent,
 };
 
 use clap::Parser;
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         let r = kernel::sysctl::run(&argv[at..], cli.json, cli.pretty, cli.netns.as_deref());
         return report::finish(r, false);
     }
-    let argv = ip_long_options(argv);
+    let argv = spec_request(ip_long_options(argv));
     let cli = cli::Cli::parse_from(&argv);
     nlkit_cli::out::naming::set(cli.numeric, cli.resolve);
     let netns = cli.netns.as_deref();
@@ -90,6 +90,7 @@ fn main() -> ExitCode {
         cli::Command::FibLookup(w) => fib_lookup::run(&w.words, netns, cli.json),
         cli::Command::Ss(w) => ss::run(&w.words, netns, cli.json, cli.pretty),
         cli::Command::Taskstats(a) => taskstats::run(a, netns, cli.json, cli.pretty),
+        cli::Command::Spec(a) => spec::run(a, netns, cli.json, cli.pretty),
         cli::Command::Mptcp(w) if w.words.iter().any(|w| grammar::is_help(w)) => {
             print!("{}", mptcp::USAGE);
             Ok(())
@@ -150,6 +151,28 @@ fn ip_long_options(argv: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// After `spec`, `--json JSON` is the request (as in the kernel's ynl CLI),
+/// not the global `-j`: it becomes `--request`.
+fn spec_request(mut argv: Vec<String>) -> Vec<String> {
+    let mut i = 1;
+    while let Some(w) = argv.get(i) {
+        match w.as_str() {
+            "-n" | "--netns" => i += 2,
+            w if w.starts_with('-') => i += 1,
+            "spec" => break,
+            _ => return argv,
+        }
+    }
+    for w in argv.iter_mut().skip(i + 1) {
+        if w == "--json" {
+            *w = "--request".into();
+        } else if let Some(v) = w.strip_prefix("--json=") {
+            *w = format!("--request={v}");
+        }
+    }
+    argv
 }
 
 /// Where `sysctl` (or a prefix only it has) is the command: the index of
