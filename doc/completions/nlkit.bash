@@ -49,7 +49,7 @@ _nlkit() {
         "/netdev/qstats"|"/netdev/qstats/"*) words="";;
         "/netdev/page-pool"|"/netdev/page-pool/"*) words="";;
         "/netdev"|"/netdev/"*) words="show queue napi qstats page-pool";;
-        "/spec"|"/spec/"*) words="--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --create --excl --replace --append --count --timeout";;
+        "/spec"|"/spec/"*) words="--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout";;
         "/demo/echo"|"/demo/echo/"*) words="--ack";;
         "/demo/send-lines"|"/demo/send-lines/"*) words="--batch";;
         "/demo/register"|"/demo/register/"*) words="--count";;

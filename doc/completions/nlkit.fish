@@ -112,7 +112,7 @@ function __nlkit_words
         case '/netdev' '/netdev/*'
             printf '%s\n' show queue napi qstats page-pool
         case '/spec' '/spec/*'
-            printf '%s\n' --spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --create --excl --replace --append --count --timeout
+            printf '%s\n' --spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout
         case '/demo/echo' '/demo/echo/*'
             printf '%s\n' --ack
         case '/demo/send-lines' '/demo/send-lines/*'

@@ -49,7 +49,7 @@ _nlkit() {
         "/netdev/qstats"|"/netdev/qstats/"*) cands=();;
         "/netdev/page-pool"|"/netdev/page-pool/"*) cands=();;
         "/netdev"|"/netdev/"*) cands=(show queue napi qstats page-pool);;
-        "/spec"|"/spec/"*) cands=(--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --create --excl --replace --append --count --timeout);;
+        "/spec"|"/spec/"*) cands=(--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout);;
         "/demo/echo"|"/demo/echo/"*) cands=(--ack);;
         "/demo/send-lines"|"/demo/send-lines/"*) cands=(--batch);;
         "/demo/register"|"/demo/register/"*) cands=(--count);;

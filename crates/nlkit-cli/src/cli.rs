@@ -256,6 +256,10 @@ pub struct SpecArgs {
     /// Print each notification of multicast group GROUP as it comes.
     #[arg(long, value_name = "GROUP")]
     pub subscribe: Option<String>,
+    /// Send requests without checking them against the kernel's policy
+    /// first (generic netlink families; checked by default).
+    #[arg(long)]
+    pub no_policy_check: bool,
     /// With --do: NLM_F_CREATE (make what does not exist).
     #[arg(long, requires = "do_")]
     pub create: bool,

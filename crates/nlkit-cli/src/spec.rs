@@ -47,6 +47,10 @@ pub fn run(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> Re
     // The kernel's errors are reported as every command reports them.
     run_spec(args, netns, json, pretty).map_err(|e| match e.downcast::<nlkit_spec::Error>() {
         Ok(nlkit_spec::Error::Netlink(n)) => n.into(),
+        // Where the extended ACK points, by the request's attribute names.
+        Ok(nlkit_spec::Error::Rejected { error, located }) => {
+            anyhow::Error::from(error).context(located.to_string())
+        }
         Ok(other) => other.into(),
         Err(e) => e,
     })
@@ -87,6 +91,7 @@ fn run_spec(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> R
         None => Map::new(),
     };
     let mut client = Client::open_in(&spec, netns)?;
+    client.set_check_policy(!args.no_policy_check);
     if let Some(op) = &args.do_ {
         use nlkit::wire::Flags;
         let mut flags = Flags::empty();

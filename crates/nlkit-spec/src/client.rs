@@ -13,11 +13,13 @@
 //! reply's are put there, as the kernel's YNL CLI does.
 
 use crate::model::{Mode, Op, Spec};
-use crate::{decode, encode, json, Error};
+use crate::{decode, encode, explain, json, Error};
+use nlkit::genl::ctrl::Policy;
 use nlkit::genl::FamilyCache;
 use nlkit::wire::{Flags, Message};
 use nlkit::{Conn, Netns, Protocol, RecvBuf, Socket};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// `NETLINK_GENERIC`.
@@ -29,6 +31,10 @@ pub struct Client<'s> {
     conn: Conn<Socket>,
     families: Option<FamilyCache>,
     netns: Option<String>,
+    /// Check requests against the kernel's policy before sending.
+    check_policy: bool,
+    /// The policies fetched, by command.
+    policies: HashMap<u8, Option<Policy>>,
 }
 
 /// What a message of the family was: the operation (by its reply or event
@@ -49,23 +55,61 @@ impl<'s> Client<'s> {
 
     /// A client in network namespace `netns` (a name in `/run/netns`).
     pub fn open_in(spec: &'s Spec, netns: Option<&str>) -> Result<Self, Error> {
-        let socket = |protocol| match netns {
-            Some(n) => Socket::open_in(Netns::Name(n), protocol),
-            None => Socket::open(protocol),
+        // Extended ACKs, capped ACKs, strict checking and a deadline, as
+        // every nlkit connection has them.
+        let conn = |protocol| match netns {
+            Some(n) => Conn::open_in(Netns::Name(n), protocol),
+            None => Conn::open(protocol),
         };
         let (conn, families) = if spec.protocol == "netlink-raw" {
             let number = spec.protonum.ok_or_else(|| {
                 Error::Unsupported(format!("{}: a netlink-raw spec without protonum", spec.name))
             })?;
-            (Conn::new(socket(Protocol(number.into()))?), None)
+            (conn(Protocol(number.into()))?, None)
         } else {
             let families = match netns {
                 Some(n) => FamilyCache::open_in(Netns::Name(n))?,
                 None => FamilyCache::open()?,
             };
-            (Conn::new(socket(GENERIC)?), Some(families))
+            (conn(GENERIC)?, Some(families))
         };
-        Ok(Client { spec, conn, families, netns: netns.map(str::to_string) })
+        Ok(Client {
+            spec,
+            conn,
+            families,
+            netns: netns.map(str::to_string),
+            check_policy: false,
+            policies: HashMap::new(),
+        })
+    }
+
+    /// Checks each request of a generic netlink family against the
+    /// kernel's policy for its operation before sending it (fetched once
+    /// per operation with `CTRL_CMD_GETPOLICY`; see [`crate::policy`]). A
+    /// kernel without policy dumps (before 5.10) is not checked.
+    pub fn set_check_policy(&mut self, on: bool) {
+        self.check_policy = on;
+    }
+
+    /// Checks `attrs`, the attributes of a request of `op` (a dump if
+    /// `dump`), against the kernel's policy.
+    fn check_policy(&mut self, op: &Op, dump: bool, attrs: &[u8]) -> Result<(), Error> {
+        let Ok(cmd) = u8::try_from(op.request_value) else { return Ok(()) };
+        if self.families.is_none() || !self.check_policy {
+            return Ok(());
+        }
+        if !self.policies.contains_key(&cmd) {
+            let fetched =
+                self.conn.run(nlkit::genl::ctrl::policy(&self.spec.name, Some(cmd.into()))).ok();
+            self.policies.insert(cmd, fetched);
+        }
+        let Some(Some(policy)) = self.policies.get(&cmd) else { return Ok(()) };
+        let Some(ops) = policy.ops.iter().find(|o| o.op == u16::from(cmd)) else { return Ok(()) };
+        let Some(index) = (if dump { ops.dump_policy } else { ops.do_policy }) else {
+            return Ok(());
+        };
+        let set = op.set.as_deref().unwrap_or_default();
+        crate::policy::check(policy, index, self.spec, set, attrs).map_err(Error::Request)
     }
 
     /// The connection (to set a timeout, say).
@@ -220,7 +264,12 @@ impl<'s> Client<'s> {
         let body = self.body(op, mode, json)?;
         let (message_type, head) = self.address(op)?;
         let spec = self.spec;
-        self.conn.request(
+        let fixed =
+            op.fixed_header.as_deref().and_then(|h| spec.structure(h)).map_or(0, |l| l.size());
+        self.check_policy(op, flags.contains(Flags::DUMP), body.get(fixed..).unwrap_or_default())?;
+        // nlmsghdr, genlmsghdr, the fixed header: then the attributes.
+        let attrs_at = 16 + head.len() + fixed;
+        let sent = self.conn.request(
             message_type,
             flags,
             |b| {
@@ -231,8 +280,16 @@ impl<'s> Client<'s> {
                 each(&Reply::new(spec, Some(op), &m, head.len()));
                 Ok(())
             },
-        )?;
-        Ok(())
+        );
+        match sent {
+            Err(nlkit::Error::Kernel(k)) if k.offset.is_some() || k.missing_type.is_some() => {
+                let attrs = self.conn.last_request().get(attrs_at..).unwrap_or_default();
+                let set = op.set.as_deref().unwrap_or_default();
+                let located = explain::locate(spec, set, attrs, attrs_at, &k);
+                Err(Error::Rejected { error: nlkit::Error::Kernel(k), located: Box::new(located) })
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Joins multicast group `group` of the family and hands each message

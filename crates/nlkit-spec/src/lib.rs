@@ -31,8 +31,10 @@
 pub mod client;
 pub mod decode;
 pub mod encode;
+pub mod explain;
 pub mod json;
 pub mod model;
+pub mod policy;
 pub mod schema;
 
 pub use model::Spec;
@@ -81,6 +83,14 @@ pub enum Error {
     Unsupported(String),
     /// From the connection: the kernel's refusal, a timeout, ...
     Netlink(nlkit::Error),
+    /// The kernel refused the request, and its extended ACK points into
+    /// it: where, as attribute paths.
+    Rejected {
+        /// The refusal.
+        error: nlkit::Error,
+        /// The attribute it points at, or says is missing.
+        located: Box<explain::Located>,
+    },
 }
 
 impl std::fmt::Display for Error {
@@ -103,6 +113,7 @@ impl std::fmt::Display for Error {
             Error::Request(e) => write!(f, "request: {e}"),
             Error::Unsupported(what) => f.write_str(what),
             Error::Netlink(e) => write!(f, "{e}"),
+            Error::Rejected { error, located } => write!(f, "{error} ({located})"),
         }
     }
 }
@@ -111,7 +122,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::Netlink(e) => Some(e),
+            Error::Netlink(e) | Error::Rejected { error: e, .. } => Some(e),
             _ => None,
         }
     }

@@ -257,3 +257,66 @@ fn bad_requests_fail_before_sending_naming_the_attribute() {
         Err(Error::Unknown { .. })
     ));
 }
+
+#[test]
+fn refusals_name_the_attribute_the_extended_ack_points_at() {
+    let ns = populated();
+    let netdev = spec("6.12/netdev.yaml");
+    let mut client = Client::open_in(&netdev, Some(&ns.0)).unwrap();
+    // The kernel's policy takes queue types 0 and 1 (the spec does not
+    // say): the ACK's offset points at `type`.
+    match client.do_("queue-get", &obj(json!({"ifindex": 1, "type": 7, "id": 0}))) {
+        Err(Error::Rejected { error, located }) => {
+            assert_eq!(error.errno(), Some(libc::ERANGE), "{error}");
+            assert_eq!(located.at.as_deref(), Some("type"), "{located}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without it, the ACK names the missing type.
+    match client.do_("dev-get", &Map::new()) {
+        Err(Error::Rejected { error, located }) => {
+            assert_eq!(error.errno(), Some(libc::EINVAL), "{error}");
+            assert_eq!(located.missing.as_deref(), Some("ifindex"), "{located}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A nest: rtnetlink's addresses refuse an over-long label by offset.
+    let addr = spec("6.12/rt_addr.yaml");
+    let mut client = Client::open_in(&addr, Some(&ns.0)).unwrap();
+    let long = json!({"ifa-family": 2, "ifa-prefixlen": 24, "ifa-index": 1,
+                      "ifa-local": "10.80.0.1", "ifa-label": "x".repeat(40)});
+    match client.do_with("newaddr", &obj(long), nlkit::wire::Flags::CREATE) {
+        Err(Error::Rejected { located, .. }) => {
+            assert_eq!(located.at.as_deref(), Some("ifa-label"), "{located}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn requests_are_checked_against_the_kernels_policy_before_sending() {
+    let ns = populated();
+    let netdev = spec("6.12/netdev.yaml");
+    let mut client = Client::open_in(&netdev, Some(&ns.0)).unwrap();
+    client.set_check_policy(true);
+    match client.do_("queue-get", &obj(json!({"ifindex": 1, "type": 7, "id": 0}))) {
+        Err(Error::Request(e)) => {
+            assert_eq!(e.path, "type");
+            assert!(e.what.contains("7 is out of the kernel's range 0..=1"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // What the policy allows goes through.
+    assert_eq!(client.do_("dev-get", &obj(json!({"ifindex": 1}))).unwrap()[0]["ifindex"], 1);
+    // nlctrl's getfamily takes a name of at most GENL_NAMSIZ - 1 bytes.
+    let ctrl = spec("6.12/nlctrl.yaml");
+    let mut client = Client::open_in(&ctrl, Some(&ns.0)).unwrap();
+    client.set_check_policy(true);
+    match client.do_("getfamily", &obj(json!({"family-name": "n".repeat(40)}))) {
+        Err(Error::Request(e)) => {
+            assert_eq!(e.path, "family-name");
+            assert!(e.what.contains("the kernel takes at most"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
