@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 secs=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(messages attrs builder route kernel_text genl cli_words cli_values)
+[ ${#targets[@]} -gt 0 ] || targets=(messages attrs builder route kernel_text genl cli_words cli_values spec)
 
 # The flags cargo-fuzz passes, minus the sanitizer (which needs nightly).
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \

@@ -85,7 +85,8 @@ fn path_at<'s>(
         let meta = set.and_then(|s| s.by_value(kind));
         let name = meta.map_or_else(|| format!("attribute {kind}"), |a| a.name.clone());
         let inner = meta.and_then(|a| a.nested.as_deref()).and_then(|n| spec.set(n));
-        if target == off {
+        // At the attribute, or inside its header.
+        if target >= off && target < off + 4 {
             return Some((name, inner));
         }
         if target > off && target < off + len {
@@ -144,4 +145,47 @@ fn element(
         off += len.next_multiple_of(4);
     }
     String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "name: t\ndoc: d\nattribute-sets:\n  - name: top\n    attributes:\n      - name: a\n        type: u32\n      - name: n\n        type: nest\n        nested-attributes: inner\n  - name: inner\n    attributes:\n      - name: x\n        type: u8\noperations:\n  list: []\n";
+
+    /// `a` (u32), then `n` holding `x`.
+    fn request() -> Vec<u8> {
+        let mut b = vec![8, 0, 1, 0, 7, 0, 0, 0];
+        b.extend([12, 0, 2, 0x80, 5, 0, 1, 0, 9, 0, 0, 0]);
+        b
+    }
+
+    #[test]
+    fn offsets_become_paths_and_missing_types_names() {
+        let spec = Spec::parse(SPEC, "t.yaml").unwrap();
+        let at = |offset: u32| {
+            let k =
+                nlkit::KernelError { offset: Some(offset), ..nlkit::KernelError::from_errno(22) };
+            locate(&spec, "top", &request(), 100, &k).at
+        };
+        assert_eq!(at(100).as_deref(), Some("a"));
+        assert_eq!(at(112).as_deref(), Some("n.x"));
+        assert_eq!(at(108).as_deref(), Some("n"));
+        // Inside a header (the fuzzer's find: this underflowed).
+        assert_eq!(at(102).as_deref(), Some("a"));
+        assert_eq!(at(110).as_deref(), Some("n"));
+        assert_eq!(at(99), None);
+        assert_eq!(at(500), None);
+        let k = nlkit::KernelError {
+            missing_type: Some(1),
+            missing_nest: Some(108),
+            ..nlkit::KernelError::from_errno(22)
+        };
+        assert_eq!(locate(&spec, "top", &request(), 100, &k).missing.as_deref(), Some("n.x"));
+        let k = nlkit::KernelError { missing_type: Some(9), ..nlkit::KernelError::from_errno(22) };
+        assert_eq!(
+            locate(&spec, "top", &request(), 100, &k).missing.as_deref(),
+            Some("attribute 9")
+        );
+    }
 }

@@ -349,3 +349,30 @@ fn escaped(out: &mut String, s: &str) {
     }
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "name: t\ndoc: d\ndefinitions:\n  - name: fl\n    type: flags\n    entries: [ up, down ]\nattribute-sets:\n  - name: top\n    attributes:\n      - name: m\n        type: u8\n        multi-attr: true\n      - name: s\n        type: string\n      - name: f\n        type: u32\n        enum: fl\n      - name: mac\n        type: binary\n        display-hint: mac\noperations:\n  list: []\n";
+
+    #[test]
+    fn text_and_values_agree_multi_attr_grouped() {
+        let spec = Spec::parse(SPEC, "t.yaml").unwrap();
+        // m=1, s="a\"b", m=2 (not adjacent), f=3 (up|down), an unknown 9, mac.
+        let mut raw = vec![5, 0, 1, 0, 1, 0, 0, 0];
+        raw.extend([8, 0, 2, 0, b'a', b'"', b'b', 0]);
+        raw.extend([5, 0, 1, 0, 2, 0, 0, 0]);
+        raw.extend([8, 0, 3, 0, 3, 0, 0, 0]);
+        raw.extend([5, 0, 9, 0, 0xab, 0, 0, 0]);
+        raw.extend([10, 0, 4, 0, 2, 0, 0, 0, 0, 1, 0, 0]);
+        let value = attrs(&spec, "top", &raw);
+        let want = json!({"m": [1, 2], "s": "a\"b", "f": ["up", "down"], "unknown-9": "ab",
+                          "mac": "02:00:00:00:00:01"});
+        assert_eq!(value, want);
+        let mut text = JsonText::new();
+        decode::walk(&spec, "top", &raw, &mut text);
+        let text = text.finish();
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), want, "{text}");
+    }
+}
