@@ -302,6 +302,21 @@ if [ $RC != 0 ] && has genlbad "Attribute failed policy validation"; then
 	pass "genl ECHO with a u32 MSG: refused with the policy's extended-ack text"
 else fail "genl ECHO with a wrong-typed MSG (rc $RC)"; fi
 
+# The same family through its YNL spec (kernel/nlkit_demo.yaml), with no code
+# of its own: nlkit spec builds, checks and reads it by the spec's names.
+SPEC=/nlkit_demo.yaml
+run spececho nlkit spec --spec $SPEC --do echo --json '{"msg": "hi from the spec"}'
+if [ $RC = 0 ] && [ "$(cat /tmp/spececho.out)" = '{"msg":"hi from the spec"}' ]; then
+	pass "nlkit spec --do echo: the module answers by its spec's names"
+else fail "nlkit spec --do echo (rc $RC)"; fi
+run speclong nlkit spec --spec $SPEC --do echo --json "{\"msg\": \"$LONG\"}"
+if [ $RC = 1 ] && has speclong "msg: 300 bytes is longer than the 256 allowed"; then
+	pass "nlkit spec: a 300-byte msg refused before sending, by the spec's max-len"
+else fail "nlkit spec with a 300-byte msg (rc $RC)"; fi
+run specops nlkit spec --spec $SPEC --list-ops
+if [ $RC = 0 ] && has specops "echo" "event" "multicast groups: events"; then pass "nlkit spec --list-ops"
+else fail "nlkit spec --list-ops (rc $RC)"; fi
+
 # --- errors --------------------------------------------------------------------
 run unknown nl-sendto $T --type 0x30 --text "what"
 if [ $RC != 0 ] && { has unknown "Operation not supported" || has unknown "unknown message type"; }; then
@@ -495,6 +510,18 @@ NY=$(grep -c "^$X100\$" /tmp/dump151.out)
 if [ $RC = 0 ] && [ "$NY" = 150 ] && [ -n "$DGRAMS" ] && [ "$DGRAMS" -gt 2 ]; then
 	pass "nlkit demo dump after 151 broadcasts: 151 entries in $((DGRAMS - 1)) datagrams of NLM_F_MULTI messages, then NLMSG_DONE"
 else fail "nlkit demo dump of 151 entries (rc $RC, $NY of 150, datagrams '$DGRAMS')"; fi
+
+# The "events" group through the spec: by name, and decoded (after the
+# DUMP count above, which this broadcast would change).
+nlkit spec --spec $SPEC --subscribe events --count 1 --timeout 5 > /tmp/specev.out 2>&1 &
+LS=$!
+sleep 1
+run specbc nlkit demo --proto 25 broadcast "spec event"
+wait $LS; RL=$?
+echo "--- spec listener:"; sed 's/^/    | /' /tmp/specev.out
+if [ $RC = 0 ] && [ $RL = 0 ] && has specev '{"name":"event","msg":{"msg":"spec event"}}'; then
+	pass "nlkit spec --subscribe events: the broadcast arrives as the spec's event, decoded"
+else fail "nlkit spec --subscribe events (sender rc $RC, listener rc $RL)"; fi
 
 # A registration still pending at rmmod: the timer must be stopped cleanly.
 echo 1000 > /sys/module/nlkit_demo/parameters/notify_interval_ms

@@ -65,7 +65,8 @@ T3=$(now)
 
 # --- 3. initramfs ------------------------------------------------------------------
 make_initramfs "$OUT/initramfs" "$OUT/initramfs.cpio.gz" "/:$OUT/module/nlkit_demo.ko" \
-	"/:$OUT/tutorial/tut_netlink.ko" "/:$OUT/tutorial/tut_chardev.ko" "/:$ROOT/vmtest/guest-tutorial.sh"
+	"/:$OUT/tutorial/tut_netlink.ko" "/:$OUT/tutorial/tut_chardev.ko" "/:$ROOT/vmtest/guest-tutorial.sh" \
+	"/:$ROOT/kernel/nlkit_demo.yaml"
 T4=$(now)
 
 # --- 4. boot --------------------------------------------------------------------------

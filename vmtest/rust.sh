@@ -59,7 +59,7 @@ T2=$(now)
 build_programs
 
 # --- 3. initramfs: both modules, busybox, the programs ----------------------------
-FILES=()
+FILES=("/:$ROOT/kernel/nlkit_demo.yaml")
 for m in "${MODULES[@]}"; do FILES+=("/$m:$OUT/$m/nlkit_demo.ko"); done
 make_initramfs "$OUT/initramfs" "$OUT/initramfs.cpio.gz" "${FILES[@]}"
 T3=$(now)

@@ -88,6 +88,18 @@ fn numbers_resolve_as_the_kernel_numbers_them() {
     assert_eq!(link.set("link-attrs").unwrap().by_name("ifname").unwrap().value, 3);
 }
 
+/// The demo module's spec (kernel/nlkit_demo.yaml): valid, and numbered
+/// as the module's C enums (`NLKIT_DEMO_C_ECHO` 1, `_EVENT` 2,
+/// `NLKIT_DEMO_A_MSG` 1). The VM test drives the module through it.
+#[test]
+fn the_demo_modules_spec_loads() {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../kernel/nlkit_demo.yaml");
+    let s = Spec::load(p).unwrap();
+    assert_eq!((s.op("echo").unwrap().request_value, s.op("event").unwrap().reply_value), (1, 2));
+    assert_eq!(s.set("demo").unwrap().by_name("msg").unwrap().value, 1);
+    assert_eq!(s.groups, [("events".to_string(), None)]);
+}
+
 fn broken(text: &str) -> String {
     match Spec::parse(text, "broken.yaml") {
         Err(e) => e.to_string(),
