@@ -34,8 +34,10 @@ _nlkit() {
         "/genl/list"|"/genl/list/"*) words="";;
         "/genl/show"|"/genl/show/"*) words="";;
         "/genl/policy"|"/genl/policy/"*) words="--op";;
+        "/genl/do"|"/genl/do/"*) words="--attrs";;
+        "/genl/dump"|"/genl/dump/"*) words="--attrs";;
         "/genl/monitor"|"/genl/monitor/"*) words="--count --timeout";;
-        "/genl"|"/genl/"*) words="list show policy monitor";;
+        "/genl"|"/genl/"*) words="list show policy do dump monitor";;
         "/proc-events"|"/proc-events/"*) words="--events --pid --count --timeout";;
         "/mptcp"|"/mptcp/"*) words="";;
         "/ss"|"/ss/"*) words="";;

@@ -81,10 +81,14 @@ function __nlkit_words
             printf '%s\n' 
         case '/genl/policy' '/genl/policy/*'
             printf '%s\n' --op
+        case '/genl/do' '/genl/do/*'
+            printf '%s\n' --attrs
+        case '/genl/dump' '/genl/dump/*'
+            printf '%s\n' --attrs
         case '/genl/monitor' '/genl/monitor/*'
             printf '%s\n' --count --timeout
         case '/genl' '/genl/*'
-            printf '%s\n' list show policy monitor
+            printf '%s\n' list show policy do dump monitor
         case '/proc-events' '/proc-events/*'
             printf '%s\n' --events --pid --count --timeout
         case '/mptcp' '/mptcp/*'

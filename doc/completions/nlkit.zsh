@@ -34,8 +34,10 @@ _nlkit() {
         "/genl/list"|"/genl/list/"*) cands=();;
         "/genl/show"|"/genl/show/"*) cands=();;
         "/genl/policy"|"/genl/policy/"*) cands=(--op);;
+        "/genl/do"|"/genl/do/"*) cands=(--attrs);;
+        "/genl/dump"|"/genl/dump/"*) cands=(--attrs);;
         "/genl/monitor"|"/genl/monitor/"*) cands=(--count --timeout);;
-        "/genl"|"/genl/"*) cands=(list show policy monitor);;
+        "/genl"|"/genl/"*) cands=(list show policy do dump monitor);;
         "/proc-events"|"/proc-events/"*) cands=(--events --pid --count --timeout);;
         "/mptcp"|"/mptcp/"*) cands=();;
         "/ss"|"/ss/"*) cands=();;

@@ -396,6 +396,28 @@ pub enum GenlCommand {
         #[arg(long)]
         op: Option<u32>,
     },
+    /// Run operation OP (its number) of any family with no spec: its
+    /// replies are read by the kernel's own policy for it (attributes as
+    /// `attr-N` with the policy's types), one JSON object a line.
+    Do {
+        /// The family's name.
+        name: String,
+        /// The operation's command number.
+        op: u32,
+        /// The request's attributes as JSON (`{"attr-1": 5}`).
+        #[arg(long, value_name = "JSON")]
+        attrs: Option<String>,
+    },
+    /// Dump operation OP (its number) of any family with no spec, as `do`.
+    Dump {
+        /// The family's name.
+        name: String,
+        /// The operation's command number.
+        op: u32,
+        /// The request's attributes as JSON.
+        #[arg(long, value_name = "JSON")]
+        attrs: Option<String>,
+    },
     /// Families and groups coming and going (the controller's `notify`
     /// group), one line (or JSON object) each.
     Monitor {

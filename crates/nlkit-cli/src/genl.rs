@@ -40,6 +40,10 @@ pub fn run(cmd: &GenlCommand, netns: Option<&str>, json: bool, pretty: bool) -> 
             }
             print_family(&mut out, &f)?;
         }
+        GenlCommand::Do { name, op, attrs } | GenlCommand::Dump { name, op, attrs } => {
+            let dump = matches!(cmd, GenlCommand::Dump { .. });
+            return by_policy(&mut conn, netns, name, *op, attrs.as_deref(), dump, &mut out);
+        }
         GenlCommand::Monitor { count, timeout } => {
             return monitor(netns, *count, crate::words::values::duration(*timeout), json);
         }
@@ -59,6 +63,52 @@ pub fn run(cmd: &GenlCommand, netns: Option<&str>, json: bool, pretty: bool) -> 
                 return print_json(&policy_json(&policy, nlkit::genl::known_ops(name)), pretty);
             }
             print_policy(&mut out, &policy)?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// Runs operation `op` of family `name` by a spec made from the kernel's
+/// policy (`nlkit_spec::from_policy`): the request checked against the
+/// policy, the replies decoded by it.
+fn by_policy(
+    conn: &mut nlkit::Conn,
+    netns: Option<&str>,
+    name: &str,
+    op: u32,
+    attrs: Option<&str>,
+    dump: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let family = conn.resolve_family(name)?;
+    let policy = conn.run(ctrl::policy(name, None)).unwrap_or_default();
+    let spec = nlkit_spec::Spec::from_policy(&family, &policy);
+    let request: serde_json::Map<String, Value> = match attrs {
+        Some(text) => match serde_json::from_str(text)? {
+            Value::Object(m) => m,
+            other => anyhow::bail!("--attrs: expected an object, found {other}"),
+        },
+        None => serde_json::Map::new(),
+    };
+    let op = nlkit_spec::from_policy::op_name(op);
+    let mut client =
+        nlkit_spec::client::Client::open_in(&spec, netns).map_err(crate::spec::error)?;
+    client.set_check_policy(true);
+    if dump {
+        let mut failed = None;
+        client
+            .dump_replies(&op, &request, |r| {
+                if failed.is_none() {
+                    failed = writeln!(out, "{}", r.to_text()).err();
+                }
+            })
+            .map_err(crate::spec::error)?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+    } else {
+        for reply in client.do_(&op, &request).map_err(crate::spec::error)? {
+            writeln!(out, "{reply}")?;
         }
     }
     Ok(out.flush()?)

@@ -44,16 +44,23 @@ fn load(args: &SpecArgs) -> Result<Spec> {
 }
 
 pub fn run(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
-    // The kernel's errors are reported as every command reports them.
     run_spec(args, netns, json, pretty).map_err(|e| match e.downcast::<nlkit_spec::Error>() {
-        Ok(nlkit_spec::Error::Netlink(n)) => n.into(),
-        // Where the extended ACK points, by the request's attribute names.
-        Ok(nlkit_spec::Error::Rejected { error, located }) => {
-            anyhow::Error::from(error).context(located.to_string())
-        }
-        Ok(other) => other.into(),
+        Ok(e) => error(e),
         Err(e) => e,
     })
+}
+
+/// A spec client's error as the CLI reports errors: the kernel's refusal
+/// as every command reports it, with where its extended ACK points (by the
+/// request's attribute names) before it.
+pub(crate) fn error(e: nlkit_spec::Error) -> anyhow::Error {
+    match e {
+        nlkit_spec::Error::Netlink(n) => n.into(),
+        nlkit_spec::Error::Rejected { error, located } => {
+            anyhow::Error::from(error).context(located.to_string())
+        }
+        other => other.into(),
+    }
 }
 
 fn run_spec(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {

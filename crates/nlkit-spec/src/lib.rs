@@ -32,6 +32,7 @@ pub mod client;
 pub mod decode;
 pub mod encode;
 pub mod explain;
+pub mod from_policy;
 pub mod json;
 pub mod model;
 pub mod policy;

@@ -354,6 +354,41 @@ impl Spec {
         Ok(())
     }
 
+    /// A genetlink spec from parts (names resolved, numbers given).
+    pub(crate) fn assemble(
+        name: String,
+        version: u8,
+        sets: Vec<(String, Vec<Attr>)>,
+        ops: Vec<Op>,
+        groups: Vec<(String, Option<u32>)>,
+    ) -> Spec {
+        let mut spec = Spec {
+            name,
+            doc: String::new(),
+            protocol: "genetlink".into(),
+            protonum: None,
+            version,
+            enums: Vec::new(),
+            structs: Vec::new(),
+            sets: Vec::new(),
+            ops: Vec::new(),
+            groups,
+            sub_messages: Vec::new(),
+            enum_at: HashMap::new(),
+            struct_at: HashMap::new(),
+            set_at: HashMap::new(),
+            op_at: HashMap::new(),
+        };
+        for (name, attrs) in sets {
+            spec.push_set(name, attrs);
+        }
+        for op in ops {
+            spec.op_at.insert(op.name.clone(), spec.ops.len());
+            spec.ops.push(op);
+        }
+        spec
+    }
+
     fn push_set(&mut self, name: String, attrs: Vec<Attr>) {
         let by_name = attrs.iter().enumerate().map(|(i, a)| (a.name.clone(), i)).collect();
         // The first attribute of a value wins, as a map built in reverse did.
