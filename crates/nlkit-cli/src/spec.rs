@@ -66,11 +66,7 @@ pub(crate) fn error(e: nlkit_spec::Error) -> anyhow::Error {
 fn run_spec(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
     let spec = load(args)?;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let print = |out: &mut dyn Write, v: &Value| -> Result<()> {
-        let text = if pretty { serde_json::to_string_pretty(v)? } else { v.to_string() };
-        writeln!(out, "{text}")?;
-        Ok(())
-    };
+    let print = |out: &mut dyn Write, v: &Value| print_value(out, v, pretty);
     if args.validate {
         writeln!(
             out,
@@ -145,6 +141,13 @@ fn run_spec(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> R
     bail!("nothing to do: --list-ops, --list-attrs OP, --validate, --do OP, --dump OP or --subscribe GROUP")
 }
 
+/// One JSON value on a line (`-p`: indented).
+fn print_value(out: &mut dyn Write, v: &Value, pretty: bool) -> Result<()> {
+    let text = if pretty { serde_json::to_string_pretty(v)? } else { v.to_string() };
+    writeln!(out, "{text}")?;
+    Ok(())
+}
+
 fn list_ops(spec: &Spec, out: &mut dyn Write, json: bool, pretty: bool) -> Result<()> {
     let kinds = |o: &nlkit_spec::model::Op| {
         let mut k = Vec::new();
@@ -168,12 +171,7 @@ fn list_ops(spec: &Spec, out: &mut dyn Write, json: bool, pretty: bool) -> Resul
             .collect();
         let v = json!({"name": spec.name, "protocol": spec.protocol, "operations": ops,
                        "mcast-groups": spec.groups.iter().map(|(n, _)| n).collect::<Vec<_>>()});
-        writeln!(
-            out,
-            "{}",
-            if pretty { serde_json::to_string_pretty(&v)? } else { v.to_string() }
-        )?;
-        return Ok(());
+        return print_value(out, &v, pretty);
     }
     writeln!(out, "{} ({}): {} operations", spec.name, spec.protocol, spec.ops.len())?;
     for o in &spec.ops {
@@ -193,7 +191,7 @@ fn list_attrs(spec: &Spec, op: &str, out: &mut dyn Write, json: bool, pretty: bo
     let describe = |name: &str| -> Value {
         match set.and_then(|s| s.by_name(name)) {
             Some(a) => {
-                let mut v = json!({"name": a.name, "type": a.kind, "value": a.value});
+                let mut v = json!({"name": a.name, "type": a.kind.name(), "value": a.value});
                 let m = v.as_object_mut().expect("an object");
                 for (k, x) in [
                     ("nested-attributes", &a.nested),
@@ -233,12 +231,7 @@ fn list_attrs(spec: &Spec, op: &str, out: &mut dyn Write, json: bool, pretty: bo
                    "do": mode(&o.do_), "dump": mode(&o.dump),
                    "event": o.event.as_ref().map(|e| e.iter().map(|n| describe(n)).collect::<Vec<_>>())});
     if json {
-        writeln!(
-            out,
-            "{}",
-            if pretty { serde_json::to_string_pretty(&v)? } else { v.to_string() }
-        )?;
-        return Ok(());
+        return print_value(out, &v, pretty);
     }
     writeln!(out, "{} (attribute set {})", o.name, o.set.as_deref().unwrap_or("-"))?;
     for (kind, part) in [("do", &v["do"]), ("dump", &v["dump"])] {

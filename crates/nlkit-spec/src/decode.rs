@@ -15,7 +15,7 @@
 //! are visited together, where the first one is. Nests are followed to [`MAX_DEPTH`] levels
 //! and shown raw below that.
 
-use crate::model::{Attr, EnumDef, Spec, StructDef};
+use crate::model::{Attr, EnumDef, Spec, StructDef, Type};
 use nlkit_wire::Attrs;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -127,17 +127,17 @@ fn attr<'a>(
 ) {
     let (name, multi) = (meta.name.as_str(), meta.multi);
     let deeper = depth < MAX_DEPTH;
-    match meta.kind.as_str() {
-        "pad" | "unused" => {}
-        "flag" => v.item(name, multi, Item::Flag),
-        "string" => {
+    match meta.kind {
+        Type::Pad | Type::Unused => {}
+        Type::Flag => v.item(name, multi, Item::Flag),
+        Type::String => {
             let s = p.strip_suffix(&[0]).unwrap_or(p);
             match std::str::from_utf8(s) {
                 Ok(s) => v.item(name, multi, Item::Str(s)),
                 Err(_) => v.item(name, multi, Item::Bad(p, "not UTF-8")),
             }
         }
-        "binary" => match meta.layout.as_deref().and_then(|l| spec.structure(l)) {
+        Type::Binary => match meta.layout.as_deref().and_then(|l| spec.structure(l)) {
             Some(layout) => {
                 v.open(name, multi, Open::Object);
                 structure(spec, layout, p, v);
@@ -145,17 +145,17 @@ fn attr<'a>(
             }
             None => v.item(name, multi, Item::Bytes(p, meta.hint.as_deref())),
         },
-        "nest" if deeper => {
+        Type::Nest if deeper => {
             v.open(name, multi, Open::Object);
             walk_at(spec, meta.nested.as_deref().and_then(|s| spec.set(s)), p, v, depth + 1);
             v.close();
         }
-        "indexed-array" if deeper => {
+        Type::IndexedArray if deeper => {
             v.open(name, multi, Open::Array);
             for inner in Attrs::new(p).map_while(Result::ok) {
                 let q = inner.payload();
-                match meta.sub_type.as_deref() {
-                    Some("nest") => {
+                match meta.sub_type {
+                    Some(Type::Nest) => {
                         v.open("", false, Open::Object);
                         walk_at(
                             spec,
@@ -166,16 +166,15 @@ fn attr<'a>(
                         );
                         v.close();
                     }
-                    Some(
-                        kind @ ("u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64"
-                        | "uint" | "sint"),
-                    ) => v.item("", false, number(spec, meta, kind, q)),
+                    Some(kind) if kind.is_integer() => {
+                        v.item("", false, number(spec, meta, kind, q))
+                    }
                     _ => v.item("", false, Item::Bytes(q, meta.hint.as_deref())),
                 }
             }
             v.close();
         }
-        "nest-type-value" if deeper => {
+        Type::NestTypeValue if deeper => {
             // Each attribute's type is an index: shown as the key.
             v.open(name, multi, Open::Array);
             for inner in Attrs::new(p).map_while(Result::ok) {
@@ -192,7 +191,7 @@ fn attr<'a>(
             }
             v.close();
         }
-        "bitfield32" => match (p.get(0..4), p.get(4..8)) {
+        Type::Bitfield32 => match (p.get(0..4), p.get(4..8)) {
             (Some(a), Some(b)) if p.len() == 8 => {
                 let word = |x: &[u8]| u32::from_ne_bytes([x[0], x[1], x[2], x[3]]);
                 let e = meta.enumeration.as_deref().and_then(|e| spec.enumeration(e));
@@ -200,8 +199,8 @@ fn attr<'a>(
             }
             _ => v.item(name, multi, Item::Bad(p, "a bitfield32 is 8 bytes")),
         },
-        "sub-message" if deeper => sub_message(spec, set, meta, p, siblings, v, depth),
-        "nest" | "indexed-array" | "nest-type-value" | "sub-message" => {
+        Type::SubMessage if deeper => sub_message(spec, set, meta, p, siblings, v, depth),
+        Type::Nest | Type::IndexedArray | Type::NestTypeValue | Type::SubMessage => {
             v.item(name, multi, Item::Bytes(p, None))
         }
         kind => v.item(name, multi, number(spec, meta, kind, p)),
@@ -209,7 +208,7 @@ fn attr<'a>(
 }
 
 /// An integer attribute, by its enum or display hint.
-fn number<'a>(spec: &'a Spec, meta: &'a Attr, kind: &str, p: &'a [u8]) -> Item<'a> {
+fn number<'a>(spec: &'a Spec, meta: &'a Attr, kind: Type, p: &'a [u8]) -> Item<'a> {
     match scalar(kind, p, meta.big_endian) {
         Some(Num::Unsigned(u)) => {
             if let Some(e) = meta.enumeration.as_deref().and_then(|e| spec.enumeration(e)) {
@@ -284,13 +283,15 @@ pub(crate) fn structure<'a>(
             return;
         };
         at += width;
-        let item = match m.kind.as_str() {
-            "pad" => continue,
-            "binary" => Item::Bytes(bytes, m.hint.as_deref()),
-            "string" => match std::str::from_utf8(bytes.split(|&b| b == 0).next().unwrap_or(&[])) {
-                Ok(s) => Item::Str(s),
-                Err(_) => Item::Bad(bytes, "not UTF-8"),
-            },
+        let item = match m.kind {
+            Type::Pad => continue,
+            Type::Binary => Item::Bytes(bytes, m.hint.as_deref()),
+            Type::String => {
+                match std::str::from_utf8(bytes.split(|&b| b == 0).next().unwrap_or(&[])) {
+                    Ok(s) => Item::Str(s),
+                    Err(_) => Item::Bad(bytes, "not UTF-8"),
+                }
+            }
             kind => match scalar(kind, bytes, m.big_endian) {
                 Some(Num::Unsigned(u)) => {
                     match m.enumeration.as_deref().and_then(|e| spec.enumeration(e)) {
@@ -313,14 +314,10 @@ pub(crate) fn structure<'a>(
 /// An integer of the spec's type from `p`: `uN`/`sN` of exactly that
 /// width, `uint`/`sint` of 4 or 8 bytes; host byte order unless the spec
 /// says big-endian.
-pub(crate) fn scalar(kind: &str, p: &[u8], be: bool) -> Option<Num> {
+pub(crate) fn scalar(kind: Type, p: &[u8], be: bool) -> Option<Num> {
     let width = match kind {
-        "u8" | "s8" => 1,
-        "u16" | "s16" => 2,
-        "u32" | "s32" => 4,
-        "u64" | "s64" => 8,
-        "uint" | "sint" if p.len() == 4 || p.len() == 8 => p.len(),
-        _ => return None,
+        Type::Uint | Type::Sint if p.len() == 4 || p.len() == 8 => p.len(),
+        kind => kind.width()?,
     };
     if p.len() != width {
         return None;
@@ -333,7 +330,7 @@ pub(crate) fn scalar(kind: &str, p: &[u8], be: bool) -> Option<Num> {
         b[..width].copy_from_slice(p);
         u64::from_le_bytes(b)
     };
-    Some(if kind.starts_with('s') {
+    Some(if kind.signed() {
         let shift = 64 - 8 * width as u32;
         Num::Signed(((u << shift) as i64) >> shift)
     } else {

@@ -8,7 +8,7 @@
 //! Errors name the attribute path (`nest.inner`) and what was allowed.
 
 use crate::decode::MAX_DEPTH;
-use crate::model::{Attr, AttrSet, Spec, StructDef};
+use crate::model::{Attr, AttrSet, Spec, StructDef, Type};
 use serde_json::{Map, Value};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -104,20 +104,20 @@ fn one(
     path: &str,
     depth: usize,
 ) -> Result<(), EncodeError> {
-    match a.kind.as_str() {
-        "flag" => match v {
+    match a.kind {
+        Type::Flag => match v {
             Value::Bool(true) | Value::Null => put(out, a.value, &[], path),
             Value::Bool(false) => Ok(()),
             _ => Err(err(path, "a flag is true (present) or false (absent)")),
         },
-        "string" => {
+        Type::String => {
             let s = v.as_str().ok_or_else(|| err(path, "expected a string"))?;
             check_len(a, s.len(), path)?;
             let mut p = s.as_bytes().to_vec();
             p.push(0);
             put(out, a.value, &p, path)
         }
-        "binary" => {
+        Type::Binary => {
             let p = match (a.layout.as_deref().and_then(|l| spec.structure(l)), v) {
                 (Some(layout), Value::Object(m)) => structure(spec, layout, m, path)?,
                 _ => binary(a.hint.as_deref(), v, path)?,
@@ -125,21 +125,21 @@ fn one(
             check_len(a, p.len(), path)?;
             put(out, a.value, &p, path)
         }
-        "nest" => {
+        Type::Nest => {
             let m = v.as_object().ok_or_else(|| err(path, "expected an object (a nest)"))?;
             let set = a.nested.as_deref().unwrap_or_default();
             let mut inner = Vec::new();
             attrs_at(spec, set, m, &mut inner, path, depth + 1)?;
             put(out, a.value | NLA_F_NESTED, &inner, path)
         }
-        "indexed-array" => {
+        Type::IndexedArray => {
             let items = v.as_array().ok_or_else(|| err(path, "expected an array"))?;
             let mut inner = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 let p = format!("{path}[{i}]");
                 let mut elem = Vec::new();
-                match a.sub_type.as_deref() {
-                    Some("nest") => {
+                match a.sub_type {
+                    Some(Type::Nest) => {
                         let m = item.as_object().ok_or_else(|| err(&p, "expected an object"))?;
                         attrs_at(
                             spec,
@@ -150,8 +150,11 @@ fn one(
                             depth + 1,
                         )?;
                     }
-                    Some("binary") => elem = binary(a.hint.as_deref(), item, &p)?,
-                    Some(kind) => elem = scalar(spec, a, kind, item, &p)?,
+                    Some(Type::Binary) => elem = binary(a.hint.as_deref(), item, &p)?,
+                    Some(kind) if kind.is_integer() => elem = scalar(spec, a, kind, item, &p)?,
+                    Some(kind) => {
+                        return Err(err(&p, format!("nlkit cannot build {kind} elements")))
+                    }
                     None => return Err(err(&p, "the spec gives this array no sub-type")),
                 }
                 let index = u16::try_from(i).map_err(|_| err(&p, "too many elements"))?;
@@ -159,7 +162,7 @@ fn one(
             }
             put(out, a.value | NLA_F_NESTED, &inner, path)
         }
-        "bitfield32" => {
+        Type::Bitfield32 => {
             let m = v
                 .as_object()
                 .ok_or_else(|| err(path, "expected {\"value\": ..., \"selector\": ...}"))?;
@@ -173,7 +176,7 @@ fn one(
             }
             put(out, a.value, &p, path)
         }
-        "nest-type-value" | "sub-message" | "pad" | "unused" => {
+        Type::NestTypeValue | Type::SubMessage | Type::Pad | Type::Unused => {
             Err(err(path, format!("nlkit cannot build a {} attribute yet", a.kind)))
         }
         kind => {
@@ -220,7 +223,7 @@ fn number(spec: &Spec, a: &Attr, v: &Value, path: &str) -> Result<i128, EncodeEr
 fn scalar(
     spec: &Spec,
     a: &Attr,
-    kind: &str,
+    kind: Type,
     v: &Value,
     path: &str,
 ) -> Result<Vec<u8>, EncodeError> {
@@ -239,20 +242,25 @@ fn scalar(
             .map_err(|_| err(path, format!("\"{s}\" is not a hex number")))?,
         _ => number(spec, a, v, path)?,
     };
-    let (width, signed) = match kind {
-        "u8" => (1, false),
-        "u16" => (2, false),
-        "u32" => (4, false),
-        "u64" => (8, false),
-        "s8" => (1, true),
-        "s16" => (2, true),
-        "s32" => (4, true),
-        "s64" => (8, true),
+    let width = match kind {
         // As the kernel's nla_put_uint: 4 bytes when the value fits.
-        "uint" => (if u32::try_from(n).is_ok() { 4 } else { 8 }, false),
-        "sint" => (if i32::try_from(n).is_ok() { 4 } else { 8 }, true),
-        other => return Err(err(path, format!("unknown attribute type {other}"))),
+        Type::Uint => {
+            if u32::try_from(n).is_ok() {
+                4
+            } else {
+                8
+            }
+        }
+        Type::Sint => {
+            if i32::try_from(n).is_ok() {
+                4
+            } else {
+                8
+            }
+        }
+        kind => kind.width().ok_or_else(|| err(path, format!("{kind} is not an integer type")))?,
     };
+    let signed = kind.signed();
     let bits = 8 * width as u32;
     let (min, max) = if signed {
         (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
@@ -358,11 +366,11 @@ pub(crate) fn structure(
     for x in &layout.members {
         let p = at(&x.name);
         let v = m.get(&x.name);
-        match x.kind.as_str() {
-            "pad" => out.resize(out.len() + x.len, 0),
-            "binary" | "string" => {
+        match x.kind {
+            Type::Pad => out.resize(out.len() + x.len, 0),
+            Type::Binary | Type::String => {
                 let mut b = match v {
-                    Some(Value::String(s)) if x.kind == "string" => s.as_bytes().to_vec(),
+                    Some(Value::String(s)) if x.kind == Type::String => s.as_bytes().to_vec(),
                     Some(v) => binary(x.hint.as_deref(), v, &p)?,
                     None => Vec::new(),
                 };
@@ -376,11 +384,11 @@ pub(crate) fn structure(
                 let a = Attr {
                     name: x.name.clone(),
                     value: 0,
-                    kind: kind.into(),
+                    kind,
                     nested: None,
                     multi: false,
                     enumeration: x.enumeration.clone(),
-                    enum_as_flags: false,
+                    enum_as_flags: x.enum_as_flags,
                     big_endian: x.big_endian,
                     hint: x.hint.clone(),
                     sub_type: None,

@@ -5,7 +5,7 @@
 //! the request that was sent with its spec turns those into attribute
 //! paths: `linkinfo.kind`, `ifa-local`, `ops[2].id`.
 
-use crate::model::{AttrSet, Spec};
+use crate::model::{AttrSet, Spec, Type};
 
 /// `NLA_F_NESTED | NLA_F_NET_BYTEORDER`: flags, not part of the type.
 const TYPE_MASK: u16 = 0x3fff;
@@ -92,12 +92,12 @@ fn path_at<'s>(
         if target > off && target < off + len {
             let payload = &bytes[off + 4..off + len];
             let within = target - off - 4;
-            return match meta.map(|a| a.kind.as_str()) {
-                Some("nest") => match path_at(spec, inner, payload, within, depth + 1) {
+            return match meta.map(|a| a.kind) {
+                Some(Type::Nest) => match path_at(spec, inner, payload, within, depth + 1) {
                     Some((p, s)) => Some((format!("{name}.{p}"), s)),
                     None => Some((name, inner)),
                 },
-                Some("indexed-array") => {
+                Some(Type::IndexedArray) => {
                     // Elements are nests whose type is their index.
                     match path_at(spec, None, payload, within, depth + 1) {
                         Some((elem, _)) => {

@@ -7,7 +7,7 @@
 //! operation's requests (families answer in their request attribute space,
 //! mostly); what it does not cover shows as `unknown-N`.
 
-use crate::model::{Attr, Mode, Op, Spec};
+use crate::model::{Attr, Mode, Op, Spec, Type};
 use nlkit::genl::ctrl::{Policy, PolicyAttr};
 use nlkit::genl::nlctrl::{attr_type as t, op_flags};
 use nlkit::genl::Family;
@@ -68,35 +68,36 @@ impl Spec {
 /// policy as its set, the checks the policy makes.
 fn attr(a: &PolicyAttr) -> Attr {
     let (kind, sub_type) = match a.kind {
-        t::FLAG => ("flag", None),
-        t::U8 => ("u8", None),
-        t::U16 => ("u16", None),
-        t::U32 => ("u32", None),
-        t::U64 => ("u64", None),
-        t::S8 => ("s8", None),
-        t::S16 => ("s16", None),
-        t::S32 => ("s32", None),
-        t::S64 => ("s64", None),
-        t::STRING | t::NUL_STRING => ("string", None),
-        t::NESTED => ("nest", None),
-        t::NESTED_ARRAY => ("indexed-array", Some("nest")),
-        t::BITFIELD32 => ("bitfield32", None),
-        t::SINT => ("sint", None),
-        t::UINT => ("uint", None),
-        _ => ("binary", None),
+        t::FLAG => (Type::Flag, None),
+        t::U8 => (Type::U8, None),
+        t::U16 => (Type::U16, None),
+        t::U32 => (Type::U32, None),
+        t::U64 => (Type::U64, None),
+        t::S8 => (Type::S8, None),
+        t::S16 => (Type::S16, None),
+        t::S32 => (Type::S32, None),
+        t::S64 => (Type::S64, None),
+        t::STRING | t::NUL_STRING => (Type::String, None),
+        t::NESTED => (Type::Nest, None),
+        t::NESTED_ARRAY => (Type::IndexedArray, Some(Type::Nest)),
+        t::BITFIELD32 => (Type::Bitfield32, None),
+        t::SINT => (Type::Sint, None),
+        t::UINT => (Type::Uint, None),
+        _ => (Type::Binary, None),
     };
-    let nested = a.nested_policy.map(set_name).filter(|_| matches!(kind, "nest" | "indexed-array"));
+    let nested =
+        a.nested_policy.map(set_name).filter(|_| matches!(kind, Type::Nest | Type::IndexedArray));
     Attr {
         name: format!("attr-{}", a.attr),
         value: a.attr,
-        kind: kind.into(),
+        kind,
         nested,
         multi: false,
         enumeration: None,
         enum_as_flags: false,
         big_endian: false,
         hint: None,
-        sub_type: sub_type.map(str::to_string),
+        sub_type,
         layout: None,
         doc: String::new(),
         checks: None,

@@ -9,6 +9,116 @@
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// A type of a spec (an attribute's or struct member's `type`, an indexed
+/// array's `sub-type`), resolved once when the spec loads so nothing
+/// compares strings per attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// A number reserved in the set, never sent.
+    Unused,
+    /// Padding (for 64-bit alignment), skipped.
+    Pad,
+    /// Present or absent, no payload.
+    Flag,
+    /// Bytes (a struct's, or shown by a display hint).
+    Binary,
+    /// `struct nla_bitfield32`: value and selector.
+    Bitfield32,
+    /// An unsigned integer of 4 or 8 bytes.
+    Uint,
+    /// A signed integer of 4 or 8 bytes.
+    Sint,
+    /// An unsigned byte.
+    U8,
+    /// An unsigned 16-bit integer.
+    U16,
+    /// An unsigned 32-bit integer.
+    U32,
+    /// An unsigned 64-bit integer.
+    U64,
+    /// A signed byte.
+    S8,
+    /// A signed 16-bit integer.
+    S16,
+    /// A signed 32-bit integer.
+    S32,
+    /// A signed 64-bit integer.
+    S64,
+    /// A NUL-terminated string.
+    String,
+    /// Attributes of another set.
+    Nest,
+    /// Elements whose attribute types are their indexes.
+    IndexedArray,
+    /// Nests whose attribute types are values (an index each).
+    NestTypeValue,
+    /// A layout chosen by a sibling's value (netlink-raw).
+    SubMessage,
+}
+
+/// Each type with the spec's word for it.
+const TYPE_NAMES: [(Type, &str); 20] = [
+    (Type::Unused, "unused"),
+    (Type::Pad, "pad"),
+    (Type::Flag, "flag"),
+    (Type::Binary, "binary"),
+    (Type::Bitfield32, "bitfield32"),
+    (Type::Uint, "uint"),
+    (Type::Sint, "sint"),
+    (Type::U8, "u8"),
+    (Type::U16, "u16"),
+    (Type::U32, "u32"),
+    (Type::U64, "u64"),
+    (Type::S8, "s8"),
+    (Type::S16, "s16"),
+    (Type::S32, "s32"),
+    (Type::S64, "s64"),
+    (Type::String, "string"),
+    (Type::Nest, "nest"),
+    (Type::IndexedArray, "indexed-array"),
+    (Type::NestTypeValue, "nest-type-value"),
+    (Type::SubMessage, "sub-message"),
+];
+
+impl Type {
+    /// The type a spec's word names.
+    pub fn parse(word: &str) -> Option<Type> {
+        TYPE_NAMES.iter().find(|(_, w)| *w == word).map(|(t, _)| *t)
+    }
+
+    /// The spec's word for the type.
+    pub fn name(self) -> &'static str {
+        TYPE_NAMES.iter().find(|(t, _)| *t == self).map_or("?", |(_, w)| w)
+    }
+
+    /// The width of a fixed-width integer type.
+    pub fn width(self) -> Option<usize> {
+        match self {
+            Type::U8 | Type::S8 => Some(1),
+            Type::U16 | Type::S16 => Some(2),
+            Type::U32 | Type::S32 => Some(4),
+            Type::U64 | Type::S64 => Some(8),
+            _ => None,
+        }
+    }
+
+    /// Whether the type is an integer (of fixed width, or `uint`/`sint`).
+    pub fn is_integer(self) -> bool {
+        self.width().is_some() || matches!(self, Type::Uint | Type::Sint)
+    }
+
+    /// Whether the type is a signed integer.
+    pub fn signed(self) -> bool {
+        matches!(self, Type::S8 | Type::S16 | Type::S32 | Type::S64 | Type::Sint)
+    }
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// A loaded spec.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -86,7 +196,7 @@ pub struct Member {
     /// The member's name.
     pub name: String,
     /// `u8`..`s64`, `binary`, `string` or `pad`.
-    pub kind: String,
+    pub kind: Type,
     /// The length of a `binary`, `string` or `pad` member.
     pub len: usize,
     /// Stored big-endian (`byte-order: big-endian`).
@@ -102,13 +212,7 @@ pub struct Member {
 impl Member {
     /// The bytes the member takes.
     pub fn size(&self) -> usize {
-        match self.kind.as_str() {
-            "u8" | "s8" => 1,
-            "u16" | "s16" => 2,
-            "u32" | "s32" => 4,
-            "u64" | "s64" => 8,
-            _ => self.len,
-        }
+        self.kind.width().unwrap_or(self.len)
     }
 }
 
@@ -162,7 +266,7 @@ pub struct Attr {
     /// The spec's type: `u8`..`s64`, `uint`, `sint`, `flag`, `string`,
     /// `binary`, `nest`, `indexed-array`, `nest-type-value`, `bitfield32`,
     /// `sub-message`, `pad`, `unused`.
-    pub kind: String,
+    pub kind: Type,
     /// The set inside a nest (or the sub-message definition).
     pub nested: Option<String>,
     /// It may repeat (`multi-attr`).
@@ -176,7 +280,7 @@ pub struct Attr {
     /// How to show it (`display-hint`).
     pub hint: Option<String>,
     /// `indexed-array`'s element type.
-    pub sub_type: Option<String>,
+    pub sub_type: Option<Type>,
     /// A `binary` attribute laid out as this struct.
     pub layout: Option<String>,
     /// The spec's `doc`.
@@ -287,7 +391,8 @@ impl Spec {
                     spec.enums.push(EnumDef { name, flags, entries });
                 }
                 Some("struct") => {
-                    let members = list(d.get("members")).iter().map(member).collect();
+                    let members =
+                        list(d.get("members")).iter().map(member).collect::<Result<_, _>>()?;
                     spec.struct_at.insert(name.clone(), spec.structs.len());
                     spec.structs.push(StructDef { name, members });
                 }
@@ -323,7 +428,7 @@ impl Spec {
             for a in list(set.get("attributes")) {
                 let v = a.get("value").and_then(Value::as_u64).unwrap_or(next);
                 next = v + 1;
-                attrs.push(attr(a, v as u16));
+                attrs.push(attr(a, v as u16)?);
             }
             self.push_set(s(set, "name").unwrap_or_default(), attrs);
         }
@@ -342,7 +447,7 @@ impl Spec {
                 let base = parent.by_name(&n).ok_or_else(|| {
                     Unresolved(format!("attribute set {name}: {of} has no attribute {n}"))
                 })?;
-                let mut own = attr(a, base.value);
+                let mut own = attr(a, base.value)?;
                 // What the subset leaves out comes from the full set.
                 if a.get("type").is_none() {
                     own = Attr { name: n, ..base.clone() };
@@ -495,7 +600,7 @@ impl Spec {
                 let at =
                     |what: &str| Unresolved(format!("attribute {}.{}: {what}", set.name, a.name));
                 if let Some(n) = &a.nested {
-                    if a.kind != "sub-message" && self.set(n).is_none() {
+                    if a.kind != Type::SubMessage && self.set(n).is_none() {
                         return Err(at(&format!("nested set {n} is not defined")));
                     }
                 }
@@ -559,23 +664,40 @@ impl Spec {
     }
 }
 
-fn member(m: &Value) -> Member {
-    Member {
-        name: s(m, "name").unwrap_or_default(),
-        kind: s(m, "type").unwrap_or_default(),
+/// The type a definition names (`Unused` when it names none: a subset's
+/// attribute takes its full set's).
+fn ty(v: &Value, key: &str, whose: &str) -> Result<Type, Unresolved> {
+    match v.get(key).and_then(Value::as_str) {
+        None => Ok(Type::Unused),
+        Some(word) => {
+            Type::parse(word).ok_or_else(|| Unresolved(format!("{whose}: unknown type {word}")))
+        }
+    }
+}
+
+fn member(m: &Value) -> Result<Member, Unresolved> {
+    let name = s(m, "name").unwrap_or_default();
+    Ok(Member {
+        kind: ty(m, "type", &format!("struct member {name}"))?,
+        name,
         len: m.get("len").and_then(Value::as_u64).unwrap_or(0) as usize,
         big_endian: m.get("byte-order").and_then(Value::as_str) == Some("big-endian"),
         enumeration: s(m, "enum"),
         enum_as_flags: m.get("enum-as-flags").and_then(Value::as_bool).unwrap_or(false),
         hint: s(m, "display-hint"),
-    }
+    })
 }
 
-fn attr(a: &Value, value: u16) -> Attr {
-    Attr {
-        name: s(a, "name").unwrap_or_default(),
+fn attr(a: &Value, value: u16) -> Result<Attr, Unresolved> {
+    let name = s(a, "name").unwrap_or_default();
+    let sub_type = match a.get("sub-type") {
+        Some(_) => Some(ty(a, "sub-type", &format!("attribute {name}"))?),
+        None => None,
+    };
+    Ok(Attr {
+        kind: ty(a, "type", &format!("attribute {name}"))?,
+        name,
         value,
-        kind: s(a, "type").unwrap_or_default(),
         nested: s(a, "nested-attributes").or_else(|| s(a, "sub-message")),
         selector: s(a, "selector"),
         multi: a.get("multi-attr").and_then(Value::as_bool).unwrap_or(false),
@@ -583,9 +705,9 @@ fn attr(a: &Value, value: u16) -> Attr {
         enum_as_flags: a.get("enum-as-flags").and_then(Value::as_bool).unwrap_or(false),
         big_endian: a.get("byte-order").and_then(Value::as_str) == Some("big-endian"),
         hint: s(a, "display-hint"),
-        sub_type: s(a, "sub-type"),
+        sub_type,
         layout: s(a, "struct"),
         doc: s(a, "doc").unwrap_or_default(),
         checks: a.get("checks").cloned(),
-    }
+    })
 }
