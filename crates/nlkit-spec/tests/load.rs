@@ -121,4 +121,7 @@ fn broken_specs_are_refused_with_the_place_named() {
     let e = broken(nested);
     assert!(e.contains("a.b") && e.contains("nowhere"), "{e}");
     assert!(matches!(Spec::load("/nonexistent.yaml"), Err(Error::Io { .. })));
+    // A file that never ends is read to the bound, not forever.
+    let e = Spec::load("/dev/zero").unwrap_err().to_string();
+    assert!(e.contains("larger than a spec can be"), "{e}");
 }

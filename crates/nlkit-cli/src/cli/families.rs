@@ -1,0 +1,260 @@
+//! The arguments of the commands on the kernel's channels: `spec`,
+//! `genl`, `uevent`, `taskstats`, `proc-events`, `netdev`, and the
+//! kernel parameters (`modparam`, `cmdline`, `ioctl`).
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+/// `nlkit spec`: one of the actions, on the spec `--spec` or `--family`
+/// names.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["spec", "family"]))]
+#[command(group = clap::ArgGroup::new("action").required(true)
+    .args(["list_ops", "list_attrs", "validate", "do_", "dump", "subscribe"]))]
+pub struct SpecArgs {
+    /// The spec file (YAML).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// The family whose spec is looked for in $NLKIT_SPEC_PATH (colon-
+    /// separated directories), /usr/share/ynl/specs and nlkit's specs/ynl.
+    #[arg(long, value_name = "NAME")]
+    pub family: Option<String>,
+    /// List the operations: number, kinds (do, dump, event), attribute set.
+    #[arg(long)]
+    pub list_ops: bool,
+    /// List the attributes an operation's requests and replies carry, with
+    /// types, enums and docs.
+    #[arg(long, value_name = "OP")]
+    pub list_attrs: Option<String>,
+    /// Only load and validate the spec against its schema.
+    #[arg(long)]
+    pub validate: bool,
+    /// Do not validate the spec against the schemas (for a spec newer than
+    /// nlkit's schemas; what it names must still exist).
+    #[arg(long, conflicts_with = "validate")]
+    pub no_schema: bool,
+    /// Run operation OP's do.
+    #[arg(long = "do", value_name = "OP")]
+    pub do_: Option<String>,
+    /// Run operation OP's dump.
+    #[arg(long, value_name = "OP")]
+    pub dump: Option<String>,
+    /// The request's attributes as a JSON object (as the kernel's ynl CLI
+    /// takes them; `--json` after `spec` is this, as in ynl).
+    #[arg(long, value_name = "JSON")]
+    pub request: Option<String>,
+    /// Print each notification of multicast group GROUP as it comes.
+    #[arg(long, value_name = "GROUP")]
+    pub subscribe: Option<String>,
+    /// Send requests without checking them against the kernel's policy
+    /// first (generic netlink families; checked by default).
+    #[arg(long)]
+    pub no_policy_check: bool,
+    /// With --do: NLM_F_CREATE (make what does not exist).
+    #[arg(long, requires = "do_")]
+    pub create: bool,
+    /// With --do: NLM_F_EXCL (fail if it exists).
+    #[arg(long, requires = "do_")]
+    pub excl: bool,
+    /// With --do: NLM_F_REPLACE.
+    #[arg(long, requires = "do_")]
+    pub replace: bool,
+    /// With --do: NLM_F_APPEND.
+    #[arg(long, requires = "do_")]
+    pub append: bool,
+    /// With --subscribe: stop after N messages.
+    #[arg(long, value_name = "N", requires = "subscribe")]
+    pub count: Option<usize>,
+    /// With --subscribe: stop after this many seconds (fractions allowed;
+    /// 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UeventCommand {
+    /// Print uevents as they come, from the kernel's group and udev's
+    /// (only the kernel, and root's udevd, are believed; others are said
+    /// on stderr).
+    Monitor(UeventMonitorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UeventMonitorArgs {
+    /// The kernel's group only (default: the kernel's and udev's).
+    #[arg(long)]
+    pub kernel: bool,
+    /// udev's group only (events udevd has processed).
+    #[arg(long)]
+    pub udev: bool,
+    /// Only events of this subsystem (and device type: `net`,
+    /// `block/disk`); repeat for any of several. Matched in the kernel on
+    /// udev's group.
+    #[arg(long, value_name = "SUBSYSTEM[/DEVTYPE]")]
+    pub subsystem: Vec<String>,
+    /// Only events with this tag (udev's `TAGS`); repeat for any of several.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// Print each event's properties after it.
+    #[arg(long = "property")]
+    pub properties: bool,
+    /// Stop after this many events.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskstatsArgs {
+    /// The task (a pid or thread id); with --tgid a thread group; with
+    /// --listen only exits of this thread group.
+    #[arg(value_name = "PID")]
+    pub id: Option<u32>,
+    /// Sum over the thread group PID (living and exited threads).
+    #[arg(long)]
+    pub tgid: bool,
+    /// Print each task's statistics as it exits.
+    #[arg(long)]
+    pub listen: bool,
+    /// With --listen: the CPUs to listen on (`0-3,5`; default: every
+    /// possible CPU).
+    #[arg(long, value_name = "LIST", requires = "listen")]
+    pub cpus: Option<String>,
+    /// With --listen: stop after this many exits.
+    #[arg(long, value_name = "N", requires = "listen")]
+    pub count: Option<u64>,
+    /// With --listen: stop after this many seconds (fractions allowed; 0:
+    /// no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ProcEventsArgs {
+    /// Only these events: fork,exec,uid,gid,sid,ptrace,comm,coredump,exit.
+    #[arg(short = 'e', long = "events", value_name = "LIST")]
+    pub events: Option<String>,
+    /// Only events of this process (as the process, child, parent or tracer).
+    #[arg(long, value_name = "PID")]
+    pub pid: Option<i32>,
+    /// Stop after this many events.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetdevCommand {
+    /// Every device: XDP features, zero-copy fragments, receive metadata,
+    /// AF_XDP features.
+    #[command(visible_alias = "list")]
+    Show,
+    /// Every device's queues (queue-get; Linux 6.8+), by the spec's names.
+    Queue,
+    /// Every NAPI instance (napi-get; Linux 6.8+).
+    Napi,
+    /// Queue statistics of the devices that report them (qstats-get).
+    Qstats,
+    /// Page pools (page-pool-get; Linux 6.8+).
+    #[command(name = "page-pool")]
+    PagePool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenlCommand {
+    /// Every registered family: id, version, header size, max attribute,
+    /// operations with their flags, multicast groups.
+    #[command(visible_alias = "ls")]
+    List,
+    /// One family, by name.
+    #[command(visible_alias = "get")]
+    Show {
+        /// The family's name.
+        name: String,
+    },
+    /// What the kernel checks in a family's requests: each operation's
+    /// policies, and each policy's attributes (types, ranges, lengths,
+    /// nested policies).
+    Policy {
+        /// The family's name.
+        name: String,
+        /// Only this operation (command number).
+        #[arg(long)]
+        op: Option<u32>,
+    },
+    /// Run operation OP (its number) of any family with no spec: its
+    /// replies are read by the kernel's own policy for it (attributes as
+    /// `attr-N` with the policy's types), one JSON object a line.
+    Do {
+        /// The family's name.
+        name: String,
+        /// The operation's command number.
+        op: u32,
+        /// The request's attributes as JSON (`{"attr-1": 5}`).
+        #[arg(long, value_name = "JSON")]
+        attrs: Option<String>,
+    },
+    /// Dump operation OP (its number) of any family with no spec, as `do`.
+    Dump {
+        /// The family's name.
+        name: String,
+        /// The operation's command number.
+        op: u32,
+        /// The request's attributes as JSON.
+        #[arg(long, value_name = "JSON")]
+        attrs: Option<String>,
+    },
+    /// Families and groups coming and going (the controller's `notify`
+    /// group), one line (or JSON object) each.
+    Monitor {
+        /// Stop after this many events.
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// Stop after this many seconds (fractions allowed; 0: no limit).
+        #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+        timeout: f64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ModparamArgs {
+    /// The module (without it: list the modules that have parameters).
+    pub module: Option<String>,
+    /// A parameter to read, or PARAM=VALUE to write.
+    #[arg(value_name = "PARAM[=VALUE]")]
+    pub param: Option<String>,
+    /// The sysfs module directory.
+    #[arg(long, value_name = "DIR", default_value = None)]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CmdlineArgs {
+    /// A command line to split (default: /proc/cmdline).
+    #[arg(value_name = "STRING")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IoctlCommand {
+    /// Take requests apart: direction, type, number, size, and the names
+    /// the uapi headers give them.
+    Decode {
+        /// Requests: hex (0x5401), decimal, a name (TUNSETIFF) or a macro
+        /// (`_IOR('m', 1, 40)`).
+        #[arg(required = true, allow_hyphen_values = true, value_name = "REQUEST")]
+        requests: Vec<String>,
+    },
+    /// Put a request number together, the inverse of decode: from a macro
+    /// (`_IOW('T', 202, int)`), a name, or DIR TYPE NR [SIZE]
+    /// (`w T 202 4`; DIR none|r|w|rw, TYPE a char or a number).
+    Encode {
+        /// A macro or a name; or DIR TYPE NR [SIZE].
+        #[arg(required = true, num_args = 1..=4, allow_hyphen_values = true, value_name = "WORDS")]
+        words: Vec<String>,
+    },
+}
