@@ -112,6 +112,13 @@ impl<'s> Client<'s> {
         crate::policy::check(policy, index, self.spec, set, attrs).map_err(Error::Request)
     }
 
+    /// How many times the family was looked up from the controller (a
+    /// generic netlink family: once for the client's life, unless the
+    /// family is registered again); 0 for a netlink-raw family.
+    pub fn lookups(&self) -> u64 {
+        self.families.as_ref().map_or(0, FamilyCache::lookups)
+    }
+
     /// The connection (to set a timeout, say).
     pub fn conn(&mut self) -> &mut Conn<Socket> {
         &mut self.conn

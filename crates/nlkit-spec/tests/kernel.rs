@@ -320,3 +320,17 @@ fn requests_are_checked_against_the_kernels_policy_before_sending() {
         other => panic!("{other:?}"),
     }
 }
+
+/// 10,000 requests to a generic netlink family on one client: the family
+/// is looked up from the controller once.
+#[test]
+fn ten_thousand_requests_one_controller_lookup() {
+    let ns = Ns::new("lookups");
+    let ctrl = spec("6.12/nlctrl.yaml");
+    let mut client = Client::open_in(&ctrl, Some(&ns.0)).unwrap();
+    let ask = obj(json!({"family-name": "nlctrl"}));
+    for _ in 0..10_000 {
+        assert_eq!(client.do_("getfamily", &ask).unwrap()[0]["family-id"], 16);
+    }
+    assert_eq!(client.lookups(), 1);
+}

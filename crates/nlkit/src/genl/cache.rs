@@ -26,6 +26,7 @@ pub struct FamilyCache {
     stale: HashSet<String>,
     gone: HashSet<String>,
     changes: u64,
+    lookups: u64,
 }
 
 impl FamilyCache {
@@ -46,6 +47,7 @@ impl FamilyCache {
             stale: HashSet::new(),
             gone: HashSet::new(),
             changes: 0,
+            lookups: 0,
         }
     }
 
@@ -56,6 +58,7 @@ impl FamilyCache {
     pub fn get<T: Transport>(&mut self, conn: &mut Conn<T>, name: &str) -> Result<&Family> {
         self.follow()?;
         if !self.known.contains_key(name) {
+            self.lookups += 1;
             match conn.resolve_family(name) {
                 Ok(f) => {
                     self.gone.remove(name);
@@ -74,6 +77,12 @@ impl FamilyCache {
     /// How many registrations and unregistrations the cache has followed.
     pub fn changes(&self) -> u64 {
         self.changes
+    }
+
+    /// How many times the cache asked the controller (`CTRL_CMD_GETFAMILY`):
+    /// once per family, and again only after it changed.
+    pub fn lookups(&self) -> u64 {
+        self.lookups
     }
 
     /// Applies the notifications queued so far. After an overrun nothing
