@@ -22,9 +22,6 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// `NETLINK_GENERIC`.
-const GENERIC: Protocol = Protocol(16);
-
 /// A spec and a connection to its family.
 pub struct Client<'s> {
     spec: &'s Spec,
@@ -71,7 +68,7 @@ impl<'s> Client<'s> {
                 Some(n) => FamilyCache::open_in(Netns::Name(n))?,
                 None => FamilyCache::open()?,
             };
-            (conn(GENERIC)?, Some(families))
+            (conn(Protocol::GENERIC)?, Some(families))
         };
         Ok(Client {
             spec,
@@ -322,7 +319,7 @@ impl<'s> Client<'s> {
                 let id = family.group(group).ok_or_else(|| Error::Unknown {
                     what: format!("the kernel's {} has no group {group}", spec.name),
                 })?;
-                (GENERIC, id, 4)
+                (Protocol::GENERIC, id, 4)
             }
             None => {
                 let id = raw_id.ok_or_else(|| {
