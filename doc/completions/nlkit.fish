@@ -300,19 +300,25 @@ function __nlkit_words
         case '/route/lst' '/route/lst/*'
             printf '%s\n' table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help
         case '/route/get' '/route/get/*'
-            printf '%s\n' tos dsfield from iif mark oif dev uid fibmatch ipproto sport dport to help
+            printf '%s\n' tos dsfield from iif mark oif dev uid fibmatch sport dport ipproto to help
         case '/route/add' '/route/add/*'
-            printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
         case '/route/change' '/route/change/*'
-            printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
+        case '/route/chg' '/route/chg/*'
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
         case '/route/replace' '/route/replace/*'
-            printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
+        case '/route/prepend' '/route/prepend/*'
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
         case '/route/append' '/route/append/*'
-            printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
+        case '/route/test' '/route/test/*'
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
         case '/route/delete' '/route/delete/*'
-            printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
         case '/route/del' '/route/del/*'
-            printf '%s\n' src via from tos dsfield expires metric priority preference scope onlink nexthop nhid protocol table dev oif pref mtu advmss rtt rttvar reordering window cwnd initcwnd ssthresh rto_min hoplimit initrwnd features quickack fastopen_no_cookie to help
+            printf '%s\n' src via from tos dsfield expires metric priority preference scope mtu hoplimit advmss reordering rtt rto_min window cwnd initcwnd initrwnd features quickack rttvar ssthresh onlink nexthop nhid protocol table dev oif pref fastopen_no_cookie to help
         case '/route/flush' '/route/flush/*'
             printf '%s\n' table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help
         case '/route/save' '/route/save/*'
@@ -320,7 +326,7 @@ function __nlkit_words
         case '/route/restore' '/route/restore/*'
             printf '%s\n' help
         case '/route'
-            printf '%s\n' show list lst get add change replace append delete del flush save restore help
+            printf '%s\n' show list lst get add change chg replace prepend append test delete del flush save restore help
         case '/rule/show' '/rule/show/*'
             printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
         case '/rule/list' '/rule/list/*'
@@ -336,7 +342,7 @@ function __nlkit_words
         case '/rule'
             printf '%s\n' show list add delete del flush help
         case '/monitor/all' '/monitor/all/*'
-            printf '%s\n' link address route neigh rule netconf label dev file help
+            printf '%s\n' file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort help
         case '/monitor'
             printf '%s\n' all help
         case '/tcp-metrics/show' '/tcp-metrics/show/*'

@@ -76,9 +76,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
             let mut l = Limits::default();
             let mut i = 0;
             while let Some(w) = args.get(i) {
-                let v = args
-                    .get(i + 1)
-                    .ok_or_else(|| anyhow!("Command line is not complete. Try option \"help\""))?;
+                let v = args.get(i + 1).ok_or_else(crate::report::incomplete)?;
                 let n: u32 = v
                     .parse()
                     .map_err(|_| anyhow!("argument \"{v}\" is wrong: invalid for \"{w}\""))?;
@@ -107,10 +105,7 @@ fn parse_endpoint(args: &[String], names: &HashMap<u32, String>, adding: bool) -
     let mut i = 0;
     let is = |w: &str, full: &str| !w.is_empty() && full.starts_with(w);
     while let Some(w) = args.get(i) {
-        let value = || {
-            args.get(i + 1)
-                .ok_or_else(|| anyhow!("Command line is not complete. Try option \"help\""))
-        };
+        let value = || args.get(i + 1).ok_or_else(crate::report::incomplete);
         if let Some((bit, _)) = FLAG_NAMES.iter().find(|(_, n)| n == w) {
             e.flags |= bit;
         } else if w == "nobackup" || w == "nofullmesh" {

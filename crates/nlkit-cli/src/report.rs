@@ -47,6 +47,25 @@ impl std::fmt::Display for KernelVerbatim {
 
 impl std::error::Error for KernelVerbatim {}
 
+/// A refusal of the words already worded in full, as `ip` prints it
+/// without `Error: ` (`Command line is not complete. ...`): printed as it
+/// is, status 1.
+#[derive(Debug)]
+pub struct UsageVerbatim(pub String);
+
+impl std::fmt::Display for UsageVerbatim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageVerbatim {}
+
+/// `ip`'s `NEXT_ARG` failure: a keyword's value is missing.
+pub fn incomplete() -> anyhow::Error {
+    UsageVerbatim("Command line is not complete. Try option \"help\"".into()).into()
+}
+
 /// Reports `result` and gives the exit status. `rtnetlink` selects `ip`'s
 /// `RTNETLINK answers:` wording for kernel errors without extended-ack text.
 pub fn finish(result: anyhow::Result<()>, rtnetlink: bool) -> ExitCode {
@@ -56,6 +75,10 @@ pub fn finish(result: anyhow::Result<()>, rtnetlink: bool) -> ExitCode {
     }
     // Each failure was printed where it happened.
     if e.downcast_ref::<crate::kernel::Reported>().is_some() {
+        return ExitCode::FAILURE;
+    }
+    if let Some(UsageVerbatim(text)) = e.downcast_ref() {
+        let _ = writeln!(std::io::stderr().lock(), "{text}");
         return ExitCode::FAILURE;
     }
     if let Some(KernelVerbatim(text)) = e.downcast_ref() {

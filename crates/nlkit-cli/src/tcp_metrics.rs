@@ -70,9 +70,7 @@ impl Filter {
             i += 1;
             let (who, value) = match w.as_str() {
                 "src" | "source" | "addr" | "address" => {
-                    let Some(v) = words.get(i) else {
-                        bail!("Command line is not complete. Try option \"help\"")
-                    };
+                    let Some(v) = words.get(i) else { return Err(crate::report::incomplete()) };
                     i += 1;
                     (w.as_str(), v)
                 }

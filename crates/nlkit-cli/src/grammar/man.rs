@@ -44,7 +44,7 @@ pub fn page(o: &Object) -> String {
             let _ = writeln!(
                 s,
                 ".PP\nNot supported by nlkit yet (refused, never guessed): {}.",
-                esc(&c.unsupported.join(", "))
+                esc(&c.unsupported_names())
             );
         }
     }

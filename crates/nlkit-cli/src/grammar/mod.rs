@@ -62,6 +62,14 @@ pub const fn w(word: &'static str, value: &'static str, help: &'static str) -> W
     Word { word, value, help }
 }
 
+impl Cmd {
+    /// The `ip` keywords not supported, without their match marks.
+    pub fn unsupported_names(&self) -> String {
+        let names: Vec<&str> = self.unsupported.iter().map(|n| n.trim_end_matches('*')).collect();
+        names.join(", ")
+    }
+}
+
 /// What the preflight decided.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Preflight {
@@ -129,7 +137,10 @@ impl Object {
             if is_help(word) {
                 return Preflight::Help(self.usage());
             }
-            if cmd.unsupported.contains(&word.as_str()) {
+            // Whole words only, rows first: the walker, which knows where
+            // each value ends, refuses abbreviations (`vrf*`) too.
+            let row = cmd.words.iter().find(|k| k.matches(word));
+            if row.is_none() && cmd.unsupported.iter().any(|n| n.trim_end_matches('*') == word) {
                 return Preflight::Refuse(format!(
                     "\"{word}\" is not supported by nlkit {} {} (see nlkit {} help)",
                     self.name(),
@@ -137,9 +148,7 @@ impl Object {
                     self.name()
                 ));
             }
-            let takes_value =
-                cmd.words.iter().find(|k| k.matches(word)).is_some_and(|k| !k.value.is_empty());
-            i += 1 + usize::from(takes_value);
+            i += 1 + usize::from(row.is_some_and(|k| !k.value.is_empty()));
         }
         Preflight::Run
     }
@@ -160,7 +169,7 @@ impl Object {
                 let _ = writeln!(s, "    {head:<28} {}", k.help);
             }
             if !c.unsupported.is_empty() {
-                let _ = writeln!(s, "    not supported by nlkit yet: {}", c.unsupported.join(", "));
+                let _ = writeln!(s, "    not supported by nlkit yet: {}", c.unsupported_names());
             }
         }
         if !self.defs.is_empty() {

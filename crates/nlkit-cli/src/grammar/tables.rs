@@ -243,51 +243,27 @@ pub const ROUTE: Object = Object {
     names: &["route"],
     about: "Routes, as ip route",
     commands: &[
-        Cmd {
-            names: &["show", "list", "lst"],
-            synopsis: "[ SELECTOR ]",
-            about: "List routes (main table unless table is given)",
-            words: ROUTE_SELECT,
-            unsupported: &["vrf"],
-        },
-        Cmd {
-            names: &["get"],
-            synopsis: "[ fibmatch ] ADDRESS [ from ADDRESS iif DEVICE ] [ oif DEVICE ] [ OPTIONS ]",
-            about: "Ask the kernel which route a packet would take",
-            words: &[
-                w("tos|dsfield", "TOS", "the packet's TOS"),
-                w("from", "ADDRESS", "the packet's source"),
-                w("iif", "DEVICE", "the input device"),
-                w("mark", "NUMBER", "the packet's mark"),
-                w("oif|dev", "DEVICE", "the output device"),
-                w("uid", "NUMBER", "the sending user"),
-                w("fibmatch", "", "the FIB entry, not the resolved route"),
-                w("ipproto", "PROTOCOL", "the IP protocol"),
-                w("sport", "NUMBER", "the source port"),
-                w("dport", "NUMBER", "the destination port"),
-                w("to", "ADDRESS", "the destination (to may be left out)"),
-            ],
-            unsupported: &["vrf", "notify", "connected", "as"],
-        },
+        ROUTE_SHOW,
+        ROUTE_GET,
         ROUTE_ADD,
-        Cmd { names: &["change"], about: "Change an existing route", ..ROUTE_ADD },
+        Cmd { names: &["change", "chg"], about: "Change an existing route", ..ROUTE_ADD },
         Cmd { names: &["replace"], about: "Add a route or change it", ..ROUTE_ADD },
+        Cmd { names: &["prepend"], about: "Add a route before others of its prefix", ..ROUTE_ADD },
         Cmd { names: &["append"], about: "Add a route after others of its prefix", ..ROUTE_ADD },
+        Cmd { names: &["test"], about: "Ask whether the route could be added", ..ROUTE_ADD },
         Cmd { names: &["delete", "del"], about: "Remove a route", ..ROUTE_ADD },
         Cmd {
             names: &["flush"],
             synopsis: "SELECTOR",
             about: "Delete the routes a selector names (one is required), in rounds until none \
                     is left; -s counts them",
-            words: ROUTE_SELECT,
-            unsupported: &["vrf"],
+            ..ROUTE_SHOW
         },
         Cmd {
             names: &["save"],
             synopsis: "[ SELECTOR ] > FILE",
             about: "Write the routes selected as iproute2's binary dump (never to a terminal)",
-            words: ROUTE_SELECT,
-            unsupported: &["vrf"],
+            ..ROUTE_SHOW
         },
         Cmd {
             names: &["restore"],
@@ -310,25 +286,58 @@ pub const ROUTE: Object = Object {
     ],
 };
 
-const ROUTE_SELECT: &[super::Word] = &[
-    w("table", "TABLE_ID", "this table (local, main, default, all, NUMBER)"),
-    w("cached|cloned", "", "cached routes"),
-    w("tos|dsfield", "TOS", "only this TOS"),
-    w("protocol", "RTPROTO", "only this protocol"),
-    w("scope", "SCOPE", "only this scope"),
-    w("type", "TYPE", "only this type"),
-    w("dev|oif", "DEVICE", "only via this output device"),
-    w("iif", "DEVICE", "only from this input device"),
-    w("mark", "NUMBER", "only this mark"),
-    w("metric|priority|preference", "NUMBER", "only this metric"),
-    w("via", "[ FAMILY ] ADDRESS", "only via this gateway"),
-    w("src", "ADDRESS", "only with this preferred source"),
-    w("realms", "REALM", "only these realms"),
-    w("from", "[ root | match | exact ] PREFIX", "by source"),
-    w("to", "[ root | match | exact ] PREFIX", "by destination (to may be left out)"),
-];
+/// `route show|flush|save`, in `iproute_list_flush_or_save`'s order and
+/// match rules (the walker reads it: see `ip::route_words::SELECT`).
+pub const ROUTE_SHOW: Cmd = Cmd {
+    names: &["show", "list", "lst"],
+    synopsis: "[ SELECTOR ]",
+    about: "List routes (main table unless table is given)",
+    words: &[
+        w("table*", "TABLE_ID", "this table (local, main, default, all, NUMBER)"),
+        w("cached*|cloned*", "", "cached routes"),
+        w("tos|dsfield*", "TOS", "only this TOS"),
+        w("protocol*", "RTPROTO", "only this protocol"),
+        w("scope*", "SCOPE", "only this scope"),
+        w("type*", "TYPE", "only this type"),
+        w("dev|oif", "DEVICE", "only via this output device"),
+        w("iif", "DEVICE", "only from this input device"),
+        w("mark", "NUMBER", "only this mark"),
+        w("metric*|priority*|preference", "NUMBER", "only this metric"),
+        w("via", "[ FAMILY ] ADDRESS", "only via this gateway"),
+        w("src", "ADDRESS", "only with this preferred source"),
+        w("realms*", "[ FROM/ ] TO", "only these realms"),
+        w("from*", "[ root | match | exact ] PREFIX", "by source"),
+        w("to*", "[ root | match | exact ] PREFIX", "by destination (to may be left out)"),
+    ],
+    unsupported: &["vrf*"],
+};
 
-const ROUTE_ADD: Cmd = Cmd {
+/// `route get`, in `iproute_get`'s order and match rules (the walker
+/// reads it: see `ip::route_words::GET`).
+pub const ROUTE_GET: Cmd = Cmd {
+    names: &["get"],
+    synopsis: "[ fibmatch ] ADDRESS [ from ADDRESS iif DEVICE ] [ oif DEVICE ] [ OPTIONS ]",
+    about: "Ask the kernel which route a packet would take",
+    words: &[
+        w("tos|dsfield*", "TOS", "the packet's TOS"),
+        w("from*", "ADDRESS", "the packet's source"),
+        w("iif*", "DEVICE", "the input device"),
+        w("mark*", "NUMBER", "the packet's mark"),
+        w("oif*|dev", "DEVICE", "the output device"),
+        w("uid*", "NUMBER", "the sending user"),
+        w("fibmatch*", "", "the FIB entry, not the resolved route"),
+        w("sport*", "NUMBER", "the source port"),
+        w("dport*", "NUMBER", "the destination port"),
+        w("ipproto*", "PROTOCOL", "the IP protocol"),
+        w("to", "ADDRESS", "the destination (to may be left out)"),
+    ],
+    unsupported: &["notify*", "connected*", "vrf*", "as"],
+};
+
+/// `route add|change|replace|prepend|append|test|delete`, in
+/// `iproute_modify`'s order and match rules (the walker reads it: see
+/// `ip::route_words::CHANGE`).
+pub const ROUTE_ADD: Cmd = Cmd {
     names: &["add"],
     synopsis: "ROUTE",
     about: "Add a route",
@@ -336,32 +345,35 @@ const ROUTE_ADD: Cmd = Cmd {
         w("src", "ADDRESS", "the preferred source address"),
         w("via", "[ FAMILY ] ADDRESS", "the gateway"),
         w("from", "PREFIX", "the source prefix (IPv6)"),
-        w("tos|dsfield", "TOS", "the TOS"),
+        w("tos|dsfield*", "TOS", "the TOS"),
         w("expires", "SECONDS", "lifetime (IPv6)"),
-        w("metric|priority|preference", "NUMBER", "the metric"),
+        w("metric*|priority*|preference", "NUMBER", "the metric"),
         w("scope", "SCOPE", "the scope"),
+        w("mtu", "[ lock ] NUMBER", "the path MTU"),
+        w("hoplimit", "[ lock ] NUMBER", "the hop limit (0-255)"),
+        w("advmss", "[ lock ] NUMBER", "the MSS advertised"),
+        w("reordering*", "[ lock ] NUMBER", "the reordering TCP expects"),
+        w("rtt", "[ lock ] TIME", "the initial RTT (N: raw, Ns, Nms)"),
+        w("rto_min", "TIME", "the minimal TCP retransmission timeout (always locked)"),
+        w("window*", "[ lock ] NUMBER", "the TCP window clamp"),
+        w("cwnd*", "[ lock ] NUMBER", "the TCP congestion window clamp"),
+        w("initcwnd*", "[ lock ] NUMBER", "the initial TCP congestion window"),
+        w("initrwnd*", "[ lock ] NUMBER", "the initial TCP receive window"),
+        w("features*", "ecn", "TCP features"),
+        w("quickack*", "{ 0 | 1 }", "TCP quick ACKs"),
+        w("rttvar*", "[ lock ] TIME", "the initial RTT variance"),
+        w("ssthresh*", "[ lock ] NUMBER", "the initial slow start threshold"),
         w("onlink", "", "the gateway is on the link"),
-        w("nexthop", "NH", "a next hop of a multipath route"),
+        w("nexthop", "NH", "a next hop of a multipath route (the rest of the line)"),
         w("nhid", "ID", "a nexthop object"),
-        w("protocol", "RTPROTO", "the protocol"),
-        w("table", "TABLE_ID", "the table"),
+        w("protocol*", "RTPROTO", "the protocol"),
+        w("table*", "TABLE_ID", "the table"),
         w("dev|oif", "DEVICE", "the output device"),
-        w("pref", "{ low | medium | high }", "the router preference (IPv6)"),
-        w(
-            "mtu|advmss|rtt|rttvar|reordering|window|cwnd|initcwnd|ssthresh|rto_min|hoplimit|initrwnd|features|quickack|fastopen_no_cookie",
-            "[ lock ] VALUE",
-            "a metric (RTAX_*)",
-        ),
-        w("to", "PREFIX", "the destination (to may be left out)"),
+        w("pref*", "{ low | medium | high }", "the router preference (IPv6)"),
+        w("fastopen_no_cookie*", "{ 0 | 1 }", "TCP fast open without a cookie"),
+        w("to", "[ TYPE ] PREFIX", "the destination (to may be left out)"),
     ],
-    unsupported: &[
-        "encap",
-        "as",
-        "vrf",
-        "realms",
-        "congctl",
-        "ttl-propagate",
-    ],
+    unsupported: &["as", "congctl*", "realms*", "vrf*", "encap", "ttl-propagate"],
 };
 
 pub const RULE: Object = Object {
@@ -511,20 +523,32 @@ pub const NEIGH_ADD: Cmd = Cmd {
 pub const MONITOR: Object = Object {
     names: &["monitor"],
     about: "rtnetlink events as they happen, as ip monitor",
-    commands: &[Cmd {
-        names: &["all"],
-        synopsis: "[ all | OBJECTS ] [ label ] [ dev DEVICE ] [ file FILE ]",
-        about: "Print events (-t, -ts: with time stamps; -j: one object per event)",
-        words: &[
-            w("link|address|route|neigh|rule|netconf", "", "these objects' events"),
-            w("label", "", "prefix each event with its object"),
-            w("dev", "DEVICE", "only this interface's events"),
-            w("file", "FILE", "print the messages rtmon saved in FILE instead"),
-        ],
-        unsupported: &["mroute", "prefix", "nsid", "nexthop", "stats", "all-nsid"],
-    }],
+    commands: &[MONITOR_ALL],
     unsupported: &[],
-    defs: &[],
+    defs: &["OBJECTS := { link | address | route | neigh | netconf | rule }..."],
+};
+
+/// `monitor`, in `do_ipmonitor`'s order and match rules (the walker reads
+/// it: see `ip::monitor::WALK`).
+pub const MONITOR_ALL: Cmd = Cmd {
+    names: &["all"],
+    synopsis: "[ all | OBJECTS ] [ label ] [ dev DEVICE ] [ file FILE ] [ -t | -ts ]",
+    about: "Print events (-j: one object per event)",
+    words: &[
+        w("file*", "FILE", "print the messages rtmon saved in FILE instead"),
+        w("label*", "", "prefix each event with its object"),
+        w("link*", "", "link events"),
+        w("address*", "", "address events"),
+        w("route*", "", "route events"),
+        w("neigh*", "", "neighbour events"),
+        w("netconf*", "", "netconf events"),
+        w("rule*", "", "rule events"),
+        w("all", "", "every object's events, labelled"),
+        w("dev", "DEVICE", "only this interface's events"),
+        w("-t|-timestamp|--timestamp", "", "a time stamp line before each event"),
+        w("-ts|-tshort", "", "a short time stamp before each event"),
+    ],
+    unsupported: &["mroute*", "prefix*", "nsid*", "nexthop*", "stats", "all-nsid*"],
 };
 
 const TCPM_SELECT: &[super::Word] = &[

@@ -3,8 +3,12 @@
 //! matches it (a name whole, or, where the name ends in `*` in the table,
 //! any prefix of it; the first row in `ip`'s order wins), takes its value
 //! if its syntax names one, and hands it to the row's apply function;
-//! a word no row matches goes to the command's `other` function (a
-//! positional word: a device, a prefix, a rule type), or is refused.
+//! a row whose value is several words (`via [ FAMILY ] ADDRESS`,
+//! `mtu [ lock ] N`, `nexthop NH...`) reads them itself from the words
+//! that follow ([`Rest`]). A word no row matches is an `ip` keyword nlkit
+//! does not implement (refused as such), or goes to the command's `other`
+//! function (a positional word: a device, a prefix, a rule type), or is
+//! refused.
 //!
 //! Names are resolved after the walk, with the connection: the argument
 //! structs hold words, not indexes.
@@ -15,14 +19,61 @@ use anyhow::{bail, Result};
 /// What a keyword does with its value (empty for a keyword without one).
 pub type Apply<T> = fn(&mut T, &str) -> Result<()>;
 
+/// What a keyword whose value is several words does: it reads them from
+/// the words that follow it.
+pub type More<T> = fn(&mut T, &mut Rest<'_>) -> Result<()>;
+
+/// The words after a keyword (or, for `other`, from the word no row
+/// matched), for a row that reads more than one.
+pub struct Rest<'w> {
+    words: &'w [String],
+    /// The keyword (or the unmatched word).
+    word: &'w str,
+    next: usize,
+}
+
+impl<'w> Rest<'w> {
+    /// The keyword this row matched (or the word no row matched).
+    pub fn word(&self) -> &'w str {
+        self.word
+    }
+
+    /// The next word, taken.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<&'w str> {
+        let w = self.words.get(self.next)?;
+        self.next += 1;
+        Some(w)
+    }
+
+    /// The next word, left in place.
+    pub fn peek(&self) -> Option<&'w str> {
+        self.words.get(self.next).map(String::as_str)
+    }
+
+    /// The next word, which must be there: `ip`'s message when it is not.
+    pub fn value(&mut self) -> Result<&'w str> {
+        match self.next() {
+            Some(w) => Ok(w),
+            None => Err(crate::report::incomplete()),
+        }
+    }
+}
+
 /// A command's table with what each of its rows does.
 pub struct Walk<T: 'static> {
+    /// The command as messages name it (`route add`, `monitor`).
+    pub name: &'static str,
     /// The command's rows: names, match rules, value syntax, help.
     pub cmd: &'static Cmd,
-    /// For each row, by its canonical name: what it applies.
+    /// For each row whose value is one word (or none), by its canonical
+    /// name: what it applies.
     pub apply: &'static [(&'static str, Apply<T>)],
-    /// A word no row matches; `None`: refused.
-    pub other: Option<Apply<T>>,
+    /// For each row whose value is several words: what reads them.
+    pub more: &'static [(&'static str, More<T>)],
+    /// A word no row matches (handed over with the words after it);
+    /// `None`: refused.
+    pub other: Option<More<T>>,
     /// Rows after which the walk stops (`type KIND`: the kind's own words
     /// follow).
     pub stop: &'static [&'static str],
@@ -42,11 +93,17 @@ impl Word {
     /// Whether `word` names this row: a name whole, or a prefix of a name
     /// marked `*`.
     pub fn matches(&self, word: &str) -> bool {
-        self.word.split('|').any(|n| match n.strip_suffix('*') {
-            Some(full) => !word.is_empty() && full.starts_with(word),
-            None => n == word,
-        })
+        matches_names(self.word, word)
     }
+}
+
+/// Whether `word` is one of `names` (`|`-separated, a `*` after a name:
+/// any non-empty prefix of it).
+pub fn matches_names(names: &str, word: &str) -> bool {
+    names.split('|').any(|n| match n.strip_suffix('*') {
+        Some(full) => !word.is_empty() && full.starts_with(word),
+        None => n == word,
+    })
 }
 
 impl<T> Walk<T> {
@@ -57,42 +114,62 @@ impl<T> Walk<T> {
         while let Some(word) = words.get(i) {
             i += 1;
             let Some(row) = self.cmd.words.iter().find(|r| r.matches(word)) else {
-                match self.other {
-                    Some(other) => other(out, word)?,
-                    None => bail!("\"{word}\" is not a keyword of {}", self.cmd.names[0]),
+                if let Some(n) = self.cmd.unsupported.iter().find(|n| matches_names(n, word)) {
+                    let n = n.trim_end_matches('*');
+                    let cmd = self.name;
+                    if n == word {
+                        bail!("\"{word}\" is not supported by nlkit {cmd}");
+                    }
+                    bail!("\"{word}\" ({n}) is not supported by nlkit {cmd}");
                 }
+                let Some(other) = self.other else {
+                    bail!("\"{word}\" is not a keyword of nlkit {}", self.name);
+                };
+                let mut rest = Rest { words, word, next: i };
+                other(out, &mut rest)?;
+                i = rest.next;
                 continue;
             };
-            let Some(&(_, apply)) = self.apply.iter().find(|(n, _)| *n == row.name()) else {
-                bail!("\"{}\" has no meaning here (a table without its apply row)", row.name());
-            };
-            let value = if row.value.is_empty() {
-                ""
+            let name = row.name();
+            if let Some(&(_, more)) = self.more.iter().find(|(n, _)| *n == name) {
+                let mut rest = Rest { words, word, next: i };
+                more(out, &mut rest)?;
+                i = rest.next;
             } else {
-                let Some(v) = words.get(i) else {
-                    bail!("Command line is not complete. Try option \"help\"");
+                let Some(&(_, apply)) = self.apply.iter().find(|(n, _)| *n == name) else {
+                    bail!("\"{name}\" has no meaning here (a table without its apply row)");
                 };
-                i += 1;
-                v.as_str()
-            };
-            apply(out, value)?;
-            if self.stop.contains(&row.name()) {
+                let value = if row.value.is_empty() {
+                    ""
+                } else {
+                    let Some(v) = words.get(i) else {
+                        return Err(crate::report::incomplete());
+                    };
+                    i += 1;
+                    v.as_str()
+                };
+                apply(out, value)?;
+            }
+            if self.stop.contains(&name) {
                 return Ok(i);
             }
         }
         Ok(i)
     }
 
-    /// Whether every row has an apply function and every apply function a
-    /// row (the tests check each command's).
+    /// Whether every row has one apply function and every apply function
+    /// a row (the tests check each command's).
     pub fn complete(&self) -> Result<(), String> {
+        let applies = self.apply.iter().map(|(n, _)| *n).chain(self.more.iter().map(|(n, _)| *n));
         for r in self.cmd.words {
-            if !self.apply.iter().any(|(n, _)| *n == r.name()) {
-                return Err(format!("row {} has no apply function", r.name()));
+            match applies.clone().filter(|n| *n == r.name()).count() {
+                1 => {}
+                0 => return Err(format!("row {} has no apply function", r.name())),
+                _ => return Err(format!("row {} has two apply functions", r.name())),
             }
         }
-        for (n, _) in self.apply {
-            if !self.cmd.words.iter().any(|r| r.name() == *n) {
+        for n in applies {
+            if !self.cmd.words.iter().any(|r| r.name() == n) {
                 return Err(format!("apply function {n} has no row"));
             }
         }

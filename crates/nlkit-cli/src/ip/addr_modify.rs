@@ -83,6 +83,7 @@ macro_rules! flag_row {
 /// (`grammar::tables::ADDR_ADD`) and what each applies; any other word is
 /// the address (`local` may be left out).
 pub static WALK: Walk<Request> = Walk {
+    name: "address add",
     cmd: &crate::grammar::tables::ADDR_ADD,
     apply: &[
         ("peer", |r, v| {
@@ -144,7 +145,8 @@ pub static WALK: Walk<Request> = Walk {
         flag_row!("stable-privacy"),
         ("local", Request::local),
     ],
-    other: Some(Request::local),
+    more: &[],
+    other: Some(|out, rest| Request::local(out, rest.word())),
     stop: &[],
 };
 

@@ -234,6 +234,7 @@ fn flag(c: &mut Common, v: &str, word: &str, bit: u32, on_sets: bool) -> Result<
 /// `link add|set`: the table's rows (`grammar::tables::LINK_COMMON`) and
 /// what each applies; any other word is the device; `type` ends the walk.
 pub static WALK: Walk<Common> = Walk {
+    name: "link set",
     cmd: &crate::grammar::tables::LINK_SET,
     apply: &[
         ("up", |c, _| {
@@ -307,7 +308,8 @@ pub static WALK: Walk<Common> = Walk {
         }),
         ("dev", Common::set_dev),
     ],
-    other: Some(Common::set_dev),
+    more: &[],
+    other: Some(|out, rest| Common::set_dev(out, rest.word())),
     stop: &["type"],
 };
 

@@ -30,6 +30,7 @@ mod route;
 mod route_args;
 mod route_bulk;
 mod route_print;
+mod route_words;
 pub mod rule;
 mod rule_select;
 
@@ -176,6 +177,15 @@ impl Ctx {
     }
 }
 
+/// The route walks (show, get, change) over `words`, for the fuzz target
+/// `cli_words`: each reads them or refuses, never panics.
+pub fn fuzz_route_walks(words: &[String]) {
+    let view = route_print::View::default();
+    let _ = route_words::SELECT.run(words, &mut route_words::SelectWords::new(AF_UNSPEC, view));
+    let _ = route_words::GET.run(words, &mut route_words::GetWords::default());
+    let _ = route_words::CHANGE.run(words, &mut route_words::ChangeWords::default());
+}
+
 /// Every value parser of the objects over one word, for the fuzz target
 /// `cli_values`: each returns a value or `None`/an error, never panics.
 pub fn fuzz_values(word: &str) {
@@ -192,7 +202,6 @@ pub fn fuzz_values(word: &str) {
     let _ = route_args::dsfield(word);
     let _ = route_args::realms_filter(word);
     let _ = route_args::netmask(word);
-    let _ = route_args::metric_keyword(word);
     let _ = crate::words::values::lladdr(word);
     let _ = rule::range::<u16>(word);
     let _ = rule::ip_proto(word);

@@ -19,6 +19,8 @@
 use super::neigh::{self, Show as NeighShow};
 use super::route_print::View;
 use super::{addr_print, link_print, netconf_print, rule, Ctx, LinkNames};
+use crate::grammar::tables::MONITOR_ALL;
+use crate::grammar::walk::Walk;
 use crate::out::printer::Printer;
 use crate::out::writer::IfNames;
 use crate::out::writer::Printer as RoutePrinter;
@@ -30,13 +32,6 @@ use nlkit::rtnl::AF_UNSPEC;
 use nlkit::sub::Item;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-
-/// The words `ip monitor` takes, in the order it tries them (a word is
-/// read as the first it abbreviates: `l` is `label`).
-const WORDS: [&str; 17] = [
-    "file", "label", "link", "address", "route", "mroute", "prefix", "neigh", "netconf", "rule",
-    "nsid", "nexthop", "stats", "all", "all-nsid", "help", "dev",
-];
 
 /// What `-t`/`-ts` put before each event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,41 +54,90 @@ struct Options {
     dev: Option<u32>,
 }
 
+/// The words of `monitor` before the device is resolved.
+#[derive(Default)]
+pub struct MonitorWords {
+    file: Option<String>,
+    kinds: Vec<Watch>,
+    label: bool,
+    stamp: Option<Stamp>,
+    dev: Option<String>,
+}
+
+/// A row that adds an object's events.
+macro_rules! watch_row {
+    ($name:literal, $watch:expr) => {
+        ($name, |m: &mut MonitorWords, _: &str| {
+            m.kinds.push($watch);
+            Ok(())
+        })
+    };
+}
+
+/// `monitor`: every row of `MONITOR_ALL`; any other word is refused as
+/// `ip` refuses it (a prefix of `help`: the usage).
+pub static WALK: Walk<MonitorWords> = Walk {
+    name: "monitor",
+    cmd: &MONITOR_ALL,
+    apply: &[
+        ("file", |m, v| {
+            m.file = Some(v.to_string());
+            Ok(())
+        }),
+        ("label", |m, _| {
+            m.label = true;
+            Ok(())
+        }),
+        watch_row!("link", Watch::Link),
+        watch_row!("address", Watch::Addr),
+        watch_row!("route", Watch::Route),
+        watch_row!("neigh", Watch::Neigh),
+        watch_row!("netconf", Watch::Netconf),
+        watch_row!("rule", Watch::Rule),
+        // ip: every object, and the label.
+        ("all", |m, _| {
+            m.label = true;
+            Ok(())
+        }),
+        ("dev", |m, v| {
+            m.dev = Some(v.to_string());
+            Ok(())
+        }),
+        ("-t", |m, _| {
+            m.stamp = Some(Stamp::Long);
+            Ok(())
+        }),
+        ("-ts", |m, _| {
+            m.stamp = Some(Stamp::Short);
+            Ok(())
+        }),
+    ],
+    more: &[],
+    other: Some(|_, rest| {
+        let w = rest.word();
+        if !w.is_empty() && "help".starts_with(w) {
+            let usage = crate::grammar::tables::MONITOR.usage().trim_end().to_string();
+            return Err(crate::report::UsageVerbatim(usage).into());
+        }
+        bail!("Argument \"{w}\" is unknown, try \"nlkit monitor help\".")
+    }),
+    stop: &[],
+};
+
 impl Options {
     fn parse(ctx: &mut Ctx, mut a: Args) -> Result<Options> {
-        let mut o =
-            Options { file: None, kinds: Vec::new(), label: false, stamp: Stamp::None, dev: None };
-        while let Some(w) = a.next() {
-            match w.as_str() {
-                "-t" | "-timestamp" | "--timestamp" => o.stamp = Stamp::Long,
-                "-ts" | "-tshort" => o.stamp = Stamp::Short,
-                // ip: exact words, not prefixes.
-                "stats" => bail!("\"stats\" is not supported by nlkit monitor"),
-                "all" => o.label = true,
-                "dev" => o.dev = Some(ctx.ifindex(&a.value("dev")?)?),
-                _ => match WORDS.iter().find(|k| k.starts_with(w.as_str()) && !w.is_empty()) {
-                    Some(&"file") => o.file = Some(a.value("file")?),
-                    Some(&"label") => o.label = true,
-                    Some(&"link") => o.kinds.push(Watch::Link),
-                    Some(&"address") => o.kinds.push(Watch::Addr),
-                    Some(&"route") => o.kinds.push(Watch::Route),
-                    Some(&"neigh") => o.kinds.push(Watch::Neigh),
-                    Some(&"netconf") => o.kinds.push(Watch::Netconf),
-                    Some(&"rule") => o.kinds.push(Watch::Rule),
-                    Some(&"help") => bail!(
-                        "Usage: nlkit monitor [ all | OBJECTS ] [ label ] [ dev DEVICE ] [ -t | -ts ]\n\
-                                           [ file FILE ]\n\
-                         OBJECTS :=  address | link | neigh | netconf | route | rule"
-                    ),
-                    Some(other) => bail!("\"{other}\" is not supported by nlkit monitor"),
-                    None => bail!("Argument \"{w}\" is unknown, try \"nlkit monitor help\"."),
-                },
-            }
+        let mut m = MonitorWords::default();
+        let words: Vec<String> = a.by_ref().collect();
+        WALK.run(&words, &mut m)?;
+        let dev = match &m.dev {
+            Some(d) => Some(ctx.ifindex(d)?),
+            None => None,
+        };
+        if m.kinds.is_empty() {
+            m.kinds.extend_from_slice(&Watch::ALL);
         }
-        if o.kinds.is_empty() {
-            o.kinds.extend_from_slice(&Watch::ALL);
-        }
-        Ok(o)
+        let stamp = m.stamp.unwrap_or(Stamp::None);
+        Ok(Options { file: m.file, kinds: m.kinds, label: m.label, stamp, dev })
     }
 }
 
@@ -366,14 +410,29 @@ pub(super) fn print_replayed(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn walk(words: &str) -> Result<MonitorWords> {
+        let words: Vec<String> = words.split_whitespace().map(String::from).collect();
+        let mut m = MonitorWords::default();
+        WALK.run(&words, &mut m)?;
+        Ok(m)
+    }
+
     #[test]
     fn words_are_read_in_ips_order() {
-        let first = |w: &str| super::WORDS.iter().find(|k| k.starts_with(w)).copied();
-        assert_eq!(first("l"), Some("label"));
-        assert_eq!(first("li"), Some("link"));
-        assert_eq!(first("n"), Some("neigh"));
-        assert_eq!(first("net"), Some("netconf"));
-        assert_eq!(first("r"), Some("route"));
-        assert_eq!(first("a"), Some("address"));
+        WALK.complete().unwrap();
+        let m = walk("l li n net r a -ts").unwrap();
+        assert!(m.label, "l is label");
+        let kinds = [Watch::Link, Watch::Neigh, Watch::Netconf, Watch::Route, Watch::Addr];
+        assert_eq!(m.kinds, kinds);
+        assert_eq!(m.stamp, Some(Stamp::Short));
+        let err = |w: &str| walk(w).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err("m"), "\"m\" (mroute) is not supported by nlkit monitor");
+        assert_eq!(err("stats"), "\"stats\" is not supported by nlkit monitor");
+        assert_eq!(err("al"), "\"al\" (all-nsid) is not supported by nlkit monitor");
+        assert_eq!(err("bogus"), "Argument \"bogus\" is unknown, try \"nlkit monitor help\".");
+        assert!(err("he").starts_with("Usage: nlkit monitor"));
+        assert_eq!(err("dev"), "Command line is not complete. Try option \"help\"");
     }
 }

@@ -214,6 +214,7 @@ fn set_dst(n: &mut NeighArgs, v: &str) -> Result<()> {
 /// (`grammar::tables::NEIGH_ADD`) and what each applies; any other word
 /// is the address.
 pub static WALK: Walk<NeighArgs> = Walk {
+    name: "neigh add",
     cmd: &crate::grammar::tables::NEIGH_ADD,
     apply: &[
         ("lladdr", |n, v| {
@@ -249,7 +250,8 @@ pub static WALK: Walk<NeighArgs> = Walk {
         }),
         ("to", set_dst),
     ],
-    other: Some(set_dst),
+    more: &[],
+    other: Some(|out, rest| set_dst(out, rest.word())),
     stop: &[],
 };
 

@@ -4,7 +4,6 @@
 //! checks `ip route show` makes itself (`filter_nlmsg`).
 
 use super::route_print::{self, DSFIELDS};
-use crate::words::Args;
 use anyhow::{anyhow, Result};
 use nlkit::rtnl::route::Route;
 use nlkit::rtnl::uapi::*;
@@ -37,15 +36,6 @@ pub(super) fn unsigned(s: &str) -> Option<u32> {
         return None;
     }
     u32::from_str_radix(digits, radix).ok()
-}
-
-pub(super) fn value(a: &mut Args, keyword: &str) -> Result<String> {
-    a.value(keyword).map_err(|_| anyhow!("Command line is not complete. Try option \"help\""))
-}
-
-pub(super) fn number(a: &mut Args, keyword: &str, what: &str) -> Result<u32> {
-    let v = value(a, keyword)?;
-    unsigned(&v).ok_or_else(|| invarg(what, &v))
 }
 
 /// A TOS: a name from the stock `rt_dsfield`, or a hex number.
@@ -344,27 +334,6 @@ impl ShowFilter {
     }
 }
 
-/// `[root|match|exact] PREFIX` after `to` or `from`: the (root, match) pair.
-pub(super) fn selector(
-    a: &mut Args,
-    mut w: String,
-    family: u8,
-    root: Prefix,
-    within: Prefix,
-) -> Result<(Prefix, Prefix)> {
-    if matches(&w, "root") {
-        Ok((Prefix::parse(&value(a, "root")?, family)?, within))
-    } else if matches(&w, "match") {
-        Ok((root, Prefix::parse(&value(a, "match")?, family)?))
-    } else {
-        if matches(&w, "exact") {
-            w = value(a, "exact")?;
-        }
-        let p = Prefix::parse(&w, family)?;
-        Ok((p, p))
-    }
-}
-
 /// The family of the request once `addr` was read: the first address sets it.
 pub(super) fn family_of(family: u8, addr: &IpAddr) -> u8 {
     match (family, addr) {
@@ -381,57 +350,14 @@ pub(super) fn address(s: &str, family: u8) -> Result<IpAddr> {
     })
 }
 
-/// The metric a keyword names, in `ip`'s order of trying them, and whether
-/// `ip` wants it spelled out (`mtu`, `hoplimit`, `advmss`, `rtt`,
-/// `rto_min`) rather than abbreviated.
-pub(super) fn metric_keyword(w: &str) -> Option<(u16, bool)> {
-    const ORDER: [(u16, bool); 16] = [
-        (RTAX_MTU, true),
-        (RTAX_HOPLIMIT, true),
-        (RTAX_ADVMSS, true),
-        (RTAX_REORDERING, false),
-        (RTAX_RTT, true),
-        (RTAX_RTO_MIN, true),
-        (RTAX_WINDOW, false),
-        (RTAX_CWND, false),
-        (RTAX_INITCWND, false),
-        (RTAX_INITRWND, false),
-        (RTAX_FEATURES, false),
-        (RTAX_QUICKACK, false),
-        (RTAX_RTTVAR, false),
-        (RTAX_SSTHRESH, false),
-        (RTAX_FASTOPEN_NO_COOKIE, false),
-        (0, false),
-    ];
-    ORDER
-        .iter()
-        .take_while(|(m, _)| *m != 0)
-        .find(|(m, exact)| {
-            let name = route_print::METRIC_NAMES[*m as usize];
-            if *exact {
-                w == name
-            } else {
-                matches(w, name)
-            }
-        })
-        .copied()
-}
-
-/// A metric's value: `[lock] N` (times as `N[s|ms]`); returns it and
-/// whether it is locked.
-pub(super) fn metric_value(a: &mut Args, w: &str, metric: u16) -> Result<(u32, bool)> {
-    let mut v = value(a, w)?;
-    let can_lock = !matches!(metric, RTAX_FEATURES | RTAX_QUICKACK | RTAX_FASTOPEN_NO_COOKIE);
-    let mut locked = metric == RTAX_RTO_MIN;
-    if can_lock && metric != RTAX_RTO_MIN && v == "lock" {
-        locked = true;
-        v = value(a, w)?;
-    }
+/// A metric's value as `iproute_modify` reads it (times as `N[s|ms]`:
+/// `rtt` and `rttvar` in their kernel units unless given raw).
+pub(super) fn metric_number(v: &str, metric: u16) -> Result<u32> {
     let name = route_print::METRIC_NAMES[metric as usize];
-    let bad = || invarg(&format!("\"{name}\" value is invalid"), &v);
-    let n = match metric {
+    let bad = || invarg(&format!("\"{name}\" value is invalid"), v);
+    Ok(match metric {
         RTAX_RTT | RTAX_RTTVAR | RTAX_RTO_MIN => {
-            let (t, raw) = time_rtt(&v).ok_or_else(bad)?;
+            let (t, raw) = time_rtt(v).ok_or_else(bad)?;
             match metric {
                 RTAX_RTT if !raw => t.saturating_mul(8),
                 RTAX_RTTVAR if !raw => t.saturating_mul(4),
@@ -439,15 +365,14 @@ pub(super) fn metric_value(a: &mut Args, w: &str, metric: u16) -> Result<(u32, b
             }
         }
         RTAX_FEATURES if v == "ecn" => RTAX_FEATURE_ECN,
-        RTAX_FEATURES => return Err(invarg("\"features\" value not valid", &v)),
-        RTAX_QUICKACK | RTAX_FASTOPEN_NO_COOKIE => match unsigned(&v).ok_or_else(bad)? {
+        RTAX_FEATURES => return Err(invarg("\"features\" value not valid", v)),
+        RTAX_QUICKACK | RTAX_FASTOPEN_NO_COOKIE => match unsigned(v).ok_or_else(bad)? {
             n @ (0 | 1) => n,
-            _ => return Err(invarg(&format!("\"{name}\" value should be 0 or 1"), &v)),
+            _ => return Err(invarg(&format!("\"{name}\" value should be 0 or 1"), v)),
         },
-        RTAX_HOPLIMIT => unsigned(&v).filter(|&n| n <= 255).ok_or_else(bad)?,
-        _ => unsigned(&v).ok_or_else(bad)?,
-    };
-    Ok((n, locked))
+        RTAX_HOPLIMIT => unsigned(v).filter(|&n| n <= 255).ok_or_else(bad)?,
+        _ => unsigned(v).ok_or_else(bad)?,
+    })
 }
 
 /// `get_time_rtt`: `N` (raw), `Ns`/`Nsec`/`Nsecs` or `Nms`/`Nmsec`/`Nmsecs`
@@ -506,9 +431,8 @@ mod tests {
         assert_eq!(unsigned("010"), Some(8));
         assert_eq!(unsigned("0x10"), Some(16));
         assert_eq!(unsigned("-1"), None);
-        assert_eq!(metric_keyword("mtu"), Some((RTAX_MTU, true)));
-        assert_eq!(metric_keyword("mt"), None);
-        assert_eq!(metric_keyword("w"), Some((RTAX_WINDOW, false)));
-        assert_eq!(metric_keyword("rttvar"), Some((RTAX_RTTVAR, false)));
+        assert_eq!(metric_number("1.5s", RTAX_RTT).unwrap(), 12000);
+        assert_eq!(metric_number("3", RTAX_RTT).unwrap(), 3);
+        assert!(metric_number("256", RTAX_HOPLIMIT).is_err());
     }
 }

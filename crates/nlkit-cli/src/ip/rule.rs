@@ -225,6 +225,7 @@ pub(super) fn range<T: TryFrom<u64> + Copy>(s: &str) -> Option<Range<T>> {
 /// `rule add|del`: the table's rows (`grammar::tables::RULE_ADD`) and
 /// what each applies to the rule; any other word is the action's type.
 pub static WALK: Walk<RuleSpec> = Walk {
+    name: "rule add",
     cmd: &crate::grammar::tables::RULE_ADD,
     apply: &[
         ("not", |s, _| {
@@ -313,7 +314,8 @@ pub static WALK: Walk<RuleSpec> = Walk {
         }),
         ("type", rule_type),
     ],
-    other: Some(rule_type),
+    more: &[],
+    other: Some(|out, rest| rule_type(out, rest.word())),
     stop: &[],
 };
 
