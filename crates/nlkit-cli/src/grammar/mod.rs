@@ -55,11 +55,31 @@ pub struct Word {
     pub word: &'static str,
     pub value: &'static str,
     pub help: &'static str,
+    /// The first bytes of its names, one bit each (made with the row): a
+    /// word starting with any other byte is not this row's, found without
+    /// reading the names.
+    first: [u64; 4],
 }
 
 /// A keyword row.
 pub const fn w(word: &'static str, value: &'static str, help: &'static str) -> Word {
-    Word { word, value, help }
+    let bytes = word.as_bytes();
+    let mut first = [0u64; 4];
+    let mut i = 0;
+    while i < bytes.len() {
+        if i == 0 || bytes[i - 1] == b'|' {
+            first[(bytes[i] >> 6) as usize] |= 1 << (bytes[i] & 63);
+        }
+        i += 1;
+    }
+    Word { word, value, help, first }
+}
+
+impl Word {
+    /// Whether a name of this row starts with `b`.
+    fn may_start(&self, b: u8) -> bool {
+        self.first[(b >> 6) as usize] & (1 << (b & 63)) != 0
+    }
 }
 
 impl Cmd {

@@ -89,3 +89,13 @@ fn the_table_driven_commands_have_an_apply_row_per_keyword() {
     crate::ip::link::WALK.complete().unwrap();
     crate::ip::addr_modify::WALK.complete().unwrap();
 }
+
+#[test]
+fn names_match_whole_or_by_marked_prefix() {
+    use walk::matches_names as m;
+    assert!(m("tos|dsfield*", "tos") && m("tos|dsfield*", "d") && m("tos|dsfield*", "dsfield"));
+    assert!(!m("tos|dsfield*", "to") && !m("tos|dsfield*", "dsfieldx"), "tos is whole");
+    assert!(!m("tos|dsfield*", "") && !m("a*", "") && !m("", ""), "nothing matches empty");
+    assert!(m("dev|oif", "oif") && !m("dev|oif", "de") && !m("dev|oif", "|"));
+    assert!(m("a||b*", "b") && !m("x*|", "y"));
+}

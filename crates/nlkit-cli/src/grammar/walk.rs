@@ -93,17 +93,36 @@ impl Word {
     /// Whether `word` names this row: a name whole, or a prefix of a name
     /// marked `*`.
     pub fn matches(&self, word: &str) -> bool {
-        matches_names(self.word, word)
+        word.as_bytes().first().is_some_and(|&b| self.may_start(b))
+            && matches_names(self.word, word)
     }
 }
 
 /// Whether `word` is one of `names` (`|`-separated, a `*` after a name:
 /// any non-empty prefix of it).
 pub fn matches_names(names: &str, word: &str) -> bool {
-    names.split('|').any(|n| match n.strip_suffix('*') {
-        Some(full) => !word.is_empty() && full.starts_with(word),
-        None => n == word,
-    })
+    // Bytes, and a name's first byte before anything else: `-batch` walks
+    // every line of a million-line file through these rows.
+    let (names, word) = (names.as_bytes(), word.as_bytes());
+    let Some(&first) = word.first() else { return false };
+    let mut rest = names;
+    loop {
+        let end = rest.iter().position(|&b| b == b'|').unwrap_or(rest.len());
+        let name = &rest[..end];
+        if name.first() == Some(&first) {
+            let hit = match name.strip_suffix(b"*") {
+                Some(full) => full.starts_with(word),
+                None => name == word,
+            };
+            if hit {
+                return true;
+            }
+        }
+        match rest.get(end + 1..) {
+            Some(more) => rest = more,
+            None => return false,
+        }
+    }
 }
 
 impl<T> Walk<T> {
