@@ -152,11 +152,11 @@ function __nlkit_words
         case '/demo' '/demo/*'
             printf '%s\n' --proto --timeout echo send-lines register trigger listen dev broadcast dump big genl-echo genl-group
         case '/address/show' '/address/show/*'
-            printf '%s\n' dev to scope up label master type group help
+            printf '%s\n' to scope up label group master type dev help
         case '/address/list' '/address/list/*'
-            printf '%s\n' dev to scope up label master type group help
+            printf '%s\n' to scope up label group master type dev help
         case '/address/lst' '/address/lst/*'
-            printf '%s\n' dev to scope up label master type group help
+            printf '%s\n' to scope up label group master type dev help
         case '/address/add' '/address/add/*'
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/address/change' '/address/change/*'
@@ -174,15 +174,15 @@ function __nlkit_words
         case '/address/restore' '/address/restore/*'
             printf '%s\n' help
         case '/address/flush' '/address/flush/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' to scope up label dev help
         case '/address'
             printf '%s\n' show list lst add change chg replace delete del save restore flush help
         case '/addr/show' '/addr/show/*'
-            printf '%s\n' dev to scope up label master type group help
+            printf '%s\n' to scope up label group master type dev help
         case '/addr/list' '/addr/list/*'
-            printf '%s\n' dev to scope up label master type group help
+            printf '%s\n' to scope up label group master type dev help
         case '/addr/lst' '/addr/lst/*'
-            printf '%s\n' dev to scope up label master type group help
+            printf '%s\n' to scope up label group master type dev help
         case '/addr/add' '/addr/add/*'
             printf '%s\n' peer remote broadcast brd anycast scope dev label metric priority preference valid_lft preferred_lft secondary temporary nodad optimistic dadfailed home deprecated tentative permanent mngtmpaddr noprefixroute autojoin stable-privacy local help
         case '/addr/change' '/addr/change/*'
@@ -200,15 +200,15 @@ function __nlkit_words
         case '/addr/restore' '/addr/restore/*'
             printf '%s\n' help
         case '/addr/flush' '/addr/flush/*'
-            printf '%s\n' dev to scope up label help
+            printf '%s\n' to scope up label dev help
         case '/addr'
             printf '%s\n' show list lst add change chg replace delete del save restore flush help
         case '/link/show' '/link/show/*'
-            printf '%s\n' dev up master type group help
+            printf '%s\n' up group master type dev help
         case '/link/list' '/link/list/*'
-            printf '%s\n' dev up master type group help
+            printf '%s\n' up group master type dev help
         case '/link/lst' '/link/lst/*'
-            printf '%s\n' dev up master type group help
+            printf '%s\n' up group master type dev help
         case '/link/add' '/link/add/*'
             printf '%s\n' up down name link address broadcast brd txqueuelen qlen txqlen mtu netns multicast allmulticast promisc trailers arp carrier master nomaster dynamic type alias group dev help
         case '/link/delete' '/link/delete/*'
@@ -228,7 +228,7 @@ function __nlkit_words
         case '/neigh/lst' '/neigh/lst/*'
             printf '%s\n' dev master unused nud proxy protocol to help
         case '/neigh/get' '/neigh/get/*'
-            printf '%s\n' proxy dev to help
+            printf '%s\n' dev proxy to help
         case '/neigh/add' '/neigh/add/*'
             printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neigh/change' '/neigh/change/*'
@@ -252,7 +252,7 @@ function __nlkit_words
         case '/neighbor/lst' '/neighbor/lst/*'
             printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbor/get' '/neighbor/get/*'
-            printf '%s\n' proxy dev to help
+            printf '%s\n' dev proxy to help
         case '/neighbor/add' '/neighbor/add/*'
             printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbor/change' '/neighbor/change/*'
@@ -276,7 +276,7 @@ function __nlkit_words
         case '/neighbour/lst' '/neighbour/lst/*'
             printf '%s\n' dev master unused nud proxy protocol to help
         case '/neighbour/get' '/neighbour/get/*'
-            printf '%s\n' proxy dev to help
+            printf '%s\n' dev proxy to help
         case '/neighbour/add' '/neighbour/add/*'
             printf '%s\n' lladdr nud proxy router extern_learn dev protocol to help
         case '/neighbour/change' '/neighbour/change/*'
@@ -328,9 +328,9 @@ function __nlkit_words
         case '/route'
             printf '%s\n' show list lst get add change chg replace prepend append test delete del flush save restore help
         case '/rule/show' '/rule/show/*'
-            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help
         case '/rule/list' '/rule/list/*'
-            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help
         case '/rule/add' '/rule/add/*'
             printf '%s\n' not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help
         case '/rule/delete' '/rule/delete/*'
@@ -338,7 +338,7 @@ function __nlkit_words
         case '/rule/del' '/rule/del/*'
             printf '%s\n' not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help
         case '/rule/flush' '/rule/flush/*'
-            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport to dst help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help
         case '/rule'
             printf '%s\n' show list add delete del flush help
         case '/monitor/all' '/monitor/all/*'

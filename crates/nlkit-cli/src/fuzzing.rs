@@ -26,7 +26,7 @@ pub fn words(data: &[u8]) {
     let _ = ip::neigh::WALK.run(&words, &mut ip::neigh::NeighArgs::default());
     let _ = ip::link::WALK.run(&words, &mut ip::link::Common::default());
     let _ = ip::addr_modify::WALK.run(&words, &mut ip::addr_modify::Request::default());
-    ip::fuzz_route_walks(&words);
+    ip::fuzz_walks(&words);
     ip::batch::read_all(data);
 }
 

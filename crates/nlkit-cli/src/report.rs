@@ -47,23 +47,28 @@ impl std::fmt::Display for KernelVerbatim {
 
 impl std::error::Error for KernelVerbatim {}
 
-/// A refusal of the words already worded in full, as `ip` prints it
-/// without `Error: ` (`Command line is not complete. ...`): printed as it
-/// is, status 1.
+/// A refusal already worded in full, as `ip` prints it without `Error: `
+/// (`Command line is not complete. ...`, `Cannot find device "x"`):
+/// printed as it is, status 1.
 #[derive(Debug)]
-pub struct UsageVerbatim(pub String);
+pub struct Verbatim(pub String);
 
-impl std::fmt::Display for UsageVerbatim {
+impl std::fmt::Display for Verbatim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl std::error::Error for UsageVerbatim {}
+impl std::error::Error for Verbatim {}
 
 /// `ip`'s `NEXT_ARG` failure: a keyword's value is missing.
 pub fn incomplete() -> anyhow::Error {
-    UsageVerbatim("Command line is not complete. Try option \"help\"".into()).into()
+    plain("Command line is not complete. Try option \"help\"")
+}
+
+/// A message `ip` prints as it is (no `Error: `).
+pub fn plain(text: impl Into<String>) -> anyhow::Error {
+    Verbatim(text.into()).into()
 }
 
 /// Reports `result` and gives the exit status. `rtnetlink` selects `ip`'s
@@ -75,10 +80,6 @@ pub fn finish(result: anyhow::Result<()>, rtnetlink: bool) -> ExitCode {
     }
     // Each failure was printed where it happened.
     if e.downcast_ref::<crate::kernel::Reported>().is_some() {
-        return ExitCode::FAILURE;
-    }
-    if let Some(UsageVerbatim(text)) = e.downcast_ref() {
-        let _ = writeln!(std::io::stderr().lock(), "{text}");
         return ExitCode::FAILURE;
     }
     if let Some(KernelVerbatim(text)) = e.downcast_ref() {
@@ -103,6 +104,9 @@ fn kernel_error(e: &anyhow::Error) -> Option<&nlkit::KernelError> {
 
 /// The whole line printed for `e`.
 pub fn message(e: &anyhow::Error, rtnetlink: bool) -> String {
+    if let Some(Verbatim(text)) = e.downcast_ref() {
+        return text.clone();
+    }
     let Some(k) = kernel_error(e) else { return format!("Error: {}", chain_text(e)) };
     // Context the command added above the kernel's answer comes first.
     let context: Vec<String> = e

@@ -3,6 +3,7 @@
 //! 6.1's `ip tcp_metrics` prints and takes them (`[address] PREFIX`,
 //! `src|source PREFIX`), in text or with its `-j` keys.
 
+use crate::grammar::walk::Walk;
 use anyhow::{bail, Result};
 use nlkit::genl::tcp_metrics::{self, Entry};
 use nlkit::{Conn, Netns, Protocol};
@@ -57,32 +58,39 @@ impl Sel {
 
 /// What the words after the command select.
 #[derive(Default)]
-struct Filter {
+pub struct Filter {
     dst: Option<Sel>,
     src: Option<Sel>,
 }
 
+/// `tcp-metrics show|delete|flush`: the rows of
+/// `grammar::tables::TCPM_SHOW`; any other word is the address.
+pub static WALK: Walk<Filter> = Walk {
+    name: "tcp-metrics show",
+    cmd: &crate::grammar::tables::TCPM_SHOW,
+    apply: &[("src", |f, v| Filter::set(&mut f.src, "src", v)), ("address", Filter::dst)],
+    more: &[],
+    other: Some(|f, rest| f.dst(rest.word())),
+    stop: &[],
+};
+
 impl Filter {
     fn parse(words: &[String]) -> Result<Filter> {
         let mut f = Filter::default();
-        let mut i = 0;
-        while let Some(w) = words.get(i) {
-            i += 1;
-            let (who, value) = match w.as_str() {
-                "src" | "source" | "addr" | "address" => {
-                    let Some(v) = words.get(i) else { return Err(crate::report::incomplete()) };
-                    i += 1;
-                    (w.as_str(), v)
-                }
-                _ => ("address", w),
-            };
-            let slot = if who == "src" || who == "source" { &mut f.src } else { &mut f.dst };
-            if slot.is_some() {
-                bail!("either \"{who}\" is duplicate, or \"{value}\" is a garbage.");
-            }
-            *slot = Some(Sel::parse(value)?);
-        }
+        WALK.run(words, &mut f)?;
         Ok(f)
+    }
+
+    fn dst(&mut self, v: &str) -> Result<()> {
+        Filter::set(&mut self.dst, "address", v)
+    }
+
+    fn set(slot: &mut Option<Sel>, who: &str, v: &str) -> Result<()> {
+        if slot.is_some() {
+            bail!("either \"{who}\" is duplicate, or \"{v}\" is a garbage.");
+        }
+        *slot = Some(Sel::parse(v)?);
+        Ok(())
     }
 
     fn matches(&self, e: &Entry) -> bool {

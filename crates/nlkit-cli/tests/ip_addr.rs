@@ -419,13 +419,13 @@ fn errors_are_clear_and_nonzero() {
     let e = stderr_of(&ns, &["addr", "add", "10.0.0.300/24", "dev", "v0"]);
     assert!(e.contains("rather than \"10.0.0.300/24\""), "{e}");
     let e = stderr_of(&ns, &["addr", "add", "10.0.0.5/24", "dev", "nosuch"]);
-    assert_eq!(e, "Error: Cannot find device \"nosuch\"\n");
+    assert_eq!(e, "Cannot find device \"nosuch\"\n");
     let e = stderr_of(&ns, &["addr", "add", "10.0.0.5/24"]);
     assert!(e.contains("\"dev\" argument is required"), "{e}");
     let e = stderr_of(&ns, &["addr", "show", "dev", "nosuch"]);
-    assert_eq!(e, "Error: Device \"nosuch\" does not exist.\n");
+    assert_eq!(e, "Device \"nosuch\" does not exist.\n");
     let e = stderr_of(&ns, &["addr", "flush"]);
-    assert_eq!(e, "Error: Flush requires arguments.\n");
+    assert_eq!(e, "Flush requires arguments.\n");
     let e = stderr_of(&ns, &["addr", "add", "2001:db8::1/64", "dev", "v0", "valid_lft", "0"]);
     assert!(e.contains("valid_lft is zero"), "{e}");
     let e = stderr_of(

@@ -375,8 +375,9 @@ fn fails(ns: &Ns, args: &[&str], want: &str) {
     let out = ns.nlkit(args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{args:?}");
-    let ip_style = err.starts_with("Error: ") || err.starts_with("RTNETLINK answers: ");
-    assert!(ip_style && err.contains(want), "{args:?}: {err}");
+    // ip's words: `Error: ...`, `RTNETLINK answers: ...`, or ip's plain
+    // lines (`Cannot find device "x"`).
+    assert!(err.lines().count() == 1 && err.contains(want), "{args:?}: {err}");
 }
 
 #[test]

@@ -344,9 +344,9 @@ fn errors_as_ip_reports_them() {
     assert!(e.starts_with("Error: Nexthop gateway does not match"), "{e}");
     // What nlkit finds before asking.
     let e = nlkit_err(&ns, &["route", "add", "10.50.0.0/16", "dev", "nosuch"]);
-    assert_eq!(e, "Error: Cannot find device \"nosuch\"\n");
+    assert_eq!(e, "Cannot find device \"nosuch\"\n");
     let e = nlkit_err(&ns, &["route", "show", "dev", "nosuch"]);
-    assert_eq!(e, "Error: Cannot find device \"nosuch\"\n");
+    assert_eq!(e, "Cannot find device \"nosuch\"\n");
     let e = nlkit_err(&ns, &["route", "add", "10.0.0.0/33", "dev", "v0"]);
     assert_eq!(e, "Error: any valid prefix is expected rather than \"10.0.0.0/33\".\n");
     let e = nlkit_err(&ns, &["-4", "route", "add", "2001:db8:9::/48", "dev", "v0"]);

@@ -13,20 +13,7 @@ pub const LINK: Object = Object {
     names: &["link"],
     about: "Network interfaces, as ip link",
     commands: &[
-        Cmd {
-            names: &["show", "list", "lst"],
-            synopsis:
-                "[ DEVICE | dev DEVICE ] [ up ] [ master DEVICE ] [ type TYPE ] [ group GROUP ]",
-            about: "List interfaces (with -d: their kind's settings; -s: statistics)",
-            words: &[
-                w("dev", "DEVICE", "only this interface (the word may be left out)"),
-                w("up", "", "only interfaces that are up"),
-                w("master", "DEVICE", "only ports of this master"),
-                w("type", "TYPE", "only this kind (TYPE_slave: ports of such masters)"),
-                w("group", "GROUP", "only this interface group (name or number)"),
-            ],
-            unsupported: &["vrf", "nomaster"],
-        },
+        LINK_SHOW,
         Cmd {
             names: &["add"],
             synopsis: "[ link DEVICE ] [ name ] NAME [ OPTIONS ] type TYPE [ ARGS ]",
@@ -34,13 +21,7 @@ pub const LINK: Object = Object {
             words: LINK_COMMON,
             unsupported: LINK_UNSUPPORTED,
         },
-        Cmd {
-            names: &["delete", "del"],
-            synopsis: LINK_SELECT,
-            about: "Remove an interface (named: never all of them)",
-            words: &[w("dev", "DEVICE", "the interface (the word may be left out)")],
-            unsupported: &["group"],
-        },
+        LINK_DELETE,
         LINK_SET,
     ],
     unsupported: &["xstats", "afstats", "property"],
@@ -52,6 +33,40 @@ pub const LINK: Object = Object {
         "  [ ttl N ] [ [no]learning ]; vlan: id ID [ protocol 802.1q|802.1ad ];",
         "  bond: mode MODE [ miimon MS ]",
     ],
+};
+
+/// `link delete` (the walker reads it: see `ip::DEV_ONLY`).
+pub const LINK_DELETE: Cmd = Cmd {
+    names: &["delete", "del"],
+    synopsis: LINK_SELECT,
+    about: "Remove an interface (named: never all of them)",
+    words: &[w("dev", "DEVICE", "the interface (the word may be left out)")],
+    unsupported: &["group"],
+};
+
+/// `address save` (the walker reads it: see `ip::DEV_ONLY`).
+pub const ADDR_SAVE: Cmd = Cmd {
+    names: &["save"],
+    synopsis: "[ dev IFNAME ] > FILE",
+    about: "Write the addresses (of the family, of a device) as iproute2's binary dump",
+    words: &[w("dev", "IFNAME", "only this interface (the word may be left out)")],
+    unsupported: &[],
+};
+
+/// `link show`, in `ipaddr_list_flush_or_save`'s order and match rules
+/// (whole words; the walker reads it: see `ip::link::SHOW`).
+pub const LINK_SHOW: Cmd = Cmd {
+    names: &["show", "list", "lst"],
+    synopsis: "[ DEVICE | dev DEVICE ] [ up ] [ master DEVICE ] [ type TYPE ] [ group GROUP ]",
+    about: "List interfaces (with -d: their kind's settings; -s: statistics)",
+    words: &[
+        w("up", "", "only interfaces that are up"),
+        w("group", "GROUP", "only this interface group (name or number)"),
+        w("master", "DEVICE", "only ports of this master"),
+        w("type", "TYPE", "only this kind (TYPE_slave: ports of such masters)"),
+        w("dev", "DEVICE", "only this interface (the word may be left out)"),
+    ],
+    unsupported: &["vrf", "nomaster"],
 };
 
 /// `link add|set`, in `iplink_parse`'s order and match rules (the walker
@@ -116,13 +131,7 @@ pub const ADDRESS: Object = Object {
     names: &["address", "addr"],
     about: "Interface addresses, as ip address",
     commands: &[
-        Cmd {
-            names: &["show", "list", "lst"],
-            synopsis: "[ dev IFNAME ] [ scope SCOPE-ID ] [ master DEVICE ] [ type TYPE ] [ group GROUP ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
-            about: "List addresses by interface",
-            words: ADDR_SHOW,
-            unsupported: &["nomaster", "vrf"],
-        },
+        ADDR_SHOW_CMD,
         ADDR_ADD,
         Cmd {
             names: &["change", "chg"],
@@ -145,13 +154,7 @@ pub const ADDRESS: Object = Object {
             words: ADDR_MODIFY,
             unsupported: &[],
         },
-        Cmd {
-            names: &["save"],
-            synopsis: "[ dev IFNAME ] > FILE",
-            about: "Write the addresses (of the family, of a device) as iproute2's binary dump",
-            words: &[w("dev", "IFNAME", "only this interface (the word may be left out)")],
-            unsupported: &[],
-        },
+        ADDR_SAVE,
         Cmd {
             names: &["restore"],
             synopsis: "< FILE",
@@ -161,7 +164,8 @@ pub const ADDRESS: Object = Object {
         },
         Cmd {
             names: &["flush"],
-            synopsis: "dev IFNAME [ scope SCOPE-ID ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
+            synopsis:
+                "dev IFNAME [ scope SCOPE-ID ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
             about: "Remove the addresses selected (a selector is required)",
             words: ADDR_FILTER,
             unsupported: ADDR_FILTER_UNSUPPORTED,
@@ -181,26 +185,36 @@ pub const ADDRESS: Object = Object {
     ],
 };
 
+/// `address flush`'s rows (the walk is show's: the link selectors are
+/// refused here, before it).
 const ADDR_FILTER: &[super::Word] = &[
-    w("dev", "IFNAME", "only this interface (the word may be left out)"),
     w("to", "PREFIX", "only addresses in this prefix"),
     w("scope", "SCOPE-ID", "only this scope (or all)"),
     w("up", "", "only interfaces that are up"),
     w("label", "PATTERN", "only labels matching this shell pattern"),
-];
-
-const ADDR_FILTER_UNSUPPORTED: &[&str] = &["master", "nomaster", "vrf", "type", "group"];
-
-const ADDR_SHOW: &[super::Word] = &[
     w("dev", "IFNAME", "only this interface (the word may be left out)"),
-    w("to", "PREFIX", "only addresses in this prefix"),
-    w("scope", "SCOPE-ID", "only this scope (or all)"),
-    w("up", "", "only interfaces that are up"),
-    w("label", "PATTERN", "only labels matching this shell pattern"),
-    w("master", "DEVICE", "only interfaces enslaved to this master"),
-    w("type", "TYPE", "only interfaces of this kind (TYPE_slave: ports of such masters)"),
-    w("group", "GROUP", "only interfaces of this group"),
 ];
+
+const ADDR_FILTER_UNSUPPORTED: &[&str] = &["group", "master", "vrf", "nomaster", "type"];
+
+/// `address show`, in `ipaddr_list_flush_or_save`'s order and match rules
+/// (whole words; the walker reads it: see `ip::addr_filter::WALK`).
+pub const ADDR_SHOW_CMD: Cmd = Cmd {
+    names: &["show", "list", "lst"],
+    synopsis: "[ dev IFNAME ] [ scope SCOPE-ID ] [ master DEVICE ] [ type TYPE ] [ group GROUP ] [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [ up ]",
+    about: "List addresses by interface",
+    words: &[
+        w("to", "PREFIX", "only addresses in this prefix"),
+        w("scope", "SCOPE-ID", "only this scope (or all)"),
+        w("up", "", "only interfaces that are up"),
+        w("label", "PATTERN", "only labels matching this shell pattern"),
+        w("group", "GROUP", "only interfaces of this group"),
+        w("master", "DEVICE", "only interfaces enslaved to this master"),
+        w("type", "TYPE", "only interfaces of this kind (TYPE_slave: ports of such masters)"),
+        w("dev", "IFNAME", "only this interface (the word may be left out)"),
+    ],
+    unsupported: &["vrf", "nomaster"],
+};
 
 /// `address add|change|replace|del`, in `ipaddr_modify`'s order and match
 /// rules (the walker reads it: see `ip::addr_modify::WALK`).
@@ -380,13 +394,7 @@ pub const RULE: Object = Object {
     names: &["rule"],
     about: "Policy routing rules, as ip rule",
     commands: &[
-        Cmd {
-            names: &["show", "list"],
-            synopsis: "[ SELECTOR ]",
-            about: "List rules (IPv4 unless -6)",
-            words: RULE_SELECT,
-            unsupported: &["tun_id"],
-        },
+        RULE_SHOW,
         RULE_ADD,
         Cmd { names: &["delete", "del"], about: "Remove a rule", ..RULE_ADD },
         Cmd {
@@ -395,15 +403,27 @@ pub const RULE: Object = Object {
             about: "Delete every selected rule that has a priority (never rule 0, local); \
                     unlike ip, a selector is required",
             words: RULE_SELECT,
-            unsupported: &["tun_id"],
+            unsupported: &[],
         },
     ],
     unsupported: &["save", "restore"],
     defs: &["TABLE_ID := [ local | main | default | NUMBER ]"],
 };
 
-const RULE_SELECT: &[super::Word] = &[
-    w("preference|order|priority", "NUMBER", "only the rule of this priority"),
+/// `rule show` (the walker reads its rows: see `ip::rule_select::WALK`).
+pub const RULE_SHOW: Cmd = Cmd {
+    names: &["show", "list"],
+    synopsis: "[ SELECTOR ]",
+    about: "List rules (IPv4 unless -6)",
+    words: RULE_SELECT,
+    unsupported: &[],
+};
+
+/// `rule show|flush`, in `iprule_list_flush_or_save`'s order and match
+/// rules (the walker reads it: see `ip::rule_select::WALK`). `tun_id` is a
+/// row, refused, because it comes before `table` there: `t` is `tun_id`.
+pub const RULE_SELECT: &[super::Word] = &[
+    w("preference*|order*|priority*", "NUMBER", "only the rule of this priority"),
     w("not", "", "only inverted rules"),
     w("tos|dsfield", "TOS", "only this TOS"),
     w("fwmark", "MARK[/MASK]", "only this mark (and mask)"),
@@ -411,13 +431,14 @@ const RULE_SELECT: &[super::Word] = &[
     w("oif", "DEVICE", "only this output device"),
     w("l3mdev", "", "only l3mdev rules"),
     w("uidrange", "NUMBER-NUMBER", "only this user range"),
-    w("lookup|table", "TABLE_ID", "only rules looking up this table"),
-    w("from|src", "PREFIX", "only sources in this prefix"),
-    w("protocol", "PROTO", "flush only: only rules of this protocol"),
+    w("tun_id*", "ID", "not supported by nlkit (refused)"),
+    w("lookup*|table*", "TABLE_ID", "only rules looking up this table"),
+    w("from*|src*", "PREFIX", "only sources in this prefix"),
+    w("protocol*", "PROTO", "flush only: only rules of this protocol"),
     w("ipproto", "PROTOCOL", "only this IP protocol"),
     w("sport", "NUMBER[-NUMBER]", "only this source port range"),
     w("dport", "NUMBER[-NUMBER]", "only this destination port range"),
-    w("to|dst", "PREFIX", "only destinations in this prefix (to may be left out)"),
+    w("dst*|to*", "PREFIX", "only destinations in this prefix (to may be left out)"),
 ];
 
 /// `rule add|del`, in `iprule_modify`'s order and match rules (the
@@ -453,24 +474,8 @@ pub const NEIGH: Object = Object {
     names: &["neigh", "neighbor", "neighbour"],
     about: "Neighbour (ARP/NDP) entries, as ip neigh",
     commands: &[
-        Cmd {
-            names: &["show", "list", "lst"],
-            synopsis: "[ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ master DEV ] [ unused ]",
-            about: "List neighbours",
-            words: NEIGH_FILTER,
-            unsupported: &["vrf", "nomaster"],
-        },
-        Cmd {
-            names: &["get"],
-            synopsis: "{ ADDR | proxy ADDR } dev DEV",
-            about: "Look one entry up",
-            words: &[
-                w("proxy", "ADDR", "a proxy entry"),
-                w("dev", "DEV", "the interface"),
-                w("to", "ADDR", "the address (to may be left out)"),
-            ],
-            unsupported: &[],
-        },
+        NEIGH_SHOW,
+        NEIGH_GET,
         NEIGH_ADD,
         Cmd { names: &["change", "chg"], about: "Change an entry", ..NEIGH_ADD },
         Cmd { names: &["replace"], about: "Add an entry or change it", ..NEIGH_ADD },
@@ -480,8 +485,7 @@ pub const NEIGH: Object = Object {
             synopsis: "SELECTOR",
             about: "Delete the entries selected (a selector is required; not PERMANENT or \
                     NOARP unless nud names them), in rounds; -s counts them",
-            words: NEIGH_FILTER,
-            unsupported: &["vrf", "nomaster"],
+            ..NEIGH_SHOW
         },
     ],
     unsupported: &[],
@@ -491,15 +495,37 @@ pub const NEIGH: Object = Object {
     ],
 };
 
-const NEIGH_FILTER: &[super::Word] = &[
-    w("dev", "DEV", "only this interface"),
-    w("master", "DEV", "only ports of this master"),
-    w("unused", "", "only entries nothing refers to"),
-    w("nud", "STATE", "only this state (or all); repeatable"),
-    w("proxy", "", "proxy entries"),
-    w("protocol", "PROTO", "only entries of this protocol"),
-    w("to", "PREFIX", "only in this prefix (to may be left out)"),
-];
+/// `neigh show|flush`, in `do_show_or_flush`'s order and match rules
+/// (the walker reads it: see `ip::neigh_select::WALK`).
+pub const NEIGH_SHOW: Cmd = Cmd {
+    names: &["show", "list", "lst"],
+    synopsis: "[ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ master DEV ] [ unused ]",
+    about: "List neighbours",
+    words: &[
+        w("dev", "DEV", "only this interface"),
+        w("master", "DEV", "only ports of this master"),
+        w("unused", "", "only entries nothing refers to"),
+        w("nud", "STATE", "only this state (or all); repeatable"),
+        w("proxy", "", "proxy entries"),
+        w("protocol*", "PROTO", "only entries of this protocol"),
+        w("to", "PREFIX", "only in this prefix (to may be left out)"),
+    ],
+    unsupported: &["vrf", "nomaster"],
+};
+
+/// `neigh get`, in `ipneigh_get`'s order and match rules (the walker
+/// reads it: see `ip::neigh::GET`).
+pub const NEIGH_GET: Cmd = Cmd {
+    names: &["get"],
+    synopsis: "{ ADDR dev DEV | proxy ADDR [ dev DEV ] }",
+    about: "Look one entry up",
+    words: &[
+        w("dev", "DEV", "the interface"),
+        w("proxy*", "ADDR", "a proxy entry"),
+        w("to", "ADDR", "the address (to may be left out)"),
+    ],
+    unsupported: &[],
+};
 
 /// `neigh add|change|replace|del`, in `ipneigh_modify`'s order and match
 /// rules (the walker reads it: see `ip::neigh::WALK`).
@@ -556,17 +582,20 @@ const TCPM_SELECT: &[super::Word] = &[
     w("address|addr", "PREFIX", "only entries to this destination (the word may be left out)"),
 ];
 
+/// `tcp-metrics show` (the walker reads it: see `tcp_metrics::WALK`).
+pub const TCPM_SHOW: Cmd = Cmd {
+    names: &["show", "list", "lst"],
+    synopsis: "[ [ address ] PREFIX ] [ src PREFIX ]",
+    about: "List entries (-4, -6: one family)",
+    words: TCPM_SELECT,
+    unsupported: &[],
+};
+
 pub const TCP_METRICS: Object = Object {
     names: &["tcp-metrics", "tcp_metrics", "tcpmetrics"],
     about: "TCP metrics the kernel keeps per destination, as ip tcp_metrics",
     commands: &[
-        Cmd {
-            names: &["show", "list", "lst"],
-            synopsis: "[ [ address ] PREFIX ] [ src PREFIX ]",
-            about: "List entries (-4, -6: one family)",
-            words: TCPM_SELECT,
-            unsupported: &[],
-        },
+        TCPM_SHOW,
         Cmd {
             names: &["delete"],
             synopsis: "[ address ] ADDRESS [ src ADDRESS ]",

@@ -84,10 +84,7 @@ fn completions_offer_commands_then_keywords() {
 
 #[test]
 fn the_table_driven_commands_have_an_apply_row_per_keyword() {
-    crate::ip::rule::WALK.complete().unwrap();
-    crate::ip::neigh::WALK.complete().unwrap();
-    crate::ip::link::WALK.complete().unwrap();
-    crate::ip::addr_modify::WALK.complete().unwrap();
+    crate::ip::walks_complete().unwrap();
 }
 
 #[test]

@@ -5,9 +5,13 @@
 //! `group`.
 
 use super::addr_words::{self, inet_prefix, prefix_matches};
+use super::route_args::invarg;
 use super::LinkNames;
+use crate::grammar::tables::ADDR_SHOW_CMD;
+use crate::grammar::walk::Walk;
+use crate::report;
 use crate::words::Args;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use nlkit::rtnl::addr::Address;
 use nlkit::rtnl::names;
 use nlkit::rtnl::uapi::*;
@@ -16,7 +20,7 @@ use std::net::IpAddr;
 
 /// The selectors of `show` and `flush`, as `ip`'s `struct link_filter`.
 #[derive(Debug, Default)]
-pub(super) struct Filter {
+pub struct Filter {
     /// The family asked for (`-4`, `-6`), or else the `to` prefix's.
     pub family: u8,
     /// The device (0: any).
@@ -31,64 +35,92 @@ pub(super) struct Filter {
     /// Link selectors (`show` only): the master's index, the kind, the
     /// master's kind (`type KIND_slave`), the group.
     master: Option<u32>,
+    /// The device and the master by name, as the words give them.
+    dev: Option<String>,
+    master_name: Option<String>,
     kind: Option<String>,
     slave_kind: Option<String>,
     group: Option<u32>,
 }
 
+/// `address show|flush`: the rows of `grammar::tables::ADDR_SHOW_CMD`
+/// (`ipaddr_list_flush_or_save`'s order, whole words); any other word is a
+/// flag selector (`get_filter`) or the device.
+pub static WALK: Walk<Filter> = Walk {
+    name: "address show",
+    cmd: &ADDR_SHOW_CMD,
+    apply: &[
+        ("to", Filter::to),
+        ("scope", Filter::scope),
+        ("up", |f, _| {
+            f.up = true;
+            Ok(())
+        }),
+        ("label", |f, v| {
+            f.label = Some(v.to_string());
+            Ok(())
+        }),
+        ("group", |f, v| {
+            let groups = super::link_print::read_groups();
+            let id = super::link_print::parse_group(&groups, v);
+            f.group = Some(id.ok_or_else(|| invarg("Invalid \"group\" value", v))?);
+            Ok(())
+        }),
+        ("master", |f, v| {
+            f.master_name = Some(v.to_string());
+            Ok(())
+        }),
+        ("type", |f, v| {
+            match v.strip_suffix("_slave") {
+                Some(master_kind) => f.slave_kind = Some(master_kind.into()),
+                None => f.kind = Some(v.into()),
+            }
+            Ok(())
+        }),
+        ("dev", Filter::dev),
+    ],
+    more: &[],
+    other: Some(|f, rest| match f.flag_word(rest.word()) {
+        true => Ok(()),
+        false => f.dev(rest.word()),
+    }),
+    stop: &[],
+};
+
 impl Filter {
     /// Reads `[dev] NAME`, `up`, `scope S|all`, `label PATTERN`, `to
-    /// PREFIX` and flags (`permanent`, `dynamic`, `secondary`, `primary`,
-    /// `[-]FLAG`). Keywords are whole words, as `ip` reads them here: any
-    /// other word is the device.
+    /// PREFIX`, flags (`permanent`, `dynamic`, `secondary`, `primary`,
+    /// `[-]FLAG`) and the link selectors (the walk), then resolves the
+    /// device and the master with `links`.
     pub fn parse(a: &mut Args, family: u8, links: &LinkNames) -> Result<Filter> {
         let mut f = Filter { family, ..Filter::default() };
-        let mut dev = None;
-        while let Some(w) = a.next() {
-            match w.as_str() {
-                "to" => f.to(&a.value("to")?)?,
-                "scope" => f.scope(&a.value("scope")?)?,
-                "up" => f.up = true,
-                "label" => f.label = Some(a.value("label")?),
-                w if f.flag_word(w) => {}
-                "master" => {
-                    let m = a.value("master")?;
-                    let index = links.index(&m);
-                    f.master =
-                        Some(index.ok_or_else(|| anyhow!("Device \"{m}\" does not exist."))?);
-                }
-                "type" => match a.value("type")? {
-                    t if t.ends_with("_slave") => {
-                        f.slave_kind = Some(t.trim_end_matches("_slave").into())
-                    }
-                    t => f.kind = Some(t),
-                },
-                "group" => {
-                    let g = a.value("group")?;
-                    let groups = super::link_print::read_groups();
-                    let id = super::link_print::parse_group(&groups, &g);
-                    f.group = Some(id.ok_or_else(|| anyhow!("Invalid \"group\" value: \"{g}\""))?);
-                }
-                "vrf" | "nomaster" => bail!("\"{w}\" is not supported by nlkit address"),
-                _ => {
-                    let name = if w == "dev" { a.value("dev")? } else { w };
-                    if dev.replace(name.clone()).is_some() {
-                        bail!("either \"dev\" is duplicate, or \"{name}\" is garbage");
-                    }
-                }
-            }
+        let words: Vec<String> = a.by_ref().collect();
+        WALK.run(&words, &mut f)?;
+        if let Some(m) = &f.master_name {
+            let index = links.index(m);
+            f.master = Some(index.ok_or_else(|| invarg("Device does not exist", m))?);
         }
-        if let Some(name) = dev {
+        if let Some(name) = &f.dev {
+            let index = links.index(name);
             f.index =
-                links.index(&name).ok_or_else(|| anyhow!("Device \"{name}\" does not exist."))?;
+                index.ok_or_else(|| report::plain(format!("Device \"{name}\" does not exist.")))?;
         }
         Ok(f)
     }
 
+    /// The device (`dev NAME`, or a word no keyword matches).
+    fn dev(&mut self, name: &str) -> Result<()> {
+        if self.dev.replace(name.to_string()).is_some() {
+            bail!("either \"dev\" is duplicate, or \"{name}\" is a garbage.");
+        }
+        Ok(())
+    }
+
     /// `to PREFIX`, which also sets the family if none was asked for.
     fn to(&mut self, v: &str) -> Result<()> {
-        let p =
-            inet_prefix(v, self.family).ok_or_else(|| anyhow!("invalid \"to\" value \"{v}\""))?;
+        // ip's get_prefix: its message for what is no prefix at all.
+        super::route_args::Prefix::parse(v, self.family)?;
+        let p = inet_prefix(v, self.family).ok_or_else(|| invarg("invalid \"to\"", v))?;
         if self.family == AF_UNSPEC {
             self.family = nlkit::rtnl::family_of(&p.addr);
         }
@@ -101,7 +133,7 @@ impl Filter {
         (self.scope, self.scope_mask) = match names::parse_route_scope(v) {
             Some(s) => (s, 0xff),
             None if v == "all" => (RT_SCOPE_NOWHERE, 0),
-            None => bail!("invalid \"scope\" value \"{v}\""),
+            None => return Err(invarg("invalid \"scope\"", v)),
         };
         Ok(())
     }

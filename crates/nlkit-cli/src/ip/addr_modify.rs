@@ -334,7 +334,7 @@ const MAX_FLUSH_ROUNDS: usize = 10;
 /// a secondary, or take the secondaries with it).
 pub(super) fn flush(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     if a.at_end() {
-        bail!("Flush requires arguments.");
+        return Err(crate::report::plain("Flush requires arguments."));
     }
     let (family, stats) = (ctx.family, ctx.stats > 0);
     let (conn, out, names) = ctx.parts()?;

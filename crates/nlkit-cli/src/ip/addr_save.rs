@@ -8,7 +8,7 @@
 use super::route_bulk::{messages, payload, read_dump, send_all};
 use super::Ctx;
 use crate::words::Args;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use nlkit::rtnl::uapi::*;
 use nlkit::wire::Flags;
 use std::io::{IsTerminal, Write};
@@ -17,21 +17,16 @@ use std::io::{IsTerminal, Write};
 const MAGIC: u32 = 0x4736_1222;
 
 /// `address save [dev] IFNAME > FILE`.
-pub(super) fn save(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let mut dev = None;
-    while let Some(w) = a.next() {
-        let name = if w == "dev" { a.value("dev")? } else { w };
-        if dev.replace(name.clone()).is_some() {
-            bail!("either \"dev\" is duplicate, or \"{name}\" is a garbage.");
-        }
-    }
+pub(super) fn save(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let dev = super::DevWord::read(&super::DEV_ONLY[1], a)?.dev;
     let mut out = std::io::stdout().lock();
     if out.is_terminal() {
         bail!("Not sending a binary stream to stdout");
     }
     let index = match dev {
         Some(d) => {
-            ctx.ifnames()?.index(&d).ok_or_else(|| anyhow!("Device \"{d}\" does not exist."))?
+            let index = ctx.ifnames()?.index(&d);
+            index.ok_or_else(|| crate::report::plain(format!("Device \"{d}\" does not exist.")))?
         }
         None => 0,
     };

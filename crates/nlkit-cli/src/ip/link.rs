@@ -8,6 +8,7 @@
 
 use super::in_order::in_order;
 use super::link_print::{self, Show};
+use super::route_args::invarg;
 use super::{links, one_line, Ctx, Held};
 use crate::grammar::walk::Walk;
 use crate::out::printer::Printer;
@@ -32,7 +33,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
 
 /// `show`'s filters.
 #[derive(Default)]
-struct Filter {
+pub struct Filter {
     dev: Option<String>,
     up: bool,
     master: Option<String>,
@@ -41,33 +42,53 @@ struct Filter {
     group: Option<u32>,
 }
 
-impl Filter {
-    fn parse(mut a: Args, groups: &[(u32, String)]) -> Result<Self> {
-        let mut f = Filter::default();
-        while let Some(w) = a.next() {
-            match w.as_str() {
-                "up" => f.up = true,
-                "master" => f.master = Some(a.value("master")?),
-                "type" => match a.value("type")? {
-                    t if t.ends_with("_slave") => {
-                        f.slave_kind = Some(t.trim_end_matches("_slave").into())
-                    }
-                    t => f.kind = Some(t),
-                },
-                "group" => {
-                    let g = a.value("group")?;
-                    let id = link_print::parse_group(groups, &g);
-                    f.group = Some(id.ok_or_else(|| anyhow!("Invalid \"group\" value: \"{g}\""))?);
-                }
-                _ => {
-                    let dev = if w == "dev" { a.value("dev")? } else { w };
-                    if f.dev.replace(dev).is_some() {
-                        bail!("duplicate \"dev\": only one device can be shown");
-                    }
-                }
+/// `link show`: the rows of `grammar::tables::LINK_SHOW` (whole words, in
+/// `ipaddr_list_flush_or_save`'s order); any other word is the device.
+pub static SHOW: Walk<Filter> = Walk {
+    name: "link show",
+    cmd: &crate::grammar::tables::LINK_SHOW,
+    apply: &[
+        ("up", |f, _| {
+            f.up = true;
+            Ok(())
+        }),
+        ("group", |f, v| {
+            let id = link_print::parse_group(&link_print::read_groups(), v);
+            f.group = Some(id.ok_or_else(|| invarg("Invalid \"group\" value", v))?);
+            Ok(())
+        }),
+        ("master", |f, v| {
+            f.master = Some(v.to_string());
+            Ok(())
+        }),
+        ("type", |f, v| {
+            match v.strip_suffix("_slave") {
+                Some(master_kind) => f.slave_kind = Some(master_kind.into()),
+                None => f.kind = Some(v.into()),
             }
-        }
+            Ok(())
+        }),
+        ("dev", Filter::dev),
+    ],
+    more: &[],
+    other: Some(|f, rest| f.dev(rest.word())),
+    stop: &[],
+};
+
+impl Filter {
+    fn parse(mut a: Args) -> Result<Self> {
+        let mut f = Filter::default();
+        let words: Vec<String> = a.by_ref().collect();
+        SHOW.run(&words, &mut f)?;
         Ok(f)
+    }
+
+    /// The device (`dev NAME`, or a word no keyword matches).
+    fn dev(&mut self, name: &str) -> Result<()> {
+        if self.dev.replace(name.to_string()).is_some() {
+            bail!("either \"dev\" is duplicate, or \"{name}\" is a garbage.");
+        }
+        Ok(())
     }
 
     /// What the kernel cannot filter: up, slave kind, group (and the rest
@@ -84,7 +105,7 @@ impl Filter {
 
 fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
     let groups = link_print::read_groups();
-    let f = Filter::parse(a, &groups)?;
+    let f = Filter::parse(a)?;
     if f.dev.is_none() && f.master.is_none() {
         return show_in_order(ctx, &f, &groups);
     }
@@ -98,7 +119,11 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
         None => None,
     };
     let dev = match &f.dev {
-        Some(d) => Some(names.index(d).ok_or_else(|| anyhow!("Device \"{d}\" does not exist."))?),
+        Some(d) => Some(
+            names
+                .index(d)
+                .ok_or_else(|| crate::report::plain(format!("Device \"{d}\" does not exist.")))?,
+        ),
         None => None,
     };
     let netns = if !json && names.any_netnsid { netns_names(conn) } else { HashMap::new() };
@@ -409,15 +434,11 @@ fn set(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     Ok(())
 }
 
-fn delete(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let mut dev = None;
-    while let Some(w) = a.next() {
-        let name = if w == "dev" { a.value("dev")? } else { w };
-        if dev.replace(name).is_some() {
-            bail!("only one device can be deleted at a time");
-        }
-    }
-    let dev = dev.context("Not enough information: \"dev\" argument is required.")?;
+fn delete(ctx: &mut Ctx, a: Args) -> Result<()> {
+    let dev = super::DevWord::read(&super::DEV_ONLY[0], a)?.dev;
+    let dev = dev.ok_or_else(|| {
+        crate::report::plain("Not enough information: \"dev\" argument is required.")
+    })?;
     let index = ctx.ifindex(&dev)?;
     ctx.conn.link_del(index)?;
     Ok(())

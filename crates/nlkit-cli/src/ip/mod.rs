@@ -6,7 +6,7 @@
 //! [`crate::names`], errors in [`crate::report`].
 
 mod addr;
-mod addr_filter;
+pub mod addr_filter;
 pub mod addr_modify;
 mod addr_print;
 mod addr_save;
@@ -21,10 +21,10 @@ mod link_kinds;
 mod link_print;
 mod link_stats;
 mod link_vxlan;
-mod monitor;
+pub mod monitor;
 mod monitor_file;
 pub mod neigh;
-mod neigh_select;
+pub mod neigh_select;
 mod netconf_print;
 mod route;
 mod route_args;
@@ -32,8 +32,9 @@ mod route_bulk;
 mod route_print;
 mod route_words;
 pub mod rule;
-mod rule_select;
+pub mod rule_select;
 
+use crate::grammar::walk::Walk;
 pub use crate::names::LinkNames;
 use crate::out::Output;
 use crate::words as args;
@@ -173,17 +174,92 @@ impl Ctx {
     /// The index of the interface called `name`.
     pub fn ifindex(&mut self, name: &str) -> Result<u32> {
         let found = self.ifnames()?.index(name);
-        found.ok_or_else(|| anyhow::anyhow!("Cannot find device \"{name}\""))
+        found.ok_or_else(|| crate::report::plain(format!("Cannot find device \"{name}\"")))
     }
 }
 
-/// The route walks (show, get, change) over `words`, for the fuzz target
+/// What `[dev] NAME` commands (`link delete`, `address save`) read: one
+/// device, by name.
+#[derive(Debug, Default)]
+pub struct DevWord {
+    pub dev: Option<String>,
+}
+
+impl DevWord {
+    /// Reads `words` by `walk` (one of [`DEV_ONLY`]).
+    pub fn read(walk: &Walk<DevWord>, mut a: Args) -> Result<DevWord> {
+        let mut d = DevWord::default();
+        let words: Vec<String> = a.by_ref().collect();
+        walk.run(&words, &mut d)?;
+        Ok(d)
+    }
+
+    fn set(&mut self, name: &str) -> Result<()> {
+        if self.dev.replace(name.to_string()).is_some() {
+            anyhow::bail!("either \"dev\" is duplicate, or \"{name}\" is a garbage.");
+        }
+        Ok(())
+    }
+}
+
+/// The walks of `link delete` and `address save`: `dev NAME`, or the name
+/// alone, once.
+pub static DEV_ONLY: [Walk<DevWord>; 2] = [
+    Walk {
+        name: "link delete",
+        cmd: &crate::grammar::tables::LINK_DELETE,
+        apply: &[("dev", DevWord::set)],
+        more: &[],
+        other: Some(|d, rest| d.set(rest.word())),
+        stop: &[],
+    },
+    Walk {
+        name: "address save",
+        cmd: &crate::grammar::tables::ADDR_SAVE,
+        apply: &[("dev", DevWord::set)],
+        more: &[],
+        other: Some(|d, rest| d.set(rest.word())),
+        stop: &[],
+    },
+];
+
+/// Every walk of the objects over `words`, for the fuzz target
 /// `cli_words`: each reads them or refuses, never panics.
-pub fn fuzz_route_walks(words: &[String]) {
+pub fn fuzz_walks(words: &[String]) {
     let view = route_print::View::default();
     let _ = route_words::SELECT.run(words, &mut route_words::SelectWords::new(AF_UNSPEC, view));
     let _ = route_words::GET.run(words, &mut route_words::GetWords::default());
     let _ = route_words::CHANGE.run(words, &mut route_words::ChangeWords::default());
+    let _ = addr_filter::WALK.run(words, &mut addr_filter::Filter::default());
+    let _ = link::SHOW.run(words, &mut link::Filter::default());
+    let _ =
+        neigh_select::WALK.run(words, &mut neigh_select::SelectWords::new(AF_UNSPEC, true, false));
+    let _ = rule_select::WALK.run(words, &mut rule_select::SelectWords::new(AF_UNSPEC));
+    let _ = monitor::WALK.run(words, &mut monitor::MonitorWords::default());
+    let _ = neigh::GET.run(words, &mut neigh::GetWords::default());
+    let _ = crate::tcp_metrics::WALK.run(words, &mut crate::tcp_metrics::Filter::default());
+    for walk in &DEV_ONLY {
+        let _ = walk.run(words, &mut DevWord::default());
+    }
+}
+
+/// Whether every walk's table and apply functions agree, one for one.
+pub fn walks_complete() -> std::result::Result<(), String> {
+    route_words::SELECT.complete()?;
+    route_words::GET.complete()?;
+    route_words::CHANGE.complete()?;
+    addr_filter::WALK.complete()?;
+    link::SHOW.complete()?;
+    neigh_select::WALK.complete()?;
+    rule_select::WALK.complete()?;
+    monitor::WALK.complete()?;
+    DEV_ONLY.iter().try_for_each(Walk::complete)?;
+    rule::WALK.complete()?;
+    neigh::WALK.complete()?;
+    neigh::GET.complete()?;
+    crate::tcp_metrics::WALK.complete()?;
+    link::WALK.complete()?;
+    addr_modify::WALK.complete()
 }
 
 /// Every value parser of the objects over one word, for the fuzz target

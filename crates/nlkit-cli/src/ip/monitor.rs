@@ -25,7 +25,7 @@ use crate::out::printer::Printer;
 use crate::out::writer::IfNames;
 use crate::out::writer::Printer as RoutePrinter;
 use crate::words::Args;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use nlkit::rtnl::events::{Change, Event, Monitor, Rtnl, Watch};
 use nlkit::rtnl::uapi::RTM_F_CLONED;
 use nlkit::rtnl::AF_UNSPEC;
@@ -116,10 +116,10 @@ pub static WALK: Walk<MonitorWords> = Walk {
     other: Some(|_, rest| {
         let w = rest.word();
         if !w.is_empty() && "help".starts_with(w) {
-            let usage = crate::grammar::tables::MONITOR.usage().trim_end().to_string();
-            return Err(crate::report::UsageVerbatim(usage).into());
+            return Err(crate::report::plain(crate::grammar::tables::MONITOR.usage().trim_end()));
         }
-        bail!("Argument \"{w}\" is unknown, try \"nlkit monitor help\".")
+        let text = format!("Argument \"{w}\" is unknown, try \"nlkit monitor help\".");
+        Err(crate::report::plain(text))
     }),
     stop: &[],
 };
@@ -130,7 +130,11 @@ impl Options {
         let words: Vec<String> = a.by_ref().collect();
         WALK.run(&words, &mut m)?;
         let dev = match &m.dev {
-            Some(d) => Some(ctx.ifindex(d)?),
+            Some(d) => Some(
+                ctx.ifnames()?
+                    .index(d)
+                    .ok_or_else(|| super::route_args::invarg("Device does not exist", d))?,
+            ),
             None => None,
         };
         if m.kinds.is_empty() {

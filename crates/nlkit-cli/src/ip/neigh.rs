@@ -11,7 +11,7 @@ use crate::out::write_error;
 use crate::out::Output;
 use crate::words::values;
 use crate::words::{self as args, Args};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use nlkit::rtnl::names;
 use nlkit::rtnl::neigh::{NeighSpec, Neighbour};
 use nlkit::rtnl::uapi::*;
@@ -277,26 +277,63 @@ fn change(ctx: &mut Ctx, a: Args, cmd: &str) -> Result<()> {
     Ok(())
 }
 
-/// `ip neigh get ADDR dev DEV` / `get proxy ADDR dev DEV`.
-fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let (mut dst, mut dev, mut proxy) = (None, None, false);
-    while let Some(w) = a.next() {
-        match w.as_str() {
-            "dev" => dev = Some(a.value("dev")?),
-            "proxy" => {
-                proxy = true;
-                dst = Some(a.parsed("proxy", |s| s.parse::<IpAddr>().ok())?);
-            }
-            "to" => dst = Some(a.parsed("to", |s| s.parse::<IpAddr>().ok())?),
-            other => {
-                dst = Some(other.parse().with_context(|| format!("invalid address \"{other}\""))?)
-            }
+/// What `neigh get` reads: the address, the device by name, and whether
+/// a proxy entry is asked for.
+#[derive(Debug, Default)]
+pub struct GetWords {
+    pub family: u8,
+    dst: Option<IpAddr>,
+    dev: Option<String>,
+    proxy: bool,
+}
+
+impl GetWords {
+    /// `[to] ADDR` (a word no keyword matches, or after `to`).
+    fn to(&mut self, v: &str) -> Result<()> {
+        if self.dst.is_some() {
+            bail!("either \"to\" is duplicate, or \"{v}\" is a garbage.");
         }
+        self.dst = Some(super::route_args::address(v, self.family)?);
+        Ok(())
     }
-    let (Some(dst), Some(dev)) = (dst, dev) else {
-        bail!("Device and address are required arguments.")
+}
+
+/// `neigh get`: the rows of `grammar::tables::NEIGH_GET` (`ipneigh_get`'s
+/// order and match rules); any other word is the address.
+pub static GET: Walk<GetWords> = Walk {
+    name: "neigh get",
+    cmd: &crate::grammar::tables::NEIGH_GET,
+    apply: &[
+        ("dev", |g, v| {
+            g.dev = Some(v.to_string());
+            Ok(())
+        }),
+        ("proxy", |g, v| {
+            if g.dst.is_some() {
+                bail!("duplicate \"address\": \"{v}\" is the second value.");
+            }
+            g.dst = Some(super::route_args::address(v, g.family)?);
+            g.proxy = true;
+            Ok(())
+        }),
+        ("to", GetWords::to),
+    ],
+    more: &[],
+    other: Some(|g, rest| g.to(rest.word())),
+    stop: &[],
+};
+
+/// `ip neigh get ADDR dev DEV` / `get proxy ADDR [dev DEV]` (a proxy entry
+/// may have no device, as ip allows).
+fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
+    let mut g = GetWords { family: ctx.family, ..GetWords::default() };
+    let words: Vec<String> = a.by_ref().collect();
+    GET.run(&words, &mut g)?;
+    let (Some(dst), true) = (g.dst, g.dev.is_some() || g.proxy) else {
+        return Err(crate::report::plain("Device and address are required arguments."));
     };
-    let ifindex = ctx.ifindex(&dev)? as i32;
+    let (dev, proxy) = (g.dev.unwrap_or_default(), g.proxy);
+    let ifindex = if dev.is_empty() { 0 } else { ctx.ifindex(&dev)? as i32 };
     let show = Show { states: !0, dev_given: false, stats: ctx.stats > 0, color: ctx.color };
     let (conn, out, names) = ctx.parts()?;
     out.begin()?;

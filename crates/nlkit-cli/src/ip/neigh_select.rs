@@ -6,6 +6,8 @@
 use super::neigh::{shown, Show, STATE_NONE};
 use super::route_args::{invarg, Prefix};
 use super::Ctx;
+use crate::grammar::tables::NEIGH_SHOW;
+use crate::grammar::walk::Walk;
 use crate::words::Args;
 use anyhow::{anyhow, bail, Result};
 use nlkit::engine::{Ack, Stream};
@@ -60,71 +62,118 @@ fn prefix_matches(p: &Prefix, addr: Option<IpAddr>) -> bool {
         && (rest == 0 || (bytes[whole] ^ p.bytes[whole]) >> (8 - rest) == 0)
 }
 
-/// Reads a selector; `flush` changes the default states (every one but
-/// PERMANENT and NOARP) and what `nud all` means (all but NOARP).
-pub(super) fn select(ctx: &mut Ctx, mut a: Args, flush: bool) -> Result<Selection> {
-    let default =
-        if flush { !(NUD_PERMANENT as u32 | NUD_NOARP as u32) } else { 0xFF & !(NUD_NOARP as u32) };
-    let mut s = Selection {
-        kernel: NeighFilter::default(),
-        show: Show { states: default, dev_given: false, stats: ctx.stats > 0, color: ctx.color },
-        family: ctx.family,
-        prefix: Prefix::NONE,
-        protocol: None,
-        unused: false,
-    };
-    let mut states_given = false;
-    let mut dev = None;
-    while let Some(w) = a.next() {
-        match w.as_str() {
-            "dev" => {
-                let name = a.value("dev")?;
-                if dev.replace(name.clone()).is_some() {
-                    bail!("duplicate \"dev\": \"{name}\" is the second");
-                }
+/// A selector's words, before the devices are resolved.
+pub struct SelectWords {
+    sel: Selection,
+    flush: bool,
+    states_given: bool,
+    dev: Option<String>,
+    master: Option<String>,
+}
+
+/// `neigh show|flush`: the rows of `grammar::tables::NEIGH_SHOW`
+/// (`do_show_or_flush`'s order and match rules); any other word is the
+/// prefix.
+pub static WALK: Walk<SelectWords> = Walk {
+    name: "neigh show",
+    cmd: &NEIGH_SHOW,
+    apply: &[
+        ("dev", |w, v| {
+            if w.dev.replace(v.to_string()).is_some() {
+                bail!("duplicate \"dev\": \"{v}\" is the second value.");
             }
-            "master" => {
-                let m = a.value("master")?;
-                let index = ctx.ifnames()?.index(&m);
-                s.kernel.master = Some(index.ok_or_else(|| invarg("Device does not exist", &m))?);
+            Ok(())
+        }),
+        ("master", |w, v| {
+            w.master = Some(v.to_string());
+            Ok(())
+        }),
+        ("unused", |w, _| {
+            w.sel.unused = true;
+            Ok(())
+        }),
+        ("nud", |w, v| {
+            if !w.states_given {
+                w.states_given = true;
+                w.sel.show.states = 0;
             }
-            "unused" => s.unused = true,
-            "nud" => {
-                let v = a.value("nud")?;
-                if !states_given {
-                    states_given = true;
-                    s.show.states = 0;
-                }
-                let state = match names::parse_neigh_state(&v) {
-                    Some(0) => STATE_NONE,
-                    Some(st) => st as u32,
-                    None if v == "all" && flush => !(NUD_NOARP as u32),
-                    None if v == "all" => !0,
-                    None => return Err(invarg("nud state is bad", &v)),
-                };
-                s.show.states |= state;
-            }
-            "proxy" => s.kernel.proxy = true,
-            w if "protocol".starts_with(w) && !w.is_empty() => {
-                let v = a.value("protocol")?;
-                s.protocol = match names::parse_route_protocol(&v) {
-                    Some(p) => Some(p),
-                    None if v == "all" => None,
-                    None => return Err(invarg("invalid \"protocol\"", &v)),
-                };
-            }
-            _ => {
-                let v = if w == "to" { a.value("to")? } else { w };
-                s.prefix =
-                    Prefix::parse(&v, s.family).map_err(|_| invarg("to value is invalid", &v))?;
-                if s.family == AF_UNSPEC {
-                    s.family = s.prefix.family;
-                }
-            }
+            let state = match names::parse_neigh_state(v) {
+                Some(0) => STATE_NONE,
+                Some(st) => st as u32,
+                None if v == "all" && w.flush => !(NUD_NOARP as u32),
+                None if v == "all" => !0,
+                None => return Err(invarg("nud state is bad", v)),
+            };
+            w.sel.show.states |= state;
+            Ok(())
+        }),
+        ("proxy", |w, _| {
+            w.sel.kernel.proxy = true;
+            Ok(())
+        }),
+        ("protocol", |w, v| {
+            w.sel.protocol = match names::parse_route_protocol(v) {
+                Some(p) => Some(p),
+                None if v == "all" => None,
+                None => return Err(invarg("invalid \"protocol\"", v)),
+            };
+            Ok(())
+        }),
+        ("to", SelectWords::to),
+    ],
+    more: &[],
+    other: Some(|w, rest| w.to(rest.word())),
+    stop: &[],
+};
+
+impl SelectWords {
+    /// A new selector; `flush` changes the default states (every one but
+    /// PERMANENT and NOARP) and what `nud all` means (all but NOARP).
+    pub fn new(family: u8, flush: bool, stats: bool) -> SelectWords {
+        let default = if flush {
+            !(NUD_PERMANENT as u32 | NUD_NOARP as u32)
+        } else {
+            0xFF & !(NUD_NOARP as u32)
+        };
+        SelectWords {
+            sel: Selection {
+                kernel: NeighFilter::default(),
+                show: Show { states: default, dev_given: false, stats, color: None },
+                family,
+                prefix: Prefix::NONE,
+                protocol: None,
+                unused: false,
+            },
+            flush,
+            states_given: false,
+            dev: None,
+            master: None,
         }
     }
-    if let Some(name) = dev {
-        s.kernel.ifindex = Some(ctx.ifindex(&name)?);
+
+    /// `[to] PREFIX` (get_prefix's message for what is no prefix).
+    fn to(&mut self, v: &str) -> Result<()> {
+        self.sel.prefix = Prefix::parse(v, self.sel.family)?;
+        if self.sel.family == AF_UNSPEC {
+            self.sel.family = self.sel.prefix.family;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a selector (the walk), then resolves its devices.
+pub(super) fn select(ctx: &mut Ctx, mut a: Args, flush: bool) -> Result<Selection> {
+    let mut w = SelectWords::new(ctx.family, flush, ctx.stats > 0);
+    let words: Vec<String> = a.by_ref().collect();
+    WALK.run(&words, &mut w)?;
+    let mut s = w.sel;
+    s.show.color = ctx.color;
+    if let Some(m) = &w.master {
+        let index = ctx.ifnames()?.index(m);
+        s.kernel.master = Some(index.ok_or_else(|| invarg("Device does not exist", m))?);
+    }
+    if let Some(name) = &w.dev {
+        s.kernel.ifindex = Some(ctx.ifindex(name)?);
         s.show.dev_given = true;
     }
     Ok(s)
@@ -135,7 +184,7 @@ pub(super) fn select(ctx: &mut Ctx, mut a: Args, flush: bool) -> Result<Selectio
 /// rounds as ip does.
 pub(super) fn flush(ctx: &mut Ctx, a: Args) -> Result<()> {
     if a.at_end() {
-        bail!("Flush requires arguments.");
+        return Err(crate::report::plain("Flush requires arguments."));
     }
     let mut sel = select(ctx, a, true)?;
     let verbose = ctx.stats > 0;

@@ -9,8 +9,10 @@
 use super::route_args::{dsfield, invarg, Prefix};
 use super::rule::{ip_proto, range};
 use super::Ctx;
+use crate::grammar::tables::RULE_SHOW;
+use crate::grammar::walk::Walk;
 use crate::words::{self as args, Args};
-use anyhow::Result;
+use anyhow::{bail, Result};
 use nlkit::engine::Ack;
 use nlkit::proto::View;
 use nlkit::rtnl::names;
@@ -43,78 +45,122 @@ pub(super) struct Selector {
     protocol: Option<u8>,
 }
 
+/// A selector's words: the selector, and the family prefixes are read in.
+pub struct SelectWords {
+    sel: Selector,
+    family: u8,
+}
+
+/// A port range, or `ip`'s message (`invalid port range` for `sport`).
+fn ports(v: &str, what: &str) -> Result<Option<Range<u16>>> {
+    Ok(Some(range(v).ok_or_else(|| invarg(what, v))?))
+}
+
+/// `rule show|flush`: the rows of `grammar::tables::RULE_SELECT`; any
+/// other word is the destination prefix.
+pub static WALK: Walk<SelectWords> = Walk {
+    name: "rule show",
+    cmd: &RULE_SHOW,
+    apply: &[
+        ("preference", |w, v| {
+            let n = args::number(v).ok_or_else(|| invarg("preference value is invalid", v))?;
+            w.sel.pref = Some(n);
+            Ok(())
+        }),
+        ("not", |w, _| {
+            w.sel.not = true;
+            Ok(())
+        }),
+        ("tos", |w, v| {
+            w.sel.tos = Some(dsfield(v).ok_or_else(|| invarg("TOS value is invalid", v))?);
+            Ok(())
+        }),
+        ("fwmark", |w, v| {
+            let (mark, mask) = v.split_once('/').map_or((v, None), |(m, k)| (m, Some(k)));
+            let mark = args::number(mark).ok_or_else(|| invarg("fwmark value is invalid", mark))?;
+            w.sel.fwmark = Some(mark);
+            if let Some(mask) = mask {
+                let mask =
+                    args::number(mask).ok_or_else(|| invarg("fwmask value is invalid", mask))?;
+                w.sel.fwmask = Some(mask);
+            }
+            Ok(())
+        }),
+        ("dev", |w, v| {
+            let name = args::ifname(v.to_string());
+            w.sel.iif = Some(name.map_err(|_| invarg("\"iif\"/\"dev\" not a valid ifname", v))?);
+            Ok(())
+        }),
+        ("oif", |w, v| {
+            let name = args::ifname(v.to_string());
+            w.sel.oif = Some(name.map_err(|_| invarg("\"oif\" not a valid ifname", v))?);
+            Ok(())
+        }),
+        ("l3mdev", |w, _| {
+            w.sel.l3mdev = true;
+            Ok(())
+        }),
+        ("uidrange", |w, v| {
+            let r = v.split_once('-').and_then(|_| range(v));
+            w.sel.uid_range = Some(r.ok_or_else(|| invarg("invalid UID range", v))?);
+            Ok(())
+        }),
+        ("tun_id", |_, _| bail!("\"tun_id\" is not supported by nlkit rule")),
+        ("lookup", |w, v| {
+            let t = names::parse_route_table(v);
+            w.sel.table = Some(t.ok_or_else(|| invarg("table id value is invalid", v))?);
+            Ok(())
+        }),
+        ("from", |w, v| {
+            w.sel.src = Some(Prefix::parse(v, w.family)?);
+            Ok(())
+        }),
+        ("protocol", |w, v| {
+            w.sel.protocol = match names::parse_route_protocol(v) {
+                Some(p) => Some(p),
+                None if v == "all" => None,
+                None => return Err(invarg("invalid \"protocol\"", v)),
+            };
+            Ok(())
+        }),
+        ("ipproto", |w, v| {
+            let p = ip_proto(v).ok_or_else(|| invarg("Invalid \"ipproto\" value", v))?;
+            w.sel.ip_proto = Some(p);
+            Ok(())
+        }),
+        ("sport", |w, v| {
+            w.sel.sport = ports(v, "invalid port range")?;
+            Ok(())
+        }),
+        ("dport", |w, v| {
+            w.sel.dport = ports(v, "invalid dport range")?;
+            Ok(())
+        }),
+        ("dst", SelectWords::dst),
+    ],
+    more: &[],
+    other: Some(|w, rest| w.dst(rest.word())),
+    stop: &[],
+};
+
+impl SelectWords {
+    pub fn new(family: u8) -> SelectWords {
+        SelectWords { sel: Selector::default(), family }
+    }
+
+    fn dst(&mut self, v: &str) -> Result<()> {
+        self.sel.dst = Some(Prefix::parse(v, self.family)?);
+        Ok(())
+    }
+}
+
 impl Selector {
     /// Reads the words after `show` or `flush` for rules of `family`.
     pub fn parse(mut a: Args, family: u8) -> Result<Selector> {
-        let mut s = Selector::default();
-        while let Some(w) = a.next() {
-            let is = |word: &str| !w.is_empty() && word.starts_with(w.as_str());
-            if is("preference") || is("order") || is("priority") {
-                let v = a.value(&w)?;
-                s.pref = Some(
-                    args::number(&v).ok_or_else(|| invarg("preference value is invalid", &v))?,
-                );
-            } else if w == "not" {
-                s.not = true;
-            } else if w == "tos" || w == "dsfield" {
-                let v = a.value(&w)?;
-                s.tos = Some(dsfield(&v).ok_or_else(|| invarg("TOS value is invalid", &v))?);
-            } else if w == "fwmark" {
-                let v = a.value("fwmark")?;
-                let (mark, mask) =
-                    v.split_once('/').map_or((v.as_str(), None), |(m, k)| (m, Some(k)));
-                s.fwmark = Some(
-                    args::number(mark).ok_or_else(|| invarg("fwmark value is invalid", mark))?,
-                );
-                if let Some(mask) = mask {
-                    s.fwmask = Some(
-                        args::number(mask)
-                            .ok_or_else(|| invarg("fwmask value is invalid", mask))?,
-                    );
-                }
-            } else if w == "dev" || w == "iif" {
-                s.iif = Some(args::ifname(a.value(&w)?)?);
-            } else if w == "oif" {
-                s.oif = Some(args::ifname(a.value("oif")?)?);
-            } else if w == "l3mdev" {
-                s.l3mdev = true;
-            } else if w == "uidrange" {
-                let v = a.value("uidrange")?;
-                let r = v.split_once('-').and_then(|_| range(&v));
-                s.uid_range = Some(r.ok_or_else(|| invarg("invalid UID range", &v))?);
-            } else if is("lookup") || is("table") {
-                let v = a.value(&w)?;
-                let t = names::parse_route_table(&v);
-                s.table = Some(t.ok_or_else(|| invarg("table id value is invalid", &v))?);
-            } else if is("from") || is("src") {
-                let v = a.value(&w)?;
-                s.src = Some(
-                    Prefix::parse(&v, family).map_err(|_| invarg("from value is invalid", &v))?,
-                );
-            } else if is("protocol") {
-                let v = a.value("protocol")?;
-                s.protocol = match names::parse_route_protocol(&v) {
-                    Some(p) => Some(p),
-                    None if v == "all" => None,
-                    None => return Err(invarg("invalid \"protocol\"", &v)),
-                };
-            } else if w == "ipproto" {
-                let v = a.value("ipproto")?;
-                s.ip_proto =
-                    Some(ip_proto(&v).ok_or_else(|| invarg("Invalid \"ipproto\" value", &v))?);
-            } else if w == "sport" || w == "dport" {
-                let v = a.value(&w)?;
-                let r = range(&v).ok_or_else(|| invarg(&format!("invalid {w} range"), &v))?;
-                *(if w == "sport" { &mut s.sport } else { &mut s.dport }) = Some(r);
-            } else if w == "tun_id" {
-                anyhow::bail!("\"tun_id\" is not supported by nlkit rule");
-            } else {
-                let v = if is("dst") || is("to") { a.value(&w)? } else { w };
-                s.dst =
-                    Some(Prefix::parse(&v, family).map_err(|_| invarg("to value is invalid", &v))?);
-            }
-        }
-        Ok(s)
+        let mut w = SelectWords::new(family);
+        let words: Vec<String> = a.by_ref().collect();
+        WALK.run(&words, &mut w)?;
+        Ok(w.sel)
     }
 
     /// Whether `r` is selected (`filter_nlmsg`).
