@@ -328,9 +328,9 @@ function __nlkit_words
         case '/route'
             printf '%s\n' show list lst get add change chg replace prepend append test delete del flush save restore help
         case '/rule/show' '/rule/show/*'
-            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help
         case '/rule/list' '/rule/list/*'
-            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help
         case '/rule/add' '/rule/add/*'
             printf '%s\n' not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help
         case '/rule/delete' '/rule/delete/*'
@@ -338,7 +338,7 @@ function __nlkit_words
         case '/rule/del' '/rule/del/*'
             printf '%s\n' not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help
         case '/rule/flush' '/rule/flush/*'
-            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help
+            printf '%s\n' preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help
         case '/rule'
             printf '%s\n' show list add delete del flush help
         case '/monitor/all' '/monitor/all/*'

@@ -157,12 +157,12 @@ _nlkit() {
         "/route/save"|"/route/save/"*) cands=(table cached cloned tos dsfield protocol scope type dev oif iif mark metric priority preference via src realms from to help);;
         "/route/restore"|"/route/restore/"*) cands=(help);;
         "/route") cands=(show list lst get add change chg replace prepend append test delete del flush save restore help);;
-        "/rule/show"|"/rule/show/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help);;
-        "/rule/list"|"/rule/list/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help);;
+        "/rule/show"|"/rule/show/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help);;
+        "/rule/list"|"/rule/list/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help);;
         "/rule/add"|"/rule/add/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
         "/rule/delete"|"/rule/delete/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
         "/rule/del"|"/rule/del/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
-        "/rule/flush"|"/rule/flush/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange tun_id lookup table from src protocol ipproto sport dport dst to help);;
+        "/rule/flush"|"/rule/flush/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help);;
         "/rule") cands=(show list add delete del flush help);;
         "/monitor/all"|"/monitor/all/"*) cands=(file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort help);;
         "/monitor") cands=(all help);;

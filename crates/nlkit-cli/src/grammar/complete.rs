@@ -39,7 +39,7 @@ impl Tree {
                 for c in o.commands {
                     cmds.extend(c.names.iter().map(|n| n.to_string()));
                     for cname in c.names {
-                        let words = c.words.iter().flat_map(|k| k.names());
+                        let words = c.keywords().flat_map(|k| k.names());
                         let mut words: Vec<String> = words.map(str::to_string).collect();
                         words.push("help".into());
                         nodes.push((format!("{path}/{cname}"), words, true));

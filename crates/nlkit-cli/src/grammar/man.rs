@@ -30,7 +30,7 @@ pub fn page(o: &Object) -> String {
     for c in o.commands {
         let _ = writeln!(s, ".SS {}", esc(&c.names.join(", ")));
         let _ = writeln!(s, "{}.", esc(c.about));
-        for k in c.words {
+        for k in c.keywords() {
             // `\:` lets a long list of aliases break after each `|`.
             let word = esc(&k.names().collect::<Vec<_>>().join("|")).replace('|', "|\\:");
             if k.value.is_empty() {
@@ -40,12 +40,25 @@ pub fn page(o: &Object) -> String {
             }
             let _ = writeln!(s, "{}", esc(k.help));
         }
-        if !c.unsupported.is_empty() {
+        if c.has_unsupported() {
             let _ = writeln!(
                 s,
                 ".PP\nNot supported by nlkit yet (refused, never guessed): {}.",
                 esc(&c.unsupported_names())
             );
+        }
+    }
+    for k in o.kinds {
+        let _ = writeln!(s, ".SS type {} {}", esc(k.names[0]), esc(k.synopsis));
+        let _ = writeln!(s, "{}.", esc(k.about));
+        for w in k.keywords() {
+            let word = esc(&w.names().collect::<Vec<_>>().join("|")).replace('|', "|\\:");
+            let _ = writeln!(s, ".TP\n.BI \"{word} \" \"{}\"", esc(w.value));
+            let _ = writeln!(s, "{}", esc(w.help));
+        }
+        if k.has_unsupported() {
+            let _ =
+                writeln!(s, ".PP\nNot supported by nlkit yet: {}.", esc(&k.unsupported_names()));
         }
     }
     if !o.defs.is_empty() {

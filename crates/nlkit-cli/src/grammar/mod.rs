@@ -12,6 +12,7 @@
 //! reads the words into its request.
 
 pub mod complete;
+pub mod kinds;
 pub mod man;
 pub mod tables;
 pub mod walk;
@@ -31,6 +32,9 @@ pub struct Object {
     pub unsupported: &'static [&'static str],
     /// Definitions of the value syntaxes the keywords name (`TYPE := ...`).
     pub defs: &'static [&'static str],
+    /// Sub-grammars a command hands its last words to (`link add ... type
+    /// KIND ARGS`): one table per kind.
+    pub kinds: &'static [&'static Cmd],
 }
 
 /// A command (`show`, `add`, ...).
@@ -55,10 +59,21 @@ pub struct Word {
     pub word: &'static str,
     pub value: &'static str,
     pub help: &'static str,
+    /// An `ip` keyword nlkit does not implement, kept at its place in
+    /// `ip`'s order (`ds` is `dsfield` before `dstport` matches it):
+    /// refused by name, never read as another keyword or a value.
+    pub refused: bool,
     /// The first bytes of its names, one bit each (made with the row): a
     /// word starting with any other byte is not this row's, found without
     /// reading the names.
     first: [u64; 4],
+}
+
+/// A row for an `ip` keyword nlkit does not implement (see
+/// [`Word::refused`]); whole-word ones whose place does not matter go in
+/// [`Cmd::unsupported`] instead.
+pub const fn refused(word: &'static str) -> Word {
+    Word { refused: true, ..w(word, "", "") }
 }
 
 /// A keyword row.
@@ -72,7 +87,7 @@ pub const fn w(word: &'static str, value: &'static str, help: &'static str) -> W
         }
         i += 1;
     }
-    Word { word, value, help, first }
+    Word { word, value, help, refused: false, first }
 }
 
 impl Word {
@@ -83,10 +98,22 @@ impl Word {
 }
 
 impl Cmd {
-    /// The `ip` keywords not supported, without their match marks.
+    /// The `ip` keywords not supported (refused rows, then the list),
+    /// without their match marks.
     pub fn unsupported_names(&self) -> String {
-        let names: Vec<&str> = self.unsupported.iter().map(|n| n.trim_end_matches('*')).collect();
-        names.join(", ")
+        let rows = self.words.iter().filter(|k| k.refused).flat_map(|k| k.names());
+        let listed = self.unsupported.iter().map(|n| n.trim_end_matches('*'));
+        rows.chain(listed).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Whether any `ip` keyword is not supported.
+    pub fn has_unsupported(&self) -> bool {
+        !self.unsupported.is_empty() || self.words.iter().any(|k| k.refused)
+    }
+
+    /// The rows nlkit implements.
+    pub fn keywords(&self) -> impl Iterator<Item = &Word> {
+        self.words.iter().filter(|k| !k.refused)
     }
 }
 
@@ -160,7 +187,10 @@ impl Object {
             // Whole words only, rows first: the walker, which knows where
             // each value ends, refuses abbreviations (`vrf*`) too.
             let row = cmd.words.iter().find(|k| k.matches(word));
-            if row.is_none() && cmd.unsupported.iter().any(|n| n.trim_end_matches('*') == word) {
+            let refused = row.is_some_and(|k| k.refused);
+            if refused
+                || row.is_none() && cmd.unsupported.iter().any(|n| n.trim_end_matches('*') == word)
+            {
                 return Preflight::Refuse(format!(
                     "\"{word}\" is not supported by nlkit {} {} (see nlkit {} help)",
                     self.name(),
@@ -183,13 +213,25 @@ impl Object {
         for c in self.commands {
             let _ = writeln!(s, "\nnlkit {} {} {}", self.name(), c.names.join("|"), c.synopsis);
             let _ = writeln!(s, "    {}.", c.about);
-            for k in c.words {
+            for k in c.keywords() {
                 let names = k.names().collect::<Vec<_>>().join("|");
                 let head = if k.value.is_empty() { names } else { format!("{names} {}", k.value) };
                 let _ = writeln!(s, "    {head:<28} {}", k.help);
             }
-            if !c.unsupported.is_empty() {
+            if c.has_unsupported() {
                 let _ = writeln!(s, "    not supported by nlkit yet: {}", c.unsupported_names());
+            }
+        }
+        for k in self.kinds {
+            let _ = writeln!(s, "\ntype {} {}", k.names[0], k.synopsis);
+            let _ = writeln!(s, "    {}.", k.about);
+            for w in k.keywords() {
+                let names = w.names().collect::<Vec<_>>().join("|");
+                let head = if w.value.is_empty() { names } else { format!("{names} {}", w.value) };
+                let _ = writeln!(s, "    {head:<28} {}", w.help);
+            }
+            if k.has_unsupported() {
+                let _ = writeln!(s, "    not supported by nlkit yet: {}", k.unsupported_names());
             }
         }
         if !self.defs.is_empty() {

@@ -2,7 +2,7 @@
 //! first is what the object alone runs), each command's keywords in the
 //! order `ip` matches them, and what `ip` 6.1 has that nlkit does not.
 
-use super::{w, Cmd, Object};
+use super::{refused, w, Cmd, Object};
 
 /// Every object, in the order the top-level help lists them.
 pub const OBJECTS: &[&Object] = &[&ADDRESS, &LINK, &NEIGH, &ROUTE, &RULE, &MONITOR, &TCP_METRICS];
@@ -27,12 +27,9 @@ pub const LINK: Object = Object {
     unsupported: &["xstats", "afstats", "property"],
     defs: &[
         "TYPE := { bond | bridge | dummy | ifb | macvlan | veth | vlan | vxlan | ... }",
-        "  add's ARGS: veth: peer name NAME; bridge: forward_delay, hello_time, max_age,",
-        "  ageing_time, stp_state, priority, vlan_filtering NUMBER; macvlan: mode MODE;",
-        "  vxlan: id VNI [ dev DEVICE ] [ dstport PORT ] [ remote | local | group ADDR ]",
-        "  [ ttl N ] [ [no]learning ]; vlan: id ID [ protocol 802.1q|802.1ad ];",
-        "  bond: mode MODE [ miimon MS ]",
+        "  (add's ARGS for each kind: the type sections above)",
     ],
+    kinds: super::kinds::LINK_KINDS,
 };
 
 /// `link delete` (the walker reads it: see `ip::DEV_ONLY`).
@@ -183,6 +180,7 @@ pub const ADDRESS: Object = Object {
         "LIFETIME := [ valid_lft LFT ] [ preferred_lft LFT ]",
         "LFT := forever | SECONDS",
     ],
+    kinds: &[],
 };
 
 /// `address flush`'s rows (the walk is show's: the link selectors are
@@ -298,6 +296,7 @@ pub const ROUTE: Object = Object {
         "RTPROTO := [ kernel | boot | static | NUMBER ]",
         "FAMILY := [ inet | inet6 | mpls | bridge | link ]",
     ],
+    kinds: &[],
 };
 
 /// `route show|flush|save`, in `iproute_list_flush_or_save`'s order and
@@ -308,6 +307,7 @@ pub const ROUTE_SHOW: Cmd = Cmd {
     about: "List routes (main table unless table is given)",
     words: &[
         w("table*", "TABLE_ID", "this table (local, main, default, all, NUMBER)"),
+        refused("vrf*"),
         w("cached*|cloned*", "", "cached routes"),
         w("tos|dsfield*", "TOS", "only this TOS"),
         w("protocol*", "RTPROTO", "only this protocol"),
@@ -323,7 +323,7 @@ pub const ROUTE_SHOW: Cmd = Cmd {
         w("from*", "[ root | match | exact ] PREFIX", "by source"),
         w("to*", "[ root | match | exact ] PREFIX", "by destination (to may be left out)"),
     ],
-    unsupported: &["vrf*"],
+    unsupported: &[],
 };
 
 /// `route get`, in `iproute_get`'s order and match rules (the walker
@@ -338,14 +338,18 @@ pub const ROUTE_GET: Cmd = Cmd {
         w("iif*", "DEVICE", "the input device"),
         w("mark*", "NUMBER", "the packet's mark"),
         w("oif*|dev", "DEVICE", "the output device"),
+        refused("notify*"),
+        refused("connected*"),
+        refused("vrf*"),
         w("uid*", "NUMBER", "the sending user"),
         w("fibmatch*", "", "the FIB entry, not the resolved route"),
+        refused("as"),
         w("sport*", "NUMBER", "the source port"),
         w("dport*", "NUMBER", "the destination port"),
         w("ipproto*", "PROTOCOL", "the IP protocol"),
         w("to", "ADDRESS", "the destination (to may be left out)"),
     ],
-    unsupported: &["notify*", "connected*", "vrf*", "as"],
+    unsupported: &[],
 };
 
 /// `route add|change|replace|prepend|append|test|delete`, in
@@ -357,6 +361,7 @@ pub const ROUTE_ADD: Cmd = Cmd {
     about: "Add a route",
     words: &[
         w("src", "ADDRESS", "the preferred source address"),
+        refused("as"),
         w("via", "[ FAMILY ] ADDRESS", "the gateway"),
         w("from", "PREFIX", "the source prefix (IPv6)"),
         w("tos|dsfield*", "TOS", "the TOS"),
@@ -375,19 +380,24 @@ pub const ROUTE_ADD: Cmd = Cmd {
         w("initrwnd*", "[ lock ] NUMBER", "the initial TCP receive window"),
         w("features*", "ecn", "TCP features"),
         w("quickack*", "{ 0 | 1 }", "TCP quick ACKs"),
+        refused("congctl*"),
         w("rttvar*", "[ lock ] TIME", "the initial RTT variance"),
         w("ssthresh*", "[ lock ] NUMBER", "the initial slow start threshold"),
+        refused("realms*"),
         w("onlink", "", "the gateway is on the link"),
         w("nexthop", "NH", "a next hop of a multipath route (the rest of the line)"),
         w("nhid", "ID", "a nexthop object"),
         w("protocol*", "RTPROTO", "the protocol"),
         w("table*", "TABLE_ID", "the table"),
+        refused("vrf*"),
         w("dev|oif", "DEVICE", "the output device"),
         w("pref*", "{ low | medium | high }", "the router preference (IPv6)"),
+        refused("encap"),
+        refused("ttl-propagate"),
         w("fastopen_no_cookie*", "{ 0 | 1 }", "TCP fast open without a cookie"),
         w("to", "[ TYPE ] PREFIX", "the destination (to may be left out)"),
     ],
-    unsupported: &["as", "congctl*", "realms*", "vrf*", "encap", "ttl-propagate"],
+    unsupported: &[],
 };
 
 pub const RULE: Object = Object {
@@ -408,6 +418,7 @@ pub const RULE: Object = Object {
     ],
     unsupported: &["save", "restore"],
     defs: &["TABLE_ID := [ local | main | default | NUMBER ]"],
+    kinds: &[],
 };
 
 /// `rule show` (the walker reads its rows: see `ip::rule_select::WALK`).
@@ -420,8 +431,8 @@ pub const RULE_SHOW: Cmd = Cmd {
 };
 
 /// `rule show|flush`, in `iprule_list_flush_or_save`'s order and match
-/// rules (the walker reads it: see `ip::rule_select::WALK`). `tun_id` is a
-/// row, refused, because it comes before `table` there: `t` is `tun_id`.
+/// rules (the walker reads it: see `ip::rule_select::WALK`): `t` is
+/// `tun_id`, refused, as it comes before `table` there.
 pub const RULE_SELECT: &[super::Word] = &[
     w("preference*|order*|priority*", "NUMBER", "only the rule of this priority"),
     w("not", "", "only inverted rules"),
@@ -431,7 +442,7 @@ pub const RULE_SELECT: &[super::Word] = &[
     w("oif", "DEVICE", "only this output device"),
     w("l3mdev", "", "only l3mdev rules"),
     w("uidrange", "NUMBER-NUMBER", "only this user range"),
-    w("tun_id*", "ID", "not supported by nlkit (refused)"),
+    refused("tun_id*"),
     w("lookup*|table*", "TABLE_ID", "only rules looking up this table"),
     w("from*|src*", "PREFIX", "only sources in this prefix"),
     w("protocol*", "PROTO", "flush only: only rules of this protocol"),
@@ -493,6 +504,7 @@ pub const NEIGH: Object = Object {
         "STATE := { delay | failed | incomplete | noarp | none | permanent | probe |",
         "           reachable | stale }",
     ],
+    kinds: &[],
 };
 
 /// `neigh show|flush`, in `do_show_or_flush`'s order and match rules
@@ -552,6 +564,7 @@ pub const MONITOR: Object = Object {
     commands: &[MONITOR_ALL],
     unsupported: &[],
     defs: &["OBJECTS := { link | address | route | neigh | netconf | rule }..."],
+    kinds: &[],
 };
 
 /// `monitor`, in `do_ipmonitor`'s order and match rules (the walker reads
@@ -566,15 +579,21 @@ pub const MONITOR_ALL: Cmd = Cmd {
         w("link*", "", "link events"),
         w("address*", "", "address events"),
         w("route*", "", "route events"),
+        refused("mroute*"),
+        refused("prefix*"),
         w("neigh*", "", "neighbour events"),
         w("netconf*", "", "netconf events"),
         w("rule*", "", "rule events"),
+        refused("nsid*"),
+        refused("nexthop*"),
+        refused("stats"),
         w("all", "", "every object's events, labelled"),
+        refused("all-nsid*"),
         w("dev", "DEVICE", "only this interface's events"),
         w("-t|-timestamp|--timestamp", "", "a time stamp line before each event"),
         w("-ts|-tshort", "", "a short time stamp before each event"),
     ],
-    unsupported: &["mroute*", "prefix*", "nsid*", "nexthop*", "stats", "all-nsid*"],
+    unsupported: &[],
 };
 
 const TCPM_SELECT: &[super::Word] = &[
@@ -613,4 +632,5 @@ pub const TCP_METRICS: Object = Object {
     ],
     unsupported: &[],
     defs: &[],
+    kinds: &[],
 };

@@ -150,6 +150,15 @@ impl<T> Walk<T> {
                 continue;
             };
             let name = row.name();
+            if row.refused {
+                // The name the word abbreviates (`ds` is dsfield, not tos).
+                let full = row.word.split('|').find(|n| matches_names(n, word));
+                let full = full.map_or(name, |n| n.trim_end_matches('*'));
+                if full == word {
+                    bail!("\"{word}\" is not supported by nlkit {}", self.name);
+                }
+                bail!("\"{word}\" ({full}) is not supported by nlkit {}", self.name);
+            }
             if let Some(&(_, more)) = self.more.iter().find(|(n, _)| *n == name) {
                 let mut rest = Rest { words, word, next: i };
                 more(out, &mut rest)?;
@@ -180,7 +189,7 @@ impl<T> Walk<T> {
     /// a row (the tests check each command's).
     pub fn complete(&self) -> Result<(), String> {
         let applies = self.apply.iter().map(|(n, _)| *n).chain(self.more.iter().map(|(n, _)| *n));
-        for r in self.cmd.words {
+        for r in self.cmd.keywords() {
             match applies.clone().filter(|n| *n == r.name()).count() {
                 1 => {}
                 0 => return Err(format!("row {} has no apply function", r.name())),
@@ -188,7 +197,7 @@ impl<T> Walk<T> {
             }
         }
         for n in applies {
-            if !self.cmd.words.iter().any(|r| r.name() == n) {
+            if !self.cmd.keywords().any(|r| r.name() == n) {
                 return Err(format!("apply function {n} has no row"));
             }
         }

@@ -40,7 +40,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     if a.peek().is_none() {
         return show(ctx, a);
     }
-    match args::command_first(&mut a, "address", &choices)? {
+    match args::command_first(&mut a, "address", "list", &choices)? {
         "list" => show(ctx, a),
         "flush" => super::addr_modify::flush(ctx, a),
         "save" => super::addr_save::save(ctx, a),

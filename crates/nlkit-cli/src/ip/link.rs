@@ -23,7 +23,13 @@ use std::fs::File;
 use std::os::fd::AsRawFd;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    match args::command(&mut a, &["show|list|lst", "add", "delete|del", "set|change"])? {
+    // ip's order: the first command a word is a prefix of (`s` is set).
+    match args::command_first(
+        &mut a,
+        "link",
+        "show",
+        &["add", "set|change", "delete", "show|lst|list"],
+    )? {
         "show" => show(ctx, a),
         "add" => add(ctx, a),
         "delete" => delete(ctx, a),

@@ -1,142 +1,88 @@
-//! `link add ... type KIND [ARGS]`: each kind's arguments, read with
-//! `ip link`'s words into a [`LinkKind`].
+//! `link add ... type KIND [ARGS]`: each kind's arguments, read by the
+//! generic walker from the kind's table (`grammar::tables::LINK_KINDS`,
+//! rows in the order and with the match rules of `ip`'s `iplink_*.c`
+//! parser, its keywords nlkit lacks refused in place) into a
+//! [`LinkKind`]; the messages are `ip`'s.
 
+use super::route_args::{address, invarg};
 use super::Ctx;
+use crate::grammar::kinds::{
+    KIND_BOND, KIND_BRIDGE, KIND_MACVLAN, KIND_VETH, KIND_VLAN, KIND_VXLAN,
+};
+use crate::grammar::walk::Walk;
 use crate::words::{self as args, Args};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use nlkit::rtnl::link::{BridgeSpec, LinkKind, VxlanSpec};
 use nlkit::rtnl::uapi::*;
+use nlkit::rtnl::AF_UNSPEC;
+
+/// What a kind's words say, before names are resolved.
+#[derive(Debug, Default)]
+pub struct KindWords {
+    peer: Option<String>,
+    bridge: BridgeSpec,
+    mode: Option<u32>,
+    vxlan: VxlanSpec,
+    vni: Option<u32>,
+    dev: Option<String>,
+    id: Option<u16>,
+    protocol: Option<u16>,
+    bond_mode: Option<u8>,
+    miimon: Option<u32>,
+}
 
 /// The kind `kind` with the arguments after it; `link` is `link DEV`'s index.
 pub fn kind(ctx: &mut Ctx, kind: &str, link: Option<u32>, mut a: Args) -> Result<LinkKind> {
     let needs_link = || link.with_context(|| format!("{kind}: \"link DEV\" is required"));
-    let k = match kind {
-        "veth" => veth(&mut a)?,
-        "bridge" => LinkKind::Bridge(bridge(&mut a)?),
-        "macvlan" => LinkKind::Macvlan { link: needs_link()?, mode: macvlan_mode(&mut a)? },
-        "vxlan" => LinkKind::Vxlan(vxlan(ctx, &mut a)?),
+    let words: Vec<String> = a.by_ref().collect();
+    let mut k = KindWords::default();
+    match KINDS.iter().find(|w| w.cmd.names[0] == kind) {
+        Some(walk) => {
+            walk.run(&words, &mut k)?;
+        }
+        None if !words.is_empty() => {
+            bail!("{kind}: nlkit knows no arguments of this kind (\"{}\")", words[0])
+        }
+        None => {}
+    }
+    let made = match kind {
+        "veth" => LinkKind::Veth { peer: k.peer },
+        "bridge" => LinkKind::Bridge(k.bridge),
+        "macvlan" => LinkKind::Macvlan { link: needs_link()?, mode: k.mode },
+        "vxlan" => {
+            k.vxlan.id = k.vni.context("vxlan: missing virtual network identifier (\"id N\")")?;
+            if let Some(d) = &k.dev {
+                k.vxlan.dev = Some(ctx.ifindex(d)?);
+            }
+            LinkKind::Vxlan(k.vxlan)
+        }
         "ifb" => LinkKind::Ifb,
-        "vlan" => vlan(&mut a, needs_link()?)?,
-        "bond" => bond(&mut a)?,
+        "vlan" => {
+            let id = k.id.context("vlan: \"id N\" is required")?;
+            LinkKind::Vlan { link: needs_link()?, id, protocol: k.protocol }
+        }
+        "bond" => LinkKind::Bond { mode: k.bond_mode, miimon: k.miimon },
         other => LinkKind::Other { kind: other.into(), data: None },
     };
-    if let Some(w) = a.next() {
-        bail!("{kind}: unexpected argument \"{w}\"");
-    }
-    if link.is_some() && !matches!(k, LinkKind::Macvlan { .. } | LinkKind::Vlan { .. }) {
+    if link.is_some() && !matches!(made, LinkKind::Macvlan { .. } | LinkKind::Vlan { .. }) {
         bail!("{kind}: \"link DEV\" is only for macvlan and vlan");
     }
-    Ok(k)
+    Ok(made)
 }
 
-/// `peer [name] NAME`.
-fn veth(a: &mut Args) -> Result<LinkKind> {
-    let mut peer = None;
-    while let Some(w) = a.next() {
-        args::keyword(&w, &["peer"])?;
-        let mut name = a.value("peer")?;
-        if name == "name" {
-            name = a.value("name")?;
-        }
-        peer = Some(args::ifname(name)?);
-    }
-    Ok(LinkKind::Veth { peer })
+/// A number as `get_u32` reads it, or `ip`'s `invalid NAME`.
+fn number<T: std::str::FromStr + TryFrom<u64>>(v: &str, name: &str) -> Result<T> {
+    args::number(v).ok_or_else(|| invarg(&format!("invalid {name}"), v))
 }
 
-fn bridge(a: &mut Args) -> Result<BridgeSpec> {
-    const WORDS: [&str; 7] = [
-        "forward_delay",
-        "hello_time",
-        "max_age",
-        "ageing_time",
-        "stp_state",
-        "priority",
-        "vlan_filtering",
-    ];
-    let mut b = BridgeSpec::default();
-    while let Some(w) = a.next() {
-        let k = args::keyword(&w, &WORDS)?;
-        let v: u32 = a.parsed(k, args::number)?;
-        match k {
-            "forward_delay" => b.forward_delay = Some(v),
-            "hello_time" => b.hello_time = Some(v),
-            "max_age" => b.max_age = Some(v),
-            "ageing_time" => b.ageing_time = Some(v),
-            "stp_state" => b.stp_state = Some(v),
-            "priority" => b.priority = Some(u16::try_from(v).context("invalid \"priority\"")?),
-            _ => b.vlan_filtering = Some(v != 0),
-        }
-    }
-    Ok(b)
-}
-
-fn macvlan_mode(a: &mut Args) -> Result<Option<u32>> {
-    let mut mode = None;
-    while let Some(w) = a.next() {
-        args::keyword(&w, &["mode"])?;
-        let m = a.value("mode")?;
-        mode = Some(match m.as_str() {
-            "private" => MACVLAN_MODE_PRIVATE,
-            "vepa" => MACVLAN_MODE_VEPA,
-            "bridge" => MACVLAN_MODE_BRIDGE,
-            "passthru" => MACVLAN_MODE_PASSTHRU,
-            "source" => MACVLAN_MODE_SOURCE,
-            _ => bail!("mode \"{m}\": expected private, vepa, bridge, passthru or source"),
-        });
-    }
-    Ok(mode)
-}
-
-fn vxlan(ctx: &mut Ctx, a: &mut Args) -> Result<VxlanSpec> {
-    const WORDS: [&str; 10] = [
-        "id|vni",
-        "dev",
-        "dstport",
-        "remote",
-        "local",
-        "group",
-        "ttl|hoplimit",
-        "learning",
-        "nolearning",
-        "port",
-    ];
-    let mut v = VxlanSpec::default();
-    let mut id = None;
-    while let Some(w) = a.next() {
-        match args::keyword(&w, &WORDS)? {
-            "id" => id = Some(a.parsed("id", args::number)?),
-            "dev" => v.dev = Some(ctx.ifindex(&a.value("dev")?)?),
-            "dstport" | "port" => v.port = Some(a.parsed("dstport", args::number)?),
-            "remote" | "group" => v.remote = Some(a.parsed(&w, |s| s.parse().ok())?),
-            "local" => v.local = Some(a.parsed("local", |s| s.parse().ok())?),
-            "ttl" => {
-                v.ttl =
-                    Some(a.parsed("ttl", |s| if s == "auto" { Some(0) } else { args::number(s) })?)
-            }
-            k => v.learning = Some(k == "learning"),
-        }
-    }
-    v.id = id.ok_or_else(|| anyhow!("vxlan: missing virtual network identifier (\"id N\")"))?;
-    Ok(v)
-}
-
-fn vlan(a: &mut Args, link: u32) -> Result<LinkKind> {
-    let (mut id, mut protocol) = (None, None);
-    while let Some(w) = a.next() {
-        match args::keyword(&w, &["id", "protocol"])? {
-            "id" => id = Some(a.parsed("id", args::number)?),
-            _ => {
-                let p = a.value("protocol")?;
-                protocol = Some(match p.to_ascii_lowercase().as_str() {
-                    "802.1q" => ETH_P_8021Q,
-                    "802.1ad" => ETH_P_8021AD,
-                    _ => bail!("protocol \"{p}\": expected 802.1q or 802.1ad"),
-                });
-            }
-        }
-    }
-    let id = id.context("vlan: \"id N\" is required")?;
-    Ok(LinkKind::Vlan { link, id, protocol })
+/// A bridge row: a number in hundredths of a second (or a plain number).
+macro_rules! bridge_row {
+    ($name:literal, $field:ident) => {
+        ($name, |k: &mut KindWords, v: &str| {
+            k.bridge.$field = Some(number(v, $name)?);
+            Ok(())
+        })
+    };
 }
 
 const BOND_MODES: [&str; 7] = [
@@ -149,18 +95,154 @@ const BOND_MODES: [&str; 7] = [
     "balance-alb",
 ];
 
-fn bond(a: &mut Args) -> Result<LinkKind> {
-    let (mut mode, mut miimon) = (None, None);
-    while let Some(w) = a.next() {
-        match args::keyword(&w, &["mode", "miimon"])? {
-            "mode" => {
-                let m = a.value("mode")?;
-                let named = BOND_MODES.iter().position(|n| *n == m).map(|i| i as u8);
-                let n = named.or_else(|| args::number(&m).filter(|&n: &u8| n <= BOND_MODE_ALB));
-                mode = Some(n.with_context(|| format!("invalid bond mode \"{m}\""))?);
+/// The walks of the kinds nlkit reads arguments of.
+pub static KINDS: [Walk<KindWords>; 6] = [
+    Walk {
+        name: "link add type veth",
+        cmd: &KIND_VETH,
+        apply: &[],
+        more: &[("peer", |k, rest| {
+            let mut name = rest.value()?;
+            if name == "name" {
+                name = rest.value()?;
             }
-            _ => miimon = Some(a.parsed("miimon", args::number)?),
-        }
-    }
-    Ok(LinkKind::Bond { mode, miimon })
-}
+            k.peer = Some(args::ifname(name.to_string())?);
+            Ok(())
+        })],
+        other: None,
+        stop: &[],
+    },
+    Walk {
+        name: "link add type bridge",
+        cmd: &KIND_BRIDGE,
+        apply: &[
+            bridge_row!("forward_delay", forward_delay),
+            bridge_row!("hello_time", hello_time),
+            bridge_row!("max_age", max_age),
+            bridge_row!("ageing_time", ageing_time),
+            bridge_row!("stp_state", stp_state),
+            bridge_row!("priority", priority),
+            ("vlan_filtering", |k, v| {
+                k.bridge.vlan_filtering = Some(number::<u8>(v, "vlan_filtering")? != 0);
+                Ok(())
+            }),
+        ],
+        more: &[],
+        other: None,
+        stop: &[],
+    },
+    Walk {
+        name: "link add type macvlan",
+        cmd: &KIND_MACVLAN,
+        apply: &[("mode", |k, v| {
+            k.mode = Some(match v {
+                "private" => MACVLAN_MODE_PRIVATE,
+                "vepa" => MACVLAN_MODE_VEPA,
+                "bridge" => MACVLAN_MODE_BRIDGE,
+                "passthru" => MACVLAN_MODE_PASSTHRU,
+                "source" => MACVLAN_MODE_SOURCE,
+                _ => bail!(
+                    "argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \
+                     \"passthru\" or \"source\", not \"{v}\""
+                ),
+            });
+            Ok(())
+        })],
+        more: &[],
+        other: None,
+        stop: &[],
+    },
+    Walk {
+        name: "link add type vxlan",
+        cmd: &KIND_VXLAN,
+        apply: &[
+            ("id", |k, v| {
+                let id: u32 = number(v, "id")?;
+                if id >= 1 << 24 {
+                    return Err(invarg("invalid id", v));
+                }
+                k.vni = Some(id);
+                Ok(())
+            }),
+            ("group", |k, v| {
+                k.vxlan.remote = Some(address(v, AF_UNSPEC)?);
+                Ok(())
+            }),
+            ("remote", |k, v| {
+                k.vxlan.remote = Some(address(v, AF_UNSPEC)?);
+                Ok(())
+            }),
+            ("local", |k, v| {
+                k.vxlan.local = Some(address(v, AF_UNSPEC)?);
+                Ok(())
+            }),
+            ("dev", |k, v| {
+                k.dev = Some(v.to_string());
+                Ok(())
+            }),
+            ("ttl", |k, v| {
+                k.vxlan.ttl = Some(match v {
+                    "auto" => 0,
+                    "inherit" => bail!("\"ttl inherit\" is not supported by nlkit"),
+                    _ => number(v, "TTL")?,
+                });
+                Ok(())
+            }),
+            ("dstport", |k, v| {
+                k.vxlan.port = Some(args::number(v).ok_or_else(|| invarg("dstport", v))?);
+                Ok(())
+            }),
+            ("nolearning", |k, _| {
+                k.vxlan.learning = Some(false);
+                Ok(())
+            }),
+            ("learning", |k, _| {
+                k.vxlan.learning = Some(true);
+                Ok(())
+            }),
+        ],
+        more: &[],
+        other: None,
+        stop: &[],
+    },
+    Walk {
+        name: "link add type vlan",
+        cmd: &KIND_VLAN,
+        apply: &[
+            ("protocol", |k, v| {
+                k.protocol = Some(match v.to_ascii_lowercase().as_str() {
+                    "802.1q" => ETH_P_8021Q,
+                    "802.1ad" => ETH_P_8021AD,
+                    _ => return Err(invarg("protocol is invalid", v)),
+                });
+                Ok(())
+            }),
+            ("id", |k, v| {
+                k.id = Some(args::number(v).ok_or_else(|| invarg("id is invalid", v))?);
+                Ok(())
+            }),
+        ],
+        more: &[],
+        other: None,
+        stop: &[],
+    },
+    Walk {
+        name: "link add type bond",
+        cmd: &KIND_BOND,
+        apply: &[
+            ("mode", |k, v| {
+                let named = BOND_MODES.iter().position(|n| *n == v).map(|i| i as u8);
+                let n = named.or_else(|| args::number(v).filter(|&n: &u8| n <= BOND_MODE_ALB));
+                k.bond_mode = Some(n.ok_or_else(|| invarg("invalid mode", v))?);
+                Ok(())
+            }),
+            ("miimon", |k, v| {
+                k.miimon = Some(number(v, "miimon")?);
+                Ok(())
+            }),
+        ],
+        more: &[],
+        other: None,
+        stop: &[],
+    },
+];

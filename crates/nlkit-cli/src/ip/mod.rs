@@ -16,7 +16,7 @@ pub mod batch;
 mod fixture_tests;
 mod in_order;
 pub mod link;
-mod link_add;
+pub mod link_add;
 mod link_kinds;
 mod link_print;
 mod link_stats;
@@ -241,6 +241,9 @@ pub fn fuzz_walks(words: &[String]) {
     for walk in &DEV_ONLY {
         let _ = walk.run(words, &mut DevWord::default());
     }
+    for walk in &link_add::KINDS {
+        let _ = walk.run(words, &mut link_add::KindWords::default());
+    }
 }
 
 /// Whether every walk's table and apply functions agree, one for one.
@@ -254,6 +257,7 @@ pub fn walks_complete() -> std::result::Result<(), String> {
     rule_select::WALK.complete()?;
     monitor::WALK.complete()?;
     DEV_ONLY.iter().try_for_each(Walk::complete)?;
+    link_add::KINDS.iter().try_for_each(Walk::complete)?;
     rule::WALK.complete()?;
     neigh::WALK.complete()?;
     neigh::GET.complete()?;
@@ -269,8 +273,6 @@ pub fn fuzz_values(word: &str) {
     let _ = args::number::<u8>(word);
     let _ = args::prefix(word);
     let _ = args::ifname(word.to_string());
-    let _ =
-        args::keyword_or_none(word, &["show|list", "add", "delete|del", "priority", "protocol"]);
     for family in [AF_UNSPEC, AF_INET, AF_INET6, route_args::AF_MPLS] {
         let _ = route_args::Prefix::parse(word, family);
         let _ = addr_words::inet_prefix(word, family);

@@ -23,8 +23,9 @@ use std::net::IpAddr;
 pub(super) const STATE_NONE: u32 = 0x100;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let choices = ["show|list|lst", "add", "change|chg", "replace", "delete", "get", "flush"];
-    match args::command(&mut a, &choices)? {
+    // ip's order: the first command a word is a prefix of (`d` is delete).
+    let choices = ["add", "change|chg", "replace", "delete", "get", "show|lst|list", "flush"];
+    match args::command_first(&mut a, "neigh", "show", &choices)? {
         "show" => show(ctx, a),
         "flush" => super::neigh_select::flush(ctx, a),
         "get" => get(ctx, a),

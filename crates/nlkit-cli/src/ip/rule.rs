@@ -15,7 +15,13 @@ use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    match args::command(&mut a, &["show|list", "add", "delete|del", "flush"])? {
+    // ip's order: the first command a word is a prefix of.
+    match args::command_first(
+        &mut a,
+        "rule",
+        "show",
+        &["show|list|lst", "add", "delete|del", "flush"],
+    )? {
         "show" => show(ctx, a),
         "flush" => {
             let family = if ctx.family == AF_UNSPEC { AF_INET } else { ctx.family };

@@ -12,7 +12,7 @@ use super::Ctx;
 use crate::grammar::tables::RULE_SHOW;
 use crate::grammar::walk::Walk;
 use crate::words::{self as args, Args};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use nlkit::engine::Ack;
 use nlkit::proto::View;
 use nlkit::rtnl::names;
@@ -105,7 +105,6 @@ pub static WALK: Walk<SelectWords> = Walk {
             w.sel.uid_range = Some(r.ok_or_else(|| invarg("invalid UID range", v))?);
             Ok(())
         }),
-        ("tun_id", |_, _| bail!("\"tun_id\" is not supported by nlkit rule")),
         ("lookup", |w, v| {
             let t = names::parse_route_table(v);
             w.sel.table = Some(t.ok_or_else(|| invarg("table id value is invalid", v))?);

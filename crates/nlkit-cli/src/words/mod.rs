@@ -1,11 +1,12 @@
-//! Reading words: the argument grammar `ip` users know (keywords that may
-//! be shortened to any unambiguous prefix, each followed by its value, in
-//! any order) and, in [`values`], one parser per kind of value (numbers,
-//! prefixes, link-layer addresses, durations, protocols, flags, hex).
+//! Reading words: the words after `nlkit OBJECT` ([`Args`]), the command
+//! word as `ip` reads it (the first command in `ip`'s order the word is a
+//! prefix of), and, in [`values`], one parser per kind of value (numbers,
+//! prefixes, link-layer addresses, durations, protocols, flags, hex). The
+//! keywords after the command are the tables' (`grammar::walk`).
 
 pub mod values;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 
 /// The words after `nlkit OBJECT`, read left to right.
 #[derive(Debug)]
@@ -66,59 +67,17 @@ pub fn ifname(name: String) -> Result<String> {
     Ok(name)
 }
 
-/// The keyword of `choices` that `word` names: the word itself, or a prefix
-/// of exactly one choice. `choices` may list aliases as "name|alias".
-pub fn keyword<'c>(word: &str, choices: &[&'c str]) -> Result<&'c str> {
-    keyword_or_none(word, choices)?
-        .ok_or_else(|| anyhow!("unknown keyword \"{word}\"; expected one of: {}", names(choices)))
-}
-
-/// Like [`keyword`], but a word that names no keyword is `None` (for
-/// grammars where such a word is a value, such as a device name); an
-/// ambiguous prefix is still an error.
-pub fn keyword_or_none<'c>(word: &str, choices: &[&'c str]) -> Result<Option<&'c str>> {
-    let mut found = None;
-    for &choice in choices {
-        let canonical = choice.split('|').next().unwrap_or(choice);
-        for name in choice.split('|') {
-            if name == word {
-                return Ok(Some(canonical));
-            }
-            if name.starts_with(word) && !word.is_empty() && found != Some(canonical) {
-                if found.is_some() {
-                    bail!(
-                        "\"{word}\" is ambiguous: it could be {} or {canonical}",
-                        found.unwrap_or("")
-                    );
-                }
-                found = Some(canonical);
-            }
-        }
-    }
-    Ok(found)
-}
-
-fn names(choices: &[&str]) -> String {
-    choices.iter().map(|c| c.split('|').next().unwrap_or(c)).collect::<Vec<_>>().join(", ")
-}
-
-/// The command word (`show`, `add`, ...); the first choice (canonical
-/// name) when absent, as `ip OBJECT` alone shows.
-pub fn command<'c>(args: &mut Args, choices: &[&'c str]) -> Result<&'c str> {
-    match args.next() {
-        None => Ok(choices.first().and_then(|c| c.split('|').next()).unwrap_or("")),
-        Some(w) => keyword(&w, choices),
-    }
-}
-
 /// The command word as ip's `matches()` chains read it: the first choice
 /// (in the order given, ip's) one of whose names the word is a prefix of;
-/// the first choice's name when there is no word.
-pub fn command_first<'c>(args: &mut Args, object: &str, choices: &[&'c str]) -> Result<&'c str> {
+/// `alone` when there is no word (what `ip OBJECT` alone runs).
+pub fn command_first<'c>(
+    args: &mut Args,
+    object: &str,
+    alone: &'c str,
+    choices: &[&'c str],
+) -> Result<&'c str> {
     let canonical = |c: &'c str| c.split('|').next().unwrap_or(c);
-    let Some(w) = args.next() else {
-        return Ok(choices.first().map(|c| canonical(c)).unwrap_or(""));
-    };
+    let Some(w) = args.next() else { return Ok(alone) };
     choices
         .iter()
         .find(|c| c.split('|').any(|n| !w.is_empty() && n.starts_with(w.as_str())))
@@ -151,32 +110,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keywords_take_unambiguous_prefixes_and_aliases() {
-        let choices = ["show|list", "add", "delete|del", "flush"];
-        assert_eq!(keyword("sh", &choices).unwrap(), "show");
-        assert_eq!(keyword("list", &choices).unwrap(), "show");
-        assert_eq!(keyword("del", &choices).unwrap(), "delete");
-        assert_eq!(keyword("a", &choices).unwrap(), "add");
-        assert!(keyword("x", &choices).unwrap_err().to_string().contains("expected one of: show"));
-        let amb = ["priority", "protocol"];
-        assert!(keyword("pr", &amb).unwrap_err().to_string().contains("ambiguous"));
-        assert_eq!(keyword("pri", &amb).unwrap(), "priority");
-        assert_eq!(keyword_or_none("eth0", &choices).unwrap(), None);
-        assert!(keyword_or_none("pr", &amb).is_err());
-    }
-
-    #[test]
-    fn a_missing_command_is_the_first_choice_by_its_name() {
+    fn commands_are_read_in_ips_order() {
+        let choices = ["add", "set|change", "delete", "show|lst|list"];
         let mut none = Args::new(vec![]);
-        assert_eq!(command(&mut none, &["show|list", "add"]).unwrap(), "show");
-    }
-
-    #[test]
-    fn a_missing_command_is_the_first_choice_by_its_canonical_name() {
-        let mut none = Args::new(Vec::new());
-        assert_eq!(command(&mut none, &["show|list", "add"]).unwrap(), "show");
-        let mut some = Args::new(vec!["lst".into()]);
-        assert_eq!(command(&mut some, &["show|list|lst", "add"]).unwrap(), "show");
+        assert_eq!(command_first(&mut none, "link", "show", &choices).unwrap(), "show");
+        for (word, cmd) in [("s", "set"), ("sh", "show"), ("l", "show"), ("d", "delete")] {
+            let mut a = Args::new(vec![word.into()]);
+            assert_eq!(command_first(&mut a, "link", "show", &choices).unwrap(), cmd, "{word}");
+        }
+        let mut bad = Args::new(vec!["x".into()]);
+        let e = command_first(&mut bad, "link", "show", &choices).unwrap_err();
+        assert_eq!(e.to_string(), "Command \"x\" is unknown, try \"nlkit link help\".");
     }
 
     #[test]
