@@ -3,7 +3,6 @@
 //! queue length), as ip's `ll_map` keeps it.
 
 use nlkit::rtnl::link::Link;
-use std::collections::HashMap;
 
 /// What one link dump says about every interface, as `ip`'s name cache
 /// (`ll_map`) keeps it: names, alternative names, flags (for `@peer`,
@@ -11,7 +10,10 @@ use std::collections::HashMap;
 /// parent lives in another namespace.
 #[derive(Debug, Default, Clone)]
 pub struct LinkNames {
-    by_index: HashMap<u32, Known>,
+    /// By index, in index order: a dump delivers links in that order, so
+    /// recording is a push and a lookup a binary search (20,000 links: no
+    /// hashing, no rehashing).
+    by_index: Vec<(u32, Known)>,
     pub any_netnsid: bool,
 }
 
@@ -25,10 +27,15 @@ struct Known {
 }
 
 impl LinkNames {
+    fn get(&self, index: u32) -> Option<&Known> {
+        let at = self.by_index.binary_search_by_key(&index, |(i, _)| *i).ok()?;
+        Some(&self.by_index[at].1)
+    }
+
     /// The name of interface `index`, `ifN` if there is none (as `ip`
     /// prints an index it cannot name).
     pub fn name(&self, index: u32) -> std::borrow::Cow<'_, str> {
-        match self.by_index.get(&index) {
+        match self.get(index) {
             Some(k) => k.name.as_str().into(),
             None => format!("if{index}").into(),
         }
@@ -36,12 +43,12 @@ impl LinkNames {
 
     /// The `IFF_*` flags of interface `index` (0 if unknown, as `ip` has it).
     pub fn flags(&self, index: u32) -> u32 {
-        self.by_index.get(&index).map_or(0, |k| k.flags)
+        self.get(index).map_or(0, |k| k.flags)
     }
 
     /// The transmit queue length of interface `index`, if known.
     pub fn txqlen(&self, index: u32) -> Option<u32> {
-        self.by_index.get(&index).and_then(|k| k.txqlen)
+        self.get(index).and_then(|k| k.txqlen)
     }
 
     /// Records (or updates) the interface `l` describes.
@@ -52,23 +59,34 @@ impl LinkNames {
             flags: l.header.flags,
             txqlen: l.txqlen,
         };
-        self.by_index.insert(l.index(), known);
         self.any_netnsid |= l.link_netnsid.is_some();
+        let index = l.index();
+        match self.by_index.last() {
+            Some((last, _)) if *last >= index => {
+                match self.by_index.binary_search_by_key(&index, |(i, _)| *i) {
+                    Ok(at) => self.by_index[at].1 = known,
+                    Err(at) => self.by_index.insert(at, (index, known)),
+                }
+            }
+            _ => self.by_index.push((index, known)),
+        }
     }
 
     /// Forgets interface `index`.
     pub fn remove(&mut self, index: u32) {
-        self.by_index.remove(&index);
+        if let Ok(at) = self.by_index.binary_search_by_key(&index, |(i, _)| *i) {
+            self.by_index.remove(at);
+        }
     }
 
-    /// Every interface: index and name.
+    /// Every interface: index and name, in index order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         self.by_index.iter().map(|(i, k)| (*i, k.name.as_str()))
     }
 
     /// Whether interface `index` is known.
     pub fn contains(&self, index: u32) -> bool {
-        self.by_index.contains_key(&index)
+        self.get(index).is_some()
     }
 
     /// The index of the interface called `name`, or else of the one with

@@ -123,7 +123,9 @@ fn name_and_link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>, padded: bool) -> b
             p.paint_fp(ifname, format_args!("{name}@{parent}: "))
         }
         (Some(parent), true) if !p.is_json() => {
-            p.paint_fp(ifname, format_args!("{:<16} ", format!("{name}@{parent}")))
+            // `{:<16}` of `name@parent`, without making that string.
+            let pad = 16usize.saturating_sub(name.chars().count() + 1 + parent.chars().count());
+            p.paint_fp(ifname, format_args!("{name}@{parent}{:pad$} ", ""))
         }
         (_, false) => p.paint(ifname, "ifname", || name.into(), format_args!("{name}: ")),
         (_, true) => p.paint(ifname, "ifname", || name.into(), format_args!("{name:<16} ")),
@@ -135,19 +137,29 @@ fn name_and_link(p: &mut Printer, l: &Link<'_>, s: &Show<'_>, padded: bool) -> b
 fn flags(p: &mut Printer, bits: u32, mdown: bool) {
     let named = names::link_flags(bits);
     let rest = named.unnamed();
-    let mut words: Vec<String> = named.map(str::to_owned).collect();
-    if rest != 0 {
-        words.push(format!("{rest:x}"));
-    }
     if p.is_json() {
+        let mut words: Vec<Value> = named.map(Value::from).collect();
+        if rest != 0 {
+            words.push(format!("{rest:x}").into());
+        }
         if mdown {
             words.push("M-DOWN".into());
         }
-        p.js("flags", || words.into_iter().map(Value::from).collect());
-    } else {
-        let m = if mdown { ",M-DOWN" } else { "" };
-        p.fp(format_args!("<{}{m}> ", words.join(",")));
+        p.js("flags", || words.into());
+        return;
     }
+    p.fp_str("<");
+    for (i, name) in named.enumerate() {
+        if i > 0 {
+            p.fp_str(",");
+        }
+        p.fp_str(name);
+    }
+    if rest != 0 {
+        let sep = if bits & !rest != 0 { "," } else { "" };
+        p.fp(format_args!("{sep}{rest:x}"));
+    }
+    p.fp_str(if mdown { ",M-DOWN> " } else { "> " });
 }
 
 /// mtu, qdisc, master, state, mode, group, qlen.

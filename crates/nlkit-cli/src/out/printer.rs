@@ -283,9 +283,23 @@ impl fmt::Display for LlAddr<'_> {
                 return std::net::Ipv6Addr::from(a).fmt(f);
             }
         }
-        for (i, b) in self.bytes.iter().enumerate() {
-            let sep = if i == 0 { "" } else { ":" };
-            write!(f, "{sep}{b:02x}")?;
+        // By hand, a chunk at a time: a listing of 20,000 links prints as
+        // many addresses.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut chunk = [0u8; 48];
+        for (n, bytes) in self.bytes.chunks(16).enumerate() {
+            let mut len = 0;
+            for (i, b) in bytes.iter().enumerate() {
+                if n > 0 || i > 0 {
+                    chunk[len] = b':';
+                    len += 1;
+                }
+                chunk[len] = HEX[(b >> 4) as usize];
+                chunk[len + 1] = HEX[(b & 15) as usize];
+                len += 2;
+            }
+            // Only ASCII was written.
+            f.write_str(std::str::from_utf8(&chunk[..len]).unwrap_or_default())?;
         }
         Ok(())
     }

@@ -200,8 +200,8 @@ crate::attr_set! {
     /// A link, read from an `RTM_NEWLINK`/`RTM_DELLINK` message without copying.
     ///
     /// Every field is `None` when the kernel did not send its attribute.
-    /// Attributes read on demand (`IFLA_AF_SPEC`, `IFLA_XDP`, `IFLA_PROP_LIST`,
-    /// `IFLA_STATS`, `IFLA_MAP`) are reached with [`Link::attr`] or the helpers.
+    /// Attributes read on demand (`IFLA_AF_SPEC`, `IFLA_XDP`, `IFLA_STATS`,
+    /// `IFLA_MAP`) are reached with [`Link::attr`] or the helpers.
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
     pub struct Link<'a>: LinkHeader, set "link-attrs" {
         /// `IFLA_IFNAME`.
@@ -274,6 +274,9 @@ crate::attr_set! {
         pub tso_max_segs: Option<u32> = IFLA_TSO_MAX_SEGS as U32,
         /// `IFLA_LINKINFO`: kind, slave kind and their data.
         pub linkinfo: Option<LinkInfo<'a>> = IFLA_LINKINFO as LinkInfoCodec,
+        /// `IFLA_PROP_LIST`: the alternative names, a nest ([`Link::alt_names`]
+        /// reads it; kept in the one pass, as every name cache asks for it).
+        pub prop_list: Option<&'a [u8]> = IFLA_PROP_LIST as Bin,
     }
     known {
         /// `IFLA_STATS`: `struct rtnl_link_stats` (32-bit counters).
@@ -284,8 +287,6 @@ crate::attr_set! {
         xdp = IFLA_XDP as Bin,
         /// `IFLA_AF_SPEC`: per-family data (a nest of nests).
         af_spec = IFLA_AF_SPEC as Bin,
-        /// `IFLA_PROP_LIST`: alternative names (a nest).
-        prop_list = IFLA_PROP_LIST as Bin,
     }
     owned
     /// Any link message to send, attribute by attribute
@@ -328,7 +329,7 @@ impl<'a> Link<'a> {
 
     /// The alternative names (`IFLA_ALT_IFNAME` in `IFLA_PROP_LIST`).
     pub fn alt_names(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let list = self.attr(IFLA_PROP_LIST).map(|a| a.nested()).unwrap_or(Attrs::new(&[]));
+        let list = Attrs::new(self.prop_list.unwrap_or_default());
         list.map_while(Result::ok)
             .filter(|a| a.kind() == IFLA_ALT_IFNAME)
             .filter_map(|a| a.string().ok())
