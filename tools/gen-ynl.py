@@ -29,6 +29,8 @@ TARGETS = {
                     "crate::genl::GenlMsgHdr", ["tcp_metrics.h"]),
     "mptcp_pm": ("mptcp_pm.yaml", "crates/nlkit/src/genl/mptcp_pm/tables.rs",
                  "crate::genl::GenlMsgHdr", ["mptcp.h"]),
+    "ethtool": ("ethtool.yaml", "crates/nlkit/src/genl/ethtool/tables.rs",
+                "crate::genl::GenlMsgHdr", ["ethtool_netlink.h"]),
 }
 UAPI = os.path.join(ROOT, "tools", "uapi", "linux-6.1", "linux")
 
@@ -128,7 +130,10 @@ def rows(spec, aset, sets):
         elif t == "indexed-array" and a.get("sub-type") == "nest":
             n = camel(a["nested-attributes"])
             codec, vty = f"IndexedArray<{n}<'static>>", f"Indexed<'a, {n}<'static>>"
-        out.append((snake(a["name"]), c_name, value, codec, vty, a))
+        # `header` is the view's fixed header (ethtool calls its device
+        # nest `header`).
+        field = "header_nest" if snake(a["name"]) == "header" else snake(a["name"])
+        out.append((field, c_name, value, codec, vty, a))
     return out
 
 
@@ -237,6 +242,39 @@ def main():
             p(f"pub const MCGRP_{c_ident(g['name'])}: &str = \"{g['name']}\";")
         if groups:
             p("")
+    # command numbers (the directional model: requests numbered in one
+    # sequence, replies and notifications in another, as the kernel's
+    # YNL library numbers them; `_REPLY` names a reply, as the uapi does)
+    if ops.get("enum-model") == "directional" and ops.get("list"):
+        prefix = ops.get("name-prefix", f"{spec['name']}-msg-")
+        start = ops.get("values-start", 1)
+        req_val = req_next = rsp_val = rsp_next = start
+        for op in ops["list"]:
+            ntf = "notify" in op or "event" in op
+            if ntf:
+                rsp_val = op.get("value", rsp_val)
+                req_next, rsp_next, req_val = req_val, rsp_val + 1, None
+            else:
+                mode = op.get("do") or op.get("dump") or {}
+                req_val = (mode.get("request") or {}).get("value", req_val)
+                rsp_val = (mode.get("reply") or {}).get("value", rsp_val)
+                req_next = req_val + 1
+                rsp_next = rsp_val + (1 if "reply" in mode else 0)
+            if req_val == req_next:
+                req_val = None
+            if rsp_val == rsp_next:
+                rsp_val = None
+            c_name = c_ident(prefix + op["name"])
+            for name, value in ((c_name, req_val),
+                                (c_name if ntf else c_name + "_REPLY", rsp_val)):
+                if value is None:
+                    continue
+                if name in uapi and uapi[name] != value:
+                    p(f"/// The spec's order gives {value}; the uapi header says {uapi[name]}.")
+                    value = uapi[name]
+                p(f"pub const {name}: u8 = {value};")
+            req_val, rsp_val = req_next, rsp_next
+        p("")
     # which attribute set each command's requests use, for naming what the
     # controller's policy dumps describe
     op_sets = []

@@ -13,7 +13,7 @@ _nlkit() {
     fi;; esac
     local words=""
     case "$p" in
-        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent";;
+        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent";;
         "/raw/send"|"/raw/send/"*) words="--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout";;
         "/raw/listen"|"/raw/listen/"*) words="--proto --port --groups --count --timeout --rcvbuf";;
         "/raw"|"/raw/"*) words="send listen";;
@@ -51,6 +51,7 @@ _nlkit() {
         "/netdev/qstats"|"/netdev/qstats/"*) words="";;
         "/netdev/page-pool"|"/netdev/page-pool/"*) words="";;
         "/netdev"|"/netdev/"*) words="show queue napi qstats page-pool";;
+        "/ethtool"|"/ethtool/"*) words="--show-features --features --show-channels --set-channels --show-ring --set-ring";;
         "/spec"|"/spec/"*) words="--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout";;
         "/demo/echo"|"/demo/echo/"*) words="--ack";;
         "/demo/send-lines"|"/demo/send-lines/"*) words="--batch";;

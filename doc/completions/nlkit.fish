@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -115,6 +115,8 @@ function __nlkit_words
             printf '%s\n' 
         case '/netdev' '/netdev/*'
             printf '%s\n' show queue napi qstats page-pool
+        case '/ethtool' '/ethtool/*'
+            printf '%s\n' --show-features --features --show-channels --set-channels --show-ring --set-ring
         case '/spec' '/spec/*'
             printf '%s\n' --spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout
         case '/demo/echo' '/demo/echo/*'

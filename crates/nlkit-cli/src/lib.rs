@@ -14,6 +14,7 @@ pub mod cli;
 pub mod connector;
 pub mod demo;
 pub mod dev;
+pub mod ethtool;
 pub mod fib_lookup;
 pub mod fuzzing;
 pub mod genl;

@@ -5,8 +5,8 @@
 #![deny(unsafe_code)]
 
 use nlkit_cli::{
-    cli, connector, demo, dev, fib_lookup, genl, grammar, ip, kernel, mptcp, netdev, raw, report,
-    spec, ss, taskstats, tcp_metrics, uevent,
+    cli, connector, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel, mptcp, netdev, raw,
+    report, spec, ss, taskstats, tcp_metrics, uevent,
 };
 
 use clap::Parser;
@@ -85,6 +85,7 @@ fn main() -> ExitCode {
         cli::Command::Genl(c) => genl::run(c, netns, cli.json, cli.pretty),
         cli::Command::Netdev(cli::NetdevCommand::Show) => netdev::show(netns, cli.json, cli.pretty),
         cli::Command::Netdev(c) => netdev::dump(c, netns, cli.json, cli.pretty),
+        cli::Command::Ethtool(a) => ethtool::run(a, netns, cli.json, cli.pretty),
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
         cli::Command::ProcEvents(a) => connector::run(a, netns, cli.json),
         cli::Command::FibLookup(w) => fib_lookup::run(&w.words, netns, cli.json),

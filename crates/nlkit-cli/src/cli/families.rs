@@ -1,5 +1,5 @@
 //! The arguments of the commands on the kernel's channels: `spec`,
-//! `genl`, `uevent`, `taskstats`, `proc-events`, `netdev`, and the
+//! `genl`, `uevent`, `taskstats`, `proc-events`, `netdev`, `ethtool`, and the
 //! kernel parameters (`modparam`, `cmdline`, `ioctl`).
 
 use clap::{Args, Subcommand};
@@ -145,6 +145,33 @@ pub struct ProcEventsArgs {
     /// Stop after this many seconds (fractions allowed; 0: no limit).
     #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
     pub timeout: f64,
+}
+
+/// `nlkit ethtool`: one of ethtool's short options, with its device.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("action").required(true)
+    .args(["show_features", "features", "show_channels", "set_channels", "show_ring", "set_ring"]))]
+pub struct EthtoolArgs {
+    /// The device's features, grouped as ethtool groups them.
+    #[arg(short = 'k', long = "show-features", value_name = "DEV")]
+    pub show_features: Option<String>,
+    /// Turn features on or off: DEV NAME on|off... (ethtool's legacy
+    /// names such as tso or tx-checksumming cover their features).
+    #[arg(short = 'K', long = "features", num_args = 1.., value_name = "DEV NAME on|off")]
+    pub features: Option<Vec<String>>,
+    /// The device's channel counts and their maximums.
+    #[arg(short = 'l', long = "show-channels", value_name = "DEV")]
+    pub show_channels: Option<String>,
+    /// Set channel counts: DEV [rx N] [tx N] [other N] [combined N].
+    #[arg(short = 'L', long = "set-channels", num_args = 1.., value_name = "DEV NAME N")]
+    pub set_channels: Option<Vec<String>>,
+    /// The device's ring sizes and their maximums.
+    #[arg(short = 'g', long = "show-ring", value_name = "DEV")]
+    pub show_ring: Option<String>,
+    /// Set ring sizes: DEV [rx N] [rx-mini N] [rx-jumbo N] [tx N]
+    /// [rx-buf-len N] [cqe-size N].
+    #[arg(short = 'G', long = "set-ring", num_args = 1.., value_name = "DEV NAME N")]
+    pub set_ring: Option<Vec<String>>,
 }
 
 #[derive(Debug, Subcommand)]

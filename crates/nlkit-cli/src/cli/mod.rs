@@ -206,6 +206,9 @@ pub enum Command {
     /// page-pool.
     #[command(subcommand)]
     Netdev(NetdevCommand),
+    /// A device's features, channels and rings through the generic netlink
+    /// family ethtool, as ethtool prints them: -k, -K, -l, -L, -g, -G.
+    Ethtool(EthtoolArgs),
     /// Any family by its YNL spec, at run time: list its operations and
     /// attributes, run do and dump operations with JSON in and out, follow
     /// its multicast groups (as the kernel's tools/net/ynl/cli.py).

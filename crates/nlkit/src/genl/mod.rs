@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod ctrl;
+pub mod ethtool;
 pub mod mptcp_pm;
 pub mod netdev;
 pub mod nlctrl;

@@ -82,6 +82,11 @@ pub mod attr_type {
     }
 }
 
+pub const CTRL_CMD_GETFAMILY: u8 = 3;
+pub const CTRL_CMD_GETFAMILY_REPLY: u8 = 1;
+pub const CTRL_CMD_GETPOLICY: u8 = 10;
+pub const CTRL_CMD_GETPOLICY_REPLY: u8 = 10;
+
 /// Each command with the attribute set its requests use.
 pub const OP_SETS: &[(u8, &crate::proto::SetMeta)] =
     &[(3, &CtrlAttrs::<'static>::META), (10, &CtrlAttrs::<'static>::META)];

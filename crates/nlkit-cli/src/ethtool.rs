@@ -1,0 +1,399 @@
+//! `nlkit ethtool`: a device's features (`-k`, `-K`), channels (`-l`,
+//! `-L`) and rings (`-g`, `-G`) through the generic netlink family
+//! `ethtool` (`nlkit::genl::ethtool`), printed as ethtool 6.1 prints them
+//! (the legacy feature groups first: `tx-checksumming` and the features
+//! it covers), or as JSON with `-j` (ethtool 6.1 has JSON for `-k` only:
+//! nlkit has it for all three). Refusals are ethtool's words: `netlink
+//! error: MESSAGE (offset N)`.
+
+use crate::cli::EthtoolArgs;
+use crate::kernel::print_json;
+use crate::report::plain;
+use anyhow::{bail, Result};
+use nlkit::genl::ethtool::{self, Channels, Features, Rings};
+use nlkit::genl::Family;
+use nlkit::{Conn, Netns, Protocol};
+use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
+
+/// ethtool's legacy offload flags (`off_flag_def`, common.c): short name,
+/// long name, and the kernel features each covers (a `*` matches any run
+/// of characters, once). `ufo` is left out, as ethtool leaves it out of
+/// `-k` on netlink kernels.
+const LEGACY: [(&str, &str, &str); 11] = [
+    ("rx", "rx-checksumming", "rx-checksum"),
+    ("tx", "tx-checksumming", "tx-checksum-*"),
+    ("sg", "scatter-gather", "tx-scatter-gather*"),
+    ("tso", "tcp-segmentation-offload", "tx-tcp*-segmentation"),
+    ("gso", "generic-segmentation-offload", "tx-generic-segmentation"),
+    ("gro", "generic-receive-offload", "rx-gro"),
+    ("lro", "large-receive-offload", "rx-lro"),
+    ("rxvlan", "rx-vlan-offload", "rx-vlan-hw-parse"),
+    ("txvlan", "tx-vlan-offload", "tx-vlan-hw-insert"),
+    ("ntuple", "ntuple-filters", "rx-ntuple-filter"),
+    ("rxhash", "receive-hashing", "rx-hashing"),
+];
+
+/// ethtool's `flag_pattern_match`: `pattern` with at most one `*`.
+fn pattern_match(name: &str, pattern: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((head, tail)) => {
+            name.len() >= head.len() + tail.len() && name.starts_with(head) && name.ends_with(tail)
+        }
+        None => name == pattern,
+    }
+}
+
+pub fn run(a: &EthtoolArgs, netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
+    let mut conn = match netns {
+        Some(name) => Conn::open_in(Netns::Name(name), Protocol::GENERIC)?,
+        None => Conn::open(Protocol::GENERIC)?,
+    };
+    let family = conn.resolve_family(ethtool::FAMILY)?;
+    let mut out = String::new();
+    let done = if let Some(dev) = &a.show_features {
+        show_features(&mut conn, &family, dev, json, &mut out)
+    } else if let Some(words) = &a.features {
+        set_features(&mut conn, &family, words)
+    } else if let Some(dev) = &a.show_channels {
+        let c = conn.run(ethtool::channels(&family, dev)).map_err(netlink_error)?;
+        channels_text(dev, &c, json, &mut out)
+    } else if let Some(words) = &a.set_channels {
+        let (dev, want) = channel_words(words)?;
+        conn.run(ethtool::set_channels(&family, dev, want)).map_err(netlink_error)
+    } else if let Some(dev) = &a.show_ring {
+        let r = conn.run(ethtool::rings(&family, dev)).map_err(netlink_error)?;
+        rings_text(dev, &r, json, &mut out)
+    } else if let Some(words) = &a.set_ring {
+        let (dev, want) = ring_words(words)?;
+        conn.run(ethtool::set_rings(&family, dev, want)).map_err(netlink_error)
+    } else {
+        bail!("nlkit ethtool: one of -k, -K, -l, -L, -g, -G is required")
+    };
+    done?;
+    if json {
+        let v: Value = serde_json::from_str(&out)?;
+        return print_json(&v, pretty);
+    }
+    print!("{out}");
+    Ok(())
+}
+
+/// A kernel refusal as ethtool words it: `netlink error: MESSAGE (offset
+/// N)` when the kernel explains, then `netlink error: ERRNO TEXT`.
+fn netlink_error(e: nlkit::Error) -> anyhow::Error {
+    let nlkit::Error::Kernel(k) = &e else { return e.into() };
+    // The kernel's message (and where), then the errno's text.
+    let errno = format!("netlink error: {}", nlkit::strerror(k.errno));
+    let text = match (&k.message, k.offset) {
+        (Some(m), Some(o)) => format!("netlink error: {m} (offset {o})\n{errno}"),
+        (Some(m), None) => format!("netlink error: {m}\n{errno}"),
+        _ => errno,
+    };
+    plain(text)
+}
+
+fn show_features(
+    conn: &mut Conn,
+    family: &Family,
+    dev: &str,
+    json: bool,
+    out: &mut String,
+) -> Result<()> {
+    let names = conn.run(ethtool::feature_names(family, dev)).map_err(netlink_error)?;
+    let f = conn.run(ethtool::features(family, dev)).map_err(netlink_error)?;
+    let rows = feature_rows(&f, &names);
+    if json {
+        // ethtool --json -k: the rows of the text, by name; a group's
+        // `fixed` and `requested` are null.
+        let mut m = Map::new();
+        m.insert("ifname".into(), dev.into());
+        for r in rows {
+            let v = json!({"active": r.active, "fixed": r.fixed, "requested": r.requested});
+            m.insert(r.name.to_string(), v);
+        }
+        *out = Value::Array(vec![Value::Object(m)]).to_string();
+        return Ok(());
+    }
+    let _ = writeln!(out, "Features for {dev}:");
+    for r in &rows {
+        r.line(out);
+    }
+    Ok(())
+}
+
+/// One line of `-k`: a feature, or a legacy group (`fixed` and
+/// `requested` unknown: its features say).
+#[derive(Debug, PartialEq)]
+struct Row<'n> {
+    name: &'n str,
+    /// Listed under its group, indented.
+    member: bool,
+    active: bool,
+    fixed: Option<bool>,
+    requested: Option<bool>,
+}
+
+impl Row<'_> {
+    /// The row as `dump_feature` prints it: `NAME: on|off[ suffix]`.
+    fn line(&self, out: &mut String) {
+        let suffix = match (self.fixed, self.requested) {
+            (Some(true), _) => " [fixed]",
+            (_, Some(true)) if !self.active => " [requested on]",
+            (_, Some(false)) if self.active => " [requested off]",
+            _ => "",
+        };
+        let indent = if self.member { "\t" } else { "" };
+        let on = if self.active { "on" } else { "off" };
+        let _ = writeln!(out, "{indent}{}: {on}{suffix}", self.name);
+    }
+}
+
+/// Feature `i` as a row named `name`.
+fn row<'n>(f: &Features, i: usize, name: &'n str, member: bool) -> Row<'n> {
+    Row {
+        name,
+        member,
+        active: Features::on(&f.active, i),
+        fixed: Some(!Features::on(&f.hw, i) || Features::on(&f.nochange, i)),
+        requested: Some(Features::on(&f.wanted, i)),
+    }
+}
+
+/// `dump_features`: the legacy groups with their features (a group of
+/// one is that feature under the group's name), then every other named
+/// feature in bit order.
+fn feature_rows<'n>(f: &Features, names: &'n [String]) -> Vec<Row<'n>> {
+    let count = f.count.min(names.len());
+    let group: Vec<Option<usize>> = names[..count]
+        .iter()
+        .map(|n| {
+            if n.is_empty() {
+                return None;
+            }
+            LEGACY.iter().position(|(_, _, pattern)| pattern_match(n, pattern))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for (g, (_, long, _)) in LEGACY.iter().enumerate() {
+        let members: Vec<usize> = (0..count).filter(|&i| group[i] == Some(g)).collect();
+        if let [i] = members[..] {
+            rows.push(row(f, i, long, false));
+            continue;
+        }
+        let active = members.iter().any(|&i| Features::on(&f.active, i));
+        rows.push(Row { name: long, member: false, active, fixed: None, requested: None });
+        rows.extend(members.iter().map(|&i| row(f, i, &names[i], true)));
+    }
+    for i in (0..count).filter(|&i| group[i].is_none() && !names[i].is_empty()) {
+        rows.push(row(f, i, &names[i], false));
+    }
+    rows
+}
+
+/// `-K DEV NAME on|off ...`: legacy names (short or long) expand to the
+/// features they cover; any other name goes to the kernel as it is.
+fn set_features(conn: &mut Conn, family: &Family, words: &[String]) -> Result<()> {
+    let Some((dev, pairs)) = words.split_first() else { bail!("-K needs a device") };
+    let names = conn.run(ethtool::feature_names(family, dev)).map_err(netlink_error)?;
+    let mut want = Vec::new();
+    for pair in pairs.chunks(2) {
+        let (name, value) = (&pair[0], pair.get(1).map(String::as_str));
+        let on = match value {
+            Some("on") => true,
+            Some("off") => false,
+            v => {
+                return Err(plain(format!(
+                    "ethtool (-K): flag '{}' for parameter '{name}' is not followed by 'on' or \
+                     'off'",
+                    v.unwrap_or("(null)")
+                )))
+            }
+        };
+        match LEGACY.iter().find(|(short, long, _)| name == short || name == long) {
+            Some((_, _, pattern)) => want.extend(
+                names.iter().filter(|n| pattern_match(n, pattern)).map(|n| (n.clone(), on)),
+            ),
+            None => want.push((name.clone(), on)),
+        }
+    }
+    conn.run(ethtool::set_features(family, dev, &want)).map_err(netlink_error)
+}
+
+/// ethtool's `show_u32`: the label, then the value or `n/a`.
+fn show_u32(out: &mut String, label: &str, v: Option<u32>) {
+    match v {
+        Some(v) => {
+            let _ = writeln!(out, "{label}{v}");
+        }
+        None => {
+            let _ = writeln!(out, "{label}n/a");
+        }
+    }
+}
+
+fn channels_text(dev: &str, c: &Channels, json: bool, out: &mut String) -> Result<()> {
+    if json {
+        *out = json!([{
+            "ifname": dev,
+            "rx-max": c.rx_max, "tx-max": c.tx_max,
+            "other-max": c.other_max, "combined-max": c.combined_max,
+            "rx-count": c.rx, "tx-count": c.tx,
+            "other-count": c.other, "combined-count": c.combined,
+        }])
+        .to_string();
+        return Ok(());
+    }
+    let _ = writeln!(out, "Channel parameters for {dev}:\nPre-set maximums:");
+    show_u32(out, "RX:\t\t", c.rx_max);
+    show_u32(out, "TX:\t\t", c.tx_max);
+    show_u32(out, "Other:\t\t", c.other_max);
+    show_u32(out, "Combined:\t", c.combined_max);
+    let _ = writeln!(out, "Current hardware settings:");
+    show_u32(out, "RX:\t\t", c.rx);
+    show_u32(out, "TX:\t\t", c.tx);
+    show_u32(out, "Other:\t\t", c.other);
+    show_u32(out, "Combined:\t", c.combined);
+    Ok(())
+}
+
+fn rings_text(dev: &str, r: &Rings, json: bool, out: &mut String) -> Result<()> {
+    if json {
+        *out = json!([{
+            "ifname": dev,
+            "rx-max": r.rx_max, "rx-mini-max": r.rx_mini_max,
+            "rx-jumbo-max": r.rx_jumbo_max, "tx-max": r.tx_max,
+            "rx": r.rx, "rx-mini": r.rx_mini, "rx-jumbo": r.rx_jumbo, "tx": r.tx,
+            "rx-buf-len": r.rx_buf_len, "cqe-size": r.cqe_size,
+        }])
+        .to_string();
+        return Ok(());
+    }
+    let _ = writeln!(out, "Ring parameters for {dev}:\nPre-set maximums:");
+    show_u32(out, "RX:\t\t", r.rx_max);
+    show_u32(out, "RX Mini:\t", r.rx_mini_max);
+    show_u32(out, "RX Jumbo:\t", r.rx_jumbo_max);
+    show_u32(out, "TX:\t\t", r.tx_max);
+    let _ = writeln!(out, "Current hardware settings:");
+    show_u32(out, "RX:\t\t", r.rx);
+    show_u32(out, "RX Mini:\t", r.rx_mini);
+    show_u32(out, "RX Jumbo:\t", r.rx_jumbo);
+    show_u32(out, "TX:\t\t", r.tx);
+    if r.rx_buf_len.is_some() {
+        show_u32(out, "RX Buf Len:\t\t", r.rx_buf_len);
+    }
+    if r.cqe_size.is_some() {
+        show_u32(out, "CQE Size:\t\t", r.cqe_size);
+    }
+    Ok(())
+}
+
+/// `DEV NAME N ...` of `-L` and `-G`: each name one of `names`, each with
+/// a number, as ethtool's parser refuses them.
+fn counts<'w>(
+    words: &'w [String],
+    opt: &str,
+    names: &[&str],
+) -> Result<(&'w str, Vec<(usize, u32)>)> {
+    let Some((dev, rest)) = words.split_first() else { bail!("{opt} needs a device") };
+    let mut got = Vec::new();
+    let mut it = rest.iter();
+    while let Some(name) = it.next() {
+        let Some(at) = names.iter().position(|n| n == name) else {
+            return Err(plain(format!("ethtool ({opt}): unknown parameter '{name}'")));
+        };
+        let Some(v) = it.next() else {
+            return Err(plain(format!("ethtool ({opt}): no value for parameter '{name}'")));
+        };
+        let n = crate::words::number::<u32>(v).ok_or_else(|| {
+            plain(format!("ethtool ({opt}): invalid value '{v}' for parameter '{name}'"))
+        })?;
+        got.push((at, n));
+    }
+    Ok((dev, got))
+}
+
+/// `-L DEV [rx N] [tx N] [other N] [combined N]`.
+fn channel_words(words: &[String]) -> Result<(&str, Channels)> {
+    let (dev, got) = counts(words, "-L", &["rx", "tx", "other", "combined"])?;
+    let mut c = Channels::default();
+    for (at, n) in got {
+        *[&mut c.rx, &mut c.tx, &mut c.other, &mut c.combined][at] = Some(n);
+    }
+    Ok((dev, c))
+}
+
+/// `-G DEV [rx N] [rx-mini N] [rx-jumbo N] [tx N] [rx-buf-len N] [cqe-size N]`.
+fn ring_words(words: &[String]) -> Result<(&str, Rings)> {
+    let names = ["rx", "rx-mini", "rx-jumbo", "tx", "rx-buf-len", "cqe-size"];
+    let (dev, got) = counts(words, "-G", &names)?;
+    let mut r = Rings::default();
+    for (at, n) in got {
+        let slot = [
+            &mut r.rx,
+            &mut r.rx_mini,
+            &mut r.rx_jumbo,
+            &mut r.tx,
+            &mut r.rx_buf_len,
+            &mut r.cqe_size,
+        ];
+        *slot.into_iter().nth(at).expect("one slot per name") = Some(n);
+    }
+    Ok((dev, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_patterns_as_ethtool_matches_them() {
+        assert!(pattern_match("tx-checksum-ipv4", "tx-checksum-*"));
+        assert!(!pattern_match("tx-checksumming", "tx-checksum-*"));
+        assert!(pattern_match("tx-tcp6-segmentation", "tx-tcp*-segmentation"));
+        assert!(pattern_match("tx-tcp-segmentation", "tx-tcp*-segmentation"));
+        assert!(!pattern_match("tx-tcp", "tx-tcp*-segmentation"));
+        assert!(pattern_match("rx-gro", "rx-gro") && !pattern_match("rx-gro-hw", "rx-gro"));
+    }
+
+    #[test]
+    fn groups_first_then_the_rest_with_fixed_and_requested() {
+        let names: Vec<String> = ["tx-checksum-ipv4", "tx-checksum-sctp", "rx-gro", "highdma", ""]
+            .map(String::from)
+            .to_vec();
+        // hw: all but bit 0; active: 1, 3; wanted: 1, 2, 3.
+        let f = Features {
+            count: 5,
+            hw: vec![0b11110],
+            wanted: vec![0b01110],
+            active: vec![0b01010],
+            nochange: vec![0],
+        };
+        let mut out = String::new();
+        for r in feature_rows(&f, &names) {
+            r.line(&mut out);
+        }
+        let want = "rx-checksumming: off\ntx-checksumming: on\n\
+                    \ttx-checksum-ipv4: off [fixed]\n\ttx-checksum-sctp: on\n\
+                    scatter-gather: off\ntcp-segmentation-offload: off\n\
+                    generic-segmentation-offload: off\n\
+                    generic-receive-offload: off [requested on]\n\
+                    large-receive-offload: off\nrx-vlan-offload: off\ntx-vlan-offload: off\n\
+                    ntuple-filters: off\nreceive-hashing: off\nhighdma: on\n";
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn count_words_refused_as_ethtool_refuses_them() {
+        let w = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        let words = w("v0 rx 2 combined 4");
+        let (dev, c) = channel_words(&words).unwrap();
+        assert_eq!((dev, c.rx, c.combined, c.tx), ("v0", Some(2), Some(4), None));
+        let e = channel_words(&w("v0 foo 1")).unwrap_err().to_string();
+        assert_eq!(e, "ethtool (-L): unknown parameter 'foo'");
+        let e = channel_words(&w("v0 rx")).unwrap_err().to_string();
+        assert_eq!(e, "ethtool (-L): no value for parameter 'rx'");
+        let (_, r) = ring_words(&w("v0 tx 512 rx-jumbo 9")).unwrap();
+        assert_eq!((r.tx, r.rx_jumbo), (Some(512), Some(9)));
+    }
+}
