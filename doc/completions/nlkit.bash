@@ -13,7 +13,7 @@ _nlkit() {
     fi;; esac
     local words=""
     case "$p" in
-        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent";;
+        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent";;
         "/raw/send"|"/raw/send/"*) words="--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout";;
         "/raw/listen"|"/raw/listen/"*) words="--proto --port --groups --count --timeout --rcvbuf";;
         "/raw"|"/raw/"*) words="send listen";;
@@ -185,6 +185,11 @@ _nlkit() {
         "/tcpmetrics/delete"|"/tcpmetrics/delete/"*) words="src source address addr help";;
         "/tcpmetrics/flush"|"/tcpmetrics/flush/"*) words="src source address addr help";;
         "/tcpmetrics") words="show list lst delete flush help";;
+        "/conntrack/show"|"/conntrack/show/"*) words="proto src dst sport dport mark zone all help";;
+        "/conntrack/list"|"/conntrack/list/"*) words="proto src dst sport dport mark zone all help";;
+        "/conntrack/delete"|"/conntrack/delete/"*) words="proto src dst sport dport mark zone all help";;
+        "/conntrack/flush"|"/conntrack/flush/"*) words="proto src dst sport dport mark zone all help";;
+        "/conntrack") words="show list delete flush help";;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

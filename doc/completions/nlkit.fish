@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -383,6 +383,16 @@ function __nlkit_words
             printf '%s\n' src source address addr help
         case '/tcpmetrics'
             printf '%s\n' show list lst delete flush help
+        case '/conntrack/show' '/conntrack/show/*'
+            printf '%s\n' proto src dst sport dport mark zone all help
+        case '/conntrack/list' '/conntrack/list/*'
+            printf '%s\n' proto src dst sport dport mark zone all help
+        case '/conntrack/delete' '/conntrack/delete/*'
+            printf '%s\n' proto src dst sport dport mark zone all help
+        case '/conntrack/flush' '/conntrack/flush/*'
+            printf '%s\n' proto src dst sport dport mark zone all help
+        case '/conntrack'
+            printf '%s\n' show list delete flush help
     end
 end
 complete -c nlkit -f -a '(__nlkit_words)'

@@ -13,7 +13,7 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent);;
+        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;
@@ -185,6 +185,11 @@ _nlkit() {
         "/tcpmetrics/delete"|"/tcpmetrics/delete/"*) cands=(src source address addr help);;
         "/tcpmetrics/flush"|"/tcpmetrics/flush/"*) cands=(src source address addr help);;
         "/tcpmetrics") cands=(show list lst delete flush help);;
+        "/conntrack/show"|"/conntrack/show/"*) cands=(proto src dst sport dport mark zone all help);;
+        "/conntrack/list"|"/conntrack/list/"*) cands=(proto src dst sport dport mark zone all help);;
+        "/conntrack/delete"|"/conntrack/delete/"*) cands=(proto src dst sport dport mark zone all help);;
+        "/conntrack/flush"|"/conntrack/flush/"*) cands=(proto src dst sport dport mark zone all help);;
+        "/conntrack") cands=(show list delete flush help);;
     esac
     compadd -a cands
 }

@@ -1,5 +1,6 @@
 //! Any bytes as a generic netlink controller message (tables generated
-//! from the nlctrl YNL spec), a TASKSTATS reply, a sock_diag inet, unix or
+//! from the nlctrl YNL spec), a TASKSTATS reply, ethtool replies, a
+//! conntrack entry, a sock_diag inet, unix or
 //! netlink socket,
 //! as a kernel uevent and a process event, and
 //! as a datagram to
@@ -49,6 +50,20 @@ fuzz_target!(|data: &[u8]| {
     let _ = Policy::default().add(&msg);
     // As a TASKSTATS reply and a sock_diag inet socket (hand-written tables).
     let _ = nlkit::genl::taskstats::Stats::parse(&msg);
+    // As ethtool replies (generated tables) and a conntrack entry (an
+    // nfgenmsg and big-endian attributes).
+    {
+        use nlkit::genl::ethtool::tables as eth;
+        if let Ok(v) = eth::Features::parse(&msg) {
+            let _ = (v.malformed().count(), v.hw.map(|b| (b.size, b.value, b.bits)));
+        }
+        if let Ok(v) = eth::Strset::parse(&msg) {
+            let _ = (v.malformed().count(), v.stringsets.map(|s| s.attrs().count()));
+        }
+        let _ = eth::Channels::parse(&msg).map(|v| v.malformed().count());
+        let _ = eth::Rings::parse(&msg).map(|v| v.malformed().count());
+        let _ = nlkit::netfilter::conntrack::Entry::parse(&msg);
+    }
     if let Ok(v) = nlkit::diag::inet::InetDiag::parse(&msg) {
         let _ = (v.header.local(), v.header.peer(), v.header.cookie(), v.unknown().count());
         let mut again = Vec::new();

@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod connector;
+pub mod conntrack;
 pub mod demo;
 pub mod dev;
 pub mod ethtool;

@@ -5,8 +5,8 @@
 #![deny(unsafe_code)]
 
 use nlkit_cli::{
-    cli, connector, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel, mptcp, netdev, raw,
-    report, spec, ss, taskstats, tcp_metrics, uevent,
+    cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel, mptcp,
+    netdev, raw, report, spec, ss, taskstats, tcp_metrics, uevent,
 };
 
 use clap::Parser;
@@ -99,6 +99,10 @@ fn main() -> ExitCode {
         cli::Command::Mptcp(w) => mptcp::run(&w.words, netns, cli.json),
         cli::Command::TcpMetrics(w) => object("tcp-metrics", &w.words)
             .unwrap_or_else(|| tcp_metrics::run(&w.words, netns, cli.json, cli.global_family())),
+        cli::Command::Conntrack(w) => object("conntrack", &w.words).unwrap_or_else(|| {
+            let family = cli.global_family();
+            conntrack::run(&w.words, netns, cli.json, cli.pretty, family)
+        }),
         cli::Command::External(words) => external(words),
     };
     let rtnetlink = matches!(

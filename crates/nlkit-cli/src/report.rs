@@ -61,6 +61,11 @@ impl std::fmt::Display for Verbatim {
 
 impl std::error::Error for Verbatim {}
 
+/// `ip`'s `invarg`: `argument "ARG" is wrong: WHAT`.
+pub fn invarg(what: &str, arg: &str) -> anyhow::Error {
+    anyhow::anyhow!("argument \"{arg}\" is wrong: {what}")
+}
+
 /// `ip`'s `NEXT_ARG` failure: a keyword's value is missing.
 pub fn incomplete() -> anyhow::Error {
     plain("Command line is not complete. Try option \"help\"")

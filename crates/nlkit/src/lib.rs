@@ -59,6 +59,8 @@ pub mod fib_lookup;
 #[cfg(feature = "genl")]
 pub mod genl;
 pub mod kernel;
+#[cfg(feature = "netfilter")]
+pub mod netfilter;
 pub mod proto;
 #[cfg(feature = "rtnl")]
 pub mod rtnl;

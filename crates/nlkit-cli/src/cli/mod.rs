@@ -186,6 +186,10 @@ pub enum Command {
     /// delete | flush, as `ip tcp_metrics`.
     #[command(name = "tcp-metrics", visible_aliases = ["tcp_metrics", "tcpmetrics"], disable_help_flag = true)]
     TcpMetrics(Words),
+    /// The connection tracking table (NETLINK_NETFILTER, ctnetlink): show
+    /// | delete | flush all, as conntrack -L prints it.
+    #[command(disable_help_flag = true)]
+    Conntrack(Words),
     /// Sockets from the kernel's socket diagnostics (NETLINK_SOCK_DIAG),
     /// with ss's options and table: [-tuwalne46H] [-N NS] [state S]...
     /// (nlkit ss --help).

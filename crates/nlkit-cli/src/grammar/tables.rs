@@ -5,7 +5,8 @@
 use super::{refused, w, Cmd, Object};
 
 /// Every object, in the order the top-level help lists them.
-pub const OBJECTS: &[&Object] = &[&ADDRESS, &LINK, &NEIGH, &ROUTE, &RULE, &MONITOR, &TCP_METRICS];
+pub const OBJECTS: &[&Object] =
+    &[&ADDRESS, &LINK, &NEIGH, &ROUTE, &RULE, &MONITOR, &TCP_METRICS, &CONNTRACK];
 
 const LINK_SELECT: &str = "{ DEVICE | dev DEVICE }";
 
@@ -631,6 +632,48 @@ pub const TCP_METRICS: Object = Object {
         },
     ],
     unsupported: &[],
+    defs: &[],
+    kinds: &[],
+};
+
+/// `conntrack show|delete|flush`: each field of the original tuple (the
+/// walker reads it: see `conntrack::WALK`).
+pub const CT_SELECT: Cmd = Cmd {
+    names: &["show", "list"],
+    synopsis: "[ proto P ] [ src ADDR ] [ dst ADDR ] [ sport N ] [ dport N ] [ mark N ] [ zone N ]",
+    about: "List connections (-4, -6: one family), as conntrack -L; -j: JSON",
+    words: &[
+        w("proto", "PROTO", "only this protocol (tcp, udp, icmp, ... or a number)"),
+        w("src", "ADDR", "only this original source"),
+        w("dst", "ADDR", "only this original destination"),
+        w("sport", "PORT", "only this original source port"),
+        w("dport", "PORT", "only this original destination port"),
+        w("mark", "NUMBER", "only this mark"),
+        w("zone", "NUMBER", "only this zone"),
+        w("all", "", "flush: every entry of the family"),
+    ],
+    unsupported: &[],
+};
+
+pub const CONNTRACK: Object = Object {
+    names: &["conntrack"],
+    about: "The connection tracking table (netfilter ctnetlink), as conntrack",
+    commands: &[
+        CT_SELECT,
+        Cmd {
+            names: &["delete"],
+            synopsis: "proto P src ADDR dst ADDR [ sport N dport N ] [ zone N ]",
+            about: "Delete the connection whose original tuple this is",
+            ..CT_SELECT
+        },
+        Cmd {
+            names: &["flush"],
+            synopsis: "all",
+            about: "Delete every connection (-4, -6: of one family; all must be said)",
+            ..CT_SELECT
+        },
+    ],
+    unsupported: &["monitor", "stats", "count"],
     defs: &[],
     kinds: &[],
 };

@@ -238,6 +238,7 @@ pub fn fuzz_walks(words: &[String]) {
     let _ = monitor::WALK.run(words, &mut monitor::MonitorWords::default());
     let _ = neigh::GET.run(words, &mut neigh::GetWords::default());
     let _ = crate::tcp_metrics::WALK.run(words, &mut crate::tcp_metrics::Filter::default());
+    let _ = crate::conntrack::WALK.run(words, &mut crate::conntrack::Select::default());
     for walk in &DEV_ONLY {
         let _ = walk.run(words, &mut DevWord::default());
     }
@@ -262,6 +263,7 @@ pub fn walks_complete() -> std::result::Result<(), String> {
     neigh::WALK.complete()?;
     neigh::GET.complete()?;
     crate::tcp_metrics::WALK.complete()?;
+    crate::conntrack::WALK.complete()?;
     link::WALK.complete()?;
     addr_modify::WALK.complete()
 }

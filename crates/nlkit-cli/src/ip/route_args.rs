@@ -19,10 +19,7 @@ pub(super) fn matches(arg: &str, word: &str) -> bool {
     !arg.is_empty() && word.starts_with(arg)
 }
 
-/// `invarg`: `argument "ARG" is wrong: WHAT`.
-pub(super) fn invarg(what: &str, arg: &str) -> anyhow::Error {
-    anyhow!("argument \"{arg}\" is wrong: {what}")
-}
+pub(crate) use crate::report::invarg;
 
 /// A C `strtoul(s, &end, 0)` that must use all of `s`: decimal, `0x` hex,
 /// `0` octal.

@@ -30,10 +30,15 @@ pub(crate) fn constants(text: &str) -> Vec<(String, i64)> {
             let item =
                 item.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<String>();
             let (name, value) = match item.split_once('=') {
-                Some((n, v)) => match number(v.trim()) {
-                    Some(v) => (n.trim().to_string(), v),
-                    None => break, // an expression: stop this enum
-                },
+                Some((n, v)) => {
+                    // A number, or an earlier member's name (an alias, as
+                    // `CTA_NAT_SEQ_ADJ_REPLY = CTA_SEQ_ADJ_REPLY`).
+                    let earlier = || out.iter().rev().find(|(k, _)| k == v.trim()).map(|(_, v)| *v);
+                    match number(v.trim()).or_else(earlier) {
+                        Some(v) => (n.trim().to_string(), v),
+                        None => break, // an expression: stop this enum
+                    }
+                }
                 None => (item.trim().to_string(), next),
             };
             out.push((name, value));

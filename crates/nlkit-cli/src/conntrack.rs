@@ -1,0 +1,371 @@
+//! `nlkit conntrack show|delete|flush`: the connection tracking table
+//! through ctnetlink (`nlkit::netfilter::conntrack`), printed as
+//! conntrack-tools' `conntrack -L` prints it (libnetfilter_conntrack's
+//! default format: protocol, timeout, state, the original tuple,
+//! `[UNREPLIED]`, the reply tuple, `[ASSURED]`, mark, zone, helper, use),
+//! or with `-j` as JSON (conntrack has none). Both families unless `-4`
+//! or `-6`, as conntrack. The words are a grammar table's (`grammar::tables::CONNTRACK`).
+
+use crate::grammar::tables::CT_SELECT;
+use crate::grammar::walk::Walk;
+use crate::kernel::print_json;
+use crate::report::invarg;
+use anyhow::{bail, Result};
+use nlkit::netfilter::conntrack::{self, tables::nf_ct_status, Entry, Tuple};
+use nlkit::{Conn, Netns, Protocol};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+/// What the words select: each given field must match the original tuple.
+#[derive(Debug, Default)]
+pub struct Select {
+    proto: Option<u8>,
+    src: Option<IpAddr>,
+    dst: Option<IpAddr>,
+    sport: Option<u16>,
+    dport: Option<u16>,
+    mark: Option<u32>,
+    zone: Option<u16>,
+    /// `all` (flush only): every entry of the family.
+    all: bool,
+}
+
+/// Protocol names as libnetfilter_conntrack prints them (`proto2str`).
+const PROTOS: [(u8, &str); 8] = [
+    (6, "tcp"),
+    (17, "udp"),
+    (136, "udplite"),
+    (1, "icmp"),
+    (58, "icmpv6"),
+    (132, "sctp"),
+    (47, "gre"),
+    (33, "dccp"),
+];
+
+/// TCP states as it prints them (`states`).
+const TCP_STATES: [&str; 10] = [
+    "NONE",
+    "SYN_SENT",
+    "SYN_RECV",
+    "ESTABLISHED",
+    "FIN_WAIT",
+    "CLOSE_WAIT",
+    "LAST_ACK",
+    "TIME_WAIT",
+    "CLOSE",
+    "SYN_SENT2",
+];
+
+fn number<T: TryFrom<u64>>(v: &str, what: &str) -> Result<T> {
+    crate::words::number(v).ok_or_else(|| invarg(what, v))
+}
+
+fn address(v: &str) -> Result<IpAddr> {
+    v.parse().map_err(|_| invarg("invalid address", v))
+}
+
+/// `show|delete|flush`: the rows of `CT_SELECT`.
+pub static WALK: Walk<Select> = Walk {
+    name: "conntrack",
+    cmd: &CT_SELECT,
+    apply: &[
+        ("proto", |s, v| {
+            let p = PROTOS.iter().find(|(_, n)| *n == v).map(|(p, _)| *p);
+            s.proto = Some(match p {
+                Some(p) => p,
+                None => number(v, "invalid protocol")?,
+            });
+            Ok(())
+        }),
+        ("src", |s, v| {
+            s.src = Some(address(v)?);
+            Ok(())
+        }),
+        ("dst", |s, v| {
+            s.dst = Some(address(v)?);
+            Ok(())
+        }),
+        ("sport", |s, v| {
+            s.sport = Some(number(v, "invalid port")?);
+            Ok(())
+        }),
+        ("dport", |s, v| {
+            s.dport = Some(number(v, "invalid port")?);
+            Ok(())
+        }),
+        ("mark", |s, v| {
+            s.mark = Some(number(v, "invalid mark")?);
+            Ok(())
+        }),
+        ("zone", |s, v| {
+            s.zone = Some(number(v, "invalid zone")?);
+            Ok(())
+        }),
+        ("all", |s, _| {
+            s.all = true;
+            Ok(())
+        }),
+    ],
+    more: &[],
+    other: None,
+    stop: &[],
+};
+
+impl Select {
+    fn matches(&self, e: &Entry) -> bool {
+        let o = &e.orig;
+        self.proto.is_none_or(|p| o.proto == p)
+            && self.src.is_none_or(|a| o.src == Some(a))
+            && self.dst.is_none_or(|a| o.dst == Some(a))
+            && self.sport.is_none_or(|p| o.sport == Some(p))
+            && self.dport.is_none_or(|p| o.dport == Some(p))
+            && self.mark.is_none_or(|m| e.mark == Some(m))
+            && self.zone.is_none_or(|z| e.zone.unwrap_or(0) == z)
+    }
+}
+
+pub fn run(
+    words: &[String],
+    netns: Option<&str>,
+    json: bool,
+    pretty: bool,
+    family: u8,
+) -> Result<()> {
+    let (cmd, rest) = match words.split_first() {
+        None => ("show", &[][..]),
+        Some((c, rest)) => (c.as_str(), rest),
+    };
+    let mut sel = Select::default();
+    WALK.run(rest, &mut sel)?;
+    let mut conn = match netns {
+        Some(name) => Conn::open_in(Netns::Name(name), Protocol::NETFILTER)?,
+        None => Conn::open(Protocol::NETFILTER)?,
+    };
+    let is = |w: &str| !cmd.is_empty() && w.starts_with(cmd);
+    if is("show") || is("list") {
+        if sel.all {
+            bail!("\"all\" is for flush");
+        }
+        return show(&mut conn, family, &sel, json, pretty);
+    }
+    if is("delete") {
+        let (Some(proto), Some(src), Some(dst)) = (sel.proto, sel.src, sel.dst) else {
+            bail!("delete needs the original tuple: proto P src ADDR dst ADDR [sport N dport N]")
+        };
+        if sel.all || sel.mark.is_some() {
+            bail!("delete takes one tuple (flush all empties the table)");
+        }
+        let orig = Tuple {
+            src: Some(src),
+            dst: Some(dst),
+            proto,
+            sport: sel.sport,
+            dport: sel.dport,
+            ..Tuple::default()
+        };
+        let family = if src.is_ipv6() { libc::AF_INET6 as u8 } else { libc::AF_INET as u8 };
+        return Ok(conn.run(conntrack::delete(family, orig, sel.zone))?);
+    }
+    if is("flush") {
+        // Never everything by accident: the word says it.
+        if !sel.all || sel.proto.is_some() || sel.src.is_some() || sel.dst.is_some() {
+            bail!("flush deletes every entry of the family: say \"flush all\"");
+        }
+        if family == 0 {
+            return Ok(conn.run(conntrack::flush(0))?);
+        }
+        // The kernel's flush empties every family whatever the request
+        // says (6.18, as `conntrack -F -f ipv4` shows): one family's
+        // entries are deleted one by one instead.
+        let mut doomed = Vec::new();
+        conn.run(conntrack::dump(family, |e| {
+            doomed.push(e);
+            Ok(())
+        }))?;
+        for e in doomed {
+            match conn.run(conntrack::delete(e.family, e.orig, e.zone)) {
+                // Gone meanwhile (expired): what was asked.
+                Err(err) if err.errno() == Some(libc::ENOENT) => {}
+                other => other?,
+            }
+        }
+        return Ok(());
+    }
+    bail!("Command \"{cmd}\" is unknown, try \"nlkit conntrack help\".")
+}
+
+fn show(conn: &mut Conn, family: u8, sel: &Select, json: bool, pretty: bool) -> Result<()> {
+    let mut entries = Vec::new();
+    conn.run(conntrack::dump(family, |e| {
+        if sel.matches(&e) {
+            entries.push(e);
+        }
+        Ok(())
+    }))?;
+    if json {
+        let all: Vec<Value> = entries.iter().map(entry_json).collect();
+        return print_json(&Value::Array(all), pretty);
+    }
+    let mut out = String::new();
+    for e in &entries {
+        line(e, &mut out);
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn proto_name(p: u8) -> &'static str {
+    PROTOS.iter().find(|(n, _)| *n == p).map_or("unknown", |(_, s)| s)
+}
+
+/// The layer-4 part of a tuple (`__snprintf_proto`).
+fn l4(t: &Tuple, out: &mut String) {
+    match t.proto {
+        6 | 17 | 136 | 132 | 33 => {
+            let _ = write!(out, "sport={} dport={} ", t.sport.unwrap_or(0), t.dport.unwrap_or(0));
+        }
+        47 => {
+            let _ = write!(
+                out,
+                "srckey=0x{:x} dstkey=0x{:x} ",
+                t.sport.unwrap_or(0),
+                t.dport.unwrap_or(0)
+            );
+        }
+        1 | 58 => {
+            let (ty, code, id) = t.icmp.unwrap_or_default();
+            let _ = write!(out, "type={ty} code={code} id={id} ");
+        }
+        _ => {}
+    }
+}
+
+fn addresses(t: &Tuple, out: &mut String) {
+    if let (Some(s), Some(d)) = (t.src, t.dst) {
+        let _ = write!(out, "src={s} dst={d} ");
+    }
+}
+
+/// One entry as `__snprintf_conntrack_default` writes it, without its
+/// last blank.
+fn line(e: &Entry, out: &mut String) {
+    let start = out.len();
+    let _ = write!(out, "{:<8} {} ", proto_name(e.orig.proto), e.orig.proto);
+    if let Some(t) = e.timeout {
+        let _ = write!(out, "{t} ");
+    }
+    if let Some(s) = e.tcp_state {
+        let _ = write!(out, "{} ", TCP_STATES.get(s as usize).unwrap_or(&"NONE"));
+    }
+    addresses(&e.orig, out);
+    l4(&e.orig, out);
+    if let Some(z) = e.orig.zone {
+        let _ = write!(out, "zone-orig={z} ");
+    }
+    if let Some((p, b)) = e.counters_orig {
+        let _ = write!(out, "packets={p} bytes={b} ");
+    }
+    if e.status.is_some_and(|s| s & nf_ct_status::SEEN_REPLY == 0) {
+        out.push_str("[UNREPLIED] ");
+    }
+    addresses(&e.reply, out);
+    l4(&e.reply, out);
+    if let Some(z) = e.reply.zone {
+        let _ = write!(out, "zone-reply={z} ");
+    }
+    if let Some((p, b)) = e.counters_reply {
+        let _ = write!(out, "packets={p} bytes={b} ");
+    }
+    if e.status.is_some_and(|s| s & nf_ct_status::ASSURED != 0) {
+        out.push_str("[ASSURED] ");
+    }
+    if let Some(m) = e.mark {
+        let _ = write!(out, "mark={m} ");
+    }
+    if let Some(z) = e.zone {
+        let _ = write!(out, "zone={z} ");
+    }
+    if let Some(h) = &e.helper {
+        let _ = write!(out, "helper={h} ");
+    }
+    if let Some(u) = e.use_ {
+        let _ = write!(out, "use={u} ");
+    }
+    if out.len() > start {
+        out.pop();
+    }
+    out.push('\n');
+}
+
+fn tuple_json(t: &Tuple) -> Value {
+    let mut v = json!({"src": t.src, "dst": t.dst});
+    if let Some((ty, code, id)) = t.icmp {
+        v["type"] = ty.into();
+        v["code"] = code.into();
+        v["id"] = id.into();
+    } else {
+        v["sport"] = t.sport.into();
+        v["dport"] = t.dport.into();
+    }
+    v
+}
+
+fn entry_json(e: &Entry) -> Value {
+    let status = e.status.unwrap_or(0);
+    let names: Vec<&str> =
+        nf_ct_status::NAMES.iter().filter(|(bit, _)| status & bit != 0).map(|(_, n)| *n).collect();
+    json!({
+        "family": if e.family == libc::AF_INET6 as u8 { "ipv6" } else { "ipv4" },
+        "proto": proto_name(e.orig.proto),
+        "protonum": e.orig.proto,
+        "timeout": e.timeout,
+        "state": e.tcp_state.map(|s| TCP_STATES.get(s as usize).copied().unwrap_or("NONE")),
+        "orig": tuple_json(&e.orig),
+        "reply": tuple_json(&e.reply),
+        "status": names,
+        "mark": e.mark,
+        "zone": e.zone,
+        "use": e.use_,
+        "id": e.id,
+        "counters-orig": e.counters_orig.map(|(p, b)| json!({"packets": p, "bytes": b})),
+        "counters-reply": e.counters_reply.map(|(p, b)| json!({"packets": p, "bytes": b})),
+        "helper": e.helper,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_as_libnetfilter_conntrack_writes_it() {
+        let t = Tuple {
+            src: Some("10.0.0.1".parse().unwrap()),
+            dst: Some("10.0.0.2".parse().unwrap()),
+            proto: 6,
+            sport: Some(1234),
+            dport: Some(80),
+            ..Tuple::default()
+        };
+        let r = Tuple { src: t.dst, dst: t.src, sport: t.dport, dport: t.sport, ..t };
+        let e = Entry {
+            family: 2,
+            orig: t,
+            reply: r,
+            status: Some(nf_ct_status::ASSURED | nf_ct_status::CONFIRMED),
+            timeout: Some(99),
+            tcp_state: Some(3),
+            mark: Some(0),
+            use_: Some(1),
+            ..Entry::default()
+        };
+        let mut out = String::new();
+        line(&e, &mut out);
+        assert_eq!(
+            out,
+            "tcp      6 99 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1234 dport=80 [UNREPLIED] \
+             src=10.0.0.2 dst=10.0.0.1 sport=80 dport=1234 [ASSURED] mark=0 use=1\n"
+        );
+    }
+}
