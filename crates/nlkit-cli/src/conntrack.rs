@@ -9,12 +9,13 @@
 use crate::grammar::tables::CT_SELECT;
 use crate::grammar::walk::Walk;
 use crate::kernel::print_json;
+use crate::out::writer::{push_ip, push_u64};
 use crate::report::invarg;
 use anyhow::{bail, Result};
 use nlkit::netfilter::conntrack::{self, tables::nf_ct_status, Entry, Tuple};
 use nlkit::{Conn, Netns, Protocol};
 use serde_json::{json, Value};
-use std::fmt::Write as _;
+use std::io::Write as _;
 use std::net::IpAddr;
 
 /// What the words select: each given field must match the original tuple.
@@ -196,106 +197,131 @@ pub fn run(
 }
 
 fn show(conn: &mut Conn, family: u8, sel: &Select, json: bool, pretty: bool) -> Result<()> {
-    let mut entries = Vec::new();
+    if json {
+        let mut all = Vec::new();
+        conn.run(conntrack::dump(family, |e| {
+            if sel.matches(&e) {
+                all.push(entry_json(&e));
+            }
+            Ok(())
+        }))?;
+        return print_json(&Value::Array(all), pretty);
+    }
+    // Each line straight into one buffer, written out 32 KiB at a time.
+    let mut stdout = std::io::stdout().lock();
+    let mut out = Vec::with_capacity(64 * 1024);
     conn.run(conntrack::dump(family, |e| {
         if sel.matches(&e) {
-            entries.push(e);
+            line(&e, &mut out);
+            if out.len() >= 32 * 1024 {
+                stdout.write_all(&out).map_err(|e| crate::out::write_error(e.into()))?;
+                out.clear();
+            }
         }
         Ok(())
     }))?;
-    if json {
-        let all: Vec<Value> = entries.iter().map(entry_json).collect();
-        return print_json(&Value::Array(all), pretty);
-    }
-    let mut out = String::new();
-    for e in &entries {
-        line(e, &mut out);
-    }
-    print!("{out}");
-    Ok(())
+    stdout.write_all(&out)?;
+    Ok(stdout.flush()?)
 }
 
 fn proto_name(p: u8) -> &'static str {
     PROTOS.iter().find(|(n, _)| *n == p).map_or("unknown", |(_, s)| s)
 }
 
+/// `NAME=N `.
+fn field(out: &mut Vec<u8>, name: &str, v: u64) {
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'=');
+    push_u64(out, v);
+    out.push(b' ');
+}
+
 /// The layer-4 part of a tuple (`__snprintf_proto`).
-fn l4(t: &Tuple, out: &mut String) {
+fn l4(t: &Tuple, out: &mut Vec<u8>) {
     match t.proto {
         6 | 17 | 136 | 132 | 33 => {
-            let _ = write!(out, "sport={} dport={} ", t.sport.unwrap_or(0), t.dport.unwrap_or(0));
+            field(out, "sport", t.sport.unwrap_or(0).into());
+            field(out, "dport", t.dport.unwrap_or(0).into());
         }
         47 => {
-            let _ = write!(
-                out,
-                "srckey=0x{:x} dstkey=0x{:x} ",
-                t.sport.unwrap_or(0),
-                t.dport.unwrap_or(0)
-            );
+            let (s, d) = (t.sport.unwrap_or(0), t.dport.unwrap_or(0));
+            let _ = write!(out, "srckey=0x{s:x} dstkey=0x{d:x} ");
         }
         1 | 58 => {
             let (ty, code, id) = t.icmp.unwrap_or_default();
-            let _ = write!(out, "type={ty} code={code} id={id} ");
+            field(out, "type", ty.into());
+            field(out, "code", code.into());
+            field(out, "id", id.into());
         }
         _ => {}
     }
 }
 
-fn addresses(t: &Tuple, out: &mut String) {
+fn addresses(t: &Tuple, out: &mut Vec<u8>) {
     if let (Some(s), Some(d)) = (t.src, t.dst) {
-        let _ = write!(out, "src={s} dst={d} ");
+        out.extend_from_slice(b"src=");
+        push_ip(out, &s);
+        out.extend_from_slice(b" dst=");
+        push_ip(out, &d);
+        out.push(b' ');
     }
 }
 
 /// One entry as `__snprintf_conntrack_default` writes it, without its
 /// last blank.
-fn line(e: &Entry, out: &mut String) {
+fn line(e: &Entry, out: &mut Vec<u8>) {
     let start = out.len();
-    let _ = write!(out, "{:<8} {} ", proto_name(e.orig.proto), e.orig.proto);
+    let _ = write!(out, "{:<8} ", proto_name(e.orig.proto));
+    push_u64(out, e.orig.proto.into());
+    out.push(b' ');
     if let Some(t) = e.timeout {
-        let _ = write!(out, "{t} ");
+        push_u64(out, t.into());
+        out.push(b' ');
     }
     if let Some(s) = e.tcp_state {
-        let _ = write!(out, "{} ", TCP_STATES.get(s as usize).unwrap_or(&"NONE"));
+        out.extend_from_slice(TCP_STATES.get(s as usize).unwrap_or(&"NONE").as_bytes());
+        out.push(b' ');
     }
     addresses(&e.orig, out);
     l4(&e.orig, out);
     if let Some(z) = e.orig.zone {
-        let _ = write!(out, "zone-orig={z} ");
+        field(out, "zone-orig", z.into());
     }
     if let Some((p, b)) = e.counters_orig {
-        let _ = write!(out, "packets={p} bytes={b} ");
+        field(out, "packets", p);
+        field(out, "bytes", b);
     }
     if e.status.is_some_and(|s| s & nf_ct_status::SEEN_REPLY == 0) {
-        out.push_str("[UNREPLIED] ");
+        out.extend_from_slice(b"[UNREPLIED] ");
     }
     addresses(&e.reply, out);
     l4(&e.reply, out);
     if let Some(z) = e.reply.zone {
-        let _ = write!(out, "zone-reply={z} ");
+        field(out, "zone-reply", z.into());
     }
     if let Some((p, b)) = e.counters_reply {
-        let _ = write!(out, "packets={p} bytes={b} ");
+        field(out, "packets", p);
+        field(out, "bytes", b);
     }
     if e.status.is_some_and(|s| s & nf_ct_status::ASSURED != 0) {
-        out.push_str("[ASSURED] ");
+        out.extend_from_slice(b"[ASSURED] ");
     }
     if let Some(m) = e.mark {
-        let _ = write!(out, "mark={m} ");
+        field(out, "mark", m.into());
     }
     if let Some(z) = e.zone {
-        let _ = write!(out, "zone={z} ");
+        field(out, "zone", z.into());
     }
     if let Some(h) = &e.helper {
         let _ = write!(out, "helper={h} ");
     }
     if let Some(u) = e.use_ {
-        let _ = write!(out, "use={u} ");
+        field(out, "use", u.into());
     }
     if out.len() > start {
         out.pop();
     }
-    out.push('\n');
+    out.push(b'\n');
 }
 
 fn tuple_json(t: &Tuple) -> Value {
@@ -360,10 +386,10 @@ mod tests {
             use_: Some(1),
             ..Entry::default()
         };
-        let mut out = String::new();
+        let mut out = Vec::new();
         line(&e, &mut out);
         assert_eq!(
-            out,
+            String::from_utf8(out).unwrap(),
             "tcp      6 99 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1234 dport=80 [UNREPLIED] \
              src=10.0.0.2 dst=10.0.0.1 sport=80 dport=1234 [ASSURED] mark=0 use=1\n"
         );

@@ -1,6 +1,6 @@
 //! Connection tracking over ctnetlink (`NFNL_SUBSYS_CTNETLINK`,
 //! `<linux/netfilter/nfnetlink_conntrack.h>`): the table's entries as
-//! typed values, dumped, deleted one by tuple, or flushed by family. The
+//! typed values, dumped, made, deleted one by tuple, or flushed. The
 //! tables are generated from the kernel's YNL spec ([`tables`],
 //! `specs/ynl/latest/conntrack.yaml`: 6.12 has no conntrack spec); every
 //! integer in ctnetlink is big-endian, which the tables say.
@@ -15,9 +15,12 @@ use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use tables::*;
 
-/// `IPCTNL_MSG_CT_GET` and `IPCTNL_MSG_CT_DELETE` (`enum cntl_msg_types`).
+/// `IPCTNL_MSG_CT_NEW`, `IPCTNL_MSG_CT_GET` and `IPCTNL_MSG_CT_DELETE`
+/// (`enum cntl_msg_types`).
+pub const IPCTNL_MSG_CT_NEW: u8 = 0;
+/// See [`IPCTNL_MSG_CT_NEW`].
 pub const IPCTNL_MSG_CT_GET: u8 = 1;
-/// See [`IPCTNL_MSG_CT_GET`].
+/// See [`IPCTNL_MSG_CT_NEW`].
 pub const IPCTNL_MSG_CT_DELETE: u8 = 2;
 
 /// One direction of a connection: addresses and the layer-4 identity.
@@ -204,6 +207,65 @@ pub fn dump<'a>(
         flags: Flags::DUMP,
         body: move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&nfgenmsg(family)),
         each: move |m: Message<'_>| each(Entry::parse(&m)?),
+    }
+}
+
+/// A connection to make (what `conntrack -I` makes): both tuples, the
+/// timeout in seconds, status bits to set, and for TCP its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NewEntry {
+    /// The original direction.
+    pub orig: Tuple,
+    /// The reply direction.
+    pub reply: Tuple,
+    /// Seconds until it expires.
+    pub timeout: u32,
+    /// `IPS_*` bits to set (`ASSURED`, ...; `CONFIRMED` is added).
+    pub status: u32,
+    /// The TCP state (`TCP_CONNTRACK_*`).
+    pub tcp_state: Option<u8>,
+    /// `ct mark`.
+    pub mark: Option<u32>,
+    /// The zone.
+    pub zone: Option<u16>,
+}
+
+/// Makes a connection (`IPCTNL_MSG_CT_NEW`, `NLM_F_CREATE | NLM_F_EXCL`:
+/// an existing one is `EEXIST`).
+pub fn create(n: NewEntry) -> impl Request<Output = ()> {
+    let family = match n.orig.src {
+        Some(IpAddr::V6(_)) => libc::AF_INET6 as u8,
+        _ => libc::AF_INET as u8,
+    };
+    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| {
+        b.append(&nfgenmsg(family))?;
+        n.orig.emit(b, CONNTRACK_ATTRS_TUPLE_ORIG)?;
+        n.reply.emit(b, CONNTRACK_ATTRS_TUPLE_REPLY)?;
+        b.attr_be32(CONNTRACK_ATTRS_TIMEOUT, n.timeout)?;
+        if n.status != 0 {
+            // A made entry is confirmed from the start: a status without
+            // the bit would change it, which the kernel refuses (EBUSY).
+            b.attr_be32(CONNTRACK_ATTRS_STATUS, n.status | nf_ct_status::CONFIRMED)?;
+        }
+        if let Some(state) = n.tcp_state {
+            let info = b.nest(CONNTRACK_ATTRS_PROTOINFO)?;
+            let tcp = b.nest(PROTOINFO_ATTRS_PROTOINFO_TCP)?;
+            b.attr_u8(PROTOINFO_TCP_ATTRS_TCP_STATE, state)?;
+            b.nest_end(tcp)?;
+            b.nest_end(info)?;
+        }
+        if let Some(m) = n.mark {
+            b.attr_be32(CONNTRACK_ATTRS_MARK, m)?;
+        }
+        if let Some(z) = n.zone {
+            b.attr_be16(CONNTRACK_ATTRS_ZONE, z)?;
+        }
+        Ok(())
+    };
+    Ack {
+        message_type: message_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW),
+        flags: Flags::CREATE | Flags::EXCL,
+        body,
     }
 }
 

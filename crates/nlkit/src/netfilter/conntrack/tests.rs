@@ -5,7 +5,8 @@ use nlkit_wire::{Header, Messages};
 fn generated_numbers_match_the_pinned_header() {
     let header =
         include_str!("../../../../../tools/uapi/linux-6.1/linux/netfilter/nfnetlink_conntrack.h");
-    let ours: [(&str, i64); 14] = [
+    let ours: [(&str, i64); 15] = [
+        ("IPCTNL_MSG_CT_NEW", IPCTNL_MSG_CT_NEW.into()),
         ("IPCTNL_MSG_CT_GET", IPCTNL_MSG_CT_GET.into()),
         ("IPCTNL_MSG_CT_DELETE", IPCTNL_MSG_CT_DELETE.into()),
         ("CTA_TUPLE_ORIG", CONNTRACK_ATTRS_TUPLE_ORIG.into()),

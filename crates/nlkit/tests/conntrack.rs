@@ -1,0 +1,91 @@
+//! ctnetlink against the real kernel in a throwaway namespace: entries
+//! made with `conntrack::create` (TCP with a state and a mark, UDP, ICMP,
+//! IPv6, a zone) come back from `dump` field by field; a second create is
+//! EEXIST; `delete` removes one; `flush` the rest.
+
+mod common;
+
+use common::TestNs;
+use nlkit::netfilter::conntrack::{self, tables::nf_ct_status, Entry, NewEntry, Tuple};
+use nlkit::{Conn, Protocol};
+use std::net::IpAddr;
+
+fn tuple(src: &str, dst: &str, proto: u8, ports: Option<(u16, u16)>) -> Tuple {
+    Tuple {
+        src: Some(src.parse().unwrap()),
+        dst: Some(dst.parse().unwrap()),
+        proto,
+        sport: ports.map(|p| p.0),
+        dport: ports.map(|p| p.1),
+        ..Tuple::default()
+    }
+}
+
+fn reverse(t: &Tuple) -> Tuple {
+    let icmp = t.icmp.map(|(ty, code, id)| (if ty == 8 { 0 } else { ty }, code, id));
+    Tuple { src: t.dst, dst: t.src, sport: t.dport, dport: t.sport, icmp, ..*t }
+}
+
+fn dump(conn: &mut Conn, family: u8) -> Vec<Entry> {
+    let mut all = Vec::new();
+    conn.run(conntrack::dump(family, |e| {
+        all.push(e);
+        Ok(())
+    }))
+    .unwrap();
+    all
+}
+
+#[test]
+fn made_entries_come_back_and_go() {
+    let ns = TestNs::new("ct");
+    let mut conn = Conn::open_in(ns.netns(), Protocol::NETFILTER).unwrap();
+    let tcp = tuple("10.0.0.1", "10.0.0.2", 6, Some((1234, 80)));
+    let udp = tuple("10.0.0.1", "10.0.0.3", 17, Some((53, 5353)));
+    let icmp = Tuple { icmp: Some((8, 0, 77)), ..tuple("10.0.0.1", "10.0.0.4", 1, None) };
+    let v6 = tuple("2001:db8::1", "2001:db8::2", 6, Some((5, 6)));
+    let made = [
+        NewEntry {
+            orig: tcp,
+            reply: reverse(&tcp),
+            timeout: 1000,
+            status: nf_ct_status::ASSURED,
+            tcp_state: Some(3),
+            mark: Some(42),
+            zone: Some(3),
+        },
+        NewEntry { orig: udp, reply: reverse(&udp), timeout: 500, ..NewEntry::default() },
+        NewEntry { orig: icmp, reply: reverse(&icmp), timeout: 300, ..NewEntry::default() },
+        NewEntry {
+            orig: v6,
+            reply: reverse(&v6),
+            timeout: 800,
+            tcp_state: Some(7),
+            ..NewEntry::default()
+        },
+    ];
+    for (i, n) in made.iter().enumerate() {
+        conn.run(conntrack::create(*n)).unwrap_or_else(|e| panic!("entry {i}: {e}"));
+    }
+    let again = conn.run(conntrack::create(made[1])).unwrap_err();
+    assert_eq!(again.errno(), Some(libc::EEXIST));
+
+    let v4 = dump(&mut conn, libc::AF_INET as u8);
+    assert_eq!(v4.len(), 3, "{v4:?}");
+    let t = v4.iter().find(|e| e.orig.proto == 6).unwrap();
+    assert_eq!((t.orig.sport, t.orig.dport), (Some(1234), Some(80)));
+    assert_eq!((t.reply.src, t.reply.sport), (Some("10.0.0.2".parse().unwrap()), Some(80)));
+    assert_eq!((t.tcp_state, t.mark, t.zone), (Some(3), Some(42), Some(3)));
+    assert!(t.status.unwrap() & nf_ct_status::ASSURED != 0);
+    assert!((990..=1000).contains(&t.timeout.unwrap()), "{:?}", t.timeout);
+    let i = v4.iter().find(|e| e.orig.proto == 1).unwrap();
+    assert_eq!((i.orig.icmp, i.reply.icmp), (Some((8, 0, 77)), Some((0, 0, 77))));
+    let all = dump(&mut conn, 0);
+    let six = all.iter().find(|e| matches!(e.orig.src, Some(IpAddr::V6(_)))).unwrap();
+    assert_eq!((six.family, six.tcp_state), (libc::AF_INET6 as u8, Some(7)));
+
+    conn.run(conntrack::delete(libc::AF_INET as u8, udp, None)).unwrap();
+    assert_eq!(dump(&mut conn, 0).len(), 3);
+    conn.run(conntrack::flush(0)).unwrap();
+    assert!(dump(&mut conn, 0).is_empty());
+}
