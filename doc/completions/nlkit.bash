@@ -189,7 +189,8 @@ _nlkit() {
         "/conntrack/list"|"/conntrack/list/"*) words="proto src dst sport dport mark zone all help";;
         "/conntrack/delete"|"/conntrack/delete/"*) words="proto src dst sport dport mark zone all help";;
         "/conntrack/flush"|"/conntrack/flush/"*) words="proto src dst sport dport mark zone all help";;
-        "/conntrack") words="show list delete flush help";;
+        "/conntrack/monitor"|"/conntrack/monitor/"*) words="new update destroy count help";;
+        "/conntrack") words="show list delete flush monitor help";;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

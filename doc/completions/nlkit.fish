@@ -391,8 +391,10 @@ function __nlkit_words
             printf '%s\n' proto src dst sport dport mark zone all help
         case '/conntrack/flush' '/conntrack/flush/*'
             printf '%s\n' proto src dst sport dport mark zone all help
+        case '/conntrack/monitor' '/conntrack/monitor/*'
+            printf '%s\n' new update destroy count help
         case '/conntrack'
-            printf '%s\n' show list delete flush help
+            printf '%s\n' show list delete flush monitor help
     end
 end
 complete -c nlkit -f -a '(__nlkit_words)'

@@ -189,7 +189,8 @@ _nlkit() {
         "/conntrack/list"|"/conntrack/list/"*) cands=(proto src dst sport dport mark zone all help);;
         "/conntrack/delete"|"/conntrack/delete/"*) cands=(proto src dst sport dport mark zone all help);;
         "/conntrack/flush"|"/conntrack/flush/"*) cands=(proto src dst sport dport mark zone all help);;
-        "/conntrack") cands=(show list delete flush help);;
+        "/conntrack/monitor"|"/conntrack/monitor/"*) cands=(new update destroy count help);;
+        "/conntrack") cands=(show list delete flush monitor help);;
     esac
     compadd -a cands
 }

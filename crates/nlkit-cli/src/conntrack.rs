@@ -6,13 +6,16 @@
 //! or with `-j` as JSON (conntrack has none). Both families unless `-4`
 //! or `-6`, as conntrack. The words are a grammar table's (`grammar::tables::CONNTRACK`).
 
-use crate::grammar::tables::CT_SELECT;
+use crate::grammar::tables::{CT_MONITOR, CT_SELECT};
 use crate::grammar::walk::Walk;
 use crate::kernel::print_json;
 use crate::out::writer::{push_ip, push_u64};
 use crate::report::invarg;
 use anyhow::{bail, Result};
-use nlkit::netfilter::conntrack::{self, tables::nf_ct_status, Entry, Tuple};
+use nlkit::netfilter::conntrack::{
+    self, tables::nf_ct_status, Change, Entry, Event, Events, Tuple,
+};
+use nlkit::sub::{Item, Subscription};
 use nlkit::{Conn, Netns, Protocol};
 use serde_json::{json, Value};
 use std::io::Write as _;
@@ -137,13 +140,21 @@ pub fn run(
         None => ("show", &[][..]),
         Some((c, rest)) => (c.as_str(), rest),
     };
+    let is = |w: &str| !cmd.is_empty() && w.starts_with(cmd);
+    if is("monitor") {
+        let mut m = MonitorWords::default();
+        MONITOR.run(rest, &mut m)?;
+        if !(m.events.new || m.events.update || m.events.destroy) {
+            m.events = Events::default();
+        }
+        return monitor(netns, &m, json);
+    }
     let mut sel = Select::default();
     WALK.run(rest, &mut sel)?;
     let mut conn = match netns {
         Some(name) => Conn::open_in(Netns::Name(name), Protocol::NETFILTER)?,
         None => Conn::open(Protocol::NETFILTER)?,
     };
-    let is = |w: &str| !cmd.is_empty() && w.starts_with(cmd);
     if is("show") || is("list") {
         if sel.all {
             bail!("\"all\" is for flush");
@@ -222,6 +233,97 @@ fn show(conn: &mut Conn, family: u8, sel: &Select, json: bool, pretty: bool) -> 
     }))?;
     stdout.write_all(&out)?;
     Ok(stdout.flush()?)
+}
+
+/// What `monitor` reads: the events asked for and when to stop.
+#[derive(Debug)]
+pub struct MonitorWords {
+    events: Events,
+    count: Option<u64>,
+}
+
+impl Default for MonitorWords {
+    fn default() -> Self {
+        let none = Events { new: false, update: false, destroy: false };
+        MonitorWords { events: none, count: None }
+    }
+}
+
+/// `monitor`: the rows of `CT_MONITOR`.
+pub static MONITOR: Walk<MonitorWords> = Walk {
+    name: "conntrack monitor",
+    cmd: &CT_MONITOR,
+    apply: &[
+        ("new", |m, _| {
+            m.events.new = true;
+            Ok(())
+        }),
+        ("update", |m, _| {
+            m.events.update = true;
+            Ok(())
+        }),
+        ("destroy", |m, _| {
+            m.events.destroy = true;
+            Ok(())
+        }),
+        ("count", |m, v| {
+            m.count = Some(number(v, "invalid count")?);
+            Ok(())
+        }),
+    ],
+    more: &[],
+    other: None,
+    stop: &[],
+};
+
+/// Prints events as `conntrack -E` does (`[NEW]` right-aligned in nine
+/// columns, then the entry's line), or one JSON object per line; lost
+/// events are said on stderr, and counted.
+fn monitor(netns: Option<&str>, m: &MonitorWords, json: bool) -> Result<()> {
+    let mut sub = match netns {
+        Some(name) => Subscription::open_in(Netns::Name(name), m.events)?,
+        None => Subscription::open(m.events)?,
+    };
+    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    // On stderr, so a script knows the groups are joined.
+    crate::report::note!("monitoring conntrack events");
+    let mut seen = 0u64;
+    let mut stdout = std::io::stdout().lock();
+    loop {
+        let mut out = Vec::new();
+        for item in sub.recv()? {
+            match item {
+                Item::Event { event: Event::Conn(change, e), .. } => {
+                    seen += 1;
+                    let tag = match change {
+                        Change::New => "new",
+                        Change::Update => "update",
+                        Change::Destroy => "destroy",
+                    };
+                    if json {
+                        let mut v = entry_json(&e);
+                        v["event"] = tag.into();
+                        let _ = writeln!(out, "{v}");
+                    } else {
+                        let _ = write!(out, "{:>9} ", format!("[{}]", tag.to_uppercase()));
+                        line(&e, &mut out);
+                    }
+                }
+                Item::Event { event: Event::Other(_), .. } => {}
+                Item::Overrun => crate::report::note!("conntrack: events lost (ENOBUFS)"),
+                Item::Refused { .. } => {}
+                Item::Malformed(e) => crate::report::note!("conntrack: {e}"),
+            }
+            if m.count.is_some_and(|c| seen >= c) {
+                break;
+            }
+        }
+        stdout.write_all(&out)?;
+        stdout.flush()?;
+        if m.count.is_some_and(|c| seen >= c) {
+            return Ok(());
+        }
+    }
 }
 
 fn proto_name(p: u8) -> &'static str {

@@ -96,3 +96,39 @@ fn delete_and_flush_remove_what_they_name_only() {
     ns.nlkit_ok(&["conntrack", "flush", "all"]);
     assert_eq!(conntrack(&ns, &["-L"]), "");
 }
+
+#[test]
+fn monitor_prints_events_as_conntrack_e() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let ns = Ns::new("ctmon");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0, "conntrack", "monitor", "count", "3"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    err.read_line(&mut ready).unwrap();
+    assert_eq!(ready, "monitoring conntrack events\n");
+    let tuple = ["-p", "tcp", "-s", "10.2.0.1", "-d", "10.2.0.2", "--sport", "1", "--dport", "2"];
+    conntrack(&ns, &[&["-I"][..], &tuple, &["--state", "SYN_SENT", "-t", "100"]].concat());
+    let listed = conntrack(&ns, &["-L"]);
+    conntrack(&ns, &[&["-U"][..], &tuple, &["-m", "5"]].concat());
+    conntrack(&ns, &[&["-D"][..], &tuple].concat());
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    assert!(child.wait().unwrap().success());
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    // The NEW event is the listed line, without use= (events carry none).
+    let body = listed.trim_end().trim_end_matches(" use=1");
+    same_but_timeouts(
+        &format!("{}\n", lines[0].trim_start_matches("    [NEW] ")),
+        &format!("{body}\n"),
+    );
+    assert!(lines[0].starts_with("    [NEW] tcp      6 "), "{out}");
+    assert!(lines[1].starts_with(" [UPDATE] ") && lines[1].ends_with(" mark=5"), "{out}");
+    assert!(lines[2].starts_with("[DESTROY] ") && lines[2].ends_with(" mark=5"), "{out}");
+}

@@ -89,3 +89,32 @@ fn made_entries_come_back_and_go() {
     conn.run(conntrack::flush(0)).unwrap();
     assert!(dump(&mut conn, 0).is_empty());
 }
+
+#[test]
+fn events_say_what_was_made_and_removed() {
+    use conntrack::{Change, Event, Events};
+    use nlkit::sub::{Item, Subscription};
+    let ns = TestNs::new("ctev");
+    let mut sub = Subscription::open_in(ns.netns(), Events::default()).unwrap();
+    sub.socket().set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    let mut conn = Conn::open_in(ns.netns(), Protocol::NETFILTER).unwrap();
+    let t = tuple("10.1.0.1", "10.1.0.2", 17, Some((1000, 2000)));
+    let n = NewEntry { orig: t, reply: reverse(&t), timeout: 60, ..NewEntry::default() };
+    conn.run(conntrack::create(n)).unwrap();
+    conn.run(conntrack::delete(libc::AF_INET as u8, t, None)).unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        for item in sub.recv().unwrap() {
+            match item {
+                Item::Event { event: Event::Conn(change, e), .. } => seen.push((change, e)),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert_eq!(seen[0].0, Change::New);
+    assert_eq!(seen[1].0, Change::Destroy);
+    for (_, e) in &seen {
+        assert_eq!((e.orig.sport, e.orig.dport, e.orig.proto), (Some(1000), Some(2000), 17));
+    }
+    assert_eq!(sub.counts().refused, 0);
+}

@@ -655,6 +655,20 @@ pub const CT_SELECT: Cmd = Cmd {
     unsupported: &[],
 };
 
+/// `conntrack monitor` (the walker reads it: see `conntrack::MONITOR`).
+pub const CT_MONITOR: Cmd = Cmd {
+    names: &["monitor"],
+    synopsis: "[ new ] [ update ] [ destroy ] [ count N ]",
+    about: "Print connection events as conntrack -E does (all three unless some are named)",
+    words: &[
+        w("new", "", "new connections"),
+        w("update", "", "changed connections"),
+        w("destroy", "", "connections gone"),
+        w("count", "N", "stop after N events"),
+    ],
+    unsupported: &[],
+};
+
 pub const CONNTRACK: Object = Object {
     names: &["conntrack"],
     about: "The connection tracking table (netfilter ctnetlink), as conntrack",
@@ -672,8 +686,9 @@ pub const CONNTRACK: Object = Object {
             about: "Delete every connection (-4, -6: of one family; all must be said)",
             ..CT_SELECT
         },
+        CT_MONITOR,
     ],
-    unsupported: &["monitor", "stats", "count"],
+    unsupported: &["stats", "count"],
     defs: &[],
     kinds: &[],
 };

@@ -239,6 +239,7 @@ pub fn fuzz_walks(words: &[String]) {
     let _ = neigh::GET.run(words, &mut neigh::GetWords::default());
     let _ = crate::tcp_metrics::WALK.run(words, &mut crate::tcp_metrics::Filter::default());
     let _ = crate::conntrack::WALK.run(words, &mut crate::conntrack::Select::default());
+    let _ = crate::conntrack::MONITOR.run(words, &mut crate::conntrack::MonitorWords::default());
     for walk in &DEV_ONLY {
         let _ = walk.run(words, &mut DevWord::default());
     }
@@ -264,6 +265,7 @@ pub fn walks_complete() -> std::result::Result<(), String> {
     neigh::GET.complete()?;
     crate::tcp_metrics::WALK.complete()?;
     crate::conntrack::WALK.complete()?;
+    crate::conntrack::MONITOR.complete()?;
     link::WALK.complete()?;
     addr_modify::WALK.complete()
 }

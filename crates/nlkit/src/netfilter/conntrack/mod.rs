@@ -296,5 +296,97 @@ pub fn flush(family: u8) -> impl Request<Output = ()> {
     }
 }
 
+/// `NFNLGRP_CONNTRACK_NEW`, `_UPDATE` and `_DESTROY` (`enum
+/// nfnetlink_groups`): the event groups.
+pub const NFNLGRP_CONNTRACK_NEW: u32 = 1;
+/// See [`NFNLGRP_CONNTRACK_NEW`].
+pub const NFNLGRP_CONNTRACK_UPDATE: u32 = 2;
+/// See [`NFNLGRP_CONNTRACK_NEW`].
+pub const NFNLGRP_CONNTRACK_DESTROY: u32 = 3;
+
+/// What happened to a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Made (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE`).
+    New,
+    /// Changed (`IPCTNL_MSG_CT_NEW` without).
+    Update,
+    /// Gone (`IPCTNL_MSG_CT_DELETE`).
+    Destroy,
+}
+
+/// A conntrack event: the change and the entry as the kernel sent it; a
+/// message of another type is kept by its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A connection changed.
+    Conn(Change, Entry),
+    /// A message of a type ctnetlink events do not have.
+    Other(u16),
+}
+
+/// Conntrack events as a subscription source (`nlkit::sub`): the groups
+/// asked for, from the kernel only (port 0: root in any process can send
+/// to these groups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Events {
+    /// New connections.
+    pub new: bool,
+    /// Changes (state, timeout refreshes).
+    pub update: bool,
+    /// Connections gone.
+    pub destroy: bool,
+}
+
+impl Default for Events {
+    fn default() -> Self {
+        Events { new: true, update: true, destroy: true }
+    }
+}
+
+impl crate::sub::Source for Events {
+    type Event<'a> = Event;
+
+    fn protocol(&self) -> crate::Protocol {
+        crate::Protocol::NETFILTER
+    }
+
+    fn groups(&self) -> Vec<u32> {
+        [
+            (self.new, NFNLGRP_CONNTRACK_NEW),
+            (self.update, NFNLGRP_CONNTRACK_UPDATE),
+            (self.destroy, NFNLGRP_CONNTRACK_DESTROY),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, g)| g)
+        .collect()
+    }
+
+    fn admit(&self, sender: &crate::sub::Sender) -> std::result::Result<(), &'static str> {
+        match sender.port {
+            0 => Ok(()),
+            _ => Err("not from the kernel (port id is not 0)"),
+        }
+    }
+
+    fn decode<'a>(&self, unit: crate::sub::Unit<'a>) -> Result<Event> {
+        let crate::sub::Unit::Message(m) = unit else { return Ok(Event::Other(0)) };
+        let t = u16::from(m.message_type());
+        let change = match t {
+            t if t == message_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW) => {
+                if m.flags().contains(Flags::CREATE) {
+                    Change::New
+                } else {
+                    Change::Update
+                }
+            }
+            t if t == message_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE) => Change::Destroy,
+            t => return Ok(Event::Other(t)),
+        };
+        Ok(Event::Conn(change, Entry::parse(&m)?))
+    }
+}
+
 #[cfg(test)]
 mod tests;

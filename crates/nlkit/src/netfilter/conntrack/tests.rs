@@ -23,6 +23,13 @@ fn generated_numbers_match_the_pinned_header() {
         ("CTA_PROTOINFO_TCP_STATE", PROTOINFO_TCP_ATTRS_TCP_STATE.into()),
     ];
     crate::proto::uapi_check::check(header, &ours);
+    let groups = include_str!("../../../../../tools/uapi/linux-6.1/linux/netfilter/nfnetlink.h");
+    let ours: [(&str, i64); 3] = [
+        ("NFNLGRP_CONNTRACK_NEW", NFNLGRP_CONNTRACK_NEW.into()),
+        ("NFNLGRP_CONNTRACK_UPDATE", NFNLGRP_CONNTRACK_UPDATE.into()),
+        ("NFNLGRP_CONNTRACK_DESTROY", NFNLGRP_CONNTRACK_DESTROY.into()),
+    ];
+    crate::proto::uapi_check::check(groups, &ours);
 }
 
 /// A get reply for a TCP connection, as the kernel writes it.
