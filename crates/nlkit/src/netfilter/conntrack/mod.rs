@@ -319,8 +319,8 @@ pub enum Change {
 /// message of another type is kept by its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// A connection changed.
-    Conn(Change, Entry),
+    /// A connection changed (boxed: an entry is large beside `Other`).
+    Conn(Change, Box<Entry>),
     /// A message of a type ctnetlink events do not have.
     Other(u16),
 }
@@ -384,7 +384,7 @@ impl crate::sub::Source for Events {
             t if t == message_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE) => Change::Destroy,
             t => return Ok(Event::Other(t)),
         };
-        Ok(Event::Conn(change, Entry::parse(&m)?))
+        Ok(Event::Conn(change, Box::new(Entry::parse(&m)?)))
     }
 }
 
