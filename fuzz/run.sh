@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with coverage instrumentation on stable Rust
 # and runs each for a while. Usage: fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
-# Crashes land in fuzz/artifacts/TARGET/; the corpus grows in fuzz/corpus/TARGET/.
+# Crashes land in fuzz/artifacts/TARGET/; the corpus grows in fuzz/corpus/TARGET/,
+# which starts from fuzz/seeds/TARGET.tar.gz when empty. To renew the seeds
+# from a grown corpus: fuzz/run.sh --seeds (a libFuzzer merge per target).
 # SANITIZER=address builds with AddressSanitizer instead (nightly Rust, as
 # cargo-fuzz does; its own target directory), for the unsafe code the
 # targets reach and any out-of-bounds access the checks would miss.
 set -euo pipefail
 cd "$(dirname "$0")"
+if [ "${1:-}" = --seeds ]; then
+    # The smallest set of the corpus that reaches the same coverage, one
+    # archive per target (the bins must be built: run.sh once first).
+    triple=$(rustc -vV | sed -n 's/^host: //p')
+    for t in messages attrs builder route kernel_text genl cli_words cli_values spec; do
+        tmp=$(mktemp -d)
+        "target/$triple/release/$t" -merge=1 -max_len=1024 "$tmp" "corpus/$t" >/dev/null 2>&1
+        tar -C "$tmp" -czf "seeds/$t.tar.gz" . && rm -rf "$tmp"
+        echo "seeds/$t.tar.gz: $(tar -tzf "seeds/$t.tar.gz" | grep -c -v '/$') inputs"
+    done
+    exit 0
+fi
 secs=${1:-30}
 shift || true
 targets=("$@")
@@ -29,6 +43,11 @@ out=${CARGO_TARGET_DIR:-target}
 
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
+    # A fresh checkout starts from the checked-in seeds (a libFuzzer merge
+    # of a long run's corpus: tools in the README, `fuzz/seeds/`).
+    if [ -f "seeds/$t.tar.gz" ] && [ -z "$(ls -A "corpus/$t")" ]; then
+        tar -C "corpus/$t" -xzf "seeds/$t.tar.gz"
+    fi
     echo "fuzzing $t for ${secs}s"
     "$out/$triple/release/$t" "corpus/$t" -max_total_time="$secs" -max_len=4096 \
         -artifact_prefix="artifacts/$t/" -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|stat::new_units_added|.*ERROR|.*panicked|SUMMARY)" || true
