@@ -189,8 +189,11 @@ _nlkit() {
         "/conntrack/list"|"/conntrack/list/"*) words="proto src dst sport dport mark zone all help";;
         "/conntrack/delete"|"/conntrack/delete/"*) words="proto src dst sport dport mark zone all help";;
         "/conntrack/flush"|"/conntrack/flush/"*) words="proto src dst sport dport mark zone all help";;
+        "/conntrack/get"|"/conntrack/get/"*) words="proto src dst sport dport mark zone all help";;
+        "/conntrack/stats"|"/conntrack/stats/"*) words="help";;
+        "/conntrack/count"|"/conntrack/count/"*) words="help";;
         "/conntrack/monitor"|"/conntrack/monitor/"*) words="new update destroy count help";;
-        "/conntrack") words="show list delete flush monitor help";;
+        "/conntrack") words="show list delete flush get stats count monitor help";;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

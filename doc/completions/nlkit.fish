@@ -391,10 +391,16 @@ function __nlkit_words
             printf '%s\n' proto src dst sport dport mark zone all help
         case '/conntrack/flush' '/conntrack/flush/*'
             printf '%s\n' proto src dst sport dport mark zone all help
+        case '/conntrack/get' '/conntrack/get/*'
+            printf '%s\n' proto src dst sport dport mark zone all help
+        case '/conntrack/stats' '/conntrack/stats/*'
+            printf '%s\n' help
+        case '/conntrack/count' '/conntrack/count/*'
+            printf '%s\n' help
         case '/conntrack/monitor' '/conntrack/monitor/*'
             printf '%s\n' new update destroy count help
         case '/conntrack'
-            printf '%s\n' show list delete flush monitor help
+            printf '%s\n' show list delete flush get stats count monitor help
     end
 end
 complete -c nlkit -f -a '(__nlkit_words)'

@@ -189,8 +189,11 @@ _nlkit() {
         "/conntrack/list"|"/conntrack/list/"*) cands=(proto src dst sport dport mark zone all help);;
         "/conntrack/delete"|"/conntrack/delete/"*) cands=(proto src dst sport dport mark zone all help);;
         "/conntrack/flush"|"/conntrack/flush/"*) cands=(proto src dst sport dport mark zone all help);;
+        "/conntrack/get"|"/conntrack/get/"*) cands=(proto src dst sport dport mark zone all help);;
+        "/conntrack/stats"|"/conntrack/stats/"*) cands=(help);;
+        "/conntrack/count"|"/conntrack/count/"*) cands=(help);;
         "/conntrack/monitor"|"/conntrack/monitor/"*) cands=(new update destroy count help);;
-        "/conntrack") cands=(show list delete flush monitor help);;
+        "/conntrack") cands=(show list delete flush get stats count monitor help);;
     esac
     compadd -a cands
 }

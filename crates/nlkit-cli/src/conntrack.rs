@@ -161,12 +161,12 @@ pub fn run(
         }
         return show(&mut conn, family, &sel, json, pretty);
     }
-    if is("delete") {
+    if is("delete") || is("get") {
         let (Some(proto), Some(src), Some(dst)) = (sel.proto, sel.src, sel.dst) else {
-            bail!("delete needs the original tuple: proto P src ADDR dst ADDR [sport N dport N]")
+            bail!("{cmd} needs the original tuple: proto P src ADDR dst ADDR [sport N dport N]")
         };
         if sel.all || sel.mark.is_some() {
-            bail!("delete takes one tuple (flush all empties the table)");
+            bail!("{cmd} takes one tuple (flush all empties the table)");
         }
         let orig = Tuple {
             src: Some(src),
@@ -177,7 +177,46 @@ pub fn run(
             ..Tuple::default()
         };
         let family = if src.is_ipv6() { libc::AF_INET6 as u8 } else { libc::AF_INET as u8 };
-        return Ok(conn.run(conntrack::delete(family, orig, sel.zone))?);
+        if is("delete") {
+            return Ok(conn.run(conntrack::delete(family, orig, sel.zone))?);
+        }
+        let e = conn.run(conntrack::get(family, orig, sel.zone))?;
+        if json {
+            return print_json(&Value::Array(vec![entry_json(&e)]), pretty);
+        }
+        let mut out = Vec::new();
+        line(&e, &mut out);
+        return Ok(std::io::stdout().write_all(&out)?);
+    }
+    if is("stats") {
+        let mut cpus = Vec::new();
+        conn.run(conntrack::cpu_stats(|s| cpus.push(s)))?;
+        if json {
+            let all = cpus.iter().map(|c| {
+                let mut m = serde_json::Map::new();
+                m.insert("cpu".into(), c.cpu.into());
+                m.extend(c.counters.iter().map(|(n, v)| (n.to_string(), Value::from(*v))));
+                Value::Object(m)
+            });
+            return print_json(&Value::Array(all.collect()), pretty);
+        }
+        // conntrack -S: `cpu=N` padded to four, a tab, each counter and a blank.
+        let mut out = String::new();
+        for c in &cpus {
+            out.push_str(&format!("cpu={:<4}\t", c.cpu));
+            for (n, v) in &c.counters {
+                out.push_str(&format!("{n}={v} "));
+            }
+            out.push('\n');
+        }
+        return Ok(std::io::stdout().write_all(out.as_bytes())?);
+    }
+    if is("count") {
+        let n = conn.run(conntrack::count())?;
+        return match json {
+            true => print_json(&json!({ "count": n }), pretty),
+            false => Ok(println!("{n}")),
+        };
     }
     if is("flush") {
         // Never everything by accident: the word says it.

@@ -132,3 +132,28 @@ fn monitor_prints_events_as_conntrack_e() {
     assert!(lines[1].starts_with(" [UPDATE] ") && lines[1].ends_with(" mark=5"), "{out}");
     assert!(lines[2].starts_with("[DESTROY] ") && lines[2].ends_with(" mark=5"), "{out}");
 }
+
+#[test]
+fn get_stats_and_count_as_conntrack() {
+    let ns = setup("ctget");
+    let tuple = "proto tcp src 10.0.0.1 dst 10.0.0.2 sport 1234 dport 80";
+    let ours =
+        ns.nlkit_ok(&[&["conntrack", "get"][..], &tuple.split(' ').collect::<Vec<_>>()].concat());
+    let theirs = conntrack(
+        &ns,
+        &[
+            "-G", "-p", "tcp", "-s", "10.0.0.1", "-d", "10.0.0.2", "--sport", "1234", "--dport",
+            "80",
+        ],
+    );
+    same_but_timeouts(&ours, &theirs);
+    assert_eq!(ns.nlkit_ok(&["conntrack", "count"]), conntrack(&ns, &["-C"]));
+    assert_eq!(ns.nlkit_ok(&["conntrack", "count"]), "5\n");
+    // The counters move on their own only with traffic: none here.
+    assert_eq!(ns.nlkit_ok(&["conntrack", "stats"]), conntrack(&ns, &["-S"]));
+    let other = "proto tcp src 10.9.9.9 dst 10.0.0.2 sport 1234 dport 80";
+    let missing =
+        ns.nlkit(&[&["conntrack", "get"][..], &other.split(' ').collect::<Vec<_>>()].concat());
+    assert_ne!(missing.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("No such file or directory"));
+}

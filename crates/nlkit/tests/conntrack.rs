@@ -118,3 +118,30 @@ fn events_say_what_was_made_and_removed() {
     }
     assert_eq!(sub.counts().refused, 0);
 }
+
+#[test]
+fn get_count_and_cpu_counters() {
+    let ns = TestNs::new("ctget");
+    let mut conn = Conn::open_in(ns.netns(), Protocol::NETFILTER).unwrap();
+    assert_eq!(conn.run(conntrack::count()).unwrap(), 0);
+    let t = tuple("10.3.0.1", "10.3.0.2", 6, Some((7, 8)));
+    let n = NewEntry {
+        orig: t,
+        reply: reverse(&t),
+        timeout: 60,
+        tcp_state: Some(1),
+        ..NewEntry::default()
+    };
+    conn.run(conntrack::create(n)).unwrap();
+    let e = conn.run(conntrack::get(libc::AF_INET as u8, t, None)).unwrap();
+    assert_eq!((e.orig, e.tcp_state), (t, Some(1)));
+    let other = tuple("10.3.0.9", "10.3.0.2", 6, Some((7, 8)));
+    let missing = conn.run(conntrack::get(libc::AF_INET as u8, other, None)).unwrap_err();
+    assert_eq!(missing.errno(), Some(libc::ENOENT));
+    assert_eq!(conn.run(conntrack::count()).unwrap(), 1);
+    let mut cpus = Vec::new();
+    conn.run(conntrack::cpu_stats(|s| cpus.push(s))).unwrap();
+    let online = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(!cpus.is_empty() && cpus.len() >= online.min(1), "{cpus:?}");
+    assert!(cpus.iter().all(|c| c.counters.iter().any(|(n, _)| *n == "found")), "{cpus:?}");
+}

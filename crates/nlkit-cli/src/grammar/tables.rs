@@ -686,9 +686,29 @@ pub const CONNTRACK: Object = Object {
             about: "Delete every connection (-4, -6: of one family; all must be said)",
             ..CT_SELECT
         },
+        Cmd {
+            names: &["get"],
+            synopsis: "proto P src ADDR dst ADDR [ sport N dport N ] [ zone N ]",
+            about: "One connection, by its original tuple",
+            ..CT_SELECT
+        },
+        Cmd {
+            names: &["stats"],
+            synopsis: "",
+            about: "Each CPU's counters, as conntrack -S",
+            words: &[],
+            unsupported: &[],
+        },
+        Cmd {
+            names: &["count"],
+            synopsis: "",
+            about: "How many connections the table holds, as conntrack -C",
+            words: &[],
+            unsupported: &[],
+        },
         CT_MONITOR,
     ],
-    unsupported: &["stats", "count"],
+    unsupported: &[],
     defs: &[],
     kinds: &[],
 };

@@ -22,6 +22,12 @@ pub const IPCTNL_MSG_CT_NEW: u8 = 0;
 pub const IPCTNL_MSG_CT_GET: u8 = 1;
 /// See [`IPCTNL_MSG_CT_NEW`].
 pub const IPCTNL_MSG_CT_DELETE: u8 = 2;
+/// `IPCTNL_MSG_CT_GET_STATS_CPU`: per-CPU counters (a dump).
+pub const IPCTNL_MSG_CT_GET_STATS_CPU: u8 = 4;
+/// `IPCTNL_MSG_CT_GET_STATS`: the table's size.
+pub const IPCTNL_MSG_CT_GET_STATS: u8 = 5;
+/// `CTA_STATS_GLOBAL_ENTRIES` (`enum ctattr_stats_global`): entries now.
+pub const CTA_STATS_GLOBAL_ENTRIES: u16 = 1;
 
 /// One direction of a connection: addresses and the layer-4 identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -267,6 +273,86 @@ pub fn create(n: NewEntry) -> impl Request<Output = ()> {
         flags: Flags::CREATE | Flags::EXCL,
         body,
     }
+}
+
+/// The entry whose original tuple is `orig` (in `zone`): one reply, or
+/// the kernel's `ENOENT`.
+pub fn get(family: u8, orig: Tuple, zone: Option<u16>) -> impl Request<Output = Entry> {
+    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| {
+        b.append(&nfgenmsg(family))?;
+        orig.emit(b, CONNTRACK_ATTRS_TUPLE_ORIG)?;
+        if let Some(z) = zone {
+            b.attr_be16(CONNTRACK_ATTRS_ZONE, z)?;
+        }
+        Ok(())
+    };
+    let msg = message_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET);
+    // The reply is marked NLM_F_MULTI with no DONE after it: the ACK
+    // asked for ends the exchange.
+    let get = crate::engine::Get::new(msg, body, |m: Message<'_>| Entry::parse(&m));
+    crate::engine::Get { flags: Flags::ACK, ..get }
+}
+
+/// One CPU's counters (`IPCTNL_MSG_CT_GET_STATS_CPU`): the CPU (the
+/// `nfgenmsg`'s resource id) and each counter the kernel sent, by the
+/// spec's name, in its order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuStats {
+    /// The CPU.
+    pub cpu: u16,
+    /// `(name, value)`: `found`, `invalid`, `insert`, ...
+    pub counters: Vec<(&'static str, u32)>,
+}
+
+/// Every CPU's counters.
+pub fn cpu_stats(mut each: impl FnMut(CpuStats)) -> impl Request<Output = ()> {
+    Stream {
+        message_type: message_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_STATS_CPU),
+        flags: Flags::DUMP,
+        body: |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&nfgenmsg(0)),
+        each: move |m: Message<'_>| {
+            let v = ConntrackStatsAttrs::parse(&m)?;
+            let all = [
+                ("searched", v.searched),
+                ("found", v.found),
+                ("new", v.new),
+                ("invalid", v.invalid),
+                ("ignore", v.ignore),
+                ("delete", v.delete),
+                ("delete_list", v.delete_list),
+                ("insert", v.insert),
+                ("insert_failed", v.insert_failed),
+                ("drop", v.drop),
+                ("early_drop", v.early_drop),
+                ("error", v.error),
+                ("search_restart", v.search_restart),
+                ("clash_resolve", v.clash_resolve),
+                ("chaintoolong", v.chain_toolong),
+            ];
+            let counters = all.into_iter().filter_map(|(n, v)| Some((n, v?))).collect();
+            each(CpuStats { cpu: u16::from_be_bytes(v.header.res_id), counters });
+            Ok(())
+        },
+    }
+}
+
+/// How many entries the table holds (`IPCTNL_MSG_CT_GET_STATS`).
+pub fn count() -> impl Request<Output = u32> {
+    let msg = message_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_STATS);
+    let body = |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&nfgenmsg(0));
+    // The kernel marks its one reply NLM_F_MULTI and sends no DONE: the
+    // ACK asked for ends the exchange.
+    let get = crate::engine::Get::new(msg, body, |m: Message<'_>| {
+        let attrs = nlkit_wire::Attrs::new(m.payload().get(NfGenMsg::LEN..).unwrap_or_default());
+        for a in attrs {
+            let a = a?;
+            if a.kind() == CTA_STATS_GLOBAL_ENTRIES {
+                return Ok(a.be32()?);
+            }
+        }
+        Err(Error::MissingAttr { set: "stats-global", attr: "CTA_STATS_GLOBAL_ENTRIES" })
+    });
+    crate::engine::Get { flags: Flags::ACK, ..get }
 }
 
 /// Deletes the entry whose original tuple is `orig` (in `zone`).

@@ -5,7 +5,10 @@ use nlkit_wire::{Header, Messages};
 fn generated_numbers_match_the_pinned_header() {
     let header =
         include_str!("../../../../../tools/uapi/linux-6.1/linux/netfilter/nfnetlink_conntrack.h");
-    let ours: [(&str, i64); 15] = [
+    let ours: [(&str, i64); 18] = [
+        ("IPCTNL_MSG_CT_GET_STATS_CPU", IPCTNL_MSG_CT_GET_STATS_CPU.into()),
+        ("IPCTNL_MSG_CT_GET_STATS", IPCTNL_MSG_CT_GET_STATS.into()),
+        ("CTA_STATS_GLOBAL_ENTRIES", CTA_STATS_GLOBAL_ENTRIES.into()),
         ("IPCTNL_MSG_CT_NEW", IPCTNL_MSG_CT_NEW.into()),
         ("IPCTNL_MSG_CT_GET", IPCTNL_MSG_CT_GET.into()),
         ("IPCTNL_MSG_CT_DELETE", IPCTNL_MSG_CT_DELETE.into()),
