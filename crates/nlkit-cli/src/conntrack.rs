@@ -213,10 +213,11 @@ pub fn run(
     }
     if is("count") {
         let n = conn.run(conntrack::count())?;
-        return match json {
-            true => print_json(&json!({ "count": n }), pretty),
-            false => Ok(println!("{n}")),
-        };
+        if json {
+            return print_json(&json!({ "count": n }), pretty);
+        }
+        println!("{n}");
+        return Ok(());
     }
     if is("flush") {
         // Never everything by accident: the word says it.
