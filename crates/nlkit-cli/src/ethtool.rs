@@ -232,59 +232,86 @@ fn show_u32(out: &mut String, label: &str, v: Option<u32>) {
     }
 }
 
-fn channels_text(dev: &str, c: &Channels, json: bool, out: &mut String) -> Result<()> {
-    if json {
-        *out = json!([{
-            "ifname": dev,
-            "rx-max": c.rx_max, "tx-max": c.tx_max,
-            "other-max": c.other_max, "combined-max": c.combined_max,
-            "rx-count": c.rx, "tx-count": c.tx,
-            "other-count": c.other, "combined-count": c.combined,
-        }])
-        .to_string();
-        return Ok(());
+/// A view of maximums and current settings (`-l`, `-g`): ethtool's two
+/// blocks of `show_u32` lines under `TITLE for DEV:`, or one JSON object
+/// of the rows' keys.
+struct Settings<'r> {
+    title: &'static str,
+    /// `(label, JSON key, value)` under `Pre-set maximums:`.
+    max: &'r [(&'static str, &'static str, Option<u32>)],
+    /// Likewise under `Current hardware settings:`.
+    current: &'r [(&'static str, &'static str, Option<u32>)],
+    /// Printed only when the kernel sent them.
+    extra: &'r [(&'static str, &'static str, Option<u32>)],
+}
+
+impl Settings<'_> {
+    fn write(&self, dev: &str, json: bool, out: &mut String) {
+        if json {
+            let mut m = Map::new();
+            m.insert("ifname".into(), dev.into());
+            for (_, key, v) in self.max.iter().chain(self.current).chain(self.extra) {
+                m.insert(key.to_string(), (*v).into());
+            }
+            *out = Value::Array(vec![Value::Object(m)]).to_string();
+            return;
+        }
+        let _ = writeln!(out, "{} for {dev}:\nPre-set maximums:", self.title);
+        for (label, _, v) in self.max {
+            show_u32(out, label, *v);
+        }
+        let _ = writeln!(out, "Current hardware settings:");
+        for (label, _, v) in self.current {
+            show_u32(out, label, *v);
+        }
+        for (label, _, v) in self.extra.iter().filter(|(_, _, v)| v.is_some()) {
+            show_u32(out, label, *v);
+        }
     }
-    let _ = writeln!(out, "Channel parameters for {dev}:\nPre-set maximums:");
-    show_u32(out, "RX:\t\t", c.rx_max);
-    show_u32(out, "TX:\t\t", c.tx_max);
-    show_u32(out, "Other:\t\t", c.other_max);
-    show_u32(out, "Combined:\t", c.combined_max);
-    let _ = writeln!(out, "Current hardware settings:");
-    show_u32(out, "RX:\t\t", c.rx);
-    show_u32(out, "TX:\t\t", c.tx);
-    show_u32(out, "Other:\t\t", c.other);
-    show_u32(out, "Combined:\t", c.combined);
+}
+
+fn channels_text(dev: &str, c: &Channels, json: bool, out: &mut String) -> Result<()> {
+    Settings {
+        title: "Channel parameters",
+        max: &[
+            ("RX:\t\t", "rx-max", c.rx_max),
+            ("TX:\t\t", "tx-max", c.tx_max),
+            ("Other:\t\t", "other-max", c.other_max),
+            ("Combined:\t", "combined-max", c.combined_max),
+        ],
+        current: &[
+            ("RX:\t\t", "rx-count", c.rx),
+            ("TX:\t\t", "tx-count", c.tx),
+            ("Other:\t\t", "other-count", c.other),
+            ("Combined:\t", "combined-count", c.combined),
+        ],
+        extra: &[],
+    }
+    .write(dev, json, out);
     Ok(())
 }
 
 fn rings_text(dev: &str, r: &Rings, json: bool, out: &mut String) -> Result<()> {
-    if json {
-        *out = json!([{
-            "ifname": dev,
-            "rx-max": r.rx_max, "rx-mini-max": r.rx_mini_max,
-            "rx-jumbo-max": r.rx_jumbo_max, "tx-max": r.tx_max,
-            "rx": r.rx, "rx-mini": r.rx_mini, "rx-jumbo": r.rx_jumbo, "tx": r.tx,
-            "rx-buf-len": r.rx_buf_len, "cqe-size": r.cqe_size,
-        }])
-        .to_string();
-        return Ok(());
+    Settings {
+        title: "Ring parameters",
+        max: &[
+            ("RX:\t\t", "rx-max", r.rx_max),
+            ("RX Mini:\t", "rx-mini-max", r.rx_mini_max),
+            ("RX Jumbo:\t", "rx-jumbo-max", r.rx_jumbo_max),
+            ("TX:\t\t", "tx-max", r.tx_max),
+        ],
+        current: &[
+            ("RX:\t\t", "rx", r.rx),
+            ("RX Mini:\t", "rx-mini", r.rx_mini),
+            ("RX Jumbo:\t", "rx-jumbo", r.rx_jumbo),
+            ("TX:\t\t", "tx", r.tx),
+        ],
+        extra: &[
+            ("RX Buf Len:\t\t", "rx-buf-len", r.rx_buf_len),
+            ("CQE Size:\t\t", "cqe-size", r.cqe_size),
+        ],
     }
-    let _ = writeln!(out, "Ring parameters for {dev}:\nPre-set maximums:");
-    show_u32(out, "RX:\t\t", r.rx_max);
-    show_u32(out, "RX Mini:\t", r.rx_mini_max);
-    show_u32(out, "RX Jumbo:\t", r.rx_jumbo_max);
-    show_u32(out, "TX:\t\t", r.tx_max);
-    let _ = writeln!(out, "Current hardware settings:");
-    show_u32(out, "RX:\t\t", r.rx);
-    show_u32(out, "RX Mini:\t", r.rx_mini);
-    show_u32(out, "RX Jumbo:\t", r.rx_jumbo);
-    show_u32(out, "TX:\t\t", r.tx);
-    if r.rx_buf_len.is_some() {
-        show_u32(out, "RX Buf Len:\t\t", r.rx_buf_len);
-    }
-    if r.cqe_size.is_some() {
-        show_u32(out, "CQE Size:\t\t", r.cqe_size);
-    }
+    .write(dev, json, out);
     Ok(())
 }
 

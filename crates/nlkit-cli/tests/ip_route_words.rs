@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Ns;
+use common::{stderr_of, Ns};
 use std::process::Command;
 
 /// Words both tools must refuse, in the namespace, with the same message.
@@ -56,12 +56,6 @@ const REFUSED: &[&str] = &[
     "route show src bogus",
     "route show exact",
 ];
-
-fn stderr_of(program: &str, ns: &Ns, words: &str) -> (String, bool) {
-    let out =
-        Command::new(program).args(["-n", &ns.0]).args(words.split_whitespace()).output().unwrap();
-    (String::from_utf8_lossy(&out.stderr).into_owned(), out.status.success())
-}
 
 #[test]
 fn bad_words_are_refused_with_ips_message() {

@@ -7,8 +7,7 @@
 
 mod common;
 
-use common::Ns;
-use std::process::Command;
+use common::{stderr_of, Ns};
 
 /// Words both tools must refuse, in the namespace, with the same message
 /// (`ip` read as `nlkit` where the message names the program).
@@ -68,12 +67,6 @@ const REFUSED: &[&str] = &[
     "tcp_metrics show bogus",
     "tcp_metrics show src",
 ];
-
-fn stderr_of(program: &str, ns: &Ns, words: &str) -> (String, bool) {
-    let out =
-        Command::new(program).args(["-n", &ns.0]).args(words.split_whitespace()).output().unwrap();
-    (String::from_utf8_lossy(&out.stderr).into_owned(), out.status.success())
-}
 
 #[test]
 fn bad_words_are_refused_with_ips_message() {

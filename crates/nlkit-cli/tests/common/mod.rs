@@ -43,6 +43,14 @@ impl Drop for Ns {
     }
 }
 
+/// Runs `PROGRAM -n NS WORDS...` (words split on blanks): its standard
+/// error and whether it succeeded.
+pub fn stderr_of(program: &str, ns: &Ns, words: &str) -> (String, bool) {
+    let out =
+        Command::new(program).args(["-n", &ns.0]).args(words.split_whitespace()).output().unwrap();
+    (String::from_utf8_lossy(&out.stderr).into_owned(), out.status.success())
+}
+
 /// Parses a JSON array printed by `ip -j` or `nlkit -j`.
 pub fn json_array(text: &str) -> Vec<serde_json::Value> {
     match serde_json::from_str(text) {
