@@ -216,8 +216,7 @@ pub fn run(
         if json {
             return print_json(&json!({ "count": n }), pretty);
         }
-        println!("{n}");
-        return Ok(());
+        return Ok(writeln!(std::io::stdout(), "{n}")?);
     }
     if is("flush") {
         // Never everything by accident: the word says it.

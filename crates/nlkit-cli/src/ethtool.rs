@@ -15,6 +15,7 @@ use nlkit::genl::Family;
 use nlkit::{Conn, Netns, Protocol};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// ethtool's legacy offload flags (`off_flag_def`, common.c): short name,
 /// long name, and the kernel features each covers (a `*` matches any run
@@ -75,7 +76,8 @@ pub fn run(a: &EthtoolArgs, netns: Option<&str>, json: bool, pretty: bool) -> Re
         let v: Value = serde_json::from_str(&out)?;
         return print_json(&v, pretty);
     }
-    print!("{out}");
+    // Not print!: it panics when the reader has gone (`| true`).
+    std::io::stdout().write_all(out.as_bytes())?;
     Ok(())
 }
 
@@ -356,7 +358,7 @@ fn ring_words(words: &[String]) -> Result<(&str, Rings)> {
     let (dev, got) = counts(words, "-G", &names)?;
     let mut r = Rings::default();
     for (at, n) in got {
-        let slot = [
+        let mut slots = [
             &mut r.rx,
             &mut r.rx_mini,
             &mut r.rx_jumbo,
@@ -364,7 +366,10 @@ fn ring_words(words: &[String]) -> Result<(&str, Rings)> {
             &mut r.rx_buf_len,
             &mut r.cqe_size,
         ];
-        *slot.into_iter().nth(at).expect("one slot per name") = Some(n);
+        // `at` indexes `names`, which has one name per slot.
+        if let Some(slot) = slots.get_mut(at) {
+            **slot = Some(n);
+        }
     }
     Ok((dev, r))
 }
