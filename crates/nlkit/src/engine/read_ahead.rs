@@ -9,6 +9,11 @@
 //! sum. [`Conn::set_read_ahead`](super::Conn::set_read_ahead) turns it on;
 //! it applies to dumps over a [`Socket`] only.
 //!
+//! When the caller is the faster side it waits for each datagram. Parking
+//! on the queue would cost both threads a futex call and a context switch
+//! a datagram (10 of 82 ms of `-br link show` on 20,000 links), so the
+//! caller spins for up to [`SPIN`] first (on more than one CPU only).
+//!
 //! What stays the same: every datagram still goes through [`Core`] in the
 //! order received, so routing, validation, unsolicited messages and the
 //! deadline behave as without read-ahead. Memory is bounded: at most
@@ -33,6 +38,9 @@ use std::time::{Duration, Instant};
 /// How often a receiving thread with nothing to read looks whether the
 /// caller stopped.
 const STOP_CHECK: Duration = Duration::from_millis(20);
+
+/// How long the caller's thread spins on an empty queue before parking.
+const SPIN: Duration = Duration::from_micros(200);
 
 /// Runs the receiving side of one exchange whose request was sent: hands
 /// datagrams to `core` until it finishes the exchange. `None` if no thread
@@ -67,9 +75,29 @@ where
         if receiver.is_err() {
             return None;
         }
-        let received = |timeout: Option<Duration>| match timeout {
-            Some(t) => full_rx.recv_timeout(t),
-            None => full_rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        let received = |timeout: Option<Duration>| {
+            // The next datagram is the kernel's work of some 80 µs: spin
+            // for it before parking (see the module docs).
+            let spin_until = Instant::now() + if spins() { SPIN } else { Duration::ZERO };
+            for round in 1u32.. {
+                match full_rx.try_recv() {
+                    Ok(got) => return Ok(got),
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        return Err(RecvTimeoutError::Disconnected)
+                    }
+                    // The clock is read every 64 rounds: it costs more than a look.
+                    Err(mpsc::TryRecvError::Empty) => {
+                        if round % 64 == 0 && Instant::now() >= spin_until {
+                            break;
+                        }
+                        std::hint::spin_loop()
+                    }
+                }
+            }
+            match timeout {
+                Some(t) => full_rx.recv_timeout(t),
+                None => full_rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            }
         };
         let result = loop {
             let wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
@@ -101,6 +129,13 @@ where
         }
         Some(result)
     })
+}
+
+/// Whether the caller's thread may spin: not on one CPU, where it would
+/// only keep the receiving thread from running.
+fn spins() -> bool {
+    static SPINS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SPINS.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
 }
 
 /// Sets the flag when dropped.

@@ -385,7 +385,10 @@ pub struct LinkFilter<'k> {
     /// adds to each link or leaves out. `RTEXT_FILTER_SKIP_STATS` leaves
     /// out IPv6's counters in `IFLA_AF_SPEC` (a quarter of each message;
     /// 6.18 still sends `IFLA_STATS64` in dumps), for callers that do not
-    /// read them.
+    /// read them. Any mask has a price on dumps: the kernel first sizes
+    /// every link to fit the largest (`rtnl_calcit`), one pass over all
+    /// devices inside the request's `sendmsg` (11 ms at 20,000 links,
+    /// more than the counters it saves).
     pub ext_mask: u32,
 }
 
