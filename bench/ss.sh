@@ -1,8 +1,9 @@
 #!/bin/bash
 # Lists N TCP sockets (default 100,000: N/2 loopback connections, both
 # ends) in a throwaway namespace with `ss -tan`, `nlkit ss -tan`,
-# `nlkit -j ss -tan` and the Rust floor (bench/src/bin/diag_floor.rs: dump
-# and count, nothing printed), interleaved (bench/interleave.py), all
+# `nlkit -j ss -tan`, both tools with a filter the kernel runs
+# (`sport = :20000 or dport = :20001`), and the Rust floor
+# (bench/src/bin/diag_floor.rs: dump and count, nothing printed), interleaved (bench/interleave.py), all
 # through `ip netns exec` and with stdout to /dev/null; prints the medians
 # and the ratios. Usage: bench/ss.sh [N]   (RUNS, default 10)
 set -euo pipefail
@@ -63,7 +64,9 @@ python3 bench/interleave.py "$OUT/h.json" "$RUNS" 2 \
     "floor=ip netns exec $NS $FLOOR" \
     "ss -tan=ip netns exec $NS ss -tan" \
     "nlkit ss -tan=ip netns exec $NS $NLKIT ss -tan" \
-    "nlkit -j ss -tan=ip netns exec $NS $NLKIT -j ss -tan"
+    "nlkit -j ss -tan=ip netns exec $NS $NLKIT -j ss -tan" \
+    "ss -tan FILTER=ip netns exec $NS ss -tan sport = :20000 or dport = :20001" \
+    "nlkit ss -tan FILTER=ip netns exec $NS $NLKIT ss -tan sport = :20000 or dport = :20001"
 python3 - "$OUT/h.json" <<'PY'
 import json, sys
 r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
@@ -72,4 +75,5 @@ for k, v in r.items():
 print(f"nlkit/floor     {r['nlkit ss -tan'] / r['floor']:.2f}")
 print(f"ss/nlkit        {r['ss -tan'] / r['nlkit ss -tan']:.2f}")
 print(f"ss/nlkit -j     {r['ss -tan'] / r['nlkit -j ss -tan']:.2f}")
+print(f"ss/nlkit FILTER {r['ss -tan FILTER'] / r['nlkit ss -tan FILTER']:.2f}")
 PY

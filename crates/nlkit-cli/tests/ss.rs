@@ -134,6 +134,53 @@ fn text_is_ss_text() {
     }
 }
 
+/// The filter language, compiled into the kernel's filter program: the
+/// same rows as ss for each expression (ss also filters in the kernel).
+#[test]
+fn filters_are_ss_filters() {
+    let ns = Ns::new("ssf");
+    let _s = Sockets::open(&ns);
+    let filters: &[&str] = &[
+        "sport = :22",
+        "sport = :ssh",
+        "( sport = :22 or sport = :8080 )",
+        "dport = :22 or sport >= :7000",
+        "sport > :5555 and sport < :9999",
+        "sport le :443 && ! src [::1]",
+        "not sport = :22",
+        "src 127.0.0.1",
+        "src 127.0.0.0/8 dport != :0",
+        "dst 127.0.0.1:22",
+        "src [::1]:443",
+        "src inet6:*",
+        "src inet:*:22",
+        "src localhost",
+        "dev lo",
+        "dev = 1",
+        "fwmark = 0x7",
+        "fwmark 0x7/0x3",
+        "autobound",
+        "not autobound",
+        "sport = :22 or sport = :53 and src 127.0.0.1",
+    ];
+    for f in filters {
+        for opts in ["-tan", "-tuan"] {
+            let (ss, ours) = both_exec(&ns, &[opts, f]);
+            assert_eq!(ours, ss, "ss {opts} '{f}'");
+        }
+    }
+    // Filters that select something select what they should.
+    let (_, ours) = both_exec(&ns, &["-tanH", "sport = :22"]);
+    assert_eq!(ours.lines().count(), 2, "the listener and the accepted end: {ours}");
+    let (_, ours) = both_exec(&ns, &["-tanH", "fwmark = 0x7"]);
+    assert!(ours.contains(":7777") && ours.lines().count() == 1, "{ours}");
+    // Through nlkit's -n too, with state words before the filter.
+    let (ss, _) = both_exec(&ns, &["-tan", "state", "listening", "sport >= :5000"]);
+    let ours = text(ns.nlkit(&["ss", "-tan", "state", "listening", "sport", ">=", ":5000"]));
+    assert_eq!(ours, ss);
+    assert!(ss.lines().count() >= 4, "{ss}");
+}
+
 #[test]
 fn json_describes_the_same_sockets() {
     let ns = Ns::new("ssj");
@@ -169,7 +216,10 @@ fn bad_words_are_refused_before_anything_is_sent() {
         (&["ss", "--bogus"], "ss: unrecognized option '--bogus'"),
         (&["ss", "-tp"], "ss option -p is not supported by nlkit ss yet"),
         (&["ss", "-t", "state", "nosuch"], "ss: wrong state name: nosuch"),
-        (&["ss", "-t", "dport", "=", ":22"], "not supported by nlkit ss yet"),
+        (&["ss", "-t", "dport", "=", ":nosuchport"], "\"nosuchport\" does not look like a port"),
+        (&["ss", "-t", "sport", "=", ":22", ")"], "syntax error in filter at \")\""),
+        (&["ss", "-t", "src", "10.0.0.1/40"], "an inet prefix is expected"),
+        (&["ss", "-x", "sport", "=", ":22"], "not unix or netlink"),
         (&["ss", "-tN"], "option requires an argument -- 'N'"),
         (&["ss", "-t", "-N", "nlkit-no-such-ns"], "nlkit-no-such-ns"),
     ] {

@@ -1,8 +1,8 @@
 //! `nlkit ss`'s words, read as ss reads its own (misc/ss.c `main`): short
 //! options combined (`-tan`), their long forms, `-N NS`, then the state
 //! filter (`state NAME`, `exclude NAME`). Anything else is refused before
-//! a socket is opened: an unknown option as ss refuses it, the rest of
-//! ss's filter language as not supported by nlkit yet.
+//! a socket is opened: an unknown option as ss refuses it. The words
+//! after the state words are the filter, read by [`super::filter`].
 
 use anyhow::{bail, Result};
 
@@ -11,7 +11,7 @@ const SS_ALL: u32 = (1 << 12) - 1;
 const SS_CONN: u32 = SS_ALL & !((1 << 10) | (1 << 7) | (1 << 6) | (1 << 3));
 
 pub const USAGE: &str = "\
-Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]...
+Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
    -t, --tcp           TCP sockets
    -u, --udp           UDP sockets
    -w, --raw           raw sockets
@@ -31,8 +31,15 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]...
    STATE := all | connected | synchronized | bucket | big | established |
             syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait |
             closed | close-wait | last-ack | listening | closing
-Not yet in nlkit ss: packet sockets, -p, -o, -i, -m, -s,
--K, and address and port filters. Raw sockets come from the kernel's
+   FILTER := [ not ] COND [ { and | or } [ not ] COND ]...  (left to right;
+             ( ) group; and/or/not also & | !), run by the kernel
+   COND := { src | dst } [ = ] HOST | { sport | dport } [ OP ] PORT |
+           dev [ = | != ] IFNAME | fwmark [ = | != ] MARK[/MASK] |
+           cgroup [ = | != ] PATH | autobound
+   OP := = | != | < | > | <= | >=  (or eq ne lt gt le ge)
+   HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ]
+Not yet in nlkit ss: packet sockets, -p, -o, -i, -m, -s, -K,
+and unix:/link:/netlink: hosts. Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
 ";
@@ -59,6 +66,8 @@ pub struct Options {
     pub netns: Option<String>,
     pub json: bool,
     pub help: bool,
+    /// The words of the address/port filter (after the state words).
+    pub filter: Vec<String>,
 }
 
 impl Options {
@@ -166,6 +175,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
         netns: None,
         json: false,
         help: false,
+        filter: Vec::new(),
     };
     let mut explicit_states = None;
     let want = |o: &mut Options, p: u8| {
@@ -269,15 +279,17 @@ pub fn parse(words: &[String]) -> Result<Options> {
     }
     let mut saw = false;
     while let Some(w) = words.get(i) {
-        i += 1;
         let excl = match w.as_str() {
             "state" => false,
             "exclude" | "excl" => true,
-            _ => bail!(
-                "\"{w}\": ss's address and port filters are not supported by nlkit ss yet \
-                 (only state and exclude)"
-            ),
+            // The filter: read by `filter::parse` once a socket is open
+            // (device names are looked up in the namespace).
+            _ => {
+                o.filter = words[i..].to_vec();
+                break;
+            }
         };
+        i += 1;
         let Some(name) = words.get(i) else { bail!("ss: {w} needs a state name") };
         i += 1;
         let base = explicit_states.unwrap_or(0);
@@ -292,10 +304,16 @@ pub fn parse(words: &[String]) -> Result<Options> {
         saw = true;
     }
     o.named_protocols = !o.protocols.is_empty();
+    let filtered = !o.filter.is_empty();
+    if filtered && (o.unix || o.netlink) {
+        bail!("ss filters apply to TCP, UDP and raw sockets in nlkit ss (not unix or netlink)");
+    }
     if o.protocols.is_empty() && !o.unix && !o.netlink {
+        // With a filter, the inet tables only: unix and netlink sockets
+        // have no address or port it could match.
         o.protocols = vec![255, 17, 6];
-        o.unix = true;
-        o.netlink = o.family.is_none();
+        o.unix = !filtered;
+        o.netlink = o.family.is_none() && !filtered;
     }
     o.states = explicit_states.unwrap_or(SS_CONN);
     Ok(o)
@@ -348,7 +366,7 @@ mod tests {
     #[test]
     fn what_nlkit_lacks_is_said_and_bad_words_refused() {
         assert!(p("-tp").unwrap_err().to_string().contains("-p is not supported by nlkit ss"));
-        assert!(p("-t dport = :22").unwrap_err().to_string().contains("not supported by nlkit ss"));
+        assert_eq!(p("-t state listening dport = :22").unwrap().filter, ["dport", "=", ":22"]);
         assert!(p("-q").unwrap_err().to_string().contains("invalid option -- 'q'"));
         assert!(p("--bogus").unwrap_err().to_string().contains("unrecognized option '--bogus'"));
         assert!(p("-tN").is_err());

@@ -240,6 +240,36 @@ where
     super::dump_by_family(req.to_bytes(), move |m| each(&InetDiag::parse(&m)?))
 }
 
+/// As [`dump`], with the kernel running `program` (from
+/// [`Expr::compile`](super::filter::Expr::compile)) on every socket and
+/// sending only those it accepts (`INET_DIAG_REQ_BYTECODE`). A program
+/// the kernel's audit refuses fails the request with `EINVAL`; a mark
+/// condition without `CAP_NET_ADMIN` with `EPERM`.
+pub fn dump_filtered<F>(q: Query, program: Vec<u8>, mut each: F) -> impl Request<Output = ()>
+where
+    F: FnMut(&InetDiag<'_>) -> Result<()>,
+{
+    let req = InetDiagReqV2 {
+        family: q.family,
+        protocol: q.protocol,
+        ext: q.ext,
+        states: q.states,
+        cookie_lo: !0,
+        cookie_hi: !0,
+        ..Default::default()
+    };
+    let body = move |b: &mut nlkit_wire::MessageBuilder<'_, Vec<u8>>| {
+        b.append(&req.to_bytes())?;
+        b.attr(INET_DIAG_REQ_BYTECODE, &program)
+    };
+    crate::engine::Stream {
+        message_type: super::SOCK_DIAG_BY_FAMILY,
+        flags: nlkit_wire::Flags::DUMP,
+        body,
+        each: move |m: nlkit_wire::Message<'_>| each(&InetDiag::parse(&m)?),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,9 @@
 //! protocol details. It is what `ss` reads instead of `/proc/net/*`.
 //!
 //! - [`inet`]: TCP, UDP, raw (and the other inet protocols the kernel has
-//!   diag modules for) over IPv4 and IPv6 (`<linux/inet_diag.h>`).
+//!   diag modules for) over IPv4 and IPv6 (`<linux/inet_diag.h>`); with
+//!   [`filter`], the kernel filters them by address, port, interface,
+//!   mark or cgroup.
 //! - [`unix`]: unix-domain sockets (`<linux/unix_diag.h>`).
 //! - [`netlink`]: netlink sockets (`<linux/netlink_diag.h>`).
 //!
@@ -13,6 +15,7 @@
 //! the generated format (the kernel has no spec for this family) and
 //! checked against the pinned headers in `tools/uapi/`.
 
+pub mod filter;
 pub mod inet;
 pub mod netlink;
 pub mod unix;
