@@ -51,7 +51,7 @@ _nlkit() {
         "/netdev/qstats"|"/netdev/qstats/"*) words="";;
         "/netdev/page-pool"|"/netdev/page-pool/"*) words="";;
         "/netdev"|"/netdev/"*) words="show queue napi qstats page-pool";;
-        "/ethtool"|"/ethtool/"*) words="--show-features --features --show-channels --set-channels --show-ring --set-ring";;
+        "/ethtool"|"/ethtool/"*) words="--show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics";;
         "/spec"|"/spec/"*) words="--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout";;
         "/demo/echo"|"/demo/echo/"*) words="--ack";;
         "/demo/send-lines"|"/demo/send-lines/"*) words="--batch";;

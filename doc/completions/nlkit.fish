@@ -116,7 +116,7 @@ function __nlkit_words
         case '/netdev' '/netdev/*'
             printf '%s\n' show queue napi qstats page-pool
         case '/ethtool' '/ethtool/*'
-            printf '%s\n' --show-features --features --show-channels --set-channels --show-ring --set-ring
+            printf '%s\n' --show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics
         case '/spec' '/spec/*'
             printf '%s\n' --spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout
         case '/demo/echo' '/demo/echo/*'

@@ -51,7 +51,7 @@ _nlkit() {
         "/netdev/qstats"|"/netdev/qstats/"*) cands=();;
         "/netdev/page-pool"|"/netdev/page-pool/"*) cands=();;
         "/netdev"|"/netdev/"*) cands=(show queue napi qstats page-pool);;
-        "/ethtool"|"/ethtool/"*) cands=(--show-features --features --show-channels --set-channels --show-ring --set-ring);;
+        "/ethtool"|"/ethtool/"*) cands=(--show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics);;
         "/spec"|"/spec/"*) cands=(--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout);;
         "/demo/echo"|"/demo/echo/"*) cands=(--ack);;
         "/demo/send-lines"|"/demo/send-lines/"*) cands=(--batch);;

@@ -1,10 +1,17 @@
-//! `nlkit ethtool`: a device's features (`-k`, `-K`), channels (`-l`,
-//! `-L`) and rings (`-g`, `-G`) through the generic netlink family
-//! `ethtool` (`nlkit::genl::ethtool`), printed as ethtool 6.1 prints them
+//! `nlkit ethtool`: a device's link settings (`DEV`, in [`settings`]),
+//! features (`-k`, `-K`), channels (`-l`, `-L`), rings (`-g`, `-G`), pause
+//! (`-a`, `-A`) and coalescing (`-c`, `-C`, in [`params`]) through the
+//! generic netlink family `ethtool` (`nlkit::genl::ethtool`), and driver
+//! info (`-i`) and statistics (`-S`, in [`ioctl`]) through SIOCETHTOOL,
+//! printed as ethtool 6.1 prints them
 //! (the legacy feature groups first: `tx-checksumming` and the features
 //! it covers), or as JSON with `-j` (ethtool 6.1 has JSON for `-k` only:
 //! nlkit has it for all three). Refusals are ethtool's words: `netlink
 //! error: MESSAGE (offset N)`.
+
+mod ioctl;
+mod params;
+mod settings;
 
 use crate::cli::EthtoolArgs;
 use crate::kernel::print_json;
@@ -46,39 +53,65 @@ fn pattern_match(name: &str, pattern: &str) -> bool {
 }
 
 pub fn run(a: &EthtoolArgs, netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
+    let mut out = String::new();
+    let done = if let Some(dev) = &a.driver {
+        ioctl::driver(dev, netns, json, &mut out)
+    } else if let Some(dev) = &a.statistics {
+        ioctl::statistics(dev, netns, json, &mut out)
+    } else {
+        netlink(a, netns, json, &mut out)
+    };
+    if json {
+        done?;
+        let v: Value = serde_json::from_str(&out)?;
+        return print_json(&v, pretty);
+    }
+    // Not print!: it panics when the reader has gone (`| true`). What was
+    // made is written also when the command then fails (`No data
+    // available`).
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    stdout.flush()?;
+    done
+}
+
+/// The commands of the netlink family.
+fn netlink(a: &EthtoolArgs, netns: Option<&str>, json: bool, out: &mut String) -> Result<()> {
     let mut conn = match netns {
         Some(name) => Conn::open_in(Netns::Name(name), Protocol::GENERIC)?,
         None => Conn::open(Protocol::GENERIC)?,
     };
     let family = conn.resolve_family(ethtool::FAMILY)?;
-    let mut out = String::new();
-    let done = if let Some(dev) = &a.show_features {
-        show_features(&mut conn, &family, dev, json, &mut out)
+    let out = &mut *out;
+    if let Some(dev) = &a.show_features {
+        show_features(&mut conn, &family, dev, json, out)
     } else if let Some(words) = &a.features {
         set_features(&mut conn, &family, words)
     } else if let Some(dev) = &a.show_channels {
         let c = conn.run(ethtool::channels(&family, dev)).map_err(netlink_error)?;
-        channels_text(dev, &c, json, &mut out)
+        channels_text(dev, &c, json, out)
     } else if let Some(words) = &a.set_channels {
         let (dev, want) = channel_words(words)?;
         conn.run(ethtool::set_channels(&family, dev, want)).map_err(netlink_error)
     } else if let Some(dev) = &a.show_ring {
         let r = conn.run(ethtool::rings(&family, dev)).map_err(netlink_error)?;
-        rings_text(dev, &r, json, &mut out)
+        rings_text(dev, &r, json, out)
     } else if let Some(words) = &a.set_ring {
         let (dev, want) = ring_words(words)?;
         conn.run(ethtool::set_rings(&family, dev, want)).map_err(netlink_error)
+    } else if let Some(dev) = &a.show_pause {
+        params::show_pause(&mut conn, &family, dev, json, out)
+    } else if let Some(words) = &a.pause {
+        params::set_pause(&mut conn, &family, words)
+    } else if let Some(dev) = &a.show_coalesce {
+        params::show_coalesce(&mut conn, &family, dev, json, out)
+    } else if let Some(words) = &a.coalesce {
+        params::set_coalesce(&mut conn, &family, words)
+    } else if let Some(dev) = &a.dev {
+        settings::show(&mut conn, &family, dev, json, out)
     } else {
-        bail!("nlkit ethtool: one of -k, -K, -l, -L, -g, -G is required")
-    };
-    done?;
-    if json {
-        let v: Value = serde_json::from_str(&out)?;
-        return print_json(&v, pretty);
+        bail!("nlkit ethtool: a device or one of -k, -K, -l, -L, -g, -G, -a, -A, -c, -C, -i, -S is required")
     }
-    // Not print!: it panics when the reader has gone (`| true`).
-    std::io::stdout().write_all(out.as_bytes())?;
-    Ok(())
 }
 
 /// A kernel refusal as ethtool words it: `netlink error: MESSAGE (offset

@@ -61,6 +61,25 @@ impl std::fmt::Display for Verbatim {
 
 impl std::error::Error for Verbatim {}
 
+/// A refusal worded in full with its own exit status (ethtool's: 71 for
+/// `-i`, 75 for no data, 76 for `-A`, ...): the text (if any) printed as
+/// it is.
+#[derive(Debug)]
+pub struct Status {
+    /// The text, without its newline; empty: nothing more to print.
+    pub text: String,
+    /// The exit status.
+    pub code: u8,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Status {}
+
 /// `ip`'s `invarg`: `argument "ARG" is wrong: WHAT`.
 pub fn invarg(what: &str, arg: &str) -> anyhow::Error {
     anyhow::anyhow!("argument \"{arg}\" is wrong: {what}")
@@ -86,6 +105,12 @@ pub fn finish(result: anyhow::Result<()>, rtnetlink: bool) -> ExitCode {
     // Each failure was printed where it happened.
     if e.downcast_ref::<crate::kernel::Reported>().is_some() {
         return ExitCode::FAILURE;
+    }
+    if let Some(Status { text, code }) = e.downcast_ref() {
+        if !text.is_empty() {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        }
+        return ExitCode::from(*code);
     }
     if let Some(KernelVerbatim(text)) = e.downcast_ref() {
         let _ = writeln!(std::io::stderr().lock(), "{text}");

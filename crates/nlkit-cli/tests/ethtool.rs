@@ -3,7 +3,10 @@
 //! changes made with `-K` (kernel names and ethtool's legacy names) and
 //! `-L` as ethtool then sees them, and refusals (`-g` on a veth, a count
 //! over the maximum, an unknown feature, a missing device) in ethtool's
-//! words.
+//! words. The default view, `-i` and `-S` (SIOCETHTOOL) byte for byte on
+//! a veth, a tap and `lo`; `-a`/`-A` (a veth refuses them) and
+//! `-c`/`-C` (a tap has `rx-frames`) with ethtool's text, refusals and
+//! exit statuses; their JSON against the text.
 
 mod common;
 
@@ -24,6 +27,24 @@ fn ours_err(ns: &Ns, args: &[&str]) -> String {
     let out = ns.nlkit(args);
     assert_ne!(out.status.code(), Some(0), "{args:?} should fail");
     String::from_utf8(out.stderr).unwrap()
+}
+
+/// `nlkit ethtool OURS...` and `ethtool THEIRS...`: the same stdout,
+/// stderr and exit status.
+fn same_as_ethtool(ns: &Ns, ours: &[&str], theirs: &[&str]) {
+    let mut args = vec!["ethtool"];
+    args.extend_from_slice(ours);
+    let (a, b) = (ns.nlkit(&args), ethtool(ns, theirs));
+    let text = |o: &[u8]| String::from_utf8_lossy(o).into_owned();
+    assert_eq!(text(&a.stdout), text(&b.stdout), "stdout of {ours:?}");
+    assert_eq!(text(&a.stderr), text(&b.stderr), "stderr of {ours:?}");
+    assert_eq!(a.status.code(), b.status.code(), "status of {ours:?}");
+}
+
+fn json(ns: &Ns, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["-j", "ethtool"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ns.nlkit_ok(&all)).unwrap()
 }
 
 fn setup(tag: &str) -> Ns {
@@ -111,4 +132,102 @@ fn the_spec_path_agrees_with_the_typed_family() {
         assert_eq!(spec[spec_key], typed[0][typed_key], "{spec_key}");
     }
     assert_eq!(spec["header"]["dev-name"], "v0");
+}
+
+#[test]
+fn default_view_driver_and_statistics_are_ethtools() {
+    let ns = setup("ethgset");
+    ns.ip(&["tuntap", "add", "t0", "mode", "tap"]);
+    for dev in ["v0", "v1", "t0", "lo", "br0"] {
+        same_as_ethtool(&ns, &[dev], &[dev]);
+        same_as_ethtool(&ns, &["-i", dev], &["-i", dev]);
+        same_as_ethtool(&ns, &["-S", dev], &["-S", dev]);
+    }
+    // JSON: the text's values.
+    let text = ethtool_ok(&ns, &["v0"]);
+    let v = json(&ns, &["v0"]);
+    assert_eq!(v[0]["ifname"], "v0");
+    let speed = v[0]["speed"].as_u64().unwrap();
+    assert!(text.contains(&format!("\tSpeed: {speed}Mb/s\n")), "{text}");
+    assert!(text.contains(&format!("\tDuplex: {}\n", v[0]["duplex"].as_str().unwrap())));
+    assert!(text.contains(&format!("\tPort: {}\n", v[0]["port"].as_str().unwrap())));
+    assert_eq!(v[0]["link-detected"], text.contains("Link detected: yes"));
+    assert_eq!(v[0]["supported-link-modes"], serde_json::json!([]));
+    let v = json(&ns, &["-i", "v0"]);
+    assert_eq!(
+        (v[0]["driver"].as_str(), v[0]["supports-statistics"].as_bool()),
+        (Some("veth"), Some(true))
+    );
+    let text = ethtool_ok(&ns, &["-S", "v0"]);
+    let v = json(&ns, &["-S", "v0"]);
+    let stats = v[0]["statistics"].as_object().unwrap();
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(stats.len(), lines.len(), "{text}");
+    for line in lines {
+        let (name, value) = line.trim().split_once(": ").unwrap();
+        assert_eq!(stats[name].as_u64(), Some(value.parse().unwrap()), "{name}");
+    }
+    let ifindex = ns.ip(&["-o", "link", "show", "v1"]);
+    assert!(ifindex.starts_with(&format!("{}:", stats["peer_ifindex"])), "{ifindex}");
+}
+
+#[test]
+fn pause_and_coalescing_are_ethtools() {
+    let ns = setup("ethpause");
+    ns.ip(&["tuntap", "add", "t0", "mode", "tap"]);
+    // A veth has neither: ethtool's refusal and status (1, and 76 for -A).
+    same_as_ethtool(&ns, &["-a", "v0"], &["-a", "v0"]);
+    same_as_ethtool(&ns, &["-A", "v0", "rx", "on"], &["-A", "v0", "rx", "on"]);
+    same_as_ethtool(&ns, &["-A", "v0"], &["-A", "v0"]);
+    same_as_ethtool(&ns, &["--show-coalesce", "v0"], &["-c", "v0"]);
+    same_as_ethtool(&ns, &["-C", "v0", "rx-usecs", "5"], &["-C", "v0", "rx-usecs", "5"]);
+    // A tap has rx-frames: set it, ethtool sees it, and the JSON says it.
+    same_as_ethtool(&ns, &["--show-coalesce", "t0"], &["-c", "t0"]);
+    ns.nlkit_ok(&["ethtool", "-C", "t0", "rx-frames", "7"]);
+    assert!(ethtool_ok(&ns, &["-c", "t0"]).contains("\nrx-frames: 7\n"));
+    same_as_ethtool(&ns, &["--show-coalesce", "t0"], &["-c", "t0"]);
+    let v = json(&ns, &["--show-coalesce", "t0"]);
+    assert_eq!(
+        (v[0]["rx-frames"].as_u64(), &v[0]["rx-usecs"]),
+        (Some(7), &serde_json::Value::Null)
+    );
+    // What it has not: the kernel's words and ethtool's status.
+    same_as_ethtool(&ns, &["-C", "t0", "rx-usecs", "7"], &["-C", "t0", "rx-usecs", "7"]);
+    // Words refused before anything is sent.
+    for args in [
+        &["-A", "v0", "foo", "on"][..],
+        &["-A", "v0", "rx"],
+        &["-A", "v0", "rx", "yes"],
+        &["-C", "t0", "foo", "1"],
+        &["-C", "t0", "rx-usecs"],
+        &["-C", "t0", "rx-usecs", "x"],
+    ] {
+        same_as_ethtool(&ns, args, args);
+    }
+}
+
+#[test]
+fn missing_devices_are_refused_as_ethtool_refuses_them() {
+    let ns = setup("ethnodev");
+    let long = "aaaaaaaaaaaaaaaaaaaa";
+    for args in [
+        &["nosuch"][..],
+        &["-i", "nosuch"],
+        &["-S", "nosuch"],
+        &["-i", long],
+        &["-S", long],
+        &["-a", "nosuch"],
+        &["-A", "nosuch", "rx", "on"],
+        &["-C", "nosuch", "rx-usecs", "5"],
+    ] {
+        same_as_ethtool(&ns, args, args);
+    }
+    same_as_ethtool(&ns, &["--show-coalesce", "nosuch"], &["-c", "nosuch"]);
+    // JSON: nothing on stdout, the same words on stderr.
+    let out = ns.nlkit(&["-j", "ethtool", "-i", "nosuch"]);
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(71), 0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Cannot get driver information: No such device\n"
+    );
 }

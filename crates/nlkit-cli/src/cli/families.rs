@@ -150,8 +150,13 @@ pub struct ProcEventsArgs {
 /// `nlkit ethtool`: one of ethtool's short options, with its device.
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("action").required(true)
-    .args(["show_features", "features", "show_channels", "set_channels", "show_ring", "set_ring"]))]
+    .args(["dev", "show_features", "features", "show_channels", "set_channels", "show_ring",
+        "set_ring", "show_pause", "pause", "show_coalesce", "coalesce", "driver", "statistics"]))]
 pub struct EthtoolArgs {
+    /// The device's link settings (ethtool's default view): link modes,
+    /// speed, duplex, port, Wake-on-LAN, message level, link state.
+    #[arg(value_name = "DEV")]
+    pub dev: Option<String>,
     /// The device's features, grouped as ethtool groups them.
     #[arg(short = 'k', long = "show-features", value_name = "DEV")]
     pub show_features: Option<String>,
@@ -172,6 +177,26 @@ pub struct EthtoolArgs {
     /// [rx-buf-len N] [cqe-size N].
     #[arg(short = 'G', long = "set-ring", num_args = 1.., value_name = "DEV NAME N")]
     pub set_ring: Option<Vec<String>>,
+    /// The device's pause parameters.
+    #[arg(short = 'a', long = "show-pause", value_name = "DEV")]
+    pub show_pause: Option<String>,
+    /// Set pause parameters: DEV [autoneg on|off] [rx on|off] [tx on|off].
+    #[arg(short = 'A', long = "pause", num_args = 1.., value_name = "DEV NAME on|off")]
+    pub pause: Option<Vec<String>>,
+    /// The device's interrupt coalescing parameters (ethtool's -c: nlkit's
+    /// -c is the global --color).
+    #[arg(long = "show-coalesce", value_name = "DEV")]
+    pub show_coalesce: Option<String>,
+    /// Set coalescing parameters: DEV NAME N... (rx-usecs, tx-frames, ...;
+    /// adaptive-rx, adaptive-tx, cqe-mode-rx, cqe-mode-tx take on|off).
+    #[arg(short = 'C', long = "coalesce", num_args = 1.., value_name = "DEV NAME N")]
+    pub coalesce: Option<Vec<String>>,
+    /// The device's driver (through the ioctl SIOCETHTOOL, as ethtool 6.1).
+    #[arg(short = 'i', long = "driver", value_name = "DEV")]
+    pub driver: Option<String>,
+    /// The driver's statistics (through the ioctl SIOCETHTOOL, as ethtool 6.1).
+    #[arg(short = 'S', long = "statistics", value_name = "DEV")]
+    pub statistics: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

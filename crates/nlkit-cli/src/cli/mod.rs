@@ -210,8 +210,10 @@ pub enum Command {
     /// page-pool.
     #[command(subcommand)]
     Netdev(NetdevCommand),
-    /// A device's features, channels and rings through the generic netlink
-    /// family ethtool, as ethtool prints them: -k, -K, -l, -L, -g, -G.
+    /// A device's settings, features, channels, rings, pause and coalescing
+    /// through the generic netlink family ethtool, driver info and
+    /// statistics through SIOCETHTOOL, as ethtool prints them: DEV, -k, -K,
+    /// -l, -L, -g, -G, -a, -A, -c, -C, -i, -S.
     Ethtool(EthtoolArgs),
     /// Any family by its YNL spec, at run time: list its operations and
     /// attributes, run do and dump operations with JSON in and out, follow

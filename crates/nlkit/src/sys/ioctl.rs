@@ -95,6 +95,13 @@ impl GuardedArg {
         })
     }
 
+    /// Where the bytes start, for a request that passes them through
+    /// another structure (SIOCETHTOOL's `ifr_data`).
+    pub(super) fn data_ptr(&mut self) -> *mut u8 {
+        // SAFETY: start <= data < total: inside our own mapping.
+        unsafe { self.base.as_ptr().add(self.start) }
+    }
+
     /// A copy of the bytes as they are now (after the kernel wrote them).
     pub(crate) fn bytes(&self) -> Vec<u8> {
         let mut out = vec![0; self.len];

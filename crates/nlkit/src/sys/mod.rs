@@ -3,10 +3,11 @@
 //!
 //! Each wrapper names its C call (see the man pages socket(2), bind(2),
 //! getsockname(2), setsockopt(2), sendto(2), sendmsg(2), recvmsg(2),
-//! poll(2), setns(2), fcntl(2), ioctl(2), mmap(2), munmap(2)) and turns
+//! poll(2), setns(2), fcntl(2), ioctl(2), netdevice(7), mmap(2), munmap(2)) and turns
 //! `-1`/`errno` into `io::Error`. Control messages are parsed from bytes in
 //! safe code. One file per subsystem: [`socket`] (netlink sockets and
-//! readiness), [`ns`] (namespaces), [`ioctl`], [`mmap`] and [`control`]
+//! readiness), [`ns`] (namespaces), [`ioctl`], [`ethtool`] (SIOCETHTOOL on an
+//! `AF_INET` socket), [`mmap`] and [`control`]
 //! (control messages, no `unsafe` at all).
 //! Besides the calls: [`Pod`], the marker for ioctl arguments; [`RawMap`],
 //! a mapping read and written only with volatile copies; and
@@ -21,6 +22,7 @@
 #![allow(unsafe_code)]
 
 pub(crate) mod control;
+pub(crate) mod ethtool;
 pub(crate) mod ioctl;
 pub(crate) mod mmap;
 pub(crate) mod ns;

@@ -1,5 +1,8 @@
 //! `ethtool` (generic netlink, `<linux/ethtool_netlink.h>`): a device's
-//! features, channels and rings, read and changed. The tables and message
+//! features, channels and rings, read and changed; its link settings
+//! ([`settings`]), pause and coalescing parameters ([`params`]); and,
+//! through the legacy ioctl, what netlink has no message for ([`ioctl`]:
+//! driver info, statistics). The tables and message
 //! numbers are generated from the family's YNL spec ([`tables`],
 //! `specs/ynl/6.12/ethtool.yaml`, checked against the pinned uapi header);
 //! this module adds the typed results and the requests.
@@ -8,7 +11,15 @@
 //! (`dev-name`); feature bits come as compact bitsets (one `u32` word per
 //! 32 features) and their names from the device's `features` string set.
 
+pub mod ioctl;
+pub mod params;
+pub mod settings;
 pub mod tables;
+
+pub use params::{coalesce, pause, set_coalesce, set_pause, Coalesce, Pause};
+pub use settings::{
+    debug, link_info, link_modes, link_state, wol, Bit, Bits, LinkInfo, LinkModes, LinkState, Wol,
+};
 
 use super::Family;
 use crate::engine::{Ack, Get, Request};
