@@ -181,6 +181,46 @@ fn filters_are_ss_filters() {
     assert!(ss.lines().count() >= 4, "{ss}");
 }
 
+/// -p (the processes holding each socket), -m (socket memory) and -o
+/// (timers), alone and together, TCP, UDP and unix: ss's text. Timers
+/// count down between the two runs, so their times are masked.
+#[test]
+fn processes_memory_and_timers_are_ss_text() {
+    let ns = Ns::new("ssp");
+    let s = Sockets::open(&ns);
+    for args in [&["-tanp"][..], &["-tanm"], &["-tuanmp"], &["-uap"], &["-xap"], &["-xam"]] {
+        let (ss, ours) = both_exec(&ns, args);
+        assert_eq!(ours, ss, "{args:?}");
+    }
+    let (ss, _) = both_exec(&ns, &["-tanpm"]);
+    let pid = s.0.id();
+    // The listener's holders: the forked child (which shares it), then
+    // the parent, as ss lists them.
+    assert!(ss.contains(&format!("(\"python3\",pid={pid},fd=3))")), "{ss}");
+    assert!(ss.contains("\n\t skmem:(r0,rb") && ss.contains(",bl0,d0)"), "{ss}");
+    let mask = |t: &str| {
+        let mut out = String::new();
+        let mut in_timer = false;
+        for (i, c) in t.char_indices() {
+            in_timer = (in_timer || t[i..].starts_with("timer:(")) && c != ')';
+            out.push(if in_timer && c.is_ascii_digit() { '0' } else { c });
+        }
+        out
+    };
+    for args in [&["-tano"][..], &["-tanpmoe"]] {
+        let (ss, ours) = both_exec(&ns, args);
+        assert_eq!(mask(&ours), mask(&ss), "{args:?}");
+    }
+    // JSON carries the same: the holder, the memory, no timer on a listener.
+    let out = text(ns.nlkit(&["-j", "ss", "-tanpmo"]));
+    let all: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let l = all.iter().find(|s| s["local"]["port"] == 22 && s["state"] == "LISTEN").unwrap();
+    let holders = l["users"].as_array().unwrap();
+    assert!(holders.iter().any(|u| u["pid"] == pid && u["fd"] == 3 && u["name"] == "python3"));
+    assert!(l["skmem"]["rb"].as_u64().unwrap() > 0, "{l}");
+    assert!(l.get("timer").is_none());
+}
+
 #[test]
 fn json_describes_the_same_sockets() {
     let ns = Ns::new("ssj");
@@ -214,7 +254,7 @@ fn bad_words_are_refused_before_anything_is_sent() {
     for (args, said) in [
         (&["ss", "-tq"][..], "ss: invalid option -- 'q'"),
         (&["ss", "--bogus"], "ss: unrecognized option '--bogus'"),
-        (&["ss", "-tp"], "ss option -p is not supported by nlkit ss yet"),
+        (&["ss", "-ti"], "ss option -i is not supported by nlkit ss yet"),
         (&["ss", "-t", "state", "nosuch"], "ss: wrong state name: nosuch"),
         (&["ss", "-t", "dport", "=", ":nosuchport"], "\"nosuchport\" does not look like a port"),
         (&["ss", "-t", "sport", "=", ":22", ")"], "syntax error in filter at \")\""),

@@ -20,6 +20,7 @@
 //! Not yet: packet sockets, `-p`, `-o`, `-i`, `-m`, `-s`, `-K` (refused
 //! as not supported, before anything is sent).
 
+mod details;
 mod filter;
 mod netlink;
 mod render;
@@ -29,7 +30,7 @@ mod words;
 use crate::out::writer::{push_ip, push_u64};
 use anyhow::Result;
 use nlkit::diag::filter::Facts;
-use nlkit::diag::inet::{self, InetDiag, Query};
+use nlkit::diag::inet::{self, InetDiag, Query, INET_DIAG_MEMINFO, INET_DIAG_SKMEMINFO};
 use nlkit::diag::State;
 use nlkit::{Conn, Netns, Protocol};
 use render::{Align, Column, Table};
@@ -44,7 +45,7 @@ pub use words::Options;
 const PROTOCOLS: [(u8, &str); 3] = [(255, "raw"), (17, "udp"), (6, "tcp")];
 
 /// One socket, as read: what both the table and JSON print.
-struct Row {
+struct Row<'a> {
     netid: &'static str,
     state: Option<State>,
     rq: u32,
@@ -60,9 +61,14 @@ struct Row {
     cgroup_id: Option<u64>,
     shutdown: Option<u8>,
     protocol: u8,
+    timer: u8,
+    expires: u32,
+    retrans: u8,
+    /// `INET_DIAG_SKMEMINFO` (asked for under -m).
+    skmem: Option<&'a [u8]>,
 }
 
-fn read(netid: &'static str, v: &InetDiag<'_>) -> Row {
+fn read<'a>(netid: &'static str, v: &InetDiag<'a>) -> Row<'a> {
     let h = &v.header;
     Row {
         netid,
@@ -80,6 +86,10 @@ fn read(netid: &'static str, v: &InetDiag<'_>) -> Row {
         cgroup_id: v.cgroup_id,
         shutdown: v.shutdown,
         protocol: v.protocol.unwrap_or(0),
+        timer: h.timer,
+        expires: h.expires,
+        retrans: h.retrans,
+        skmem: v.skmeminfo,
     }
 }
 
@@ -106,6 +116,8 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     // printed.
     let services = (!o.numeric && !json).then(Services::load);
     let mut cgroups = o.extended.then(Cgroups::default);
+    // -p: every process's sockets, read once before the dump.
+    let mut users = o.processes.then(details::Users::scan);
     let mut ifnames = IfNames { netns, conn: None, names: HashMap::new() };
     let filter = match o.filter.is_empty() {
         true => None,
@@ -144,12 +156,15 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     if o.unix && o.family.is_none() {
         use nlkit::diag::unix::*;
         let mut show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN;
+        if o.memory {
+            show |= UDIAG_SHOW_MEMINFO;
+        }
         if o.extended {
             show |= UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS;
         }
         conn.run(dump(o.states, show, |v| {
             if !json {
-                unix::push_row(&mut table, &o, v);
+                unix::push_row(&mut table, &o, v, users.as_mut());
                 return Ok(());
             }
             if !first {
@@ -162,7 +177,9 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     }
     for (protocol, netid) in PROTOCOLS.iter().filter(|(p, _)| o.protocols.contains(p)) {
         for family in o.families() {
-            let q = Query { family, protocol: *protocol, states: o.states, ext: 0 };
+            // -m: INET_DIAG_MEMINFO and INET_DIAG_SKMEMINFO, as ss asks.
+            let ext = if o.memory { (1 << (INET_DIAG_MEMINFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1)) } else { 0 };
+            let q = Query { family, protocol: *protocol, states: o.states, ext };
             let mut each = |v: &InetDiag<'_>| {
                 let r = read(netid, v);
                 // The kernel ran the program; ss also runs the filter on
@@ -174,14 +191,15 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                     }
                 }
                 if !json {
-                    push_row(&mut table, &o, &r, &mut ifnames, services.as_ref(), cgroups.as_mut());
+                    let users = users.as_mut();
+                    push_row(&mut table, &o, &r, &mut ifnames, services.as_ref(), cgroups.as_mut(), users);
                     return Ok(());
                 }
                 if !first {
                     jbuf.push(b',');
                 }
                 first = false;
-                push_json(&mut jbuf, &r);
+                push_json(&mut jbuf, &r, users.as_mut());
                 // Pretty output is made from the whole array at the end.
                 if !pretty && jbuf.len() >= 1 << 16 {
                     out.write_all(&jbuf)
@@ -228,7 +246,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
 
 /// What the filter reads of `r`, ss's way: autobound is a local port in
 /// `ephemeral`.
-fn facts(r: &Row, ephemeral: &std::ops::RangeInclusive<u16>) -> Facts {
+fn facts(r: &Row<'_>, ephemeral: &std::ops::RangeInclusive<u16>) -> Facts {
     Facts {
         local: r.local,
         peer: r.peer,
@@ -284,10 +302,11 @@ fn columns(o: &Options) -> Vec<Column> {
 fn push_row(
     t: &mut Table,
     o: &Options,
-    r: &Row,
+    r: &Row<'_>,
     ifnames: &mut IfNames<'_>,
     services: Option<&Services>,
     cgroups: Option<&mut Cgroups>,
+    users: Option<&mut details::Users>,
 ) {
     if o.dbs() > 1 {
         t.cell(r.netid);
@@ -341,8 +360,15 @@ fn push_row(
         }
         t.end_cell();
     }
+    // The last cell, in ss's order: -p, -o, -e, -m.
+    let mut ext = String::new();
+    if let Some(users) = users {
+        users.write(&mut ext, r.inode);
+    }
+    if o.timers {
+        details::write_timer(&mut ext, r.timer, r.expires, r.retrans);
+    }
     if let Some(cgroups) = cgroups {
-        let mut ext = String::new();
         use std::fmt::Write as _;
         if r.uid != 0 {
             let _ = write!(ext, " uid:{}", r.uid);
@@ -362,16 +388,17 @@ fn push_row(
             let send = if m & 2 != 0 { '-' } else { '>' };
             let _ = write!(ext, " {recv}-{send}");
         }
-        t.cell(&ext);
-    } else {
-        t.cell("");
     }
+    if let Some(skmem) = r.skmem.filter(|_| o.memory) {
+        details::write_skmem(&mut ext, "\n\t", skmem);
+    }
+    t.cell(&ext);
     t.cell("");
 }
 
 /// One socket as a JSON object, written straight into `b` (keys fixed,
 /// values numbers, addresses and ss's state names: nothing to escape).
-fn push_json(b: &mut Vec<u8>, r: &Row) {
+fn push_json(b: &mut Vec<u8>, r: &Row<'_>, users: Option<&mut details::Users>) {
     let num = |b: &mut Vec<u8>, key: &str, v: u64| {
         b.extend_from_slice(b",\"");
         b.extend_from_slice(key.as_bytes());
@@ -413,6 +440,28 @@ fn push_json(b: &mut Vec<u8>, r: &Row) {
     if let Some(v) = r.v6only {
         b.extend_from_slice(b",\"v6only\":");
         b.extend_from_slice(yes(v != 0));
+    }
+    if r.timer != 0 {
+        const NAMES: [&str; 6] = ["off", "on", "keepalive", "timewait", "persist", "unknown"];
+        b.extend_from_slice(b",\"timer\":{\"name\":\"");
+        b.extend_from_slice(NAMES[usize::from(r.timer.min(5))].as_bytes());
+        b.push(b'"');
+        num(b, "expires-ms", r.expires.into());
+        num(b, "retransmits", r.retrans.into());
+        b.push(b'}');
+    }
+    if let Some(skmem) = r.skmem {
+        b.extend_from_slice(b",\"skmem\":");
+        b.extend_from_slice(Value::Object(details::skmem_json(skmem)).to_string().as_bytes());
+    }
+    if let Some(users) = users {
+        let holders: Vec<Value> = users
+            .of(r.inode)
+            .into_iter()
+            .map(|(name, pid, fd)| serde_json::json!({"name": name, "pid": pid, "fd": fd}))
+            .collect();
+        b.extend_from_slice(b",\"users\":");
+        b.extend_from_slice(Value::Array(holders).to_string().as_bytes());
     }
     if let Some(x) = r.shutdown {
         b.extend_from_slice(b",\"shutdown\":{\"receive\":");

@@ -36,6 +36,10 @@ pub struct Table {
     max: Vec<usize>,
     /// The column of the next cell.
     next: usize,
+    /// The next-to-last column's longest token before the last row's.
+    before_last: usize,
+    /// How many cells the header took (0 without one).
+    header_cells: usize,
 }
 
 impl Table {
@@ -49,12 +53,15 @@ impl Table {
             ends: Vec::with_capacity(1 << 14),
             max: vec![0; n],
             next: 0,
+            before_last: 0,
+            header_cells: 0,
         };
         if header {
             for i in 0..n {
                 let head = if i + 1 == n { "" } else { t.columns[i].header };
                 t.cell(head);
             }
+            t.header_cells = n;
         }
         t
     }
@@ -69,6 +76,9 @@ impl Table {
     pub fn end_cell(&mut self) {
         let start = self.ends.last().map_or(0, |&e| e as usize);
         let len = (self.text.len() - start).min(usize::from(u16::MAX));
+        if self.next + 2 == self.columns.len() {
+            self.before_last = self.max[self.next];
+        }
         self.max[self.next] = self.max[self.next].max(len);
         self.next = (self.next + 1) % self.columns.len();
         self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
@@ -84,7 +94,14 @@ impl Table {
     /// columns (`None`: not a terminal).
     fn widths(&self, screen: Option<usize>) -> Vec<usize> {
         let n = self.columns.len();
-        let max = &self.max;
+        // ss measures a token when the next one starts; the last row has
+        // no token after its next-to-last column's (the details: -e, -p,
+        // -m), so that one is left out of the measure.
+        let mut max = self.max.clone();
+        if self.ends.len() > self.header_cells && n >= 2 {
+            max[n - 2] = self.before_last;
+        }
+        let max = &max;
         let limit = screen.unwrap_or(usize::MAX);
         let mut first = true;
         let mut widths = Vec::with_capacity(n);

@@ -34,7 +34,12 @@ fn name(v: &UnixDiag<'_>) -> String {
 }
 
 /// One socket's cells.
-pub fn push_row(t: &mut Table, o: &Options, v: &UnixDiag<'_>) {
+pub fn push_row(
+    t: &mut Table,
+    o: &Options,
+    v: &UnixDiag<'_>,
+    users: Option<&mut super::details::Users>,
+) {
     let h = &v.header;
     if o.dbs() > 1 {
         t.cell(netid(h.type_));
@@ -57,7 +62,14 @@ pub fn push_row(t: &mut Table, o: &Options, v: &UnixDiag<'_>) {
     t.cell("* ");
     push_u64(t.buf(), v.peer.unwrap_or(0).into());
     t.end_cell();
+    // In ss's order: -p, -m, -e.
     let mut ext = String::new();
+    if let Some(users) = users {
+        users.write(&mut ext, h.ino);
+    }
+    if let Some(mem) = v.meminfo.filter(|_| o.memory) {
+        super::details::write_skmem(&mut ext, "", mem);
+    }
     if o.extended {
         if let Some(m) = v.shutdown {
             let recv = if m & 1 != 0 { '-' } else { '<' };

@@ -22,6 +22,9 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
    -l, --listening     listening (and unconnected) sockets
    -n, --numeric       ports as numbers, not service names
    -e, --extended      uid, inode, cookie, mark, cgroup, v6only, shutdown
+   -o, --options       timers (retransmit, keepalive, time-wait, persist)
+   -m, --memory        socket memory (skmem: receive, send, forward, queued, ...)
+   -p, --processes     the processes holding each socket (pid, fd, name)
    -4, --ipv4          IPv4 only
    -6, --ipv6          IPv6 only
    -H, --no-header     no header line
@@ -38,7 +41,7 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
            cgroup [ = | != ] PATH | autobound
    OP := = | != | < | > | <= | >=  (or eq ne lt gt le ge)
    HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ]
-Not yet in nlkit ss: packet sockets, -p, -o, -i, -m, -s, -K,
+Not yet in nlkit ss: packet sockets, -i, -s, -K, -E,
 and unix:/link:/netlink: hosts. Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
@@ -60,6 +63,12 @@ pub struct Options {
     pub states: u32,
     pub numeric: bool,
     pub extended: bool,
+    /// -p: the processes holding each socket.
+    pub processes: bool,
+    /// -o: timers.
+    pub timers: bool,
+    /// -m: socket memory.
+    pub memory: bool,
     /// `Some(AF_INET)` or `Some(AF_INET6)` for -4/-6.
     pub family: Option<u8>,
     pub header: bool,
@@ -170,6 +179,9 @@ pub fn parse(words: &[String]) -> Result<Options> {
         states: 0,
         numeric: false,
         extended: false,
+        processes: false,
+        timers: false,
+        memory: false,
         family: None,
         header: true,
         netns: None,
@@ -225,6 +237,9 @@ pub fn parse(words: &[String]) -> Result<Options> {
             Some("listening") => vec!['l'],
             Some("numeric") => vec!['n'],
             Some("extended") => vec!['e'],
+            Some("processes") => vec!['p'],
+            Some("options") => vec!['o'],
+            Some("memory") => vec!['m'],
             Some("ipv4") => vec!['4'],
             Some("ipv6") => vec!['6'],
             Some("no-header") => vec!['H'],
@@ -269,8 +284,11 @@ pub fn parse(words: &[String]) -> Result<Options> {
                     }
                     break;
                 }
-                'p' | 'o' | 'i' | 'm' | 's' | 'K' | 'E' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd'
-                | '0' | 'M' | 'T' | 'O' | 'F' | 'D' => {
+                'p' => o.processes = true,
+                'o' => o.timers = true,
+                'm' => o.memory = true,
+                'i' | 's' | 'K' | 'E' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | '0' | 'M' | 'T'
+                | 'O' | 'F' | 'D' => {
                     bail!("ss option -{c} is not supported by nlkit ss yet")
                 }
                 other => bail!("ss: invalid option -- '{other}'\n{USAGE}"),
@@ -365,7 +383,9 @@ mod tests {
 
     #[test]
     fn what_nlkit_lacks_is_said_and_bad_words_refused() {
-        assert!(p("-tp").unwrap_err().to_string().contains("-p is not supported by nlkit ss"));
+        assert!(p("-ti").unwrap_err().to_string().contains("-i is not supported by nlkit ss"));
+        let o = p("-tpmo").unwrap();
+        assert!(o.processes && o.memory && o.timers);
         assert_eq!(p("-t state listening dport = :22").unwrap().filter, ["dport", "=", ":22"]);
         assert!(p("-q").unwrap_err().to_string().contains("invalid option -- 'q'"));
         assert!(p("--bogus").unwrap_err().to_string().contains("unrecognized option '--bogus'"));
