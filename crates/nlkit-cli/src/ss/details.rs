@@ -87,7 +87,8 @@ impl Users {
 fn comm(pid: u32) -> String {
     let stat = std::fs::read(format!("/proc/{pid}/stat")).unwrap_or_default();
     let Some(open) = stat.iter().position(|&b| b == b'(') else { return String::new() };
-    let name: Vec<u8> = stat[open + 1..].iter().take_while(|&&b| b != b')').take(15).copied().collect();
+    let name: Vec<u8> =
+        stat[open + 1..].iter().take_while(|&&b| b != b')').take(15).copied().collect();
     String::from_utf8_lossy(&name).into_owned()
 }
 

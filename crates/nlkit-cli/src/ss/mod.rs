@@ -178,7 +178,11 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     for (protocol, netid) in PROTOCOLS.iter().filter(|(p, _)| o.protocols.contains(p)) {
         for family in o.families() {
             // -m: INET_DIAG_MEMINFO and INET_DIAG_SKMEMINFO, as ss asks.
-            let ext = if o.memory { (1 << (INET_DIAG_MEMINFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1)) } else { 0 };
+            let ext = if o.memory {
+                (1 << (INET_DIAG_MEMINFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1))
+            } else {
+                0
+            };
             let q = Query { family, protocol: *protocol, states: o.states, ext };
             let mut each = |v: &InetDiag<'_>| {
                 let r = read(netid, v);
@@ -192,7 +196,15 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                 }
                 if !json {
                     let users = users.as_mut();
-                    push_row(&mut table, &o, &r, &mut ifnames, services.as_ref(), cgroups.as_mut(), users);
+                    push_row(
+                        &mut table,
+                        &o,
+                        &r,
+                        &mut ifnames,
+                        services.as_ref(),
+                        cgroups.as_mut(),
+                        users,
+                    );
                     return Ok(());
                 }
                 if !first {
