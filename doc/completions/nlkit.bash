@@ -13,7 +13,7 @@ _nlkit() {
     fi;; esac
     local words=""
     case "$p" in
-        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent";;
+        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm";;
         "/raw/send"|"/raw/send/"*) words="--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout";;
         "/raw/listen"|"/raw/listen/"*) words="--proto --port --groups --count --timeout --rcvbuf";;
         "/raw"|"/raw/"*) words="send listen";;
@@ -194,6 +194,11 @@ _nlkit() {
         "/conntrack/count"|"/conntrack/count/"*) words="help";;
         "/conntrack/monitor"|"/conntrack/monitor/"*) words="new update destroy count help";;
         "/conntrack") words="show list delete flush get stats count monitor help";;
+        "/xfrm/state"|"/xfrm/state/"*) words="help";;
+        "/xfrm/sa"|"/xfrm/sa/"*) words="help";;
+        "/xfrm/policy"|"/xfrm/policy/"*) words="help";;
+        "/xfrm/monitor"|"/xfrm/monitor/"*) words="help";;
+        "/xfrm") words="state sa policy monitor help";;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -401,6 +401,16 @@ function __nlkit_words
             printf '%s\n' new update destroy count help
         case '/conntrack'
             printf '%s\n' show list delete flush get stats count monitor help
+        case '/xfrm/state' '/xfrm/state/*'
+            printf '%s\n' help
+        case '/xfrm/sa' '/xfrm/sa/*'
+            printf '%s\n' help
+        case '/xfrm/policy' '/xfrm/policy/*'
+            printf '%s\n' help
+        case '/xfrm/monitor' '/xfrm/monitor/*'
+            printf '%s\n' help
+        case '/xfrm'
+            printf '%s\n' state sa policy monitor help
     end
 end
 complete -c nlkit -f -a '(__nlkit_words)'

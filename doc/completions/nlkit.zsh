@@ -13,7 +13,7 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent);;
+        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;
@@ -194,6 +194,11 @@ _nlkit() {
         "/conntrack/count"|"/conntrack/count/"*) cands=(help);;
         "/conntrack/monitor"|"/conntrack/monitor/"*) cands=(new update destroy count help);;
         "/conntrack") cands=(show list delete flush get stats count monitor help);;
+        "/xfrm/state"|"/xfrm/state/"*) cands=(help);;
+        "/xfrm/sa"|"/xfrm/sa/"*) cands=(help);;
+        "/xfrm/policy"|"/xfrm/policy/"*) cands=(help);;
+        "/xfrm/monitor"|"/xfrm/monitor/"*) cands=(help);;
+        "/xfrm") cands=(state sa policy monitor help);;
     esac
     compadd -a cands
 }

@@ -35,3 +35,4 @@ pub mod taskstats;
 pub mod tcp_metrics;
 pub mod uevent;
 pub mod words;
+pub mod xfrm;

@@ -6,7 +6,7 @@
 
 use nlkit_cli::{
     cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel, mptcp,
-    netdev, raw, report, spec, ss, taskstats, tcp_metrics, uevent,
+    netdev, raw, report, spec, ss, taskstats, tcp_metrics, uevent, xfrm,
 };
 
 use clap::Parser;
@@ -103,6 +103,12 @@ fn main() -> ExitCode {
             let family = cli.global_family();
             conntrack::run(&w.words, netns, cli.json, cli.pretty, family)
         }),
+        cli::Command::Xfrm(w) => {
+            object("xfrm", &w.words[..w.words.len().min(1)]).unwrap_or_else(|| {
+                let o = xfrm::Opts { netns, json: cli.json, pretty: cli.pretty };
+                xfrm::run(&w.words, &o)
+            })
+        }
         cli::Command::External(words) => external(words),
     };
     let rtnetlink = matches!(

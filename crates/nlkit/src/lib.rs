@@ -22,6 +22,7 @@
 //! - [`connector`]: the proc connector's process events.
 //! - [`uevent`]: kernel uevents (`NETLINK_KOBJECT_UEVENT`), with the
 //!   kernel's own sender checks.
+//! - [`xfrm`]: IPsec (`NETLINK_XFRM`): SAs and policies, their events.
 //! - [`testing`]: an in-memory transport for tests without a kernel.
 //! - `tokio` (feature `tokio`): the async adapter over the same engine.
 //!
@@ -72,6 +73,8 @@ pub mod testing;
 pub mod tokio;
 #[cfg(feature = "uevent")]
 pub mod uevent;
+#[cfg(feature = "xfrm")]
+pub mod xfrm;
 
 pub use engine::{BatchLimits, Conn, DumpError, Transport};
 pub use error::{os_text, strerror, Error, KernelError, Result};

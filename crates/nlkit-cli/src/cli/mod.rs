@@ -190,6 +190,10 @@ pub enum Command {
     /// | delete | flush all, as conntrack -L prints it.
     #[command(disable_help_flag = true)]
     Conntrack(Words),
+    /// IPsec SAs and policies (NETLINK_XFRM): state | policy show | add |
+    /// update | delete | get | flush, monitor, as `ip xfrm`.
+    #[command(disable_help_flag = true)]
+    Xfrm(Words),
     /// Sockets from the kernel's socket diagnostics (NETLINK_SOCK_DIAG),
     /// with ss's options and table: [-tuwalne46H] [-N NS] [state S]...
     /// (nlkit ss --help).

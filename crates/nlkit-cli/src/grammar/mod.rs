@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod man;
 pub mod tables;
 pub mod walk;
+pub mod xfrm;
 
 use std::fmt::Write as _;
 

@@ -5,8 +5,17 @@
 use super::{refused, w, Cmd, Object};
 
 /// Every object, in the order the top-level help lists them.
-pub const OBJECTS: &[&Object] =
-    &[&ADDRESS, &LINK, &NEIGH, &ROUTE, &RULE, &MONITOR, &TCP_METRICS, &CONNTRACK];
+pub const OBJECTS: &[&Object] = &[
+    &ADDRESS,
+    &LINK,
+    &NEIGH,
+    &ROUTE,
+    &RULE,
+    &MONITOR,
+    &TCP_METRICS,
+    &CONNTRACK,
+    &super::xfrm::XFRM,
+];
 
 const LINK_SELECT: &str = "{ DEVICE | dev DEVICE }";
 
