@@ -248,6 +248,41 @@ pub fn fuzz_walks(words: &[String]) {
     for walk in &link_add::KINDS {
         let _ = walk.run(words, &mut link_add::KindWords::default());
     }
+    fuzz_xfrm_walks(words);
+}
+
+/// The walks of `nlkit xfrm` over `words`, for [`fuzz_walks`].
+fn fuzz_xfrm_walks(words: &[String]) {
+    use crate::xfrm::{policy_words as pw, sa_words as sw};
+    for walk in &sw::ADD {
+        let mut sa = sw::SaWords::default();
+        if walk.run(words, &mut sa).is_ok() {
+            let _ = sa.finish();
+        }
+    }
+    for walk in &sw::GET {
+        let mut id = sw::SaIdWords::default();
+        if walk.run(words, &mut id).is_ok() {
+            let _ = id.key();
+        }
+    }
+    let _ = sw::SHOW.run(words, &mut sw::SaShow::default());
+    let _ = sw::FLUSH.run(words, &mut None);
+    for walk in &pw::ADD {
+        let mut p = pw::PolicyWords::new(true);
+        if walk.run(words, &mut p).is_ok() {
+            let _ = p.policy();
+        }
+    }
+    for walk in &pw::GET {
+        let mut p = pw::PolicyWords::new(false);
+        if walk.run(words, &mut p).is_ok() {
+            let _ = p.key();
+        }
+    }
+    let _ = pw::SHOW.run(words, &mut pw::PolicyShow::default());
+    let _ = pw::FLUSH.run(words, &mut None);
+    let _ = crate::xfrm::MONITOR.run(words, &mut crate::xfrm::MonitorWords::default());
 }
 
 /// Whether every walk's table and apply functions agree, one for one.
@@ -269,7 +304,22 @@ pub fn walks_complete() -> std::result::Result<(), String> {
     crate::conntrack::WALK.complete()?;
     crate::conntrack::MONITOR.complete()?;
     link::WALK.complete()?;
+    xfrm_walks_complete()?;
     addr_modify::WALK.complete()
+}
+
+/// [`walks_complete`] for the walks of `nlkit xfrm`.
+fn xfrm_walks_complete() -> std::result::Result<(), String> {
+    use crate::xfrm::{policy_words as pw, sa_words as sw};
+    sw::ADD.iter().try_for_each(Walk::complete)?;
+    sw::GET.iter().try_for_each(Walk::complete)?;
+    sw::SHOW.complete()?;
+    sw::FLUSH.complete()?;
+    pw::ADD.iter().try_for_each(Walk::complete)?;
+    pw::GET.iter().try_for_each(Walk::complete)?;
+    pw::SHOW.complete()?;
+    pw::FLUSH.complete()?;
+    crate::xfrm::MONITOR.complete()
 }
 
 /// Every value parser of the objects over one word, for the fuzz target

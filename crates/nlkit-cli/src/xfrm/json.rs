@@ -123,7 +123,7 @@ pub fn event(e: &Event) -> Value {
         Event::UpdPolicy(p) => ("updpolicy", policy(p)),
         Event::DelPolicy(p) => ("delpolicy", policy(p)),
         Event::ExpirePolicy(p, hard) => ("polexpire", json!({"policy": policy(p), "hard": hard})),
-        Event::FlushPolicy => ("flushpolicy", json!({})),
+        Event::FlushPolicy(t) => ("flushpolicy", json!({ "ptype": t.map(ptype_name) })),
         Event::Other(t, p) => ("other", json!({"type": t, "len": p.len()})),
     };
     v["event"] = name.into();

@@ -1,14 +1,20 @@
 //! `nlkit xfrm state|policy|monitor`: IPsec SAs and policies through
-//! `nlkit::xfrm`, read with `ip xfrm`'s grammar ([`words`]) and printed as
-//! `ip xfrm` prints them ([`print`]), or with `-j` as JSON ([`json`]; ip
-//! 6.1 has none for xfrm). Keywords ip has and nlkit does not are refused
-//! by the grammar tables (`grammar::xfrm`) before anything is sent.
+//! `nlkit::xfrm`, read with `ip xfrm`'s grammar by the table walker
+//! (the rows in `grammar::xfrm`, the walks in [`sa_words`],
+//! [`policy_words`] and [`MONITOR`], the values in [`words`]) and printed
+//! as `ip xfrm` prints them ([`print`]), or with `-j` as JSON ([`json`];
+//! ip 6.1 has none for xfrm). Keywords ip has and nlkit does not are
+//! refused rows of the tables, refused before anything is sent.
 
 pub mod json;
+pub mod policy_words;
 pub mod print;
+pub mod sa_words;
 pub mod state;
 pub mod words;
 
+use crate::grammar::walk::Walk;
+use crate::names::LinkNames;
 use crate::report::plain;
 use anyhow::Result;
 use nlkit::sub::{Item, Subscription};
@@ -29,6 +35,37 @@ impl Opts<'_> {
             Some(name) => Conn::open_in(Netns::Name(name), Protocol::XFRM)?,
             None => Conn::open(Protocol::XFRM)?,
         })
+    }
+
+    /// The interfaces' names, read from the namespace (one link dump).
+    fn links(&self) -> Result<LinkNames> {
+        let mut conn = match self.netns {
+            Some(name) => Conn::open_in(Netns::Name(name), Protocol::ROUTE)?,
+            None => Conn::open(Protocol::ROUTE)?,
+        };
+        let mut names = LinkNames::default();
+        conn.link_dump(&Default::default(), |l| {
+            names.record(l);
+            Ok(())
+        })?;
+        Ok(names)
+    }
+
+    /// The names a listing of these selectors prints: read only when one
+    /// names a device.
+    fn names_for(&self, sels: &[nlkit::xfrm::structs::Selector]) -> Result<LinkNames> {
+        match sels.iter().any(|s| s.ifindex > 0) {
+            true => self.links(),
+            false => Ok(LinkNames::default()),
+        }
+    }
+
+    /// A selector's `dev NAME` as its index (`none`, or no device: 0), as
+    /// `xfrm_selector_parse` resolves it.
+    fn dev_index(&self, dev: Option<&str>) -> Result<i32> {
+        let Some(name) = dev.filter(|n| *n != "none") else { return Ok(0) };
+        let index = self.links()?.index(name).and_then(|i| i32::try_from(i).ok());
+        index.ok_or_else(|| crate::report::invarg("DEV value is invalid", name))
     }
 }
 
@@ -65,36 +102,61 @@ pub fn run(words: &[String], o: &Opts<'_>) -> Result<()> {
     Err(plain(format!("xfrm Object \"{f}\" is unknown, try \"nlkit xfrm help\".")))
 }
 
+/// What `monitor` reads: the groups named, and when to stop.
+#[derive(Debug, Default)]
+pub struct MonitorWords {
+    pub events: Events,
+    pub count: Option<u64>,
+}
+
+/// A group row of [`MONITOR`]: sets its group.
+macro_rules! group {
+    ($name:literal, $field:ident) => {
+        ($name, |m: &mut MonitorWords, _: &str| {
+            m.events.$field = true;
+            Ok(())
+        })
+    };
+}
+
+/// `monitor ...`: the rows of `grammar::xfrm::MONITOR` (`do_xfrm_monitor`'s
+/// order and prefixes); any other word is refused with ip's message.
+pub static MONITOR: Walk<MonitorWords> = Walk {
+    name: "xfrm monitor",
+    cmd: &crate::grammar::xfrm::MONITOR,
+    apply: &[
+        ("all", |_, _| Ok(())),
+        group!("acquire", acquire),
+        group!("expire", expire),
+        group!("SA", sa),
+        group!("policy", policy),
+        ("count", |m, v| {
+            let n = crate::words::number(v);
+            m.count = Some(n.ok_or_else(|| crate::report::invarg("invalid count", v))?);
+            Ok(())
+        }),
+    ],
+    more: &[],
+    other: Some(|_, rest| {
+        Err(plain(format!(
+            "Argument \"{}\" is unknown, try \"nlkit xfrm monitor help\".",
+            rest.word()
+        )))
+    }),
+    stop: &[],
+};
+
 /// `monitor [ all | OBJECTS ] [ count N ]`: events as `ip xfrm monitor`
 /// prints them (or one JSON object per line); lost events said on stderr.
 fn monitor(words: &[String], o: &Opts<'_>) -> Result<()> {
-    let mut ev = Events { sa: false, policy: false, expire: false, acquire: false };
-    let mut count: Option<u64> = None;
-    let mut c = words::Cursor::new(words);
-    while let Some(w) = c.next() {
-        match w {
-            "all" => {}
-            "count" => {
-                let v = c.value()?;
-                count = Some(
-                    crate::words::number(v)
-                        .ok_or_else(|| crate::report::invarg("invalid count", v))?,
-                );
-            }
-            _ if matches(w, "acquire") => ev.acquire = true,
-            _ if matches(w, "expire") => ev.expire = true,
-            _ if matches(w, "SA") => ev.sa = true,
-            _ if matches(w, "policy") => ev.policy = true,
-            _ => {
-                return Err(plain(format!(
-                    "Argument \"{w}\" is unknown, try \"nlkit xfrm monitor help\"."
-                )))
-            }
-        }
-    }
-    if !(ev.sa || ev.policy || ev.expire || ev.acquire) {
+    let none = Events { sa: false, policy: false, expire: false, acquire: false };
+    let mut m = MonitorWords { events: none, count: None };
+    MONITOR.run(words, &mut m)?;
+    let (mut ev, count) = (m.events, m.count);
+    if ev == none {
         ev = Events::default();
     }
+    let names = o.links()?;
     let mut sub = match o.netns {
         Some(name) => Subscription::open_in(Netns::Name(name), ev)?,
         None => Subscription::open(ev)?,
@@ -112,7 +174,7 @@ fn monitor(words: &[String], o: &Opts<'_>) -> Result<()> {
                         out.push_str(&json::event(&event).to_string());
                         out.push('\n');
                     } else {
-                        event_text(&mut out, &event);
+                        event_text(&mut out, &event, &names);
                     }
                 }
                 Item::Overrun => crate::report::note!("xfrm: events lost (ENOBUFS)"),
@@ -132,26 +194,32 @@ fn monitor(words: &[String], o: &Opts<'_>) -> Result<()> {
 }
 
 /// One event as `xfrm_accept_msg` prints it.
-pub fn event_text(out: &mut String, e: &Event) {
+pub fn event_text(out: &mut String, e: &Event, names: &LinkNames) {
     match e {
-        Event::NewSa(sa) => print::state(out, sa, "", false),
-        Event::UpdSa(sa) => print::state(out, sa, "Updated ", false),
-        Event::DelSa(sa) => print::state(out, sa, "Deleted ", false),
+        Event::NewSa(sa) => print::state(out, sa, "", false, names),
+        Event::UpdSa(sa) => print::state(out, sa, "Updated ", false, names),
+        Event::DelSa(sa) => print::state(out, sa, "Deleted ", false, names),
         Event::ExpireSa(sa, hard) => {
-            print::state(out, sa, "Expired ", false);
+            print::state(out, sa, "Expired ", false, names);
             out.push_str(&format!("\thard {}\n", u8::from(*hard)));
         }
         Event::FlushSa(p) => {
             out.push_str(&format!("Flushed state proto {}\n", print::xfrm_proto(*p)))
         }
-        Event::NewPolicy(p) => print::policy(out, p, "", 0),
-        Event::UpdPolicy(p) => print::policy(out, p, "Updated ", 0),
-        Event::DelPolicy(p) => print::policy(out, p, "Deleted ", 0),
+        Event::NewPolicy(p) => print::policy(out, p, "", 0, names),
+        Event::UpdPolicy(p) => print::policy(out, p, "Updated ", 0, names),
+        Event::DelPolicy(p) => print::policy(out, p, "Deleted ", 0, names),
         Event::ExpirePolicy(p, hard) => {
-            print::policy(out, p, "Expired ", 0);
+            print::policy(out, p, "Expired ", 0, names);
             out.push_str(&format!("\thard {}\n", u8::from(*hard)));
         }
-        Event::FlushPolicy => out.push_str("Flushed policy \n"),
+        Event::FlushPolicy(t) => {
+            out.push_str("Flushed policy ");
+            if let Some(t) = t {
+                out.push_str(&format!("ptype {} ", print::ptype_name(*t)));
+            }
+            out.push('\n');
+        }
         Event::Other(t, p) => {
             out.push_str(&format!("Unknown message: {:08} 0x{t:08x} 0x{:08x}\n", p.len() + 16, 0));
         }

@@ -3,6 +3,7 @@
 //! `xfrm_xfrma_print` in ipxfrm.c, without `-s`): one block per object,
 //! `Deleted `/`Updated `/`Expired ` before an event's.
 
+use crate::names::LinkNames;
 use nlkit::xfrm::structs::{address, Selector, UserTmpl};
 use nlkit::xfrm::*;
 use std::fmt::Write as _;
@@ -84,8 +85,9 @@ fn flags(s: &mut String, mut f: u32, names: &[(u32, &str)]) {
     }
 }
 
-/// `xfrm_selector_print`.
-pub fn selector(s: &mut String, sel: &Selector, family: u16, prefix: &str) {
+/// `xfrm_selector_print`: the device by name (`ifN` when `names` has
+/// none, as `ll_index_to_name`).
+pub fn selector(s: &mut String, sel: &Selector, family: u16, prefix: &str, names: &LinkNames) {
     let f = if sel.family != 0 { sel.family } else { family };
     let _ = write!(s, "{prefix}src {}/{} ", addr(f, &sel.saddr), sel.prefixlen_s);
     let _ = write!(s, "dst {}/{} ", addr(f, &sel.daddr), sel.prefixlen_d);
@@ -123,7 +125,7 @@ pub fn selector(s: &mut String, sel: &Selector, family: u16, prefix: &str) {
         }
     }
     if sel.ifindex > 0 {
-        let _ = write!(s, "dev if{} ", sel.ifindex);
+        let _ = write!(s, "dev {} ", names.name(sel.ifindex as u32));
     }
     s.push('\n');
 }
@@ -290,7 +292,7 @@ const STATE_FLAGS: [(u32, &str); 8] = [
 ];
 
 /// `xfrm_state_info_print`, after `title` (`Deleted `, ...).
-pub fn state(s: &mut String, sa: &Sa, title: &str, nokeys: bool) {
+pub fn state(s: &mut String, sa: &Sa, title: &str, nokeys: bool, names: &LinkNames) {
     let i = &sa.info;
     let ipsec = matches!(i.id.proto, 50 | 51 | 108);
     let spi = u32::from_be_bytes(i.id.spi);
@@ -312,15 +314,15 @@ pub fn state(s: &mut String, sa: &Sa, title: &str, nokeys: bool) {
     };
     xfrma(s, &x, i.family, nokeys);
     if !i.sel.is_zero() {
-        selector(s, &i.sel, i.family, "\tsel ");
+        selector(s, &i.sel, i.family, "\tsel ", names);
     }
 }
 
 /// `xfrm_policy_info_print`, after `title`.
-pub fn policy(s: &mut String, p: &Policy, title: &str, family: u16) {
+pub fn policy(s: &mut String, p: &Policy, title: &str, family: u16, names: &LinkNames) {
     let i = &p.info;
     s.push_str(title);
-    selector(s, &i.sel, family, "");
+    selector(s, &i.sel, family, "", names);
     let (mut dir, word) = (i.dir, "dir");
     let word = if dir >= XFRM_POLICY_MAX {
         dir -= XFRM_POLICY_MAX;

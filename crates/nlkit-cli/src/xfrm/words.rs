@@ -1,41 +1,75 @@
-//! `ip xfrm`'s grammar for what nlkit implements (iproute2 6.1's
-//! ipxfrm.c, xfrm_state.c, xfrm_policy.c): ID, SELECTOR, ALGO, LIMIT,
-//! TMPL, read into `nlkit::xfrm` values, with ip's messages. Keywords ip
-//! has and nlkit does not are refused before this runs (the grammar
-//! tables, `grammar::xfrm`).
+//! The values of `ip xfrm`'s keywords (iproute2 6.1's ipxfrm.c,
+//! xfrm_state.c, xfrm_policy.c): ID, SELECTOR, MARK, LIMIT, TMPL, flag
+//! lists, algorithm keys, read from the words after a keyword (the
+//! walker's [`Rest`]) into `nlkit::xfrm` values, with ip's messages. The
+//! walks that use them are in `sa_words` and `policy_words`.
+//!
+//! ip reads an ID or a SELECTOR where no keyword matched, and a list
+//! (`flag noecn esn`) until a word is not one of it, then steps back
+//! (`PREV_ARG`): [`Ahead`] is that view, the unmatched word first.
 
+use crate::grammar::walk::Rest;
 use crate::report::{incomplete, invarg, plain};
-use anyhow::{bail, Result};
+use anyhow::{anyhow, Result};
 use nlkit::xfrm::structs::{xfrm_address, LifetimeCfg, Mark, Selector, UserTmpl};
 use nlkit::xfrm::*;
+use std::net::IpAddr;
 
-/// The words left, read left to right as ip's `NEXT_ARG` does.
-pub struct Cursor<'w> {
-    words: &'w [String],
-    at: usize,
+/// The words a value reads: the word no row matched (for a walk's
+/// `other`), then those after it.
+pub struct Ahead<'r, 'w> {
+    first: Option<&'w str>,
+    rest: &'r mut Rest<'w>,
 }
 
-impl<'w> Cursor<'w> {
-    pub fn new(words: &'w [String]) -> Self {
-        Cursor { words, at: 0 }
+impl<'r, 'w> Ahead<'r, 'w> {
+    /// The words after a keyword.
+    pub fn after(rest: &'r mut Rest<'w>) -> Self {
+        Ahead { first: None, rest }
     }
+
+    /// The word no row matched, then the words after it.
+    pub fn from_word(rest: &'r mut Rest<'w>) -> Self {
+        Ahead { first: Some(rest.word()), rest }
+    }
+
+    /// The next word, left in place.
     pub fn peek(&self) -> Option<&'w str> {
-        self.words.get(self.at).map(String::as_str)
+        self.first.or_else(|| self.rest.peek())
     }
+
+    /// The next word, taken.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<&'w str> {
-        let w = self.peek()?;
-        self.at += 1;
-        Some(w)
+        self.first.take().or_else(|| self.rest.next())
     }
-    /// `NEXT_ARG`: the value, or ip's "Command line is not complete".
+
+    /// `NEXT_ARG`: the next word, or ip's "Command line is not complete".
     pub fn value(&mut self) -> Result<&'w str> {
         self.next().ok_or_else(incomplete)
     }
-    fn num<T: TryFrom<u64>>(&mut self, what: &str) -> Result<T> {
+
+    /// `NEXT_ARG` and `get_u32`/`get_u64`: a number, or `invarg(what)`.
+    pub fn num<T: TryFrom<u64>>(&mut self, what: &str) -> Result<T> {
         let v = self.value()?;
         crate::words::number(v).ok_or_else(|| invarg(what, v))
     }
+
+    /// Whether the word no row matched is still untaken (the value read
+    /// nothing).
+    pub fn first_left(&self) -> bool {
+        self.first.is_some()
+    }
+}
+
+/// `missarg`: `argument "KEY" is required`.
+pub fn missarg(key: &str) -> anyhow::Error {
+    anyhow!("argument \"{key}\" is required")
+}
+
+/// `duparg`: `duplicate "KEY": "ARG" is the second value.`
+pub fn duparg(key: &str, arg: &str) -> anyhow::Error {
+    anyhow!("duplicate \"{key}\": \"{arg}\" is the second value.")
 }
 
 /// `/etc/protocols` (what `getprotobyname` reads), with a fallback.
@@ -62,7 +96,8 @@ pub fn proto_name(p: u8) -> String {
     protocols().into_iter().find(|(_, n)| *n == p).map_or_else(|| p.to_string(), |(n, _)| n)
 }
 
-fn xfrm_proto(w: &str) -> Result<u8> {
+/// `xfrm_xfrmproto_getbyname` (whole names).
+pub fn xfrm_proto(w: &str) -> Result<u8> {
     match w {
         "esp" => Ok(50),
         "ah" => Ok(51),
@@ -74,11 +109,16 @@ fn xfrm_proto(w: &str) -> Result<u8> {
     }
 }
 
+/// `xfrm_xfrmproto_is_ro`: route2, hao.
+pub fn is_ro(p: u8) -> bool {
+    matches!(p, 43 | 60)
+}
+
 /// An ID (`src ADDR dst ADDR proto P spi SPI`), and which parts were given.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IdWords {
-    pub saddr: Option<(std::net::IpAddr, u8)>,
-    pub daddr: Option<(std::net::IpAddr, u8)>,
+    pub saddr: Option<(IpAddr, u8)>,
+    pub daddr: Option<(IpAddr, u8)>,
     pub proto: Option<u8>,
     pub spi: Option<u32>,
 }
@@ -88,75 +128,126 @@ impl IdWords {
         let a = self.daddr.or(self.saddr).map(|(a, _)| xfrm_address(&a).1);
         a.unwrap_or(libc::AF_INET as u16)
     }
-    pub fn bytes(a: Option<(std::net::IpAddr, u8)>) -> [u8; 16] {
+    pub fn bytes(a: Option<(IpAddr, u8)>) -> [u8; 16] {
         a.map(|(a, _)| xfrm_address(&a).0).unwrap_or_default()
     }
 }
 
-fn prefix(w: &str, key: &str) -> Result<(std::net::IpAddr, u8)> {
+fn prefix(w: &str, key: &str) -> Result<(IpAddr, u8)> {
     crate::words::prefix(w).ok_or_else(|| {
         invarg(&format!("value after \"{key}\" has an unrecognized address family"), w)
     })
 }
 
-/// `xfrm_id_parse`: reads ID words while they come.
-pub fn id(c: &mut Cursor<'_>, id: &mut IdWords, loose: bool) -> Result<()> {
-    let start = c.at;
-    while let Some(w) = c.peek() {
+/// Both `src` and `dst` given: the same family, or ip's message.
+fn same_family(s: Option<(IpAddr, u8)>, d: Option<(IpAddr, u8)>, last: &str) -> Result<()> {
+    match (s, d) {
+        (Some((s, _)), Some((d, _))) if s.is_ipv4() != d.is_ipv4() => Err(invarg(
+            "the same address family is required between values after \"src\" and \"dst\"",
+            last,
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `xfrm_id_parse`: ID words while they come; `loose`: the protocol may
+/// be left out (a listing's filter).
+pub fn id(a: &mut Ahead<'_, '_>, id: &mut IdWords, loose: bool) -> Result<()> {
+    let mut last = "";
+    while let Some(w) = a.peek() {
         match w {
-            "src" => {
-                c.next();
-                id.saddr = Some(prefix(c.value()?, "src")?);
-            }
-            "dst" => {
-                c.next();
-                id.daddr = Some(prefix(c.value()?, "dst")?);
+            "src" | "dst" => {
+                a.next();
+                last = a.value()?;
+                let p = Some(prefix(last, w)?);
+                if w == "src" {
+                    id.saddr = p;
+                } else {
+                    id.daddr = p;
+                }
             }
             "proto" => {
-                c.next();
-                id.proto = Some(xfrm_proto(c.value()?)?);
+                a.next();
+                last = a.value()?;
+                id.proto = Some(xfrm_proto(last)?);
             }
             "spi" => {
-                c.next();
-                id.spi = Some(c.num("SPI value is invalid")?);
+                a.next();
+                id.spi = Some(a.num("SPI value is invalid")?);
             }
             _ => break,
         }
     }
-    if let (Some((s, _)), Some((d, _))) = (id.saddr, id.daddr) {
-        if s.is_ipv4() != d.is_ipv4() {
-            bail!("argument \"{d}\" is wrong: the same address family is required between values after \"src\" and \"dst\"");
+    same_family(id.saddr, id.daddr, last)?;
+    if let (Some(spi), Some(p)) = (id.spi.filter(|s| *s != 0), id.proto.filter(|p| *p != 0)) {
+        let name = super::print::xfrm_proto(p);
+        if is_ro(p) {
+            return Err(plain(format!("\"spi\" is invalid with XFRM-PROTO value \"{name}\"")));
+        }
+        if p == 108 && spi >= 0x10000 {
+            return Err(plain(format!("SPI value is too large with XFRM-PROTO value \"{name}\"")));
         }
     }
-    if !loose && id.proto.is_none() {
-        return Err(plain("\"XFRM-PROTO\" argument is required."));
-    }
-    if c.at == start {
-        return Err(plain("\"ID\" argument is required."));
+    if !loose && id.proto.is_none_or(|p| p == 0) {
+        return Err(missarg("XFRM-PROTO"));
     }
     Ok(())
 }
 
-/// `xfrm_selector_parse` (without `dev`): addresses and the upper-layer spec.
-pub fn selector(c: &mut Cursor<'_>, sel: &mut Selector) -> Result<()> {
-    let start = c.at;
-    let (mut ports, mut icmp) = (false, false);
-    while let Some(w) = c.peek() {
+/// A selector's words: the selector, and the device named (resolved
+/// after the walk: `none` is no device).
+#[derive(Debug, Default, Clone)]
+pub struct SelWords {
+    pub sel: Selector,
+    pub dev: Option<String>,
+}
+
+/// `xfrm_selector_parse`: `src`, `dst`, `dev` while they come, and once
+/// the upper-layer spec. A selector may read nothing (ip's `missarg`
+/// there is never reached): the word is then left for the walk.
+pub fn selector(a: &mut Ahead<'_, '_>, s: &mut SelWords) -> Result<()> {
+    let (mut upspec, mut last) = (false, "");
+    let (mut src, mut dst) = (None, None);
+    while let Some(w) = a.peek() {
         match w {
             "src" | "dst" => {
-                c.next();
-                let (a, len) = prefix(c.value()?, w)?;
-                let (bytes, family) = xfrm_address(&a);
-                sel.family = family;
+                a.next();
+                last = a.value()?;
+                let (addr, len) = prefix(last, w)?;
+                let (bytes, family) = xfrm_address(&addr);
+                s.sel.family = family;
                 if w == "src" {
-                    (sel.saddr, sel.prefixlen_s) = (bytes, len);
+                    (s.sel.saddr, s.sel.prefixlen_s, src) = (bytes, len, Some((addr, len)));
                 } else {
-                    (sel.daddr, sel.prefixlen_d) = (bytes, len);
+                    (s.sel.daddr, s.sel.prefixlen_d, dst) = (bytes, len, Some((addr, len)));
                 }
             }
+            "dev" => {
+                a.next();
+                last = a.value()?;
+                s.dev = Some(last.to_string());
+            }
+            _ if !upspec => {
+                upspec = true;
+                if !upper(a, &mut s.sel)? {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    same_family(src, dst, last)
+}
+
+/// `xfrm_selector_upspec_parse`: `proto`, `sport`, `dport`, `type`,
+/// `code`, `key` while they come; whether any came.
+fn upper(a: &mut Ahead<'_, '_>, sel: &mut Selector) -> Result<bool> {
+    let (mut ports, mut icmp, mut key, mut any) = (false, false, false, false);
+    while let Some(w) = a.peek() {
+        match w {
             "proto" => {
-                c.next();
-                let v = c.value()?;
+                a.next();
+                let v = a.value()?;
                 sel.proto = match v {
                     "any" => 0,
                     _ => match protocols().into_iter().find(|(n, _)| n == v) {
@@ -166,53 +257,55 @@ pub fn selector(c: &mut Cursor<'_>, sel: &mut Selector) -> Result<()> {
                     },
                 };
             }
-            "sport" | "dport" => {
-                c.next();
-                ports = true;
-                let v = c.value()?;
-                let p: u16 = crate::words::number(v)
-                    .ok_or_else(|| invarg(&format!("value after \"{w}\" is invalid"), v))?;
-                let (port, mask) = if w == "sport" {
+            "sport" | "dport" | "type" | "code" => {
+                a.next();
+                let what = format!("value after \"{w}\" is invalid");
+                let v = a.value()?;
+                let n: u16 = crate::words::number(v).ok_or_else(|| invarg(&what, v))?;
+                let icmp_word = matches!(w, "type" | "code");
+                if icmp_word && n > 0xff {
+                    return Err(invarg(&what, v));
+                }
+                let (port, mask) = if matches!(w, "sport" | "type") {
                     (&mut sel.sport, &mut sel.sport_mask)
                 } else {
                     (&mut sel.dport, &mut sel.dport_mask)
                 };
-                *port = p.to_be_bytes();
-                if p != 0 {
+                *port = n.to_be_bytes();
+                if n != 0 || icmp_word {
                     *mask = [0xff; 2];
                 }
+                (ports, icmp) = (ports || !icmp_word, icmp || icmp_word);
             }
-            "type" | "code" => {
-                c.next();
-                icmp = true;
-                let v = c.value()?;
-                let n: u8 = crate::words::number(v)
-                    .ok_or_else(|| invarg(&format!("value after \"{w}\" is invalid"), v))?;
-                let (port, mask) = if w == "type" {
-                    (&mut sel.sport, &mut sel.sport_mask)
-                } else {
-                    (&mut sel.dport, &mut sel.dport_mask)
+            "key" => {
+                a.next();
+                let v = a.value()?;
+                let k: u32 = match v.parse::<std::net::Ipv4Addr>() {
+                    Ok(addr) if v.contains('.') => u32::from(addr),
+                    _ => crate::words::number(v)
+                        .ok_or_else(|| plain("value after \"key\" is invalid"))?,
                 };
-                *port = u16::from(n).to_be_bytes();
-                *mask = [0xff; 2];
+                sel.sport = ((k >> 16) as u16).to_be_bytes();
+                sel.dport = (k as u16).to_be_bytes();
+                (sel.sport_mask, sel.dport_mask, key) = ([0xff; 2], [0xff; 2], true);
             }
             _ => break,
         }
+        any = true;
     }
-    if c.at == start {
-        return Err(plain("\"SELECTOR\" argument is required."));
-    }
-    let name = proto_name(sel.proto);
-    if ports && !matches!(sel.proto, 6 | 17 | 132 | 33 | 0) {
-        bail!("\"sport\" and \"dport\" are invalid with PROTO value \"{name}\"");
-    }
-    if icmp && !matches!(sel.proto, 1 | 58 | 135) {
-        bail!("\"type\" and \"code\" are invalid with PROTO value \"{name}\"");
-    }
-    Ok(())
+    let bad = if ports && !matches!(sel.proto, 6 | 17 | 132 | 33 | 0) {
+        "\"sport\" and \"dport\" are invalid"
+    } else if icmp && !matches!(sel.proto, 1 | 58 | 135) {
+        "\"type\" and \"code\" are invalid"
+    } else if key && sel.proto != 47 {
+        "\"key\" is invalid"
+    } else {
+        return Ok(any);
+    };
+    Err(plain(format!("{bad} with PROTO value \"{}\"", proto_name(sel.proto))))
 }
 
-/// `xfrm_mode_parse` (a prefix of a mode's name).
+/// `xfrm_mode_parse` (a prefix of a mode's name, in ip's order).
 pub fn mode(w: &str) -> Result<u8> {
     let modes = [("transport", 0), ("tunnel", 1), ("ro", 2), ("in_trigger", 3), ("beet", 4)];
     modes
@@ -223,19 +316,19 @@ pub fn mode(w: &str) -> Result<u8> {
 }
 
 /// `xfrm_parse_mark`: `MARK [ mask MASK ]` (mask all ones unless given).
-pub fn mark(c: &mut Cursor<'_>) -> Result<Mark> {
-    let v = c.num("MARK value is invalid\n")?;
+pub fn mark(a: &mut Ahead<'_, '_>) -> Result<Mark> {
+    let v = a.num("MARK value is invalid\n")?;
     let mut m = u32::MAX;
-    if c.peek() == Some("mask") {
-        c.next();
-        m = c.num("MASK value is invalid\n")?;
+    if a.peek() == Some("mask") {
+        a.next();
+        m = a.num("MASK value is invalid\n")?;
     }
     Ok(Mark { v, m })
 }
 
 /// `xfrm_lifetime_cfg_parse`: one `limit` keyword and its value.
-pub fn limit(c: &mut Cursor<'_>, lft: &mut LifetimeCfg) -> Result<()> {
-    let w = c.value()?;
+pub fn limit(a: &mut Ahead<'_, '_>, lft: &mut LifetimeCfg) -> Result<()> {
+    let w = a.value()?;
     let slot = match w {
         "time-soft" => &mut lft.soft_add_expires_seconds,
         "time-hard" => &mut lft.hard_add_expires_seconds,
@@ -247,7 +340,7 @@ pub fn limit(c: &mut Cursor<'_>, lft: &mut LifetimeCfg) -> Result<()> {
         "packet-hard" => &mut lft.hard_packet_limit,
         _ => return Err(invarg("LIMIT value is invalid", w)),
     };
-    *slot = c.num(&format!("value after \"{w}\" is invalid"))?;
+    *slot = a.num(&format!("value after \"{w}\" is invalid"))?;
     Ok(())
 }
 
@@ -260,8 +353,9 @@ pub fn key(w: &str) -> Result<Vec<u8>> {
             (0..h.len())
                 .step_by(2)
                 .map(|i| {
-                    u8::from_str_radix(&h[i..i + 2], 16)
-                        .map_err(|_| invarg("ALGO-KEYMAT value is invalid", w))
+                    h.get(i..i + 2)
+                        .and_then(|d| u8::from_str_radix(d, 16).ok())
+                        .ok_or_else(|| invarg("ALGO-KEYMAT value is invalid", w))
                 })
                 .collect()
         }
@@ -269,58 +363,53 @@ pub fn key(w: &str) -> Result<Vec<u8>> {
     }
 }
 
-/// The state flags (`flag noecn esn ...` or `flag 0xNN`).
-pub fn state_flags(c: &mut Cursor<'_>) -> Result<u8> {
-    let first = c.value()?;
+/// A flag list (`xfrm_state_flag_parse` and its kin): `0xNN` (hex, at
+/// most `max`), or names while they come (bit `i` for `names[i]`); a word
+/// that names none is left for the walk, as ip steps back over it.
+pub fn flag_list(a: &mut Ahead<'_, '_>, names: &[(&str, u32)], max: u32) -> Result<u32> {
+    let first = a.peek().ok_or_else(incomplete)?;
     if first.len() > 2 && first.starts_with("0x") {
-        return u8::from_str_radix(&first[2..], 16)
-            .map_err(|_| invarg("FLAG value is invalid", first));
-    }
-    let names =
-        ["noecn", "decap-dscp", "nopmtudisc", "wildrecv", "icmp", "af-unspec", "align4", "esn"];
-    let mut flags = 0u8;
-    let mut w = first;
-    loop {
-        match names.iter().position(|n| *n == w) {
-            Some(i) => flags |= 1 << i,
-            None => return Err(invarg("FLAG value is invalid", w)),
-        }
-        match c.peek().filter(|n| names.contains(n)) {
-            Some(n) => {
-                c.next();
-                w = n;
-            }
-            None => return Ok(flags),
-        }
-    }
-}
-
-/// The policy flags (`flag localok icmp` or `flag 0xNN`).
-pub fn policy_flags(c: &mut Cursor<'_>) -> Result<u8> {
-    let first = c.value()?;
-    if first.len() > 2 && first.starts_with("0x") {
-        return u8::from_str_radix(&first[2..], 16)
-            .map_err(|_| invarg("FLAG value is invalid", first));
+        a.next();
+        let v = u32::from_str_radix(&first[2..], 16).ok().filter(|v| *v <= max);
+        return v.ok_or_else(|| invarg(flag_what(max), first));
     }
     let mut flags = 0;
-    let mut w = first;
-    loop {
-        flags |= match w {
-            "localok" => XFRM_POLICY_LOCALOK,
-            "icmp" => XFRM_POLICY_ICMP,
-            _ if flags == 0 => return Err(invarg("FLAG value is invalid", w)),
-            _ => break,
-        };
-        match c.peek() {
-            Some(n @ ("localok" | "icmp")) => {
-                c.next();
-                w = n;
-            }
-            _ => break,
-        }
+    while let Some(&(_, bit)) = a.peek().and_then(|w| names.iter().find(|(n, _)| *n == w)) {
+        a.next();
+        flags |= bit;
     }
     Ok(flags)
 }
+
+fn flag_what(max: u32) -> &'static str {
+    if max == u32::MAX {
+        "\"EXTRA-FLAG\" is invalid"
+    } else {
+        "FLAG value is invalid"
+    }
+}
+
+/// The state flags, in `xfrm_state_flag_parse`'s order.
+pub const STATE_FLAGS: &[(&str, u32)] = &[
+    ("noecn", 1),
+    ("decap-dscp", 2),
+    ("nopmtudisc", 4),
+    ("wildrecv", 8),
+    ("icmp", 16),
+    ("af-unspec", 32),
+    ("align4", 64),
+    ("esn", 128),
+];
+
+/// The extra state flags.
+pub const EXTRA_FLAGS: &[(&str, u32)] = &[
+    ("dont-encap-dscp", XFRM_SA_XFLAG_DONT_ENCAP_DSCP),
+    ("oseq-may-wrap", XFRM_SA_XFLAG_OSEQ_MAY_WRAP),
+];
+
+/// The policy flags.
+pub const POLICY_FLAGS: &[(&str, u32)] =
+    &[("localok", XFRM_POLICY_LOCALOK as u32), ("icmp", XFRM_POLICY_ICMP as u32)];
 
 /// `xfrm_policy_dir_parse`.
 pub fn dir(w: &str) -> Result<u8> {
@@ -341,8 +430,18 @@ pub fn ptype(w: &str) -> Result<u8> {
     }
 }
 
-/// `xfrm_tmpl_parse`: an ID, `mode`, `reqid`, `level`, while they come.
-pub fn tmpl(c: &mut Cursor<'_>) -> Result<UserTmpl> {
+/// A policy's `action`.
+pub fn action(w: &str) -> Result<u8> {
+    match w {
+        "allow" => Ok(XFRM_POLICY_ALLOW),
+        "block" => Ok(XFRM_POLICY_BLOCK),
+        _ => Err(invarg("ACTION value is invalid\n", w)),
+    }
+}
+
+/// `xfrm_tmpl_parse`: `mode`, `reqid`, `level` and once an ID, while they
+/// come.
+pub fn tmpl(a: &mut Ahead<'_, '_>) -> Result<UserTmpl> {
     let mut t = UserTmpl {
         aalgos: !0,
         ealgos: !0,
@@ -350,29 +449,30 @@ pub fn tmpl(c: &mut Cursor<'_>) -> Result<UserTmpl> {
         family: libc::AF_INET as u16,
         ..Default::default()
     };
-    let (start, mut seen_id) = (c.at, false);
-    while let Some(w) = c.peek() {
+    let mut seen_id = false;
+    a.peek().ok_or_else(incomplete)?;
+    while let Some(w) = a.peek() {
         match w {
             "mode" => {
-                c.next();
-                t.mode = mode(c.value()?)?;
+                a.next();
+                t.mode = mode(a.value()?)?;
             }
             "reqid" => {
-                c.next();
-                t.reqid = c.num("REQID value is invalid")?;
+                a.next();
+                t.reqid = a.num("REQID value is invalid")?;
             }
             "level" => {
-                c.next();
-                t.optional = match c.value()? {
+                a.next();
+                t.optional = match a.value()? {
                     "required" => 0,
                     "use" => 1,
                     v => return Err(invarg("LEVEL value is invalid\n", v)),
                 };
             }
-            "src" | "dst" | "proto" | "spi" if !seen_id => {
+            _ if !seen_id => {
                 seen_id = true;
                 let mut idw = IdWords::default();
-                id(c, &mut idw, false)?;
+                id(a, &mut idw, false)?;
                 t.family = idw.family();
                 t.saddr = IdWords::bytes(idw.saddr);
                 t.id.daddr = IdWords::bytes(idw.daddr);
@@ -382,15 +482,5 @@ pub fn tmpl(c: &mut Cursor<'_>) -> Result<UserTmpl> {
             _ => break,
         }
     }
-    if c.at == start {
-        return Err(plain("\"TMPL\" argument is required."));
-    }
     Ok(t)
-}
-
-impl Cursor<'_> {
-    /// Steps back over the word just taken (ip's `PREV_ARG`).
-    pub fn at_back(&mut self) {
-        self.at = self.at.saturating_sub(1);
-    }
 }

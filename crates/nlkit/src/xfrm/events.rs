@@ -27,8 +27,9 @@ pub enum Event {
     DelPolicy(Box<Policy>),
     /// `XFRM_MSG_POLEXPIRE`: the policy, and whether hard.
     ExpirePolicy(Box<Policy>, bool),
-    /// `XFRM_MSG_FLUSHPOLICY`.
-    FlushPolicy,
+    /// `XFRM_MSG_FLUSHPOLICY`: the policy type flushed, if the flush named
+    /// one (`XFRMA_POLICY_TYPE`).
+    FlushPolicy(Option<u8>),
     /// Any other message (an acquire, a report, a mapping): its type and payload.
     Other(u16, Vec<u8>),
 }
@@ -70,9 +71,18 @@ pub fn decode(message_type: u16, payload: &[u8]) -> Result<Event> {
             let (p, hard) = Policy::parse_expired(payload)?;
             Event::ExpirePolicy(Box::new(p), hard)
         }
-        XFRM_MSG_FLUSHPOLICY => Event::FlushPolicy,
+        XFRM_MSG_FLUSHPOLICY => Event::FlushPolicy(flushed_ptype(payload)?),
         t => Event::Other(t, payload.to_vec()),
     })
+}
+
+/// A policy flush's `XFRMA_POLICY_TYPE` (its attributes start at once:
+/// the message has no fixed header).
+fn flushed_ptype(payload: &[u8]) -> Result<Option<u8>> {
+    let Some(a) = nlkit_wire::Attrs::new(payload).find(XFRMA_POLICY_TYPE)? else {
+        return Ok(None);
+    };
+    Ok(Some(super::structs::UserpolicyType::parse(a.payload())?.ptype))
 }
 
 impl crate::sub::Source for Events {
