@@ -240,6 +240,33 @@ where
     super::dump_by_family(req.to_bytes(), move |m| each(&InetDiag::parse(&m)?))
 }
 
+/// Closes the socket `m` describes (`SOCK_DESTROY`, what `ss -K` sends;
+/// needs `CAP_NET_ADMIN` and a kernel with `CONFIG_INET_DIAG_DESTROY`):
+/// the request names it by its family, `protocol`, both ends, interface
+/// and cookie, as the dump gave them. `raw_protocol` is a raw socket's
+/// protocol (0 for others). The kernel answers `EOPNOTSUPP` for a socket
+/// it cannot close and `ENOENT` for one already gone.
+pub fn destroy(m: &InetDiagMsg, protocol: u8, raw_protocol: u8) -> impl Request<Output = ()> {
+    let req = InetDiagReqV2 {
+        family: m.family,
+        protocol,
+        raw_protocol,
+        sport: m.sport,
+        dport: m.dport,
+        src: m.src,
+        dst: m.dst,
+        ifindex: m.ifindex,
+        cookie_lo: m.cookie_lo,
+        cookie_hi: m.cookie_hi,
+        ..Default::default()
+    };
+    crate::engine::Ack {
+        message_type: super::SOCK_DESTROY,
+        flags: nlkit_wire::Flags::empty(),
+        body: move |b: &mut nlkit_wire::MessageBuilder<'_, Vec<u8>>| b.append(&req.to_bytes()),
+    }
+}
+
 /// As [`dump`], with the kernel running `program` (from
 /// [`Expr::compile`](super::filter::Expr::compile)) on every socket and
 /// sending only those it accepts (`INET_DIAG_REQ_BYTECODE`). A program

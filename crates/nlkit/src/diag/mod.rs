@@ -6,18 +6,21 @@
 //! - [`inet`]: TCP, UDP, raw (and the other inet protocols the kernel has
 //!   diag modules for) over IPv4 and IPv6 (`<linux/inet_diag.h>`); with
 //!   [`filter`], the kernel filters them by address, port, interface,
-//!   mark or cgroup.
+//!   mark or cgroup; [`destroyed`] hears of sockets as they close.
 //! - [`unix`]: unix-domain sockets (`<linux/unix_diag.h>`).
 //! - [`netlink`]: netlink sockets (`<linux/netlink_diag.h>`).
+//! - [`packet`]: packet sockets (`<linux/packet_diag.h>`).
 //!
 //! Every request is `SOCK_DIAG_BY_FAMILY` with a family-specific fixed
 //! header; replies carry the same type. The tables are written by hand in
 //! the generated format (the kernel has no spec for this family) and
 //! checked against the pinned headers in `tools/uapi/`.
 
+pub mod destroyed;
 pub mod filter;
 pub mod inet;
 pub mod netlink;
+pub mod packet;
 pub mod unix;
 
 /// `SOCK_DIAG_BY_FAMILY`: the request (and reply) type of every family.
