@@ -14,12 +14,17 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
-    // sysctl reads its own options (its -n and -p are sysctl(8)'s): the
-    // global options before it are clap's, the words from it on its own.
-    if let Some(at) = sysctl_at(&argv) {
-        let globals = argv[..at].iter().cloned().chain(["sysctl".to_string()]);
+    // sysctl and ss read their own options (sysctl(8)'s -n and -p; ss's
+    // -n, -p, -4, -6, -d...): the global options before the command are
+    // clap's, the words from it on the command's own.
+    if let Some((at, command)) = own_options_at(&argv) {
+        let globals = argv[..at].iter().cloned().chain([command.to_string()]);
         let cli = cli::Cli::parse_from(globals);
-        let r = kernel::sysctl::run(&argv[at..], cli.json, cli.pretty, cli.netns.as_deref());
+        let netns = cli.netns.as_deref();
+        let r = match command {
+            "ss" => ss::run(&argv[at + 1..], netns, cli.json, cli.pretty),
+            _ => kernel::sysctl::run(&argv[at..], cli.json, cli.pretty, netns),
+        };
         return report::finish(r, false);
     }
     let argv = spec_request(ip_long_options(argv));
@@ -119,6 +124,7 @@ fn main() -> ExitCode {
             | cli::Command::Link(_)
             | cli::Command::Neigh(_)
             | cli::Command::Monitor(_)
+            | cli::Command::Xfrm(_)
     );
     report::finish(result, rtnetlink)
 }
@@ -186,18 +192,22 @@ fn spec_request(mut argv: Vec<String>) -> Vec<String> {
     argv
 }
 
-/// Where `sysctl` (or a prefix only it has) is the command: the index of
-/// that word in `argv`, past the global options and `-n`'s value.
-fn sysctl_at(argv: &[String]) -> Option<usize> {
+/// Where `sysctl` or `ss` (or a prefix only it has) is the command: the
+/// index of that word in `argv`, past the global options and `-n`'s
+/// value, and the command's name.
+fn own_options_at(argv: &[String]) -> Option<(usize, &'static str)> {
     let mut i = 1;
     while let Some(w) = argv.get(i) {
         match w.as_str() {
             "-n" | "--netns" => i += 2,
             w if w.starts_with('-') => i += 1,
             w => {
-                let others = known_commands().into_iter().filter(|c| c.starts_with(w));
-                let only_sysctl = others.collect::<Vec<_>>() == ["sysctl"];
-                return (w == "sysctl" || only_sysctl).then_some(i);
+                let others: Vec<_> =
+                    known_commands().into_iter().filter(|c| c.starts_with(w)).collect();
+                return ["sysctl", "ss"]
+                    .into_iter()
+                    .find(|c| w == *c || others == [*c])
+                    .map(|c| (i, c));
             }
         }
     }

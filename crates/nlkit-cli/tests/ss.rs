@@ -9,7 +9,7 @@ mod common;
 
 use common::Ns;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 
 /// Sockets held open in `ns` by a python process until dropped.
@@ -221,6 +221,74 @@ fn processes_memory_and_timers_are_ss_text() {
     assert!(l.get("timer").is_none());
 }
 
+/// Packet sockets (all protocols; IPv4 and LLDP bound to lo, raw and
+/// datagram) and the default state masks ss gives each table: ss's text.
+#[test]
+fn packet_sockets_and_table_defaults_are_ss_text() {
+    let ns = Ns::new("ss0");
+    let _s = Sockets::open(&ns);
+    let mut packets = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "python3", "-c"])
+        .arg(
+            "import socket, time\n\
+             P = socket.AF_PACKET\n\
+             a = socket.socket(P, socket.SOCK_RAW, socket.htons(3))\n\
+             d = socket.socket(P, socket.SOCK_DGRAM, socket.htons(0x800)); d.bind(('lo', 0x800))\n\
+             l = socket.socket(P, socket.SOCK_RAW, socket.htons(0x88cc)); l.bind(('lo', 0x88cc))\n\
+             print('ready', flush=True); time.sleep(120)",
+        )
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(packets.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    for args in [
+        &["-0"][..],
+        &["-0a"],
+        &["-0e"],
+        &["-0m"],
+        &["-0p"],
+        &["-0n"],
+        &["-0pme"],
+        &["-A", "packet_raw"],
+        &["-f", "link"],
+        &["-x0"],
+        &["-u"],
+        &["-w"],
+        &["-x"],
+        &["-ux"],
+        &["-4"],
+        &["-6"],
+        &["-A", "inet"],
+        &["-A", "packet"],
+        &["-ul"],
+    ] {
+        let (ss, ours) = both_exec(&ns, args);
+        assert_eq!(ours, ss, "{args:?}");
+    }
+    // ss 6.1 lists every packet socket under -A p_dgr (its netlink path
+    // does not check the type; its /proc path does): nlkit lists the
+    // datagram one only.
+    let (ss, ours) = both_exec(&ns, &["-A", "p_dgr", "-a", "-H"]);
+    assert_eq!(ss.lines().count(), 3, "{ss}");
+    assert_eq!(ours.lines().count(), 1, "{ours}");
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(ours.contains(" ip:lo ") && words(&ss).contains(&words(&ours)), "{ours}\n{ss}");
+    let (ss, _) = both_exec(&ns, &["-0"]);
+    for part in ["p_raw", "p_dgr", " ip:lo ", "LLDP:lo", " *:* "] {
+        assert!(ss.contains(part), "the test lacks {part:?}: {ss}");
+    }
+    let out = text(ns.nlkit(&["-j", "ss", "-0"]));
+    let all: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(all.len(), 3, "{out}");
+    assert!(all
+        .iter()
+        .any(|s| s["netid"] == "p_dgr" && s["protocol"] == 0x800 && s["ifindex"] == 1));
+    let _ = packets.kill();
+    let _ = packets.wait();
+}
+
 #[test]
 fn json_describes_the_same_sockets() {
     let ns = Ns::new("ssj");
@@ -259,7 +327,7 @@ fn bad_words_are_refused_before_anything_is_sent() {
         (&["ss", "-t", "dport", "=", ":nosuchport"], "\"nosuchport\" does not look like a port"),
         (&["ss", "-t", "sport", "=", ":22", ")"], "syntax error in filter at \")\""),
         (&["ss", "-t", "src", "10.0.0.1/40"], "an inet prefix is expected"),
-        (&["ss", "-x", "sport", "=", ":22"], "not unix or netlink"),
+        (&["ss", "-x", "sport", "=", ":22"], "not unix, netlink or packet"),
         (&["ss", "-tN"], "option requires an argument -- 'N'"),
         (&["ss", "-t", "-N", "nlkit-no-such-ns"], "nlkit-no-such-ns"),
     ] {
@@ -436,4 +504,95 @@ fn netlink_sockets_are_ss_rows() {
     assert_eq!(route["groups"], serde_json::json!([1, 5]));
     let user = all.iter().find(|s| s["protocol"] == "usersock").expect("the usersock socket");
     assert_eq!((user["peer-port"].as_i64(), user["peer-group"].as_u64()), (Some(4660), Some(0)));
+}
+
+/// `-E` prints each socket the kernel destroys as ss prints it (closed
+/// TCP connections and a listener; a UDP socket left out by `-t`).
+#[test]
+fn destroy_events_are_ss_text() {
+    let ns = Ns::new("sse");
+    ns.ip(&["link", "set", "lo", "up"]);
+    let follow = |program: &[&str]| {
+        Command::new("ip")
+            .args(["netns", "exec", &ns.0])
+            .args(program)
+            .args(["-E", "-tn"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // ss writes through stdio: unbuffered, or a kill would lose its lines.
+    let ss = follow(&["stdbuf", "-o0", "ss"]);
+    let ours = follow(&[env!("CARGO_BIN_EXE_nlkit"), "ss"]);
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let made = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "python3", "-c"])
+        .arg(
+            "import socket\n\
+             l = socket.socket(); l.bind(('127.0.0.1', 2222)); l.listen(1)\n\
+             c = socket.create_connection(('127.0.0.1', 2222)); a, _ = l.accept()\n\
+             c.close(); a.close(); l.close()\n\
+             u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(('::1', 5353)); u.close()",
+        )
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let stop = |mut c: Child| {
+        let _ = c.kill();
+        String::from_utf8(c.wait_with_output().unwrap().stdout).unwrap()
+    };
+    let (ss, ours) = (stop(ss), stop(ours));
+    assert_eq!(ours, ss);
+    assert_eq!(ours.lines().filter(|l| l.contains("127.0.0.1:2222")).count(), 3, "{ours}");
+    assert!(!ours.contains("5353"), "{ours}");
+}
+
+/// `-K` closes the sockets the filter names, and only those, listing
+/// each it closed; the peer sees its connection reset.
+#[test]
+fn kill_closes_only_the_sockets_named() {
+    let ns = Ns::new("ssk");
+    ns.ip(&["link", "set", "lo", "up"]);
+    let mut held = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "python3", "-c"])
+        .arg(
+            "import socket, sys\n\
+             l = socket.socket(); l.bind(('127.0.0.1', 2222)); l.listen(2)\n\
+             c = socket.create_connection(('127.0.0.1', 2222)); a, _ = l.accept()\n\
+             k = socket.create_connection(('127.0.0.1', 2222)); b, _ = l.accept()\n\
+             print(k.getsockname()[1], flush=True); sys.stdin.readline()\n\
+             try:\n    k.send(b'x'); print('sent', flush=True)\n\
+             except OSError as e:\n    print(e.errno, flush=True)\n\
+             c.send(b'y'); print(len(a.recv(1)), flush=True)",
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(held.stdout.take().unwrap()).lines();
+    let port = lines.next().unwrap().unwrap();
+    // Nothing named, nothing closed: -K alone is refused.
+    let bare = ns.nlkit(&["ss", "-K", "-t"]);
+    assert!(!bare.status.success());
+    assert!(String::from_utf8_lossy(&bare.stderr).contains("needs a state or a filter"));
+    let before = text(ns.nlkit(&["ss", "-tn"]));
+    assert_eq!(before.lines().count(), 5, "{before}");
+    let killed = text(ns.nlkit(&["ss", "-K", "-tn", "sport", "=", &format!(":{port}")]));
+    let rows: Vec<&str> = killed.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{killed}");
+    assert!(rows[0].contains(&format!("127.0.0.1:{port}")), "{killed}");
+    let after = text(ns.nlkit(&["ss", "-tn"]));
+    // The killed end's peer was reset (tcp_abort sends a RST): both gone.
+    assert!(!after.contains(&format!(":{port} ")), "{after}");
+    assert_eq!(after.lines().count(), 3, "{after}");
+    // The killed end is aborted (ECONNABORTED); the other connection works.
+    held.stdin.as_mut().unwrap().write_all(b"\n").unwrap();
+    assert_eq!(lines.next().unwrap().unwrap(), libc::ECONNABORTED.to_string());
+    assert_eq!(lines.next().unwrap().unwrap(), "1");
+    let _ = held.wait();
+    // A filter that names no socket kills none: a bare header.
+    let none = text(ns.nlkit(&["ss", "-K", "-tn", "dport", "=", ":1"]));
+    assert_eq!(none.lines().count(), 1, "{none}");
 }

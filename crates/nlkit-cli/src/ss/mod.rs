@@ -21,8 +21,10 @@
 //! as not supported, before anything is sent).
 
 mod details;
+mod events;
 mod filter;
 mod netlink;
+mod packet;
 mod render;
 mod unix;
 mod words;
@@ -97,7 +99,7 @@ fn read<'a>(netid: &'static str, v: &InetDiag<'a>) -> Row<'a> {
 pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
     let mut o = words::parse(words)?;
     if o.help {
-        print!("{}", words::USAGE);
+        let _ = std::io::stdout().lock().write_all(words::USAGE.as_bytes());
         return Ok(());
     }
     let netns_named = o.netns.clone().or(netns.map(str::to_string));
@@ -116,6 +118,12 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     // printed.
     let services = (!o.numeric && !json).then(Services::load);
     let mut cgroups = o.extended.then(Cgroups::default);
+    // -K: a second socket sends SOCK_DESTROY while the first dumps.
+    let mut killer = match (o.kill, netns) {
+        (false, _) => None,
+        (true, Some(name)) => Some(Conn::open_in(Netns::Name(name), Protocol::SOCK_DIAG)?),
+        (true, None) => Some(Conn::open(Protocol::SOCK_DIAG)?),
+    };
     // -p: every process's sockets, read once before the dump.
     let mut users = o.processes.then(details::Users::scan);
     let mut ifnames = IfNames { netns, conn: None, names: HashMap::new() };
@@ -130,6 +138,9 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
         }
     };
     let o = o;
+    if o.events {
+        return events::follow(&o, netns, json || o.json, filter.as_ref());
+    }
     let mut table = Table::new(columns(&o), o.header);
     let mut jbuf = Vec::with_capacity(1 << 16);
     let mut first = true;
@@ -150,6 +161,29 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             }
             first = false;
             netlink::push_json(&mut jbuf, v);
+            Ok(())
+        }))?;
+    }
+    if (o.packet_raw || o.packet_dgram) && o.family.is_none() && o.states & (1 << 7) != 0 {
+        use nlkit::diag::packet::*;
+        let show = PACKET_SHOW_INFO
+            | PACKET_SHOW_MEMINFO
+            | PACKET_SHOW_FILTER
+            | PACKET_SHOW_RING_CFG
+            | PACKET_SHOW_FANOUT;
+        conn.run(dump(show, |v| {
+            if !packet::listed(&o, v) {
+                return Ok(());
+            }
+            if !json {
+                packet::push_row(&mut table, &o, v, &mut ifnames, users.as_mut());
+                return Ok(());
+            }
+            if !first {
+                jbuf.push(b',');
+            }
+            first = false;
+            packet::push_json(&mut jbuf, v);
             Ok(())
         }))?;
     }
@@ -185,6 +219,11 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             };
             let q = Query { family, protocol: *protocol, states: o.states, ext };
             let mut each = |v: &InetDiag<'_>| {
+                // A socket of the other family (a UDP dump for AF_INET
+                // sends IPv6 sockets too): skipped, as ss skips it.
+                if v.header.family != family {
+                    return Ok(());
+                }
                 let r = read(netid, v);
                 // The kernel ran the program; ss also runs the filter on
                 // what comes back, with "autobound" meaning a local port
@@ -192,6 +231,18 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                 if let Some((e, _, ephemeral)) = &filter {
                     if !e.matches(&facts(&r, ephemeral)) {
                         return Ok(());
+                    }
+                }
+                // -K: closed first, listed if the kernel closed it (one it
+                // cannot close, or that is gone, is left out, as ss does).
+                if let Some(killer) = killer.as_mut() {
+                    let raw = if *protocol == 255 { r.protocol } else { 0 };
+                    match killer.run(inet::destroy(&v.header, *protocol, raw)) {
+                        Ok(()) => {}
+                        Err(e) if matches!(e.errno(), Some(libc::EOPNOTSUPP | libc::ENOENT)) => {
+                            return Ok(())
+                        }
+                        Err(e) => return Err(e),
                     }
                 }
                 if !json {
@@ -235,6 +286,12 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                              (NETLINK_SOCK_DIAG answers ENOENT)"
                         );
                     }
+                }
+                Err(e) if o.kill && e.errno().is_some() => {
+                    anyhow::bail!(
+                        "SOCK_DESTROY answers: {}",
+                        std::io::Error::from_raw_os_error(e.errno().unwrap_or(0))
+                    )
                 }
                 other => other?,
             }
@@ -327,10 +384,13 @@ fn push_row(
         t.cell(r.state.map_or("UNKNOWN", State::ss_name));
     }
     for q in [r.rq, r.wq] {
-        // "%-6d"
+        // "%-6d": signed (a destroyed UDP socket's send queue is -1).
         let b = t.buf();
         let start = b.len();
-        push_u64(b, q.into());
+        if (q as i32) < 0 {
+            b.push(b'-');
+        }
+        push_u64(b, u64::from((q as i32).unsigned_abs()));
         let pad = 6usize.saturating_sub(b.len() - start);
         b.resize(b.len() + pad, b' ');
         t.end_cell();
@@ -538,6 +598,8 @@ struct Services {
     names: HashMap<(u16, &'static str), String>,
     /// Ports by name or alias (getservbyname(3)'s view, first line wins).
     ports: HashMap<(String, &'static str), u16>,
+    /// The line each (port, name) came from.
+    order: HashMap<(u16, String), usize>,
 }
 
 impl Services {
@@ -547,8 +609,8 @@ impl Services {
         let mut text = String::new();
         let _ = std::fs::File::open("/etc/services")
             .and_then(|f| f.take(4 << 20).read_to_string(&mut text));
-        let (mut names, mut ports) = (HashMap::new(), HashMap::new());
-        for line in text.lines() {
+        let (mut names, mut ports, mut order) = (HashMap::new(), HashMap::new(), HashMap::new());
+        for (number, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("");
             let mut w = line.split_whitespace();
             let (Some(name), Some(port)) = (w.next(), w.next()) else { continue };
@@ -559,11 +621,32 @@ impl Services {
                 continue;
             };
             names.entry((port, proto)).or_insert_with(|| name.to_string());
+            order.entry((port, name.to_string())).or_insert(number);
             for alias in std::iter::once(name).chain(w) {
                 ports.entry((alias.to_string(), proto)).or_insert(port);
             }
         }
-        Services { names, ports }
+        Services { names, ports, order }
+    }
+
+    /// As [`load`](Self::load), each port named by its first line
+    /// whatever the protocol (getservbyport(3) with no protocol).
+    fn load_any_protocol() -> Services {
+        let mut s = Services::load();
+        let mut first: HashMap<u16, (usize, String)> = HashMap::new();
+        for ((port, _), name) in &s.names {
+            let line = s.order.get(&(*port, name.clone())).copied().unwrap_or(usize::MAX);
+            let e = first.entry(*port).or_insert((line, name.clone()));
+            if line < e.0 {
+                *e = (line, name.clone());
+            }
+        }
+        for (port, (_, name)) in first {
+            for proto in ["tcp", "udp"] {
+                s.names.insert((port, proto), name.clone());
+            }
+        }
+        s
     }
 
     fn name(&self, port: u16, proto: &'static str) -> Option<&str> {

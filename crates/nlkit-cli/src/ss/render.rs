@@ -84,6 +84,21 @@ impl Table {
         self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
     }
 
+    /// Forgets the rows printed, keeps the measures (ss's `render` frees
+    /// its buffer, not its columns' widths: `ss -E` lines keep the widest
+    /// seen so far). The last row's details were never measured, so their
+    /// measure is taken back.
+    pub fn clear_rows(&mut self) {
+        let n = self.columns.len();
+        if self.ends.len() > self.header_cells && n >= 2 {
+            self.max[n - 2] = self.before_last;
+        }
+        self.text.clear();
+        self.ends.clear();
+        self.header_cells = 0;
+        self.next = 0;
+    }
+
     /// Adds a cell of `s`.
     pub fn cell(&mut self, s: &str) {
         self.text.extend_from_slice(s.as_bytes());

@@ -16,8 +16,10 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
    -u, --udp           UDP sockets
    -w, --raw           raw sockets
    -x, --unix          unix sockets (all four kinds when none is given)
-   -A, --query QUERY   tcp, udp, raw, inet, unix, netlink (comma-separated)
-   -f, --family FAMILY inet (-4), inet6 (-6), unix (-x), netlink
+   -0, --packet        packet sockets
+   -A, --query QUERY   tcp, udp, raw, inet, unix, netlink, packet, packet_raw,
+                       packet_dgram (comma-separated)
+   -f, --family FAMILY inet (-4), inet6 (-6), unix (-x), netlink, link (-0)
    -a, --all           sockets in every state
    -l, --listening     listening (and unconnected) sockets
    -n, --numeric       ports as numbers, not service names
@@ -25,6 +27,9 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
    -o, --options       timers (retransmit, keepalive, time-wait, persist)
    -m, --memory        socket memory (skmem: receive, send, forward, queued, ...)
    -p, --processes     the processes holding each socket (pid, fd, name)
+   -K, --kill          close each TCP, UDP or raw socket listed (SOCK_DESTROY;
+                       needs a state or filter)
+   -E, --events        follow TCP and UDP sockets as they are destroyed
    -4, --ipv4          IPv4 only
    -6, --ipv6          IPv6 only
    -H, --no-header     no header line
@@ -41,7 +46,7 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
            cgroup [ = | != ] PATH | autobound
    OP := = | != | < | > | <= | >=  (or eq ne lt gt le ge)
    HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ]
-Not yet in nlkit ss: packet sockets, -i, -s, -K, -E,
+Not yet in nlkit ss: -i, -s,
 and unix:/link:/netlink: hosts. Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
@@ -59,6 +64,10 @@ pub struct Options {
     pub unix: bool,
     /// Netlink sockets (`-A netlink`, `-f netlink`).
     pub netlink: bool,
+    /// Packet sockets of type `SOCK_RAW` and `SOCK_DGRAM` (`-0`, `-A
+    /// packet`, `-f link`).
+    pub packet_raw: bool,
+    pub packet_dgram: bool,
     /// The state mask sent to the kernel (ss's bits).
     pub states: u32,
     pub numeric: bool,
@@ -69,6 +78,10 @@ pub struct Options {
     pub timers: bool,
     /// -m: socket memory.
     pub memory: bool,
+    /// -K: close each socket listed (SOCK_DESTROY).
+    pub kill: bool,
+    /// -E: follow sockets as they are destroyed.
+    pub events: bool,
     /// `Some(AF_INET)` or `Some(AF_INET6)` for -4/-6.
     pub family: Option<u8>,
     pub header: bool,
@@ -83,7 +96,11 @@ impl Options {
     /// How many of ss's tables are listed (the Netid column shows when
     /// more than one is).
     pub fn dbs(&self) -> usize {
-        self.protocols.len() + if self.unix { 3 } else { 0 } + usize::from(self.netlink)
+        self.protocols.len()
+            + if self.unix { 3 } else { 0 }
+            + usize::from(self.netlink)
+            + usize::from(self.packet_raw)
+            + usize::from(self.packet_dgram)
     }
 
     /// The address families to dump, in ss's order.
@@ -137,9 +154,11 @@ fn query(o: &mut Options, value: &str) -> Result<()> {
             "inet" => [255, 17, 6].into_iter().for_each(|p| push_new(&mut o.protocols, p)),
             "unix" => o.unix = true,
             "netlink" => o.netlink = true,
+            "packet" => (o.packet_raw, o.packet_dgram) = (true, true),
+            "packet_raw" | "p_raw" => o.packet_raw = true,
+            "packet_dgram" | "p_dgr" => o.packet_dgram = true,
             "all" | "mptcp" | "dccp" | "sctp" | "unix_dgram" | "unix_stream" | "unix_seqpacket"
-            | "packet" | "packet_raw" | "packet_dgram" | "vsock_stream" | "vsock_dgram"
-            | "tipc" | "xdp" => {
+            | "vsock_stream" | "vsock_dgram" | "tipc" | "xdp" => {
                 bail!("ss -A {q} is not supported by nlkit ss yet")
             }
             _ => bail!("ss: wrong query \"{q}\"\n{USAGE}"),
@@ -148,19 +167,35 @@ fn query(o: &mut Options, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// `-f FAMILY`: inet and inet6 as -4 and -6, unix as -x, netlink.
-fn family(o: &mut Options, value: &str) -> Result<()> {
-    match value {
-        "inet" => o.family = Some(libc::AF_INET as u8),
-        "inet6" => o.family = Some(libc::AF_INET6 as u8),
-        "unix" => o.unix = true,
-        "netlink" => o.netlink = true,
-        "link" | "tipc" | "vsock" | "xdp" => {
+/// `-f FAMILY`: inet and inet6 as -4 and -6, unix as -x, netlink, link
+/// as -0. Returns the family's default states (ss's `default_afs`).
+fn family(o: &mut Options, value: &str) -> Result<u32> {
+    Ok(match value {
+        "inet" => {
+            o.family = Some(libc::AF_INET as u8);
+            SS_CONN
+        }
+        "inet6" => {
+            o.family = Some(libc::AF_INET6 as u8);
+            SS_CONN
+        }
+        "unix" => {
+            o.unix = true;
+            SS_CONN
+        }
+        "netlink" => {
+            o.netlink = true;
+            1 << 7
+        }
+        "link" => {
+            (o.packet_raw, o.packet_dgram) = (true, true);
+            1 << 7
+        }
+        "tipc" | "vsock" | "xdp" => {
             bail!("ss -f {value} is not supported by nlkit ss yet")
         }
         _ => bail!("ss: \"{value}\" is invalid family\n{USAGE}"),
-    }
-    Ok(())
+    })
 }
 
 fn push_new(protocols: &mut Vec<u8>, p: u8) {
@@ -176,12 +211,16 @@ pub fn parse(words: &[String]) -> Result<Options> {
         named_protocols: false,
         unix: false,
         netlink: false,
+        packet_raw: false,
+        packet_dgram: false,
         states: 0,
         numeric: false,
         extended: false,
         processes: false,
         timers: false,
         memory: false,
+        kill: false,
+        events: false,
         family: None,
         header: true,
         netns: None,
@@ -189,7 +228,14 @@ pub fn parse(words: &[String]) -> Result<Options> {
         help: false,
         filter: Vec::new(),
     };
+    // ss's two state masks: the one the options name (-a, -l, state
+    // words; the first -A makes it "connected" if it is still empty),
+    // which wins, and the one the tables asked for add up to (each
+    // table's default: TCP connected, UDP and raw established, unix
+    // connected and unconnected, netlink and packet unconnected).
     let mut explicit_states = None;
+    let mut table_states = 0u32;
+    let mut tables_named = false;
     let want = |o: &mut Options, p: u8| {
         if !o.protocols.contains(&p) {
             o.protocols.push(p);
@@ -222,9 +268,13 @@ pub fn parse(words: &[String]) -> Result<Options> {
                     None => bail!("ss: option '--{l}' requires an argument\n{USAGE}"),
                 },
             };
+            tables_named = true;
             match l {
-                "family" => family(&mut o, &value)?,
-                _ => query(&mut o, &value)?,
+                "family" => table_states |= family(&mut o, &value)?,
+                _ => {
+                    explicit_states = explicit_states.or(Some(SS_CONN));
+                    query(&mut o, &value)?
+                }
             }
             continue;
         }
@@ -240,6 +290,9 @@ pub fn parse(words: &[String]) -> Result<Options> {
             Some("processes") => vec!['p'],
             Some("options") => vec!['o'],
             Some("memory") => vec!['m'],
+            Some("kill") => vec!['K'],
+            Some("events") => vec!['E'],
+            Some("packet") => vec!['0'],
             Some("ipv4") => vec!['4'],
             Some("ipv6") => vec!['6'],
             Some("no-header") => vec!['H'],
@@ -251,16 +304,27 @@ pub fn parse(words: &[String]) -> Result<Options> {
         };
         for (k, c) in shorts.iter().enumerate() {
             match c {
-                't' => want(&mut o, 6),
-                'u' => want(&mut o, 17),
-                'w' => want(&mut o, 255),
-                'x' => o.unix = true,
+                't' => {
+                    want(&mut o, 6);
+                    (tables_named, table_states) = (true, table_states | SS_CONN);
+                }
+                'u' | 'w' => {
+                    want(&mut o, if *c == 'u' { 17 } else { 255 });
+                    (tables_named, table_states) = (true, table_states | 1 << 1);
+                }
+                'x' => {
+                    o.unix = true;
+                    (tables_named, table_states) = (true, table_states | SS_CONN);
+                }
                 'a' => explicit_states = Some(SS_ALL),
                 'l' => explicit_states = Some((1 << 10) | (1 << 7)),
                 'n' => o.numeric = true,
                 'e' => o.extended = true,
-                '4' => o.family = Some(libc::AF_INET as u8),
-                '6' => o.family = Some(libc::AF_INET6 as u8),
+                '4' | '6' => {
+                    let f = if *c == '4' { libc::AF_INET } else { libc::AF_INET6 };
+                    o.family = Some(f as u8);
+                    (tables_named, table_states) = (true, table_states | SS_CONN);
+                }
                 'H' => o.header = false,
                 'j' => o.json = true,
                 'h' => o.help = true,
@@ -279,16 +343,28 @@ pub fn parse(words: &[String]) -> Result<Options> {
                     };
                     match c {
                         'N' => o.netns = Some(value),
-                        'A' => query(&mut o, &value)?,
-                        _ => family(&mut o, &value)?,
+                        'A' => {
+                            tables_named = true;
+                            explicit_states = explicit_states.or(Some(SS_CONN));
+                            query(&mut o, &value)?
+                        }
+                        _ => {
+                            tables_named = true;
+                            table_states |= family(&mut o, &value)?;
+                        }
                     }
                     break;
                 }
                 'p' => o.processes = true,
                 'o' => o.timers = true,
                 'm' => o.memory = true,
-                'i' | 's' | 'K' | 'E' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | '0' | 'M' | 'T'
-                | 'O' | 'F' | 'D' => {
+                'K' => o.kill = true,
+                'E' => o.events = true,
+                '0' => {
+                    (o.packet_raw, o.packet_dgram) = (true, true);
+                    (tables_named, table_states) = (true, table_states | 1 << 7);
+                }
+                'i' | 's' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | 'M' | 'T' | 'O' | 'F' | 'D' => {
                     bail!("ss option -{c} is not supported by nlkit ss yet")
                 }
                 other => bail!("ss: invalid option -- '{other}'\n{USAGE}"),
@@ -321,19 +397,36 @@ pub fn parse(words: &[String]) -> Result<Options> {
         explicit_states = Some(if excl { mask & !state(name)? } else { mask | state(name)? });
         saw = true;
     }
+    // -K with nothing naming the sockets would close every one listed (ss
+    // does): refused, as ip refuses a flush without a selector.
+    if o.kill && o.filter.is_empty() && !saw {
+        bail!(
+            "ss -K needs a state or a filter naming the sockets to close \
+             (\"state all\" for every socket listed)"
+        );
+    }
     o.named_protocols = !o.protocols.is_empty();
     let filtered = !o.filter.is_empty();
-    if filtered && (o.unix || o.netlink) {
-        bail!("ss filters apply to TCP, UDP and raw sockets in nlkit ss (not unix or netlink)");
+    let packet = o.packet_raw || o.packet_dgram;
+    if filtered && (o.unix || o.netlink || packet) {
+        bail!(
+            "ss filters apply to TCP, UDP and raw sockets in nlkit ss (not unix, netlink or packet)"
+        );
     }
-    if o.protocols.is_empty() && !o.unix && !o.netlink {
+    if o.protocols.is_empty() && !o.unix && !o.netlink && !packet {
         // With a filter, the inet tables only: unix and netlink sockets
         // have no address or port it could match.
         o.protocols = vec![255, 17, 6];
         o.unix = !filtered;
         o.netlink = o.family.is_none() && !filtered;
+        o.packet_raw = o.netlink;
+        o.packet_dgram = o.netlink;
     }
-    o.states = explicit_states.unwrap_or(SS_CONN);
+    o.states = match explicit_states.filter(|&s| s != 0) {
+        Some(s) => s,
+        None if tables_named => table_states,
+        None => SS_CONN,
+    };
     Ok(o)
 }
 
@@ -390,9 +483,10 @@ mod tests {
         assert!(p("-q").unwrap_err().to_string().contains("invalid option -- 'q'"));
         assert!(p("--bogus").unwrap_err().to_string().contains("unrecognized option '--bogus'"));
         assert!(p("-tN").is_err());
-        assert!(p("-A packet").unwrap_err().to_string().contains("-A packet is not supported"));
+        assert!(p("-A packet").unwrap().packet_raw && p("-0").unwrap().packet_dgram);
+        assert!(p("-A xdp").unwrap_err().to_string().contains("-A xdp is not supported"));
         assert!(p("-A bogus").unwrap_err().to_string().contains("wrong query \"bogus\""));
-        assert!(p("-f link").unwrap_err().to_string().contains("-f link is not supported"));
+        assert!(p("-f xdp").unwrap_err().to_string().contains("-f xdp is not supported"));
         assert!(p("-f bogus").unwrap_err().to_string().contains("\"bogus\" is invalid family"));
         assert!(p("-A").is_err() && p("--query").is_err());
     }
