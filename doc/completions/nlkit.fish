@@ -344,7 +344,7 @@ function __nlkit_words
         case '/rule'
             printf '%s\n' show list add delete del flush help
         case '/monitor/all' '/monitor/all/*'
-            printf '%s\n' file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort help
+            printf '%s\n' file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl help
         case '/monitor'
             printf '%s\n' all help
         case '/tcp-metrics/show' '/tcp-metrics/show/*'

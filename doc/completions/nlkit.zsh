@@ -165,7 +165,7 @@ _nlkit() {
         "/rule/del"|"/rule/del/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
         "/rule/flush"|"/rule/flush/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help);;
         "/rule") cands=(show list add delete del flush help);;
-        "/monitor/all"|"/monitor/all/"*) cands=(file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort help);;
+        "/monitor/all"|"/monitor/all/"*) cands=(file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl help);;
         "/monitor") cands=(all help);;
         "/tcp-metrics/show"|"/tcp-metrics/show/"*) cands=(src source address addr help);;
         "/tcp-metrics/list"|"/tcp-metrics/list/"*) cands=(src source address addr help);;

@@ -11,7 +11,7 @@ use crate::cli::ProcEventsArgs;
 use anyhow::{bail, Result};
 use nlkit::connector::{ProcEvent, ProcEvents, Process, SeqGaps, PROC_EVENT_ALL};
 use nlkit::sub::{Item, Subscription};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::time::Instant;
 
@@ -35,7 +35,7 @@ const USER_INIT_INO: u64 = 0xEFFF_FFFD;
 
 /// Whether this process is in the initial pid and user namespaces, where
 /// the kernel takes listen requests.
-fn in_initial_namespaces() -> bool {
+pub(crate) fn in_initial_namespaces() -> bool {
     use std::os::unix::fs::MetadataExt;
     let ino = |ns: &str| std::fs::metadata(format!("/proc/self/ns/{ns}")).map(|m| m.ino()).ok();
     ino("pid") == Some(PID_INIT_INO) && ino("user") == Some(USER_INIT_INO)
@@ -151,6 +151,18 @@ fn comm_text(name: &[u8; 16]) -> String {
 }
 
 fn print(out: &mut impl Write, p: &Process, json: bool) -> Result<()> {
+    let Some((name, text, fields)) = describe(p) else { return Ok(()) };
+    if json {
+        writeln!(out, "{}", Value::Object(fields))?;
+    } else {
+        writeln!(out, "{name:<8} {text}")?;
+    }
+    Ok(())
+}
+
+/// An event's name, its text after the name, and its JSON keys (the
+/// name, CPU and time stamp first); `None` for an ACK or an unknown type.
+pub(crate) fn describe(p: &Process) -> Option<(&'static str, String, Map<String, Value>)> {
     let (name, text, fields): (&str, String, Value) = match p.event {
         ProcEvent::Fork { parent, child } => (
             "fork",
@@ -200,16 +212,14 @@ fn print(out: &mut impl Write, p: &Process, json: bool) -> Result<()> {
                        "parent_tid": parent.0, "parent_pid": parent.1}),
             )
         }
-        ProcEvent::Ack { .. } | ProcEvent::Other { .. } => return Ok(()),
+        ProcEvent::Ack { .. } | ProcEvent::Other { .. } => return None,
     };
-    if json {
-        let mut v = json!({"event": name, "cpu": p.cpu, "timestamp_ns": p.timestamp_ns});
-        if let (Some(m), Value::Object(f)) = (v.as_object_mut(), fields) {
-            m.extend(f);
-        }
-        writeln!(out, "{v}")?;
-    } else {
-        writeln!(out, "{name:<8} {text}")?;
+    let mut v = json!({"event": name, "cpu": p.cpu, "timestamp_ns": p.timestamp_ns});
+    if let (Some(m), Value::Object(f)) = (v.as_object_mut(), fields) {
+        m.extend(f);
     }
-    Ok(())
+    match v {
+        Value::Object(m) => Some((name, text, m)),
+        _ => None,
+    }
 }

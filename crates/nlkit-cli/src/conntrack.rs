@@ -334,18 +334,10 @@ fn monitor(netns: Option<&str>, m: &MonitorWords, json: bool) -> Result<()> {
             match item {
                 Item::Event { event: Event::Conn(change, e), .. } => {
                     seen += 1;
-                    let tag = match change {
-                        Change::New => "new",
-                        Change::Update => "update",
-                        Change::Destroy => "destroy",
-                    };
                     if json {
-                        let mut v = entry_json(&e);
-                        v["event"] = tag.into();
-                        let _ = writeln!(out, "{v}");
+                        let _ = writeln!(out, "{}", event_json(change, &e));
                     } else {
-                        let _ = write!(out, "{:>9} ", format!("[{}]", tag.to_uppercase()));
-                        line(&e, &mut out);
+                        out.extend_from_slice(&event_text(change, &e));
                     }
                 }
                 Item::Event { event: Event::Other(_), .. } => {}
@@ -363,6 +355,31 @@ fn monitor(netns: Option<&str>, m: &MonitorWords, json: bool) -> Result<()> {
             return Ok(());
         }
     }
+}
+
+fn change_name(change: Change) -> &'static str {
+    match change {
+        Change::New => "new",
+        Change::Update => "update",
+        Change::Destroy => "destroy",
+    }
+}
+
+/// An event as `conntrack -E` prints it (`    [NEW] tcp ...`, with its
+/// newline).
+pub(crate) fn event_text(change: Change, e: &Entry) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = write!(out, "{:>9} ", format!("[{}]", change_name(change).to_uppercase()));
+    line(e, &mut out);
+    out
+}
+
+/// An event as JSON: the entry's keys and `event` (`new`, `update`,
+/// `destroy`).
+pub(crate) fn event_json(change: Change, e: &Entry) -> Value {
+    let mut v = entry_json(e);
+    v["event"] = change_name(change).into();
+    v
 }
 
 fn proto_name(p: u8) -> &'static str {

@@ -8,7 +8,7 @@
 use crate::cli::GenlCommand;
 use crate::kernel::print_json;
 use anyhow::Result;
-use nlkit::genl::ctrl::{self, CtrlChange, CtrlNotify, Family, Op, Policy, PolicyAttr};
+use nlkit::genl::ctrl::{self, CtrlChange, CtrlEvent, CtrlNotify, Family, Op, Policy, PolicyAttr};
 use nlkit::sub::{Item, Subscription};
 use nlkit::{Conn, Netns, Protocol};
 use serde_json::{json, Value};
@@ -137,24 +137,9 @@ fn monitor(
             match item {
                 Item::Event { event, .. } => {
                     seen += 1;
-                    let change = match event.change {
-                        CtrlChange::NewFamily => "newfamily".to_string(),
-                        CtrlChange::DelFamily => "delfamily".to_string(),
-                        CtrlChange::NewGroup => "newgroup".to_string(),
-                        CtrlChange::DelGroup => "delgroup".to_string(),
-                        CtrlChange::Other(c) => format!("cmd {c}"),
-                    };
-                    let f = &event.family;
-                    if json {
-                        let mut v = family_json(f);
-                        v["event"] = json!(change);
-                        writeln!(out, "{v}")?;
-                    } else {
-                        write!(out, "{change} {} id 0x{:x}", f.name, f.id)?;
-                        for g in &f.mcast_groups {
-                            write!(out, " group {} 0x{:x}", g.name, g.id)?;
-                        }
-                        writeln!(out)?;
+                    match json {
+                        true => writeln!(out, "{}", ctrl_event_json(&event))?,
+                        false => writeln!(out, "{}", ctrl_event_text(&event))?,
                     }
                 }
                 Item::Overrun => crate::report::note!("notifications were lost (ENOBUFS)"),
@@ -165,6 +150,34 @@ fn monitor(
         out.flush()?;
     }
     Ok(())
+}
+
+fn ctrl_change_name(change: CtrlChange) -> String {
+    match change {
+        CtrlChange::NewFamily => "newfamily".to_string(),
+        CtrlChange::DelFamily => "delfamily".to_string(),
+        CtrlChange::NewGroup => "newgroup".to_string(),
+        CtrlChange::DelGroup => "delgroup".to_string(),
+        CtrlChange::Other(c) => format!("cmd {c}"),
+    }
+}
+
+/// A controller notification on one line: `newfamily NAME id 0xID`, then
+/// each group as ` group NAME 0xID`.
+pub(crate) fn ctrl_event_text(event: &CtrlEvent) -> String {
+    let f = &event.family;
+    let mut s = format!("{} {} id 0x{:x}", ctrl_change_name(event.change), f.name, f.id);
+    for g in &f.mcast_groups {
+        s.push_str(&format!(" group {} 0x{:x}", g.name, g.id));
+    }
+    s
+}
+
+/// A controller notification as JSON: the family's keys and `event`.
+pub(crate) fn ctrl_event_json(event: &CtrlEvent) -> Value {
+    let mut v = family_json(&event.family);
+    v["event"] = json!(ctrl_change_name(event.change));
+    v
 }
 
 /// `print_ctrl` for a family message.

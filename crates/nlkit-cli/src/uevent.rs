@@ -153,24 +153,10 @@ fn print(
     json: bool,
 ) -> Result<()> {
     if json {
-        let props: Map<String, Value> =
-            e.properties().map(|(k, v)| (k.to_string(), Value::from(v))).collect();
-        let v = json!({
-            "source": origin.to_ascii_lowercase(), "action": e.action, "devpath": e.devpath, "subsystem": e.subsystem(),
-            "devtype": e.devtype(), "seqnum": e.seqnum(), "properties": props,
-        });
-        writeln!(out, "{v}")?;
+        writeln!(out, "{}", Value::Object(event_json(origin, e)))?;
         return Ok(());
     }
-    let seq = e.seqnum().map(|s| s.to_string()).unwrap_or_default();
-    // udevadm pads UDEV to KERNEL's width.
-    writeln!(
-        out,
-        "{origin:<6}[{seq}] {:<8} {} ({})",
-        e.action,
-        e.devpath,
-        e.subsystem().unwrap_or("")
-    )?;
+    writeln!(out, "{}", event_line(origin, e))?;
     if properties {
         for (k, v) in e.properties() {
             writeln!(out, "{k}={v}")?;
@@ -178,4 +164,26 @@ fn print(
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// An event's line: `KERNEL[SEQNUM] ACTION   DEVPATH (SUBSYSTEM)`
+/// (udevadm pads `UDEV` to `KERNEL`'s width).
+pub(crate) fn event_line(origin: &str, e: &Uevent<'_>) -> String {
+    let seq = e.seqnum().map(|s| s.to_string()).unwrap_or_default();
+    format!("{origin:<6}[{seq}] {:<8} {} ({})", e.action, e.devpath, e.subsystem().unwrap_or(""))
+}
+
+/// An event as JSON keys: its origin (`kernel`, `udev`), action, device
+/// path, subsystem, device type, sequence number and properties.
+pub(crate) fn event_json(origin: &str, e: &Uevent<'_>) -> Map<String, Value> {
+    let props: Map<String, Value> =
+        e.properties().map(|(k, v)| (k.to_string(), Value::from(v))).collect();
+    let v = json!({
+        "source": origin.to_ascii_lowercase(), "action": e.action, "devpath": e.devpath, "subsystem": e.subsystem(),
+        "devtype": e.devtype(), "seqnum": e.seqnum(), "properties": props,
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
 }

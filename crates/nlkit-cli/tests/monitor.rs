@@ -162,8 +162,13 @@ fn text_is_ip_monitors_line_for_line() {
 
 #[test]
 fn labels_and_timestamps_as_ip_prints_them() {
+    // nlkit's `all` merges the other channels too (here the veths'
+    // uevents, one line each): without them, ip's lines.
     let (ip, ours) = both_monitors("mon-label", &[], &["all"], &[]);
-    assert_eq!(ours, ip);
+    assert!(ours.contains("[UEVENT]KERNEL["), "{ours}");
+    let rtnl: String =
+        ours.lines().filter(|l| !l.starts_with("[UEVENT]")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(rtnl, ip);
     assert!(ours.contains("[ROUTE]Deleted broadcast 10.50.0.255"), "{ours}");
     let (ip, ours) = both_monitors("mon-obj", &[], &["route", "rule"], &[]);
     assert_eq!(ours, ip);
@@ -210,4 +215,47 @@ fn json_carries_every_field_of_ips_show() {
     assert_eq!((addr["dev"].as_str(), addr["local"].as_str()), (Some("v0"), Some("10.50.0.1")));
     assert_eq!((addr["prefixlen"].as_u64(), addr["scope"].as_str()), (Some(24), Some("global")));
     assert_eq!(addr["event"], "new");
+}
+
+/// `monitor all` merges uevents, xfrm and conntrack events with
+/// rtnetlink's, each labelled; `-j` names each line's object.
+#[test]
+fn all_merges_every_channel() {
+    let ns = Ns::new("mon-all");
+    let text = Reaped(Some(start_monitor(&ns, &["monitor", "all"])));
+    let json =
+        Reaped(Some(start_monitor(&ns, &["-j", "monitor", "uevent", "xfrm", "conntrack", "link"])));
+    ns.ip(&["link", "add", "a0", "type", "veth", "peer", "name", "a1"]);
+    ns.ip(&["xfrm", "policy", "add", "src", "10.0.0.0/8", "dst", "10.1.0.0/16", "dir", "out"]);
+    let made = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "conntrack", "-I", "-p", "tcp", "-s", "10.0.0.1"])
+        .args(["-d", "10.0.0.2", "--sport", "1", "--dport", "2", "--state", "ESTABLISHED"])
+        .args(["-t", "50"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    ns.ip(&["xfrm", "policy", "flush"]);
+    ns.ip(&["link", "del", "a0"]);
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let (text, json) = (text.stdout(), json.stdout());
+    for want in [
+        "[LINK]3: a0@a1: <BROADCAST,MULTICAST,M-DOWN>",
+        " add      /devices/virtual/net/a0 (net)",
+        " remove   /devices/virtual/net/a1 (net)",
+        "[XFRM]src 10.0.0.0/8 dst 10.1.0.0/16 \n\tdir out priority 0 ptype main",
+        "[CONNTRACK][NEW] tcp      6 50 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2",
+        "[XFRM]Flushed policy ptype main",
+        "[LINK]Deleted 3: a0@NONE:",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    let lines: Vec<Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let seen = |object: &str, key: &str, value: &str| {
+        lines.iter().any(|v| v["object"] == object && v[key] == value)
+    };
+    assert!(seen("uevent", "devpath", "/devices/virtual/net/a0"), "{json}");
+    assert!(seen("link", "ifname", "a0"), "{json}");
+    assert!(seen("xfrm", "event", "flushpolicy"), "{json}");
+    assert!(seen("conntrack", "event", "new"), "{json}");
+    assert!(!lines.iter().any(|v| v["object"] == "route"), "routes were not asked for");
 }

@@ -573,7 +573,10 @@ pub const MONITOR: Object = Object {
     about: "rtnetlink events as they happen, as ip monitor",
     commands: &[MONITOR_ALL],
     unsupported: &[],
-    defs: &["OBJECTS := { link | address | route | neigh | netconf | rule }..."],
+    defs: &[
+        "OBJECTS := { link | address | route | neigh | netconf | rule | CHANNEL }...",
+        "CHANNEL := { uevent | proc | conntrack | xfrm | genl }",
+    ],
     kinds: &[],
 };
 
@@ -597,11 +600,16 @@ pub const MONITOR_ALL: Cmd = Cmd {
         refused("nsid*"),
         refused("nexthop*"),
         refused("stats"),
-        w("all", "", "every object's events, labelled"),
+        w("all", "", "every object's and every channel's events, labelled"),
         refused("all-nsid*"),
         w("dev", "DEVICE", "only this interface's events"),
         w("-t|-timestamp|--timestamp", "", "a time stamp line before each event"),
         w("-ts|-tshort", "", "a short time stamp before each event"),
+        w("uevent", "", "kernel uevents, merged in (labelled [UEVENT])"),
+        w("proc", "", "process events (initial namespaces only), merged in"),
+        w("conntrack", "", "conntrack events, merged in"),
+        w("xfrm", "", "IPsec SA and policy events, merged in"),
+        w("genl", "", "generic netlink families and groups, merged in"),
     ],
     unsupported: &[],
 };

@@ -22,6 +22,7 @@ mod link_print;
 mod link_stats;
 mod link_vxlan;
 pub mod monitor;
+pub mod monitor_channels;
 mod monitor_file;
 pub mod neigh;
 pub mod neigh_select;

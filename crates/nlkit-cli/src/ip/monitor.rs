@@ -9,6 +9,12 @@
 //! link, address, route, neigh, rule and netconf (the default: all of
 //! them); ip's mroute, prefix, nsid, nexthop and stats are refused.
 //!
+//! nlkit merges the other channels in on request (`uevent`, `proc`,
+//! `conntrack`, `xfrm`, `genl`; `all` names every one, so `monitor all`
+//! prints ip's lines plus theirs): one poll over every socket, each
+//! event labelled (`[UEVENT]`, ...) when more than one source is open,
+//! in its own command's text ([`super::monitor_channels`]).
+//!
 //! With `-j`, one JSON object per event: `object`, `event` (`new`/`del`),
 //! `timestamp` (seconds, with `-t`/`-ts`) and the keys `ip -j` gives the
 //! object in its `show` (ip 6.1 has no JSON monitor). An overrun (the
@@ -16,6 +22,7 @@
 //! as ip says it, on stderr (`-j`: `{"overrun": true}` in the stream), and
 //! reading goes on: what was missed is never silently skipped.
 
+use super::monitor_channels::{Channel, Line, Open};
 use super::neigh::{self, Show as NeighShow};
 use super::route_print::View;
 use super::{addr_print, link_print, netconf_print, rule, Ctx, LinkNames};
@@ -47,6 +54,10 @@ struct Options {
     /// `file FILE`: replay what `rtmon` saved instead of listening.
     file: Option<String>,
     kinds: Vec<Watch>,
+    /// The other channels merged in (`uevent`, `proc`, ...; `all`: each).
+    channels: Vec<Channel>,
+    /// `all`: a channel this namespace lacks is left out, not an error.
+    all: bool,
     label: bool,
     stamp: Stamp,
     /// `dev NAME`: only this interface's links, addresses, routes,
@@ -59,6 +70,8 @@ struct Options {
 pub struct MonitorWords {
     file: Option<String>,
     kinds: Vec<Watch>,
+    channels: Vec<Channel>,
+    all: bool,
     label: bool,
     stamp: Option<Stamp>,
     dev: Option<String>,
@@ -69,6 +82,16 @@ macro_rules! watch_row {
     ($name:literal, $watch:expr) => {
         ($name, |m: &mut MonitorWords, _: &str| {
             m.kinds.push($watch);
+            Ok(())
+        })
+    };
+}
+
+/// A row that merges a channel's events.
+macro_rules! channel_row {
+    ($name:literal, $channel:expr) => {
+        ($name, |m: &mut MonitorWords, _: &str| {
+            m.channels.push($channel);
             Ok(())
         })
     };
@@ -94,9 +117,10 @@ pub static WALK: Walk<MonitorWords> = Walk {
         watch_row!("neigh", Watch::Neigh),
         watch_row!("netconf", Watch::Netconf),
         watch_row!("rule", Watch::Rule),
-        // ip: every object, and the label.
+        // ip: every object, and the label; nlkit: every channel too.
         ("all", |m, _| {
-            m.label = true;
+            (m.label, m.all) = (true, true);
+            m.channels = Channel::ALL.to_vec();
             Ok(())
         }),
         ("dev", |m, v| {
@@ -111,6 +135,11 @@ pub static WALK: Walk<MonitorWords> = Walk {
             m.stamp = Some(Stamp::Short);
             Ok(())
         }),
+        channel_row!("uevent", Channel::Uevent),
+        channel_row!("proc", Channel::Proc),
+        channel_row!("conntrack", Channel::Conntrack),
+        channel_row!("xfrm", Channel::Xfrm),
+        channel_row!("genl", Channel::Genl),
     ],
     more: &[],
     other: Some(|_, rest| {
@@ -137,11 +166,23 @@ impl Options {
             ),
             None => None,
         };
-        if m.kinds.is_empty() {
+        // No object named: every rtnetlink object, unless only other
+        // channels were named.
+        if m.kinds.is_empty() && (m.all || m.channels.is_empty()) {
             m.kinds.extend_from_slice(&Watch::ALL);
         }
+        m.channels.dedup();
+        if m.file.is_some() && !m.channels.is_empty() && !m.all {
+            anyhow::bail!(
+                "file: rtmon files hold rtnetlink messages only (no {})",
+                m.channels[0].word()
+            );
+        }
+        // Events of several channels are told apart by their labels.
+        let label = m.label || m.channels.len() + usize::from(!m.kinds.is_empty()) > 1;
         let stamp = m.stamp.unwrap_or(Stamp::None);
-        Ok(Options { file: m.file, kinds: m.kinds, label: m.label, stamp, dev })
+        let (kinds, channels, all) = (m.kinds, m.channels, m.all);
+        Ok(Options { file: m.file, kinds, channels, all, label, stamp, dev })
     }
 }
 
@@ -149,6 +190,9 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     let o = Options::parse(ctx, a)?;
     if let Some(path) = &o.file {
         return super::monitor_file::replay(ctx, path, o.label, o.dev);
+    }
+    if !o.channels.is_empty() {
+        return merged(ctx, netns, &o);
     }
     let mut monitor = match netns {
         Some(name) => Monitor::open_in(nlkit::Netns::Name(name), Rtnl::new(&o.kinds))?,
@@ -163,17 +207,113 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     crate::report::note!("monitoring {}", watched.join(", "));
     loop {
         for item in monitor.recv()? {
-            match item {
-                Item::Event { event, .. } => print(ctx, &event, &o, &mut names, &groups)?,
-                Item::Overrun => overrun(ctx)?,
-                // rtnetlink admits every sender; a message that does not
-                // read ends the monitor with its error, as before.
-                Item::Refused { .. } => {}
-                Item::Malformed(e) => return Err(e.into()),
-            }
+            rtnl_item(ctx, item, &o, &mut names, &groups)?;
         }
         ctx.out.flush()?;
     }
+}
+
+/// One item of the rtnetlink monitor.
+fn rtnl_item(
+    ctx: &mut Ctx,
+    item: Item<Event<'_>>,
+    o: &Options,
+    names: &mut LinkNames,
+    groups: &[(u32, String)],
+) -> Result<()> {
+    match item {
+        Item::Event { event, .. } => print(ctx, &event, o, names, groups),
+        Item::Overrun => overrun(ctx),
+        // rtnetlink admits every sender; a message that does not
+        // read ends the monitor with its error, as before.
+        Item::Refused { .. } => Ok(()),
+        Item::Malformed(e) => Err(e.into()),
+    }
+}
+
+/// rtnetlink's objects (if any) and the other channels, merged: one
+/// `poll` over every socket, then each drained without waiting, so no
+/// channel waits behind another.
+fn merged(ctx: &mut Ctx, netns: Option<&str>, o: &Options) -> Result<()> {
+    let mut monitor = match (o.kinds.is_empty(), netns) {
+        (true, _) => None,
+        (false, Some(name)) => {
+            Some(Monitor::open_in(nlkit::Netns::Name(name), Rtnl::new(&o.kinds))?)
+        }
+        (false, None) => Some(Monitor::open(Rtnl::new(&o.kinds))?),
+    };
+    if let Some(m) = &monitor {
+        let _ = m.socket().set_recv_buffer_size(4 << 20);
+    }
+    let (mut channels, mut left_out) = (Vec::new(), Vec::new());
+    for c in &o.channels {
+        match Open::new(*c, netns, !o.all)? {
+            Some(open) => channels.push(open),
+            None => left_out.push(c.word()),
+        }
+    }
+    let mut names = ctx.ifnames()?.clone();
+    let groups = link_print::read_groups();
+    let watched: Vec<&str> = o
+        .kinds
+        .iter()
+        .map(|k| watch_name(*k))
+        .chain(channels.iter().map(|c| c.channel().word()))
+        .collect();
+    crate::report::note!("monitoring {}", watched.join(", "));
+    for word in left_out {
+        crate::report::note!("{word}: left out (only in the initial namespaces)");
+    }
+    loop {
+        {
+            let mut fds: Vec<&dyn std::os::fd::AsFd> = Vec::new();
+            fds.extend(monitor.as_ref().map(|m| m as &dyn std::os::fd::AsFd));
+            fds.extend(channels.iter().map(|c| c as &dyn std::os::fd::AsFd));
+            nlkit::sub::wait_any(&fds, None)?;
+        }
+        if let Some(m) = monitor.as_mut() {
+            while let Some(batch) = m.try_recv()? {
+                for item in batch {
+                    rtnl_item(ctx, item, o, &mut names, &groups)?;
+                }
+            }
+        }
+        for c in channels.iter_mut() {
+            let channel = c.channel();
+            c.drain(&names, &mut |line| channel_line(ctx, o, channel, line))?;
+        }
+        ctx.out.flush()?;
+    }
+}
+
+/// One line of another channel: its label and stamp as rtnetlink's
+/// events have them; notes on stderr (and in the JSON stream).
+fn channel_line(ctx: &mut Ctx, o: &Options, channel: Channel, line: Line) -> Result<()> {
+    let (text, fields, is_note) = match line {
+        Line::Event { text, json } => (text, json, false),
+        Line::Note { text, json } => (text, json, true),
+    };
+    if is_note {
+        crate::report::note!("{text}");
+        if !ctx.out.json() {
+            return Ok(());
+        }
+    }
+    if ctx.out.json() {
+        let mut m = Map::new();
+        if o.stamp != Stamp::None {
+            m.insert("timestamp".into(), json!(now().as_secs_f64()));
+        }
+        m.insert("object".into(), json!(channel.word()));
+        m.extend(fields);
+        return ctx.out.json_line(m);
+    }
+    let mut out = stamp_text(o.stamp);
+    if o.label {
+        out.push_str(channel.label());
+    }
+    out.push_str(&text);
+    ctx.out.line(format_args!("{out}"))
 }
 
 /// ip's words for a lost notification (`rtnl_listen`), on stderr; in JSON
@@ -408,7 +548,9 @@ pub(super) fn print_replayed(
     names: &mut LinkNames,
     groups: &[(u32, String)],
 ) -> Result<()> {
-    let o = Options { file: None, kinds: Watch::ALL.to_vec(), label, stamp: Stamp::None, dev };
+    let kinds = Watch::ALL.to_vec();
+    let o =
+        Options { file: None, kinds, channels: vec![], all: false, label, stamp: Stamp::None, dev };
     print_event(ctx, event, &o, names, groups, false)
 }
 
