@@ -13,10 +13,11 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm);;
+        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;
+        "/decode"|"/decode/"*) cands=();;
         "/sysctl"|"/sysctl/"*) cands=();;
         "/completions"|"/completions/"*) cands=();;
         "/man"|"/man/"*) cands=();;
@@ -165,7 +166,7 @@ _nlkit() {
         "/rule/del"|"/rule/del/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
         "/rule/flush"|"/rule/flush/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help);;
         "/rule") cands=(show list add delete del flush help);;
-        "/monitor/all"|"/monitor/all/"*) cands=(file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl help);;
+        "/monitor/all"|"/monitor/all/"*) cands=(file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl record --record replay --replay help);;
         "/monitor") cands=(all help);;
         "/tcp-metrics/show"|"/tcp-metrics/show/"*) cands=(src source address addr help);;
         "/tcp-metrics/list"|"/tcp-metrics/list/"*) cands=(src source address addr help);;

@@ -1,10 +1,8 @@
 //! Any bytes as a generic netlink controller message (tables generated
 //! from the nlctrl YNL spec), a TASKSTATS reply, ethtool replies, a
-//! conntrack entry, a sock_diag inet, unix or
-//! netlink socket,
-//! as a kernel uevent and a process event, and
-//! as a datagram to
-//! subscriptions: parsing,
+//! conntrack entry, a sock_diag inet, unix, netlink or packet socket, an
+//! IPsec SA, policy or xfrm event, a capture file, as a kernel uevent and
+//! a process event, and as a datagram to every subscription source: parsing,
 //! family and policy decoding and the subscription reader never panic;
 //! views re-emit their bytes, and their builders write what re-reads the
 //! same.
@@ -90,7 +88,40 @@ fuzz_target!(|data: &[u8]| {
         let _ = w.finish();
         assert_eq!(again, msg.bytes());
     }
-    // As a whole datagram to two subscription sources.
+    // As a sock_diag packet socket.
+    if let Ok(v) = nlkit::diag::packet::PacketDiag::parse(&msg) {
+        let _ = (v.header.cookie(), v.header.protocol(), v.unknown().count());
+        let _ = nlkit::diag::packet::protocol_name(v.header.protocol());
+        let mut again = Vec::new();
+        let mut w = MessageBuilder::new(&mut again, msg.header()).unwrap();
+        v.emit(&mut w).unwrap();
+        let _ = w.finish();
+        assert_eq!(again, msg.bytes());
+    }
+    // As IPsec: an SA, a policy (each written back and read again the
+    // same), and every xfrm event type.
+    if let Ok(sa) = nlkit::xfrm::Sa::parse(&msg) {
+        let mut built = Vec::new();
+        let mut w = MessageBuilder::new(&mut built, msg.header()).unwrap();
+        if sa.emit(&mut w).is_ok() {
+            let _ = w.finish();
+            let m2 = Messages::new(&built).next().unwrap().unwrap();
+            assert_eq!(nlkit::xfrm::Sa::parse(&m2).unwrap(), sa);
+        }
+    }
+    if let Ok(p) = nlkit::xfrm::Policy::parse(&msg) {
+        let mut built = Vec::new();
+        let mut w = MessageBuilder::new(&mut built, msg.header()).unwrap();
+        if p.emit(&mut w).is_ok() {
+            let _ = w.finish();
+            let m2 = Messages::new(&built).next().unwrap().unwrap();
+            assert_eq!(nlkit::xfrm::Policy::parse(&m2).unwrap(), p);
+        }
+    }
+    for t in 0x10..0x28 {
+        let _ = nlkit::xfrm::events::decode(t, data);
+    }
+    // As a whole datagram to every subscription source.
     let mut rb = RecvBuf::new();
     rb.set(data, SocketAddr::port(0));
     let mut counts = Counts::default();
@@ -99,10 +130,21 @@ fuzz_target!(|data: &[u8]| {
     let _ = Batch::read(&KernelUevents, &mut counts, &rb).count();
     let _ = Batch::read(&ProcEvents::default(), &mut counts, &rb).count();
     let _ = Batch::read(&UdevUevents::default(), &mut counts, &rb).count();
+    let _ = Batch::read(&nlkit::xfrm::Events::default(), &mut counts, &rb).count();
+    let _ = Batch::read(&nlkit::netfilter::conntrack::Events::default(), &mut counts, &rb).count();
+    let all = nlkit::diag::destroyed::Destroyed { tcp4: true, udp4: true, tcp6: true, udp6: true };
+    let _ = Batch::read(&all, &mut counts, &rb).count();
     if let Ok(e) = Uevent::parse_udev(data) {
         let _ = (e.action, e.devpath, e.properties().count(), e.udev, e.seqnum());
     }
     let _ = Process::parse(data);
+    // As a capture file: every record read, or an error; never more
+    // memory than the records' bounded lengths.
+    if let Ok(r) = nlkit::capture::Reader::new(data) {
+        for record in r.take(64) {
+            let _ = record.map(|r| r.data.len());
+        }
+    }
     // As a uevent datagram: every accessor of what parses.
     if let Ok(e) = Uevent::parse(data) {
         let _ = (e.properties().count(), e.subsystem(), e.devtype(), e.seqnum(), e.get("ACTION"));

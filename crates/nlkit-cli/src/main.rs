@@ -70,6 +70,17 @@ fn main() -> ExitCode {
         }
         cli::Command::Monitor(w) => object("monitor", &w.words)
             .unwrap_or_else(|| ip::monitor(&cli.global(), w.words.clone())),
+        cli::Command::Decode(w) => match w.words.split_first() {
+            Some((file, rest)) if !grammar::is_help(file) => {
+                let words = ["replay".to_string(), file.clone()].into_iter();
+                ip::monitor(&cli.global(), words.chain(rest.iter().cloned()).collect())
+            }
+            _ => {
+                use std::io::Write as _;
+                let usage = b"Usage: nlkit [-j] decode FILE|- [-t|-ts]\n";
+                std::io::stdout().lock().write_all(usage).map_err(Into::into)
+            }
+        },
         cli::Command::Sysctl(w) => {
             let words: Vec<String> =
                 std::iter::once("sysctl".to_string()).chain(w.words.clone()).collect();
@@ -124,6 +135,7 @@ fn main() -> ExitCode {
             | cli::Command::Link(_)
             | cli::Command::Neigh(_)
             | cli::Command::Monitor(_)
+            | cli::Command::Decode(_)
             | cli::Command::Xfrm(_)
     );
     report::finish(result, rtnetlink)

@@ -259,3 +259,53 @@ fn all_merges_every_channel() {
     assert!(seen("conntrack", "event", "new"), "{json}");
     assert!(!lines.iter().any(|v| v["object"] == "route"), "routes were not asked for");
 }
+
+/// `record FILE` writes every datagram read as a pcap capture
+/// (LINKTYPE_NETLINK); `nlkit decode FILE` prints it as the monitor
+/// printed it live; a damaged file is refused with the record it broke at.
+#[test]
+fn a_recording_decodes_as_the_monitor_printed_it() {
+    let ns = Ns::new("mon-rec");
+    let dir = std::env::temp_dir().join(format!("nlkit-rec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("events.pcap");
+    let path = file.to_str().unwrap();
+    let live =
+        Reaped(Some(start_monitor(&ns, &["monitor", "link", "uevent", "xfrm", "record", path])));
+    ns.ip(&["link", "add", "r0", "type", "veth", "peer", "name", "r1"]);
+    ns.ip(&["xfrm", "policy", "add", "src", "10.0.0.0/8", "dst", "10.1.0.0/16", "dir", "out"]);
+    ns.ip(&["link", "del", "r0"]);
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let live = live.stdout();
+    assert!(live.contains("[XFRM]src 10.0.0.0/8") && live.contains("[UEVENT]"), "{live}");
+    let bytes = std::fs::read(&file).unwrap();
+    // pcap, LINKTYPE_NETLINK; the first record is ARPHRD_NETLINK (824).
+    assert_eq!(&bytes[..4], &0xa1b2_c3d4u32.to_ne_bytes());
+    assert_eq!(&bytes[20..24], &253u32.to_ne_bytes());
+    assert_eq!(&bytes[42..44], &824u16.to_be_bytes());
+    let decoded = ns.nlkit_ok(&["decode", path]);
+    assert_eq!(decoded, live);
+    let stdin = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-j", "decode", "-"])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    let objects: Vec<Value> = String::from_utf8(stdin.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for object in ["link", "uevent", "xfrm"] {
+        assert!(objects.iter().any(|v| v["object"] == object), "{object}: {objects:?}");
+    }
+    // Cut inside the last record: what came before, then the error.
+    std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+    let cut = ns.nlkit(&["decode", path]);
+    assert!(!cut.status.success());
+    assert!(String::from_utf8_lossy(&cut.stderr).contains("the file ends inside it"));
+    assert!(!cut.stdout.is_empty());
+    std::fs::write(&file, b"not a capture file at all").unwrap();
+    let bad = ns.nlkit(&["decode", path]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a pcap file"), "{bad:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

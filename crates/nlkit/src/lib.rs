@@ -45,6 +45,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod capture;
 #[cfg(feature = "connector")]
 pub mod connector;
 #[cfg(feature = "tokio")]

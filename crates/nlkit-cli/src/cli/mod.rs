@@ -140,9 +140,16 @@ pub enum Command {
     /// Neighbour (ARP/NDP) entries: show | get | add | change | replace | del, as `ip neigh`.
     #[command(visible_aliases = ["neighbor", "neighbour"], disable_help_flag = true)]
     Neigh(Words),
-    /// Print rtnetlink events as they happen: [all|link|address|route|neigh|rule] [-t].
+    /// Print events as they happen: rtnetlink's objects as ip monitor, and
+    /// the other channels merged in: [all|link|...|uevent|proc|conntrack|
+    /// xfrm|genl] [-t] [record FILE] [replay FILE].
     #[command(disable_help_flag = true)]
     Monitor(Words),
+    /// Decode a capture file of netlink datagrams (pcap, LINKTYPE_NETLINK:
+    /// `nlkit monitor record`, or `tcpdump -i nlmon0 -w`), FILE or - for
+    /// stdin, as the monitor prints events: FILE [-t|-ts].
+    #[command(disable_help_flag = true)]
+    Decode(Words),
     /// Kernel parameters under /proc/sys, as sysctl(8), with its own
     /// options: [-a] [-n] [-N] [-q] [-w] [-p [FILE]] [-j] [NAME[=VALUE]...]
     /// (nlkit sysctl --help).

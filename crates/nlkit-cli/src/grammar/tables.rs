@@ -584,7 +584,7 @@ pub const MONITOR: Object = Object {
 /// it: see `ip::monitor::WALK`).
 pub const MONITOR_ALL: Cmd = Cmd {
     names: &["all"],
-    synopsis: "[ all | OBJECTS ] [ label ] [ dev DEVICE ] [ file FILE ] [ -t | -ts ]",
+    synopsis: "[ all | OBJECTS ] [ label ] [ dev DEVICE ] [ file FILE ] [ -t | -ts ] [ record FILE | replay FILE ]",
     about: "Print events (-j: one object per event)",
     words: &[
         w("file*", "FILE", "print the messages rtmon saved in FILE instead"),
@@ -610,6 +610,8 @@ pub const MONITOR_ALL: Cmd = Cmd {
         w("conntrack", "", "conntrack events, merged in"),
         w("xfrm", "", "IPsec SA and policy events, merged in"),
         w("genl", "", "generic netlink families and groups, merged in"),
+        w("record|--record", "FILE", "also write every datagram read to FILE (pcap, as nlmon)"),
+        w("replay|--replay", "FILE", "print a capture file's events instead (-: stdin)"),
     ],
     unsupported: &[],
 };

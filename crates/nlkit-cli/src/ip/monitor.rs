@@ -22,7 +22,7 @@
 //! as ip says it, on stderr (`-j`: `{"overrun": true}` in the stream), and
 //! reading goes on: what was missed is never silently skipped.
 
-use super::monitor_channels::{Channel, Line, Open};
+use super::monitor_channels::{self, Channel, Line, Open, Recorder};
 use super::neigh::{self, Show as NeighShow};
 use super::route_print::View;
 use super::{addr_print, link_print, netconf_print, rule, Ctx, LinkNames};
@@ -58,6 +58,13 @@ struct Options {
     channels: Vec<Channel>,
     /// `all`: a channel this namespace lacks is left out, not an error.
     all: bool,
+    /// `record FILE`: every datagram read, in a capture file.
+    record: Option<String>,
+    /// `replay FILE`: print a capture file's datagrams instead.
+    replay: Option<String>,
+    /// When the event being printed was received: now, or a replayed
+    /// record's time.
+    clock: std::cell::Cell<Option<std::time::SystemTime>>,
     label: bool,
     stamp: Stamp,
     /// `dev NAME`: only this interface's links, addresses, routes,
@@ -72,6 +79,8 @@ pub struct MonitorWords {
     kinds: Vec<Watch>,
     channels: Vec<Channel>,
     all: bool,
+    record: Option<String>,
+    replay: Option<String>,
     label: bool,
     stamp: Option<Stamp>,
     dev: Option<String>,
@@ -140,6 +149,14 @@ pub static WALK: Walk<MonitorWords> = Walk {
         channel_row!("conntrack", Channel::Conntrack),
         channel_row!("xfrm", Channel::Xfrm),
         channel_row!("genl", Channel::Genl),
+        ("record", |m, v| {
+            m.record = Some(v.to_string());
+            Ok(())
+        }),
+        ("replay", |m, v| {
+            m.replay = Some(v.to_string());
+            Ok(())
+        }),
     ],
     more: &[],
     other: Some(|_, rest| {
@@ -154,6 +171,12 @@ pub static WALK: Walk<MonitorWords> = Walk {
 };
 
 impl Options {
+    /// When the event being printed was received, since the epoch.
+    fn time(&self) -> std::time::Duration {
+        let t = self.clock.get().unwrap_or_else(std::time::SystemTime::now);
+        t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+    }
+
     fn parse(ctx: &mut Ctx, mut a: Args) -> Result<Options> {
         let mut m = MonitorWords::default();
         let words: Vec<String> = a.by_ref().collect();
@@ -182,7 +205,10 @@ impl Options {
         let label = m.label || m.channels.len() + usize::from(!m.kinds.is_empty()) > 1;
         let stamp = m.stamp.unwrap_or(Stamp::None);
         let (kinds, channels, all) = (m.kinds, m.channels, m.all);
-        Ok(Options { file: m.file, kinds, channels, all, label, stamp, dev })
+        // A replayed capture may hold any channel: labelled.
+        let label = label || m.replay.is_some();
+        let (record, replay, clock) = (m.record, m.replay, Default::default());
+        Ok(Options { file: m.file, kinds, channels, all, record, replay, clock, label, stamp, dev })
     }
 }
 
@@ -191,7 +217,10 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     if let Some(path) = &o.file {
         return super::monitor_file::replay(ctx, path, o.label, o.dev);
     }
-    if !o.channels.is_empty() {
+    if let Some(path) = &o.replay {
+        return replay(ctx, path, &o);
+    }
+    if !o.channels.is_empty() || o.record.is_some() {
         return merged(ctx, netns, &o);
     }
     let mut monitor = match netns {
@@ -245,6 +274,7 @@ fn merged(ctx: &mut Ctx, netns: Option<&str>, o: &Options) -> Result<()> {
     if let Some(m) = &monitor {
         let _ = m.socket().set_recv_buffer_size(4 << 20);
     }
+    let mut record = o.record.as_deref().map(Recorder::create).transpose()?;
     let (mut channels, mut left_out) = (Vec::new(), Vec::new());
     for c in &o.channels {
         match Open::new(*c, netns, !o.all)? {
@@ -273,6 +303,9 @@ fn merged(ctx: &mut Ctx, netns: Option<&str>, o: &Options) -> Result<()> {
         }
         if let Some(m) = monitor.as_mut() {
             while let Some(batch) = m.try_recv()? {
+                if let Some(r) = record.as_mut() {
+                    r.write(0, batch.datagram())?;
+                }
                 for item in batch {
                     rtnl_item(ctx, item, o, &mut names, &groups)?;
                 }
@@ -280,10 +313,60 @@ fn merged(ctx: &mut Ctx, netns: Option<&str>, o: &Options) -> Result<()> {
         }
         for c in channels.iter_mut() {
             let channel = c.channel();
-            c.drain(&names, &mut |line| channel_line(ctx, o, channel, line))?;
+            c.drain(&names, record.as_mut(), &mut |line| channel_line(ctx, o, channel, line))?;
+        }
+        if let Some(r) = record.as_mut() {
+            r.flush()?;
         }
         ctx.out.flush()?;
     }
+}
+
+/// `replay FILE` (and `nlkit decode FILE`): a capture file's datagrams
+/// (`-`: standard input), printed as the monitor prints them live, each
+/// with its recorded time; rtnetlink's names come from the file's own
+/// link messages, as `monitor file` does.
+fn replay(ctx: &mut Ctx, path: &str, o: &Options) -> Result<()> {
+    let input: Box<dyn std::io::Read> = match path {
+        "-" => Box::new(std::io::stdin().lock()),
+        _ => Box::new(
+            std::fs::File::open(path)
+                .map_err(|e| anyhow::anyhow!("replay: cannot open \"{path}\": {e}"))?,
+        ),
+    };
+    let reader = nlkit::capture::Reader::new(std::io::BufReader::new(input))
+        .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+    let mut names = LinkNames::default();
+    let groups = link_print::read_groups();
+    let rtnl = Rtnl::new(&Watch::ALL);
+    for (index, record) in reader.enumerate() {
+        let r = record.map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        o.clock.set(Some(r.time));
+        if r.protocol == 0 {
+            let mut counts = nlkit::sub::Counts::default();
+            for item in nlkit::sub::Batch::replay(&rtnl, &mut counts, &r.data) {
+                match item {
+                    Item::Event { event, .. } => {
+                        print_event(ctx, &event, o, &mut names, &groups, false)?
+                    }
+                    Item::Malformed(e) => crate::report::note!("record {index}: {e}"),
+                    Item::Overrun | Item::Refused { .. } => {}
+                }
+            }
+        } else if let Some((channel, lines)) = monitor_channels::replay(r.protocol, &r.data, &names)
+        {
+            for line in lines {
+                channel_line(ctx, o, channel, line)?;
+            }
+        } else {
+            crate::report::note!(
+                "record {index}: netlink protocol {} ({} bytes): nlkit has no decoder for it",
+                r.protocol,
+                r.data.len()
+            );
+        }
+    }
+    ctx.out.flush()
 }
 
 /// One line of another channel: its label and stamp as rtnetlink's
@@ -302,13 +385,13 @@ fn channel_line(ctx: &mut Ctx, o: &Options, channel: Channel, line: Line) -> Res
     if ctx.out.json() {
         let mut m = Map::new();
         if o.stamp != Stamp::None {
-            m.insert("timestamp".into(), json!(now().as_secs_f64()));
+            m.insert("timestamp".into(), json!(o.time().as_secs_f64()));
         }
         m.insert("object".into(), json!(channel.word()));
         m.extend(fields);
         return ctx.out.json_line(m);
     }
-    let mut out = stamp_text(o.stamp);
+    let mut out = stamp_text(o.stamp, o.time());
     if o.label {
         out.push_str(channel.label());
     }
@@ -418,14 +501,14 @@ fn print_event(
     if json {
         let mut m = Map::new();
         if o.stamp != Stamp::None {
-            m.insert("timestamp".into(), json!(now().as_secs_f64()));
+            m.insert("timestamp".into(), json!(o.time().as_secs_f64()));
         }
         m.insert("object".into(), json!(object));
         m.insert("event".into(), json!(if deleted { "del" } else { "new" }));
         m.append(&mut fields.1);
         return ctx.out.json_line(m);
     }
-    let mut text = stamp_text(o.stamp);
+    let mut text = stamp_text(o.stamp, o.time());
     if o.label {
         text.push_str(label);
     }
@@ -511,13 +594,11 @@ fn body(
     Ok((text, p.take()))
 }
 
-fn now() -> std::time::Duration {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
-}
-
-/// `print_timestamp`: local time, as ip prints it.
-fn stamp_text(stamp: Stamp) -> String {
-    let t = chrono::Local::now();
+/// `print_timestamp`: local time, as ip prints it, of `since` (from the
+/// epoch).
+fn stamp_text(stamp: Stamp, since: std::time::Duration) -> String {
+    let utc = chrono::DateTime::from_timestamp(since.as_secs() as i64, since.subsec_nanos());
+    let t = utc.unwrap_or_default().with_timezone(&chrono::Local);
     let usec = t.timestamp_subsec_micros().min(999_999);
     match stamp {
         Stamp::None => String::new(),
@@ -549,8 +630,18 @@ pub(super) fn print_replayed(
     groups: &[(u32, String)],
 ) -> Result<()> {
     let kinds = Watch::ALL.to_vec();
-    let o =
-        Options { file: None, kinds, channels: vec![], all: false, label, stamp: Stamp::None, dev };
+    let o = Options {
+        file: None,
+        kinds,
+        channels: vec![],
+        all: false,
+        record: None,
+        replay: None,
+        clock: Default::default(),
+        label,
+        stamp: Stamp::None,
+        dev,
+    };
     print_event(ctx, event, &o, names, groups, false)
 }
 

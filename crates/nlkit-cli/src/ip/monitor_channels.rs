@@ -10,11 +10,12 @@
 
 use crate::names::LinkNames;
 use anyhow::{bail, Result};
-use nlkit::connector::{ProcEvents, SeqGaps};
-use nlkit::genl::ctrl::CtrlNotify;
+use nlkit::capture;
+use nlkit::connector::{ProcEvents, Process, SeqGaps};
+use nlkit::genl::ctrl::{CtrlEvent, CtrlNotify};
 use nlkit::netfilter::conntrack;
-use nlkit::sub::{Item, Source, Subscription};
-use nlkit::uevent::KernelUevents;
+use nlkit::sub::{Batch, Counts, Item, Source, Subscription};
+use nlkit::uevent::{KernelUevents, Uevent};
 use nlkit::Netns;
 use serde_json::{Map, Value};
 use std::os::fd::{AsFd, BorrowedFd};
@@ -48,6 +49,18 @@ impl Channel {
             Channel::Xfrm => "xfrm",
             Channel::Genl => "genl",
         }
+    }
+
+    /// The netlink protocol its socket speaks.
+    pub fn protocol(self) -> u16 {
+        let p = match self {
+            Channel::Uevent => libc::NETLINK_KOBJECT_UEVENT,
+            Channel::Proc => libc::NETLINK_CONNECTOR,
+            Channel::Conntrack => libc::NETLINK_NETFILTER,
+            Channel::Xfrm => libc::NETLINK_XFRM,
+            Channel::Genl => libc::NETLINK_GENERIC,
+        };
+        p as u16
     }
 
     /// What `label` puts in front of its events.
@@ -130,87 +143,160 @@ impl Open {
         }
     }
 
+    /// The netlink protocol of its socket (what a capture file records).
+    pub fn protocol(&self) -> u16 {
+        self.channel().protocol()
+    }
+
     /// Reads everything queued, without waiting: each event, loss and
-    /// refusal as a [`Line`] to `each`.
+    /// refusal as a [`Line`] to `each`; each datagram also to `record`.
     pub fn drain(
         &mut self,
         names: &LinkNames,
+        mut record: Option<&mut Recorder>,
         each: &mut dyn FnMut(Line) -> Result<()>,
     ) -> Result<()> {
         let word = self.channel().word();
-        /// Every datagram queued on `$sub`; events through `$event`.
+        let protocol = self.protocol();
+        /// Every datagram queued on `$sub`, recorded, its items through `$lines`.
         macro_rules! drain {
-            ($sub:expr, |$e:ident| $event:expr) => {
+            ($sub:expr, $lines:expr) => {
                 while let Some(batch) = $sub.try_recv()? {
+                    if let Some(r) = record.as_deref_mut() {
+                        r.write(protocol, batch.datagram())?;
+                    }
                     for item in batch {
-                        match item {
-                            Item::Event { event: $e, .. } => {
-                                if let Some(line) = $event {
-                                    each(line)?;
-                                }
-                            }
-                            Item::Overrun => each(note(
-                                format!("{word}: events lost (ENOBUFS)"),
-                                "overrun",
-                                true.into(),
-                            ))?,
-                            Item::Refused { sender, reason } => each(note(
-                                format!(
-                                    "{word}: refused a datagram from port {}: {reason}",
-                                    sender.port
-                                ),
-                                "refused",
-                                sender.port.into(),
-                            ))?,
-                            Item::Malformed(e) => each(note(
-                                format!("{word}: a message did not read: {e}"),
-                                "malformed",
-                                e.to_string().into(),
-                            ))?,
+                        for line in item_lines(word, item, $lines) {
+                            each(line)?;
                         }
                     }
                 }
             };
         }
         match self {
-            Open::Uevent(sub) => drain!(sub, |e| Some(Line::Event {
-                text: crate::uevent::event_line("KERNEL", &e),
-                json: crate::uevent::event_json("KERNEL", &e),
-            })),
-            Open::Proc(sub, gaps) => drain!(sub, |p| {
-                let lost = gaps.see(&p);
-                if lost > 0 {
-                    let text = format!("proc: {lost} events lost on CPU {}", p.cpu);
-                    each(note(text, "lost", lost.into()))?;
-                }
-                crate::connector::describe(&p).map(|(name, text, json)| Line::Event {
-                    text: format!("{name:<8} {text}"),
-                    json,
-                })
-            }),
-            Open::Conntrack(sub) => drain!(sub, |e| match e {
-                conntrack::Event::Conn(change, entry) => {
-                    let text = crate::conntrack::event_text(change, &entry);
-                    let text = String::from_utf8_lossy(&text).trim().to_string();
-                    Some(Line::Event {
-                        text,
-                        json: object(crate::conntrack::event_json(change, &entry)),
-                    })
-                }
-                conntrack::Event::Other(_) => None,
-            }),
-            Open::Xfrm(sub) => drain!(sub, |e| {
-                let mut text = String::new();
-                crate::xfrm::event_text(&mut text, &e, names);
-                let text = text.trim_end().to_string();
-                Some(Line::Event { text, json: object(crate::xfrm::json::event(&e)) })
-            }),
-            Open::Genl(sub) => drain!(sub, |e| Some(Line::Event {
-                text: crate::genl::ctrl_event_text(&e),
-                json: object(crate::genl::ctrl_event_json(&e)),
-            })),
+            Open::Uevent(sub) => drain!(sub, uevent_lines),
+            Open::Proc(sub, gaps) => drain!(sub, |p| proc_lines(&p, gaps)),
+            Open::Conntrack(sub) => drain!(sub, conntrack_lines),
+            Open::Xfrm(sub) => drain!(sub, |e| xfrm_lines(&e, names)),
+            Open::Genl(sub) => drain!(sub, genl_lines),
         }
         Ok(())
+    }
+}
+
+/// A recorded datagram of `channel` (a capture file's): its lines, read
+/// by the same parsers as live ones (no sender check: the recorder made
+/// it); `None` when no channel has that protocol.
+pub fn replay(protocol: u16, data: &[u8], names: &LinkNames) -> Option<(Channel, Vec<Line>)> {
+    let channel = Channel::ALL.into_iter().find(|c| c.protocol() == protocol)?;
+    let word = channel.word();
+    let mut counts = Counts::default();
+    let mut out = Vec::new();
+    macro_rules! replay {
+        ($source:expr, $lines:expr) => {
+            for item in Batch::replay(&$source, &mut counts, data) {
+                out.extend(item_lines(word, item, $lines));
+            }
+        };
+    }
+    match channel {
+        Channel::Uevent => replay!(KernelUevents, uevent_lines),
+        Channel::Proc => {
+            let mut gaps = SeqGaps::default();
+            replay!(ProcEvents::default(), |p| proc_lines(&p, &mut gaps))
+        }
+        Channel::Conntrack => replay!(conntrack::Events::default(), conntrack_lines),
+        Channel::Xfrm => replay!(nlkit::xfrm::Events::default(), |e| xfrm_lines(&e, names)),
+        Channel::Genl => replay!(CtrlNotify, genl_lines),
+    }
+    Some((channel, out))
+}
+
+/// One item's lines: the event's through `lines`, a loss, refusal or
+/// unreadable message as a note naming the channel.
+fn item_lines<E>(word: &str, item: Item<E>, lines: impl FnOnce(E) -> Vec<Line>) -> Vec<Line> {
+    match item {
+        Item::Event { event, .. } => lines(event),
+        Item::Overrun => {
+            vec![note(format!("{word}: events lost (ENOBUFS)"), "overrun", true.into())]
+        }
+        Item::Refused { sender, reason } => vec![note(
+            format!("{word}: refused a datagram from port {}: {reason}", sender.port),
+            "refused",
+            sender.port.into(),
+        )],
+        Item::Malformed(e) => vec![note(
+            format!("{word}: a message did not read: {e}"),
+            "malformed",
+            e.to_string().into(),
+        )],
+    }
+}
+
+fn uevent_lines(e: Uevent<'_>) -> Vec<Line> {
+    let text = crate::uevent::event_line("KERNEL", &e);
+    vec![Line::Event { text, json: crate::uevent::event_json("KERNEL", &e) }]
+}
+
+/// A process event, after a note of the events its CPU's sequence says
+/// were lost before it.
+fn proc_lines(p: &Process, gaps: &mut SeqGaps) -> Vec<Line> {
+    let mut out = Vec::new();
+    let lost = gaps.see(p);
+    if lost > 0 {
+        let text = format!("proc: {lost} events lost on CPU {}", p.cpu);
+        out.push(note(text, "lost", lost.into()));
+    }
+    if let Some((name, text, json)) = crate::connector::describe(p) {
+        out.push(Line::Event { text: format!("{name:<8} {text}"), json });
+    }
+    out
+}
+
+fn conntrack_lines(e: conntrack::Event) -> Vec<Line> {
+    let conntrack::Event::Conn(change, entry) = e else { return vec![] };
+    let text = crate::conntrack::event_text(change, &entry);
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    vec![Line::Event { text, json: object(crate::conntrack::event_json(change, &entry)) }]
+}
+
+fn xfrm_lines(e: &nlkit::xfrm::Event, names: &LinkNames) -> Vec<Line> {
+    let mut text = String::new();
+    crate::xfrm::event_text(&mut text, e, names);
+    let text = text.trim_end().to_string();
+    vec![Line::Event { text, json: object(crate::xfrm::json::event(e)) }]
+}
+
+fn genl_lines(e: CtrlEvent) -> Vec<Line> {
+    let text = crate::genl::ctrl_event_text(&e);
+    vec![Line::Event { text, json: object(crate::genl::ctrl_event_json(&e)) }]
+}
+
+/// `record FILE`: every datagram the monitor reads, in a capture file
+/// (`nlkit::capture`, the format of `tcpdump -i nlmon0 -w`).
+pub struct Recorder {
+    writer: capture::Writer<std::io::BufWriter<std::fs::File>>,
+}
+
+impl Recorder {
+    /// Creates (or empties) `path` and writes the file header.
+    pub fn create(path: &str) -> Result<Recorder> {
+        let file = std::fs::File::create(path)
+            .map_err(|e| anyhow::anyhow!("record: cannot create \"{path}\": {e}"))?;
+        Ok(Recorder { writer: capture::Writer::new(std::io::BufWriter::new(file))? })
+    }
+
+    /// One datagram of `protocol`, stamped now (an overrun has none).
+    pub fn write(&mut self, protocol: u16, datagram: &[u8]) -> Result<()> {
+        if !datagram.is_empty() {
+            self.writer.write(std::time::SystemTime::now(), protocol, datagram)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes what is buffered (after each round of reads).
+    pub fn flush(&mut self) -> Result<()> {
+        Ok(self.writer.flush()?)
     }
 }
 

@@ -52,6 +52,7 @@ pub struct Batch<'a, S: Source> {
     source: &'a S,
     counts: &'a mut Counts,
     group: Option<u32>,
+    bytes: &'a [u8],
     state: State<'a>,
 }
 
@@ -86,13 +87,32 @@ impl<'a, S: Source> Batch<'a, S> {
                 Framing::Datagram => State::Datagram(buf.bytes()),
             },
         };
-        Batch { source, counts, group: sender.group, state }
+        Batch { source, counts, group: sender.group, bytes: buf.bytes(), state }
+    }
+
+    /// The items of a recorded datagram (a capture file's,
+    /// [`crate::capture`]): decoded as [`read`](Self::read) decodes,
+    /// without the sender check, which was made when it was received
+    /// (a file keeps no credentials to check again).
+    pub fn replay(source: &'a S, counts: &'a mut Counts, bytes: &'a [u8]) -> Self {
+        counts.datagrams += 1;
+        let state = match source.framing() {
+            Framing::Messages => State::Messages(Messages::new(bytes)),
+            Framing::Datagram => State::Datagram(bytes),
+        };
+        Batch { source, counts, group: None, bytes, state }
     }
 
     /// The one item of an overrun.
     pub(crate) fn overrun(source: &'a S, counts: &'a mut Counts) -> Self {
         counts.overruns += 1;
-        Batch { source, counts, group: None, state: State::Overrun }
+        Batch { source, counts, group: None, bytes: &[], state: State::Overrun }
+    }
+
+    /// The datagram as received (empty for an overrun): what a recorder
+    /// writes to a capture file ([`crate::capture`]).
+    pub fn datagram(&self) -> &'a [u8] {
+        self.bytes
     }
 
     /// The group the datagram arrived on.
