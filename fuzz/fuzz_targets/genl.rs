@@ -1,7 +1,7 @@
 //! Any bytes as a generic netlink controller message (tables generated
 //! from the nlctrl YNL spec), a TASKSTATS reply, ethtool replies, a
 //! conntrack entry, a sock_diag inet, unix, netlink or packet socket, an
-//! IPsec SA, policy or xfrm event, a capture file, as a kernel uevent and
+//! IPsec SA, policy or xfrm event, an audit rule or record, a capture file, as a kernel uevent and
 //! a process event, and as a datagram to every subscription source: parsing,
 //! family and policy decoding and the subscription reader never panic;
 //! views re-emit their bytes, and their builders write what re-reads the
@@ -138,6 +138,14 @@ fuzz_target!(|data: &[u8]| {
         let _ = (e.action, e.devpath, e.properties().count(), e.udev, e.seqnum());
     }
     let _ = Process::parse(data);
+    // As audit: a rule, a record datagram (grouped into events in bounded
+    // memory), through the audit log source.
+    let _ = nlkit::audit::rules::Rule::parse(data).map(|r| r.to_bytes());
+    if let Ok(r) = nlkit::audit::events::Record::parse(data) {
+        let mut g = nlkit::audit::events::Events::default();
+        let _ = (g.push(r.clone()), g.push(r), g.flush(), g.unseen());
+    }
+    let _ = Batch::read(&nlkit::audit::events::AuditLog, &mut counts, &rb).count();
     // As a capture file: every record read, or an error; never more
     // memory than the records' bounded lengths.
     if let Ok(r) = nlkit::capture::Reader::new(data) {

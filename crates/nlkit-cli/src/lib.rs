@@ -10,6 +10,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod audit;
 pub mod cli;
 pub mod connector;
 pub mod conntrack;

@@ -5,8 +5,8 @@
 #![deny(unsafe_code)]
 
 use nlkit_cli::{
-    cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel, mptcp,
-    netdev, raw, report, spec, ss, taskstats, tcp_metrics, uevent, xfrm,
+    audit, cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel,
+    mptcp, netdev, raw, report, spec, ss, taskstats, tcp_metrics, uevent, xfrm,
 };
 
 use clap::Parser;
@@ -104,6 +104,7 @@ fn main() -> ExitCode {
         cli::Command::Ethtool(a) => ethtool::run(a, netns, cli.json, cli.pretty),
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
         cli::Command::ProcEvents(a) => connector::run(a, netns, cli.json),
+        cli::Command::Audit(c) => audit::run(c, netns, cli.json, cli.pretty),
         cli::Command::FibLookup(w) => fib_lookup::run(&w.words, netns, cli.json),
         cli::Command::Ss(w) => ss::run(&w.words, netns, cli.json, cli.pretty),
         cli::Command::Taskstats(a) => taskstats::run(a, netns, cli.json, cli.pretty),

@@ -45,6 +45,8 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "audit")]
+pub mod audit;
 pub mod capture;
 #[cfg(feature = "connector")]
 pub mod connector;

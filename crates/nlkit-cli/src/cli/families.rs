@@ -106,6 +106,27 @@ pub struct UeventMonitorArgs {
     pub timeout: f64,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// The audit status, as `auditctl -s` prints it.
+    Status,
+    /// The audit rules the kernel holds.
+    Rules,
+    /// Print audit events as they come (the read-only multicast group,
+    /// CAP_AUDIT_READ), records grouped by serial, as auditd logs them.
+    Monitor(AuditMonitorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditMonitorArgs {
+    /// Stop after this many events.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
 #[derive(Debug, Args)]
 pub struct TaskstatsArgs {
     /// The task (a pid or thread id); with --tgid a thread group; with

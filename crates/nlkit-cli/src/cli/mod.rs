@@ -216,6 +216,9 @@ pub enum Command {
     /// Kernel uevents (NETLINK_KOBJECT_UEVENT): monitor.
     #[command(subcommand)]
     Uevent(UeventCommand),
+    /// The audit subsystem (NETLINK_AUDIT): status, rules, monitor.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Network devices through the generic netlink family netdev (Linux
     /// 6.3+): show (XDP and AF_XDP capabilities), queue, napi, qstats,
     /// page-pool.

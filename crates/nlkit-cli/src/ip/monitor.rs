@@ -149,6 +149,7 @@ pub static WALK: Walk<MonitorWords> = Walk {
         channel_row!("conntrack", Channel::Conntrack),
         channel_row!("xfrm", Channel::Xfrm),
         channel_row!("genl", Channel::Genl),
+        channel_row!("audit", Channel::Audit),
         ("record", |m, v| {
             m.record = Some(v.to_string());
             Ok(())

@@ -1,6 +1,6 @@
 //! The channels `nlkit monitor` merges with rtnetlink's events: kernel
-//! uevents, process events (proc connector), conntrack, xfrm and the
-//! generic netlink controller. Each is a subscription of its own socket;
+//! uevents, process events (proc connector), conntrack, xfrm, the
+//! generic netlink controller and audit records. Each is a subscription of its own socket;
 //! [`Open::drain`] reads what one has queued without waiting, so the
 //! monitor's one `poll` over all of them keeps no source behind another.
 //! Each event becomes a [`Line`]: the text its own command prints (on one
@@ -10,6 +10,7 @@
 
 use crate::names::LinkNames;
 use anyhow::{bail, Result};
+use nlkit::audit::events::{AuditLog, Record};
 use nlkit::capture;
 use nlkit::connector::{ProcEvents, Process, SeqGaps};
 use nlkit::genl::ctrl::{CtrlEvent, CtrlNotify};
@@ -33,12 +34,21 @@ pub enum Channel {
     Xfrm,
     /// Generic netlink families and groups coming and going.
     Genl,
+    /// Audit records (`NETLINK_AUDIT`'s read-only group; initial network
+    /// namespace only), one line each.
+    Audit,
 }
 
 impl Channel {
     /// Every channel, in the order `all` opens them.
-    pub const ALL: [Channel; 5] =
-        [Channel::Uevent, Channel::Proc, Channel::Conntrack, Channel::Xfrm, Channel::Genl];
+    pub const ALL: [Channel; 6] = [
+        Channel::Uevent,
+        Channel::Proc,
+        Channel::Conntrack,
+        Channel::Xfrm,
+        Channel::Genl,
+        Channel::Audit,
+    ];
 
     /// The word that names it, and its `object` in JSON.
     pub fn word(self) -> &'static str {
@@ -48,6 +58,7 @@ impl Channel {
             Channel::Conntrack => "conntrack",
             Channel::Xfrm => "xfrm",
             Channel::Genl => "genl",
+            Channel::Audit => "audit",
         }
     }
 
@@ -59,6 +70,7 @@ impl Channel {
             Channel::Conntrack => libc::NETLINK_NETFILTER,
             Channel::Xfrm => libc::NETLINK_XFRM,
             Channel::Genl => libc::NETLINK_GENERIC,
+            Channel::Audit => libc::NETLINK_AUDIT,
         };
         p as u16
     }
@@ -71,6 +83,7 @@ impl Channel {
             Channel::Conntrack => "[CONNTRACK]",
             Channel::Xfrm => "[XFRM]",
             Channel::Genl => "[GENL]",
+            Channel::Audit => "[AUDIT]",
         }
     }
 }
@@ -96,7 +109,12 @@ pub enum Open {
     Conntrack(Subscription<conntrack::Events>),
     Xfrm(Subscription<nlkit::xfrm::Events>),
     Genl(Subscription<CtrlNotify>),
+    /// With the record type names.
+    Audit(Subscription<AuditLog>, AuditNames),
 }
+
+/// Audit record types by number, from the pinned header.
+pub type AuditNames = std::collections::HashMap<u16, String>;
 
 fn subscribe<S: Source>(netns: Option<&str>, source: S) -> Result<Subscription<S>> {
     let sub = match netns {
@@ -130,6 +148,17 @@ impl Open {
             Channel::Conntrack => Open::Conntrack(subscribe(netns, conntrack::Events::default())?),
             Channel::Xfrm => Open::Xfrm(subscribe(netns, nlkit::xfrm::Events::default())?),
             Channel::Genl => Open::Genl(subscribe(netns, CtrlNotify)?),
+            Channel::Audit => {
+                // The kernel multicasts audit records in the initial
+                // network namespace only.
+                if netns.is_some() {
+                    if required {
+                        bail!("audit: the kernel multicasts records in the initial network namespace only");
+                    }
+                    return Ok(None);
+                }
+                Open::Audit(subscribe(None, AuditLog)?, crate::audit::type_names())
+            }
         }))
     }
 
@@ -140,6 +169,7 @@ impl Open {
             Open::Conntrack(_) => Channel::Conntrack,
             Open::Xfrm(_) => Channel::Xfrm,
             Open::Genl(_) => Channel::Genl,
+            Open::Audit(..) => Channel::Audit,
         }
     }
 
@@ -179,6 +209,7 @@ impl Open {
             Open::Conntrack(sub) => drain!(sub, conntrack_lines),
             Open::Xfrm(sub) => drain!(sub, |e| xfrm_lines(&e, names)),
             Open::Genl(sub) => drain!(sub, genl_lines),
+            Open::Audit(sub, types) => drain!(sub, |r| audit_lines(&r, types)),
         }
         Ok(())
     }
@@ -208,6 +239,10 @@ pub fn replay(protocol: u16, data: &[u8], names: &LinkNames) -> Option<(Channel,
         Channel::Conntrack => replay!(conntrack::Events::default(), conntrack_lines),
         Channel::Xfrm => replay!(nlkit::xfrm::Events::default(), |e| xfrm_lines(&e, names)),
         Channel::Genl => replay!(CtrlNotify, genl_lines),
+        Channel::Audit => {
+            let types = crate::audit::type_names();
+            replay!(AuditLog, |r| audit_lines(&r, &types))
+        }
     }
     Some((channel, out))
 }
@@ -272,6 +307,16 @@ fn genl_lines(e: CtrlEvent) -> Vec<Line> {
     vec![Line::Event { text, json: object(crate::genl::ctrl_event_json(&e)) }]
 }
 
+/// An audit record as auditd logs it (`type=NAME msg=audit(...): ...`).
+fn audit_lines(r: &Record, types: &AuditNames) -> Vec<Line> {
+    let name = types.get(&r.kind).cloned().unwrap_or_else(|| format!("UNKNOWN[{}]", r.kind));
+    let stamp = format!("{}.{:03}:{}", r.time.0, r.time.1, r.serial);
+    let text = format!("type={name} msg=audit({stamp}): {}", r.text);
+    let json = serde_json::json!({"type": name, "type_id": r.kind, "serial": r.serial,
+                                  "time": format!("{}.{:03}", r.time.0, r.time.1), "text": r.text});
+    vec![Line::Event { text, json: object(json) }]
+}
+
 /// `record FILE`: every datagram the monitor reads, in a capture file
 /// (`nlkit::capture`, the format of `tcpdump -i nlmon0 -w`).
 pub struct Recorder {
@@ -308,6 +353,7 @@ impl AsFd for Open {
             Open::Conntrack(s) => s.as_fd(),
             Open::Xfrm(s) => s.as_fd(),
             Open::Genl(s) => s.as_fd(),
+            Open::Audit(s, _) => s.as_fd(),
         }
     }
 }

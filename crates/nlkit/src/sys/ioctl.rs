@@ -97,6 +97,7 @@ impl GuardedArg {
 
     /// Where the bytes start, for a request that passes them through
     /// another structure (SIOCETHTOOL's `ifr_data`).
+    #[cfg(feature = "genl")]
     pub(super) fn data_ptr(&mut self) -> *mut u8 {
         // SAFETY: start <= data < total: inside our own mapping.
         unsafe { self.base.as_ptr().add(self.start) }

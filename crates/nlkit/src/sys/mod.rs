@@ -22,6 +22,7 @@
 #![allow(unsafe_code)]
 
 pub(crate) mod control;
+#[cfg(feature = "genl")]
 pub(crate) mod ethtool;
 pub(crate) mod ioctl;
 pub(crate) mod mmap;
