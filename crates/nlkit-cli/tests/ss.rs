@@ -596,3 +596,39 @@ fn kill_closes_only_the_sockets_named() {
     let none = text(ns.nlkit(&["ss", "-K", "-tn", "dport", "=", ":1"]));
     assert_eq!(none.lines().count(), 1, "{none}");
 }
+
+/// `-s` is ss's summary (alone, or before the table when one is named).
+/// Some counts move under the test's feet and are compared as numbers
+/// only: the first line counts every socket of the namespace, the tools'
+/// own included, freed lazily; TCP's allocated sockets (and so `closed`)
+/// and orphans are the machine's, changed by tests running beside this one.
+#[test]
+fn summary_is_ss_summary() {
+    let ns = Ns::new("sss");
+    let _s = Sockets::open(&ns);
+    // The lines after the first two, and the TCP line's estab and
+    // timewait counts (the namespace's own).
+    let mask = |t: &str| {
+        let mut lines = t.splitn(3, '\n');
+        let (first, tcp, rest) =
+            (lines.next().unwrap(), lines.next().unwrap(), lines.next().unwrap());
+        assert!(first.strip_prefix("Total: ").unwrap().parse::<u32>().is_ok(), "{first}");
+        let count = |name: &str| {
+            let after = tcp.split(name).nth(1).unwrap_or_else(|| panic!("{name} in {tcp}"));
+            after.split([',', ')']).next().unwrap().parse::<u32>().unwrap()
+        };
+        assert!(tcp.starts_with("TCP:   "), "{tcp}");
+        (count("estab "), count("timewait "), rest.to_string())
+    };
+    for args in [&["-s"][..], &["-st"], &["-s", "-u", "-a"], &["-s", "state", "listening"]] {
+        let (ss, ours) = both_exec(&ns, args);
+        assert_eq!(mask(&ours), mask(&ss), "{args:?}");
+    }
+    let (ss, _) = both_exec(&ns, &["-s"]);
+    assert!(ss.contains("TCP\t  8         6         2"), "the test's sockets: {ss}");
+    let v: Value = serde_json::from_str(&text(ns.nlkit(&["-j", "ss", "-s"]))).unwrap();
+    assert_eq!(
+        (v["tcp"]["hashed"]["ipv4"].as_u64(), v["udp"]["ipv6"].as_u64()),
+        (Some(6), Some(1))
+    );
+}

@@ -26,6 +26,7 @@ mod filter;
 mod netlink;
 mod packet;
 mod render;
+mod summary;
 mod unix;
 mod words;
 
@@ -104,6 +105,21 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     }
     let netns_named = o.netns.clone().or(netns.map(str::to_string));
     let netns = netns_named.as_deref();
+    if o.summary {
+        let counts = summary::read(netns)?;
+        let mut out = std::io::stdout().lock();
+        match json || o.json {
+            true => {
+                let v = summary::json(&counts);
+                let text = if pretty { serde_json::to_string_pretty(&v)? } else { v.to_string() };
+                writeln!(out, "{text}")?;
+            }
+            false => out.write_all(summary::text(&counts).as_bytes())?,
+        }
+        if o.summary_only {
+            return Ok(());
+        }
+    }
     let mut conn = match netns {
         Some(name) => Conn::open_in(Netns::Name(name), Protocol::SOCK_DIAG)?,
         None => Conn::open(Protocol::SOCK_DIAG)?,

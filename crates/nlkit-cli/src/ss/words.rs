@@ -30,6 +30,7 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
    -K, --kill          close each TCP, UDP or raw socket listed (SOCK_DESTROY;
                        needs a state or filter)
    -E, --events        follow TCP and UDP sockets as they are destroyed
+   -s, --summary       socket counts (/proc/net/sockstat, sockstat6, snmp)
    -4, --ipv4          IPv4 only
    -6, --ipv6          IPv6 only
    -H, --no-header     no header line
@@ -46,7 +47,7 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
            cgroup [ = | != ] PATH | autobound
    OP := = | != | < | > | <= | >=  (or eq ne lt gt le ge)
    HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ]
-Not yet in nlkit ss: -i, -s,
+Not yet in nlkit ss: -i,
 and unix:/link:/netlink: hosts. Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
@@ -82,6 +83,11 @@ pub struct Options {
     pub kill: bool,
     /// -E: follow sockets as they are destroyed.
     pub events: bool,
+    /// `-s`: the summary first (alone when no table, state or filter is
+    /// named, as ss).
+    pub summary: bool,
+    /// `-s` with nothing else to list: the summary only.
+    pub summary_only: bool,
     /// `Some(AF_INET)` or `Some(AF_INET6)` for -4/-6.
     pub family: Option<u8>,
     pub header: bool,
@@ -221,6 +227,8 @@ pub fn parse(words: &[String]) -> Result<Options> {
         memory: false,
         kill: false,
         events: false,
+        summary: false,
+        summary_only: false,
         family: None,
         header: true,
         netns: None,
@@ -292,6 +300,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
             Some("memory") => vec!['m'],
             Some("kill") => vec!['K'],
             Some("events") => vec!['E'],
+            Some("summary") => vec!['s'],
             Some("packet") => vec!['0'],
             Some("ipv4") => vec!['4'],
             Some("ipv6") => vec!['6'],
@@ -360,11 +369,12 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 'm' => o.memory = true,
                 'K' => o.kill = true,
                 'E' => o.events = true,
+                's' => o.summary = true,
                 '0' => {
                     (o.packet_raw, o.packet_dgram) = (true, true);
                     (tables_named, table_states) = (true, table_states | 1 << 7);
                 }
-                'i' | 's' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | 'M' | 'T' | 'O' | 'F' | 'D' => {
+                'i' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | 'M' | 'T' | 'O' | 'F' | 'D' => {
                     bail!("ss option -{c} is not supported by nlkit ss yet")
                 }
                 other => bail!("ss: invalid option -- '{other}'\n{USAGE}"),
@@ -405,6 +415,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
              (\"state all\" for every socket listed)"
         );
     }
+    o.summary_only = o.summary && !tables_named && !saw && o.filter.is_empty();
     o.named_protocols = !o.protocols.is_empty();
     let filtered = !o.filter.is_empty();
     let packet = o.packet_raw || o.packet_dgram;
