@@ -95,7 +95,7 @@ pub struct Algo {
     pub key_bits: u32,
     /// `alg_trunc_len` or `alg_icv_len`, in bits.
     pub extra: Option<u32>,
-    /// The key: `key_bits / 8` bytes.
+    /// The key: `key_bits` rounded up to whole bytes (`xfrm_alg_len`).
     pub key: Vec<u8>,
 }
 
@@ -113,7 +113,8 @@ impl Algo {
         let end = name.iter().position(|&b| b == 0).unwrap_or(ALGO_NAME);
         let word = |at: usize| u32::from_ne_bytes([p[at], p[at + 1], p[at + 2], p[at + 3]]);
         let key_bits = word(ALGO_NAME);
-        let key_len = (key_bits / 8) as usize;
+        // As the kernel's xfrm_alg_len: a key of 5 bits takes a byte.
+        let key_len = key_bits.div_ceil(8) as usize;
         let Some(key) = p.get(head..head + key_len) else { return Err(short(head + key_len)) };
         Ok(Algo {
             name: String::from_utf8_lossy(&name[..end]).into_owned(),
@@ -124,12 +125,17 @@ impl Algo {
     }
 
     /// The attribute's payload: the name (cut at 63 bytes), the key's
-    /// length (from the key), `extra` if any, the key.
+    /// length in bits (`key_bits` when the key is that many bits rounded
+    /// up to bytes, else the key's whole bytes), `extra` if any, the key.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = vec![0u8; ALGO_NAME];
         let n = self.name.len().min(ALGO_NAME - 1);
         out[..n].copy_from_slice(&self.name.as_bytes()[..n]);
-        out.extend_from_slice(&((self.key.len() * 8) as u32).to_ne_bytes());
+        let bits = match self.key_bits.div_ceil(8) as usize == self.key.len() {
+            true => self.key_bits,
+            false => (self.key.len() * 8) as u32,
+        };
+        out.extend_from_slice(&bits.to_ne_bytes());
         if let Some(e) = self.extra {
             out.extend_from_slice(&e.to_ne_bytes());
         }

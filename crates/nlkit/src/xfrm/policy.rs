@@ -101,6 +101,12 @@ impl Policy {
         if let Some(id) = self.if_id {
             b.attr_u32(XFRMA_IF_ID, id)?;
         }
+        if let Some(c) = &self.sec_ctx {
+            put(b, XFRMA_SEC_CTX, c)?;
+        }
+        if let Some(t) = self.lastused {
+            put(b, XFRMA_LASTUSED, &t.to_ne_bytes())?;
+        }
         for (kind, p) in &self.other {
             put(b, *kind, p)?;
         }

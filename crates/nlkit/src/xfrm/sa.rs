@@ -158,8 +158,20 @@ impl Sa {
         if let Some(m) = &self.mark {
             put(b, XFRMA_MARK, &m.to_bytes())?;
         }
+        if let Some(a) = &self.srcaddr {
+            put(b, XFRMA_SRCADDR, a)?;
+        }
         if let Some(a) = &self.coaddr {
             put(b, XFRMA_COADDR, a)?;
+        }
+        if let Some(t) = self.lastused {
+            put(b, XFRMA_LASTUSED, &t.to_ne_bytes())?;
+        }
+        if let Some(c) = &self.sec_ctx {
+            put(b, XFRMA_SEC_CTX, c)?;
+        }
+        if let Some(d) = &self.offload_dev {
+            put(b, XFRMA_OFFLOAD_DEV, d)?;
         }
         let words = [
             (XFRMA_IF_ID, self.if_id),

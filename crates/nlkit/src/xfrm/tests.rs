@@ -148,9 +148,18 @@ fn sample_sa() -> Sa {
             key: vec![7; 32],
         }),
         crypt: Some(Algo { name: "cbc(aes)".into(), key_bits: 128, extra: None, key: vec![9; 16] }),
+        // A key of bits not filling its last byte (found by the genl
+        // fuzz target: 5 bits were read as no key and written as 0).
+        auth: Some(Algo { name: "x".into(), key_bits: 5, extra: None, key: vec![0x1f] }),
         mark: Some(Mark { v: 5, m: 0xffff_ffff }),
         replay_esn: Some(esn),
         if_id: Some(3),
+        // Kept as read, and written back (found by the genl fuzz target:
+        // the security context and last-used time were dropped).
+        srcaddr: Some(saddr),
+        lastused: Some(1_733_357_000),
+        sec_ctx: Some(vec![1, 0, 4, 0, 7, 0, 0, 0, b'c', b't', b'x', 0]),
+        offload_dev: Some(vec![3, 0, 0, 0, 1, 0, 0, 0]),
         other: vec![(200, b"kept".to_vec())],
         ..Default::default()
     }
@@ -200,6 +209,9 @@ fn a_policy_round_trips_with_templates() {
         tmpls: vec![t, UserTmpl { reqid: 2, ..t }],
         mark: Some(Mark { v: 1, m: 2 }),
         ptype: Some(UserpolicyType { ptype: XFRM_POLICY_TYPE_SUB, ..Default::default() }),
+        // Dropped on write before the genl fuzz target found it.
+        sec_ctx: Some(vec![7]),
+        lastused: Some(42),
         ..Default::default()
     };
     let bytes = message(XFRM_MSG_NEWPOLICY, |b| p.emit(b).unwrap());
