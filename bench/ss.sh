@@ -5,11 +5,14 @@
 # (`sport = :20000 or dport = :20001`), and the Rust floor
 # (bench/src/bin/diag_floor.rs: dump and count, nothing printed), interleaved (bench/interleave.py), all
 # through `ip netns exec` and with stdout to /dev/null; prints the medians
-# and the ratios. Usage: bench/ss.sh [N]   (RUNS, default 10)
+# and the ratios. Then `ss -tanp` and `nlkit ss -tanp` (the holders'
+# processes named), RUNS_P times (default 3: ss takes seconds).
+# Usage: bench/ss.sh [N]   (RUNS, default 10; RUNS_P, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 RUNS=${RUNS:-10}
+RUNS_P=${RUNS_P:-3}
 cargo build -q --release -p nlkit-cli
 (cd bench && cargo build -q --release --bin diag_floor)
 NLKIT=$PWD/target/release/nlkit
@@ -67,13 +70,17 @@ python3 bench/interleave.py "$OUT/h.json" "$RUNS" 2 \
     "nlkit -j ss -tan=ip netns exec $NS $NLKIT -j ss -tan" \
     "ss -tan FILTER=ip netns exec $NS ss -tan sport = :20000 or dport = :20001" \
     "nlkit ss -tan FILTER=ip netns exec $NS $NLKIT ss -tan sport = :20000 or dport = :20001"
-python3 - "$OUT/h.json" <<'PY'
+python3 bench/interleave.py "$OUT/p.json" "$RUNS_P" 1 \
+    "ss -tanp=ip netns exec $NS ss -tanp" \
+    "nlkit ss -tanp=ip netns exec $NS $NLKIT ss -tanp"
+python3 - "$OUT/h.json" "$OUT/p.json" <<'PY'
 import json, sys
-r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+r = {x["command"]: x["median"] for f in sys.argv[1:] for x in json.load(open(f))["results"]}
 for k, v in r.items():
     print(f"{k:18} {v * 1000:8.1f} ms")
 print(f"nlkit/floor     {r['nlkit ss -tan'] / r['floor']:.2f}")
 print(f"ss/nlkit        {r['ss -tan'] / r['nlkit ss -tan']:.2f}")
 print(f"ss/nlkit -j     {r['ss -tan'] / r['nlkit -j ss -tan']:.2f}")
 print(f"ss/nlkit FILTER {r['ss -tan FILTER'] / r['nlkit ss -tan FILTER']:.2f}")
+print(f"ss/nlkit -tanp  {r['ss -tanp'] / r['nlkit ss -tanp']:.2f}")
 PY
