@@ -13,7 +13,7 @@ _nlkit() {
     fi;; esac
     local words=""
     case "$p" in
-        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm";;
+        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm";;
         "/raw/send"|"/raw/send/"*) words="--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout";;
         "/raw/listen"|"/raw/listen/"*) words="--proto --port --groups --count --timeout --rcvbuf";;
         "/raw"|"/raw/"*) words="send listen";;
@@ -50,6 +50,8 @@ _nlkit() {
         "/audit/rules"|"/audit/rules/"*) words="";;
         "/audit/monitor"|"/audit/monitor/"*) words="--count --timeout";;
         "/audit"|"/audit/"*) words="status rules monitor";;
+        "/selinux/monitor"|"/selinux/monitor/"*) words="--count --timeout";;
+        "/selinux"|"/selinux/"*) words="monitor";;
         "/netdev/show"|"/netdev/show/"*) words="";;
         "/netdev/queue"|"/netdev/queue/"*) words="";;
         "/netdev/napi"|"/netdev/napi/"*) words="";;
@@ -170,7 +172,7 @@ _nlkit() {
         "/rule/del"|"/rule/del/"*) words="not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help";;
         "/rule/flush"|"/rule/flush/"*) words="preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help";;
         "/rule") words="show list add delete del flush help";;
-        "/monitor/all"|"/monitor/all/"*) words="file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl audit record --record replay --replay help";;
+        "/monitor/all"|"/monitor/all/"*) words="file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl audit selinux record --record replay --replay help";;
         "/monitor") words="all help";;
         "/tcp-metrics/show"|"/tcp-metrics/show/"*) words="src source address addr help";;
         "/tcp-metrics/list"|"/tcp-metrics/list/"*) words="src source address addr help";;

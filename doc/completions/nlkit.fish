@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -113,6 +113,10 @@ function __nlkit_words
             printf '%s\n' --count --timeout
         case '/audit' '/audit/*'
             printf '%s\n' status rules monitor
+        case '/selinux/monitor' '/selinux/monitor/*'
+            printf '%s\n' --count --timeout
+        case '/selinux' '/selinux/*'
+            printf '%s\n' monitor
         case '/netdev/show' '/netdev/show/*'
             printf '%s\n' 
         case '/netdev/queue' '/netdev/queue/*'
@@ -354,7 +358,7 @@ function __nlkit_words
         case '/rule'
             printf '%s\n' show list add delete del flush help
         case '/monitor/all' '/monitor/all/*'
-            printf '%s\n' file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl audit record --record replay --replay help
+            printf '%s\n' file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl audit selinux record --record replay --replay help
         case '/monitor'
             printf '%s\n' all help
         case '/tcp-metrics/show' '/tcp-metrics/show/*'

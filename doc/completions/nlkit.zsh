@@ -13,7 +13,7 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm);;
+        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;
@@ -50,6 +50,8 @@ _nlkit() {
         "/audit/rules"|"/audit/rules/"*) cands=();;
         "/audit/monitor"|"/audit/monitor/"*) cands=(--count --timeout);;
         "/audit"|"/audit/"*) cands=(status rules monitor);;
+        "/selinux/monitor"|"/selinux/monitor/"*) cands=(--count --timeout);;
+        "/selinux"|"/selinux/"*) cands=(monitor);;
         "/netdev/show"|"/netdev/show/"*) cands=();;
         "/netdev/queue"|"/netdev/queue/"*) cands=();;
         "/netdev/napi"|"/netdev/napi/"*) cands=();;
@@ -170,7 +172,7 @@ _nlkit() {
         "/rule/del"|"/rule/del/"*) cands=(not from to preference order priority tos dsfield fwmark protocol table lookup suppress_prefixlength sup_pl dev iif oif uidrange ipproto sport dport goto nop type help);;
         "/rule/flush"|"/rule/flush/"*) cands=(preference order priority not tos dsfield fwmark dev iif oif l3mdev uidrange lookup table from src protocol ipproto sport dport dst to help);;
         "/rule") cands=(show list add delete del flush help);;
-        "/monitor/all"|"/monitor/all/"*) cands=(file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl audit record --record replay --replay help);;
+        "/monitor/all"|"/monitor/all/"*) cands=(file label link address route neigh netconf rule all dev -t -timestamp --timestamp -ts -tshort uevent proc conntrack xfrm genl audit selinux record --record replay --replay help);;
         "/monitor") cands=(all help);;
         "/tcp-metrics/show"|"/tcp-metrics/show/"*) cands=(src source address addr help);;
         "/tcp-metrics/list"|"/tcp-metrics/list/"*) cands=(src source address addr help);;

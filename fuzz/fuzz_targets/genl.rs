@@ -1,7 +1,7 @@
 //! Any bytes as a generic netlink controller message (tables generated
 //! from the nlctrl YNL spec), a TASKSTATS reply, ethtool replies, a
 //! conntrack entry, a sock_diag inet, unix, netlink or packet socket, an
-//! IPsec SA, policy or xfrm event, an audit rule or record, a capture file, as a kernel uevent and
+//! IPsec SA, policy or xfrm event, an audit rule or record, a SELinux notice, a capture file, as a kernel uevent and
 //! a process event, and as a datagram to every subscription source: parsing,
 //! family and policy decoding and the subscription reader never panic;
 //! views re-emit their bytes, and their builders write what re-reads the
@@ -146,6 +146,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = (g.push(r.clone()), g.push(r), g.flush(), g.unseen());
     }
     let _ = Batch::read(&nlkit::audit::events::AuditLog, &mut counts, &rb).count();
+    let _ = Batch::read(&nlkit::selinux::Notices, &mut counts, &rb).count();
     // As a capture file: every record read, or an error; never more
     // memory than the records' bounded lengths.
     if let Ok(r) = nlkit::capture::Reader::new(data) {

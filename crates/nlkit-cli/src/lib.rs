@@ -30,6 +30,7 @@ pub mod netdev;
 pub mod out;
 pub mod raw;
 pub mod report;
+pub mod selinux;
 pub mod spec;
 pub mod ss;
 pub mod taskstats;

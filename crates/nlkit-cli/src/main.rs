@@ -6,7 +6,7 @@
 
 use nlkit_cli::{
     audit, cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel,
-    mptcp, netdev, raw, report, spec, ss, taskstats, tcp_metrics, uevent, xfrm,
+    mptcp, netdev, raw, report, selinux, spec, ss, taskstats, tcp_metrics, uevent, xfrm,
 };
 
 use clap::Parser;
@@ -105,6 +105,9 @@ fn main() -> ExitCode {
         cli::Command::Uevent(cli::UeventCommand::Monitor(a)) => uevent::monitor(a, netns, cli.json),
         cli::Command::ProcEvents(a) => connector::run(a, netns, cli.json),
         cli::Command::Audit(c) => audit::run(c, netns, cli.json, cli.pretty),
+        cli::Command::Selinux(cli::SelinuxCommand::Monitor(a)) => {
+            selinux::monitor(a, netns, cli.json)
+        }
         cli::Command::FibLookup(w) => fib_lookup::run(&w.words, netns, cli.json),
         cli::Command::Ss(w) => ss::run(&w.words, netns, cli.json, cli.pretty),
         cli::Command::Taskstats(a) => taskstats::run(a, netns, cli.json, cli.pretty),

@@ -68,6 +68,8 @@ pub mod netfilter;
 pub mod proto;
 #[cfg(feature = "rtnl")]
 pub mod rtnl;
+#[cfg(feature = "selinux")]
+pub mod selinux;
 pub mod socket;
 pub mod sub;
 mod sys;

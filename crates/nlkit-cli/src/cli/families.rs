@@ -127,6 +127,23 @@ pub struct AuditMonitorArgs {
     pub timeout: f64,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum SelinuxCommand {
+    /// Print SELinux notices as they come: the enforcing mode set, a
+    /// policy loaded (only the kernel is believed).
+    Monitor(SelinuxMonitorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SelinuxMonitorArgs {
+    /// Stop after this many notices.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
 #[derive(Debug, Args)]
 pub struct TaskstatsArgs {
     /// The task (a pid or thread id); with --tgid a thread group; with

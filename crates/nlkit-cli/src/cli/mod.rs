@@ -126,7 +126,7 @@ pub enum Command {
     Raw(RawCommand),
     /// Interface addresses: show | add | change | replace | del | flush, as
     /// `ip address` (nlkit address help: every keyword).
-    #[command(visible_alias = "addr", disable_help_flag = true)]
+    #[command(visible_alias = "addr", alias = "a", disable_help_flag = true)]
     Address(Words),
     /// Routes: show | get | add | change | replace | append | del, as `ip route`.
     #[command(disable_help_flag = true)]
@@ -219,6 +219,9 @@ pub enum Command {
     /// The audit subsystem (NETLINK_AUDIT): status, rules, monitor.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// SELinux notices (NETLINK_SELINUX): monitor.
+    #[command(subcommand)]
+    Selinux(SelinuxCommand),
     /// Network devices through the generic netlink family netdev (Linux
     /// 6.3+): show (XDP and AF_XDP capabilities), queue, napi, qstats,
     /// page-pool.

@@ -575,7 +575,7 @@ pub const MONITOR: Object = Object {
     unsupported: &[],
     defs: &[
         "OBJECTS := { link | address | route | neigh | netconf | rule | CHANNEL }...",
-        "CHANNEL := { uevent | proc | conntrack | xfrm | genl | audit }",
+        "CHANNEL := { uevent | proc | conntrack | xfrm | genl | audit | selinux }",
     ],
     kinds: &[],
 };
@@ -611,6 +611,7 @@ pub const MONITOR_ALL: Cmd = Cmd {
         w("xfrm", "", "IPsec SA and policy events, merged in"),
         w("genl", "", "generic netlink families and groups, merged in"),
         w("audit", "", "audit records (initial namespaces only), merged in"),
+        w("selinux", "", "SELinux notices (initial namespaces only), merged in"),
         w("record|--record", "FILE", "also write every datagram read to FILE (pcap, as nlmon)"),
         w("replay|--replay", "FILE", "print a capture file's events instead (-: stdin)"),
     ],

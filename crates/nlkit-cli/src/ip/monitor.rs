@@ -150,6 +150,7 @@ pub static WALK: Walk<MonitorWords> = Walk {
         channel_row!("xfrm", Channel::Xfrm),
         channel_row!("genl", Channel::Genl),
         channel_row!("audit", Channel::Audit),
+        channel_row!("selinux", Channel::Selinux),
         ("record", |m, v| {
             m.record = Some(v.to_string());
             Ok(())

@@ -1,6 +1,6 @@
 //! The channels `nlkit monitor` merges with rtnetlink's events: kernel
 //! uevents, process events (proc connector), conntrack, xfrm, the
-//! generic netlink controller and audit records. Each is a subscription of its own socket;
+//! generic netlink controller, audit records and SELinux notices. Each is a subscription of its own socket;
 //! [`Open::drain`] reads what one has queued without waiting, so the
 //! monitor's one `poll` over all of them keeps no source behind another.
 //! Each event becomes a [`Line`]: the text its own command prints (on one
@@ -37,17 +37,20 @@ pub enum Channel {
     /// Audit records (`NETLINK_AUDIT`'s read-only group; initial network
     /// namespace only), one line each.
     Audit,
+    /// SELinux notices (initial network namespace only).
+    Selinux,
 }
 
 impl Channel {
     /// Every channel, in the order `all` opens them.
-    pub const ALL: [Channel; 6] = [
+    pub const ALL: [Channel; 7] = [
         Channel::Uevent,
         Channel::Proc,
         Channel::Conntrack,
         Channel::Xfrm,
         Channel::Genl,
         Channel::Audit,
+        Channel::Selinux,
     ];
 
     /// The word that names it, and its `object` in JSON.
@@ -59,6 +62,7 @@ impl Channel {
             Channel::Xfrm => "xfrm",
             Channel::Genl => "genl",
             Channel::Audit => "audit",
+            Channel::Selinux => "selinux",
         }
     }
 
@@ -71,6 +75,7 @@ impl Channel {
             Channel::Xfrm => libc::NETLINK_XFRM,
             Channel::Genl => libc::NETLINK_GENERIC,
             Channel::Audit => libc::NETLINK_AUDIT,
+            Channel::Selinux => libc::NETLINK_SELINUX,
         };
         p as u16
     }
@@ -84,6 +89,7 @@ impl Channel {
             Channel::Xfrm => "[XFRM]",
             Channel::Genl => "[GENL]",
             Channel::Audit => "[AUDIT]",
+            Channel::Selinux => "[SELINUX]",
         }
     }
 }
@@ -111,6 +117,7 @@ pub enum Open {
     Genl(Subscription<CtrlNotify>),
     /// With the record type names.
     Audit(Subscription<AuditLog>, AuditNames),
+    Selinux(Subscription<nlkit::selinux::Notices>),
 }
 
 /// Audit record types by number, from the pinned header.
@@ -159,6 +166,17 @@ impl Open {
                 }
                 Open::Audit(subscribe(None, AuditLog)?, crate::audit::type_names())
             }
+            Channel::Selinux => {
+                // The kernel's SELinux socket is in the initial network
+                // namespace only.
+                if netns.is_some() {
+                    if required {
+                        bail!("selinux: the kernel sends notices in the initial network namespace only");
+                    }
+                    return Ok(None);
+                }
+                Open::Selinux(subscribe(None, nlkit::selinux::Notices)?)
+            }
         }))
     }
 
@@ -170,6 +188,7 @@ impl Open {
             Open::Xfrm(_) => Channel::Xfrm,
             Open::Genl(_) => Channel::Genl,
             Open::Audit(..) => Channel::Audit,
+            Open::Selinux(_) => Channel::Selinux,
         }
     }
 
@@ -210,6 +229,7 @@ impl Open {
             Open::Xfrm(sub) => drain!(sub, |e| xfrm_lines(&e, names)),
             Open::Genl(sub) => drain!(sub, genl_lines),
             Open::Audit(sub, types) => drain!(sub, |r| audit_lines(&r, types)),
+            Open::Selinux(sub) => drain!(sub, selinux_lines),
         }
         Ok(())
     }
@@ -243,6 +263,7 @@ pub fn replay(protocol: u16, data: &[u8], names: &LinkNames) -> Option<(Channel,
             let types = crate::audit::type_names();
             replay!(AuditLog, |r| audit_lines(&r, &types))
         }
+        Channel::Selinux => replay!(nlkit::selinux::Notices, selinux_lines),
     }
     Some((channel, out))
 }
@@ -317,6 +338,10 @@ fn audit_lines(r: &Record, types: &AuditNames) -> Vec<Line> {
     vec![Line::Event { text, json: object(json) }]
 }
 
+fn selinux_lines(n: nlkit::selinux::Notice) -> Vec<Line> {
+    vec![Line::Event { text: crate::selinux::text(&n), json: object(crate::selinux::json_of(&n)) }]
+}
+
 /// `record FILE`: every datagram the monitor reads, in a capture file
 /// (`nlkit::capture`, the format of `tcpdump -i nlmon0 -w`).
 pub struct Recorder {
@@ -354,6 +379,7 @@ impl AsFd for Open {
             Open::Xfrm(s) => s.as_fd(),
             Open::Genl(s) => s.as_fd(),
             Open::Audit(s, _) => s.as_fd(),
+            Open::Selinux(s) => s.as_fd(),
         }
     }
 }

@@ -35,6 +35,8 @@ impl Protocol {
     pub const SOCK_DIAG: Protocol = Protocol(4);
     /// `NETLINK_XFRM`: IPsec.
     pub const XFRM: Protocol = Protocol(6);
+    /// `NETLINK_SELINUX`: SELinux notices.
+    pub const SELINUX: Protocol = Protocol(7);
     /// `NETLINK_AUDIT`: auditing.
     pub const AUDIT: Protocol = Protocol(9);
     /// `NETLINK_FIB_LOOKUP`: one IPv4 FIB lookup per message.
