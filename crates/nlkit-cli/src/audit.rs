@@ -25,22 +25,26 @@ use std::time::{Duration, Instant};
 const HEADER: &str = include_str!("../../../tools/uapi/linux-6.1/linux/audit.h");
 
 /// `AUDIT_NAME  NUMBER` lines of the header for record types (1000 to
-/// 2999): the number to `NAME`, as auditd names them.
-pub fn type_names() -> HashMap<u16, String> {
-    let mut names = HashMap::new();
-    for line in HEADER.lines() {
-        let mut w = line.split_whitespace();
-        let (Some("#define"), Some(name), Some(value)) = (w.next(), w.next(), w.next()) else {
-            continue;
-        };
-        let (Some(name), Ok(n)) = (name.strip_prefix("AUDIT_"), value.parse::<u16>()) else {
-            continue;
-        };
-        if (1000..3000).contains(&n) && !name.starts_with("FIRST_") && !name.starts_with("LAST_") {
-            names.entry(n).or_insert_with(|| name.to_string());
+/// 2999): the number to `NAME`, as auditd names them. Read once.
+pub fn type_names() -> &'static HashMap<u16, String> {
+    static NAMES: std::sync::OnceLock<HashMap<u16, String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names = HashMap::new();
+        for line in HEADER.lines() {
+            let mut w = line.split_whitespace();
+            let (Some("#define"), Some(name), Some(value)) = (w.next(), w.next(), w.next()) else {
+                continue;
+            };
+            let (Some(name), Ok(n)) = (name.strip_prefix("AUDIT_"), value.parse::<u16>()) else {
+                continue;
+            };
+            let marker = name.starts_with("FIRST_") || name.starts_with("LAST_");
+            if (1000..3000).contains(&n) && !marker {
+                names.entry(n).or_insert_with(|| name.to_string());
+            }
         }
-    }
-    names
+        names
+    })
 }
 
 fn conn(netns: Option<&str>) -> Result<Conn> {
@@ -248,7 +252,7 @@ fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> 
                 break;
             }
             seen += 1;
-            print_event(&mut out, &e, &names, json);
+            print_event(&mut out, &e, names, json);
         }
         stdout.write_all(&out)?;
         stdout.flush()?;

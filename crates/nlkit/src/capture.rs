@@ -66,22 +66,22 @@ impl<W: Write> Writer<W> {
         Ok(Writer { out })
     }
 
-    /// Writes one datagram received at `time` on a socket of `protocol`.
+    /// Writes one datagram received at `time` on a socket of `protocol`:
+    /// its two headers from the stack, then the datagram as it is.
     pub fn write(&mut self, time: SystemTime, protocol: u16, datagram: &[u8]) -> io::Result<()> {
         let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
         let original = PSEUDO + datagram.len();
         let kept = original.min(SNAPLEN as usize);
-        let mut r = Vec::with_capacity(16 + kept);
-        r.extend_from_slice(&(since.as_secs() as u32).to_ne_bytes());
-        r.extend_from_slice(&since.subsec_micros().to_ne_bytes());
-        r.extend_from_slice(&(kept as u32).to_ne_bytes());
-        r.extend_from_slice(&u32::try_from(original).unwrap_or(u32::MAX).to_ne_bytes());
-        r.extend_from_slice(&0u16.to_be_bytes());
-        r.extend_from_slice(&ARPHRD_NETLINK.to_be_bytes());
-        r.extend_from_slice(&[0; 10]);
-        r.extend_from_slice(&protocol.to_be_bytes());
-        r.extend_from_slice(&datagram[..kept - PSEUDO]);
-        self.out.write_all(&r)
+        let mut h = [0u8; 16 + PSEUDO];
+        h[0..4].copy_from_slice(&(since.as_secs() as u32).to_ne_bytes());
+        h[4..8].copy_from_slice(&since.subsec_micros().to_ne_bytes());
+        h[8..12].copy_from_slice(&(kept as u32).to_ne_bytes());
+        h[12..16].copy_from_slice(&u32::try_from(original).unwrap_or(u32::MAX).to_ne_bytes());
+        // The pseudo-header: packet type 0, ARPHRD_NETLINK, the protocol.
+        h[18..20].copy_from_slice(&ARPHRD_NETLINK.to_be_bytes());
+        h[30..32].copy_from_slice(&protocol.to_be_bytes());
+        self.out.write_all(&h)?;
+        self.out.write_all(&datagram[..kept - PSEUDO])
     }
 
     /// Flushes what was written.

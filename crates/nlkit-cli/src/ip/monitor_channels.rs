@@ -115,13 +115,9 @@ pub enum Open {
     Conntrack(Subscription<conntrack::Events>),
     Xfrm(Subscription<nlkit::xfrm::Events>),
     Genl(Subscription<CtrlNotify>),
-    /// With the record type names.
-    Audit(Subscription<AuditLog>, AuditNames),
+    Audit(Subscription<AuditLog>),
     Selinux(Subscription<nlkit::selinux::Notices>),
 }
-
-/// Audit record types by number, from the pinned header.
-pub type AuditNames = std::collections::HashMap<u16, String>;
 
 fn subscribe<S: Source>(netns: Option<&str>, source: S) -> Result<Subscription<S>> {
     let sub = match netns {
@@ -164,7 +160,7 @@ impl Open {
                     }
                     return Ok(None);
                 }
-                Open::Audit(subscribe(None, AuditLog)?, crate::audit::type_names())
+                Open::Audit(subscribe(None, AuditLog)?)
             }
             Channel::Selinux => {
                 // The kernel's SELinux socket is in the initial network
@@ -187,7 +183,7 @@ impl Open {
             Open::Conntrack(_) => Channel::Conntrack,
             Open::Xfrm(_) => Channel::Xfrm,
             Open::Genl(_) => Channel::Genl,
-            Open::Audit(..) => Channel::Audit,
+            Open::Audit(_) => Channel::Audit,
             Open::Selinux(_) => Channel::Selinux,
         }
     }
@@ -228,7 +224,7 @@ impl Open {
             Open::Conntrack(sub) => drain!(sub, conntrack_lines),
             Open::Xfrm(sub) => drain!(sub, |e| xfrm_lines(&e, names)),
             Open::Genl(sub) => drain!(sub, genl_lines),
-            Open::Audit(sub, types) => drain!(sub, |r| audit_lines(&r, types)),
+            Open::Audit(sub) => drain!(sub, |r| audit_lines(&r)),
             Open::Selinux(sub) => drain!(sub, selinux_lines),
         }
         Ok(())
@@ -260,8 +256,7 @@ pub fn replay(protocol: u16, data: &[u8], names: &LinkNames) -> Option<(Channel,
         Channel::Xfrm => replay!(nlkit::xfrm::Events::default(), |e| xfrm_lines(&e, names)),
         Channel::Genl => replay!(CtrlNotify, genl_lines),
         Channel::Audit => {
-            let types = crate::audit::type_names();
-            replay!(AuditLog, |r| audit_lines(&r, &types))
+            replay!(AuditLog, |r| audit_lines(&r))
         }
         Channel::Selinux => replay!(nlkit::selinux::Notices, selinux_lines),
     }
@@ -329,8 +324,11 @@ fn genl_lines(e: CtrlEvent) -> Vec<Line> {
 }
 
 /// An audit record as auditd logs it (`type=NAME msg=audit(...): ...`).
-fn audit_lines(r: &Record, types: &AuditNames) -> Vec<Line> {
-    let name = types.get(&r.kind).cloned().unwrap_or_else(|| format!("UNKNOWN[{}]", r.kind));
+fn audit_lines(r: &Record) -> Vec<Line> {
+    let name = crate::audit::type_names()
+        .get(&r.kind)
+        .cloned()
+        .unwrap_or_else(|| format!("UNKNOWN[{}]", r.kind));
     let stamp = format!("{}.{:03}:{}", r.time.0, r.time.1, r.serial);
     let text = format!("type={name} msg=audit({stamp}): {}", r.text);
     let json = serde_json::json!({"type": name, "type_id": r.kind, "serial": r.serial,
@@ -378,7 +376,7 @@ impl AsFd for Open {
             Open::Conntrack(s) => s.as_fd(),
             Open::Xfrm(s) => s.as_fd(),
             Open::Genl(s) => s.as_fd(),
-            Open::Audit(s, _) => s.as_fd(),
+            Open::Audit(s) => s.as_fd(),
             Open::Selinux(s) => s.as_fd(),
         }
     }
