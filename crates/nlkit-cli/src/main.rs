@@ -75,11 +75,13 @@ fn main() -> ExitCode {
                 let words = ["replay".to_string(), file.clone()].into_iter();
                 ip::monitor(&cli.global(), words.chain(rest.iter().cloned()).collect())
             }
-            _ => {
+            // `help`: the usage; no file: the usage as an error, as ip.
+            Some(_) => {
                 use std::io::Write as _;
                 let usage = b"Usage: nlkit [-j] decode FILE|- [-t|-ts]\n";
                 std::io::stdout().lock().write_all(usage).map_err(Into::into)
             }
+            None => Err(anyhow::anyhow!("decode: a capture FILE (or - for stdin) is needed")),
         },
         cli::Command::Sysctl(w) => {
             let words: Vec<String> =

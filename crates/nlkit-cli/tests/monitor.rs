@@ -304,6 +304,9 @@ fn a_recording_decodes_as_the_monitor_printed_it() {
     assert!(!cut.status.success());
     assert!(String::from_utf8_lossy(&cut.stderr).contains("the file ends inside it"));
     assert!(!cut.stdout.is_empty());
+    let bare = ns.nlkit(&["decode"]);
+    assert!(!bare.status.success());
+    assert!(String::from_utf8_lossy(&bare.stderr).contains("a capture FILE"), "{bare:?}");
     std::fs::write(&file, b"not a capture file at all").unwrap();
     let bad = ns.nlkit(&["decode", path]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a pcap file"), "{bad:?}");
