@@ -75,7 +75,7 @@ fn main() -> ExitCode {
                 let words = ["replay".to_string(), file.clone()].into_iter();
                 ip::monitor(&cli.global(), words.chain(rest.iter().cloned()).collect())
             }
-            // `help`: the usage; no file: the usage as an error, as ip.
+            // `help`: the usage; no file: an error saying what is needed.
             Some(_) => {
                 use std::io::Write as _;
                 let usage = b"Usage: nlkit [-j] decode FILE|- [-t|-ts]\n";
