@@ -175,20 +175,8 @@ fn attr<'a>(
             v.close();
         }
         Type::NestTypeValue if deeper => {
-            // Each attribute's type is an index: shown as the key.
             v.open(name, multi, Open::Array);
-            for inner in Attrs::new(p).map_while(Result::ok) {
-                v.open("", false, Open::Object);
-                v.item("index", false, Item::Unsigned(inner.kind().into()));
-                walk_at(
-                    spec,
-                    meta.nested.as_deref().and_then(|s| spec.set(s)),
-                    inner.payload(),
-                    v,
-                    depth + 1,
-                );
-                v.close();
-            }
+            type_values(spec, meta, p, &mut Vec::new(), v, depth);
             v.close();
         }
         Type::Bitfield32 => match (p.get(0..4), p.get(4..8)) {
@@ -204,6 +192,48 @@ fn attr<'a>(
             v.item(name, multi, Item::Bytes(p, None))
         }
         kind => v.item(name, multi, number(spec, meta, kind, p)),
+    }
+}
+
+/// The entries of a `nest-type-value` attribute. Each level of nests
+/// carries a number as its attributes' types (named by the spec's
+/// `type-value`, outermost first; `index` when it names none); each
+/// innermost nest is one entry: an object of those numbers followed by
+/// the nested set's attributes (nlctrl's policy dump:
+/// `{"policy-id": 0, "attr-id": 1, "type": "u32", ...}`). Every entry is
+/// kept, where the kernel's Python YNL keeps only the first.
+fn type_values<'a>(
+    spec: &'a Spec,
+    meta: &'a Attr,
+    p: &'a [u8],
+    ids: &mut Vec<u64>,
+    v: &mut impl Visitor<'a>,
+    depth: usize,
+) {
+    let levels = meta.type_value.len().max(1);
+    for inner in Attrs::new(p) {
+        let Ok(inner) = inner else {
+            v.item("", false, Item::Malformed);
+            return;
+        };
+        ids.push(inner.kind().into());
+        if ids.len() < levels {
+            if depth + ids.len() < MAX_DEPTH {
+                type_values(spec, meta, inner.payload(), ids, v, depth);
+            } else {
+                v.item("", false, Item::Bytes(inner.payload(), None));
+            }
+        } else {
+            v.open("", false, Open::Object);
+            for (i, id) in ids.iter().enumerate() {
+                let key = meta.type_value.get(i).map_or("index", String::as_str);
+                v.item(key, false, Item::Unsigned(*id));
+            }
+            let set = meta.nested.as_deref().and_then(|s| spec.set(s));
+            walk_at(spec, set, inner.payload(), v, depth + levels);
+            v.close();
+        }
+        ids.pop();
     }
 }
 

@@ -8,12 +8,11 @@
 //! Errors name the attribute path (`nest.inner`) and what was allowed.
 
 use crate::decode::MAX_DEPTH;
+use nlkit_wire::attr::{NLA_F_NESTED, NLA_TYPE_MASK};
 use crate::model::{Attr, AttrSet, Spec, StructDef, Type};
 use serde_json::{Map, Value};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// `NLA_F_NESTED`: set on nests, as the kernel's strict validation wants.
-const NLA_F_NESTED: u16 = 1 << 15;
 
 /// A value the request cannot carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +38,30 @@ pub fn attrs(
     json: &Map<String, Value>,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    attrs_at(spec, set, json, out, "", 0)
+    attrs_at(spec, set, json, out, "", 0, None)
+}
+
+/// The objects around the one being written, innermost first: where a
+/// sub-message's selector is looked up (its own object, then outwards, as
+/// the kernel's YNL does).
+struct Scope<'s> {
+    set: &'s AttrSet,
+    json: &'s Map<String, Value>,
+    outer: Option<&'s Scope<'s>>,
+}
+
+impl Scope<'_> {
+    /// The value given for `name` in the innermost set that has it.
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        let mut scope = Some(self);
+        while let Some(s) = scope {
+            if s.set.by_name(name).is_some() {
+                return s.json.get(name);
+            }
+            scope = s.outer;
+        }
+        None
+    }
 }
 
 fn attrs_at(
@@ -49,6 +71,7 @@ fn attrs_at(
     out: &mut Vec<u8>,
     path: &str,
     depth: usize,
+    outer: Option<&Scope<'_>>,
 ) -> Result<(), EncodeError> {
     let at = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
     if depth > MAX_DEPTH {
@@ -60,6 +83,7 @@ fn attrs_at(
     let Some(set) = spec.set(set) else {
         return Err(EncodeError { path: path.into(), what: format!("no attribute set {set}") });
     };
+    let scope = Scope { set, json, outer };
     for (key, v) in json {
         let Some(a) = set.by_name(key) else {
             return Err(EncodeError { path: at(key), what: unknown(set) });
@@ -67,10 +91,10 @@ fn attrs_at(
         match v {
             Value::Array(items) if a.multi => {
                 for item in items {
-                    one(spec, a, item, out, &at(key), depth)?;
+                    one(spec, a, item, out, &at(key), depth, &scope)?;
                 }
             }
-            v => one(spec, a, v, out, &at(key), depth)?,
+            v => one(spec, a, v, out, &at(key), depth, &scope)?,
         }
     }
     Ok(())
@@ -103,6 +127,7 @@ fn one(
     out: &mut Vec<u8>,
     path: &str,
     depth: usize,
+    scope: &Scope<'_>,
 ) -> Result<(), EncodeError> {
     match a.kind {
         Type::Flag => match v {
@@ -129,7 +154,7 @@ fn one(
             let m = v.as_object().ok_or_else(|| err(path, "expected an object (a nest)"))?;
             let set = a.nested.as_deref().unwrap_or_default();
             let mut inner = Vec::new();
-            attrs_at(spec, set, m, &mut inner, path, depth + 1)?;
+            attrs_at(spec, set, m, &mut inner, path, depth + 1, Some(scope))?;
             put(out, a.value | NLA_F_NESTED, &inner, path)
         }
         Type::IndexedArray => {
@@ -148,6 +173,7 @@ fn one(
                             &mut elem,
                             &p,
                             depth + 1,
+                            Some(scope),
                         )?;
                     }
                     Some(Type::Binary) => elem = binary(a.hint.as_deref(), item, &p)?,
@@ -176,14 +202,143 @@ fn one(
             }
             put(out, a.value, &p, path)
         }
-        Type::NestTypeValue | Type::SubMessage | Type::Pad | Type::Unused => {
-            Err(err(path, format!("nlkit cannot build a {} attribute yet", a.kind)))
+        Type::SubMessage => sub_message(spec, a, v, out, path, depth, scope),
+        Type::NestTypeValue => type_values(spec, a, v, out, path, depth, scope),
+        Type::Pad | Type::Unused => {
+            Err(err(path, format!("a {} attribute carries nothing to give", a.kind)))
         }
         kind => {
             let p = scalar(spec, a, kind, v, path)?;
             put(out, a.value, &p, path)
         }
     }
+}
+
+/// A sub-message: laid out as the format that its selector's value (a
+/// sibling, or an attribute of an enclosing object) names. The object
+/// holds the format's fixed-header members, if it has one, and its
+/// attributes (`{"kind": "vlan", "data": {"id": 5}}`), as the kernel's
+/// YNL takes it; a format with attributes is marked nested, as YNL does.
+fn sub_message(
+    spec: &Spec,
+    a: &Attr,
+    v: &Value,
+    out: &mut Vec<u8>,
+    path: &str,
+    depth: usize,
+    scope: &Scope<'_>,
+) -> Result<(), EncodeError> {
+    let m = v.as_object().ok_or_else(|| err(path, "expected an object (a sub-message)"))?;
+    let def = a.nested.as_deref().and_then(|n| spec.sub_message(n));
+    let (Some(def), Some(selector)) = (def, a.selector.as_deref()) else {
+        return Err(err(path, "the spec gives this sub-message no definition or selector"));
+    };
+    let chosen = match scope.lookup(selector) {
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => return Err(err(path, format!("its selector \"{selector}\" is not a string"))),
+        None => {
+            return Err(err(path, format!("needs \"{selector}\" beside it to choose its layout")))
+        }
+    };
+    let Some((_, header, set)) = def.formats.iter().find(|f| f.0 == chosen) else {
+        let names: Vec<&str> = def.formats.iter().map(|f| f.0.as_str()).collect();
+        return Err(err(
+            path,
+            format!(
+                "{selector} \"{chosen}\" has no layout in {} (it has: {})",
+                def.name,
+                names.join(", ")
+            ),
+        ));
+    };
+    let mut payload = Vec::new();
+    let mut rest = m.clone();
+    if let Some(h) = header {
+        let layout = spec
+            .structure(h)
+            .ok_or_else(|| err(path, format!("the spec has no struct {h}")))?;
+        let mut members = Map::new();
+        for x in &layout.members {
+            if let Some(v) = rest.remove(&x.name) {
+                members.insert(x.name.clone(), v);
+            }
+        }
+        payload = structure(spec, layout, &members, path)?;
+    }
+    let mut kind = a.value;
+    match set {
+        Some(set) => {
+            attrs_at(spec, set, &rest, &mut payload, path, depth + 1, Some(scope))?;
+            kind |= NLA_F_NESTED;
+        }
+        None => {
+            if let Some(key) = rest.keys().next() {
+                let at = format!("{path}.{key}");
+                return Err(err(&at, format!("{selector} \"{chosen}\" takes no attributes")));
+            }
+        }
+    }
+    put(out, kind, &payload, path)
+}
+
+/// A `nest-type-value` attribute from an object, or an array of them, as
+/// `crate::decode` shows it: each names the numbers its levels of nests
+/// carry as types (the spec's `type-value` names; `index` when it names
+/// none) beside the nested set's attributes.
+fn type_values(
+    spec: &Spec,
+    a: &Attr,
+    v: &Value,
+    out: &mut Vec<u8>,
+    path: &str,
+    depth: usize,
+    scope: &Scope<'_>,
+) -> Result<(), EncodeError> {
+    let entries: Vec<(String, &Map<String, Value>)> = match v {
+        Value::Object(m) => vec![(path.to_string(), m)],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let p = format!("{path}[{i}]");
+                match item.as_object() {
+                    Some(m) => Ok((p, m)),
+                    None => Err(err(&p, "expected an object")),
+                }
+            })
+            .collect::<Result<_, _>>()?,
+        _ => return Err(err(path, "expected an object or an array of objects")),
+    };
+    let index = [String::from("index")];
+    let levels = if a.type_value.is_empty() { &index[..] } else { &a.type_value[..] };
+    if depth + levels.len() > MAX_DEPTH {
+        return Err(err(path, format!("nests deeper than {MAX_DEPTH}")));
+    }
+    let set = a.nested.as_deref().unwrap_or_default();
+    let mut inner = Vec::new();
+    for (p, m) in entries {
+        let mut attrs = m.clone();
+        let mut ids = Vec::with_capacity(levels.len());
+        for name in levels {
+            let id = attrs
+                .remove(name)
+                .ok_or_else(|| err(&p, format!("\"{name}\" (the number this nest carries) is missing")))?;
+            let id = id
+                .as_u64()
+                .filter(|&n| n <= u64::from(NLA_TYPE_MASK))
+                .ok_or_else(|| err(&format!("{p}.{name}"), format!("{id} is not a number 0..={NLA_TYPE_MASK}")))?;
+            ids.push(id as u16);
+        }
+        let mut entry = Vec::new();
+        attrs_at(spec, set, &attrs, &mut entry, &p, depth + levels.len(), Some(scope))?;
+        for id in ids.iter().rev() {
+            let mut wrapped = Vec::with_capacity(entry.len() + 4);
+            put(&mut wrapped, id | NLA_F_NESTED, &entry, &p)?;
+            entry = wrapped;
+        }
+        inner.extend_from_slice(&entry);
+    }
+    put(out, a.value | NLA_F_NESTED, &inner, path)
 }
 
 /// A number: an integer, an enum's name, or a list of flag names.
@@ -396,10 +551,72 @@ pub(crate) fn structure(
                     doc: String::new(),
                     checks: None,
                     selector: None,
+                    type_value: Vec::new(),
                 };
                 out.extend(scalar(spec, &a, kind, v.unwrap_or(&Value::from(0)), &p)?);
             }
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(name: &str) -> Spec {
+        let path = format!("{}/../../specs/ynl/6.12/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+        Spec::load(path).unwrap()
+    }
+
+    fn encode(spec: &Spec, set: &str, v: Value) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::new();
+        attrs(spec, set, v.as_object().unwrap(), &mut out).map(|()| out)
+    }
+
+    /// Each level of a nest-type-value is a nest whose type is the number;
+    /// what is built reads back as it was given.
+    #[test]
+    fn nest_type_values_are_built_level_by_level_and_read_back() {
+        let ctrl = spec("nlctrl");
+        let given = json!({"policy": [
+            {"policy-id": 1, "attr-id": 2, "type": "u32", "max-value-u": 9},
+            {"policy-id": 3, "attr-id": 4, "type": "flag"},
+        ], "op-policy": [{"op-id": 3, "do": 1}]});
+        let raw = encode(&ctrl, "ctrl-attrs", given.clone()).unwrap();
+        // policy (8) > policy-id 1 > attr-id 2 > max-value-u (5, a u64:
+        // keys are written in name order), then type.
+        let head: Vec<u16> = raw
+            .chunks(2)
+            .take(8)
+            .map(|c| u16::from_ne_bytes([c[0], c[1]]))
+            .collect();
+        assert_eq!(&head[1..], [8 | NLA_F_NESTED, 28, 1 | NLA_F_NESTED, 24, 2 | NLA_F_NESTED, 12, 5]);
+        assert_eq!(crate::json::attrs(&ctrl, "ctrl-attrs", &raw), given);
+        // One entry may be given as an object (as the kernel's YNL shows it).
+        let one = json!({"op-policy": {"op-id": 3, "do": 1}});
+        assert_eq!(
+            encode(&ctrl, "ctrl-attrs", one).unwrap(),
+            encode(&ctrl, "ctrl-attrs", json!({"op-policy": [{"op-id": 3, "do": 1}]})).unwrap()
+        );
+        let e = encode(&ctrl, "ctrl-attrs", json!({"policy": [{"policy-id": 1, "type": "u8"}]}));
+        assert_eq!(e.unwrap_err().to_string(), "policy[0]: \"attr-id\" (the number this nest carries) is missing");
+        let e = encode(&ctrl, "ctrl-attrs", json!({"op-policy": {"op-id": 70000}}));
+        assert!(e.unwrap_err().to_string().starts_with("op-policy.op-id: 70000 is not a number"));
+    }
+
+    /// A sub-message whose format is a fixed header only (tc's `bfifo`
+    /// options): the members read from the object, nothing else allowed.
+    #[test]
+    fn a_sub_message_with_a_fixed_header_is_built_from_its_members() {
+        let tc = spec("tc");
+        let given = json!({"kind": "bfifo", "options": {"limit": 1000}});
+        let raw = encode(&tc, "tc-attrs", given.clone()).unwrap();
+        assert_eq!(crate::json::attrs(&tc, "tc-attrs", &raw), given);
+        let e = encode(&tc, "tc-attrs", json!({"kind": "bfifo", "options": {"limit": 1, "x": 2}}));
+        assert_eq!(e.unwrap_err().to_string(), "options.x: kind \"bfifo\" takes no attributes");
+        let e = encode(&tc, "tc-attrs", json!({"options": {"limit": 1}}));
+        assert_eq!(e.unwrap_err().to_string(), "options: needs \"kind\" beside it to choose its layout");
+    }
 }

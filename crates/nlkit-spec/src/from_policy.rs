@@ -102,5 +102,6 @@ fn attr(a: &PolicyAttr) -> Attr {
         doc: String::new(),
         checks: None,
         selector: None,
+        type_value: Vec::new(),
     }
 }

@@ -290,6 +290,10 @@ pub struct Attr {
     /// A sub-message's selector: the sibling attribute whose value picks
     /// the layout.
     pub selector: Option<String>,
+    /// A `nest-type-value` attribute's levels: the names of the numbers
+    /// carried as the types of its nests, outermost first (nlctrl's
+    /// `policy` is `[policy-id, attr-id]`); none given reads as one level.
+    pub type_value: Vec<String>,
 }
 
 /// An operation.
@@ -700,6 +704,11 @@ fn attr(a: &Value, value: u16) -> Result<Attr, Unresolved> {
         value,
         nested: s(a, "nested-attributes").or_else(|| s(a, "sub-message")),
         selector: s(a, "selector"),
+        type_value: a
+            .get("type-value")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+            .unwrap_or_default(),
         multi: a.get("multi-attr").and_then(Value::as_bool).unwrap_or(false),
         enumeration: s(a, "enum"),
         enum_as_flags: a.get("enum-as-flags").and_then(Value::as_bool).unwrap_or(false),
