@@ -8,11 +8,10 @@
 //! Errors name the attribute path (`nest.inner`) and what was allowed.
 
 use crate::decode::MAX_DEPTH;
-use nlkit_wire::attr::{NLA_F_NESTED, NLA_TYPE_MASK};
 use crate::model::{Attr, AttrSet, Spec, StructDef, Type};
+use nlkit_wire::attr::{NLA_F_NESTED, NLA_TYPE_MASK};
 use serde_json::{Map, Value};
 use std::net::{Ipv4Addr, Ipv6Addr};
-
 
 /// A value the request cannot carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,9 +253,8 @@ fn sub_message(
     let mut payload = Vec::new();
     let mut rest = m.clone();
     if let Some(h) = header {
-        let layout = spec
-            .structure(h)
-            .ok_or_else(|| err(path, format!("the spec has no struct {h}")))?;
+        let layout =
+            spec.structure(h).ok_or_else(|| err(path, format!("the spec has no struct {h}")))?;
         let mut members = Map::new();
         for x in &layout.members {
             if let Some(v) = rest.remove(&x.name) {
@@ -320,13 +318,12 @@ fn type_values(
         let mut attrs = m.clone();
         let mut ids = Vec::with_capacity(levels.len());
         for name in levels {
-            let id = attrs
-                .remove(name)
-                .ok_or_else(|| err(&p, format!("\"{name}\" (the number this nest carries) is missing")))?;
-            let id = id
-                .as_u64()
-                .filter(|&n| n <= u64::from(NLA_TYPE_MASK))
-                .ok_or_else(|| err(&format!("{p}.{name}"), format!("{id} is not a number 0..={NLA_TYPE_MASK}")))?;
+            let id = attrs.remove(name).ok_or_else(|| {
+                err(&p, format!("\"{name}\" (the number this nest carries) is missing"))
+            })?;
+            let id = id.as_u64().filter(|&n| n <= u64::from(NLA_TYPE_MASK)).ok_or_else(|| {
+                err(&format!("{p}.{name}"), format!("{id} is not a number 0..={NLA_TYPE_MASK}"))
+            })?;
             ids.push(id as u16);
         }
         let mut entry = Vec::new();
@@ -587,12 +584,12 @@ mod tests {
         let raw = encode(&ctrl, "ctrl-attrs", given.clone()).unwrap();
         // policy (8) > policy-id 1 > attr-id 2 > max-value-u (5, a u64:
         // keys are written in name order), then type.
-        let head: Vec<u16> = raw
-            .chunks(2)
-            .take(8)
-            .map(|c| u16::from_ne_bytes([c[0], c[1]]))
-            .collect();
-        assert_eq!(&head[1..], [8 | NLA_F_NESTED, 28, 1 | NLA_F_NESTED, 24, 2 | NLA_F_NESTED, 12, 5]);
+        let head: Vec<u16> =
+            raw.chunks(2).take(8).map(|c| u16::from_ne_bytes([c[0], c[1]])).collect();
+        assert_eq!(
+            &head[1..],
+            [8 | NLA_F_NESTED, 28, 1 | NLA_F_NESTED, 24, 2 | NLA_F_NESTED, 12, 5]
+        );
         assert_eq!(crate::json::attrs(&ctrl, "ctrl-attrs", &raw), given);
         // One entry may be given as an object (as the kernel's YNL shows it).
         let one = json!({"op-policy": {"op-id": 3, "do": 1}});
@@ -601,7 +598,10 @@ mod tests {
             encode(&ctrl, "ctrl-attrs", json!({"op-policy": [{"op-id": 3, "do": 1}]})).unwrap()
         );
         let e = encode(&ctrl, "ctrl-attrs", json!({"policy": [{"policy-id": 1, "type": "u8"}]}));
-        assert_eq!(e.unwrap_err().to_string(), "policy[0]: \"attr-id\" (the number this nest carries) is missing");
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "policy[0]: \"attr-id\" (the number this nest carries) is missing"
+        );
         let e = encode(&ctrl, "ctrl-attrs", json!({"op-policy": {"op-id": 70000}}));
         assert!(e.unwrap_err().to_string().starts_with("op-policy.op-id: 70000 is not a number"));
     }
@@ -617,6 +617,9 @@ mod tests {
         let e = encode(&tc, "tc-attrs", json!({"kind": "bfifo", "options": {"limit": 1, "x": 2}}));
         assert_eq!(e.unwrap_err().to_string(), "options.x: kind \"bfifo\" takes no attributes");
         let e = encode(&tc, "tc-attrs", json!({"options": {"limit": 1}}));
-        assert_eq!(e.unwrap_err().to_string(), "options: needs \"kind\" beside it to choose its layout");
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "options: needs \"kind\" beside it to choose its layout"
+        );
     }
 }

@@ -384,7 +384,9 @@ fn sub_messages_are_built_by_their_selector() {
     let mut client = Client::open_in(&rt_link, Some(&ns.0)).unwrap();
     let bridge = json!({"ifname": "sm0",
         "linkinfo": {"kind": "bridge", "data": {"stp-state": 1, "priority": 4096}}});
-    client.do_with("newlink", &obj(bridge), nlkit::wire::Flags::CREATE | nlkit::wire::Flags::EXCL).unwrap();
+    client
+        .do_with("newlink", &obj(bridge), nlkit::wire::Flags::CREATE | nlkit::wire::Flags::EXCL)
+        .unwrap();
     ns.ip(&["link", "add", "sm1", "type", "veth", "peer", "name", "sm2"]);
     ns.ip(&["link", "set", "sm1", "master", "sm0"]);
     let port = json!({"ifname": "sm1",
