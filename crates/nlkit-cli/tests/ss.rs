@@ -315,6 +315,52 @@ fn json_describes_the_same_sockets() {
     assert!(all.iter().all(|s| s["inode"].as_u64().is_some() && s["cookie"].as_u64().is_some()));
 }
 
+/// -i (TCP internals: tcp_info, the congestion control and its record),
+/// alone and with -n, -o, -m, -a, UDP beside: ss's text. The times since
+/// the last send, receive and ACK move between the two runs: masked, and
+/// the padding that follows the longest line with them. JSON carries the
+/// same struct by field.
+#[test]
+fn tcp_info_is_ss_text() {
+    let ns = Ns::new("ssi");
+    let s = Sockets::open(&ns);
+    let mask = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|line| {
+                let words = line.split_whitespace().map(|w| {
+                    match ["lastsnd:", "lastrcv:", "lastack:"].iter().find(|p| w.starts_with(*p)) {
+                        Some(p) => format!("{p}N"),
+                        None => w.to_string(),
+                    }
+                });
+                words.collect::<Vec<_>>().join(" ")
+            })
+            .collect()
+    };
+    for args in [&["-ti"][..], &["-tni"], &["-tinom"], &["-tai"], &["-tuaie"], &["-4tain"]] {
+        let (ss, ours) = both_exec(&ns, args);
+        assert_eq!(mask(&ours), mask(&ss), "{args:?}");
+        if args != ["-tai"] {
+            continue;
+        }
+        // What -i shows is there: the connection's round-trip time and
+        // window, the listener's congestion control (a listener's
+        // `sacked`, its backlog, is left out, as ss leaves it).
+        assert!(
+            ss.contains(" rtt:") && ss.contains(" cwnd:") && ss.contains(" rcv_space:"),
+            "{ss}"
+        );
+    }
+    let out = text(ns.nlkit(&["-j", "ss", "-tain"]));
+    let all: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let est = all.iter().find(|s| s["state"] == "FIN-WAIT-2").unwrap();
+    let info = &est["tcp-info"];
+    assert_eq!(info["state"], 5, "TCP_FIN_WAIT2: {est}");
+    assert!(info["rtt"].as_u64().unwrap() > 0 && info["snd_mss"].as_u64().unwrap() > 0, "{est}");
+    assert!(est["congestion"].as_str().is_some_and(|c| !c.is_empty()), "{est}");
+    drop(s);
+}
+
 #[test]
 fn bad_words_are_refused_before_anything_is_sent() {
     let run =
@@ -322,7 +368,7 @@ fn bad_words_are_refused_before_anything_is_sent() {
     for (args, said) in [
         (&["ss", "-tq"][..], "ss: invalid option -- 'q'"),
         (&["ss", "--bogus"], "ss: unrecognized option '--bogus'"),
-        (&["ss", "-ti"], "ss option -i is not supported by nlkit ss yet"),
+        (&["ss", "-tr"], "ss option -r is not supported by nlkit ss yet"),
         (&["ss", "-t", "state", "nosuch"], "ss: wrong state name: nosuch"),
         (&["ss", "-t", "dport", "=", ":nosuchport"], "\"nosuchport\" does not look like a port"),
         (&["ss", "-t", "sport", "=", ":22", ")"], "syntax error in filter at \")\""),

@@ -17,8 +17,11 @@
 //! compiled into the kernel's filter program and sent with each inet
 //! dump, so the kernel sends only the sockets that pass.
 //!
-//! Not yet: packet sockets, `-p`, `-o`, `-i`, `-m`, `-s`, `-K` (refused
-//! as not supported, before anything is sent).
+//! The rest of the columns come from their own modules: `-p` and `-o`
+//! ([`details`]), `-m` ([`details`]), `-i` ([`tcpinfo`]), `-s`
+//! ([`summary`]), `-E` ([`events`]), unix, netlink and packet tables;
+//! `-K` closes what is listed through a second socket. Options nlkit
+//! lacks are refused as not supported, before anything is sent.
 
 mod details;
 mod events;
@@ -27,13 +30,17 @@ mod netlink;
 mod packet;
 mod render;
 mod summary;
+mod tcpinfo;
 mod unix;
 mod words;
 
 use crate::out::writer::{push_ip, push_u64};
 use anyhow::Result;
 use nlkit::diag::filter::Facts;
-use nlkit::diag::inet::{self, InetDiag, Query, INET_DIAG_MEMINFO, INET_DIAG_SKMEMINFO};
+use nlkit::diag::inet::{
+    self, InetDiag, Query, INET_DIAG_CONG, INET_DIAG_INFO, INET_DIAG_MEMINFO, INET_DIAG_SKMEMINFO,
+    INET_DIAG_VEGASINFO,
+};
 use nlkit::diag::State;
 use nlkit::{Conn, Netns, Protocol};
 use render::{Align, Column, Table};
@@ -69,6 +76,8 @@ struct Row<'a> {
     retrans: u8,
     /// `INET_DIAG_SKMEMINFO` (asked for under -m).
     skmem: Option<&'a [u8]>,
+    /// What -i asks for (`INET_DIAG_INFO` and the congestion records).
+    tcp: tcpinfo::Info<'a>,
 }
 
 fn read<'a>(netid: &'static str, v: &InetDiag<'a>) -> Row<'a> {
@@ -93,6 +102,13 @@ fn read<'a>(netid: &'static str, v: &InetDiag<'a>) -> Row<'a> {
         expires: h.expires,
         retrans: h.retrans,
         skmem: v.skmeminfo,
+        tcp: tcpinfo::Info {
+            info: v.info,
+            cong: v.cong,
+            vegas: v.vegasinfo,
+            dctcp: v.dctcpinfo,
+            bbr: v.bbrinfo,
+        },
     }
 }
 
@@ -227,12 +243,18 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     }
     for (protocol, netid) in PROTOCOLS.iter().filter(|(p, _)| o.protocols.contains(p)) {
         for family in o.families() {
-            // -m: INET_DIAG_MEMINFO and INET_DIAG_SKMEMINFO, as ss asks.
-            let ext = if o.memory {
-                (1 << (INET_DIAG_MEMINFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1))
-            } else {
-                0
-            };
+            // -m: INET_DIAG_MEMINFO and INET_DIAG_SKMEMINFO; -i:
+            // INET_DIAG_INFO, VEGASINFO and CONG (the kernel adds DCTCP's
+            // and BBR's records with INFO), as ss asks.
+            let mut ext = 0u8;
+            if o.memory {
+                ext |= (1 << (INET_DIAG_MEMINFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1));
+            }
+            if o.info {
+                ext |= (1 << (INET_DIAG_INFO - 1))
+                    | (1 << (INET_DIAG_VEGASINFO - 1))
+                    | (1 << (INET_DIAG_CONG - 1));
+            }
             let q = Query { family, protocol: *protocol, states: o.states, ext };
             let mut each = |v: &InetDiag<'_>| {
                 // A socket of the other family (a UDP dump for AF_INET
@@ -477,8 +499,17 @@ fn push_row(
             let _ = write!(ext, " {recv}-{send}");
         }
     }
-    if let Some(skmem) = r.skmem.filter(|_| o.memory) {
-        details::write_skmem(&mut ext, "\n\t", skmem);
+    // -m and -i share a line of their own (ss's `tcp_show_info`; UDP
+    // sockets have none under -i alone).
+    if o.memory || (o.info && r.netid != "udp") {
+        ext.push_str("\n\t");
+        if let Some(skmem) = r.skmem.filter(|_| o.memory) {
+            details::write_skmem(&mut ext, "", skmem);
+        }
+        if o.info {
+            let listen = r.state == Some(State::Listen);
+            tcpinfo::write_text(&mut ext, &r.tcp, listen, o.timers, o.numeric);
+        }
     }
     t.cell(&ext);
     t.cell("");
@@ -541,6 +572,12 @@ fn push_json(b: &mut Vec<u8>, r: &Row<'_>, users: Option<&mut details::Users>) {
     if let Some(skmem) = r.skmem {
         b.extend_from_slice(b",\"skmem\":");
         b.extend_from_slice(Value::Object(details::skmem_json(skmem)).to_string().as_bytes());
+    }
+    for (key, v) in tcpinfo::json(&r.tcp) {
+        b.extend_from_slice(b",\"");
+        b.extend_from_slice(key.as_bytes());
+        b.extend_from_slice(b"\":");
+        b.extend_from_slice(v.to_string().as_bytes());
     }
     if let Some(users) = users {
         let holders: Vec<Value> = users

@@ -26,6 +26,8 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
    -e, --extended      uid, inode, cookie, mark, cgroup, v6only, shutdown
    -o, --options       timers (retransmit, keepalive, time-wait, persist)
    -m, --memory        socket memory (skmem: receive, send, forward, queued, ...)
+   -i, --info          TCP internals (tcp_info: rtt, cwnd, rates, congestion
+                       control, retransmits, ...)
    -p, --processes     the processes holding each socket (pid, fd, name)
    -K, --kill          close each TCP, UDP or raw socket listed (SOCK_DESTROY;
                        needs a state or filter)
@@ -47,8 +49,8 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
            cgroup [ = | != ] PATH | autobound
    OP := = | != | < | > | <= | >=  (or eq ne lt gt le ge)
    HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ]
-Not yet in nlkit ss: -i,
-and unix:/link:/netlink: hosts. Raw sockets come from the kernel's
+Not yet in nlkit ss: unix:/link:/netlink: hosts, and -i's MD5 keys and
+ULP (kTLS, MPTCP) details. Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
 ";
@@ -75,10 +77,12 @@ pub struct Options {
     pub extended: bool,
     /// -p: the processes holding each socket.
     pub processes: bool,
-    /// -o: timers.
+    /// -o (or -e): timers, and under -i the negotiated TCP options.
     pub timers: bool,
     /// -m: socket memory.
     pub memory: bool,
+    /// -i: TCP internals (`tcp_info`).
+    pub info: bool,
     /// -K: close each socket listed (SOCK_DESTROY).
     pub kill: bool,
     /// -E: follow sockets as they are destroyed.
@@ -225,6 +229,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
         processes: false,
         timers: false,
         memory: false,
+        info: false,
         kill: false,
         events: false,
         summary: false,
@@ -298,6 +303,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
             Some("processes") => vec!['p'],
             Some("options") => vec!['o'],
             Some("memory") => vec!['m'],
+            Some("info") => vec!['i'],
             Some("kill") => vec!['K'],
             Some("events") => vec!['E'],
             Some("summary") => vec!['s'],
@@ -328,7 +334,8 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 'a' => explicit_states = Some(SS_ALL),
                 'l' => explicit_states = Some((1 << 10) | (1 << 7)),
                 'n' => o.numeric = true,
-                'e' => o.extended = true,
+                // As ss: -e also shows what -o does (its `show_options`).
+                'e' => (o.extended, o.timers) = (true, true),
                 '4' | '6' => {
                     let f = if *c == '4' { libc::AF_INET } else { libc::AF_INET6 };
                     o.family = Some(f as u8);
@@ -367,6 +374,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 'p' => o.processes = true,
                 'o' => o.timers = true,
                 'm' => o.memory = true,
+                'i' => o.info = true,
                 'K' => o.kill = true,
                 'E' => o.events = true,
                 's' => o.summary = true,
@@ -374,7 +382,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
                     (o.packet_raw, o.packet_dgram) = (true, true);
                     (tables_named, table_states) = (true, table_states | 1 << 7);
                 }
-                'i' | 'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | 'M' | 'T' | 'O' | 'F' | 'D' => {
+                'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | 'M' | 'T' | 'O' | 'F' | 'D' => {
                     bail!("ss option -{c} is not supported by nlkit ss yet")
                 }
                 other => bail!("ss: invalid option -- '{other}'\n{USAGE}"),
@@ -487,9 +495,11 @@ mod tests {
 
     #[test]
     fn what_nlkit_lacks_is_said_and_bad_words_refused() {
-        assert!(p("-ti").unwrap_err().to_string().contains("-i is not supported by nlkit ss"));
-        let o = p("-tpmo").unwrap();
-        assert!(o.processes && o.memory && o.timers);
+        assert!(p("-tr").unwrap_err().to_string().contains("-r is not supported by nlkit ss"));
+        let o = p("-tpmoi").unwrap();
+        assert!(o.processes && o.memory && o.timers && o.info);
+        assert!(p("--info").unwrap().info);
+        assert!(p("-te").unwrap().timers, "-e shows what -o shows, as in ss");
         assert_eq!(p("-t state listening dport = :22").unwrap().filter, ["dport", "=", ":22"]);
         assert!(p("-q").unwrap_err().to_string().contains("invalid option -- 'q'"));
         assert!(p("--bogus").unwrap_err().to_string().contains("unrecognized option '--bogus'"));

@@ -21,6 +21,7 @@ pub mod filter;
 pub mod inet;
 pub mod netlink;
 pub mod packet;
+pub mod tcp_info;
 pub mod unix;
 
 /// `SOCK_DIAG_BY_FAMILY`: the request (and reply) type of every family.
