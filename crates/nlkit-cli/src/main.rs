@@ -71,6 +71,7 @@ fn main() -> ExitCode {
         cli::Command::Monitor(w) => object("monitor", &w.words)
             .unwrap_or_else(|| ip::monitor(&cli.global(), w.words.clone())),
         cli::Command::Decode(w) => match w.words.split_first() {
+            Some((hex, rest)) if hex == "hex" => decode_hex(&cli.global(), rest),
             Some((file, rest)) if !grammar::is_help(file) => {
                 let words = ["replay".to_string(), file.clone()].into_iter();
                 ip::monitor(&cli.global(), words.chain(rest.iter().cloned()).collect())
@@ -78,7 +79,8 @@ fn main() -> ExitCode {
             // `help`: the usage; no file: an error saying what is needed.
             Some(_) => {
                 use std::io::Write as _;
-                let usage = b"Usage: nlkit [-j] decode FILE|- [-t|-ts]\n";
+                let usage = b"Usage: nlkit [-j] decode FILE|- [-t|-ts]\n       \
+                              nlkit [-j] decode hex PROTOCOL [HEX...] [-t|-ts]\n";
                 std::io::stdout().lock().write_all(usage).map_err(Into::into)
             }
             None => Err(anyhow::anyhow!("decode: a capture FILE (or - for stdin) is needed")),
@@ -243,6 +245,28 @@ fn known_commands() -> Vec<String> {
 }
 
 /// `nlkit completions SHELL`.
+/// `nlkit decode hex PROTOCOL [HEX...] [-t|-ts]`: the hex words up to the
+/// first option (standard input when there are none), one datagram of
+/// `PROTOCOL` (a number or a name such as route, netfilter, audit).
+fn decode_hex(g: &ip::Global, words: &[String]) -> anyhow::Result<()> {
+    use nlkit_cli::words::values;
+    let Some((protocol, rest)) = words.split_first() else {
+        anyhow::bail!("decode hex: a PROTOCOL is needed (a number 0..31 or a name such as route)");
+    };
+    let protocol = values::protocol(protocol).map_err(|e| anyhow::anyhow!("decode hex: {e}"))?;
+    let split = rest.iter().position(|w| w.starts_with('-')).unwrap_or(rest.len());
+    let (hex, options) = rest.split_at(split);
+    let text = match hex.is_empty() {
+        true => nlkit_cli::input::read_text(std::path::Path::new("-"))?,
+        false => hex.join(""),
+    };
+    let data = values::hex(&text).map_err(|e| anyhow::anyhow!("decode hex: {e}"))?;
+    if data.0.is_empty() {
+        anyhow::bail!("decode hex: no bytes given");
+    }
+    ip::decode_hex(g, protocol.0 as u16, data.0, options.to_vec())
+}
+
 fn completions(shell: &str) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let tree = grammar::complete::Tree::new(&cli::Cli::command());

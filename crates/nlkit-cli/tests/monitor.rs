@@ -285,6 +285,22 @@ fn a_recording_decodes_as_the_monitor_printed_it() {
     assert_eq!(&bytes[42..44], &824u16.to_be_bytes());
     let decoded = ns.nlkit_ok(&["decode", path]);
     assert_eq!(decoded, live);
+    // Each record's datagram given in hex, with its protocol: the same
+    // lines (`decode hex PROTOCOL HEX`), but for the peer's name, which a
+    // datagram alone does not hold (the file's earlier link message named
+    // it; ip prints the index then).
+    let mut at = 24;
+    let mut by_hex = String::new();
+    while at + 16 <= bytes.len() {
+        let len = u32::from_ne_bytes(bytes[at + 8..at + 12].try_into().unwrap()) as usize;
+        let record = &bytes[at + 16..at + 16 + len];
+        // The cooked header: its last two bytes are the protocol.
+        let protocol = u16::from_be_bytes([record[14], record[15]]);
+        let hex: String = record[16..].iter().map(|b| format!("{b:02x}")).collect();
+        by_hex += &ns.nlkit_ok(&["decode", "hex", &protocol.to_string(), &hex]);
+        at += 16 + len;
+    }
+    assert_eq!(by_hex, live.replace("r0@r1:", "r0@if2:"));
     let stdin = Command::new(env!("CARGO_BIN_EXE_nlkit"))
         .args(["-j", "decode", "-"])
         .stdin(std::fs::File::open(&file).unwrap())

@@ -147,7 +147,8 @@ pub enum Command {
     Monitor(Words),
     /// Decode a capture file of netlink datagrams (pcap, LINKTYPE_NETLINK:
     /// `nlkit monitor record`, or `tcpdump -i nlmon0 -w`), FILE or - for
-    /// stdin, as the monitor prints events: FILE [-t|-ts].
+    /// stdin, as the monitor prints events: FILE [-t|-ts]; or one datagram
+    /// in hex: hex PROTOCOL [HEX...] (stdin when no HEX) [-t|-ts].
     #[command(disable_help_flag = true)]
     Decode(Words),
     /// Kernel parameters under /proc/sys, as sysctl(8), with its own

@@ -388,6 +388,12 @@ pub fn monitor(g: &Global, words: Vec<String>) -> Result<()> {
     monitor::run(&mut Ctx::new(g)?, g.netns.as_deref(), Args::new(words))
 }
 
+/// `nlkit decode hex PROTOCOL HEX [-t|-ts]`: one datagram printed as the
+/// monitor prints it.
+pub fn decode_hex(g: &Global, protocol: u16, data: Vec<u8>, words: Vec<String>) -> Result<()> {
+    monitor::decode_hex(&mut Ctx::new(g)?, protocol, data, Args::new(words))
+}
+
 /// Every message of a dump, kept so views of them can be read while
 /// walking other lists: the messages back to back in one buffer, as the
 /// kernel framed them (one growing allocation, not one a message).

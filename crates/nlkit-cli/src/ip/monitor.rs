@@ -338,11 +338,32 @@ fn replay(ctx: &mut Ctx, path: &str, o: &Options) -> Result<()> {
     };
     let reader = nlkit::capture::Reader::new(std::io::BufReader::new(input))
         .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+    print_records(ctx, reader.map(|r| r.map_err(|e| anyhow::anyhow!("{path}: {e}"))), o)
+}
+
+/// `nlkit decode hex PROTOCOL HEX [-t|-ts]`: one datagram of `protocol`,
+/// given in hex, printed as `decode` prints a capture's records (the
+/// time is now).
+pub fn decode_hex(ctx: &mut Ctx, protocol: u16, data: Vec<u8>, words: Args) -> Result<()> {
+    let mut o = Options::parse(ctx, words)?;
+    o.label = true;
+    let original_len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    let time = std::time::SystemTime::now();
+    let record = nlkit::capture::Record { time, protocol, data, original_len };
+    print_records(ctx, std::iter::once(Ok(record)), &o)
+}
+
+/// Each record, through the parsers of its protocol.
+fn print_records(
+    ctx: &mut Ctx,
+    records: impl Iterator<Item = Result<nlkit::capture::Record>>,
+    o: &Options,
+) -> Result<()> {
     let mut names = LinkNames::default();
     let groups = link_print::read_groups();
     let rtnl = Rtnl::new(&Watch::ALL);
-    for (index, record) in reader.enumerate() {
-        let r = record.map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+    for (index, record) in records.enumerate() {
+        let r = record?;
         o.clock.set(Some(r.time));
         if r.protocol == 0 {
             let mut counts = nlkit::sub::Counts::default();
