@@ -199,7 +199,7 @@ _nlkit() {
         "/conntrack/get"|"/conntrack/get/"*) words="proto src dst sport dport mark zone all help";;
         "/conntrack/stats"|"/conntrack/stats/"*) words="help";;
         "/conntrack/count"|"/conntrack/count/"*) words="help";;
-        "/conntrack/monitor"|"/conntrack/monitor/"*) words="new update destroy count help";;
+        "/conntrack/monitor"|"/conntrack/monitor/"*) words="new update destroy mark zone status count help";;
         "/conntrack") words="show list delete flush get stats count monitor help";;
         "/xfrm/state"|"/xfrm/state/"*) words="help";;
         "/xfrm/sa"|"/xfrm/sa/"*) words="help";;

@@ -412,7 +412,7 @@ function __nlkit_words
         case '/conntrack/count' '/conntrack/count/*'
             printf '%s\n' help
         case '/conntrack/monitor' '/conntrack/monitor/*'
-            printf '%s\n' new update destroy count help
+            printf '%s\n' new update destroy mark zone status count help
         case '/conntrack'
             printf '%s\n' show list delete flush get stats count monitor help
         case '/xfrm/state' '/xfrm/state/*'

@@ -199,7 +199,7 @@ _nlkit() {
         "/conntrack/get"|"/conntrack/get/"*) cands=(proto src dst sport dport mark zone all help);;
         "/conntrack/stats"|"/conntrack/stats/"*) cands=(help);;
         "/conntrack/count"|"/conntrack/count/"*) cands=(help);;
-        "/conntrack/monitor"|"/conntrack/monitor/"*) cands=(new update destroy count help);;
+        "/conntrack/monitor"|"/conntrack/monitor/"*) cands=(new update destroy mark zone status count help);;
         "/conntrack") cands=(show list delete flush get stats count monitor help);;
         "/xfrm/state"|"/xfrm/state/"*) cands=(help);;
         "/xfrm/sa"|"/xfrm/sa/"*) cands=(help);;

@@ -145,7 +145,7 @@ pub fn run(
         let mut m = MonitorWords::default();
         MONITOR.run(rest, &mut m)?;
         if !(m.events.new || m.events.update || m.events.destroy) {
-            m.events = Events::default();
+            (m.events.new, m.events.update, m.events.destroy) = (true, true, true);
         }
         return monitor(netns, &m, json);
     }
@@ -283,9 +283,33 @@ pub struct MonitorWords {
 
 impl Default for MonitorWords {
     fn default() -> Self {
-        let none = Events { new: false, update: false, destroy: false };
+        let none = Events { new: false, update: false, destroy: false, ..Events::default() };
         MonitorWords { events: none, count: None }
     }
+}
+
+/// `MARK[/MASK]`: numbers (hex with `0x`), the mask all ones when absent.
+fn mark_mask(v: &str) -> Result<(u32, u32)> {
+    let (mark, mask) = v.split_once('/').unwrap_or((v, "0xffffffff"));
+    Ok((number(mark, "invalid mark")?, number(mask, "invalid mask")?))
+}
+
+/// Status bits by name (`assured`, `seen-reply`, `SEEN_REPLY`, ...),
+/// comma-separated, or a number.
+fn status_bits(v: &str) -> Result<u32> {
+    use nlkit::netfilter::conntrack::tables::nf_ct_status::NAMES;
+    let mut bits = 0;
+    for word in v.split(',') {
+        let name = word.to_ascii_lowercase().replace('_', "-");
+        bits |= match NAMES.iter().find(|(_, n)| *n == name) {
+            Some((bit, _)) => *bit,
+            None => crate::words::number(word).ok_or_else(|| {
+                let names: Vec<&str> = NAMES.iter().map(|(_, n)| *n).collect();
+                anyhow::anyhow!("invalid status \"{word}\": one of {}", names.join(", "))
+            })?,
+        };
+    }
+    Ok(bits)
 }
 
 /// `monitor`: the rows of `CT_MONITOR`.
@@ -303,6 +327,18 @@ pub static MONITOR: Walk<MonitorWords> = Walk {
         }),
         ("destroy", |m, _| {
             m.events.destroy = true;
+            Ok(())
+        }),
+        ("mark", |m, v| {
+            m.events.filter.mark = Some(mark_mask(v)?);
+            Ok(())
+        }),
+        ("zone", |m, v| {
+            m.events.filter.zone = Some(number(v, "invalid zone")?);
+            Ok(())
+        }),
+        ("status", |m, v| {
+            m.events.filter.status = Some(status_bits(v)?);
             Ok(())
         }),
         ("count", |m, v| {

@@ -133,6 +133,66 @@ fn monitor_prints_events_as_conntrack_e() {
     assert!(lines[2].starts_with("[DESTROY] ") && lines[2].ends_with(" mark=5"), "{out}");
 }
 
+/// `monitor mark M[/MASK] zone Z status S`: the kernel drops what does not
+/// match (the filter program runs on the socket; nlkit does not filter
+/// again), so only the matching entry's events arrive, and a refused
+/// status name says what the names are.
+#[test]
+fn monitor_filters_in_the_kernel_by_mark_zone_and_status() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let ns = Ns::new("ctfilt");
+    let watch = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+            .args(["-n", &ns.0, "conntrack", "monitor"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut ready = String::new();
+        BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut ready).unwrap();
+        assert_eq!(ready, "monitoring conntrack events\n");
+        child
+    };
+    let marked = watch(&["new", "mark", "0x107/0xff", "count", "1"]);
+    let zoned = watch(&["new", "zone", "3", "status", "assured", "count", "1"]);
+    // Entries that match neither first: their events must not arrive.
+    for e in [
+        "-p tcp -s 10.3.0.1 -d 10.3.0.2 --sport 1 --dport 2 --state SYN_SENT -t 100 -m 8 -w 3",
+        "-p tcp -s 10.3.0.3 -d 10.3.0.4 --sport 1 --dport 2 --state SYN_SENT -t 100 -w 4 -u ASSURED",
+        "-p tcp -s 10.3.0.5 -d 10.3.0.6 --sport 1 --dport 2 --state SYN_SENT -t 100 -w 3",
+        "-p tcp -s 10.3.0.7 -d 10.3.0.8 --sport 1 --dport 2 --state SYN_SENT -t 100 -m 7",
+        "-p tcp -s 10.3.0.9 -d 10.3.0.10 --sport 1 --dport 2 --state ESTABLISHED -t 100 -w 3 -u ASSURED",
+    ] {
+        let args: Vec<&str> = std::iter::once("-I").chain(e.split_whitespace()).collect();
+        conntrack(&ns, &args);
+    }
+    for (mut child, want) in [(marked, "src=10.3.0.7 "), (zoned, "src=10.3.0.9 ")] {
+        // A filter that dropped the matching event too would wait for
+        // ever: ten seconds, then the test fails.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("no event for {want} in 10 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let mut out = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        assert!(child.wait().unwrap().success());
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    let bad = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0, "conntrack", "monitor", "status", "bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("one of expected, seen-reply, assured"));
+}
+
 #[test]
 fn get_stats_and_count_as_conntrack() {
     let ns = setup("ctget");

@@ -679,12 +679,16 @@ pub const CT_SELECT: Cmd = Cmd {
 /// `conntrack monitor` (the walker reads it: see `conntrack::MONITOR`).
 pub const CT_MONITOR: Cmd = Cmd {
     names: &["monitor"],
-    synopsis: "[ new ] [ update ] [ destroy ] [ count N ]",
-    about: "Print connection events as conntrack -E does (all three unless some are named)",
+    synopsis: "[ new ] [ update ] [ destroy ] [ mark MARK[/MASK] ] [ zone N ] [ status S[,S...] ] [ count N ]",
+    about: "Print connection events as conntrack -E does (all three unless some are named), \
+            filtered in the kernel by mark, zone and status",
     words: &[
         w("new", "", "new connections"),
         w("update", "", "changed connections"),
         w("destroy", "", "connections gone"),
+        w("mark", "MARK[/MASK]", "only entries whose mark (masked) is MARK"),
+        w("zone", "N", "only entries of zone N"),
+        w("status", "S[,S...]", "only entries with every status bit named (assured, seen-reply, ...)"),
         w("count", "N", "stop after N events"),
     ],
     unsupported: &[],

@@ -5,7 +5,10 @@
 //! `specs/ynl/latest/conntrack.yaml`: 6.12 has no conntrack spec); every
 //! integer in ctnetlink is big-endian, which the tables say.
 
+pub mod filter;
 pub mod tables;
+
+pub use filter::EventFilter;
 
 use super::{message_type, NfGenMsg, NFNETLINK_V0, NFNL_SUBSYS_CTNETLINK};
 use crate::engine::{Ack, Request, Stream};
@@ -422,11 +425,13 @@ pub struct Events {
     pub update: bool,
     /// Connections gone.
     pub destroy: bool,
+    /// What the kernel lets through (empty: everything).
+    pub filter: EventFilter,
 }
 
 impl Default for Events {
     fn default() -> Self {
-        Events { new: true, update: true, destroy: true }
+        Events { new: true, update: true, destroy: true, filter: EventFilter::default() }
     }
 }
 
@@ -454,6 +459,19 @@ impl crate::sub::Source for Events {
             0 => Ok(()),
             _ => Err("not from the kernel (port id is not 0)"),
         }
+    }
+
+    /// The filter program (if any) before the groups, so no unwanted
+    /// event is queued in between.
+    fn configure(&self, socket: &crate::Socket) -> Result<()> {
+        socket.set_pktinfo(true)?;
+        if !self.filter.is_empty() {
+            socket.attach_filter(&self.filter.program())?;
+        }
+        for group in crate::sub::Source::groups(self) {
+            socket.add_membership(group)?;
+        }
+        Ok(())
     }
 
     fn decode<'a>(&self, unit: crate::sub::Unit<'a>) -> Result<Event> {
