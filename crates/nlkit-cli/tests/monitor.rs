@@ -328,3 +328,102 @@ fn a_recording_decodes_as_the_monitor_printed_it() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a pcap file"), "{bad:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Lost notifications are resynced: the monitor is stopped (SIGSTOP)
+/// while 16,000 addresses are added, far more than its queue holds; when
+/// it runs again it says the overrun, drops what is still queued, dumps
+/// the tables and prints what changed, so every address is printed
+/// exactly once, as a notification would have printed it.
+#[test]
+fn an_overrun_is_followed_by_a_resync_that_prints_each_change_once() {
+    let ns = Ns::new("mon-resync");
+    ns.ip(&["link", "add", "s0", "type", "veth", "peer", "name", "s1"]);
+    ns.ip(&["link", "set", "s0", "up"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-n", &ns.0, "-j", "monitor", "address"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    err.read_line(&mut ready).unwrap();
+    assert_eq!(ready, "monitoring address\n");
+    let pid = child.id().to_string();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let child = Reaped(Some(child));
+    let batch: String = (0..16_000)
+        .map(|i| {
+            format!("address add 10.{}.{}.{}/32 dev s0\n", 90 + i / 65536, i / 256 % 256, i % 256)
+        })
+        .collect();
+    let file = std::env::temp_dir().join(format!("nlkit-resync-{}.batch", std::process::id()));
+    std::fs::write(&file, batch).unwrap();
+    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
+    ns.ip(&["-batch", file.to_str().unwrap()]);
+    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
+    let _ = std::fs::remove_file(&file);
+    let mut said = String::new();
+    for _ in 0..2 {
+        err.read_line(&mut said).unwrap();
+    }
+    assert!(said.starts_with("netlink receive error No buffer space available"), "{said}");
+    assert!(said.contains("resynced after lost notifications: "), "{said}");
+    // Read until every address was printed (a watchdog stops a monitor
+    // that stops short, while this test still runs), then what it had
+    // written besides.
+    struct Done(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for Done {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    let done = Done(Default::default());
+    let (flag, watched) = (done.0.clone(), pid.clone());
+    std::thread::spawn(move || {
+        for _ in 0..600 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                return;
+            }
+        }
+        let _ = Command::new("kill").args(["-9", &watched]).status();
+    });
+    let (mut seen, mut resyncs) = (std::collections::HashMap::new(), 0);
+    let mut read = |line: &str, seen: &mut std::collections::HashMap<String, u32>| {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        if v.get("resync").is_some() {
+            resyncs += 1;
+            return;
+        }
+        if v["object"] != "address" || v["family"] != "inet" {
+            return;
+        }
+        assert_eq!(v["event"], "new", "{line}");
+        *seen.entry(v["local"].as_str().unwrap().to_string()).or_insert(0) += 1;
+    };
+    let mut line = String::new();
+    while seen.len() < 16_000 {
+        line.clear();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        read(line.trim_end(), &mut seen);
+    }
+    let mut child = child;
+    if let Some(c) = child.0.as_mut() {
+        let _ = c.kill();
+    }
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stdout, &mut rest);
+    drop(child);
+    drop(done);
+    // The last line may be cut by the kill.
+    for l in rest.lines().filter(|l| l.ends_with('}')) {
+        read(l, &mut seen);
+    }
+    let out = format!("{} addresses", seen.len());
+    assert!(resyncs >= 1, "{out}");
+    assert_eq!(seen.len(), 16_000);
+    assert!(seen.values().all(|&n| n == 1), "an address printed twice");
+}

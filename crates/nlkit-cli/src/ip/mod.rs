@@ -24,6 +24,7 @@ mod link_vxlan;
 pub mod monitor;
 pub mod monitor_channels;
 mod monitor_file;
+mod monitor_resync;
 pub mod neigh;
 pub mod neigh_select;
 mod netconf_print;

@@ -23,6 +23,7 @@
 //! reading goes on: what was missed is never silently skipped.
 
 use super::monitor_channels::{self, Channel, Line, Open, Recorder};
+use super::monitor_resync::{said, Resync, WithMessage};
 use super::neigh::{self, Show as NeighShow};
 use super::route_print::View;
 use super::{addr_print, link_print, netconf_print, rule, Ctx, LinkNames};
@@ -36,7 +37,7 @@ use anyhow::Result;
 use nlkit::rtnl::events::{Change, Event, Monitor, Rtnl, Watch};
 use nlkit::rtnl::uapi::RTM_F_CLONED;
 use nlkit::rtnl::AF_UNSPEC;
-use nlkit::sub::Item;
+use nlkit::sub::{Item, Subscription};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -225,20 +226,65 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     if !o.channels.is_empty() || o.record.is_some() {
         return merged(ctx, netns, &o);
     }
+    let source = WithMessage(Rtnl::new(&o.kinds));
     let mut monitor = match netns {
-        Some(name) => Monitor::open_in(nlkit::Netns::Name(name), Rtnl::new(&o.kinds))?,
-        None => Monitor::open(Rtnl::new(&o.kinds))?,
+        Some(name) => Subscription::open_in(nlkit::Netns::Name(name), source)?,
+        None => Subscription::open(source)?,
     };
     // Bigger than the default queue, so bursts are less likely to overrun.
     let _ = monitor.socket().set_recv_buffer_size(4 << 20);
+    // After the groups are joined, so nothing falls between the two.
+    let mut resync = Resync::load(netns, &o.kinds)?;
     let mut names = ctx.ifnames()?.clone();
     let groups = link_print::read_groups();
     // On stderr, so a script knows the groups are joined; never fails.
     let watched: Vec<&str> = o.kinds.iter().map(|k| watch_name(*k)).collect();
     crate::report::note!("monitoring {}", watched.join(", "));
+    let quiet = std::time::Duration::from_millis(500);
     loop {
-        for item in monitor.recv()? {
-            rtnl_item(ctx, item, &o, &mut names, &groups)?;
+        let unsettled = resync.as_ref().is_some_and(|r| !r.settled());
+        let deadline = unsettled.then(|| std::time::Instant::now() + quiet);
+        let mut lost = false;
+        match monitor.recv_until(deadline)? {
+            Some(batch) => {
+                for item in batch {
+                    match item {
+                        Item::Event { event: (m, event), group } => {
+                            if let Some(r) = resync.as_mut() {
+                                r.apply(&m);
+                            }
+                            rtnl_item(ctx, Item::Event { event, group }, &o, &mut names, &groups)?
+                        }
+                        Item::Overrun => {
+                            lost = true;
+                            overrun(ctx)?;
+                        }
+                        Item::Refused { sender, reason } => rtnl_item(
+                            ctx,
+                            Item::Refused { sender, reason },
+                            &o,
+                            &mut names,
+                            &groups,
+                        )?,
+                        Item::Malformed(e) => {
+                            rtnl_item(ctx, Item::Malformed(e), &o, &mut names, &groups)?
+                        }
+                    }
+                }
+            }
+            // Quiet after a resync that met changing dumps: again.
+            None => lost = true,
+        }
+        if let (true, Some(r)) = (lost, resync.as_mut()) {
+            let changes = r.recover(&mut monitor)?;
+            said(ctx, changes.len())?;
+            let rtnl = Rtnl::new(&o.kinds);
+            let mut counts = nlkit::sub::Counts::default();
+            for bytes in &changes {
+                for item in nlkit::sub::Batch::replay(&rtnl, &mut counts, bytes) {
+                    rtnl_item(ctx, item, &o, &mut names, &groups)?;
+                }
+            }
         }
         ctx.out.flush()?;
     }

@@ -5,7 +5,7 @@
 //! `INET_DIAG_VEGASINFO`, `INET_DIAG_DCTCPINFO`, `INET_DIAG_BBRINFO`).
 //!
 //! The kernel's `tcp_info` grows at its end with each release, and the
-//! kernel sends as much of it as it has. [`TcpInfo::read`] reads the
+//! kernel sends as much of it as it has. [`TcpInfo::read_padded`] reads the
 //! fields of the pinned 6.1 header: a shorter payload (an older kernel)
 //! reads with the missing fields zero, as ss reads it; fields a newer
 //! kernel adds after them are left in the attribute's bytes.

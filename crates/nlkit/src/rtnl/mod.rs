@@ -47,6 +47,7 @@ pub mod events;
 #[cfg(test)]
 mod fixtures;
 pub mod link;
+pub mod mirror;
 pub mod names;
 pub mod neigh;
 pub mod netconf;
