@@ -75,7 +75,9 @@ pub enum Error {
         /// The datagram's size.
         size: usize,
     },
-    /// Nothing arrived within the socket's receive timeout.
+    /// A wait reached its deadline: nothing arrived, or not what would end
+    /// the exchange (a dump without its end, replies that were not this
+    /// request's).
     Timeout,
     /// No generic netlink family of this name is registered (the
     /// controller answered `ENOENT`): its module is not loaded.
@@ -287,7 +289,7 @@ impl fmt::Display for Error {
                 write!(f, "reply is addressed to port id {got}, this socket is {expected}")
             }
             Error::Truncated { size } => write!(f, "datagram of {size} bytes was truncated"),
-            Error::Timeout => f.write_str("timed out: nothing arrived within the receive timeout"),
+            Error::Timeout => f.write_str("timed out: the deadline passed before the reply was complete"),
             Error::FamilyNotFound { name } => write!(
                 f,
                 "generic netlink family {name:?} is not registered (is the module that \

@@ -98,7 +98,7 @@ impl AsyncConn {
         let deadline = self.timeout.map(|t| Instant::now() + t);
         let mut wait = deadline.map(Deadline::new);
         // A dump abandoned before its end is read to it first (see Core).
-        while self.core.routing.abandoned_dump.is_some() {
+        while self.core.drains_abandoned_dump() {
             let drained = recv_until(&self.fd, &mut self.core.recv, &mut wait).await;
             if drained.is_err() {
                 // Given up on (only this exchange waits for it).

@@ -60,6 +60,18 @@ pub(crate) struct Routing {
 }
 
 impl Core {
+    /// Whether a dump abandoned before its end must be read to it before
+    /// the next request is sent. Only the kernel needs that (it answers
+    /// `EBUSY` to a second dump while one runs); a user-space peer, which
+    /// may never end its dump, is not waited for: its late replies are
+    /// discarded by their sequence number as they come.
+    pub fn drains_abandoned_dump(&mut self) -> bool {
+        if self.peer != 0 {
+            self.routing.abandoned_dump = None;
+        }
+        self.routing.abandoned_dump.is_some()
+    }
+
     pub fn new(port: u32) -> Self {
         Core {
             request: Vec::with_capacity(4096),

@@ -313,7 +313,7 @@ impl<T: Transport> Conn<T> {
     {
         let to = SocketAddr::port(self.core.peer);
         let deadline = self.timeout.map(|t| Instant::now() + t);
-        while self.core.routing.abandoned_dump.is_some() {
+        while self.core.drains_abandoned_dump() {
             let drained = self.transport.recv(&mut self.core.recv).map(|()| {
                 self.core.drain_datagram();
             });
