@@ -49,12 +49,14 @@ fn ack(req: &[u8], seq: u32, port: u32) -> Vec<u8> {
     ok_msg(2, 0x100, seq, port, &p)
 }
 
+/// The datagrams to answer a request with (the request, its sequence, the
+/// requester's port); `None`: a stream without end.
+type Answer = fn(&[u8], u32, u32) -> Option<Vec<Vec<u8>>>;
+
 struct Case {
     name: &'static str,
     dump: bool,
-    /// The datagrams to answer with (the request, its sequence, the
-    /// requester's port); `None`: a stream without end.
-    answer: fn(&[u8], u32, u32) -> Option<Vec<Vec<u8>>>,
+    answer: Answer,
 }
 
 const MULTI: u16 = 0x2;
