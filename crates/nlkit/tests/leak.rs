@@ -1,7 +1,8 @@
-//! Nothing grows with use: 100,000 requests on one connection, and 1,000
-//! sockets opened and closed, leave the process's resident memory and its
-//! descriptors where they were. Its own test binary, so no other test
-//! allocates meanwhile.
+//! Nothing grows with use: 100,000 requests on one connection, 1,000
+//! sockets opened and closed, 10,000 dumps, and 1,000 sockets opened in
+//! another namespace leave the process's resident memory, its descriptors
+//! and its threads where they were, and the calling thread in its own
+//! namespace. Its own test binary, so no other test allocates meanwhile.
 
 mod common;
 
@@ -49,7 +50,40 @@ fn a_hundred_thousand_requests_and_a_thousand_sockets_leak_nothing() {
     assert_eq!(open_fds(), fds0, "every socket's descriptor was closed");
     let rss2 = resident_kib();
     assert!(rss2 <= rss0 + 512, "resident memory grew from {rss0} KiB to {rss2} KiB");
+    // 10,000 dumps of the namespace's links (lo and 10 veth pairs).
+    for i in 0..10 {
+        let (a, b) = (format!("k{i}"), format!("l{i}"));
+        ns.exec(&["ip", "link", "add", &a, "type", "veth", "peer", "name", &b]);
+    }
+    assert_eq!(open_fds(), fds0);
+    for _ in 0..10_000 {
+        let mut n = 0;
+        conn.link_dump(&Default::default(), |_| {
+            n += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, 21);
+    }
+    let rss3 = resident_kib();
+    assert!(rss3 <= rss0 + 512, "resident memory grew from {rss0} KiB to {rss3} KiB");
+    // 1,000 sockets opened in another namespace: the calling thread stays
+    // in its own, no descriptor (of the namespace or the socket) and no
+    // thread is left behind.
+    let own = std::fs::read_link("/proc/thread-self/ns/net").unwrap();
+    let threads = || std::fs::read_dir("/proc/self/task").unwrap().count();
+    let threads0 = threads();
+    for _ in 0..1_000 {
+        let s = Socket::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+        drop(s);
+        assert_eq!(std::fs::read_link("/proc/thread-self/ns/net").unwrap(), own);
+    }
+    assert_eq!(open_fds(), fds0, "every namespace and socket descriptor was closed");
+    assert_eq!(threads(), threads0, "no thread left behind");
+    let rss4 = resident_kib();
+    assert!(rss4 <= rss0 + 512, "resident memory grew from {rss0} KiB to {rss4} KiB");
     eprintln!(
-        "resident: {rss0} KiB before, {rss1} after 100,000 requests, {rss2} after 1,000 sockets"
+        "resident: {rss0} KiB before, {rss1} after 100,000 requests, {rss2} after 1,000 \
+         sockets, {rss3} after 10,000 dumps, {rss4} after 1,000 namespace opens"
     );
 }
