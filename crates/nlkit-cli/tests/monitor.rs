@@ -333,14 +333,25 @@ fn a_recording_decodes_as_the_monitor_printed_it() {
 /// while 16,000 addresses are added, far more than its queue holds; when
 /// it runs again it says the overrun, drops what is still queued, dumps
 /// the tables and prints what changed, so every address is printed
-/// exactly once, as a notification would have printed it.
+/// exactly once, as a notification would have printed it. The same with
+/// another channel merged in.
 #[test]
 fn an_overrun_is_followed_by_a_resync_that_prints_each_change_once() {
-    let ns = Ns::new("mon-resync");
+    resync_prints_each_change_once("mon-resync", &[]);
+}
+
+#[test]
+fn the_merged_monitor_resyncs_too() {
+    resync_prints_each_change_once("mon-resync-m", &["uevent"]);
+}
+
+fn resync_prints_each_change_once(tag: &str, more: &[&str]) {
+    let ns = Ns::new(tag);
     ns.ip(&["link", "add", "s0", "type", "veth", "peer", "name", "s1"]);
     ns.ip(&["link", "set", "s0", "up"]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
         .args(["-n", &ns.0, "-j", "monitor", "address"])
+        .args(more)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -348,30 +359,12 @@ fn an_overrun_is_followed_by_a_resync_that_prints_each_change_once() {
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut ready = String::new();
     err.read_line(&mut ready).unwrap();
-    assert_eq!(ready, "monitoring address\n");
+    assert!(ready.starts_with("monitoring address"), "{ready}");
     let pid = child.id().to_string();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let child = Reaped(Some(child));
-    let batch: String = (0..16_000)
-        .map(|i| {
-            format!("address add 10.{}.{}.{}/32 dev s0\n", 90 + i / 65536, i / 256 % 256, i % 256)
-        })
-        .collect();
-    let file = std::env::temp_dir().join(format!("nlkit-resync-{}.batch", std::process::id()));
-    std::fs::write(&file, batch).unwrap();
-    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
-    ns.ip(&["-batch", file.to_str().unwrap()]);
-    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
-    let _ = std::fs::remove_file(&file);
-    let mut said = String::new();
-    for _ in 0..2 {
-        err.read_line(&mut said).unwrap();
-    }
-    assert!(said.starts_with("netlink receive error No buffer space available"), "{said}");
-    assert!(said.contains("resynced after lost notifications: "), "{said}");
-    // Read until every address was printed (a watchdog stops a monitor
-    // that stops short, while this test still runs), then what it had
-    // written besides.
+    // A watchdog stops a monitor that stops short (while this test still
+    // runs), so no read below waits for ever.
     struct Done(std::sync::Arc<std::sync::atomic::AtomicBool>);
     impl Drop for Done {
         fn drop(&mut self) {
@@ -389,6 +382,25 @@ fn an_overrun_is_followed_by_a_resync_that_prints_each_change_once() {
         }
         let _ = Command::new("kill").args(["-9", &watched]).status();
     });
+    let batch: String = (0..16_000)
+        .map(|i| {
+            format!("address add 10.{}.{}.{}/32 dev s0\n", 90 + i / 65536, i / 256 % 256, i % 256)
+        })
+        .collect();
+    let file = std::env::temp_dir().join(format!("nlkit-{tag}-{}.batch", std::process::id()));
+    std::fs::write(&file, batch).unwrap();
+    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
+    ns.ip(&["-batch", file.to_str().unwrap()]);
+    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
+    let _ = std::fs::remove_file(&file);
+    let mut said = String::new();
+    for _ in 0..2 {
+        err.read_line(&mut said).unwrap();
+    }
+    assert!(said.starts_with("netlink receive error No buffer space available"), "{said}");
+    assert!(said.contains("resynced after lost notifications: "), "{said}");
+    // Read until every address was printed, then what it had written
+    // besides.
     let (mut seen, mut resyncs) = (std::collections::HashMap::new(), 0);
     let mut read = |line: &str, seen: &mut std::collections::HashMap<String, u32>| {
         let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));

@@ -34,7 +34,7 @@ use crate::out::writer::IfNames;
 use crate::out::writer::Printer as RoutePrinter;
 use crate::words::Args;
 use anyhow::Result;
-use nlkit::rtnl::events::{Change, Event, Monitor, Rtnl, Watch};
+use nlkit::rtnl::events::{Change, Event, Rtnl, Watch};
 use nlkit::rtnl::uapi::RTM_F_CLONED;
 use nlkit::rtnl::AF_UNSPEC;
 use nlkit::sub::{Item, Subscription};
@@ -240,54 +240,76 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
     // On stderr, so a script knows the groups are joined; never fails.
     let watched: Vec<&str> = o.kinds.iter().map(|k| watch_name(*k)).collect();
     crate::report::note!("monitoring {}", watched.join(", "));
-    let quiet = std::time::Duration::from_millis(500);
     loop {
         let unsettled = resync.as_ref().is_some_and(|r| !r.settled());
-        let deadline = unsettled.then(|| std::time::Instant::now() + quiet);
-        let mut lost = false;
-        match monitor.recv_until(deadline)? {
-            Some(batch) => {
-                for item in batch {
-                    match item {
-                        Item::Event { event: (m, event), group } => {
-                            if let Some(r) = resync.as_mut() {
-                                r.apply(&m);
-                            }
-                            rtnl_item(ctx, Item::Event { event, group }, &o, &mut names, &groups)?
-                        }
-                        Item::Overrun => {
-                            lost = true;
-                            overrun(ctx)?;
-                        }
-                        Item::Refused { sender, reason } => rtnl_item(
-                            ctx,
-                            Item::Refused { sender, reason },
-                            &o,
-                            &mut names,
-                            &groups,
-                        )?,
-                        Item::Malformed(e) => {
-                            rtnl_item(ctx, Item::Malformed(e), &o, &mut names, &groups)?
-                        }
-                    }
-                }
-            }
-            // Quiet after a resync that met changing dumps: again.
-            None => lost = true,
-        }
+        let deadline = unsettled.then(|| std::time::Instant::now() + QUIET);
+        // Quiet after a resync that met changing dumps: another one.
+        let lost = match monitor.recv_until(deadline)? {
+            Some(batch) => rtnl_batch(ctx, batch, &o, &mut names, &groups, resync.as_mut())?,
+            None => true,
+        };
         if let (true, Some(r)) = (lost, resync.as_mut()) {
-            let changes = r.recover(&mut monitor)?;
-            said(ctx, changes.len())?;
-            let rtnl = Rtnl::new(&o.kinds);
-            let mut counts = nlkit::sub::Counts::default();
-            for bytes in &changes {
-                for item in nlkit::sub::Batch::replay(&rtnl, &mut counts, bytes) {
-                    rtnl_item(ctx, item, &o, &mut names, &groups)?;
-                }
-            }
+            resynced(ctx, r, &mut monitor, &o, &mut names, &groups)?;
         }
         ctx.out.flush()?;
     }
+}
+
+/// How long notifications must be quiet before an unsettled copy is read
+/// again.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// One datagram of rtnetlink notifications: each printed (and kept in the
+/// copy, if there is one). Whether notifications were lost.
+fn rtnl_batch(
+    ctx: &mut Ctx,
+    batch: nlkit::sub::Batch<'_, WithMessage>,
+    o: &Options,
+    names: &mut LinkNames,
+    groups: &[(u32, String)],
+    mut resync: Option<&mut Resync>,
+) -> Result<bool> {
+    let mut lost = false;
+    for item in batch {
+        let item = match item {
+            Item::Event { event: (m, event), group } => {
+                if let Some(r) = resync.as_deref_mut() {
+                    r.apply(&m);
+                }
+                Item::Event { event, group }
+            }
+            Item::Overrun => {
+                lost = true;
+                Item::Overrun
+            }
+            Item::Refused { sender, reason } => Item::Refused { sender, reason },
+            Item::Malformed(e) => Item::Malformed(e),
+        };
+        rtnl_item(ctx, item, o, names, groups)?;
+    }
+    Ok(lost)
+}
+
+/// After lost notifications: what changed meanwhile, printed as
+/// notifications, and said.
+fn resynced(
+    ctx: &mut Ctx,
+    r: &mut Resync,
+    monitor: &mut Subscription<WithMessage>,
+    o: &Options,
+    names: &mut LinkNames,
+    groups: &[(u32, String)],
+) -> Result<()> {
+    let changes = r.recover(monitor)?;
+    said(ctx, changes.len())?;
+    let rtnl = Rtnl::new(&o.kinds);
+    let mut counts = nlkit::sub::Counts::default();
+    for bytes in &changes {
+        for item in nlkit::sub::Batch::replay(&rtnl, &mut counts, bytes) {
+            rtnl_item(ctx, item, o, names, groups)?;
+        }
+    }
+    Ok(())
 }
 
 /// One item of the rtnetlink monitor.
@@ -312,16 +334,19 @@ fn rtnl_item(
 /// `poll` over every socket, then each drained without waiting, so no
 /// channel waits behind another.
 fn merged(ctx: &mut Ctx, netns: Option<&str>, o: &Options) -> Result<()> {
+    let source = WithMessage(Rtnl::new(&o.kinds));
     let mut monitor = match (o.kinds.is_empty(), netns) {
         (true, _) => None,
-        (false, Some(name)) => {
-            Some(Monitor::open_in(nlkit::Netns::Name(name), Rtnl::new(&o.kinds))?)
-        }
-        (false, None) => Some(Monitor::open(Rtnl::new(&o.kinds))?),
+        (false, Some(name)) => Some(Subscription::open_in(nlkit::Netns::Name(name), source)?),
+        (false, None) => Some(Subscription::open(source)?),
     };
     if let Some(m) = &monitor {
         let _ = m.socket().set_recv_buffer_size(4 << 20);
     }
+    let mut resync = match monitor {
+        Some(_) => Resync::load(netns, &o.kinds)?,
+        None => None,
+    };
     let mut record = o.record.as_deref().map(Recorder::create).transpose()?;
     let (mut channels, mut left_out) = (Vec::new(), Vec::new());
     for c in &o.channels {
@@ -343,20 +368,29 @@ fn merged(ctx: &mut Ctx, netns: Option<&str>, o: &Options) -> Result<()> {
         crate::report::note!("{word}: left out (only in the initial namespaces)");
     }
     loop {
-        {
+        // Quiet after a resync that met changing dumps: another one.
+        let unsettled = resync.as_ref().is_some_and(|r| !r.settled());
+        let ready = {
             let mut fds: Vec<&dyn std::os::fd::AsFd> = Vec::new();
             fds.extend(monitor.as_ref().map(|m| m as &dyn std::os::fd::AsFd));
             fds.extend(channels.iter().map(|c| c as &dyn std::os::fd::AsFd));
-            nlkit::sub::wait_any(&fds, None)?;
-        }
+            nlkit::sub::wait_any(&fds, unsettled.then_some(QUIET))?
+        };
         if let Some(m) = monitor.as_mut() {
+            let mut lost = unsettled && ready.is_empty();
             while let Some(batch) = m.try_recv()? {
                 if let Some(r) = record.as_mut() {
                     r.write(0, batch.datagram())?;
                 }
-                for item in batch {
-                    rtnl_item(ctx, item, o, &mut names, &groups)?;
+                // At an overrun, what is still queued is older than the
+                // resync's dump: dropped there, not printed here.
+                if rtnl_batch(ctx, batch, o, &mut names, &groups, resync.as_mut())? {
+                    lost = true;
+                    break;
                 }
+            }
+            if let (true, Some(r)) = (lost, resync.as_mut()) {
+                resynced(ctx, r, m, o, &mut names, &groups)?;
             }
         }
         for c in channels.iter_mut() {
