@@ -20,7 +20,10 @@
 //! object in its `show` (ip 6.1 has no JSON monitor). An overrun (the
 //! kernel dropped notifications because this reader fell behind) is said
 //! as ip says it, on stderr (`-j`: `{"overrun": true}` in the stream), and
-//! reading goes on: what was missed is never silently skipped.
+//! reading goes on: what was missed is never silently skipped. Where ip
+//! stops there, nlkit resyncs links, addresses and neighbours
+//! ([`super::monitor_resync`]): what changed while notifications were lost
+//! is printed as they would have printed it.
 
 use super::monitor_channels::{self, Channel, Line, Open, Recorder};
 use super::monitor_resync::{said, Resync, WithMessage};
