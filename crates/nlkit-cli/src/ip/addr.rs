@@ -38,10 +38,10 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     let choices =
         ["add", "change|chg", "replace", "delete", "list|show|lst", "flush", "save", "restore"];
     if a.peek().is_none() {
-        return show(ctx, a);
+        return ctx.consistent(|ctx| show(ctx, a.clone()));
     }
     match args::command_first(&mut a, "address", "list", &choices)? {
-        "list" => show(ctx, a),
+        "list" => ctx.consistent(|ctx| show(ctx, a.clone())),
         "flush" => super::addr_modify::flush(ctx, a),
         "save" => super::addr_save::save(ctx, a),
         "restore" => super::addr_save::restore(ctx, a),

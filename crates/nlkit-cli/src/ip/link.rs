@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         "show",
         &["add", "set|change", "delete", "show|lst|list"],
     )? {
-        "show" => show(ctx, a),
+        "show" => ctx.consistent(|ctx| show(ctx, a.clone())),
         "add" => add(ctx, a),
         "delete" => delete(ctx, a),
         _ => set(ctx, a),

@@ -53,6 +53,10 @@ use nlkit::{Conn, Netns, Protocol, Socket, Transport};
 /// on that thread overlaps the two.
 const READ_AHEAD: usize = 8;
 
+/// How many times a listing is dumped while the kernel says its table
+/// changed during the dump (`NLM_F_DUMP_INTR`).
+pub const DUMP_ATTEMPTS: usize = 3;
+
 /// Options every object command takes.
 #[derive(Debug, Clone, Default)]
 pub struct Global {
@@ -94,6 +98,52 @@ impl Ctx {
     /// have made, renamed or removed links).
     pub fn forget_links(&mut self) {
         self.links = None;
+    }
+
+    /// Runs a listing so that it never prints a torn table: what it
+    /// prints is held until it ends, and when a dump comes back marked
+    /// interrupted (`NLM_F_DUMP_INTR`: the table changed while the kernel
+    /// was sending it) the listing is run again from the start, what it
+    /// printed discarded, up to [`DUMP_ATTEMPTS`] times. If every attempt
+    /// is interrupted it fails saying so, printing nothing. A listing too
+    /// large to hold (over 8 MiB of output) is printed as it comes, and
+    /// then an interrupted dump is an error saying that what was printed
+    /// may be inconsistent (`ip` says so too, and exits 0).
+    pub fn consistent(&mut self, mut list: impl FnMut(&mut Ctx) -> Result<()>) -> Result<()> {
+        let mut attempt = 1;
+        loop {
+            self.out.hold();
+            let listed = list(self);
+            let interrupted = listed.as_ref().is_err_and(|e| {
+                e.chain().any(|c| {
+                    matches!(
+                        c.downcast_ref::<nlkit::Error>(),
+                        Some(nlkit::Error::DumpInterrupted { .. })
+                    )
+                })
+            });
+            if !interrupted {
+                let released = self.out.release();
+                return listed.and(released);
+            }
+            if !self.out.discard() {
+                self.out.release()?;
+                anyhow::bail!(
+                    "Dump was interrupted and may be inconsistent: the kernel's table changed \
+                     while it was read (NLM_F_DUMP_INTR), after more was printed than is held \
+                     for a retry"
+                );
+            }
+            if attempt == DUMP_ATTEMPTS {
+                self.out.release()?;
+                anyhow::bail!(
+                    "Dump was interrupted and may be inconsistent: the kernel's table changed \
+                     during each of {DUMP_ATTEMPTS} dumps (NLM_F_DUMP_INTR); nothing printed"
+                );
+            }
+            attempt += 1;
+            self.forget_links();
+        }
     }
 
     pub fn new(g: &Global) -> Result<Self> {

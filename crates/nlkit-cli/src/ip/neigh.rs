@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     // ip's order: the first command a word is a prefix of (`d` is delete).
     let choices = ["add", "change|chg", "replace", "delete", "get", "show|lst|list", "flush"];
     match args::command_first(&mut a, "neigh", "show", &choices)? {
-        "show" => show(ctx, a),
+        "show" => ctx.consistent(|ctx| show(ctx, a.clone())),
         "flush" => super::neigh_select::flush(ctx, a),
         "get" => get(ctx, a),
         cmd => change(ctx, a, cmd),

@@ -26,13 +26,13 @@ use nlkit::rtnl::{AF_INET, AF_UNSPEC};
 use nlkit::wire::Flags;
 
 pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
-    let Some(cmd) = a.next() else { return show(ctx, a) };
+    let Some(cmd) = a.next() else { return ctx.consistent(|ctx| show(ctx, a.clone())) };
     if let Some(op) = change_op(&cmd) {
         return modify(ctx, a, op);
     }
     let is = |w: &str| matches(&cmd, w);
     if is("list") || is("show") || is("lst") {
-        show(ctx, a)
+        ctx.consistent(|ctx| show(ctx, a.clone()))
     } else if is("get") {
         get(ctx, a)
     } else if is("flush") {

@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         "show",
         &["show|list|lst", "add", "delete|del", "flush"],
     )? {
-        "show" => show(ctx, a),
+        "show" => ctx.consistent(|ctx| show(ctx, a.clone())),
         "flush" => {
             let family = if ctx.family == AF_UNSPEC { AF_INET } else { ctx.family };
             super::rule_select::flush(ctx, a, family)

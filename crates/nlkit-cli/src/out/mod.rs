@@ -5,20 +5,24 @@
 pub mod generic;
 pub mod naming;
 pub mod printer;
+mod sink;
 pub mod writer;
 
 use anyhow::Result;
 use serde_json::{Map, Value};
-use std::io::{BufWriter, Write};
+use sink::Sink;
+use std::io::Write;
 
 pub struct Output {
-    out: BufWriter<Box<dyn Write>>,
+    out: Sink,
     json: bool,
     pretty: bool,
     objects: usize,
+    /// `objects` when holding began.
+    held_objects: usize,
 }
 
-/// Standard output as a plain file: the `BufWriter` above already writes
+/// Standard output as a plain file: the [`Sink`] above already writes
 /// it in 64 KiB blocks, and `Stdout`'s own line buffering would search
 /// every block for its last newline and copy the tail (JSON has none).
 /// Falls back to `Stdout` if the descriptor cannot be duplicated.
@@ -37,7 +41,7 @@ impl Output {
 
     /// Output into `w` instead of standard output (tests capture it).
     pub fn to(w: Box<dyn Write>, json: bool, pretty: bool) -> Self {
-        Output { out: BufWriter::with_capacity(64 * 1024, w), json, pretty, objects: 0 }
+        Output { out: Sink::new(w), json, pretty, objects: 0, held_objects: 0 }
     }
 
     pub fn json(&self) -> bool {
@@ -109,6 +113,31 @@ impl Output {
 
     /// Writes out what is buffered (after each datagram of events).
     pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Holds what is printed from now on (up to [`sink::HOLD_MAX`]
+    /// bytes), flushes included, until [`release`](Self::release) or
+    /// [`discard`](Self::discard): a listing whose dump may be retried.
+    pub fn hold(&mut self) {
+        self.out.hold();
+        self.held_objects = self.objects;
+    }
+
+    /// Forgets what was printed since [`hold`](Self::hold), as if it never
+    /// was; false if it was too much to hold and was written out already.
+    pub fn discard(&mut self) -> bool {
+        let discarded = self.out.discard();
+        if discarded {
+            self.objects = self.held_objects;
+        }
+        discarded
+    }
+
+    /// Ends holding and writes out what was held.
+    pub fn release(&mut self) -> Result<()> {
+        self.out.release()?;
         self.out.flush()?;
         Ok(())
     }

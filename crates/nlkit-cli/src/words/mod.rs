@@ -9,7 +9,7 @@ pub mod values;
 use anyhow::{anyhow, Result};
 
 /// The words after `nlkit OBJECT`, read left to right.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Args {
     words: Vec<String>,
     at: usize,
