@@ -7,6 +7,9 @@
 #   snapshot in tools/uapi/ (always checked: the input is in the repo).
 # - every tools/gen-ynl.py target (family tables) from the YNL specs in
 #   specs/ynl/6.12/ and the same header snapshot (always checked).
+# - crates/nlkit/src/proto/registry.rs from tools/gen-registry.py and the
+#   attr_set! tables in the source (always checked: a new table must be
+#   registered, so the fuzzer and the round-trip tests reach it).
 # - crates/nlkit/src/kernel/ioctl_names.rs from tools/gen-ioctl-names.py,
 #   which needs the C compiler and the machine's linux-libc-dev: checked
 #   when the installed package is the version the file names, skipped
@@ -30,6 +33,9 @@ check() { # FILE GENERATED
 
 python3 "$root/tools/gen-uapi.py" >"$tmp/uapi.rs"
 check crates/nlkit/src/rtnl/uapi.rs "$tmp/uapi.rs" || true
+
+python3 "$root/tools/gen-registry.py" >"$tmp/registry.rs"
+check crates/nlkit/src/proto/registry.rs "$tmp/registry.rs" || true
 
 # Family tables from the YNL specs pinned in specs/ynl/6.12/.
 python3 "$root/tools/gen-ynl.py" --targets | while read -r target out; do

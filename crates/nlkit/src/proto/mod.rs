@@ -20,6 +20,9 @@
 pub mod codec;
 pub mod dynamic;
 pub mod meta;
+#[rustfmt::skip]
+pub mod registry;
+pub mod round_trip;
 mod table;
 #[cfg(test)]
 pub(crate) mod uapi_check;

@@ -332,6 +332,27 @@ macro_rules! attr_set {
             }
 
             impl<$lt> $view<$lt> {
+                /// Checks the set's round trips on any payload (see
+                /// [`round_trip`](crate::proto::round_trip)): for the
+                /// registry, the fuzzer and the tests.
+                #[doc(hidden)]
+                pub const HEADER_META: &'static $crate::proto::StructMeta =
+                    &<$header as $crate::proto::FixedStruct>::META;
+
+                #[doc(hidden)]
+                pub const SELF_CHECK: fn(&[u8]) -> ::core::result::Result<bool, ::std::string::String> =
+                    |payload| {
+                        let Ok(view) = $view::parse_payload(payload) else { return Ok(false) };
+                        $crate::proto::round_trip::same_bytes(&view, payload)?;
+                        let owned = view.to_builder();
+                        let Some(again) = $crate::proto::round_trip::emitted(|b| owned.emit(b)) else {
+                            return Ok(false);
+                        };
+                        let reread = $view::parse_payload(&again)
+                            .map_err(|e| format!("what the builder wrote does not parse: {e}"))?;
+                        $crate::proto::round_trip::same_value(&owned, &reread.to_builder()).map(|()| true)
+                    };
+
                 /// The object as a builder: every field read, and every
                 /// other attribute (unknown, read on demand, or not
                 /// readable as its type) in `extra`, so emitting it sends
