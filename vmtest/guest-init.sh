@@ -543,6 +543,22 @@ if [ "$EXTRA" = 1 ]; then
 	else fail "kmemleak after rmmod:"; head -60 /tmp/kmemleak.out | sed 's/^/    | /'; fi
 fi
 
+# --- a module that answers badly (kernel/c/nlkit_hostile.c) ---------------------
+# Every broken reply from a kernel family ends in a clear error within the
+# deadline (1 s) plus 2 s, and the same connection works right after.
+if [ -e /nlkit_hostile.ko ]; then
+	run insmodhostile insmod /nlkit_hostile.ko
+	run hostile nl-hostile-genl
+	if [ $RC = 0 ] && has hostile "nests deeper than 32 levels" "an earlier dump on this socket" \
+		"read: 262139 attributes"; then
+		pass "nl-hostile-genl: 13 broken replies from a kernel family, each said within its bound, the connection usable after each"
+	else fail "nl-hostile-genl (rc $RC)"; fi
+	sed 's/^/H| /' /tmp/hostile.out
+	run rmmodhostile rmmod nlkit_hostile
+	if [ $RC = 0 ]; then pass "rmmod nlkit_hostile with its endless dump abandoned"
+	else fail "rmmod nlkit_hostile (rc $RC)"; fi
+fi
+
 # --- modules written as tutorials write them (kernel/tutorial) -------------------
 if [ -e /guest-tutorial.sh ]; then . /guest-tutorial.sh; fi
 

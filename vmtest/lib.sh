@@ -12,7 +12,7 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The nlkit programs the guest runs (cargo build_programs; make_initramfs).
-NLKIT_BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register nlkit)
+NLKIT_BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register nl-hostile-genl nlkit)
 
 # now: the time in seconds, for secs.
 now() { date +%s.%N; }

@@ -46,10 +46,13 @@ echo "== kernel $KVER"
 # --- 2. builds ----------------------------------------------------------------------
 # The module, in a copy of kernel/c so the source tree stays clean.
 mkdir -p "$OUT/module"
-cp "$ROOT/kernel/c/nlkit_demo.c" "$ROOT/kernel/c/nlkit_demo.h" "$ROOT/kernel/c/Makefile" "$OUT/module/"
+cp "$ROOT/kernel/c/nlkit_demo.c" "$ROOT/kernel/c/nlkit_demo.h" "$ROOT/kernel/c/nlkit_hostile.c" \
+	"$ROOT/kernel/c/Makefile" "$OUT/module/"
 make -s -C "/usr/src/linux-headers-$KVER" M="$OUT/module" modules 2>&1 \
 	| grep -v 'Skipping BTF generation' || true
-[ -e "$OUT/module/nlkit_demo.ko" ] || { echo "module build failed" >&2; exit 2; }
+for m in nlkit_demo nlkit_hostile; do
+	[ -e "$OUT/module/$m.ko" ] || { echo "$m build failed" >&2; exit 2; }
+done
 # The tutorial-style modules (kernel/tutorial), driven by guest-tutorial.sh.
 mkdir -p "$OUT/tutorial"
 cp "$ROOT"/kernel/tutorial/*.c "$ROOT/kernel/tutorial/Makefile" "$OUT/tutorial/"
@@ -65,6 +68,7 @@ T3=$(now)
 
 # --- 3. initramfs ------------------------------------------------------------------
 make_initramfs "$OUT/initramfs" "$OUT/initramfs.cpio.gz" "/:$OUT/module/nlkit_demo.ko" \
+	"/:$OUT/module/nlkit_hostile.ko" \
 	"/:$OUT/tutorial/tut_netlink.ko" "/:$OUT/tutorial/tut_chardev.ko" "/:$ROOT/vmtest/guest-tutorial.sh" \
 	"/:$ROOT/kernel/nlkit_demo.yaml"
 T4=$(now)

@@ -101,5 +101,8 @@ fn listings_are_whole_or_say_they_were_interrupted() {
          bursts ({burst_changes} changes): 10 of 10 whole, ip warned on {ip_warned} of 10",
         10 - said
     );
+    common::figure("cli_dumpintr.changes", changes);
+    common::figure("cli_dumpintr.said", said);
+    common::figure("cli_dumpintr.ip_warned", ip_warned);
     assert!(changes > 0 && burst_changes > 0);
 }

@@ -79,6 +79,12 @@ pub enum Error {
     /// the exchange (a dump without its end, replies that were not this
     /// request's).
     Timeout,
+    /// A dump the kernel was sending on this socket was abandoned (its
+    /// exchange reached its deadline) and did not end by the next dump's
+    /// deadline either: the kernel refuses a new dump on the socket while
+    /// one runs. Requests that are not dumps still work on it; for dumps,
+    /// open another socket.
+    DumpStillRunning,
     /// No generic netlink family of this name is registered (the
     /// controller answered `ENOENT`): its module is not loaded.
     FamilyNotFound {
@@ -290,6 +296,10 @@ impl fmt::Display for Error {
             }
             Error::Truncated { size } => write!(f, "datagram of {size} bytes was truncated"),
             Error::Timeout => f.write_str("timed out: the deadline passed before the reply was complete"),
+            Error::DumpStillRunning => f.write_str(
+                "an earlier dump on this socket, abandoned at its deadline, has still not ended: \
+                 the kernel refuses another dump on the socket while it runs",
+            ),
             Error::FamilyNotFound { name } => write!(
                 f,
                 "generic netlink family {name:?} is not registered (is the module that \

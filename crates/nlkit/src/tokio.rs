@@ -97,13 +97,20 @@ impl AsyncConn {
         let to = SocketAddr::port(self.core.peer);
         let deadline = self.timeout.map(|t| Instant::now() + t);
         let mut wait = deadline.map(Deadline::new);
-        // A dump abandoned before its end is read to it first (see Core).
-        while self.core.drains_abandoned_dump() {
+        if self.core.overran {
+            self.core.discard_queued(self.fd.get_ref());
+        }
+        // A dump abandoned before its end is read to it before another
+        // dump (see Core and the blocking engine).
+        while exchange.is_dump() && self.core.drains_abandoned_dump() {
             let drained = recv_until(&self.fd, &mut self.core.recv, &mut wait).await;
-            if drained.is_err() {
+            if let Err(e) = drained {
                 // Given up on (only this exchange waits for it).
-                self.core.routing.abandoned_dump = None;
-                return drained;
+                self.core.give_up_abandoned_dump();
+                return Err(match e {
+                    Error::Timeout => Error::DumpStillRunning,
+                    e => e,
+                });
             }
             self.core.drain_datagram();
         }
@@ -111,13 +118,16 @@ impl AsyncConn {
         let mut handler_error = None;
         loop {
             // A silent peer ends at the deadline, as on a blocking socket.
-            recv_until(&self.fd, &mut self.core.recv, &mut wait).await?;
+            if let Err(e) = recv_until(&self.fd, &mut self.core.recv, &mut wait).await {
+                self.core.overran |= matches!(e, Error::Overrun);
+                return Err(handler_error.unwrap_or(e));
+            }
             let step = self.core.on_datagram(exchange, on_reply, &mut handler_error)?;
             if step == Step::Finished {
                 break;
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(Error::Timeout);
+                return Err(handler_error.unwrap_or(Error::Timeout));
             }
         }
         match handler_error {

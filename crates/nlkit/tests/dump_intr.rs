@@ -127,6 +127,11 @@ fn interrupted_dumps_under_a_flood_are_said_and_retried() {
          attempts gave up: {gave_up}; bursts ({bursts} changes): {consistent} of 20 \
          consistent dumps whole; {took:?}"
     );
+    common::figure("dumpintr.changes", sustained);
+    common::figure("dumpintr.interrupted", interrupted);
+    common::figure("dumpintr.gave_up", gave_up);
+    common::figure("dumpintr.bursts_whole", consistent);
+    common::figure("dumpintr.ms", took.as_millis());
     assert_eq!((whole + interrupted, consistent), (100, 20));
     assert!(sustained > 0 && bursts > 0);
     assert!(took < Duration::from_secs(60), "{took:?}");

@@ -277,4 +277,7 @@ fn every_broken_reply_ends_in_bounded_time_and_leaves_the_connection_usable() {
     let _ = conn.request(GOOD + 1, Flags::empty(), |b| b.append(&[0; 4]), |_| Ok(()));
     let _ = peer.join();
     eprintln!("| case | time | result |\n| --- | ---: | --- |\n{}", table.join("\n"));
+    for row in &table {
+        common::figure("hostile.row", row);
+    }
 }

@@ -378,3 +378,40 @@ fn group_35_event_during_a_request_is_kept_not_taken_for_the_reply() {
     let event = nlkit::wire::Messages::new(&bytes).next().unwrap().unwrap();
     assert_eq!(event.message_type(), MessageType::Family(RTM_NEWTUNNEL));
 }
+
+/// An ACK the kernel drops for want of room (`ENOBUFS`) leaves the socket
+/// marked congested: the kernel then drops everything sent to it, the
+/// next request's reply included, until its queue has been read empty.
+/// The request that overran says so, and the next one still gets its
+/// answer (the engine reads the queue empty first).
+#[test]
+fn a_request_after_an_overrun_gets_its_reply() {
+    let ns = TestNs::new("overrunreq");
+    let mut conn = Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    conn.set_timeout(Some(Duration::from_secs(2))).unwrap();
+    // The smallest receive buffer: lo's reply fits (a queue that is
+    // empty takes one datagram), its ACK after it does not.
+    conn.transport().set_recv_buffer_size(0).unwrap();
+    let get = |conn: &mut Conn| {
+        let mut names = 0;
+        let r = conn.request(
+            RTM_GETLINK,
+            Flags::ACK,
+            |b| b.append(&ifinfomsg(1)),
+            |_| {
+                names += 1;
+                Ok(())
+            },
+        );
+        (r, names)
+    };
+    let (first, _) = get(&mut conn);
+    assert!(matches!(first, Err(Error::Overrun)), "{first:?}");
+    conn.transport().set_recv_buffer_size(1 << 20).unwrap();
+    for _ in 0..3 {
+        let (r, replies) = get(&mut conn);
+        r.unwrap_or_else(|e| panic!("the request after the overrun: {e}"));
+        assert_eq!(replies, 1);
+    }
+    assert!(conn.stale_discarded() >= 1, "lo's first reply, read after the overrun");
+}

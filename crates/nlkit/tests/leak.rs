@@ -86,4 +86,9 @@ fn a_hundred_thousand_requests_and_a_thousand_sockets_leak_nothing() {
         "resident: {rss0} KiB before, {rss1} after 100,000 requests, {rss2} after 1,000 \
          sockets, {rss3} after 10,000 dumps, {rss4} after 1,000 namespace opens"
     );
+    for (key, kib) in [("before", rss0), ("requests", rss1), ("sockets", rss2)] {
+        common::figure(&format!("leak.{key}"), kib);
+    }
+    common::figure("leak.dumps", rss3);
+    common::figure("leak.netns", rss4);
 }

@@ -150,4 +150,8 @@ fn a_flooded_mirror_resyncs_to_the_kernels_state_reporting_each_change_once() {
     // The kernel's tables, as the copy holds them: 500 addresses of
     // 10.77/16, 40 neighbours, 10 veth pairs plus m0, m1 and lo.
     assert_eq!(kernel.len(), (23, 500, 40));
+    common::figure("mirror.overruns", overruns);
+    common::figure("mirror.dropped", dropped);
+    common::figure("mirror.added", added.len());
+    common::figure("mirror.deleted", deleted.len());
 }

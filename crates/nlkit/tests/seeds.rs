@@ -354,6 +354,9 @@ fn every_channel_gives_messages_that_keep_their_round_trips() {
     }
     let nested = seeds["sets"].len();
     eprintln!("{} channels, {messages} messages; {nested} set inputs", cap.channels.len());
+    common::figure("capture.channels", cap.channels.len());
+    common::figure("capture.messages", messages);
+    common::figure("capture.set_inputs", nested);
     assert!(cap.channels.len() >= 20);
 
     let Some(out) = std::env::var_os("NLKIT_SEEDS_OUT") else { return };

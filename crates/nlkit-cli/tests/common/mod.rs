@@ -58,3 +58,10 @@ pub fn json_array(text: &str) -> Vec<serde_json::Value> {
         other => panic!("not a JSON array: {other:?}\n{text}"),
     }
 }
+
+/// Prints a figure for `tools/reliability.py`, which collects these lines
+/// from the tests' output into RELIABILITY.md (`FIGURE key = value`; a
+/// key printed several times gives several lines, in order).
+pub fn figure(key: &str, value: impl std::fmt::Display) {
+    eprintln!("FIGURE {key} = {value}");
+}

@@ -208,6 +208,12 @@ impl<T: Transport> Conn<T> {
         let mut requests = requests.into_iter().fuse();
         let mut pipe = Pipeline::new(limits);
         let to = SocketAddr::port(self.core.peer);
+        if self.core.overran {
+            match self.transport.socket() {
+                Some(socket) => self.core.discard_queued(socket),
+                None => self.core.overran = false,
+            }
+        }
         loop {
             pipe.fill(&mut self.core, &mut requests, &mut done);
             if !pipe.waiting() {
@@ -229,6 +235,7 @@ impl<T: Transport> Conn<T> {
                 });
             }
             if let Err(e) = drained {
+                self.core.overran |= matches!(e, Error::Overrun);
                 pipe.fail(&e, &mut done);
                 return Err(e);
             }

@@ -34,6 +34,11 @@ pub(crate) struct Core {
     pub port: u32,
     pub peer: u32,
     pub routing: Routing,
+    /// An exchange ended in `ENOBUFS`: the kernel dropped messages and
+    /// marked the socket congested, and drops every message sent to it
+    /// (replies included) until its queue has been read empty. The next
+    /// exchange reads it empty first ([`discard_queued`](Self::discard_queued)).
+    pub overran: bool,
 }
 
 /// Where messages that are not the open exchange's go, and the counters.
@@ -72,6 +77,44 @@ impl Core {
         self.routing.abandoned_dump.is_some()
     }
 
+    /// Reads the socket's queue empty without waiting (at most 4,096
+    /// datagrams), after an overrun: late replies to abandoned exchanges
+    /// are discarded, anything else kept as unsolicited (within its
+    /// bounds). Until the queue is empty the kernel drops what it sends
+    /// to the socket, the next request's reply included.
+    pub fn discard_queued(&mut self, socket: &crate::Socket) {
+        self.overran = false;
+        for _ in 0..4096 {
+            match socket.try_recv(&mut self.recv) {
+                Ok(_) => {}
+                Err(Error::Overrun) => continue,
+                Err(_) => return,
+            }
+            let from = self.recv.from();
+            if from.groups != 0 || self.recv.group().is_some() || from.port != self.peer {
+                self.routing.keep_unsolicited(from, self.recv.bytes().to_vec());
+                continue;
+            }
+            for msg in Messages::new(self.recv.bytes()) {
+                match msg {
+                    Ok(m) => self.routing.not_ours(from, &m),
+                    Err(_) => {
+                        self.routing.keep_unsolicited(from, self.recv.bytes().to_vec());
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops waiting for an abandoned dump before the request built last
+    /// was sent: that request never went, so nothing is outstanding (a
+    /// later dump does not count it as a dump still running).
+    pub fn give_up_abandoned_dump(&mut self) {
+        self.routing.abandoned_dump = None;
+        self.routing.outstanding = None;
+    }
+
     pub fn new(port: u32) -> Self {
         Core {
             request: Vec::with_capacity(4096),
@@ -79,6 +122,7 @@ impl Core {
             port,
             peer: 0,
             routing: Routing { next_seq: 1, ..Routing::default() },
+            overran: false,
         }
     }
 

@@ -313,15 +313,26 @@ impl<T: Transport> Conn<T> {
     {
         let to = SocketAddr::port(self.core.peer);
         let deadline = self.timeout.map(|t| Instant::now() + t);
-        while self.core.drains_abandoned_dump() {
+        if self.core.overran {
+            match self.transport.socket() {
+                Some(socket) => self.core.discard_queued(socket),
+                None => self.core.overran = false,
+            }
+        }
+        // A dump the kernel is still sending must end before it takes
+        // another on this socket; other requests go at once (the old
+        // dump's messages are discarded by their sequence number).
+        while exchange.is_dump() && self.core.drains_abandoned_dump() {
             let drained = self.transport.recv(&mut self.core.recv).map(|()| {
                 self.core.drain_datagram();
             });
             if drained.is_err() || deadline.is_some_and(|d| Instant::now() >= d) {
                 // Given up on (only this exchange waits for it).
-                self.core.routing.abandoned_dump = None;
-                drained?;
-                return Err(Error::Timeout);
+                self.core.give_up_abandoned_dump();
+                return Err(match drained {
+                    Err(Error::Timeout) | Ok(()) => Error::DumpStillRunning,
+                    Err(e) => e,
+                });
             }
         }
         self.transport.send_to(&self.core.request, to)?;
@@ -333,7 +344,11 @@ impl<T: Transport> Conn<T> {
                 if let Some(r) =
                     read_ahead::run(socket, depth, core, exchange, on_reply, err, deadline)
                 {
-                    r?;
+                    if let Err(e) = r {
+                        self.core.overran |= matches!(e, Error::Overrun);
+                        // What went wrong first says more than the wait.
+                        return Err(handler_error.unwrap_or(e));
+                    }
                     return match handler_error {
                         Some(e) => Err(e),
                         None => exchange.outcome(),
@@ -342,14 +357,19 @@ impl<T: Transport> Conn<T> {
             }
         }
         loop {
-            self.transport.recv(&mut self.core.recv)?;
+            if let Err(e) = self.transport.recv(&mut self.core.recv) {
+                self.core.overran |= matches!(e, Error::Overrun);
+                // A handler's error (a reply that did not read) says more
+                // than the wait for the end that came after it.
+                return Err(handler_error.unwrap_or(e));
+            }
             if self.core.on_datagram(exchange, on_reply, &mut handler_error)? == Step::Finished {
                 break;
             }
             // Datagrams that keep coming but finish nothing (another
             // sender's, a dump without DONE) do not extend the wait.
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(Error::Timeout);
+                return Err(handler_error.unwrap_or(Error::Timeout));
             }
         }
         match handler_error {

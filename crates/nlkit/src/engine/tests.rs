@@ -257,6 +257,45 @@ fn a_timeout_mid_dump_does_not_poison_later_requests() {
 }
 
 #[test]
+fn a_reply_that_does_not_read_is_the_error_even_when_no_ack_follows() {
+    // A broken peer: one reply the handler refuses, and no ACK after it.
+    let mut c = conn(|m| vec![reply(&m, GET, Flags::empty(), b"bad")]);
+    let err = c
+        .request(
+            GET,
+            Flags::ACK,
+            |_| Ok(()),
+            |_| Err(Error::Malformed { what: "reply", why: "not what was asked" }),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Malformed { why: "not what was asked", .. }), "{err:?}");
+}
+
+#[test]
+fn a_kernel_dump_without_end_holds_up_only_the_next_dump() {
+    // A dump the kernel never ends (a broken module's dumpit): its
+    // exchange times out; a request that is not a dump goes at once,
+    // the dump's messages discarded; the next dump waits for it to end
+    // and, when it does not, says so.
+    let mut c = conn(|m| {
+        if m.message_type() == MessageType::Family(GET) {
+            (0..3).map(|_| reply(&m, GET, Flags::MULTI, b"x")).collect()
+        } else {
+            vec![ack(&m, 0, None, None)]
+        }
+    });
+    let err = c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+    c.request_ack(GET + 1, Flags::empty(), |_| Ok(())).unwrap();
+    let err = c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::DumpStillRunning), "{err:?}");
+    assert!(err.to_string().contains("abandoned at its deadline"), "{err}");
+    // Given up on: the one after is sent (and, never ending, times out).
+    let err = c.dump(GET, |_| Ok(()), |_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+}
+
+#[test]
 fn replies_are_not_port_checked_when_our_port_is_unknown() {
     let m = [16u8, 0, 0, 0, 0x20, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0];
     let msg = Messages::new(&m).next().unwrap().unwrap();

@@ -144,6 +144,9 @@ mod tests {
                 Err(e) => panic!("{}: {e}", set.path),
             }
         }
+        // For tools/reliability.py.
+        eprintln!("FIGURE registry.sets = {}", SETS.len());
+        eprintln!("FIGURE registry.rows = {rows}");
         assert!(rows > 800, "{rows} rows");
         assert!(both * 10 >= SETS.len() * 9, "{both} of {} sets checked both ways", SETS.len());
     }

@@ -50,3 +50,10 @@ pub fn output(args: &[&str]) -> String {
     assert!(out.status.success(), "{args:?} failed");
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+/// Prints a figure for `tools/reliability.py`, which collects these lines
+/// from the tests' output into RELIABILITY.md (`FIGURE key = value`; a
+/// key printed several times gives several lines, in order).
+pub fn figure(key: &str, value: impl std::fmt::Display) {
+    eprintln!("FIGURE {key} = {value}");
+}
