@@ -352,42 +352,84 @@ pub static MONITOR: Walk<MonitorWords> = Walk {
 };
 
 /// Prints events as `conntrack -E` does (`[NEW]` right-aligned in nine
-/// columns, then the entry's line), or one JSON object per line; lost
-/// events are said on stderr, and counted.
+/// columns, then the entry's line), or one JSON object per line. A copy
+/// of the table (`conntrack::Table`, read before the first event) follows
+/// the events; when events are lost (an overrun) the monitor says so on
+/// stderr, reads the table again and prints what changed meanwhile as
+/// events (`"resync": true` in JSON), each change once. The copy needs
+/// new and destroyed entries whatever is printed, so those groups are
+/// always joined.
 fn monitor(netns: Option<&str>, m: &MonitorWords, json: bool) -> Result<()> {
-    let mut sub = match netns {
-        Some(name) => Subscription::open_in(Netns::Name(name), m.events)?,
-        None => Subscription::open(m.events)?,
+    let shown = m.events;
+    let events = Events { new: true, destroy: true, ..m.events };
+    let (mut sub, mut conn) = match netns {
+        Some(name) => (
+            Subscription::open_in(Netns::Name(name), events)?,
+            Conn::open_in(Netns::Name(name), Protocol::NETFILTER)?,
+        ),
+        None => (Subscription::open(events)?, Conn::open(Protocol::NETFILTER)?),
     };
     let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let mut table = conntrack::Table::load(&mut conn, 0, events.filter)?;
     // On stderr, so a script knows the groups are joined.
     crate::report::note!("monitoring conntrack events");
+    let wanted = |c: Change| match c {
+        Change::New => shown.new,
+        Change::Update => shown.update,
+        Change::Destroy => shown.destroy,
+    };
     let mut seen = 0u64;
     let mut stdout = std::io::stdout().lock();
+    let print = |out: &mut Vec<u8>, change: Change, e: &Entry, resync: bool| {
+        if json {
+            let mut v = event_json(change, e);
+            if resync {
+                v["resync"] = true.into();
+            }
+            let _ = writeln!(out, "{v}");
+        } else {
+            out.extend_from_slice(&event_text(change, e));
+        }
+    };
+    let done = |seen: u64| m.count.is_some_and(|c| seen >= c);
     loop {
         let mut out = Vec::new();
+        let mut lost = false;
         for item in sub.recv()? {
             match item {
                 Item::Event { event: Event::Conn(change, e), .. } => {
-                    seen += 1;
-                    if json {
-                        let _ = writeln!(out, "{}", event_json(change, &e));
-                    } else {
-                        out.extend_from_slice(&event_text(change, &e));
+                    if table.apply(change, &e) && wanted(change) {
+                        seen += 1;
+                        print(&mut out, change, &e, false);
                     }
                 }
                 Item::Event { event: Event::Other(_), .. } => {}
-                Item::Overrun => crate::report::note!("conntrack: events lost (ENOBUFS)"),
+                Item::Overrun => lost = true,
                 Item::Refused { .. } => {}
                 Item::Malformed(e) => crate::report::note!("conntrack: {e}"),
             }
-            if m.count.is_some_and(|c| seen >= c) {
+            if lost || done(seen) {
                 break;
+            }
+        }
+        if lost && !done(seen) {
+            let (changes, dropped) = table.recover(&mut sub, &mut conn)?;
+            crate::report::note!(
+                "conntrack: events lost (ENOBUFS); read the table again: {} changes while \
+                 they were lost ({dropped} queued datagrams dropped)",
+                changes.len()
+            );
+            for (change, e) in changes.iter().filter(|(c, _)| wanted(*c)) {
+                if done(seen) {
+                    break;
+                }
+                seen += 1;
+                print(&mut out, *change, e, true);
             }
         }
         stdout.write_all(&out)?;
         stdout.flush()?;
-        if m.count.is_some_and(|c| seen >= c) {
+        if done(seen) {
             return Ok(());
         }
     }
@@ -551,6 +593,12 @@ fn entry_json(e: &Entry) -> Value {
         "counters-orig": e.counters_orig.map(|(p, b)| json!({"packets": p, "bytes": b})),
         "counters-reply": e.counters_reply.map(|(p, b)| json!({"packets": p, "bytes": b})),
         "helper": e.helper,
+        "timestamp": e.timestamp.map(|(start, stop)| json!({"start": start, "stop": stop})),
+        // The label bits as conntrack's `--label` numbers them (bit 0 of
+        // the first byte is label 0).
+        "labels": e.labels.as_ref().map(|bits| {
+            (0..bits.len() * 8).filter(|i| bits[i / 8] >> (i % 8) & 1 == 1).collect::<Vec<_>>()
+        }),
     })
 }
 

@@ -217,3 +217,92 @@ fn get_stats_and_count_as_conntrack() {
     assert_ne!(missing.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("No such file or directory"));
 }
+
+/// Lost events are made up for: the monitor is stopped (SIGSTOP) while
+/// 20,000 entries are made and 100 of the 200 it had seen are deleted, so
+/// its queue overflows; it says so, reads the table again, and in the end
+/// has printed each new entry once and each deleted one once.
+#[test]
+fn an_overrun_is_followed_by_a_resync_that_prints_each_change_once() {
+    use nlkit::netfilter::conntrack::{self as ct, NewEntry, Tuple};
+    use nlkit::{BatchLimits, Conn, Netns, Protocol};
+    use std::collections::HashMap;
+    use std::io::{BufRead, BufReader};
+    use std::ops::ControlFlow;
+    use std::process::Stdio;
+    let ns = Ns::new("ctresync");
+    let udp = |sport: u16| {
+        let t = Tuple {
+            src: Some("10.5.0.1".parse().unwrap()),
+            dst: Some("10.5.0.2".parse().unwrap()),
+            proto: 17,
+            sport: Some(sport),
+            dport: Some(53),
+            ..Tuple::default()
+        };
+        let reply = Tuple { src: t.dst, dst: t.src, sport: t.dport, dport: t.sport, ..t };
+        (t, NewEntry { orig: t, reply, timeout: 1000, ..NewEntry::default() })
+    };
+    let mut conn = Conn::open_in(Netns::Name(&ns.0), Protocol::NETFILTER).unwrap();
+    let make = |conn: &mut Conn, ports: std::ops::RangeInclusive<u16>| {
+        let creates = ports.map(|p| ((), ct::create(udp(p).1)));
+        conn.batch(creates, BatchLimits::default(), |(), r| {
+            r.unwrap();
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    };
+    make(&mut conn, 1..=200);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["-j", "-n", &ns.0, "conntrack", "monitor"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    err.read_line(&mut ready).unwrap();
+    assert_eq!(ready, "monitoring conntrack events\n");
+    let pid = child.id().to_string();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    // A watchdog ends the monitor if this test stops short of it.
+    let watched = pid.clone();
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").args(["-9", &watched]).status();
+    });
+    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
+    make(&mut conn, 1001..=21_000);
+    for p in 1..=100 {
+        conn.run(ct::delete(libc::AF_INET as u8, udp(p).0, None)).unwrap();
+    }
+    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
+    let mut said = String::new();
+    err.read_line(&mut said).unwrap();
+    assert!(said.starts_with("conntrack: events lost (ENOBUFS); read the table again"), "{said}");
+    let (mut new, mut destroyed) = (HashMap::<u64, u32>::new(), HashMap::<u64, u32>::new());
+    let mut resynced = 0;
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        resynced += usize::from(v.get("resync").is_some());
+        let port = v["orig"]["sport"].as_u64().unwrap();
+        match v["event"].as_str().unwrap() {
+            "new" => *new.entry(port).or_default() += 1,
+            "destroy" => *destroyed.entry(port).or_default() += 1,
+            other => panic!("{other}: {line}"),
+        }
+        if new.len() == 20_000 && destroyed.len() == 100 {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(watchdog);
+    assert_eq!((new.len(), destroyed.len()), (20_000, 100), "{said}");
+    assert!(new.keys().all(|p| (1001..=21_000).contains(p)));
+    assert!(destroyed.keys().all(|p| (1..=100).contains(p)));
+    assert!(new.values().chain(destroyed.values()).all(|&n| n == 1), "a change printed twice");
+    assert!(resynced > 0, "nothing came from the resync: {said}");
+    eprintln!("{said}{resynced} changes printed from the resync");
+}

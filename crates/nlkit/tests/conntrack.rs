@@ -145,3 +145,54 @@ fn get_count_and_cpu_counters() {
     assert!(!cpus.is_empty() && cpus.len() >= online.min(1), "{cpus:?}");
     assert!(cpus.iter().all(|c| c.counters.iter().any(|(n, _)| *n == "found")), "{cpus:?}");
 }
+
+/// A copy of the table, brought back in step by a dump: what appeared,
+/// went and changed while it was not following (a mark set), each once;
+/// events it already has are not news again; the filter holds.
+#[test]
+fn a_table_copy_resyncs_to_the_kernel() {
+    use conntrack::{Change, EventFilter, Table};
+    let ns = TestNs::new("cttable");
+    let mut conn = Conn::open_in(ns.netns(), Protocol::NETFILTER).unwrap();
+    let make = |conn: &mut Conn, sport: u16, mark: Option<u32>| {
+        let t = tuple("10.4.0.1", "10.4.0.2", 17, Some((sport, 53)));
+        let n = NewEntry { orig: t, reply: reverse(&t), timeout: 100, mark, ..NewEntry::default() };
+        conn.run(conntrack::create(n)).unwrap();
+        t
+    };
+    let kept = make(&mut conn, 1, Some(7));
+    let gone = make(&mut conn, 2, Some(7));
+    let changed = make(&mut conn, 3, Some(7));
+    make(&mut conn, 4, Some(8)); // not the filter's
+    let filter = EventFilter { mark: Some((7, 0xff)), ..EventFilter::default() };
+    let mut table = Table::load(&mut conn, 0, filter).unwrap();
+    assert_eq!(table.len(), 3);
+    let fresh = make(&mut conn, 5, Some(7));
+    make(&mut conn, 6, Some(9));
+    conn.run(conntrack::delete(libc::AF_INET as u8, gone, None)).unwrap();
+    conn.run(conntrack::delete(libc::AF_INET as u8, changed, None)).unwrap();
+    let t = tuple("10.4.0.1", "10.4.0.2", 17, Some((3, 53)));
+    let n = NewEntry {
+        orig: t,
+        reply: reverse(&t),
+        timeout: 100,
+        mark: Some(0x107),
+        ..NewEntry::default()
+    };
+    conn.run(conntrack::create(n)).unwrap();
+    let changes = table.resync(&mut conn).unwrap();
+    let said: Vec<(Change, u16)> =
+        changes.iter().map(|(c, e)| (*c, e.orig.sport.unwrap())).collect();
+    assert_eq!(said, [(Change::Destroy, 2), (Change::New, 5), (Change::Update, 3)], "{changes:?}");
+    assert_eq!(table.len(), 3);
+    assert!(table.get(&kept, 0).is_some() && table.get(&fresh, 0).is_some());
+    // What the resync said is not news when its event comes late.
+    assert!(!table.apply(Change::New, &changes[1].1));
+    assert!(!table.apply(Change::Destroy, &changes[0].1));
+    assert!(table.apply(Change::Destroy, &changes[1].1));
+    assert!(table
+        .resync(&mut conn)
+        .unwrap()
+        .iter()
+        .all(|(c, e)| { *c == Change::New && e.orig.sport == Some(5) }));
+}

@@ -6,9 +6,11 @@
 //! integer in ctnetlink is big-endian, which the tables say.
 
 pub mod filter;
+mod table;
 pub mod tables;
 
 pub use filter::EventFilter;
+pub use table::Table;
 
 use super::{message_type, NfGenMsg, NFNETLINK_V0, NFNL_SUBSYS_CTNETLINK};
 use crate::engine::{Ack, Request, Stream};
@@ -33,7 +35,7 @@ pub const IPCTNL_MSG_CT_GET_STATS: u8 = 5;
 pub const CTA_STATS_GLOBAL_ENTRIES: u16 = 1;
 
 /// One direction of a connection: addresses and the layer-4 identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Tuple {
     /// Source address.
     pub src: Option<IpAddr>,
