@@ -61,6 +61,8 @@ def main():
     print()
     print("use super::round_trip::Registered;")
     print()
+    print("// Unused when no family's feature is on.")
+    print("#[allow(unused_macros)]")
     print("macro_rules! set {")
     print("    ($name:literal, $($path:ident)::+) => {")
     print("        Registered {\n            path: $name,\n            header: crate::$($path)::+::HEADER_META,\n            meta: &crate::$($path)::+::META,\n            check: crate::$($path)::+::SELF_CHECK,\n        }")

@@ -5,6 +5,8 @@
 
 use super::round_trip::Registered;
 
+// Unused when no family's feature is on.
+#[allow(unused_macros)]
 macro_rules! set {
     ($name:literal, $($path:ident)::+) => {
         Registered {

@@ -119,7 +119,11 @@ mod tests {
     /// writes reads back the same.
     #[test]
     fn every_registered_set_keeps_its_round_trips() {
-        assert!(SETS.len() >= 100, "{} sets", SETS.len());
+        // Every family's sets are there with the default features (none
+        // without them).
+        let all = cfg!(all(feature = "rtnl", feature = "genl", feature = "diag"))
+            && cfg!(all(feature = "netfilter", feature = "xfrm"));
+        assert!(SETS.len() >= 100 || !all, "{} sets", SETS.len());
         let keys: std::collections::HashSet<u16> =
             SETS.iter().map(|s| super::key_of(s.path)).collect();
         assert_eq!(keys.len(), SETS.len(), "two sets share a fuzzing key");
@@ -147,7 +151,7 @@ mod tests {
         // For tools/reliability.py.
         eprintln!("FIGURE registry.sets = {}", SETS.len());
         eprintln!("FIGURE registry.rows = {rows}");
-        assert!(rows > 800, "{rows} rows");
+        assert!(rows > 800 || !all, "{rows} rows");
         assert!(both * 10 >= SETS.len() * 9, "{both} of {} sets checked both ways", SETS.len());
     }
 }
