@@ -129,7 +129,13 @@ fn main() -> ExitCode {
         }),
         cli::Command::Xfrm(w) => {
             object("xfrm", &w.words[..w.words.len().min(1)]).unwrap_or_else(|| {
-                let o = xfrm::Opts { netns, json: cli.json, pretty: cli.pretty };
+                let o = xfrm::Opts {
+                    netns,
+                    json: cli.json,
+                    pretty: cli.pretty,
+                    stats: cli.stats > 0,
+                    oneline: cli.oneline,
+                };
                 xfrm::run(&w.words, &o)
             })
         }

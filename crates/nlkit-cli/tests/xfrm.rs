@@ -33,10 +33,14 @@ fn nlkit() -> &'static str {
     env!("CARGO_BIN_EXE_nlkit")
 }
 
+/// Both listings, plain, with `-s` (lifetimes, statistics, every field),
+/// `-o` (one line each) and both, as ip prints them.
 fn same_show(ns: &Ns) {
-    for what in ["state show", "policy show"] {
-        let ours = ns.nlkit_ok(&["xfrm", what.split(' ').next().unwrap(), "show"]);
-        assert_eq!(ours, ns.ip(&["xfrm", what.split(' ').next().unwrap(), "show"]), "{what}");
+    for object in ["state", "policy"] {
+        for opts in [&[][..], &["-s"], &["-o"], &["-s", "-o"]] {
+            let args: Vec<&str> = opts.iter().copied().chain(["xfrm", object, "show"]).collect();
+            assert_eq!(ns.nlkit_ok(&args), ns.ip(&args), "{args:?}");
+        }
     }
 }
 

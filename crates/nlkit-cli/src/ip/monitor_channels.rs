@@ -313,7 +313,7 @@ fn conntrack_lines(e: conntrack::Event) -> Vec<Line> {
 
 fn xfrm_lines(e: &nlkit::xfrm::Event, names: &LinkNames) -> Vec<Line> {
     let mut text = String::new();
-    crate::xfrm::event_text(&mut text, e, names);
+    crate::xfrm::event_text(&mut text, e, names, Default::default());
     let text = text.trim_end().to_string();
     vec![Line::Event { text, json: object(crate::xfrm::json::event(e)) }]
 }

@@ -27,9 +27,34 @@ pub struct Opts<'a> {
     pub netns: Option<&'a str>,
     pub json: bool,
     pub pretty: bool,
+    /// `-s`: lifetimes, statistics and every field in full, as ip's.
+    pub stats: bool,
+    /// `-o`: each object on one line, its line ends written as `\`.
+    pub oneline: bool,
+}
+
+/// `-o`: an object's text on one line, as ip writes it (every line end
+/// a `\`, then one newline).
+pub fn oneline(text: &str) -> String {
+    let mut line = text.replace('\n', "\\");
+    line.push('\n');
+    line
 }
 
 impl Opts<'_> {
+    /// What the printers show: `-s`, and `nokeys`.
+    fn style(&self, nokeys: bool) -> print::Style {
+        print::Style { stats: self.stats, nokeys }
+    }
+
+    /// One object's text as printed: on one line with `-o`.
+    fn lines(&self, text: &str) -> String {
+        match self.oneline {
+            true => oneline(text),
+            false => text.to_string(),
+        }
+    }
+
     fn conn(&self) -> Result<Conn> {
         Ok(match self.netns {
             Some(name) => Conn::open_in(Netns::Name(name), Protocol::XFRM)?,
@@ -174,7 +199,9 @@ fn monitor(words: &[String], o: &Opts<'_>) -> Result<()> {
                         out.push_str(&json::event(&event).to_string());
                         out.push('\n');
                     } else {
-                        event_text(&mut out, &event, &names);
+                        let mut one = String::new();
+                        event_text(&mut one, &event, &names, o.style(false));
+                        out.push_str(&o.lines(&one));
                     }
                 }
                 Item::Overrun => crate::report::note!("xfrm: events lost (ENOBUFS)"),
@@ -194,23 +221,23 @@ fn monitor(words: &[String], o: &Opts<'_>) -> Result<()> {
 }
 
 /// One event as `xfrm_accept_msg` prints it.
-pub fn event_text(out: &mut String, e: &Event, names: &LinkNames) {
+pub fn event_text(out: &mut String, e: &Event, names: &LinkNames, style: print::Style) {
     match e {
-        Event::NewSa(sa) => print::state(out, sa, "", false, names),
-        Event::UpdSa(sa) => print::state(out, sa, "Updated ", false, names),
-        Event::DelSa(sa) => print::state(out, sa, "Deleted ", false, names),
+        Event::NewSa(sa) => print::state(out, sa, "", style, names),
+        Event::UpdSa(sa) => print::state(out, sa, "Updated ", style, names),
+        Event::DelSa(sa) => print::state(out, sa, "Deleted ", style, names),
         Event::ExpireSa(sa, hard) => {
-            print::state(out, sa, "Expired ", false, names);
+            print::state(out, sa, "Expired ", style, names);
             out.push_str(&format!("\thard {}\n", u8::from(*hard)));
         }
         Event::FlushSa(p) => {
             out.push_str(&format!("Flushed state proto {}\n", print::xfrm_proto(*p)))
         }
-        Event::NewPolicy(p) => print::policy(out, p, "", 0, names),
-        Event::UpdPolicy(p) => print::policy(out, p, "Updated ", 0, names),
-        Event::DelPolicy(p) => print::policy(out, p, "Deleted ", 0, names),
+        Event::NewPolicy(p) => print::policy(out, p, "", 0, style, names),
+        Event::UpdPolicy(p) => print::policy(out, p, "Updated ", 0, style, names),
+        Event::DelPolicy(p) => print::policy(out, p, "Deleted ", 0, style, names),
         Event::ExpirePolicy(p, hard) => {
-            print::policy(out, p, "Expired ", 0, names);
+            print::policy(out, p, "Expired ", 0, style, names);
             out.push_str(&format!("\thard {}\n", u8::from(*hard)));
         }
         Event::FlushPolicy(t) => {

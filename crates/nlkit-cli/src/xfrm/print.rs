@@ -4,7 +4,7 @@
 //! `Deleted `/`Updated `/`Expired ` before an event's.
 
 use crate::names::LinkNames;
-use nlkit::xfrm::structs::{address, Selector, UserTmpl};
+use nlkit::xfrm::structs::{address, LifetimeCfg, LifetimeCur, Selector, UserTmpl};
 use nlkit::xfrm::*;
 use std::fmt::Write as _;
 
@@ -46,7 +46,16 @@ fn mode_name(m: u8) -> String {
     }
 }
 
-/// `xfrm_id_info_print` (without `-s`).
+/// How much is printed: `-s` (ip's `show_stats`), and keys hidden.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// `-s`: lifetimes, statistics, numbers in both forms.
+    pub stats: bool,
+    /// `nokeys`: `<<Keys hidden>>` for keys.
+    pub nokeys: bool,
+}
+
+/// `xfrm_id_info_print`.
 #[allow(clippy::too_many_arguments)]
 fn id_info(
     s: &mut String,
@@ -60,13 +69,22 @@ fn id_info(
     force_spi: bool,
     prefix: &str,
     title: &str,
+    stats: bool,
 ) {
     let _ = writeln!(s, "{title}src {} dst {}", addr(family, saddr), addr(family, daddr));
     let _ = write!(s, "{prefix}\tproto {} ", xfrm_proto(proto));
-    if force_spi || spi != 0 {
-        let _ = write!(s, "spi 0x{spi:08x} ");
+    if stats || force_spi || spi != 0 {
+        let _ = write!(s, "spi 0x{spi:08x}");
+        if stats {
+            let _ = write!(s, "({spi})");
+        }
+        s.push(' ');
     }
-    let _ = writeln!(s, "reqid {reqid} mode {}", mode_name(mode));
+    let _ = write!(s, "reqid {reqid}");
+    if stats {
+        let _ = write!(s, "(0x{reqid:08x})");
+    }
+    let _ = writeln!(s, " mode {}", mode_name(mode));
 }
 
 /// `XFRM_FLAG_PRINT` over `names`, then what is left in hex.
@@ -86,8 +104,15 @@ fn flags(s: &mut String, mut f: u32, names: &[(u32, &str)]) {
 }
 
 /// `xfrm_selector_print`: the device by name (`ifN` when `names` has
-/// none, as `ll_index_to_name`).
-pub fn selector(s: &mut String, sel: &Selector, family: u16, prefix: &str, names: &LinkNames) {
+/// none, as `ll_index_to_name`); with `-s` its uid too.
+pub fn selector(
+    s: &mut String,
+    sel: &Selector,
+    family: u16,
+    prefix: &str,
+    names: &LinkNames,
+    stats: bool,
+) {
     let f = if sel.family != 0 { sel.family } else { family };
     let _ = write!(s, "{prefix}src {}/{} ", addr(f, &sel.saddr), sel.prefixlen_s);
     let _ = write!(s, "dst {}/{} ", addr(f, &sel.daddr), sel.prefixlen_d);
@@ -114,6 +139,10 @@ pub fn selector(s: &mut String, sel: &Selector, family: u16, prefix: &str, names
             if smask {
                 let _ = write!(s, "type {sport} ");
             }
+            if dmask && stats {
+                // ip prints the raw big-endian field as a host number.
+                let _ = write!(s, "(dport) 0x{:04x} ", u16::from_ne_bytes(sel.dport));
+            }
         }
         _ => {
             if smask {
@@ -127,18 +156,24 @@ pub fn selector(s: &mut String, sel: &Selector, family: u16, prefix: &str, names
     if sel.ifindex > 0 {
         let _ = write!(s, "dev {} ", names.name(sel.ifindex as u32));
     }
+    if stats {
+        let _ = write!(s, "uid {}", sel.user);
+    }
     s.push('\n');
 }
 
 /// `__xfrm_algo_print` and the auth-trunc and AEAD forms.
-fn algo(s: &mut String, name: &str, a: &Algo, nokeys: bool) {
+fn algo(s: &mut String, name: &str, a: &Algo, style: Style) {
     let _ = write!(s, "\t{name} {} ", a.name);
-    if nokeys {
+    if style.nokeys {
         s.push_str("<<Keys hidden>>");
     } else if !a.key.is_empty() {
         s.push_str("0x");
         for b in &a.key {
             let _ = write!(s, "{b:02x}");
+        }
+        if style.stats {
+            let _ = write!(s, " ({} bits)", a.key_bits);
         }
     }
     if let Some(e) = a.extra {
@@ -166,7 +201,7 @@ fn output_mark(s: &mut String, v: u32, m: Option<u32>) {
 }
 
 /// `xfrm_xfrma_print` with the prefix `\t`.
-pub fn xfrma(s: &mut String, x: &Xfrma<'_>, family: u16, nokeys: bool) {
+pub fn xfrma(s: &mut String, x: &Xfrma<'_>, family: u16, style: Style) {
     if let Some(m) = x.mark {
         let _ = write!(s, "\tmark {}/{} ", hash_x(m.v), hash_x(m.m));
         if let Some(v) = x.output_mark {
@@ -180,7 +215,7 @@ pub fn xfrma(s: &mut String, x: &Xfrma<'_>, family: u16, nokeys: bool) {
     }
     if let Some(sa) = x.sa {
         if let (Some(a), None) = (&sa.auth, &sa.auth_trunc) {
-            algo(s, "auth", a, nokeys);
+            algo(s, "auth", a, style);
         }
         let rest = [
             ("auth-trunc", &sa.auth_trunc),
@@ -190,7 +225,7 @@ pub fn xfrma(s: &mut String, x: &Xfrma<'_>, family: u16, nokeys: bool) {
         ];
         for (name, a) in rest {
             if let Some(a) = a {
-                algo(s, name, a, nokeys);
+                algo(s, name, a, style);
             }
         }
         if let Some(e) = &sa.encap {
@@ -222,13 +257,28 @@ pub fn xfrma(s: &mut String, x: &Xfrma<'_>, family: u16, nokeys: bool) {
             false,
             "\t",
             "\ttmpl ",
+            style.stats,
         );
-        match t.optional {
-            0 => {}
-            1 => s.push_str("\t\tlevel use \n"),
-            o => {
-                let _ = writeln!(s, "\t\tlevel {o} ");
+        if style.stats || t.optional != 0 {
+            s.push_str("\t\t");
+            match t.optional {
+                0 => s.push_str("level required "),
+                1 => s.push_str("level use "),
+                o => {
+                    let _ = write!(s, "level {o} ");
+                }
             }
+            if style.stats {
+                let _ = write!(s, "share {} ", share_name(t.share));
+            }
+            s.push('\n');
+        }
+        if style.stats {
+            let _ = writeln!(
+                s,
+                "\t\tenc-mask {:08x} auth-mask {:08x} comp-mask {:08x}",
+                t.ealgos, t.aalgos, t.calgos
+            );
         }
     }
     if let Some(c) = x.sa.and_then(|sa| sa.coaddr) {
@@ -291,16 +341,82 @@ const STATE_FLAGS: [(u32, &str); 8] = [
     (XFRM_STATE_ESN as u32, "esn"),
 ];
 
+/// `strxf_share`.
+fn share_name(share: u8) -> String {
+    match share {
+        0 => "any".into(),
+        1 => "session".into(),
+        2 => "user".into(),
+        3 => "unique".into(),
+        n => n.to_string(),
+    }
+}
+
+/// `strxf_limit`: `(INF)` for `XFRM_INF`.
+fn limit(v: u64) -> String {
+    match v {
+        u64::MAX => "(INF)".into(),
+        v => v.to_string(),
+    }
+}
+
+/// `xfrm_lifetime_print` with the prefix `\t`.
+fn lifetimes(s: &mut String, cfg: &LifetimeCfg, cur: &LifetimeCur) {
+    let c = cfg;
+    let _ = writeln!(s, "\tlifetime config:");
+    let (sb, hb) = (limit(c.soft_byte_limit), limit(c.hard_byte_limit));
+    let _ = writeln!(s, "\t  limit: soft {sb}(bytes), hard {hb}(bytes)");
+    let (sp, hp) = (limit(c.soft_packet_limit), limit(c.hard_packet_limit));
+    let _ = writeln!(s, "\t  limit: soft {sp}(packets), hard {hp}(packets)");
+    let (sa, ha) = (c.soft_add_expires_seconds, c.hard_add_expires_seconds);
+    let _ = writeln!(s, "\t  expire add: soft {sa}(sec), hard {ha}(sec)");
+    let (su, hu) = (c.soft_use_expires_seconds, c.hard_use_expires_seconds);
+    let _ = writeln!(s, "\t  expire use: soft {su}(sec), hard {hu}(sec)");
+    let _ = writeln!(s, "\tlifetime current:");
+    let _ = writeln!(s, "\t  {}(bytes), {}(packets)", cur.bytes, cur.packets);
+    let _ = writeln!(s, "\t  add {} use {}", time(cur.add_time), time(cur.use_time));
+}
+
+/// `(0x` and a byte's bits, as `strxf_mask8`, then `)`.
+fn mask8(s: &mut String, flags: u8) {
+    let _ = write!(s, " (0x{flags:08b})");
+}
+
 /// `xfrm_state_info_print`, after `title` (`Deleted `, ...).
-pub fn state(s: &mut String, sa: &Sa, title: &str, nokeys: bool, names: &LinkNames) {
+pub fn state(s: &mut String, sa: &Sa, title: &str, style: Style, names: &LinkNames) {
     let i = &sa.info;
     let ipsec = matches!(i.id.proto, 50 | 51 | 108);
     let spi = u32::from_be_bytes(i.id.spi);
-    id_info(s, &i.saddr, &i.id.daddr, spi, i.id.proto, i.mode, i.reqid, i.family, ipsec, "", title);
+    let (stats, family) = (style.stats, i.family);
+    id_info(
+        s,
+        &i.saddr,
+        &i.id.daddr,
+        spi,
+        i.id.proto,
+        i.mode,
+        i.reqid,
+        family,
+        ipsec,
+        "",
+        title,
+        stats,
+    );
     let _ = write!(s, "\treplay-window {} ", i.replay_window);
-    if i.flags != 0 {
+    if stats {
+        // ip's "0x%08u": a decimal number after 0x.
+        let _ = write!(s, "seq 0x{:08} ", i.seq);
+    }
+    if stats || i.flags != 0 {
         s.push_str("flag ");
         flags(s, i.flags.into(), &STATE_FLAGS);
+    }
+    if let Some(x) = sa.extra_flags.filter(|_| stats) {
+        s.push_str("extra_flag ");
+        flags(s, x, &[(1, "dont-encap-dscp"), (2, "oseq-may-wrap")]);
+    }
+    if stats {
+        mask8(s, i.flags);
     }
     s.push('\n');
     let x = Xfrma {
@@ -312,17 +428,31 @@ pub fn state(s: &mut String, sa: &Sa, title: &str, nokeys: bool, names: &LinkNam
         lastused: sa.lastused,
         if_id: sa.if_id,
     };
-    xfrma(s, &x, i.family, nokeys);
+    xfrma(s, &x, family, style);
     if !i.sel.is_zero() {
-        selector(s, &i.sel, i.family, "\tsel ", names);
+        selector(s, &i.sel, family, "\tsel ", names, stats);
+    }
+    if stats {
+        lifetimes(s, &i.lft, &i.curlft);
+        let st = &i.stats;
+        let _ = writeln!(s, "\tstats:");
+        let (w, r, f) = (st.replay_window, st.replay, st.integrity_failed);
+        let _ = writeln!(s, "\t  replay-window {w} replay {r} failed {f}");
     }
 }
 
 /// `xfrm_policy_info_print`, after `title`.
-pub fn policy(s: &mut String, p: &Policy, title: &str, family: u16, names: &LinkNames) {
-    let i = &p.info;
+pub fn policy(
+    s: &mut String,
+    p: &Policy,
+    title: &str,
+    family: u16,
+    style: Style,
+    names: &LinkNames,
+) {
+    let (i, stats) = (&p.info, style.stats);
     s.push_str(title);
-    selector(s, &i.sel, family, "", names);
+    selector(s, &i.sel, family, "", names, stats);
     let (mut dir, word) = (i.dir, "dir");
     let word = if dir >= XFRM_POLICY_MAX {
         dir -= XFRM_POLICY_MAX;
@@ -338,17 +468,24 @@ pub fn policy(s: &mut String, p: &Policy, title: &str, family: u16, names: &Link
     };
     let _ = write!(s, "\t{word} {dir} ");
     match i.action {
+        XFRM_POLICY_ALLOW if stats => s.push_str("action allow "),
         XFRM_POLICY_ALLOW => {}
         XFRM_POLICY_BLOCK => s.push_str("action block "),
         a => {
             let _ = write!(s, "action {a} ");
         }
     }
+    if stats {
+        let _ = write!(s, "index {} ", i.index);
+    }
     let _ = write!(s, "priority {} ", i.priority);
     if let Some(t) = p.ptype {
         let _ = write!(s, "ptype {} ", ptype_name(t.ptype));
     }
-    if i.flags != 0 {
+    if stats {
+        let _ = write!(s, "share {} ", share_name(i.share));
+    }
+    if stats || i.flags != 0 {
         s.push_str("flag ");
         flags(
             s,
@@ -356,7 +493,13 @@ pub fn policy(s: &mut String, p: &Policy, title: &str, family: u16, names: &Link
             &[(XFRM_POLICY_LOCALOK as u32, "localok"), (XFRM_POLICY_ICMP as u32, "icmp")],
         );
     }
+    if stats {
+        mask8(s, i.flags);
+    }
     s.push('\n');
+    if stats {
+        lifetimes(s, &i.lft, &i.curlft);
+    }
     let x = Xfrma {
         mark: p.mark,
         output_mark: None,
@@ -366,7 +509,7 @@ pub fn policy(s: &mut String, p: &Policy, title: &str, family: u16, names: &Link
         lastused: p.lastused,
         if_id: p.if_id,
     };
-    xfrma(s, &x, i.sel.family, false);
+    xfrma(s, &x, i.sel.family, Style { nokeys: false, ..style });
 }
 
 /// `strxf_ptype`.

@@ -67,8 +67,8 @@ pub fn state(words: &[String], o: &Opts<'_>) -> Result<()> {
             );
         }
         let mut s = String::new();
-        print::state(&mut s, &got, "", false, &names);
-        return write_out(&s);
+        print::state(&mut s, &got, "", o.style(false), &names);
+        return write_out(&o.lines(&s));
     }
     if matches(c, "flush") {
         let proto = read(&sw::FLUSH, rest, None)?;
@@ -114,7 +114,9 @@ fn state_show(words: &[String], o: &Opts<'_>) -> Result<()> {
     let names = o.names_for(&sels)?;
     let mut s = String::new();
     for sa in &all {
-        print::state(&mut s, sa, "", f.nokeys, &names);
+        let mut one = String::new();
+        print::state(&mut one, sa, "", o.style(f.nokeys), &names);
+        s.push_str(&o.lines(&one));
     }
     write_out(&s)
 }
@@ -163,8 +165,8 @@ pub fn policy(words: &[String], o: &Opts<'_>) -> Result<()> {
         }
         let names = o.names_for(std::slice::from_ref(&got.info.sel))?;
         let mut s = String::new();
-        print::policy(&mut s, &got, "", 0, &names);
-        return write_out(&s);
+        print::policy(&mut s, &got, "", 0, o.style(false), &names);
+        return write_out(&o.lines(&s));
     }
     if matches(c, "flush") {
         let t = read(&pw::FLUSH, rest, None)?;
@@ -221,7 +223,9 @@ fn policy_show(words: &[String], o: &Opts<'_>) -> Result<()> {
     let names = o.names_for(&sels)?;
     let mut s = String::new();
     for p in &all {
-        print::policy(&mut s, p, "", 0, &names);
+        let mut one = String::new();
+        print::policy(&mut one, p, "", 0, o.style(false), &names);
+        s.push_str(&o.lines(&one));
     }
     write_out(&s)
 }
