@@ -67,6 +67,15 @@ impl Sink {
     }
 }
 
+/// What is buffered is written when the sink goes (as `BufWriter` does),
+/// so output printed before an error still reaches the reader.
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.inner.write_all(&self.buf);
+        let _ = self.inner.flush();
+    }
+}
+
 impl Write for Sink {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         self.buf.extend_from_slice(data);
@@ -125,6 +134,15 @@ mod tests {
         s.release().unwrap();
         s.flush().unwrap();
         assert_eq!(&*seen.0.lock().unwrap(), b"before\nagain\n");
+    }
+
+    #[test]
+    fn what_is_buffered_is_written_when_the_sink_goes() {
+        let seen = Shared::default();
+        let mut s = Sink::new(Box::new(seen.clone()));
+        s.write_all(b"before an error\n").unwrap();
+        drop(s);
+        assert_eq!(&*seen.0.lock().unwrap(), b"before an error\n");
     }
 
     #[test]
