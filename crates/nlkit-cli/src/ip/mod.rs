@@ -55,7 +55,7 @@ const READ_AHEAD: usize = 8;
 
 /// How many times a listing is dumped while the kernel says its table
 /// changed during the dump (`NLM_F_DUMP_INTR`).
-pub const DUMP_ATTEMPTS: usize = 3;
+pub const DUMP_ATTEMPTS: usize = 5;
 
 /// Options every object command takes.
 #[derive(Debug, Clone, Default)]
