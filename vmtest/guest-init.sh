@@ -559,6 +559,33 @@ if [ -e /nlkit_hostile.ko ]; then
 	else fail "rmmod nlkit_hostile (rc $RC)"; fi
 fi
 
+# --- audit: the status set, a rule added and deleted (this VM's own state) --------
+# (The host's audit state is the whole machine's: only changed here.)
+run auditstatus0 nlkit audit status
+if [ $RC = 0 ]; then
+	run auditset nlkit audit set --backlog-limit 321 --rate-limit 7
+	run auditstatus nlkit -j audit status
+	if has auditstatus '"backlog_limit":321' '"rate_limit":7'; then
+		pass "nlkit audit set --backlog-limit 321 --rate-limit 7: read back by audit status"
+	else fail "nlkit audit set (rc $RC)"; fi
+	RULE="-S 2 -S 257 -F arch=b64 -F auid>=1000 -F key=nlkit-vm"
+	run auditadd nlkit audit rule add always,exit $RULE
+	run auditrules nlkit audit rules
+	if has auditrules "-a always,exit -S 2 -S 257 -F 11=3221225534 -F 9>=1000 -F 210=nlkit-vm"; then
+		pass "nlkit audit rule add: listed by audit rules as added"
+	else fail "nlkit audit rule add (rc $RC)"; fi
+	run auditagain nlkit audit rule add always,exit $RULE
+	if [ $RC != 0 ]; then pass "the same rule again is refused (EEXIST)"
+	else fail "the same rule added twice"; fi
+	run auditdel nlkit audit rule delete exit,always $RULE
+	run auditrules2 nlkit audit rules
+	if [ "$(cat /tmp/auditrules2.out)" = "No rules" ]; then pass "nlkit audit rule delete: no rules left"
+	else fail "nlkit audit rule delete"; fi
+	run auditdel2 nlkit audit rule delete exit,always $RULE
+	if [ $RC != 0 ]; then pass "deleting a rule the kernel does not have is refused (ENOENT)"
+	else fail "a rule deleted twice"; fi
+fi
+
 # --- modules written as tutorials write them (kernel/tutorial) -------------------
 if [ -e /guest-tutorial.sh ]; then . /guest-tutorial.sh; fi
 

@@ -49,7 +49,11 @@ _nlkit() {
         "/audit/status"|"/audit/status/"*) words="";;
         "/audit/rules"|"/audit/rules/"*) words="";;
         "/audit/monitor"|"/audit/monitor/"*) words="--count --timeout";;
-        "/audit"|"/audit/"*) words="status rules monitor";;
+        "/audit/set"|"/audit/set/"*) words="--enabled --failure --rate-limit --backlog-limit --backlog-wait-time --reset-lost";;
+        "/audit/rule/add"|"/audit/rule/add/"*) words="--first";;
+        "/audit/rule/delete"|"/audit/rule/delete/"*) words="--first";;
+        "/audit/rule"|"/audit/rule/"*) words="add delete";;
+        "/audit"|"/audit/"*) words="status rules monitor set rule";;
         "/selinux/monitor"|"/selinux/monitor/"*) words="--count --timeout";;
         "/selinux"|"/selinux/"*) words="monitor";;
         "/netdev/show"|"/netdev/show/"*) words="";;

@@ -111,8 +111,16 @@ function __nlkit_words
             printf '%s\n' 
         case '/audit/monitor' '/audit/monitor/*'
             printf '%s\n' --count --timeout
+        case '/audit/set' '/audit/set/*'
+            printf '%s\n' --enabled --failure --rate-limit --backlog-limit --backlog-wait-time --reset-lost
+        case '/audit/rule/add' '/audit/rule/add/*'
+            printf '%s\n' --first
+        case '/audit/rule/delete' '/audit/rule/delete/*'
+            printf '%s\n' --first
+        case '/audit/rule' '/audit/rule/*'
+            printf '%s\n' add delete
         case '/audit' '/audit/*'
-            printf '%s\n' status rules monitor
+            printf '%s\n' status rules monitor set rule
         case '/selinux/monitor' '/selinux/monitor/*'
             printf '%s\n' --count --timeout
         case '/selinux' '/selinux/*'

@@ -49,7 +49,11 @@ _nlkit() {
         "/audit/status"|"/audit/status/"*) cands=();;
         "/audit/rules"|"/audit/rules/"*) cands=();;
         "/audit/monitor"|"/audit/monitor/"*) cands=(--count --timeout);;
-        "/audit"|"/audit/"*) cands=(status rules monitor);;
+        "/audit/set"|"/audit/set/"*) cands=(--enabled --failure --rate-limit --backlog-limit --backlog-wait-time --reset-lost);;
+        "/audit/rule/add"|"/audit/rule/add/"*) cands=(--first);;
+        "/audit/rule/delete"|"/audit/rule/delete/"*) cands=(--first);;
+        "/audit/rule"|"/audit/rule/"*) cands=(add delete);;
+        "/audit"|"/audit/"*) cands=(status rules monitor set rule);;
         "/selinux/monitor"|"/selinux/monitor/"*) cands=(--count --timeout);;
         "/selinux"|"/selinux/"*) cands=(monitor);;
         "/netdev/show"|"/netdev/show/"*) cands=();;

@@ -60,6 +60,8 @@ pub fn run(cmd: &AuditCommand, netns: Option<&str>, json: bool, pretty: bool) ->
         AuditCommand::Status => status(netns, json, pretty),
         AuditCommand::Rules => rules(netns, json, pretty),
         AuditCommand::Monitor(a) => monitor(a, netns, json),
+        AuditCommand::Set(a) => crate::audit_change::set(a, conn(netns)?),
+        AuditCommand::Rule(r) => crate::audit_change::rule(r, conn(netns)?),
     }
 }
 

@@ -11,6 +11,7 @@
 #![deny(unsafe_code)]
 
 pub mod audit;
+pub mod audit_change;
 pub mod cli;
 pub mod connector;
 pub mod conntrack;

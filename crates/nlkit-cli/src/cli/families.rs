@@ -115,6 +115,61 @@ pub enum AuditCommand {
     /// Print audit events as they come (the read-only multicast group,
     /// CAP_AUDIT_READ), records grouped by serial, as auditd logs them.
     Monitor(AuditMonitorArgs),
+    /// Change the status, as auditctl's -e, -f, -r, -b, --backlog_wait_time
+    /// and --reset-lost do (the whole machine's audit state: needs
+    /// CAP_AUDIT_CONTROL; enabled 2 locks it until reboot).
+    Set(AuditSetArgs),
+    /// Add or delete one rule, written as `audit rules` prints it.
+    #[command(subcommand)]
+    Rule(AuditRuleCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditSetArgs {
+    /// 0 disables auditing, 1 enables it, 2 enables and locks it.
+    #[arg(long, value_name = "0|1|2")]
+    pub enabled: Option<u32>,
+    /// What a failure to log does: 0 nothing, 1 printk, 2 panic.
+    #[arg(long, value_name = "0|1|2")]
+    pub failure: Option<u32>,
+    /// Records per second at most (0: no limit).
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+    /// Records queued at most.
+    #[arg(long, value_name = "N")]
+    pub backlog_limit: Option<u32>,
+    /// How long a task waits for room in the queue (jiffies).
+    #[arg(long, value_name = "N")]
+    pub backlog_wait_time: Option<u32>,
+    /// Reset the count of lost records to 0.
+    #[arg(long)]
+    pub reset_lost: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditRuleCommand {
+    /// Add a rule (at the end of its list; --first: at the start).
+    Add(AuditRuleArgs),
+    /// Delete the rule equal to this one.
+    Delete(AuditRuleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditRuleArgs {
+    /// The action and the list, in either order: always,exit.
+    #[arg(value_name = "ACTION,LIST")]
+    pub rule: String,
+    /// A syscall by number (this architecture's), or `all`; repeat for
+    /// several.
+    #[arg(short = 'S', value_name = "SYSCALL")]
+    pub syscalls: Vec<String>,
+    /// A field condition: NAME or number, an operator (= != < > <= >= &
+    /// &=), a value: -F key=mine, -F auid>=1000, -F arch=b64.
+    #[arg(short = 'F', value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// Add the rule first on its list (auditctl -A).
+    #[arg(long)]
+    pub first: bool,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@
 pub mod events;
 pub mod rules;
 
-use crate::engine::{Get, Request};
+use crate::engine::{Ack, Get, Request};
 use crate::error::Result;
 use nlkit_wire::{Message, MessageBuilder};
 
@@ -77,6 +77,35 @@ pub fn status() -> impl Request<Output = Status> {
     )
 }
 
+/// `AUDIT_STATUS_ENABLED`: [`set`] changes `enabled`.
+pub const AUDIT_STATUS_ENABLED: u32 = 0x1;
+/// `AUDIT_STATUS_FAILURE`: ... `failure`.
+pub const AUDIT_STATUS_FAILURE: u32 = 0x2;
+/// `AUDIT_STATUS_PID`: ... `pid` (the daemon's).
+pub const AUDIT_STATUS_PID: u32 = 0x4;
+/// `AUDIT_STATUS_RATE_LIMIT`: ... `rate_limit`.
+pub const AUDIT_STATUS_RATE_LIMIT: u32 = 0x8;
+/// `AUDIT_STATUS_BACKLOG_LIMIT`: ... `backlog_limit`.
+pub const AUDIT_STATUS_BACKLOG_LIMIT: u32 = 0x10;
+/// `AUDIT_STATUS_BACKLOG_WAIT_TIME`: ... `backlog_wait_time`.
+pub const AUDIT_STATUS_BACKLOG_WAIT_TIME: u32 = 0x20;
+/// `AUDIT_STATUS_LOST`: resets `lost` to 0.
+pub const AUDIT_STATUS_LOST: u32 = 0x40;
+
+/// Changes the fields of the status that `s.mask` names
+/// (`AUDIT_STATUS_*`), as `auditctl -e/-f/-r/-b/--backlog_wait_time
+/// /--reset-lost` do (`AUDIT_SET`, acknowledged). The audit state is the
+/// whole machine's: it needs `CAP_AUDIT_CONTROL` in the initial user
+/// namespace, and `enabled` 2 (locked) refuses every later change until
+/// reboot.
+pub fn set(s: Status) -> impl Request<Output = ()> {
+    Ack {
+        message_type: AUDIT_SET,
+        flags: nlkit_wire::Flags::empty(),
+        body: move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&s.to_bytes()),
+    }
+}
+
 /// What [`status`] reads, as a `Result` for callers that parse replies
 /// themselves.
 pub fn parse_status(payload: &[u8]) -> Result<Status> {
@@ -102,6 +131,13 @@ mod tests {
                 ("AUDIT_SYSCALL", AUDIT_SYSCALL.into()),
                 ("AUDIT_CONFIG_CHANGE", AUDIT_CONFIG_CHANGE.into()),
                 ("AUDIT_EOE", AUDIT_EOE.into()),
+                ("AUDIT_STATUS_ENABLED", AUDIT_STATUS_ENABLED.into()),
+                ("AUDIT_STATUS_FAILURE", AUDIT_STATUS_FAILURE.into()),
+                ("AUDIT_STATUS_PID", AUDIT_STATUS_PID.into()),
+                ("AUDIT_STATUS_RATE_LIMIT", AUDIT_STATUS_RATE_LIMIT.into()),
+                ("AUDIT_STATUS_BACKLOG_LIMIT", AUDIT_STATUS_BACKLOG_LIMIT.into()),
+                ("AUDIT_STATUS_BACKLOG_WAIT_TIME", AUDIT_STATUS_BACKLOG_WAIT_TIME.into()),
+                ("AUDIT_STATUS_LOST", AUDIT_STATUS_LOST.into()),
                 ("AUDIT_NLGRP_READLOG", AUDIT_NLGRP_READLOG.into()),
                 ("AUDIT_MAX_FIELDS", rules::MAX_FIELDS as i64),
                 ("AUDIT_BITMASK_SIZE", rules::BITMASK_SIZE as i64),

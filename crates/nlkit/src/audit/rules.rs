@@ -3,7 +3,7 @@
 //! a field id, an operator and a number or, for the string fields (paths,
 //! keys, security labels), a string from the rule's buffer.
 
-use crate::engine::{Request, Stream};
+use crate::engine::{Ack, Request, Stream};
 use crate::error::{Error, Result};
 use nlkit_wire::{Flags, Message, MessageBuilder};
 
@@ -25,6 +25,91 @@ pub const AUDIT_FILTERKEY: u32 = 210;
 pub const AUDIT_EQUAL: u32 = 0x4000_0000;
 /// `AUDIT_NOT_EQUAL`.
 pub const AUDIT_NOT_EQUAL: u32 = 0x3000_0000;
+
+/// The lists a rule can be on (`AUDIT_FILTER_*`), by auditctl's names.
+pub const LISTS: [(&str, u32); 7] = [
+    ("user", 0),
+    ("task", 1),
+    ("watch", 3),
+    ("exit", 4),
+    ("exclude", 5),
+    ("filesystem", 6),
+    ("io_uring", 7),
+];
+
+/// `AUDIT_FILTER_PREPEND`: add the rule first on its list (`-A`).
+pub const AUDIT_FILTER_PREPEND: u32 = 0x10;
+
+/// The actions (`AUDIT_NEVER`, `AUDIT_POSSIBLE`, `AUDIT_ALWAYS`).
+pub const ACTIONS: [(&str, u32); 3] = [("never", 0), ("possible", 1), ("always", 2)];
+
+/// Field ids by auditctl's names (`-F NAME=VALUE`); the uapi names are
+/// these upper-cased with `AUDIT_` before them, except `auid`
+/// (`AUDIT_LOGINUID`), `path` (`AUDIT_WATCH`) and `key`
+/// (`AUDIT_FILTERKEY`). A test checks each against the pinned header.
+pub const FIELDS: [(&str, u32); 44] = [
+    ("pid", 0),
+    ("uid", 1),
+    ("euid", 2),
+    ("suid", 3),
+    ("fsuid", 4),
+    ("gid", 5),
+    ("egid", 6),
+    ("sgid", 7),
+    ("fsgid", 8),
+    ("auid", 9),
+    ("pers", 10),
+    ("arch", 11),
+    ("msgtype", 12),
+    ("subj_user", 13),
+    ("subj_role", 14),
+    ("subj_type", 15),
+    ("subj_sen", 16),
+    ("subj_clr", 17),
+    ("ppid", 18),
+    ("obj_user", 19),
+    ("obj_role", 20),
+    ("obj_type", 21),
+    ("obj_lev_low", 22),
+    ("obj_lev_high", 23),
+    ("loginuid_set", 24),
+    ("sessionid", 25),
+    ("fstype", 26),
+    ("devmajor", 100),
+    ("devminor", 101),
+    ("inode", 102),
+    ("exit", 103),
+    ("success", 104),
+    ("path", 105),
+    ("perm", 106),
+    ("dir", 107),
+    ("filetype", 108),
+    ("obj_uid", 109),
+    ("obj_gid", 110),
+    ("exe", 112),
+    ("a0", 200),
+    ("a1", 201),
+    ("a2", 202),
+    ("a3", 203),
+    ("key", 210),
+];
+
+/// The operators by the text auditctl writes (`AUDIT_EQUAL`, ...).
+pub const OPERATORS: [(&str, u32); 8] = [
+    ("!=", AUDIT_NOT_EQUAL),
+    ("<=", 0x5000_0000),
+    (">=", 0x6000_0000),
+    ("&=", 0x4800_0000),
+    ("=", AUDIT_EQUAL),
+    ("<", 0x1000_0000),
+    (">", 0x2000_0000),
+    ("&", 0x0800_0000),
+];
+
+/// Whether field `id`'s value is a string (a path, a key, a label).
+pub fn is_string_field(id: u32) -> bool {
+    STRING_FIELDS.contains(&id) || id == AUDIT_FILTERKEY
+}
 
 /// The fields whose value is a string in the buffer (`audit_to_entry_common`
 /// and `audit_data_to_entry`): security labels, paths, the key.
@@ -96,7 +181,7 @@ impl Rule {
         for i in 0..count {
             let field = u32_at(payload, fields_at + i);
             let raw = u32_at(payload, values_at + i);
-            let value = match STRING_FIELDS.contains(&field) || field == AUDIT_FILTERKEY {
+            let value = match is_string_field(field) {
                 true => {
                     // The value is the string's length; strings follow one
                     // another in the buffer, unterminated.
@@ -142,6 +227,27 @@ impl Rule {
     }
 }
 
+/// Adds `rule` (`AUDIT_ADD_RULE`; `EEXIST` if the kernel has it).
+pub fn add(rule: &Rule) -> Result<impl Request<Output = ()>> {
+    let bytes = rule.to_bytes()?;
+    Ok(Ack {
+        message_type: super::AUDIT_ADD_RULE,
+        flags: Flags::empty(),
+        body: move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&bytes),
+    })
+}
+
+/// Deletes the rule equal to `rule` (`AUDIT_DEL_RULE`; `ENOENT` if the
+/// kernel has none).
+pub fn delete(rule: &Rule) -> Result<impl Request<Output = ()>> {
+    let bytes = rule.to_bytes()?;
+    Ok(Ack {
+        message_type: super::AUDIT_DEL_RULE,
+        flags: Flags::empty(),
+        body: move |b: &mut MessageBuilder<'_, Vec<u8>>| b.append(&bytes),
+    })
+}
+
 /// Every rule, to `each` (`AUDIT_LIST_RULES`, a dump).
 pub fn list<'a>(mut each: impl FnMut(Rule) -> Result<()> + 'a) -> impl Request<Output = ()> + 'a {
     Stream {
@@ -173,6 +279,48 @@ mod tests {
         let back = Rule::parse(&bytes).unwrap();
         assert_eq!(back.fields, rule.fields);
         assert_eq!((back.flags, back.action, back.mask[0]), (4, 2, 1 << 27));
+    }
+
+    #[test]
+    fn names_match_the_pinned_header() {
+        let h = include_str!("../../../../tools/uapi/linux-6.1/linux/audit.h");
+        let uapi = |name: &str| match name {
+            "auid" => "AUDIT_LOGINUID".to_string(),
+            "path" => "AUDIT_WATCH".to_string(),
+            "key" => "AUDIT_FILTERKEY".to_string(),
+            "filesystem" => "AUDIT_FILTER_FS".to_string(),
+            "io_uring" => "AUDIT_FILTER_URING_EXIT".to_string(),
+            n => format!("AUDIT_{}", n.to_uppercase()),
+        };
+        let mut want: Vec<(String, i64)> = Vec::new();
+        // a1..a3 are written as AUDIT_ARG0 + n there.
+        for (name, id) in FIELDS.iter().filter(|(n, _)| !["a1", "a2", "a3"].contains(n)) {
+            let name = if *name == "a0" { "AUDIT_ARG0".to_string() } else { uapi(name) };
+            want.push((name, (*id).into()));
+        }
+        for (name, id) in LISTS {
+            let name =
+                if id > 5 { uapi(name) } else { format!("AUDIT_FILTER_{}", name.to_uppercase()) };
+            want.push((name, id.into()));
+        }
+        for (name, id) in ACTIONS {
+            want.push((format!("AUDIT_{}", name.to_uppercase()), id.into()));
+        }
+        want.push(("AUDIT_FILTER_PREPEND".into(), AUDIT_FILTER_PREPEND.into()));
+        for (name, bits) in [("AUDIT_BIT_MASK", 0x0800_0000), ("AUDIT_LESS_THAN", 0x1000_0000)]
+            .into_iter()
+            .chain([("AUDIT_GREATER_THAN", 0x2000_0000), ("AUDIT_NOT_EQUAL", AUDIT_NOT_EQUAL)])
+            .chain([("AUDIT_EQUAL", AUDIT_EQUAL)])
+        {
+            want.push((name.into(), bits.into()));
+        }
+        let want: Vec<(&str, i64)> = want.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+        crate::proto::uapi_check::check(h, &want);
+        // The compound operators are the header's ORs of these.
+        let op = |t: &str| OPERATORS.iter().find(|(o, _)| *o == t).unwrap().1;
+        assert_eq!(op("<="), op("<") | op("="));
+        assert_eq!(op(">="), op(">") | op("="));
+        assert_eq!(op("&="), op("&") | op("="));
     }
 
     #[test]
