@@ -51,6 +51,25 @@ fn unprivileged_changes_are_refused_cleanly_and_reads_work() {
         as_nobody(&ns, &["-batch", "-"], Some("route add 10.0.0.0/8 dev p0\nlink set p0 up\n"));
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr), format!("{denied}Command failed -:1\n"));
+    // The machine's audit state: refused without CAP_AUDIT_CONTROL, and
+    // nothing changed (read as root before and after).
+    let limit = || {
+        let v: serde_json::Value =
+            serde_json::from_str(&ns.nlkit_ok(&["-j", "audit", "status"])).unwrap();
+        v["backlog_limit"].clone()
+    };
+    let (limit_before, rules_before) = (limit(), ns.nlkit_ok(&["audit", "rules"]));
+    for args in [
+        &["audit", "set", "--backlog-limit", "64"][..],
+        &["audit", "rule", "add", "always,exit", "-S", "2", "-F", "key=nlkit-priv"],
+    ] {
+        let out = as_nobody(&ns, args, None);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Operation not permitted"), "{args:?}: {err}");
+    }
+    assert_eq!(ns.nlkit_ok(&["audit", "rules"]), rules_before);
+    assert_eq!(limit(), limit_before);
     // Entering a namespace needs CAP_SYS_ADMIN: said, not a panic.
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
