@@ -361,6 +361,68 @@ fn tcp_info_is_ss_text() {
     drop(s);
 }
 
+/// `-i`'s last fields: MD5 keys (a listener with two, one needing
+/// escapes) and the upper-layer protocol (an MPTCP connection's subflows:
+/// flags, tokens, sequence numbers), as ss prints them; except that ss
+/// writes the keys before its table (printf beside its buffered line) and
+/// leaves `=` empty on the line, where nlkit writes them.
+#[test]
+fn md5_keys_and_mptcp_subflows_are_ss_text() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let ns = Ns::new("ssulp");
+    ns.ip(&["link", "set", "lo", "up"]);
+    let script = r#"
+import socket, struct, sys
+s = socket.socket(); s.bind(("127.0.0.1", 7777)); s.listen()
+for ip, key in (("127.0.0.1", b"sec ret,1"), ("10.0.0.0", b"k2")):
+    a = struct.pack("=H2s4s", socket.AF_INET, b"\0\0", socket.inet_aton(ip)).ljust(128, b"\0")
+    s.setsockopt(socket.IPPROTO_TCP, 14, a + struct.pack("=BBHI", 0, 0, len(key), 0) + key.ljust(80, b"\0"))
+m = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); m.bind(("127.0.0.1", 8888)); m.listen()
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); c.connect(("127.0.0.1", 8888)); p = m.accept()
+print("ready", flush=True); sys.stdin.read()
+"#;
+    let mut py = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "python3", "-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(py.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let mask = |t: &str| -> String {
+        let words = t.split_whitespace().map(|w| {
+            match ["lastsnd:", "lastrcv:", "lastack:"].iter().find(|p| w.starts_with(*p)) {
+                Some(p) => format!("{p}N"),
+                None => w.to_string(),
+            }
+        });
+        words.collect::<Vec<_>>().join(" ")
+    };
+    // The MD5 listener: ss's stray keys first, then its table.
+    let (ss, ours) = both_exec(&ns, &["-tlni"]);
+    let (stray, table) = ss.split_at(ss.find("State").unwrap());
+    assert_eq!(stray, r"k2sec\040ret\0541");
+    let keys = "md5keys:10.0.0.0/32=k2,127.0.0.1/32=sec\\040ret\\0541";
+    assert!(ours.contains(keys), "{ours}");
+    let fixed = table.replace("md5keys:10.0.0.0/32=,127.0.0.1/32=", keys);
+    assert_eq!(mask(&ours), mask(&fixed));
+    assert!(ours.contains("tcp-ulp-mptcp"), "{ours}");
+    // The MPTCP subflows.
+    let (ss, ours) = both_exec(&ns, &["-tni"]);
+    assert!(ss.contains(" token:") && ss.contains(" flags:M"), "{ss}");
+    assert_eq!(mask(&ours), mask(&ss));
+    let out = text(ns.nlkit(&["-j", "ss", "-tlni"]));
+    let all: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let l = all.iter().find(|s| s["local"]["port"] == 7777 || s.to_string().contains("7777"));
+    let l = l.unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(l["md5keys"][0]["key"], "k2", "{l}");
+    assert_eq!(l["md5keys"][1]["key_hex"], "736563207265742c31", "{l}");
+    drop(py.stdin.take());
+    let _ = py.wait();
+}
+
 #[test]
 fn bad_words_are_refused_before_anything_is_sent() {
     let run =

@@ -31,6 +31,7 @@ mod packet;
 mod render;
 mod summary;
 mod tcpinfo;
+mod ulp;
 mod unix;
 mod words;
 
@@ -108,6 +109,8 @@ fn read<'a>(netid: &'static str, v: &InetDiag<'a>) -> Row<'a> {
             vegas: v.vegasinfo,
             dctcp: v.dctcpinfo,
             bbr: v.bbrinfo,
+            md5sig: v.md5sig,
+            ulp: v.ulp_info,
         },
     }
 }
@@ -509,6 +512,7 @@ fn push_row(
         if o.info {
             let listen = r.state == Some(State::Listen);
             tcpinfo::write_text(&mut ext, &r.tcp, listen, o.timers, o.numeric);
+            ulp::write_text(&mut ext, r.tcp.md5sig, r.tcp.ulp);
         }
     }
     t.cell(&ext);
@@ -573,7 +577,7 @@ fn push_json(b: &mut Vec<u8>, r: &Row<'_>, users: Option<&mut details::Users>) {
         b.extend_from_slice(b",\"skmem\":");
         b.extend_from_slice(Value::Object(details::skmem_json(skmem)).to_string().as_bytes());
     }
-    for (key, v) in tcpinfo::json(&r.tcp) {
+    for (key, v) in tcpinfo::json(&r.tcp).into_iter().chain(ulp::json(r.tcp.md5sig, r.tcp.ulp)) {
         b.extend_from_slice(b",\"");
         b.extend_from_slice(key.as_bytes());
         b.extend_from_slice(b"\":");

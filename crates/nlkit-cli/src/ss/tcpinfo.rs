@@ -3,9 +3,8 @@
 //! the same fields, in the same order, under the same conditions, numbers
 //! through C's `%g`, rates through its `sprint_bw`), and as JSON (every
 //! field of the struct, by its name without `tcpi_`).
-//!
-//! Not shown: MD5 keys and ULP (kTLS, MPTCP subflow) details, which ss
-//! prints from `INET_DIAG_MD5SIG` and `INET_DIAG_ULP_INFO`.
+//! MD5 keys and the upper-layer protocol, which end the line, are
+//! `ulp`'s.
 
 use nlkit::diag::tcp_info::*;
 use nlkit::proto::FixedStruct;
@@ -23,6 +22,9 @@ pub struct Info<'a> {
     pub vegas: Option<&'a [u8]>,
     pub dctcp: Option<&'a [u8]>,
     pub bbr: Option<&'a [u8]>,
+    /// `INET_DIAG_MD5SIG` and `INET_DIAG_ULP_INFO` (see `ulp`).
+    pub md5sig: Option<&'a [u8]>,
+    pub ulp: Option<&'a [u8]>,
 }
 
 /// A fixed struct from an attribute's payload, zero-filled when short (as

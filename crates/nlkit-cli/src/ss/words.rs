@@ -49,8 +49,8 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
            cgroup [ = | != ] PATH | autobound
    OP := = | != | < | > | <= | >=  (or eq ne lt gt le ge)
    HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ]
-Not yet in nlkit ss: unix:/link:/netlink: hosts, and -i's MD5 keys and
-ULP (kTLS, MPTCP) details. Raw sockets come from the kernel's
+Not yet in nlkit ss: unix:/link:/netlink: hosts. -i writes MD5 keys
+inside the line (ss prints them before its table). Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
 ";
