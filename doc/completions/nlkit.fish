@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'

@@ -216,7 +216,7 @@ fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> 
         Some(name) => Subscription::open_in(Netns::Name(name), AuditLog)?,
         None => Subscription::open(AuditLog)?,
     };
-    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     let names = type_names();
     let deadline = crate::words::values::duration(a.timeout).map(|t| Instant::now() + t);
     crate::report::note!("monitoring audit events");

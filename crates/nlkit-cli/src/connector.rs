@@ -89,7 +89,7 @@ pub fn run(args: &ProcEventsArgs, netns: Option<&str>, json: bool) -> Result<()>
     // is delivered; a kernel-side filter leaves gaps that are not losses.
     let mut gaps = (!source.filtered_in_kernel()).then(SeqGaps::default);
     let mut sub = Subscription::open(source)?;
-    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     let deadline = crate::words::values::duration(args.timeout).map(|t| Instant::now() + t);
     crate::report::note!("listening for process events");
     let mut out = std::io::stdout().lock();

@@ -369,7 +369,7 @@ fn monitor(netns: Option<&str>, m: &MonitorWords, json: bool) -> Result<()> {
         ),
         None => (Subscription::open(events)?, Conn::open(Protocol::NETFILTER)?),
     };
-    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     let mut table = conntrack::Table::load(&mut conn, 0, events.filter)?;
     // On stderr, so a script knows the groups are joined.
     crate::report::note!("monitoring conntrack events");

@@ -20,6 +20,9 @@ fn main() -> ExitCode {
     if let Some((at, command)) = own_options_at(&argv) {
         let globals = argv[..at].iter().cloned().chain([command.to_string()]);
         let cli = cli::Cli::parse_from(globals);
+        if let Some(bytes) = cli.rcvbuf {
+            report::set_monitor_rcvbuf(bytes);
+        }
         let netns = cli.netns.as_deref();
         let r = match command {
             "ss" => ss::run(&argv[at + 1..], netns, cli.json, cli.pretty),
@@ -30,6 +33,9 @@ fn main() -> ExitCode {
     let argv = spec_request(ip_long_options(argv));
     let cli = cli::Cli::parse_from(&argv);
     nlkit_cli::out::naming::set(cli.numeric, cli.resolve);
+    if let Some(bytes) = cli.rcvbuf {
+        report::set_monitor_rcvbuf(bytes);
+    }
     let netns = cli.netns.as_deref();
     if let Some(file) = &cli.batch {
         return report::finish(ip::batch::run(&cli.global(), file, cli.force), true);
@@ -157,12 +163,12 @@ fn main() -> ExitCode {
 
 /// `ip`'s one-dash long options before the command (`-batch`, `-force`,
 /// `-netns`, `-json`, `-details`, `-stats`, `-pretty`, `-brief` and `-br`,
-/// `-resolve`, `-Numeric`)
+/// `-resolve`, `-Numeric`, `-rcvbuf`)
 /// as clap's `--` forms.
 fn ip_long_options(argv: Vec<String>) -> Vec<String> {
-    const LONG: [&str; 11] = [
+    const LONG: [&str; 12] = [
         "batch", "force", "netns", "json", "details", "stats", "pretty", "brief", "oneline",
-        "resolve", "Numeric",
+        "resolve", "Numeric", "rcvbuf",
     ];
     let mut command_seen = false;
     let mut out = Vec::with_capacity(argv.len());
@@ -187,7 +193,7 @@ fn ip_long_options(argv: Vec<String>) -> Vec<String> {
                 command_seen |= i > 0
                     && !w.starts_with('-')
                     && !out.last().is_some_and(|p: &String| {
-                        matches!(p.as_str(), "-n" | "--netns" | "-b" | "--batch")
+                        matches!(p.as_str(), "-n" | "--netns" | "-b" | "--batch" | "--rcvbuf")
                     });
                 out.push(w);
             }

@@ -193,3 +193,21 @@ pub fn io_kind(e: &anyhow::Error) -> Option<std::io::ErrorKind> {
         }
     })
 }
+
+/// The receive buffer every monitor asks for unless `-rcvbuf` says
+/// otherwise: 8 MiB, forced past `net.core.rmem_max` when the process may
+/// (`Socket::raise_recv_buffer`), so a burst of events waits in the kernel
+/// instead of being lost.
+pub const MONITOR_RCVBUF: usize = 8 << 20;
+
+static RCVBUF: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(MONITOR_RCVBUF);
+
+/// Sets what [`monitor_rcvbuf`] gives (`-rcvbuf`).
+pub fn set_monitor_rcvbuf(bytes: usize) {
+    RCVBUF.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The receive buffer monitors ask for: `-rcvbuf`, or [`MONITOR_RCVBUF`].
+pub fn monitor_rcvbuf() -> usize {
+    RCVBUF.load(std::sync::atomic::Ordering::Relaxed)
+}

@@ -56,7 +56,7 @@ fn listen(
         Some(name) => Subscription::open_in(Netns::Name(name), source)?,
         None => Subscription::open(source)?,
     };
-    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     let deadline = crate::words::values::duration(args.timeout).map(|t| Instant::now() + t);
     crate::report::note!("listening for task exits on CPUs {cpumask}");
     let mut out = std::io::stdout().lock();

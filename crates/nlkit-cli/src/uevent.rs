@@ -56,7 +56,7 @@ fn open<S: Source>(netns: Option<&str>, source: S) -> Result<Subscription<S>> {
         Some(name) => Subscription::open_in(Netns::Name(name), source)?,
         None => Subscription::open(source)?,
     };
-    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     Ok(sub)
 }
 

@@ -218,9 +218,9 @@ fn get_stats_and_count_as_conntrack() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("No such file or directory"));
 }
 
-/// Lost events are made up for: the monitor is stopped (SIGSTOP) while
-/// 20,000 entries are made and 100 of the 200 it had seen are deleted, so
-/// its queue overflows; it says so, reads the table again, and in the end
+/// Lost events are made up for: the monitor (a 64 KiB receive buffer)
+/// is stopped (SIGSTOP) while 20,000 entries are made and 100 of the 200
+/// it had seen are deleted, so its queue overflows; it says so, reads the table again, and in the end
 /// has printed each new entry once and each deleted one once.
 #[test]
 fn an_overrun_is_followed_by_a_resync_that_prints_each_change_once() {
@@ -254,7 +254,7 @@ fn an_overrun_is_followed_by_a_resync_that_prints_each_change_once() {
     };
     make(&mut conn, 1..=200);
     let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
-        .args(["-j", "-n", &ns.0, "conntrack", "monitor"])
+        .args(["-j", "-n", &ns.0, "-rcvbuf", "65536", "conntrack", "monitor"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -329,8 +329,9 @@ fn a_recording_decodes_as_the_monitor_printed_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Lost notifications are resynced: the monitor is stopped (SIGSTOP)
-/// while 16,000 addresses are added, far more than its queue holds; when
+/// Lost notifications are resynced: the monitor (its receive buffer set
+/// to 64 KiB with `-rcvbuf`, as ip's) is stopped (SIGSTOP) while 16,000
+/// addresses are added, far more than its queue holds; when
 /// it runs again it says the overrun, drops what is still queued, dumps
 /// the tables and prints what changed, so every address is printed
 /// exactly once, as a notification would have printed it. The same with
@@ -350,7 +351,7 @@ fn resync_prints_each_change_once(tag: &str, more: &[&str]) {
     ns.ip(&["link", "add", "s0", "type", "veth", "peer", "name", "s1"]);
     ns.ip(&["link", "set", "s0", "up"]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
-        .args(["-n", &ns.0, "-j", "monitor", "address"])
+        .args(["-n", &ns.0, "-rcvbuf", "65536", "-j", "monitor", "address"])
         .args(more)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

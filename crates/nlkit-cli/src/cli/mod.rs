@@ -67,6 +67,10 @@ pub struct Cli {
     /// interface addresses, neighbours).
     #[arg(short = 'r', long = "resolve")]
     pub resolve: bool,
+    /// The receive buffer of monitors, in bytes (as `ip -rcvbuf`): forced
+    /// past net.core.rmem_max where the process may. Default 8 MiB.
+    #[arg(long = "rcvbuf", value_name = "SIZE", global = true)]
+    pub rcvbuf: Option<usize>,
     /// Show statistics; twice for more (as `ip -s -s`).
     #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
     pub stats: u8,

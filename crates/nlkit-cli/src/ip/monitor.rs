@@ -235,7 +235,7 @@ pub fn run(ctx: &mut Ctx, netns: Option<&str>, a: Args) -> Result<()> {
         None => Subscription::open(source)?,
     };
     // Bigger than the default queue, so bursts are less likely to overrun.
-    let _ = monitor.socket().set_recv_buffer_size(4 << 20);
+    let _ = monitor.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     // After the groups are joined, so nothing falls between the two.
     let mut resync = Resync::load(netns, &o.kinds)?;
     let mut names = ctx.ifnames()?.clone();
@@ -344,7 +344,7 @@ fn merged(ctx: &mut Ctx, netns: Option<&str>, o: &Options) -> Result<()> {
         (false, None) => Some(Subscription::open(source)?),
     };
     if let Some(m) = &monitor {
-        let _ = m.socket().set_recv_buffer_size(4 << 20);
+        let _ = m.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     }
     let mut resync = match monitor {
         Some(_) => Resync::load(netns, &o.kinds)?,

@@ -125,7 +125,7 @@ fn subscribe<S: Source>(netns: Option<&str>, source: S) -> Result<Subscription<S
         None => Subscription::open(source)?,
     };
     // Bigger than the default queue, as each command's own monitor.
-    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     Ok(sub)
 }
 

@@ -35,7 +35,7 @@ pub fn follow(
         Some(name) => Subscription::open_in(Netns::Name(name), source)?,
         None => Subscription::open(source)?,
     };
-    let _ = sub.socket().set_recv_buffer_size(4 << 20);
+    let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     crate::report::note!("following destroyed sockets");
     // ss resolves ports here with no protocol set: a port's first line
     // in /etc/services names it, whatever its protocol.

@@ -118,6 +118,17 @@ impl Socket {
         self.set_int(libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, clamp(bytes))
     }
 
+    /// Raises the receive buffer to `bytes` as far as this process may:
+    /// `SO_RCVBUFFORCE` with `CAP_NET_ADMIN`, else `SO_RCVBUF` (capped at
+    /// `net.core.rmem_max`). Returns the size the kernel now reports (twice
+    /// what was set, as it counts its bookkeeping).
+    pub fn raise_recv_buffer(&self, bytes: usize) -> Result<usize> {
+        if self.set_recv_buffer_size_force(bytes).is_err() {
+            self.set_recv_buffer_size(bytes)?;
+        }
+        self.recv_buffer_size()
+    }
+
     /// `SO_SNDBUF`: the send buffer size.
     pub fn set_send_buffer_size(&self, bytes: usize) -> Result<()> {
         self.set_int(libc::SOL_SOCKET, libc::SO_SNDBUF, clamp(bytes))
