@@ -282,6 +282,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a text check, slow under Miri; the plain test run has it")]
     fn names_match_the_pinned_header() {
         let h = include_str!("../../../../tools/uapi/linux-6.1/linux/audit.h");
         let uapi = |name: &str| match name {
