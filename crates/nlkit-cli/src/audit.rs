@@ -60,6 +60,10 @@ pub fn run(cmd: &AuditCommand, netns: Option<&str>, json: bool, pretty: bool) ->
         AuditCommand::Status => status(netns, json, pretty),
         AuditCommand::Rules => rules(netns, json, pretty),
         AuditCommand::Monitor(a) => monitor(a, netns, json),
+        AuditCommand::Set(_) | AuditCommand::Rule(_) if netns.is_some() => anyhow::bail!(
+            "audit changes are the whole machine's, not a network namespace's: \
+             -n cannot confine them (run without -n to change the machine's audit state)"
+        ),
         AuditCommand::Set(a) => crate::audit_change::set(a, conn(netns)?),
         AuditCommand::Rule(r) => crate::audit_change::rule(r, conn(netns)?),
     }

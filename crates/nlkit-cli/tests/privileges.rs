@@ -70,6 +70,14 @@ fn unprivileged_changes_are_refused_cleanly_and_reads_work() {
     }
     assert_eq!(ns.nlkit_ok(&["audit", "rules"]), rules_before);
     assert_eq!(limit(), limit_before);
+    // -n names a network namespace; the audit state is the machine's: a
+    // change with -n is refused before anything is sent, even as root
+    // (asked to set the limit it has, so a broken refusal changes nothing).
+    let same = limit_before.to_string();
+    let out = ns.nlkit(&["audit", "set", "--backlog-limit", &same]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-n cannot confine them"));
+    assert_eq!(limit(), limit_before);
     // Entering a namespace needs CAP_SYS_ADMIN: said, not a panic.
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
