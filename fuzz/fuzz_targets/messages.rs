@@ -1,5 +1,6 @@
 //! Any datagram: walk its messages and decode each as ERROR, DONE, generic
-//! netlink and attributes. No input may panic; a decoded ACK must re-emit
+//! netlink and attributes; and the same bytes as a recvmsg(2) control
+//! buffer (credentials, group, namespace id). No input may panic; a decoded ACK must re-emit
 //! to bytes that decode to the same ACK.
 #![no_main]
 
@@ -9,6 +10,8 @@ use nlkit_wire::genl::GenlBuffer;
 use nlkit_wire::{Attrs, Messages};
 
 fuzz_target!(|data: &[u8]| {
+    // As a recvmsg(2) control buffer: cmsghdr records walked in safe code.
+    let _ = nlkit::testing::control_messages(data);
     for msg in Messages::new(data) {
         let Ok(msg) = msg else { break };
         let _ = msg.header().to_owned();

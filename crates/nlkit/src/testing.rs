@@ -129,3 +129,13 @@ pub fn ack(
     let _ = emit_error(&mut out, request, errno, message, offset, request.port());
     out
 }
+
+/// What the socket layer reads from a recvmsg(2) control buffer
+/// (`struct cmsghdr` records): the sender's credentials `(pid, uid, gid)`,
+/// the multicast group and the namespace id. For fuzzing the parser with
+/// any bytes; sockets read it themselves.
+#[doc(hidden)]
+pub fn control_messages(control: &[u8]) -> (Option<(i32, u32, u32)>, Option<u32>, Option<i32>) {
+    let a = crate::sys::parse_control(control);
+    (a.creds, a.group, a.nsid)
+}
