@@ -135,7 +135,12 @@ pub fn ack(
 /// the multicast group and the namespace id. For fuzzing the parser with
 /// any bytes; sockets read it themselves.
 #[doc(hidden)]
-pub fn control_messages(control: &[u8]) -> (Option<(i32, u32, u32)>, Option<u32>, Option<i32>) {
+pub fn control_messages(control: &[u8]) -> (Option<Credentials>, Option<u32>, Option<i32>) {
     let a = crate::sys::parse_control(control);
     (a.creds, a.group, a.nsid)
 }
+
+/// A sender's credentials as a control message gives them: `(pid, uid,
+/// gid)`.
+#[doc(hidden)]
+pub type Credentials = (i32, u32, u32);
