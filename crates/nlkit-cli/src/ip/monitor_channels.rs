@@ -112,7 +112,8 @@ pub enum Open {
     Uevent(Subscription<KernelUevents>),
     /// With the sequence gaps that count lost events per CPU.
     Proc(Subscription<ProcEvents>, SeqGaps),
-    Conntrack(Subscription<conntrack::Events>),
+    /// With a copy of the table, re-read after an overrun.
+    Conntrack(Box<Tracked>),
     Xfrm(Subscription<nlkit::xfrm::Events>),
     Genl(Subscription<CtrlNotify>),
     Audit(Subscription<AuditLog>),
@@ -148,7 +149,7 @@ impl Open {
                 }
                 Open::Proc(subscribe(None, ProcEvents::default())?, SeqGaps::default())
             }
-            Channel::Conntrack => Open::Conntrack(subscribe(netns, conntrack::Events::default())?),
+            Channel::Conntrack => Open::Conntrack(Box::new(Tracked::open(netns)?)),
             Channel::Xfrm => Open::Xfrm(subscribe(netns, nlkit::xfrm::Events::default())?),
             Channel::Genl => Open::Genl(subscribe(netns, CtrlNotify)?),
             Channel::Audit => {
@@ -221,7 +222,7 @@ impl Open {
         match self {
             Open::Uevent(sub) => drain!(sub, uevent_lines),
             Open::Proc(sub, gaps) => drain!(sub, |p| proc_lines(&p, gaps)),
-            Open::Conntrack(sub) => drain!(sub, conntrack_lines),
+            Open::Conntrack(t) => t.drain(record, each)?,
             Open::Xfrm(sub) => drain!(sub, |e| xfrm_lines(&e, names)),
             Open::Genl(sub) => drain!(sub, genl_lines),
             Open::Audit(sub) => drain!(sub, |r| audit_lines(&r)),
@@ -306,9 +307,93 @@ fn proc_lines(p: &Process, gaps: &mut SeqGaps) -> Vec<Line> {
 
 fn conntrack_lines(e: conntrack::Event) -> Vec<Line> {
     let conntrack::Event::Conn(change, entry) = e else { return vec![] };
-    let text = crate::conntrack::event_text(change, &entry);
+    vec![conntrack_line(change, &entry, false)]
+}
+
+/// The conntrack channel: its events, a copy of the table they keep in
+/// step (loaded before the first event, as `nlkit conntrack monitor`
+/// does), and the connection that reads the table again after an overrun.
+pub struct Tracked {
+    sub: Subscription<conntrack::Events>,
+    conn: nlkit::Conn,
+    table: conntrack::Table,
+}
+
+impl Tracked {
+    fn open(netns: Option<&str>) -> Result<Tracked> {
+        let events = conntrack::Events::default();
+        let sub = subscribe(netns, events)?;
+        let mut conn = match netns {
+            Some(name) => nlkit::Conn::open_in(Netns::Name(name), nlkit::Protocol::NETFILTER)?,
+            None => nlkit::Conn::open(nlkit::Protocol::NETFILTER)?,
+        };
+        let table = conntrack::Table::load(&mut conn, 0, events.filter)?;
+        Ok(Tracked { sub, conn, table })
+    }
+
+    /// Everything queued: each event the copy did not already know as a
+    /// line; at an overrun the rest of the queue is dropped (older than
+    /// the dump that follows), the table read again, and what changed
+    /// while events were lost printed as events marked `"resync": true`,
+    /// after a note of how many.
+    fn drain(
+        &mut self,
+        mut record: Option<&mut Recorder>,
+        each: &mut dyn FnMut(Line) -> Result<()>,
+    ) -> Result<()> {
+        let word = Channel::Conntrack.word();
+        let mut lost = false;
+        while let Some(batch) = self.sub.try_recv()? {
+            if let Some(r) = record.as_deref_mut() {
+                r.write(Channel::Conntrack.protocol(), batch.datagram())?;
+            }
+            for item in batch {
+                match item {
+                    Item::Event { event: conntrack::Event::Conn(change, e), .. } => {
+                        if self.table.apply(change, &e) {
+                            each(conntrack_line(change, &e, false))?;
+                        }
+                    }
+                    Item::Overrun => lost = true,
+                    other => {
+                        for line in item_lines(word, other, conntrack_lines) {
+                            each(line)?;
+                        }
+                    }
+                }
+            }
+            if lost {
+                break;
+            }
+        }
+        if lost {
+            for line in item_lines::<conntrack::Event>(word, Item::Overrun, conntrack_lines) {
+                each(line)?;
+            }
+            let (changes, dropped) = self.table.recover(&mut self.sub, &mut self.conn)?;
+            let text = format!(
+                "{word}: read the table again: {} changes while events were lost \
+                 ({dropped} queued datagrams dropped)",
+                changes.len()
+            );
+            each(note(text, "resync", serde_json::json!({ "changes": changes.len() })))?;
+            for (change, e) in &changes {
+                each(conntrack_line(*change, e, true))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One conntrack event's line; `resync`: found by reading the table again.
+fn conntrack_line(change: conntrack::Change, e: &conntrack::Entry, resync: bool) -> Line {
+    let text = crate::conntrack::event_text(change, e);
     let text = String::from_utf8_lossy(&text).trim().to_string();
-    vec![Line::Event { text, json: object(crate::conntrack::event_json(change, &entry)) }]
+    let mut json = object(crate::conntrack::event_json(change, e));
+    if resync {
+        json.insert("resync".into(), true.into());
+    }
+    Line::Event { text, json }
 }
 
 fn xfrm_lines(e: &nlkit::xfrm::Event, names: &LinkNames) -> Vec<Line> {
@@ -373,7 +458,7 @@ impl AsFd for Open {
         match self {
             Open::Uevent(s) => s.as_fd(),
             Open::Proc(s, _) => s.as_fd(),
-            Open::Conntrack(s) => s.as_fd(),
+            Open::Conntrack(t) => t.sub.as_fd(),
             Open::Xfrm(s) => s.as_fd(),
             Open::Genl(s) => s.as_fd(),
             Open::Audit(s) => s.as_fd(),
