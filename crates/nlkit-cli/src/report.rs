@@ -195,10 +195,12 @@ pub fn io_kind(e: &anyhow::Error) -> Option<std::io::ErrorKind> {
 }
 
 /// The receive buffer every monitor asks for unless `-rcvbuf` says
-/// otherwise: 8 MiB, forced past `net.core.rmem_max` when the process may
-/// (`Socket::raise_recv_buffer`), so a burst of events waits in the kernel
-/// instead of being lost.
-pub const MONITOR_RCVBUF: usize = 8 << 20;
+/// otherwise: 128 MiB, what systemd's device monitor (and so `udevadm
+/// monitor`) and networkd ask for, forced past `net.core.rmem_max` when
+/// the process may (`Socket::raise_recv_buffer`), so a burst of events
+/// waits in the kernel instead of being lost. It is a limit, not an
+/// allocation: the kernel holds only what is queued.
+pub const MONITOR_RCVBUF: usize = 128 << 20;
 
 static RCVBUF: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(MONITOR_RCVBUF);
 

@@ -12,7 +12,7 @@
 use crate::cli::UeventMonitorArgs;
 use anyhow::{bail, Result};
 use nlkit::sub::{wait_any, Item, Source, Subscription};
-use nlkit::uevent::{Filter, KernelUevents, UdevUevents, Uevent};
+use nlkit::uevent::{Filter, KernelUevents, SeqGap, UdevUevents, Uevent};
 use nlkit::Netns;
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -60,10 +60,30 @@ fn open<S: Source>(netns: Option<&str>, source: S) -> Result<Subscription<S>> {
     Ok(sub)
 }
 
+/// What an overrun's `SEQNUM` gaps say: `lost` events at most (the
+/// kernel numbers every namespace's uevents from one counter).
+pub(crate) fn lost_text(origin: &str, lost: u64) -> String {
+    format!("{origin}: {lost} uevents lost, by SEQNUM (at most: the counter also counts uevents sent to other namespaces)")
+}
+
+/// Says, once the queue is read empty, what an overrun lost.
+fn lost(out: &mut impl Write, origin: &str, gap: &mut SeqGap, json: bool) -> Result<()> {
+    if let Some(lost) = gap.drained() {
+        crate::report::note!("{}", lost_text(origin, lost));
+        if json {
+            let v = json!({"source": origin.to_ascii_lowercase(), "event": "lost", "count": lost});
+            writeln!(out, "{v}")?;
+        }
+    }
+    Ok(())
+}
+
 /// Prints what one datagram gave; returns how many events it printed.
+#[allow(clippy::too_many_arguments)]
 fn take<'a>(
     items: impl Iterator<Item = Item<Uevent<'a>>>,
     origin: &str,
+    gap: &mut SeqGap,
     wanted: &Wanted,
     out: &mut impl Write,
     args: &UeventMonitorArgs,
@@ -71,13 +91,19 @@ fn take<'a>(
 ) -> Result<u64> {
     let mut n = 0;
     for item in items {
+        if let Item::Event { event, .. } = &item {
+            gap.see(event);
+        }
         match item {
             Item::Event { event, .. } if wanted.matches(&event) => {
                 n += 1;
                 print(out, origin, &event, args.properties, json)?;
             }
             Item::Event { .. } => {}
-            Item::Overrun => crate::report::note!("{origin}: uevents were lost (ENOBUFS)"),
+            Item::Overrun => {
+                gap.overrun();
+                crate::report::note!("{origin}: uevents were lost (ENOBUFS)")
+            }
             Item::Refused { sender, reason } => {
                 crate::report::note!(
                     "{origin}: refused a datagram from port {}: {reason}",
@@ -111,6 +137,7 @@ pub fn monitor(args: &UeventMonitorArgs, netns: Option<&str>, json: bool) -> Res
     crate::report::note!("monitoring {what}");
     let mut out = std::io::stdout().lock();
     let mut seen = 0u64;
+    let (mut kgap, mut ugap) = (SeqGap::default(), SeqGap::default());
     while args.count.is_none_or(|c| seen < c) {
         let left = match deadline {
             Some(d) => match d.saturating_duration_since(Instant::now()) {
@@ -132,13 +159,15 @@ pub fn monitor(args: &UeventMonitorArgs, netns: Option<&str>, json: bool) -> Res
         // Drain each until it has nothing, kernel first.
         if let Some(k) = ksub.as_mut() {
             while let Some(batch) = k.try_recv()? {
-                seen += take(batch, "KERNEL", &wanted, &mut out, args, json)?;
+                seen += take(batch, "KERNEL", &mut kgap, &wanted, &mut out, args, json)?;
             }
+            lost(&mut out, "KERNEL", &mut kgap, json)?;
         }
         if let Some(u) = usub.as_mut() {
             while let Some(batch) = u.try_recv()? {
-                seen += take(batch, "UDEV", &wanted, &mut out, args, json)?;
+                seen += take(batch, "UDEV", &mut ugap, &wanted, &mut out, args, json)?;
             }
+            lost(&mut out, "UDEV", &mut ugap, json)?;
         }
         out.flush()?;
     }

@@ -147,3 +147,55 @@ fn udevs_group_as_text_and_json_filtered_by_subsystem_and_tag() {
         (Some(3), Some(":uaccess:"))
     );
 }
+
+/// Lost uevents are counted: the monitor (a 64 KiB receive buffer) is
+/// stopped while 3,000 uevents are made in its namespace (`change`
+/// written to `lo`'s uevent file), then one more after it runs again;
+/// it says the overrun, and what it printed plus what it said it lost by
+/// `SEQNUM` covers every number from the first it saw to the last, at
+/// least the 3,001 made (more only if uevents elsewhere took numbers).
+#[test]
+fn lost_uevents_are_counted_by_seqnum() {
+    let ns = Ns::new("uevent-lost");
+    let child = monitor(
+        &ns,
+        &["-rcvbuf", "65536", "-j", "uevent", "monitor", "--kernel", "--timeout", "30"],
+    );
+    let pid = child.id().to_string();
+    let change = |n: u32| {
+        let script = format!(
+            "i=0; while [ $i -lt {n} ]; do echo change > /sys/class/net/lo/uevent; i=$((i+1)); done"
+        );
+        let ok = Command::new("ip")
+            .args(["netns", "exec", &ns.0, "sh", "-c", &script])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    };
+    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
+    change(3000);
+    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
+    std::thread::sleep(Duration::from_millis(500));
+    change(1);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let (mut seqs, mut lost) = (Vec::new(), 0);
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        match v["event"].as_str() {
+            Some("lost") => lost += v["count"].as_u64().unwrap(),
+            _ => seqs.push(v["seqnum"].as_u64().unwrap()),
+        }
+    }
+    assert!(err.contains("KERNEL: uevents were lost (ENOBUFS)"), "{err}");
+    assert!(err.contains("uevents lost, by SEQNUM"), "{err}");
+    let span = seqs.last().unwrap() - seqs[0] + 1;
+    let printed = seqs.len() as u64;
+    assert!(lost > 0 && printed < 3001, "{printed} printed, {lost} lost");
+    assert_eq!(printed + lost, span, "every number printed or said lost");
+    assert!(span >= 3001, "{span}");
+    eprintln!("{printed} printed + {lost} said lost = {span}");
+}

@@ -68,7 +68,8 @@ pub struct Cli {
     #[arg(short = 'r', long = "resolve")]
     pub resolve: bool,
     /// The receive buffer of monitors, in bytes (as `ip -rcvbuf`): forced
-    /// past net.core.rmem_max where the process may. Default 8 MiB.
+    /// past net.core.rmem_max where the process may. Default 128 MiB (as
+    /// udevadm monitor).
     #[arg(long = "rcvbuf", value_name = "SIZE", global = true)]
     pub rcvbuf: Option<usize>,
     /// Show statistics; twice for more (as `ip -s -s`).

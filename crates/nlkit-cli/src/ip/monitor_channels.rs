@@ -16,7 +16,7 @@ use nlkit::connector::{ProcEvents, Process, SeqGaps};
 use nlkit::genl::ctrl::{CtrlEvent, CtrlNotify};
 use nlkit::netfilter::conntrack;
 use nlkit::sub::{Batch, Counts, Item, Source, Subscription};
-use nlkit::uevent::{KernelUevents, Uevent};
+use nlkit::uevent::{KernelUevents, SeqGap, Uevent};
 use nlkit::Netns;
 use serde_json::{Map, Value};
 use std::os::fd::{AsFd, BorrowedFd};
@@ -109,7 +109,8 @@ fn note(text: String, key: &str, value: Value) -> Line {
 
 /// An open channel.
 pub enum Open {
-    Uevent(Subscription<KernelUevents>),
+    /// With the `SEQNUM` gaps that count uevents lost at overruns.
+    Uevent(Subscription<KernelUevents>, SeqGap),
     /// With the sequence gaps that count lost events per CPU.
     Proc(Subscription<ProcEvents>, SeqGaps),
     /// With a copy of the table, re-read after an overrun.
@@ -136,7 +137,7 @@ impl Open {
     /// (`required` false) it is left out with `Ok(None)`.
     pub fn new(channel: Channel, netns: Option<&str>, required: bool) -> Result<Option<Open>> {
         Ok(Some(match channel {
-            Channel::Uevent => Open::Uevent(subscribe(netns, KernelUevents)?),
+            Channel::Uevent => Open::Uevent(subscribe(netns, KernelUevents)?, SeqGap::default()),
             Channel::Proc => {
                 if netns.is_some() || !crate::connector::in_initial_namespaces() {
                     if required {
@@ -179,7 +180,7 @@ impl Open {
 
     pub fn channel(&self) -> Channel {
         match self {
-            Open::Uevent(_) => Channel::Uevent,
+            Open::Uevent(..) => Channel::Uevent,
             Open::Proc(..) => Channel::Proc,
             Open::Conntrack(_) => Channel::Conntrack,
             Open::Xfrm(_) => Channel::Xfrm,
@@ -220,7 +221,26 @@ impl Open {
             };
         }
         match self {
-            Open::Uevent(sub) => drain!(sub, uevent_lines),
+            Open::Uevent(sub, gap) => {
+                while let Some(batch) = sub.try_recv()? {
+                    if let Some(r) = record.as_deref_mut() {
+                        r.write(protocol, batch.datagram())?;
+                    }
+                    for item in batch {
+                        match &item {
+                            Item::Overrun => gap.overrun(),
+                            Item::Event { event, .. } => gap.see(event),
+                            _ => {}
+                        }
+                        for line in item_lines(word, item, uevent_lines) {
+                            each(line)?;
+                        }
+                    }
+                }
+                if let Some(lost) = gap.drained() {
+                    each(note(crate::uevent::lost_text(word, lost), "lost", lost.into()))?;
+                }
+            }
             Open::Proc(sub, gaps) => drain!(sub, |p| proc_lines(&p, gaps)),
             Open::Conntrack(t) => t.drain(record, each)?,
             Open::Xfrm(sub) => drain!(sub, |e| xfrm_lines(&e, names)),
@@ -456,7 +476,7 @@ impl Recorder {
 impl AsFd for Open {
     fn as_fd(&self) -> BorrowedFd<'_> {
         match self {
-            Open::Uevent(s) => s.as_fd(),
+            Open::Uevent(s, _) => s.as_fd(),
             Open::Proc(s, _) => s.as_fd(),
             Open::Conntrack(t) => t.sub.as_fd(),
             Open::Xfrm(s) => s.as_fd(),
