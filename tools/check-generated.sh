@@ -7,6 +7,8 @@
 #   snapshot in tools/uapi/ (always checked: the input is in the repo).
 # - every tools/gen-ynl.py target (family tables) from the YNL specs in
 #   specs/ynl/6.12/ and the same header snapshot (always checked).
+# - crates/nlkit/src/audit/syscalls.rs from tools/gen-syscalls.py and the
+#   pinned asm-x86/unistd_{64,32}.h, linux/audit.h, linux/elf-em.h.
 # - crates/nlkit/src/proto/registry.rs from tools/gen-registry.py and the
 #   attr_set! tables in the source (always checked: a new table must be
 #   registered, so the fuzzer and the round-trip tests reach it).
@@ -33,6 +35,9 @@ check() { # FILE GENERATED
 
 python3 "$root/tools/gen-uapi.py" >"$tmp/uapi.rs"
 check crates/nlkit/src/rtnl/uapi.rs "$tmp/uapi.rs" || true
+
+python3 "$root/tools/gen-syscalls.py" >"$tmp/syscalls.rs"
+check crates/nlkit/src/audit/syscalls.rs "$tmp/syscalls.rs" || true
 
 python3 "$root/tools/gen-registry.py" >"$tmp/registry.rs"
 check crates/nlkit/src/proto/registry.rs "$tmp/registry.rs" || true
