@@ -568,11 +568,11 @@ if [ $RC = 0 ]; then
 	if has auditstatus '"backlog_limit":321' '"rate_limit":7'; then
 		pass "nlkit audit set --backlog-limit 321 --rate-limit 7: read back by audit status"
 	else fail "nlkit audit set (rc $RC)"; fi
-	RULE="-S 2 -S 257 -F arch=b64 -F auid>=1000 -F key=nlkit-vm"
+	RULE="-S open,257 -F arch=b64 -F auid>=1000 -F key=nlkit-vm"
 	run auditadd nlkit audit rule add always,exit $RULE
 	run auditrules nlkit audit rules
-	if has auditrules "-a always,exit -S 2 -S 257 -F 11=3221225534 -F 9>=1000 -F 210=nlkit-vm"; then
-		pass "nlkit audit rule add: listed by audit rules as added"
+	if has auditrules "-a always,exit -F arch=b64 -S open,openat -F auid>=1000 -F key=nlkit-vm"; then
+		pass "nlkit audit rule add: listed by audit rules as auditctl -l lists it (system calls by name)"
 	else fail "nlkit audit rule add (rc $RC)"; fi
 	run auditagain nlkit audit rule add always,exit $RULE
 	if [ $RC != 0 ]; then pass "the same rule again is refused (EEXIST)"
@@ -584,6 +584,43 @@ if [ $RC = 0 ]; then
 	run auditdel2 nlkit audit rule delete exit,always $RULE
 	if [ $RC != 0 ]; then pass "deleting a rule the kernel does not have is refused (ENOENT)"
 	else fail "a rule deleted twice"; fi
+
+	# The daemon's stream: nlkit registers as the audit daemon, a rule on
+	# execve is added, /bin/true runs; its SYSCALL record comes by unicast
+	# with the system call by name; a second daemon is refused; nlkit
+	# unregisters when its --timeout ends.
+	run auditon nlkit audit set --enabled 1
+	nlkit -j audit monitor --daemon --timeout 4 > /tmp/auditd.out 2> /tmp/auditderr.out &
+	DPID=$!
+	if wait_for auditderr "registered as the audit daemon (pid $DPID)"; then
+		run auditstatusd nlkit -j audit status
+		if has auditstatusd "\"pid\":$DPID"; then pass "audit monitor --daemon: registered, audit status names its pid"
+		else fail "audit status while nlkit is the daemon"; fi
+		run auditsecond nlkit audit monitor --daemon --timeout 1
+		if [ $RC != 0 ] && has auditsecond "another audit daemon (pid $DPID) is registered"; then
+			pass "a second audit daemon is refused, naming the first"
+		else fail "a second audit daemon (rc $RC)"; fi
+		EXEC="-F arch=b64 -S execve -F key=nlkit-vm-exec"
+		run auditexec nlkit audit rule add always,exit $EXEC
+		/bin/true
+		run auditexecdel nlkit audit rule delete always,exit $EXEC
+		wait $DPID
+		RC=$?
+		cut -c1-160 /tmp/auditd.out | sed 's/^/    | /'
+		sed 's/^/    | /' /tmp/auditderr.out
+		if [ $RC = 0 ] && has auditd '"syscall":"execve"' '"arch":"x86_64"' 'key=\"nlkit-vm-exec\"' \
+			&& has auditderr "unregistered as the audit daemon" \
+			&& has auditderr "asked to replace this daemon (refused: it is alive)"; then
+			pass "audit monitor --daemon: /bin/true's execve by unicast, named execve on x86_64; unregistered at the end"
+		else fail "audit monitor --daemon (rc $RC)"; fi
+		run auditstatuse nlkit -j audit status
+		if has auditstatuse '"pid":0'; then pass "after audit monitor --daemon: no daemon registered"
+		else fail "a daemon still registered after nlkit stopped"; fi
+		run auditoff nlkit audit set --enabled 0
+	else
+		fail "audit monitor --daemon did not register:"; sed 's/^/    | /' /tmp/auditderr.out
+		kill $DPID 2>/dev/null
+	fi
 fi
 
 # --- modules written as tutorials write them (kernel/tutorial) -------------------

@@ -48,7 +48,7 @@ _nlkit() {
         "/uevent"|"/uevent/"*) words="monitor";;
         "/audit/status"|"/audit/status/"*) words="";;
         "/audit/rules"|"/audit/rules/"*) words="";;
-        "/audit/monitor"|"/audit/monitor/"*) words="--count --timeout";;
+        "/audit/monitor"|"/audit/monitor/"*) words="--daemon --interpret --count --timeout";;
         "/audit/set"|"/audit/set/"*) words="--enabled --failure --rate-limit --backlog-limit --backlog-wait-time --reset-lost";;
         "/audit/rule/add"|"/audit/rule/add/"*) words="--first";;
         "/audit/rule/delete"|"/audit/rule/delete/"*) words="--first";;

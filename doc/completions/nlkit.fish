@@ -110,7 +110,7 @@ function __nlkit_words
         case '/audit/rules' '/audit/rules/*'
             printf '%s\n' 
         case '/audit/monitor' '/audit/monitor/*'
-            printf '%s\n' --count --timeout
+            printf '%s\n' --daemon --interpret --count --timeout
         case '/audit/set' '/audit/set/*'
             printf '%s\n' --enabled --failure --rate-limit --backlog-limit --backlog-wait-time --reset-lost
         case '/audit/rule/add' '/audit/rule/add/*'

@@ -48,7 +48,7 @@ _nlkit() {
         "/uevent"|"/uevent/"*) cands=(monitor);;
         "/audit/status"|"/audit/status/"*) cands=();;
         "/audit/rules"|"/audit/rules/"*) cands=();;
-        "/audit/monitor"|"/audit/monitor/"*) cands=(--count --timeout);;
+        "/audit/monitor"|"/audit/monitor/"*) cands=(--daemon --interpret --count --timeout);;
         "/audit/set"|"/audit/set/"*) cands=(--enabled --failure --rate-limit --backlog-limit --backlog-wait-time --reset-lost);;
         "/audit/rule/add"|"/audit/rule/add/"*) cands=(--first);;
         "/audit/rule/delete"|"/audit/rule/delete/"*) cands=(--first);;

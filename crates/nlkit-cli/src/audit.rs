@@ -1,6 +1,6 @@
 //! `nlkit audit status|rules|monitor`: the audit subsystem through
 //! `nlkit::audit`. `status` prints what `auditctl -s` prints; `rules` each
-//! rule in auditctl's words with numbers for syscalls and fields (`No
+//! rule as `auditctl -l` prints it (system calls and fields by name; `No
 //! rules` when there are none); `monitor` reads the read-only multicast
 //! group and prints each event's records as auditd logs them
 //! (`type=NAME msg=audit(SECONDS.MILLIS:SERIAL): ...`, the names taken
@@ -12,8 +12,11 @@
 
 use crate::cli::{AuditCommand, AuditMonitorArgs};
 use anyhow::Result;
+use nlkit::audit::arch::Arch;
 use nlkit::audit::events::{AuditLog, Event, Events};
-use nlkit::audit::rules::{Rule, Value as FieldValue, AUDIT_EQUAL, AUDIT_NOT_EQUAL};
+use nlkit::audit::rules::{
+    Rule, Value as FieldValue, AUDIT_ARCH, AUDIT_EQUAL, AUDIT_NOT_EQUAL, FIELDS,
+};
 use nlkit::sub::{Item, Subscription};
 use nlkit::{Conn, Netns, Protocol};
 use serde_json::{json, Value};
@@ -59,6 +62,7 @@ pub fn run(cmd: &AuditCommand, netns: Option<&str>, json: bool, pretty: bool) ->
     match cmd {
         AuditCommand::Status => status(netns, json, pretty),
         AuditCommand::Rules => rules(netns, json, pretty),
+        AuditCommand::Monitor(a) if a.daemon => crate::audit_daemon::monitor(a, netns, json),
         AuditCommand::Monitor(a) => monitor(a, netns, json),
         AuditCommand::Set(_) | AuditCommand::Rule(_) if netns.is_some() => anyhow::bail!(
             "audit changes are the whole machine's, not a network namespace's: \
@@ -125,7 +129,10 @@ fn op_name(op: u32) -> &'static str {
     }
 }
 
-/// A rule in auditctl's words, numbers where auditctl has names.
+/// A rule as `auditctl -l` prints it: its architecture first (`b64`,
+/// `b32` for this machine's ABIs), then its system calls by that
+/// architecture's names, joined by commas (numbers where the table has
+/// none), then the other fields by auditctl's names.
 fn rule_text(r: &Rule) -> String {
     let action = match r.action {
         0 => "never",
@@ -133,23 +140,51 @@ fn rule_text(r: &Rule) -> String {
         _ => "always",
     };
     let mut s = format!("-a {action},{}", list_name(r.flags));
+    let at = r.fields.iter().position(|f| f.field == AUDIT_ARCH && f.op == AUDIT_EQUAL);
+    let arch = match at.map(|i| &r.fields[i].value) {
+        Some(FieldValue::Number(n)) => Arch::from_audit(*n),
+        _ => Arch::default_for_machine(),
+    };
+    if let Some(i) = at {
+        s.push_str(&format!(" -F {}", field_text(&r.fields[i])));
+    }
     let syscalls: Vec<usize> =
         (0..r.mask.len() * 32).filter(|&i| r.mask[i / 32] & (1 << (i % 32)) != 0).collect();
     if syscalls.len() == r.mask.len() * 32 {
         s.push_str(" -S all");
-    } else {
-        for n in syscalls {
-            s.push_str(&format!(" -S {n}"));
-        }
+    } else if !syscalls.is_empty() {
+        let names: Vec<String> = syscalls
+            .iter()
+            .map(|&n| {
+                let name = arch.and_then(|a| a.syscall_name(u32::try_from(n).ok()?));
+                name.map_or_else(|| n.to_string(), str::to_string)
+            })
+            .collect();
+        s.push_str(&format!(" -S {}", names.join(",")));
     }
-    for f in &r.fields {
-        let value = match &f.value {
-            FieldValue::Number(n) => n.to_string(),
-            FieldValue::Text(t) => t.clone(),
-        };
-        s.push_str(&format!(" -F {}{}{value}", f.field, op_name(f.op)));
+    for (_, f) in r.fields.iter().enumerate().filter(|(i, _)| Some(*i) != at) {
+        s.push_str(&format!(" -F {}", field_text(f)));
     }
     s
+}
+
+/// `NAME OP VALUE`, by auditctl's names where it has them.
+fn field_text(f: &nlkit::audit::rules::Field) -> String {
+    let name = FIELDS
+        .iter()
+        .find(|(_, id)| *id == f.field)
+        .map_or_else(|| f.field.to_string(), |(n, _)| n.to_string());
+    let value = match &f.value {
+        FieldValue::Number(n) if f.field == AUDIT_ARCH => {
+            match [64, 32].into_iter().find(|&b| Arch::native(b).map(Arch::audit) == Some(*n)) {
+                Some(bits) => format!("b{bits}"),
+                None => format!("{n:#x}"),
+            }
+        }
+        FieldValue::Number(n) => n.to_string(),
+        FieldValue::Text(t) => t.clone(),
+    };
+    format!("{name}{}{value}", op_name(f.op))
 }
 
 fn rules(netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
@@ -190,14 +225,28 @@ fn rules(netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
     Ok(())
 }
 
-/// One event: its records as auditd logs them, or one JSON object.
-fn print_event(out: &mut Vec<u8>, e: &Event, names: &HashMap<u16, String>, json: bool) {
+/// One event: its records as auditd logs them (`interpret`: as ausearch
+/// -i, architecture and system call by name), or one JSON object.
+pub(crate) fn print_event(
+    out: &mut Vec<u8>,
+    e: &Event,
+    names: &HashMap<u16, String>,
+    json: bool,
+    interpret: bool,
+) {
     let name = |k: u16| names.get(&k).cloned().unwrap_or_else(|| format!("UNKNOWN[{k}]"));
     if json {
         let records: Vec<Value> = e
             .records
             .iter()
-            .map(|r| json!({"type": name(r.kind), "type_id": r.kind, "text": r.text}))
+            .map(|r| {
+                let mut v = json!({"type": name(r.kind), "type_id": r.kind, "text": r.text});
+                if let Some((arch, syscall)) = syscall_names(&r.text) {
+                    v["arch"] = arch.into();
+                    v["syscall"] = syscall.into();
+                }
+                v
+            })
             .collect();
         let time = e.records.first().map(|r| format!("{}.{:03}", r.time.0, r.time.1));
         let v = json!({"serial": e.serial, "time": time, "records": records,
@@ -207,13 +256,42 @@ fn print_event(out: &mut Vec<u8>, e: &Event, names: &HashMap<u16, String>, json:
     }
     for r in &e.records {
         let (s, ms, serial) = (r.time.0, r.time.1, r.serial);
-        let _ = writeln!(out, "type={} msg=audit({s}.{ms:03}:{serial}): {}", name(r.kind), r.text);
+        let text = match interpret {
+            true => interpreted(&r.text),
+            false => std::borrow::Cow::Borrowed(r.text.as_str()),
+        };
+        let _ = writeln!(out, "type={} msg=audit({s}.{ms:03}:{serial}): {text}", name(r.kind));
     }
+}
+
+/// A record's architecture and system call by name (`SYSCALL`,
+/// `SECCOMP`): `None` when it has no `arch=` and `syscall=`, or an
+/// architecture nlkit has no table for; a number with no name stays a
+/// number.
+pub(crate) fn syscall_names(text: &str) -> Option<(&'static str, String)> {
+    let (arch, number) = nlkit::audit::arch::syscall_of(text)?;
+    let arch = Arch::from_audit(arch)?;
+    let syscall = arch.syscall_name(number).map_or_else(|| number.to_string(), str::to_string);
+    Some((arch.name(), syscall))
+}
+
+/// The text with `arch=` and `syscall=` by name.
+fn interpreted(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some((arch, syscall)) = syscall_names(text) else { return text.into() };
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|w| match w.split_once('=') {
+            Some(("arch", _)) => format!("arch={arch}"),
+            Some(("syscall", _)) => format!("syscall={syscall}"),
+            _ => w.to_string(),
+        })
+        .collect();
+    words.join(" ").into()
 }
 
 /// Events without an `AUDIT_EOE` are printed after this long without a
 /// record.
-const QUIET: Duration = Duration::from_millis(200);
+pub(crate) const QUIET: Duration = Duration::from_millis(200);
 
 fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> {
     let mut sub = match netns {
@@ -258,7 +336,7 @@ fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> 
                 break;
             }
             seen += 1;
-            print_event(&mut out, &e, names, json);
+            print_event(&mut out, &e, names, json, a.interpret);
         }
         stdout.write_all(&out)?;
         stdout.flush()?;
@@ -287,6 +365,21 @@ mod tests {
     }
 
     #[test]
+    fn records_name_their_system_call() {
+        let text = "arch=c000003e syscall=59 success=yes exit=0 items=2 pid=7 comm=\"sh\"";
+        assert_eq!(syscall_names(text), Some(("x86_64", "execve".to_string())));
+        assert_eq!(
+            interpreted(text),
+            "arch=x86_64 syscall=execve success=yes exit=0 items=2 pid=7 comm=\"sh\""
+        );
+        let i386 = "arch=40000003 syscall=9999 per=8";
+        assert_eq!(interpreted(i386), "arch=i386 syscall=9999 per=8");
+        let other = "arch=c00000b7 syscall=221";
+        assert_eq!((syscall_names(other), interpreted(other)), (None, other.into()));
+        assert_eq!(interpreted("op=set res=1"), "op=set res=1");
+    }
+
+    #[test]
     fn rules_read_in_auditctls_words() {
         use nlkit::audit::rules::{Field, AUDIT_ARCH, AUDIT_FILTERKEY};
         let r = Rule {
@@ -302,6 +395,22 @@ mod tests {
                 },
             ],
         };
-        assert_eq!(rule_text(&r), "-a always,exit -S 0 -S 27 -F 11=3221225534 -F 210=k");
+        assert_eq!(rule_text(&r), "-a always,exit -F arch=b64 -S read,mincore -F key=k");
+        // The key before the arch, a number with no name, an unknown arch.
+        let mut other = r.clone();
+        other.fields.reverse();
+        other.mask[1] = 1 << 31; // 63: uname; none at 1023
+        other.mask.extend([0; 29].into_iter().chain([1 << 31]));
+        assert_eq!(other.mask.len(), 32);
+        assert_eq!(
+            rule_text(&other),
+            "-a always,exit -F arch=b64 -S read,mincore,uname,1023 -F key=k"
+        );
+        other.fields[1].value = FieldValue::Number(0xc000_00b7);
+        other.fields.push(Field { field: 9, op: 0x6000_0000, value: FieldValue::Number(1000) });
+        assert_eq!(
+            rule_text(&other),
+            "-a always,exit -F arch=0xc00000b7 -S 0,27,63,1023 -F key=k -F auid>=1000"
+        );
     }
 }

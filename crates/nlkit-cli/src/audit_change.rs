@@ -5,6 +5,7 @@
 
 use crate::cli::{AuditRuleArgs, AuditRuleCommand, AuditSetArgs};
 use anyhow::{anyhow, bail, Result};
+use nlkit::audit::arch::Arch;
 use nlkit::audit::rules::{
     self, Field, Rule, Value, ACTIONS, AUDIT_ARCH, AUDIT_FILTER_PREPEND, BITMASK_SIZE, FIELDS,
     LISTS, OPERATORS,
@@ -12,10 +13,16 @@ use nlkit::audit::rules::{
 use nlkit::audit::{self, Status};
 use nlkit::Conn;
 
-/// `AUDIT_ARCH_X86_64` and `AUDIT_ARCH_I386` (`<linux/audit.h>` builds
-/// them from `EM_X86_64`/`EM_386`, `__AUDIT_ARCH_64BIT` and
-/// `__AUDIT_ARCH_LE`): auditctl's `b64` and `b32` on x86.
-const ARCHES: [(&str, u32); 2] = [("b64", 0xc000_003e), ("b32", 0x4000_0003)];
+/// auditctl's `arch=` words: `b64`, `b32` (this machine's ABIs of that
+/// width), an architecture's name, or its `AUDIT_ARCH_*` number.
+pub fn arch_value(word: &str) -> Option<u32> {
+    let named = match word {
+        "b64" => Arch::native(64),
+        "b32" => Arch::native(32),
+        _ => Arch::ALL.into_iter().find(|a| a.name() == word),
+    };
+    named.map(Arch::audit).or_else(|| number(word))
+}
 
 /// `nlkit audit set ...`.
 pub fn set(a: &AuditSetArgs, mut conn: Conn) -> Result<()> {
@@ -90,18 +97,31 @@ pub fn parse(a: &AuditRuleArgs) -> Result<Rule> {
             }
         },
     };
+    let fields = a.fields.iter().map(|f| field(f)).collect::<Result<Vec<_>>>()?;
+    // Names are the rule's architecture's (`-F arch=`), else the machine's,
+    // as auditctl reads them.
+    let arch = match fields.iter().find(|f| f.field == AUDIT_ARCH).map(|f| &f.value) {
+        Some(Value::Number(n)) => Arch::from_audit(*n).ok_or(*n),
+        _ => Arch::default_for_machine().ok_or(0),
+    };
     let mut mask = vec![0u32; BITMASK_SIZE];
-    for s in &a.syscalls {
+    for s in a.syscalls.iter().flat_map(|s| s.split(',')) {
         if s == "all" {
             mask.iter_mut().for_each(|w| *w = !0);
             continue;
         }
-        let n = number(s).filter(|&n| (n as usize) < BITMASK_SIZE * 32).ok_or_else(|| {
-            anyhow!("-S {s}: a syscall number (nlkit has no table of names yet) or all")
-        })?;
+        let n = match (number(s), arch) {
+            (Some(n), _) => Some(n),
+            (None, Ok(arch)) => Some(arch.syscall_number(s).ok_or_else(|| {
+                anyhow!("-S {s}: not a system call of {} (a name, a number or all)", arch.name())
+            })?),
+            (None, Err(a)) => bail!("-S {s}: no table of names for arch {a:#x}: a number or all"),
+        };
+        let n = n
+            .filter(|&n| (n as usize) < BITMASK_SIZE * 32)
+            .ok_or_else(|| anyhow!("-S {s}: a system call number under {}", BITMASK_SIZE * 32))?;
         mask[n as usize / 32] |= 1 << (n % 32);
     }
-    let fields = a.fields.iter().map(|f| field(f)).collect::<Result<Vec<_>>>()?;
     if fields.len() > rules::MAX_FIELDS {
         bail!("a rule has at most {} fields", rules::MAX_FIELDS);
     }
@@ -126,11 +146,9 @@ fn field(text: &str) -> Result<Field> {
         }
         Value::Text(value.to_string())
     } else if id == AUDIT_ARCH {
-        Value::Number(
-            named(&ARCHES, value)
-                .or_else(|| number(value))
-                .ok_or_else(|| anyhow!("-F {text}: arch is b64, b32 or a number"))?,
-        )
+        Value::Number(arch_value(value).ok_or_else(|| {
+            anyhow!("-F {text}: arch is b64, b32, a name (x86_64, i386) or a number")
+        })?)
     } else {
         // Numbers as auditctl takes them; -1 for "unset" ids.
         let n = number(value)
@@ -168,6 +186,18 @@ mod tests {
         let same =
             parse(&args("exit,always", &["2", "257"], &["11=3221225534", "9>=1000", "210=mine"]));
         assert_eq!(same.unwrap(), r);
+        // Names, of the rule's architecture.
+        let named = parse(&args(
+            "always,exit",
+            &["open", "openat"],
+            &["arch=x86_64", "auid>=1000", "key=mine"],
+        ));
+        assert_eq!(named.unwrap(), r);
+        let b32 = parse(&args("always,exit", &["open"], &["arch=b32"])).unwrap();
+        assert_eq!(
+            (b32.mask[0], b32.fields[0].value.clone()),
+            (1 << 5, Value::Number(0x4000_0003))
+        );
     }
 
     #[test]
@@ -175,8 +205,10 @@ mod tests {
         let err = |a: AuditRuleArgs| parse(&a).unwrap_err().to_string();
         assert!(err(args("always", &[], &[])).contains("ACTION,LIST"));
         assert!(err(args("always,nowhere", &[], &[])).contains("a list (user, task"));
-        assert!(err(args("always,exit", &["openat"], &[])).contains("-S openat"));
+        assert!(err(args("always,exit", &["nosuch"], &[])).contains("-S nosuch: not a system call"));
         assert!(err(args("always,exit", &["9999"], &[])).contains("-S 9999"));
+        assert!(err(args("always,exit", &["openat"], &["arch=0xc00000b7"]))
+            .contains("no table of names for arch 0xc00000b7"));
         assert!(err(args("always,exit", &[], &["nosuch=1"])).contains("unknown field \"nosuch\""));
         assert!(err(args("always,exit", &[], &["pid~1"])).contains("an operator"));
         assert!(err(args("always,exit", &[], &["pid=x"])).contains("not a number"));

@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod audit_change;
+pub mod audit_daemon;
 pub mod cli;
 pub mod connector;
 pub mod conntrack;

@@ -78,6 +78,17 @@ fn unprivileged_changes_are_refused_cleanly_and_reads_work() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("-n cannot confine them"));
     assert_eq!(limit(), limit_before);
+    // So is registering as the audit daemon: its stream is the machine's.
+    let daemon = || {
+        let v: serde_json::Value =
+            serde_json::from_str(&ns.nlkit_ok(&["-j", "audit", "status"])).unwrap();
+        v["pid"].clone()
+    };
+    let daemon_before = daemon();
+    let out = ns.nlkit(&["audit", "monitor", "--daemon", "--timeout", "1"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-n cannot confine it"));
+    assert_eq!(daemon(), daemon_before);
     // Entering a namespace needs CAP_SYS_ADMIN: said, not a panic.
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])

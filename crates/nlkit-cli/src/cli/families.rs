@@ -159,8 +159,9 @@ pub struct AuditRuleArgs {
     /// The action and the list, in either order: always,exit.
     #[arg(value_name = "ACTION,LIST")]
     pub rule: String,
-    /// A syscall by number (this architecture's), or `all`; repeat for
-    /// several.
+    /// A system call by name or number (of the rule's -F arch, else this
+    /// machine's), several joined by commas, or `all`; repeatable:
+    /// -S open,openat.
     #[arg(short = 'S', value_name = "SYSCALL")]
     pub syscalls: Vec<String>,
     /// A field condition: NAME or number, an operator (= != < > <= >= &
@@ -174,6 +175,16 @@ pub struct AuditRuleArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditMonitorArgs {
+    /// Register as the audit daemon and read its unicast stream (the
+    /// kernel holds records while it is slow; refused while another
+    /// daemon is registered; unregisters when it stops). Without it, the
+    /// read-only multicast copy.
+    #[arg(long)]
+    pub daemon: bool,
+    /// Architectures and system calls by name in the records' text
+    /// (`arch=x86_64 syscall=execve`), as ausearch -i writes them.
+    #[arg(short = 'i', long)]
+    pub interpret: bool,
     /// Stop after this many events.
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,

@@ -436,8 +436,12 @@ fn audit_lines(r: &Record) -> Vec<Line> {
         .unwrap_or_else(|| format!("UNKNOWN[{}]", r.kind));
     let stamp = format!("{}.{:03}:{}", r.time.0, r.time.1, r.serial);
     let text = format!("type={name} msg=audit({stamp}): {}", r.text);
-    let json = serde_json::json!({"type": name, "type_id": r.kind, "serial": r.serial,
+    let mut json = serde_json::json!({"type": name, "type_id": r.kind, "serial": r.serial,
                                   "time": format!("{}.{:03}", r.time.0, r.time.1), "text": r.text});
+    if let Some((arch, syscall)) = crate::audit::syscall_names(&r.text) {
+        json["arch"] = arch.into();
+        json["syscall"] = syscall.into();
+    }
     vec![Line::Event { text, json: object(json) }]
 }
 

@@ -4,14 +4,19 @@
 //! ([`rules::list`]) and the event stream as a subscription source
 //! ([`events::AuditLog`]: the read-only multicast group, which needs
 //! `CAP_AUDIT_READ`), with records grouped into events by serial
-//! ([`events::Events`]).
+//! ([`events::Events`]); the audit daemon's unicast stream
+//! ([`daemon::AuditDaemon`]); system call names by architecture
+//! ([`arch::Arch`]).
 //!
 //! The kernel takes audit requests only from the initial user and pid
 //! namespaces (`ECONNREFUSED` elsewhere); the audit state is the whole
 //! machine's, whatever the network namespace of the socket.
 
+pub mod arch;
+pub mod daemon;
 pub mod events;
 pub mod rules;
+pub mod syscalls;
 
 use crate::engine::{Ack, Get, Request};
 use crate::error::Result;
@@ -131,6 +136,7 @@ mod tests {
                 ("AUDIT_SYSCALL", AUDIT_SYSCALL.into()),
                 ("AUDIT_CONFIG_CHANGE", AUDIT_CONFIG_CHANGE.into()),
                 ("AUDIT_EOE", AUDIT_EOE.into()),
+                ("AUDIT_REPLACE", daemon::AUDIT_REPLACE.into()),
                 ("AUDIT_STATUS_ENABLED", AUDIT_STATUS_ENABLED.into()),
                 ("AUDIT_STATUS_FAILURE", AUDIT_STATUS_FAILURE.into()),
                 ("AUDIT_STATUS_PID", AUDIT_STATUS_PID.into()),
