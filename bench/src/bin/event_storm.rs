@@ -15,11 +15,16 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: event_storm threads N [--loops K] [--rate R] | uevent N PATH [--rate R]";
     let flag = |name: &str| {
-        args.iter().position(|a| a == name).map(|i| args[i + 1].parse::<u64>().expect(usage))
+        let at = args.iter().position(|a| a == name)?;
+        Some(
+            args.get(at + 1)
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|&v| v > 0)
+                .unwrap_or_else(|| usage()),
+        )
     };
-    let n: u64 = args.get(1).and_then(|v| v.parse().ok()).expect(usage);
+    let n: u64 = args.get(1).and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
     let rate = flag("--rate");
     let start = Instant::now();
     match args.first().map(String::as_str) {
@@ -41,15 +46,23 @@ fn main() {
             report("threads", each * loops, start.elapsed());
         }
         Some("uevent") => {
-            let path = args.get(2).expect(usage);
-            let mut file = std::fs::OpenOptions::new().write(true).open(path).expect(path);
+            let path = args.get(2).unwrap_or_else(|| usage());
+            let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap_or_else(|e| {
+                eprintln!("event_storm: {path}: {e}");
+                std::process::exit(1)
+            });
             paced(n, rate, || {
                 file.write_all(b"change").expect("writing the uevent file");
             });
             report("uevents", n, start.elapsed());
         }
-        _ => panic!("{usage}"),
+        _ => usage(),
     }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: event_storm threads N [--loops K] [--rate R] | uevent N PATH [--rate R]");
+    std::process::exit(2)
 }
 
 /// Calls `make` `n` times, at most `rate` a second (checked every 64).
