@@ -9,7 +9,6 @@ use super::{columns, facts, push_json, push_row, read, IfNames, Options, Row, Se
 use super::{details, render::Table};
 use anyhow::{bail, Result};
 use nlkit::diag::destroyed::{Destroyed, Event};
-use nlkit::diag::filter::Expr;
 use nlkit::sub::{Item, Subscription};
 use nlkit::Netns;
 use std::io::Write;
@@ -19,7 +18,7 @@ pub fn follow(
     o: &Options,
     netns: Option<&str>,
     json: bool,
-    filter: Option<&(Expr, Vec<u8>, std::ops::RangeInclusive<u16>)>,
+    filter: Option<&super::filter::Ready>,
 ) -> Result<()> {
     let (v4, v6) = match o.family.map(i32::from) {
         Some(libc::AF_INET) => (true, false),
@@ -61,8 +60,8 @@ pub fn follow(
                 _ => "???",
             };
             let r: Row<'_> = read(netid, &v);
-            if let Some((e, _, ephemeral)) = filter {
-                if !e.matches(&facts(&r, ephemeral)) {
+            if let Some(f) = filter {
+                if !f.expr.matches(&facts(&r, &f.ephemeral)) {
                     continue;
                 }
             }

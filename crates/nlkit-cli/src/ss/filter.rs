@@ -11,9 +11,11 @@
 //! `[IPV6][:PORT]`, `*[:PORT]`, with `inet:` or `inet6:` before them to
 //! name the family; a name that is not an address is resolved
 //! (getaddrinfo: every address it has, any of which matches). Ports are
-//! numbers or service names from `/etc/services`. Where ss takes what
-//! nlkit does not (`unix:`, `link:`, `netlink:`, `vsock:` hosts), it is
-//! refused as not supported.
+//! numbers or service names from `/etc/services`. `unix:PATTERN`,
+//! `link:PROTO[:IFACE]` and `netlink:PROTO[:PORT]` hosts test those
+//! sockets (in user space, `Expr::matches_other`) and keep the listing to
+//! their family, as in ss; `vsock:` is refused (nlkit lists no vsock
+//! sockets).
 
 use anyhow::{bail, Result};
 use nlkit::diag::filter::{Expr, HostCond, MAX_DEPTH};
@@ -28,6 +30,16 @@ pub trait Lookup {
     fn ifindex(&mut self, name: &str) -> Option<u32>;
     /// `AF_INET` or `AF_INET6` under -4 or -6.
     fn family(&self) -> Option<u8>;
+    /// The family a host without a tag is of (ss's `preferred_family`:
+    /// the last of -4, -6, -x, -0, -f); `None` for any inet.
+    fn preferred(&self) -> Option<u8> {
+        self.family()
+    }
+}
+
+/// Whether `family` is one of those whose sockets are filtered here.
+fn is_other(family: Option<u8>) -> bool {
+    matches!(family.map(i32::from), Some(libc::AF_UNIX | libc::AF_PACKET | libc::AF_NETLINK))
 }
 
 /// A filter read: the expression, and the one address family a host
@@ -37,6 +49,60 @@ pub trait Lookup {
 pub struct Filter {
     pub expr: Expr,
     pub family: Option<u8>,
+}
+
+/// A filter ready to run: the expression, the kernel's program for it
+/// (`None` when it has a unix, link or netlink condition: the kernel
+/// filters inet sockets only, and those are not listed then), the family
+/// a `unix:`, `link:` or `netlink:` host keeps the listing to, and the
+/// ephemeral ports `autobound` means.
+pub struct Ready {
+    pub expr: Expr,
+    pub program: Option<Vec<u8>>,
+    pub only: Option<i32>,
+    pub ephemeral: std::ops::RangeInclusive<u16>,
+}
+
+impl Ready {
+    /// Compiles `f` and applies its family to `o`: an inet one as -4/-6;
+    /// a unix, link or netlink one turns that table on (the tables asked
+    /// for still count for the columns, as in ss) and the others off.
+    pub fn new(
+        f: Filter,
+        o: &mut super::words::Options,
+        ephemeral: std::ops::RangeInclusive<u16>,
+    ) -> Result<Ready> {
+        let only = f.family.map(i32::from).filter(|&f| is_other(Some(f as u8)));
+        match only {
+            Some(libc::AF_UNIX) => o.unix = true,
+            Some(libc::AF_NETLINK) => o.netlink = true,
+            Some(_) if !o.packet_raw && !o.packet_dgram => {
+                (o.packet_raw, o.packet_dgram) = (true, true)
+            }
+            Some(_) => {}
+            None => o.family = f.family.or(o.family),
+        }
+        let program = match f.expr.is_inet() {
+            true => Some(f.expr.compile().map_err(|e| anyhow::anyhow!("ss: {e}"))?),
+            false => None,
+        };
+        Ok(Ready { expr: f.expr, program, only, ephemeral })
+    }
+}
+
+/// Whether the unix, packet or netlink table of `family` is listed: not
+/// under -4/-6 or another family's host; always under a host of its own.
+pub fn listed(filter: Option<&Ready>, o: &super::words::Options, family: i32) -> bool {
+    match filter.and_then(|f| f.only) {
+        Some(f) => f == family,
+        None => o.family.is_none(),
+    }
+}
+
+/// Whether a unix, packet or netlink socket passes the filter (if any),
+/// tested here as ss tests it.
+pub fn passes(filter: Option<&Ready>, s: &nlkit::diag::filter::OtherFacts<'_>) -> bool {
+    filter.is_none_or(|f| f.expr.matches_other(s))
 }
 
 /// Reads `words` (everything after the state words) as one filter.
@@ -127,6 +193,7 @@ impl<'a> Parser<'a, '_> {
             }
             "!" | "not" => Expr::not(self.expr(depth + 1)?),
             "autobound" => Expr::Autobound,
+            "src" | "dst" | "sport" | "dport" if self.peek_other() => self.other_host(t)?,
             "src" | "dst" => {
                 let word = t;
                 if self.peek().and_then(cmp) == Some(Cmp::Eq) {
@@ -175,6 +242,96 @@ impl<'a> Parser<'a, '_> {
             }
             other => bail!("ss: syntax error in filter at \"{other}\""),
         })
+    }
+
+    /// Whether the host after the keyword (and its `=`) is a `unix:`,
+    /// `link:` or `netlink:` one.
+    fn peek_other(&self) -> bool {
+        // Only `=` (or none): an ordered comparison is of ports.
+        let at = match self.peek().and_then(cmp) {
+            None => self.at,
+            Some(Cmp::Eq) => self.at + 1,
+            Some(_) => return false,
+        };
+        let host = self.tokens.get(at).copied().unwrap_or("");
+        let tagged = ["unix:", "link:", "netlink:"].iter().any(|tag| host.starts_with(tag));
+        let inet_tag = ["inet:", "inet6:"].iter().any(|tag| host.starts_with(tag));
+        tagged || (is_other(self.lookup.preferred()) && !inet_tag)
+    }
+
+    /// `src|dst|sport|dport [=] unix:PATTERN|link:PROTO[:IFACE]|netlink:PROTO[:PORT]`
+    /// (ss's `parse_hostcond` for those families; for `sport` and
+    /// `dport` the part after the tag is the interface or port alone).
+    /// Names the family the listing is kept to, as ss.
+    fn other_host(&mut self, word: &str) -> Result<Expr> {
+        if self.peek().and_then(cmp) == Some(Cmp::Eq) {
+            self.at += 1;
+        }
+        let t = self.next()?;
+        let peer = matches!(word, "dst" | "dport");
+        let is_port = matches!(word, "sport" | "dport");
+        // ss's find_port: all of it for a port, else what follows a ':'.
+        let split = |rest: &'a str| match is_port {
+            true => ("", Some(rest.strip_prefix(':').unwrap_or(rest))),
+            false => match rest.split_once(':') {
+                Some((a, p)) => (a, Some(p)),
+                None => (rest, None),
+            },
+        };
+        let given = |v: Option<&'a str>| v.filter(|v| !v.is_empty() && *v != "*");
+        // Without a tag, the preferred family's (-x, -0, -f).
+        let preferred = self.lookup.preferred().map(i32::from);
+        let tag = ["unix:", "link:", "netlink:"].into_iter().find(|tag| t.starts_with(tag));
+        let (tag, t) = match (tag, preferred) {
+            (Some(tag), _) => (tag, t),
+            (None, Some(libc::AF_UNIX)) => ("unix:", t),
+            (None, Some(libc::AF_PACKET)) => ("link:", t),
+            (None, _) => ("netlink:", t),
+        };
+        let body = &t[if t.starts_with(tag) { tag.len() } else { 0 }..];
+        if tag == "unix:" {
+            let pattern = body;
+            self.family = Some(libc::AF_UNIX as u8);
+            return Ok(Expr::UnixName { peer, pattern: pattern.to_string() });
+        }
+        if tag == "link:" {
+            let rest = body;
+            self.family = Some(libc::AF_PACKET as u8);
+            let (proto, iface) = split(rest);
+            let ifindex = match given(iface) {
+                None => None,
+                Some(i) => match parse_c_uint(i).or_else(|| self.lookup.ifindex(i)) {
+                    Some(n) => Some(n),
+                    None => bail!("ss: Cannot find device \"{i}\" in {t}."),
+                },
+            };
+            let protocol = match given(Some(proto)) {
+                None => None,
+                Some(p) => Some(link_protocol(p).ok_or_else(|| {
+                    anyhow::anyhow!("ss: \"{p}\" in {t} is not a link-layer protocol (ip, arp, all, 0x88cc, ...)")
+                })?),
+            };
+            return Ok(Expr::Link { peer, protocol, ifindex });
+        }
+        let rest = body;
+        self.family = Some(libc::AF_NETLINK as u8);
+        let (proto, port) = split(rest);
+        let port = match given(port) {
+            None => None,
+            Some("kernel") => Some(0),
+            Some(p) => Some(i64::from(parse_c_int(p).ok_or_else(|| {
+                anyhow::anyhow!("ss: \"{p}\" in {t} is not a port id (a number or kernel)")
+            })? as i32)),
+        };
+        let protocol = match given(Some(proto)) {
+            None => None,
+            Some(p) => Some(super::netlink::protocol_number(p).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "ss: \"{p}\" in {t} is not a netlink protocol (rtnl, genl, 16, ...)"
+                )
+            })?),
+        };
+        Ok(Expr::Netlink { peer, protocol, port })
     }
 
     /// `=` (or nothing) or `!=` after `word`; true for `!=`.
@@ -232,10 +389,10 @@ impl<'a> Parser<'a, '_> {
                 self.family = family;
             }
         }
-        for tag in ["unix:", "link:", "netlink:", "vsock:"] {
-            if t.starts_with(tag) {
-                bail!("ss filter {word} {tag}...: not supported by nlkit ss yet (inet hosts only)");
-            }
+        if t.starts_with("vsock:") {
+            bail!(
+                "ss filter {word} vsock:...: not supported by nlkit ss (it lists no vsock sockets)"
+            );
         }
         let (addr, port) = if is_port {
             ("", Some(rest.strip_prefix(':').unwrap_or(rest)))
@@ -275,6 +432,13 @@ impl<'a> Parser<'a, '_> {
             None => bail!("Error: \"{p}\" does not look like a port."),
         }
     }
+}
+
+/// A link-layer protocol by iproute2's name (any case) or number (C's
+/// bases), host order.
+fn link_protocol(p: &str) -> Option<u16> {
+    let named = nlkit::diag::packet::ETH_P_NAMES.iter().find(|(_, _, n)| n.eq_ignore_ascii_case(p));
+    named.map(|(_, v, _)| *v).or_else(|| parse_c_uint(p).and_then(|n| u16::try_from(n).ok()))
 }
 
 /// The condition `sport = c` or `dport = c`.
@@ -355,7 +519,7 @@ fn parse_c_int(s: &str) -> Option<u32> {
     Some(if neg { v.wrapping_neg() } else { v })
 }
 
-fn parse_c_uint(s: &str) -> Option<u32> {
+pub(crate) fn parse_c_uint(s: &str) -> Option<u32> {
     let (radix, digits) = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         (16, h)
     } else if s.len() > 1 && s.starts_with('0') {
@@ -440,6 +604,29 @@ mod tests {
     }
 
     #[test]
+    fn unix_link_and_netlink_hosts_read_as_ss_reads_them() {
+        let unix = |peer, p: &str| Expr::UnixName { peer, pattern: p.into() };
+        let f = parse(&["src unix:/run/*".into()], &mut Fixed).unwrap();
+        assert_eq!((f.expr, f.family), (unix(false, "/run/*"), Some(libc::AF_UNIX as u8)));
+        assert_eq!(p("dst = unix:@x").unwrap(), unix(true, "@x"));
+        let link = |protocol, ifindex| Expr::Link { peer: false, protocol, ifindex };
+        assert_eq!(p("src link:ip:lo").unwrap(), link(Some(0x0800), Some(1)));
+        assert_eq!(p("src link:IPv6").unwrap(), link(Some(0x86dd), None));
+        assert_eq!(p("src link:0x88cc:*").unwrap(), link(Some(0x88cc), None));
+        assert_eq!(p("src link::7").unwrap(), link(None, Some(7)));
+        assert_eq!(p("sport = link::lo").unwrap(), link(None, Some(1)));
+        let nl = |protocol, port| Expr::Netlink { peer: false, protocol, port };
+        assert_eq!(p("src netlink:rtnl:kernel").unwrap(), nl(Some(0), Some(0)));
+        assert_eq!(p("src netlink:16:-5").unwrap(), nl(Some(16), Some(-5)));
+        assert_eq!(p("src netlink:*:4242").unwrap(), nl(None, Some(4242)));
+        // Inet conditions beside them still read as inet ones.
+        assert_eq!(
+            p("src unix:/x or sport = :22").unwrap(),
+            Expr::or(unix(false, "/x"), Expr::Src(port(22)))
+        );
+    }
+
+    #[test]
     fn and_or_bind_left_to_right() {
         let (a, b, c) = (Expr::Src(port(1)), Expr::Src(port(2)), Expr::Src(port(3)));
         let want = Expr::and(Expr::or(a.clone(), b.clone()), c.clone());
@@ -459,7 +646,10 @@ mod tests {
         assert!(e("( sport = :1").contains("without \")\""));
         assert!(e("sport = :1 )").contains("syntax error in filter at \")\""));
         assert!(e("bogus").contains("syntax error in filter at \"bogus\""));
-        assert!(e("src unix:/tmp/x").contains("not supported by nlkit ss"));
+        assert!(e("src vsock:3").contains("not supported by nlkit ss"));
+        assert!(e("src link:nosuch").contains("not a link-layer protocol"));
+        assert!(e("src netlink:nosuch").contains("not a netlink protocol"));
+        assert!(e("src netlink:rtnl:x").contains("not a port id"));
         assert!(e("dev = nosuchdev").contains("Cannot parse device"));
         assert!(e("fwmark x").contains("Cannot parse mark"));
         assert!(e("sport").contains("ends too early"));

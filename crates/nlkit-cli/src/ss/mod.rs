@@ -167,12 +167,11 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
         false => {
             let mut lookup = Lookup { o: &o, services: services.as_ref(), ifnames: &mut ifnames };
             let f = filter::parse(&o.filter, &mut lookup)?;
-            o.family = f.family.or(o.family);
-            let program = f.expr.compile().map_err(|e| anyhow::anyhow!("ss: {e}"))?;
-            Some((f.expr, program, ephemeral_ports(netns)))
+            Some(filter::Ready::new(f, &mut o, ephemeral_ports(netns))?)
         }
     };
     let o = o;
+    let listed = |family: i32| filter::listed(filter.as_ref(), &o, family);
     if o.events {
         return events::follow(&o, netns, json || o.json, filter.as_ref());
     }
@@ -184,9 +183,12 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     }
     // ss's order: netlink sockets (unconnected ones: only when that state
     // is asked for), unix sockets (neither with -4 or -6), raw, UDP, TCP.
-    if o.netlink && o.family.is_none() && o.states & (1 << 7) != 0 {
+    if o.netlink && o.states & (1 << 7) != 0 && listed(libc::AF_NETLINK) {
         use nlkit::diag::netlink::*;
         conn.run(dump(NDIAG_PROTO_ALL, NDIAG_SHOW_GROUPS | NDIAG_SHOW_MEMINFO, |v| {
+            if !filter::passes(filter.as_ref(), &netlink::facts(v)) {
+                return Ok(());
+            }
             if !json {
                 netlink::push_row(&mut table, &o, v);
                 return Ok(());
@@ -199,7 +201,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             Ok(())
         }))?;
     }
-    if (o.packet_raw || o.packet_dgram) && o.family.is_none() && o.states & (1 << 7) != 0 {
+    if (o.packet_raw || o.packet_dgram) && o.states & (1 << 7) != 0 && listed(libc::AF_PACKET) {
         use nlkit::diag::packet::*;
         let show = PACKET_SHOW_INFO
             | PACKET_SHOW_MEMINFO
@@ -207,7 +209,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             | PACKET_SHOW_RING_CFG
             | PACKET_SHOW_FANOUT;
         conn.run(dump(show, |v| {
-            if !packet::listed(&o, v) {
+            if !packet::listed(&o, v) || !filter::passes(filter.as_ref(), &packet::facts(v)) {
                 return Ok(());
             }
             if !json {
@@ -222,7 +224,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             Ok(())
         }))?;
     }
-    if o.unix && o.family.is_none() {
+    if o.unix && listed(libc::AF_UNIX) {
         use nlkit::diag::unix::*;
         let mut show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN;
         if o.memory {
@@ -232,6 +234,10 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             show |= UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS;
         }
         conn.run(dump(o.states, show, |v| {
+            let name = unix::name(v);
+            if !filter::passes(filter.as_ref(), &unix::facts(v, &name)) {
+                return Ok(());
+            }
             if !json {
                 unix::push_row(&mut table, &o, v, users.as_mut());
                 return Ok(());
@@ -244,7 +250,9 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             Ok(())
         }))?;
     }
-    for (protocol, netid) in PROTOCOLS.iter().filter(|(p, _)| o.protocols.contains(p)) {
+    let only_inet = filter.as_ref().is_none_or(|f| f.only.is_none());
+    let inet = PROTOCOLS.iter().filter(|(p, _)| o.protocols.contains(p) && only_inet);
+    for (protocol, netid) in inet {
         for family in o.families() {
             // -m: INET_DIAG_MEMINFO and INET_DIAG_SKMEMINFO; -i:
             // INET_DIAG_INFO, VEGASINFO and CONG (the kernel adds DCTCP's
@@ -269,8 +277,8 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                 // The kernel ran the program; ss also runs the filter on
                 // what comes back, with "autobound" meaning a local port
                 // in the ephemeral range: the same here.
-                if let Some((e, _, ephemeral)) = &filter {
-                    if !e.matches(&facts(&r, ephemeral)) {
+                if let Some(f) = &filter {
+                    if !f.expr.matches(&facts(&r, &f.ephemeral)) {
                         return Ok(());
                     }
                 }
@@ -312,8 +320,8 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                 }
                 Ok(())
             };
-            let got = match &filter {
-                Some((_, p, _)) => conn.run(inet::dump_filtered(q, p.clone(), &mut each)),
+            let got = match filter.as_ref().and_then(|f| f.program.clone()) {
+                Some(p) => conn.run(inet::dump_filtered(q, p, &mut each)),
                 None => conn.run(inet::dump(q, &mut each)),
             };
             match got {
@@ -750,6 +758,10 @@ impl filter::Lookup for Lookup<'_, '_> {
 
     fn family(&self) -> Option<u8> {
         self.o.family
+    }
+
+    fn preferred(&self) -> Option<u8> {
+        self.o.preferred
     }
 }
 

@@ -10,6 +10,7 @@
 use super::render::Table;
 use super::words::Options;
 use crate::out::writer::push_u64;
+use nlkit::diag::filter::OtherFacts;
 use nlkit::diag::netlink::{NetlinkDiag, NETLINK_CONNECTED};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -41,6 +42,14 @@ const PROTOCOLS: [&str; 22] = [
     "crypto",
 ];
 
+/// A protocol by ss's name or number (C's bases), as `nl_proto_a2n`.
+pub fn protocol_number(word: &str) -> Option<u32> {
+    match PROTOCOLS.iter().position(|n| !n.is_empty() && *n == word) {
+        Some(i) => u32::try_from(i).ok(),
+        None => super::filter::parse_c_uint(word),
+    }
+}
+
 /// The protocol as ss names it: its name, or its number (`-n`, or none).
 fn protocol(p: u8, numeric: bool) -> String {
     match PROTOCOLS.get(usize::from(p)) {
@@ -71,6 +80,19 @@ fn process(portid: u32, numeric: bool) -> String {
         }
     }
     pid.to_string()
+}
+
+/// What ss's filter reads of a netlink socket: its protocol and port id
+/// (signed, as ss reads it), no peer (-1).
+pub fn facts(v: &NetlinkDiag<'_>) -> OtherFacts<'static> {
+    OtherFacts {
+        family: libc::AF_NETLINK as u8,
+        name: None,
+        protocol: v.header.protocol.into(),
+        local: (v.header.portid as i32).into(),
+        remote: -1,
+        ifindex: 0,
+    }
 }
 
 fn queues(v: &NetlinkDiag<'_>) -> (u32, u32) {

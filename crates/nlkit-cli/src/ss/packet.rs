@@ -9,6 +9,7 @@ use super::details::{write_skmem, Users};
 use super::render::Table;
 use super::{IfNames, Options};
 use crate::out::writer::push_u64;
+use nlkit::diag::filter::OtherFacts;
 use nlkit::diag::packet::{protocol_name, PacketDiag, PacketDiagRing, PDI_AUXDATA, PDI_LOSS};
 use nlkit::diag::packet::{PDI_ORIGDEV, PDI_RUNNING, PDI_VNETHDR};
 use std::fmt::Write as _;
@@ -32,6 +33,20 @@ pub fn listed(o: &Options, v: &PacketDiag<'_>) -> bool {
         o.packet_raw
     } else {
         o.packet_dgram
+    }
+}
+
+/// What ss's filter reads of a packet socket: its protocol and
+/// interface (its "port").
+pub fn facts(v: &PacketDiag<'_>) -> OtherFacts<'static> {
+    let index = v.info.map_or(0, |i| i.index);
+    OtherFacts {
+        family: libc::AF_PACKET as u8,
+        name: None,
+        protocol: v.header.num.into(),
+        local: index.into(),
+        remote: 0,
+        ifindex: index,
     }
 }
 

@@ -6,6 +6,7 @@
 use super::render::Table;
 use super::words::Options;
 use crate::out::writer::{escape, push_u64};
+use nlkit::diag::filter::OtherFacts;
 use nlkit::diag::unix::UnixDiag;
 use nlkit::diag::State;
 use std::fmt::Write as _;
@@ -19,9 +20,22 @@ fn netid(type_: u8) -> &'static str {
     }
 }
 
+/// What ss's filter reads of a unix socket: its name (`name`, as
+/// [`name`] gives it), its inode and its peer's.
+pub fn facts<'a>(v: &UnixDiag<'_>, name: &'a str) -> OtherFacts<'a> {
+    OtherFacts {
+        family: libc::AF_UNIX as u8,
+        name: v.name.is_some().then_some(name),
+        protocol: 0,
+        local: v.header.ino.into(),
+        remote: v.peer.unwrap_or(0).into(),
+        ifindex: 0,
+    }
+}
+
 /// The bound name as ss prints it: a path as is, an abstract name with its
 /// NULs (the first one included) as `@`; `*` when unbound.
-fn name(v: &UnixDiag<'_>) -> String {
+pub fn name(v: &UnixDiag<'_>) -> String {
     match v.name {
         Some(n) if n.first() == Some(&0) => String::from_utf8_lossy(n).replace('\0', "@"),
         // A path ends at its NUL, as the C string ss makes of it.

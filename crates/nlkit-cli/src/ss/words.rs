@@ -43,13 +43,17 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
             syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait |
             closed | close-wait | last-ack | listening | closing
    FILTER := [ not ] COND [ { and | or } [ not ] COND ]...  (left to right;
-             ( ) group; and/or/not also & | !), run by the kernel
+             ( ) group; and/or/not also & | !), run by the kernel on
+             inet sockets, here on unix, packet and netlink ones
    COND := { src | dst } [ = ] HOST | { sport | dport } [ OP ] PORT |
            dev [ = | != ] IFNAME | fwmark [ = | != ] MARK[/MASK] |
            cgroup [ = | != ] PATH | autobound
    OP := = | != | < | > | <= | >=  (or eq ne lt gt le ge)
-   HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ]
-Not yet in nlkit ss: unix:/link:/netlink: hosts. -i writes MD5 keys
+   HOST := [ inet: | inet6: ] { ADDR[/LEN] | [IPV6] | * | NAME } [ :PORT ] |
+           unix:PATTERN | link:PROTO[:IFACE] | netlink:PROTO[:PORTID]
+           (a unix, link or netlink host lists that family only; after
+           -x, -0 or -f, a host without a tag is of that family)
+-i writes MD5 keys
 inside the line (ss prints them before its table). Raw sockets come from the kernel's
 raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
 number.
@@ -94,6 +98,10 @@ pub struct Options {
     pub summary_only: bool,
     /// `Some(AF_INET)` or `Some(AF_INET6)` for -4/-6.
     pub family: Option<u8>,
+    /// The family the last of -4, -6, -x, -0 and -f named (ss's
+    /// `preferred_family`): a filter's hosts without a `unix:`, `link:`
+    /// or `netlink:` tag are of that family.
+    pub preferred: Option<u8>,
     pub header: bool,
     pub netns: Option<String>,
     pub json: bool,
@@ -183,22 +191,27 @@ fn family(o: &mut Options, value: &str) -> Result<u32> {
     Ok(match value {
         "inet" => {
             o.family = Some(libc::AF_INET as u8);
+            o.preferred = o.family;
             SS_CONN
         }
         "inet6" => {
             o.family = Some(libc::AF_INET6 as u8);
+            o.preferred = o.family;
             SS_CONN
         }
         "unix" => {
             o.unix = true;
+            o.preferred = Some(libc::AF_UNIX as u8);
             SS_CONN
         }
         "netlink" => {
             o.netlink = true;
+            o.preferred = Some(libc::AF_NETLINK as u8);
             1 << 7
         }
         "link" => {
             (o.packet_raw, o.packet_dgram) = (true, true);
+            o.preferred = Some(libc::AF_PACKET as u8);
             1 << 7
         }
         "tipc" | "vsock" | "xdp" => {
@@ -235,6 +248,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
         summary: false,
         summary_only: false,
         family: None,
+        preferred: None,
         header: true,
         netns: None,
         json: false,
@@ -329,6 +343,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 }
                 'x' => {
                     o.unix = true;
+                    o.preferred = Some(libc::AF_UNIX as u8);
                     (tables_named, table_states) = (true, table_states | SS_CONN);
                 }
                 'a' => explicit_states = Some(SS_ALL),
@@ -339,6 +354,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 '4' | '6' => {
                     let f = if *c == '4' { libc::AF_INET } else { libc::AF_INET6 };
                     o.family = Some(f as u8);
+                    o.preferred = o.family;
                     (tables_named, table_states) = (true, table_states | SS_CONN);
                 }
                 'H' => o.header = false,
@@ -380,6 +396,7 @@ pub fn parse(words: &[String]) -> Result<Options> {
                 's' => o.summary = true,
                 '0' => {
                     (o.packet_raw, o.packet_dgram) = (true, true);
+                    o.preferred = Some(libc::AF_PACKET as u8);
                     (tables_named, table_states) = (true, table_states | 1 << 7);
                 }
                 'r' | 'Z' | 'z' | 'b' | 'S' | 'd' | 'M' | 'T' | 'O' | 'F' | 'D' => {
@@ -425,16 +442,10 @@ pub fn parse(words: &[String]) -> Result<Options> {
     }
     o.summary_only = o.summary && !tables_named && !saw && o.filter.is_empty();
     o.named_protocols = !o.protocols.is_empty();
-    let filtered = !o.filter.is_empty();
-    let packet = o.packet_raw || o.packet_dgram;
-    if filtered && (o.unix || o.netlink || packet) {
-        bail!(
-            "ss filters apply to TCP, UDP and raw sockets in nlkit ss (not unix, netlink or packet)"
-        );
-    }
+    let (filtered, packet) = (!o.filter.is_empty(), o.packet_raw || o.packet_dgram);
     if o.protocols.is_empty() && !o.unix && !o.netlink && !packet {
-        // With a filter, the inet tables only: unix and netlink sockets
-        // have no address or port it could match.
+        // With a filter, the inet tables only (a unix:, link: or netlink:
+        // host in it switches to that family's).
         o.protocols = vec![255, 17, 6];
         o.unix = !filtered;
         o.netlink = o.family.is_none() && !filtered;

@@ -1,6 +1,6 @@
 //! Architectures as audit names them: the `AUDIT_ARCH_*` value of a
 //! rule's `arch` field and of a `SYSCALL` record's `arch=`, and each one's
-//! system call names (the generated [`syscalls`](super::syscalls) tables,
+//! system call names (the generated [`syscalls`] tables,
 //! from the pinned 6.1 headers: x86_64 and i386, the two ABIs of an
 //! x86_64 machine). Unknown architectures and numbers newer than the
 //! tables stay numbers.

@@ -16,6 +16,8 @@
 //! [`Expr::matches`] evaluates the same expression on a socket in user
 //! space, with the kernel's rules (an IPv4 condition matches an IPv6
 //! socket's v4-mapped address), for sockets the kernel does not filter.
+//! [`Expr::matches_other`] evaluates it on unix, packet and netlink
+//! sockets, which the kernel never filters, as ss does (`filter_other`).
 //! Depth and size are bounded: [`MAX_DEPTH`] levels, and a program must
 //! fit the 16-bit jumps (64 KiB).
 
@@ -99,6 +101,35 @@ pub enum Expr {
     },
     /// In the cgroup v2 with this id (`cgroup`).
     Cgroup(u64),
+    /// A unix socket's name matches a shell pattern (`src unix:PATTERN`;
+    /// `peer`: `dst`). Tested in user space only ([`Expr::matches_other`]).
+    UnixName {
+        /// `dst`: the peer's end.
+        peer: bool,
+        /// The pattern, as fnmatch(3) reads it, case folded.
+        pattern: String,
+    },
+    /// A packet socket's protocol and interface (`src link:PROTO:IFACE`).
+    /// Tested in user space only.
+    Link {
+        /// `dst`: the peer's end (a packet socket has none: protocol 0,
+        /// interface 0).
+        peer: bool,
+        /// The protocol (`ETH_P_*`, host order); `None` for any.
+        protocol: Option<u16>,
+        /// The interface index; `None` for any.
+        ifindex: Option<u32>,
+    },
+    /// A netlink socket's protocol and port id (`src netlink:PROTO:PORT`).
+    /// Tested in user space only.
+    Netlink {
+        /// `dst`: the peer's end (protocol 0, port -1 as ss has it).
+        peer: bool,
+        /// The protocol (`NETLINK_*`); `None` for any.
+        protocol: Option<u32>,
+        /// The port id (0: the kernel); `None` for any.
+        port: Option<i64>,
+    },
 }
 
 /// Why an expression does not compile.
@@ -110,6 +141,9 @@ pub enum FilterError {
     TooLong,
     /// A prefix longer than its address (`/33` for IPv4).
     Prefix(u8),
+    /// A condition on unix, packet or netlink sockets, which the kernel
+    /// does not filter.
+    NotInet,
 }
 
 impl fmt::Display for FilterError {
@@ -118,6 +152,9 @@ impl fmt::Display for FilterError {
             FilterError::TooDeep => write!(f, "filter nests deeper than {MAX_DEPTH} levels"),
             FilterError::TooLong => write!(f, "filter program longer than 65,535 bytes"),
             FilterError::Prefix(len) => write!(f, "prefix length {len} is longer than its address"),
+            FilterError::NotInet => {
+                write!(f, "a unix, link or netlink condition cannot filter inet sockets")
+            }
         }
     }
 }
@@ -265,6 +302,9 @@ impl Expr {
                 op(&mut out, INET_DIAG_BC_CGROUP_COND, 12, 16)?;
                 out.extend_from_slice(&id.to_ne_bytes());
             }
+            Expr::UnixName { .. } | Expr::Link { .. } | Expr::Netlink { .. } => {
+                return Err(FilterError::NotInet)
+            }
         }
         jump(out.len())?;
         Ok(out)
@@ -288,6 +328,18 @@ impl Expr {
             Expr::Dev(i) => s.ifindex == *i,
             Expr::Mark { mark, mask } => s.mark & mask == *mark,
             Expr::Cgroup(id) => s.cgroup_id == *id,
+            Expr::UnixName { .. } | Expr::Link { .. } | Expr::Netlink { .. } => false,
+        }
+    }
+
+    /// Whether the kernel can run it: no condition on unix, packet or
+    /// netlink sockets (those are tested in user space only).
+    pub fn is_inet(&self) -> bool {
+        match self {
+            Expr::And(a, b) | Expr::Or(a, b) => a.is_inet() && b.is_inet(),
+            Expr::Not(a) => a.is_inet(),
+            Expr::UnixName { .. } | Expr::Link { .. } | Expr::Netlink { .. } => false,
+            _ => true,
         }
     }
 }
@@ -330,3 +382,8 @@ fn prefix_match(a: &[u8], b: &[u8], bits: u8) -> bool {
 #[cfg(test)]
 #[path = "filter_tests.rs"]
 mod tests;
+
+#[path = "filter_other.rs"]
+mod other;
+
+pub use other::{fnmatch, OtherFacts};
