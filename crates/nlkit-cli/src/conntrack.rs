@@ -247,6 +247,10 @@ pub fn run(
 }
 
 fn show(conn: &mut Conn, family: u8, sel: &Select, json: bool, pretty: bool) -> Result<()> {
+    // A second thread receives while this one formats (the kernel builds
+    // each datagram in the recvmsg of the one before): the listing takes
+    // the longer of the two, not their sum.
+    conn.set_read_ahead(8);
     if json {
         let mut all = Vec::new();
         conn.run(conntrack::dump(family, |e| {
