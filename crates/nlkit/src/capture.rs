@@ -174,6 +174,14 @@ impl<R: Read> Reader<R> {
         Ok(r)
     }
 
+    /// Whether the file was written in the other byte order than this
+    /// machine's: by libpcap on a machine of that order, whose netlink
+    /// messages (in host order, like every netlink message) are in that
+    /// order too, and so do not read here (text ones, uevents, do).
+    pub fn foreign_order(&self) -> bool {
+        self.swapped
+    }
+
     fn u32_at(&self, b: &[u8], at: usize) -> u32 {
         let v = u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
         if self.swapped {
@@ -253,6 +261,7 @@ mod tests {
         assert_eq!(&file[20..24], &253u32.to_ne_bytes());
         // The first record's pseudo-header: ARPHRD_NETLINK, NETLINK_ROUTE.
         assert_eq!(&file[40..56], &[0, 0, 3, 0x38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(!Reader::new(&file[..]).unwrap().foreign_order());
         let got: Vec<Record> = Reader::new(&file[..]).unwrap().map(Result::unwrap).collect();
         assert_eq!(got.len(), 2);
         assert_eq!((got[0].time, got[0].protocol, got[0].data.len()), (t, 0, 20));
@@ -273,7 +282,9 @@ mod tests {
         }
         file.extend_from_slice(&[0, 4, 3, 0x38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
         file.extend_from_slice(b"abcd");
-        let r = Reader::new(&file[..]).unwrap().next().unwrap().unwrap();
+        let mut reader = Reader::new(&file[..]).unwrap();
+        assert!(reader.foreign_order());
+        let r = reader.next().unwrap().unwrap();
         assert_eq!(r.time, UNIX_EPOCH + Duration::new(7, 5));
         assert_eq!((r.protocol, r.data, r.original_len), (9, b"abcd".to_vec(), 4));
     }

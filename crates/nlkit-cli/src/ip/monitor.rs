@@ -421,6 +421,13 @@ fn replay(ctx: &mut Ctx, path: &str, o: &Options) -> Result<()> {
     };
     let reader = nlkit::capture::Reader::new(std::io::BufReader::new(input))
         .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+    if reader.foreign_order() {
+        let order = if cfg!(target_endian = "little") { "big" } else { "little" };
+        crate::report::note!(
+            "{path}: written on a {order}-endian machine: its netlink messages are in that \
+             machine's byte order, which nlkit does not read here (only text ones, uevents, read)"
+        );
+    }
     print_records(ctx, reader.map(|r| r.map_err(|e| anyhow::anyhow!("{path}: {e}"))), o)
 }
 
