@@ -64,6 +64,33 @@ verdict() {
 	poweroff -f
 }
 
+# --- SELinux notices: a boot of its own (vmtest/run.sh boots Debian's kernel
+# again with "security=selinux selinux=1 nlkit_selinux"): no policy is
+# loaded, so setting the enforcing mode is allowed, and each change is a
+# SELNL_MSG_SETENFORCE notice on NETLINK_SELINUX's group.
+if grep -q nlkit_selinux /proc/cmdline; then
+	mkdir -p /sys/fs/selinux
+	run semount mount -t selinuxfs selinuxfs /sys/fs/selinux
+	nlkit -j selinux monitor --count 2 --timeout 10 > /tmp/semon.out 2> /tmp/semonerr.out &
+	MPID=$!
+	nlkit monitor selinux > /tmp/semerged.out 2>&1 &
+	M2=$!
+	sleep 1
+	echo 1 > /sys/fs/selinux/enforce
+	echo 0 > /sys/fs/selinux/enforce
+	wait $MPID
+	RC=$?
+	sleep 0.5
+	kill $M2 2>/dev/null
+	cat /tmp/semon.out /tmp/semonerr.out /tmp/semerged.out | sed 's/^/    | /'
+	if [ $RC = 0 ] && has semon '{"event":"setenforce","enforcing":1}' '{"event":"setenforce","enforcing":0}'; then
+		pass "selinux monitor: setenforce 1 then 0, from the kernel's notices"
+	else fail "selinux monitor (rc $RC)"; fi
+	if has semerged "setenforce 1" "setenforce 0"; then pass "monitor selinux: the same notices merged"
+	else fail "monitor selinux"; fi
+	verdict
+fi
+
 echo "=== nlkit_demo VM test: kernel $(uname -r) ==="
 
 # --- which module, which extra checks (vmtest/rust.sh's command line) -------

@@ -79,6 +79,12 @@ boot_vm "/boot/vmlinuz-$KVER" "$OUT/initramfs.cpio.gz" "" "$TIMEOUT" "$OUT/conso
 RESULT=$VERDICT
 T5=$(now)
 report_verdict "$OUT/console.log" || true
+# The same kernel with SELinux on (no policy loaded): its notices only.
+echo "== booting with SELinux (timeout ${TIMEOUT}s)"
+boot_vm "/boot/vmlinuz-$KVER" "$OUT/initramfs.cpio.gz" "security=selinux selinux=1 nlkit_selinux" \
+	"$TIMEOUT" "$OUT/console-selinux.log"
+report_verdict "$OUT/console-selinux.log" || true
+[ "$VERDICT" = pass ] || RESULT="$RESULT; selinux boot: $VERDICT"
 echo "== timings: install $(secs "$T0" "$T1")s, module $(secs "$T1" "$T2")s," \
 	"examples $(secs "$T2" "$T3")s, initramfs $(secs "$T3" "$T4")s, boot+test $(secs "$T4" "$T5")s," \
 	"total $(secs "$T0" "$T5")s"
