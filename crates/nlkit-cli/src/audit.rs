@@ -227,7 +227,7 @@ fn rules(netns: Option<&str>, json: bool, pretty: bool) -> Result<()> {
 
 /// One event: its records as auditd logs them (`interpret`: as ausearch
 /// -i, architecture and system call by name), or one JSON object.
-pub(crate) fn print_event(
+fn print_event(
     out: &mut Vec<u8>,
     e: &Event,
     names: &HashMap<u16, String>,
@@ -289,6 +289,40 @@ fn interpreted(text: &str) -> std::borrow::Cow<'_, str> {
     words.join(" ").into()
 }
 
+/// Says on stderr what an item that is not an event is: a loss, a
+/// refused sender, a record that did not read.
+pub(crate) fn say<E>(item: Item<E>) {
+    match item {
+        Item::Event { .. } => {}
+        Item::Overrun => crate::report::note!("audit: records lost (ENOBUFS)"),
+        Item::Refused { sender, reason } => {
+            crate::report::note!("audit: refused a datagram from port {}: {reason}", sender.port)
+        }
+        Item::Malformed(e) => crate::report::note!("audit: {e}"),
+    }
+}
+
+/// Prints completed events while fewer than `--count` were (`seen`
+/// counts them), then flushes.
+pub(crate) fn print_events(
+    out: &mut impl Write,
+    complete: Vec<Event>,
+    seen: &mut u64,
+    a: &AuditMonitorArgs,
+    json: bool,
+) -> Result<()> {
+    let mut buf = Vec::new();
+    for e in complete {
+        if a.count.is_some_and(|c| *seen >= c) {
+            break;
+        }
+        *seen += 1;
+        print_event(&mut buf, &e, type_names(), json, a.interpret);
+    }
+    out.write_all(&buf)?;
+    Ok(out.flush()?)
+}
+
 /// Events without an `AUDIT_EOE` are printed after this long without a
 /// record.
 pub(crate) const QUIET: Duration = Duration::from_millis(200);
@@ -299,7 +333,6 @@ fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> 
         None => Subscription::open(AuditLog)?,
     };
     let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
-    let names = type_names();
     let deadline = crate::words::values::duration(a.timeout).map(|t| Instant::now() + t);
     crate::report::note!("monitoring audit events");
     if netns.is_some() {
@@ -319,27 +352,13 @@ fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<()> 
                 for item in batch {
                     match item {
                         Item::Event { event, .. } => done.extend(events.push(event)),
-                        Item::Overrun => crate::report::note!("audit: records lost (ENOBUFS)"),
-                        Item::Refused { sender, reason } => crate::report::note!(
-                            "audit: refused a datagram from port {}: {reason}",
-                            sender.port
-                        ),
-                        Item::Malformed(e) => crate::report::note!("audit: {e}"),
+                        other => say(other),
                     }
                 }
             }
             None => done.extend(events.flush()),
         }
-        let mut out = Vec::new();
-        for e in done {
-            if a.count.is_some_and(|c| seen >= c) {
-                break;
-            }
-            seen += 1;
-            print_event(&mut out, &e, names, json, a.interpret);
-        }
-        stdout.write_all(&out)?;
-        stdout.flush()?;
+        print_events(&mut stdout, done, &mut seen, a, json)?;
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }

@@ -8,14 +8,13 @@
 //! too). Records the kernel counted as lost while it was the daemon
 //! (`lost` in the status, the machine's count) are said when it stops.
 
-use crate::audit::{print_event, type_names, QUIET};
+use crate::audit::{print_events, say, QUIET};
 use crate::cli::AuditMonitorArgs;
 use anyhow::{bail, Result};
 use nlkit::audit::daemon::{self, AuditDaemon, Delivery};
 use nlkit::audit::events::Events;
 use nlkit::sub::{Item, Subscription};
 use nlkit::{Conn, Protocol};
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -67,7 +66,6 @@ pub fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<
     // (kernels before the 2024 fix) still ends in an unregistration.
     let mut registration = Registered { conn: Some(Conn::open(Protocol::AUDIT)?) };
     daemon::register(sub.socket(), REGISTER)?;
-    let names = type_names();
     let mut stdout = std::io::stdout().lock();
     let (mut events, mut seen) = (Events::default(), 0u64);
     let mut registered = false;
@@ -121,27 +119,13 @@ pub fn monitor(a: &AuditMonitorArgs, netns: Option<&str>, json: bool) -> Result<
                                 "audit: process {pid} asked to replace this daemon (refused: it is alive)"
                             )
                         }
-                        Item::Overrun => crate::report::note!("audit: records lost (ENOBUFS)"),
-                        Item::Refused { sender, reason } => crate::report::note!(
-                            "audit: refused a datagram from port {}: {reason}",
-                            sender.port
-                        ),
-                        Item::Malformed(e) => crate::report::note!("audit: {e}"),
+                        other => say(other),
                     }
                 }
             }
             None => complete.extend(events.flush()),
         }
-        let mut out = Vec::new();
-        for e in complete {
-            if done(seen) {
-                break;
-            }
-            seen += 1;
-            print_event(&mut out, &e, names, json, a.interpret);
-        }
-        stdout.write_all(&out)?;
-        stdout.flush()?;
+        print_events(&mut stdout, complete, &mut seen, a, json)?;
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
