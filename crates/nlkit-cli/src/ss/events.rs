@@ -39,7 +39,7 @@ pub fn follow(
     // ss resolves ports here with no protocol set: a port's first line
     // in /etc/services names it, whatever its protocol.
     let services = (!o.numeric && !json).then(Services::load_any_protocol);
-    let mut ifnames = IfNames { netns, conn: None, names: Default::default() };
+    let mut ifnames = IfNames::new(netns);
     let mut users = o.processes.then(details::Users::scan);
     let mut table = Table::new(columns(o), o.header);
     let mut stdout = std::io::stdout().lock();

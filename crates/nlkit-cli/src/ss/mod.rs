@@ -26,6 +26,7 @@
 mod details;
 mod events;
 mod filter;
+mod names;
 mod netlink;
 mod packet;
 mod render;
@@ -37,6 +38,7 @@ mod words;
 
 use crate::out::writer::{push_ip, push_u64};
 use anyhow::Result;
+use names::{IfNames, Lookup, Services};
 use nlkit::diag::filter::Facts;
 use nlkit::diag::inet::{
     self, InetDiag, Query, INET_DIAG_CONG, INET_DIAG_INFO, INET_DIAG_MEMINFO, INET_DIAG_SKMEMINFO,
@@ -161,7 +163,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
     };
     // -p: every process's sockets, read once before the dump.
     let mut users = o.processes.then(details::Users::scan);
-    let mut ifnames = IfNames { netns, conn: None, names: HashMap::new() };
+    let mut ifnames = IfNames::new(netns);
     let filter = match o.filter.is_empty() {
         true => None,
         false => {
@@ -608,161 +610,6 @@ fn push_json(b: &mut Vec<u8>, r: &Row<'_>, users: Option<&mut details::Users>) {
         b.push(b'}');
     }
     b.push(b'}');
-}
-
-/// Names of the interfaces sockets are bound to, asked for when first
-/// needed (one link get each, on a route socket opened then).
-struct IfNames<'a> {
-    netns: Option<&'a str>,
-    conn: Option<Conn>,
-    names: HashMap<u32, Option<String>>,
-}
-
-impl IfNames<'_> {
-    fn conn(&mut self) -> Option<&mut Conn> {
-        if self.conn.is_none() {
-            self.conn = match self.netns {
-                Some(ns) => Conn::open_in(Netns::Name(ns), Protocol::ROUTE).ok(),
-                None => Conn::open(Protocol::ROUTE).ok(),
-            };
-        }
-        self.conn.as_mut()
-    }
-
-    /// The index of the interface called `name` in the namespace.
-    fn index(&mut self, name: &str) -> Option<u32> {
-        let mut index = None;
-        let conn = self.conn()?;
-        conn.link_get_by_name(name, |l| {
-            index = Some(l.index());
-            Ok(())
-        })
-        .ok()?;
-        index
-    }
-
-    fn name(&mut self, index: u32) -> Option<&str> {
-        if !self.names.contains_key(&index) {
-            let mut name = None;
-            if let Some(conn) = self.conn() {
-                let _ = conn.link_get_by_index(index, |l| {
-                    name = l.name.map(str::to_string);
-                    Ok(())
-                });
-            }
-            self.names.insert(index, name);
-        }
-        self.names.get(&index).and_then(Option::as_deref)
-    }
-}
-
-/// Service names by port and protocol, from `/etc/services` (as
-/// getservbyport(3) reads it: the first line naming the port wins).
-#[derive(Default)]
-struct Services {
-    names: HashMap<(u16, &'static str), String>,
-    /// Ports by name or alias (getservbyname(3)'s view, first line wins).
-    ports: HashMap<(String, &'static str), u16>,
-    /// The line each (port, name) came from.
-    order: HashMap<(u16, String), usize>,
-}
-
-impl Services {
-    /// Reads `/etc/services` (at most 4 MiB); none when it cannot be read.
-    fn load() -> Services {
-        use std::io::Read;
-        let mut text = String::new();
-        let _ = std::fs::File::open("/etc/services")
-            .and_then(|f| f.take(4 << 20).read_to_string(&mut text));
-        let (mut names, mut ports, mut order) = (HashMap::new(), HashMap::new(), HashMap::new());
-        for (number, line) in text.lines().enumerate() {
-            let line = line.split('#').next().unwrap_or("");
-            let mut w = line.split_whitespace();
-            let (Some(name), Some(port)) = (w.next(), w.next()) else { continue };
-            let Some((port, proto)) = port.split_once('/') else { continue };
-            let (Ok(port), Some(proto)) =
-                (port.parse::<u16>(), ["tcp", "udp"].into_iter().find(|p| *p == proto))
-            else {
-                continue;
-            };
-            names.entry((port, proto)).or_insert_with(|| name.to_string());
-            order.entry((port, name.to_string())).or_insert(number);
-            for alias in std::iter::once(name).chain(w) {
-                ports.entry((alias.to_string(), proto)).or_insert(port);
-            }
-        }
-        Services { names, ports, order }
-    }
-
-    /// As [`load`](Self::load), each port named by its first line
-    /// whatever the protocol (getservbyport(3) with no protocol).
-    fn load_any_protocol() -> Services {
-        let mut s = Services::load();
-        let mut first: HashMap<u16, (usize, String)> = HashMap::new();
-        for ((port, _), name) in &s.names {
-            let line = s.order.get(&(*port, name.clone())).copied().unwrap_or(usize::MAX);
-            let e = first.entry(*port).or_insert((line, name.clone()));
-            if line < e.0 {
-                *e = (line, name.clone());
-            }
-        }
-        for (port, (_, name)) in first {
-            for proto in ["tcp", "udp"] {
-                s.names.insert((port, proto), name.clone());
-            }
-        }
-        s
-    }
-
-    fn name(&self, port: u16, proto: &'static str) -> Option<&str> {
-        self.names.get(&(port, proto)).map(String::as_str)
-    }
-
-    /// The port called `name` (or an alias) for `proto`.
-    fn port(&self, name: &str, proto: &'static str) -> Option<u16> {
-        self.ports.get(&(name.to_string(), proto)).copied()
-    }
-}
-
-/// What the filter reads from the options and the namespace.
-struct Lookup<'a, 'n> {
-    o: &'a Options,
-    /// The table already read for printing, if it was.
-    services: Option<&'a Services>,
-    ifnames: &'a mut IfNames<'n>,
-}
-
-impl filter::Lookup for Lookup<'_, '_> {
-    /// ss's rule: the name's UDP port if UDP is listed, its TCP port if
-    /// TCP is; two different ports are ambiguous.
-    fn service(&self, name: &str) -> Result<Option<u16>> {
-        let loaded;
-        let s = match self.services {
-            Some(s) => s,
-            None => {
-                loaded = Services::load();
-                &loaded
-            }
-        };
-        let udp = self.o.protocols.contains(&17).then(|| s.port(name, "udp")).flatten();
-        let tcp = self.o.protocols.contains(&6).then(|| s.port(name, "tcp")).flatten();
-        match (udp, tcp) {
-            (Some(u), Some(t)) if u != t => anyhow::bail!("Error: ambiguous port \"{name}\"."),
-            (u, t) => Ok(u.or(t)),
-        }
-    }
-
-    fn ifindex(&mut self, name: &str) -> Option<u32> {
-        self.ifnames.index(name)
-    }
-
-    fn family(&self) -> Option<u8> {
-        self.o.family
-    }
-
-    fn preferred(&self) -> Option<u8> {
-        self.o.preferred
-    }
 }
 
 /// cgroup v2 paths by id, as ss's `cg_id_to_path`: the id is the inode
