@@ -236,9 +236,11 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
             show |= UDIAG_SHOW_VFS | UDIAG_SHOW_ICONS;
         }
         conn.run(dump(o.states, show, |v| {
-            let name = unix::name(v);
-            if !filter::passes(filter.as_ref(), &unix::facts(v, &name)) {
-                return Ok(());
+            // The name is built only when a filter reads it.
+            if let Some(f) = &filter {
+                if !f.expr.matches_other(&unix::facts(v, &unix::name(v))) {
+                    return Ok(());
+                }
             }
             if !json {
                 unix::push_row(&mut table, &o, v, users.as_mut());

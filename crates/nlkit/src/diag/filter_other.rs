@@ -94,25 +94,36 @@ fn is_autobound_name(name: &str) -> bool {
 /// `FNM_CASEFOLD` and no other flag: `*` (any run, `/` included), `?`,
 /// bracket expressions (`[abc]`, `[a-z]`, `[!x]` or `[^x]`, a `]` first
 /// taken as itself), `\` quoting the next character. A bracket without
-/// its `]` is a plain `[`. Linear in the text for each `*` backtrack:
-/// at most `pattern.len() * text.len()` steps.
+/// its `]` is a plain `[`. At most `pattern.len() * text.len()` steps (one
+/// `*` backtracks at a time). ASCII text is matched in place; other text
+/// as characters, lowercased.
 pub fn fnmatch(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
-    let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(pattern.as_bytes(), text.as_bytes(), |b| b.to_ascii_lowercase());
+    }
+    let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
+    glob(&lower(pattern), &lower(text), |c| c)
+}
+
+/// [`fnmatch`] over units of `T` (bytes or characters), each compared
+/// through `fold`.
+fn glob<T: Copy + Ord + From<u8>>(p: &[T], t: &[T], fold: fn(T) -> T) -> bool {
+    let c = |b: u8| T::from(b);
     let (mut pi, mut ti) = (0, 0);
     // The last `*` seen and the text position it was tried at.
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        let step = match p.get(pi) {
-            Some('*') => {
+        let here = fold(t[ti]);
+        let step = match p.get(pi).copied() {
+            Some(x) if x == c(b'*') => {
                 star = Some((pi, ti));
                 pi += 1;
                 continue;
             }
-            Some('?') => Some(1),
-            Some('[') => bracket(&p[pi..], t[ti]),
-            Some('\\') if pi + 1 < p.len() => (p[pi + 1] == t[ti]).then_some(2),
-            Some(c) => (*c == t[ti]).then_some(1),
+            Some(x) if x == c(b'?') => Some(1),
+            Some(x) if x == c(b'[') => bracket(&p[pi..], here, fold),
+            Some(x) if x == c(b'\\') && pi + 1 < p.len() => (fold(p[pi + 1]) == here).then_some(2),
+            Some(x) => (fold(x) == here).then_some(1),
             None => None,
         };
         match (step, star) {
@@ -121,7 +132,7 @@ pub fn fnmatch(pattern: &str, text: &str) -> bool {
                 ti += 1;
             }
             (None, Some((sp, st))) => {
-                // The `*` takes one more character.
+                // The `*` takes one more unit.
                 pi = sp + 1;
                 ti = st + 1;
                 star = Some((sp, st + 1));
@@ -129,44 +140,49 @@ pub fn fnmatch(pattern: &str, text: &str) -> bool {
             (None, None) => return false,
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&x| x == c(b'*'))
 }
 
-/// A bracket expression at the start of `p` against `c`: `Some(its
-/// length)` when `c` is in it, `None` when not; a `[` without its `]` is
-/// a literal `[`.
-fn bracket(p: &[char], c: char) -> Option<usize> {
-    match bracket_set(p, c) {
+/// A bracket expression at the start of `p` against `ch` (folded):
+/// `Some(its length)` when `ch` is in it, `None` when not; a `[` without
+/// its `]` is a literal `[`.
+fn bracket<T: Copy + Ord + From<u8>>(p: &[T], ch: T, fold: fn(T) -> T) -> Option<usize> {
+    match bracket_set(p, ch, fold) {
         Some(matched) => matched,
-        None => (c == '[').then_some(1),
+        None => (ch == T::from(b'[')).then_some(1),
     }
 }
 
 /// The bracket expression's verdict, `None` when it has no end.
-fn bracket_set(p: &[char], c: char) -> Option<Option<usize>> {
+fn bracket_set<T: Copy + Ord + From<u8>>(
+    p: &[T],
+    ch: T,
+    fold: fn(T) -> T,
+) -> Option<Option<usize>> {
+    let c = |b: u8| T::from(b);
     let mut i = 1;
-    let negate = matches!(p.get(i), Some('!' | '^'));
+    let negate = p.get(i).is_some_and(|&x| x == c(b'!') || x == c(b'^'));
     if negate {
         i += 1;
     }
     let (mut found, mut first) = (false, true);
     loop {
-        let &here = p.get(i)?;
-        if here == ']' && !first {
+        let here = *p.get(i)?;
+        if here == c(b']') && !first {
             break;
         }
         first = false;
-        let lo = if here == '\\' {
+        let lo = if here == c(b'\\') {
             i += 1;
             *p.get(i)?
         } else {
             here
         };
-        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&h| h != ']') {
-            found |= lo <= c && c <= p[i + 2];
+        if p.get(i + 1) == Some(&c(b'-')) && p.get(i + 2).is_some_and(|&h| h != c(b']')) {
+            found |= fold(lo) <= ch && ch <= fold(p[i + 2]);
             i += 3;
         } else {
-            found |= lo == c;
+            found |= fold(lo) == ch;
             i += 1;
         }
     }
@@ -200,6 +216,8 @@ mod tests {
             ("*.sock", "a.b.sock", true),
             ("*a*b*c", "xaybzc", true),
             ("*a*b*c", "xaybz", false),
+            ("/tmp/É*", "/tmp/été", true),
+            ("[à-ê]x", "Éx", true),
         ] {
             assert_eq!(fnmatch(pattern, text), want, "{pattern:?} {text:?}");
         }
