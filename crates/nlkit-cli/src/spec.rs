@@ -6,6 +6,8 @@
 
 use crate::cli::SpecArgs;
 use anyhow::{anyhow, bail, Context, Result};
+use nlkit::wire::Flags;
+use nlkit::Answer;
 use nlkit_spec::client::Client;
 use nlkit_spec::model::Mode;
 use nlkit_spec::Spec;
@@ -86,31 +88,20 @@ fn run_spec(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> R
         list_attrs(&spec, op, &mut out, json, pretty)?;
         return Ok(out.flush()?);
     }
-    let request: Map<String, Value> = match &args.request {
-        Some(text) => match serde_json::from_str(text).context("--json")? {
-            Value::Object(m) => m,
-            other => bail!("--json: expected an object, found {other}"),
-        },
+    let request = match &args.request {
+        Some(text) => object(text, "--json")?,
         None => Map::new(),
     };
     let mut client = Client::open_in(&spec, netns)?;
     client.set_check_policy(!args.no_policy_check);
     if let Some(op) = &args.do_ {
-        use nlkit::wire::Flags;
-        let mut flags = Flags::empty();
-        for (on, f) in [
-            (args.create, Flags::CREATE),
-            (args.excl, Flags::EXCL),
-            (args.replace, Flags::REPLACE),
-            (args.append, Flags::APPEND),
-        ] {
-            if on {
-                flags |= f;
-            }
-        }
-        for reply in client.do_with(op, &request, flags)? {
+        for reply in client.do_with(op, &request, change_flags(args))? {
             print(&mut out, &reply)?;
         }
+        return Ok(out.flush()?);
+    }
+    if !args.multi.is_empty() {
+        multi(&mut client, args, &mut out, json, pretty)?;
         return Ok(out.flush()?);
     }
     if let Some(op) = &args.dump {
@@ -138,7 +129,93 @@ fn run_spec(args: &SpecArgs, netns: Option<&str>, json: bool, pretty: bool) -> R
         })?;
         return failed.map_or(Ok(()), Err);
     }
-    bail!("nothing to do: --list-ops, --list-attrs OP, --validate, --do OP, --dump OP or --subscribe GROUP")
+    bail!("nothing to do: --list-ops, --list-attrs OP, --validate, --do OP, --dump OP, --multi OP JSON or --subscribe GROUP")
+}
+
+/// A JSON object given on the command line (`what`: the option).
+fn object(text: &str, what: &str) -> Result<Map<String, Value>> {
+    match serde_json::from_str(text).with_context(|| what.to_string())? {
+        Value::Object(m) => Ok(m),
+        other => bail!("{what}: expected an object, found {other}"),
+    }
+}
+
+/// The request flags `--create`, `--excl`, `--replace` and `--append` ask for.
+fn change_flags(args: &SpecArgs) -> Flags {
+    let mut flags = Flags::empty();
+    for (on, f) in [
+        (args.create, Flags::CREATE),
+        (args.excl, Flags::EXCL),
+        (args.replace, Flags::REPLACE),
+        (args.append, Flags::APPEND),
+    ] {
+        if on {
+            flags |= f;
+        }
+    }
+    flags
+}
+
+/// `--multi OP JSON ...`: the operations as one datagram (a batch where the
+/// family has them). Silent when all went well (as `nft`), each outcome
+/// with `-j`; an error naming every refused operation (numbered as given)
+/// when any was refused.
+fn multi(
+    client: &mut Client<'_>,
+    args: &SpecArgs,
+    out: &mut dyn Write,
+    json: bool,
+    pretty: bool,
+) -> Result<()> {
+    let mut ops = Vec::with_capacity(args.multi.len() / 2);
+    for pair in args.multi.chunks(2) {
+        let [op, text] = pair else { bail!("--multi takes OP and JSON") };
+        ops.push((op.clone(), object(text, &format!("--multi {op}"))?));
+    }
+    let outcomes = client.transaction(&ops, change_flags(args)).map_err(error)?;
+    if json {
+        let list: Vec<Value> = outcomes
+            .iter()
+            .map(|o| {
+                let mut v = json!({"op": o.op, "added": o.added});
+                let m = v.as_object_mut().expect("an object");
+                match &o.answer {
+                    Answer::Acked => m.insert("answer".into(), "ack".into()),
+                    Answer::None => m.insert("answer".into(), "none".into()),
+                    Answer::Refused(k) => {
+                        m.insert("answer".into(), "error".into());
+                        m.insert("errno".into(), k.errno.into());
+                        m.insert("error".into(), k.to_string().into())
+                    }
+                };
+                if let Some(l) = &o.located {
+                    m.insert("at".into(), l.to_string().into());
+                }
+                v
+            })
+            .collect();
+        print_value(out, &Value::Array(list), pretty)?;
+    }
+    let mut given = 0;
+    let mut refused = Vec::new();
+    for o in &outcomes {
+        given += usize::from(!o.added);
+        if let Answer::Refused(k) = &o.answer {
+            let which =
+                if o.added { o.op.clone() } else { format!("{} (operation {given})", o.op) };
+            let at = o.located.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
+            refused.push(format!("{which}: {k}{at}"));
+        }
+    }
+    if refused.is_empty() {
+        return Ok(());
+    }
+    out.flush()?;
+    let batch = outcomes.first().is_some_and(|o| o.op == "batch-begin");
+    match batch {
+        true => bail!("the batch was not applied: {}", refused.join("; ")),
+        false => bail!("{} of {} refused: {}", refused.len(), ops.len(), refused.join("; ")),
+    }
 }
 
 /// One JSON value on a line (`-p`: indented).

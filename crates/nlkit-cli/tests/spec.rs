@@ -91,7 +91,7 @@ fn do_with_flags_and_errors() {
     let out = ns.nlkit(&["spec", "--spec", &spec("rt_addr"), "--do", "newaddr", "--json", &bad]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("ifa-locl: not an attribute newaddr takes"), "{err}");
+    assert!(err.contains("ifa-locl: not an attribute of addr-attrs"), "{err}");
     let out = ns.nlkit(&["spec", "--spec", &spec("rt_addr"), "--dump", "nosuch"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("rt-addr has no operation nosuch"));
     let out = ns.nlkit(&["spec", "--family", "nosuchfamily", "--list-ops"]);
@@ -117,4 +117,74 @@ fn policy_checks_and_refusals_name_the_attribute() {
     let out = ns.nlkit(&["spec", "--spec", &spec("netdev"), "--do", "dev-get"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("Error: missing ifindex: "), "{err}");
+}
+
+/// nftables through its spec: changes only as a batch, one datagram, all
+/// or none. `--multi` wraps the operations in the spec's batch-begin and
+/// batch-end (res-id 10, NFNL_SUBSYS_NFTABLES) unless given in the kernel
+/// YNL CLI's form, begin and end written out.
+#[test]
+fn nftables_batches_apply_all_or_none() {
+    let ns = Ns::new("nftb");
+    let path = spec("nftables");
+    let nft = |args: &[&str]| ns.nlkit(&[&["spec", "--spec", path.as_str()], args].concat());
+    let table = r#"{"name": "nlk", "nfgen-family": 1}"#;
+    let chain = |name: &str, table: &str| {
+        format!(r#"{{"table": "{table}", "name": "{name}", "nfgen-family": 1}}"#)
+    };
+    let out =
+        nft(&["-j", "--multi", "newtable", table, "--multi", "newchain", &chain("c1", "nlk")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let outcomes: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ops: Vec<&str> =
+        outcomes.as_array().unwrap().iter().map(|o| o["op"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["batch-begin", "newtable", "newchain", "batch-end"]);
+    assert_eq!(outcomes[0]["added"], true);
+    assert_eq!(outcomes[1]["answer"], "ack");
+    assert_eq!(outcomes[2]["answer"], "ack");
+    let got = nft(&["--do", "getchain", "--json", &chain("c1", "nlk")]);
+    let got: Value = serde_json::from_slice(&got.stdout).unwrap();
+    assert_eq!((got["table"].as_str(), got["name"].as_str()), (Some("nlk"), Some("c1")));
+
+    // One refused change: the batch is not applied (c2 is not made), the
+    // error names the operation, its place and the attribute.
+    let out = nft(&[
+        "--multi",
+        "newchain",
+        &chain("c2", "nlk"),
+        "--multi",
+        "newchain",
+        &chain("c3", "nosuch"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the batch was not applied: newchain (operation 2)"), "{err}");
+    assert!(err.contains("(at table)"), "{err}");
+    let got = nft(&["--do", "getchain", "--json", &chain("c2", "nlk")]);
+    assert!(!got.status.success(), "c2 was made by a batch that failed");
+
+    // The kernel's ynl form, begin and end given: sent as given.
+    let begin = r#"{"res-id": 10}"#;
+    let out = nft(&[
+        "--multi",
+        "batch-begin",
+        begin,
+        "--multi",
+        "delchain",
+        &chain("c1", "nlk"),
+        "--multi",
+        "deltable",
+        table,
+        "--multi",
+        "batch-end",
+        begin,
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = nft(&["--do", "gettable", "--json", table]);
+    assert!(!got.status.success(), "the table outlived its deletion");
+    // Bad input is refused before anything is sent.
+    let out = nft(&["--multi", "newtable", r#"{"nme": "x"}"#]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nme"), "{out:?}");
+    let out = nft(&["--multi", "nosuch", "{}"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nftables has no operation nosuch"));
 }

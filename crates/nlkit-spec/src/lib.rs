@@ -37,6 +37,7 @@ pub mod json;
 pub mod model;
 pub mod policy;
 pub mod schema;
+pub mod transaction;
 
 pub use model::Spec;
 

@@ -122,6 +122,12 @@ impl<T: Transport> Transport for Counted<T> {
         self.received += 1;
         Ok(())
     }
+
+    fn try_recv(&mut self, buf: &mut RecvBuf) -> Result<bool> {
+        let got = self.inner.try_recv(buf)?;
+        self.received += usize::from(got);
+        Ok(got)
+    }
 }
 
 impl DemoClient<Counted<Socket>> {

@@ -88,6 +88,12 @@ impl Transport for Fake {
         buf.set(&bytes, from);
         Ok(())
     }
+
+    fn try_recv(&mut self, buf: &mut RecvBuf) -> Result<bool> {
+        let Some((from, bytes)) = self.queue.pop_front() else { return Ok(false) };
+        buf.set(&bytes, from);
+        Ok(true)
+    }
 }
 
 fn reply_header(request: &Message<'_>, message_type: u16, flags: Flags) -> Header {

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["spec", "family"]))]
 #[command(group = clap::ArgGroup::new("action").required(true)
-    .args(["list_ops", "list_attrs", "validate", "do_", "dump", "subscribe"]))]
+    .args(["list_ops", "list_attrs", "validate", "do_", "dump", "subscribe", "multi"]))]
+#[command(group = clap::ArgGroup::new("change").multiple(true).args(["do_", "multi"]))]
 pub struct SpecArgs {
     /// The spec file (YAML).
     #[arg(long, value_name = "FILE")]
@@ -39,6 +40,13 @@ pub struct SpecArgs {
     /// Run operation OP's dump.
     #[arg(long, value_name = "OP")]
     pub dump: Option<String>,
+    /// Run several operations' do as one datagram, OP with the request
+    /// JSON; repeated, in order (as the kernel's ynl CLI's --multi). A
+    /// family with batches (nftables) gets them as one batch: wrapped in
+    /// batch-begin and batch-end unless the first OP is batch-begin;
+    /// applied all or none.
+    #[arg(long, num_args = 2, value_names = ["OP", "JSON"], action = clap::ArgAction::Append)]
+    pub multi: Vec<String>,
     /// The request's attributes as a JSON object (as the kernel's ynl CLI
     /// takes them; `--json` after `spec` is this, as in ynl).
     #[arg(long, value_name = "JSON")]
@@ -50,17 +58,17 @@ pub struct SpecArgs {
     /// first (generic netlink families; checked by default).
     #[arg(long)]
     pub no_policy_check: bool,
-    /// With --do: NLM_F_CREATE (make what does not exist).
-    #[arg(long, requires = "do_")]
+    /// With --do or --multi: NLM_F_CREATE (make what does not exist).
+    #[arg(long, requires = "change")]
     pub create: bool,
-    /// With --do: NLM_F_EXCL (fail if it exists).
-    #[arg(long, requires = "do_")]
+    /// With --do or --multi: NLM_F_EXCL (fail if it exists).
+    #[arg(long, requires = "change")]
     pub excl: bool,
-    /// With --do: NLM_F_REPLACE.
-    #[arg(long, requires = "do_")]
+    /// With --do or --multi: NLM_F_REPLACE.
+    #[arg(long, requires = "change")]
     pub replace: bool,
-    /// With --do: NLM_F_APPEND.
-    #[arg(long, requires = "do_")]
+    /// With --do or --multi: NLM_F_APPEND.
+    #[arg(long, requires = "change")]
     pub append: bool,
     /// With --subscribe: stop after N messages.
     #[arg(long, value_name = "N", requires = "subscribe")]

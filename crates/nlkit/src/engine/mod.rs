@@ -23,6 +23,7 @@ mod dump;
 mod exchange;
 mod read_ahead;
 mod request;
+mod transaction;
 
 pub(crate) use self::core::Core;
 pub use batch::BatchLimits;
@@ -32,6 +33,7 @@ pub use dump::DumpError;
 pub use exchange::validate;
 pub(crate) use exchange::{Exchange, Step};
 pub use request::{Ack, Get, Request, Stream};
+pub use transaction::Answer;
 
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
@@ -51,6 +53,13 @@ pub trait Transport {
     fn send_to(&mut self, bytes: &[u8], to: SocketAddr) -> Result<()>;
     /// Receives one whole datagram into `buf`.
     fn recv(&mut self, buf: &mut RecvBuf) -> Result<()>;
+    /// Receives one whole datagram into `buf` if one is queued (`true`),
+    /// never waiting (`false` when none is), for [`Conn::transaction`].
+    /// The default says the transport cannot.
+    fn try_recv(&mut self, buf: &mut RecvBuf) -> Result<bool> {
+        let _ = buf;
+        Err(Error::io("try_recv", std::io::ErrorKind::Unsupported.into()))
+    }
     /// Bounds how long one `recv` may wait (`None`: for ever). Transports
     /// that never block (the in-memory fake) need not do anything.
     fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
@@ -80,6 +89,10 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
         (**self).recv(buf)
     }
 
+    fn try_recv(&mut self, buf: &mut RecvBuf) -> Result<bool> {
+        (**self).try_recv(buf)
+    }
+
     fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
         (**self).set_recv_timeout(timeout)
     }
@@ -100,6 +113,14 @@ impl Transport for Socket {
 
     fn recv(&mut self, buf: &mut RecvBuf) -> Result<()> {
         Socket::recv(self, buf).map(drop)
+    }
+
+    fn try_recv(&mut self, buf: &mut RecvBuf) -> Result<bool> {
+        match Socket::try_recv(self, buf) {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_would_block() => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     fn set_recv_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {

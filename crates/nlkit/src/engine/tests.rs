@@ -463,3 +463,49 @@ fn a_dump_ends_with_done_even_when_its_replies_lack_multi() {
     .unwrap();
     assert_eq!(seen, b"12");
 }
+
+/// A transaction is one datagram; each message's answer is matched by
+/// sequence number whatever order the answers come in, an unanswered
+/// message is `Answer::None` (no wait for it), and a refusal carries its
+/// extended ack located in that message.
+#[test]
+fn transaction_is_one_datagram_and_answers_each_message() {
+    const BEGIN: u16 = 0x10;
+    let mut c = conn(|m| match m.message_type().into() {
+        BEGIN => vec![],
+        GET if m.payload().len() > 4 => vec![ack(&m, libc::ENOENT, Some("no table"), Some(16 + 4))],
+        _ => vec![ack(&m, 0, None, None)],
+    });
+    let req = |message_type: u16, attr: bool| Ack {
+        message_type,
+        flags: Flags::CREATE,
+        body: move |b: &mut MessageBuilder<'_, Vec<u8>>| {
+            b.append(&[0; 4])?;
+            if attr {
+                b.attr_u32(1, 7)?;
+            }
+            Ok(())
+        },
+    };
+    let answers = c
+        .transaction([
+            ("begin", req(BEGIN, false)),
+            ("ok", req(GET, false)),
+            ("bad", req(GET, true)),
+        ])
+        .unwrap();
+    assert_eq!(c.transport().sent().len(), 1);
+    let sent: Vec<_> =
+        Messages::new(&c.transport().sent()[0]).map(|m| m.unwrap().flags()).collect();
+    assert_eq!(sent, [Flags::REQUEST | Flags::ACK | Flags::CREATE; 3]);
+    assert_eq!(answers[0], ("begin", Answer::None));
+    assert_eq!(answers[1], ("ok", Answer::Acked));
+    let ("bad", Answer::Refused(k)) = &answers[2] else { panic!("{answers:?}") };
+    assert_eq!((k.errno, k.message.as_deref(), k.attr), (libc::ENOENT, Some("no table"), Some(1)));
+    // Nothing to send: nothing sent.
+    assert!(c
+        .transaction(Vec::<(u8, Ack<fn(&mut MessageBuilder<'_, Vec<u8>>) -> _>)>::new())
+        .unwrap()
+        .is_empty());
+    assert_eq!(c.transport().sent().len(), 1);
+}
