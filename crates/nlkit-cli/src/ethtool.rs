@@ -100,7 +100,7 @@ fn netlink(a: &EthtoolArgs, netns: Option<&str>, json: bool, out: &mut String) -
         let (dev, want) = ring_words(words)?;
         conn.run(ethtool::set_rings(&family, dev, want)).map_err(netlink_error)
     } else if let Some(dev) = &a.show_pause {
-        params::show_pause(&mut conn, &family, dev, json, out)
+        params::show_pause(&mut conn, &family, dev, a.include_statistics, json, out)
     } else if let Some(words) = &a.pause {
         params::set_pause(&mut conn, &family, words)
     } else if let Some(dev) = &a.show_coalesce {
@@ -268,39 +268,43 @@ fn show_u32(out: &mut String, label: &str, v: Option<u32>) {
 }
 
 /// A view of maximums and current settings (`-l`, `-g`): ethtool's two
-/// blocks of `show_u32` lines under `TITLE for DEV:`, or one JSON object
-/// of the rows' keys.
+/// blocks of `show_u32` lines under `TITLE for DEV:`, then more `show_u32`
+/// lines, or one JSON object of the rows' keys.
 struct Settings<'r> {
     title: &'static str,
     /// `(label, JSON key, value)` under `Pre-set maximums:`.
     max: &'r [(&'static str, &'static str, Option<u32>)],
     /// Likewise under `Current hardware settings:`.
     current: &'r [(&'static str, &'static str, Option<u32>)],
-    /// Printed only when the kernel sent them.
+    /// Likewise after them.
     extra: &'r [(&'static str, &'static str, Option<u32>)],
 }
 
 impl Settings<'_> {
-    fn write(&self, dev: &str, json: bool, out: &mut String) {
-        if json {
-            let mut m = Map::new();
-            m.insert("ifname".into(), dev.into());
-            for (_, key, v) in self.max.iter().chain(self.current).chain(self.extra) {
-                m.insert(key.to_string(), (*v).into());
-            }
-            *out = Value::Array(vec![Value::Object(m)]).to_string();
-            return;
+    fn json(&self, dev: &str) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("ifname".into(), dev.into());
+        for (_, key, v) in self.max.iter().chain(self.current).chain(self.extra) {
+            m.insert(key.to_string(), (*v).into());
         }
+        m
+    }
+
+    fn text(&self, dev: &str, out: &mut String) {
         let _ = writeln!(out, "{} for {dev}:\nPre-set maximums:", self.title);
         for (label, _, v) in self.max {
             show_u32(out, label, *v);
         }
         let _ = writeln!(out, "Current hardware settings:");
-        for (label, _, v) in self.current {
+        for (label, _, v) in self.current.iter().chain(self.extra) {
             show_u32(out, label, *v);
         }
-        for (label, _, v) in self.extra.iter().filter(|(_, _, v)| v.is_some()) {
-            show_u32(out, label, *v);
+    }
+
+    fn write(&self, dev: &str, json: bool, out: &mut String) {
+        match json {
+            true => *out = Value::Array(vec![Value::Object(self.json(dev))]).to_string(),
+            false => self.text(dev, out),
         }
     }
 }
@@ -327,7 +331,7 @@ fn channels_text(dev: &str, c: &Channels, json: bool, out: &mut String) -> Resul
 }
 
 fn rings_text(dev: &str, r: &Rings, json: bool, out: &mut String) -> Result<()> {
-    Settings {
+    let settings = Settings {
         title: "Ring parameters",
         max: &[
             ("RX:\t\t", "rx-max", r.rx_max),
@@ -345,8 +349,28 @@ fn rings_text(dev: &str, r: &Rings, json: bool, out: &mut String) -> Result<()> 
             ("RX Buf Len:\t\t", "rx-buf-len", r.rx_buf_len),
             ("CQE Size:\t\t", "cqe-size", r.cqe_size),
         ],
+    };
+    // ethtool 6.1's rings_reply_cb: TX Push and TCP data split always,
+    // `n/a` when not sent (the kernel leaves out an unknown split).
+    let split = match r.tcp_data_split.unwrap_or(0) {
+        0 => "n/a".to_string(),
+        1 => "off".to_string(),
+        2 => "on".to_string(),
+        s => format!("unknown({s})"),
+    };
+    if json {
+        let mut m = settings.json(dev);
+        if let Some(p) = r.tx_push {
+            m.insert("tx-push".into(), p.into());
+        }
+        m.insert("tcp-data-split".into(), split.into());
+        *out = Value::Array(vec![Value::Object(m)]).to_string();
+        return Ok(());
     }
-    .write(dev, json, out);
+    settings.text(dev, out);
+    let push = r.tx_push.map_or("n/a", |p| if p { "on" } else { "off" });
+    let _ = writeln!(out, "TX Push:\t{push}");
+    let _ = writeln!(out, "TCP data split:\t{split}");
     Ok(())
 }
 

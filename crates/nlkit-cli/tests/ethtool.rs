@@ -177,6 +177,7 @@ fn pause_and_coalescing_are_ethtools() {
     ns.ip(&["tuntap", "add", "t0", "mode", "tap"]);
     // A veth has neither: ethtool's refusal and status (1, and 76 for -A).
     same_as_ethtool(&ns, &["-a", "v0"], &["-a", "v0"]);
+    same_as_ethtool(&ns, &["-I", "-a", "v0"], &["-I", "-a", "v0"]);
     same_as_ethtool(&ns, &["-A", "v0", "rx", "on"], &["-A", "v0", "rx", "on"]);
     same_as_ethtool(&ns, &["-A", "v0"], &["-A", "v0"]);
     same_as_ethtool(&ns, &["--show-coalesce", "v0"], &["-c", "v0"]);

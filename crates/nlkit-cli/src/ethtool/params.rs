@@ -28,16 +28,25 @@ fn on_off(v: Option<bool>) -> &'static str {
     }
 }
 
-/// `-a DEV`: the settings, and with autonegotiation on, what the link
-/// modes of both ends negotiate (`show_pause_autoneg_status`).
+/// `-a DEV`: the settings, with autonegotiation on what the link modes of
+/// both ends negotiate (`show_pause_autoneg_status`), and with `-I` the
+/// pause frames counted (`show_pause_stats`).
 pub(super) fn show_pause(
     conn: &mut Conn,
     family: &Family,
     dev: &str,
+    stats: bool,
     json: bool,
     out: &mut String,
 ) -> Result<()> {
-    let p = conn.run(ethtool::pause(family, dev)).map_err(|e| refused(e, 1))?;
+    let p = conn.run(ethtool::pause(family, dev, stats)).map_err(|e| refused(e, 1))?;
+    // ethtool's order and names.
+    let counted = p.stats.map(|s| {
+        [("tx_pause_frames", s.tx_frames), ("rx_pause_frames", s.rx_frames)]
+            .into_iter()
+            .filter_map(|(name, v)| Some((name, v?)))
+            .collect::<Vec<_>>()
+    });
     let mut negotiated = None;
     if p.autoneg == Some(true) {
         let flags = ethtool::tables::header_flags::COMPACT_BITSETS;
@@ -65,6 +74,11 @@ pub(super) fn show_pause(
         if let Some((rx, tx)) = negotiated {
             m.insert("negotiated".into(), json!({"rx": rx, "tx": tx}));
         }
+        if let Some(counted) = &counted {
+            let s: Map<String, Value> =
+                counted.iter().map(|&(name, v)| (name.to_string(), v.into())).collect();
+            m.insert("statistics".into(), s.into());
+        }
         *out = Value::Array(vec![Value::Object(m)]).to_string();
         return Ok(());
     }
@@ -78,6 +92,12 @@ pub(super) fn show_pause(
             on_off(Some(rx)),
             on_off(Some(tx))
         );
+    }
+    if let Some(counted) = counted.filter(|c| !c.is_empty()) {
+        out.push_str("Statistics:\n");
+        for (name, v) in counted {
+            let _ = writeln!(out, "  {name}: {v}");
+        }
     }
     out.push('\n');
     Ok(())

@@ -16,7 +16,7 @@ pub mod params;
 pub mod settings;
 pub mod tables;
 
-pub use params::{coalesce, pause, set_coalesce, set_pause, Coalesce, Pause};
+pub use params::{coalesce, pause, set_coalesce, set_pause, Coalesce, Pause, PauseStats};
 pub use settings::{
     debug, link_info, link_modes, link_state, wol, Bit, Bits, LinkInfo, LinkModes, LinkState, Wol,
 };
@@ -156,6 +156,12 @@ pub struct Rings {
     pub rx_buf_len: Option<u32>,
     /// Completion queue entry size.
     pub cqe_size: Option<u32>,
+    /// Whether transmit push is on (`ETHTOOL_A_RINGS_TX_PUSH`; read only
+    /// here).
+    pub tx_push: Option<bool>,
+    /// TCP header/data split (`ETHTOOL_A_RINGS_TCP_DATA_SPLIT`: 0 unknown,
+    /// 1 off, 2 on; read only here).
+    pub tcp_data_split: Option<u8>,
 }
 
 /// Reads the ring sizes of `dev`.
@@ -177,6 +183,8 @@ pub fn rings<'a>(family: &'a Family, dev: &'a str) -> impl Request<Output = Ring
             tx: v.tx,
             rx_buf_len: v.rx_buf_len,
             cqe_size: v.cqe_size,
+            tx_push: v.tx_push.map(|p| p != 0),
+            tcp_data_split: v.tcp_data_split,
         })
     })
 }

@@ -17,18 +17,38 @@ pub struct Pause {
     pub rx: Option<bool>,
     /// Send pause frames.
     pub tx: Option<bool>,
+    /// The pause frame counters, when asked for and the driver keeps them
+    /// (`ETHTOOL_A_PAUSE_STATS`; a set request ignores them).
+    pub stats: Option<PauseStats>,
 }
 
-/// Reads the pause settings of `dev`.
-pub fn pause<'a>(family: &'a Family, dev: &'a str) -> impl Request<Output = Pause> + 'a {
+/// Pause frames counted by the device (`ETHTOOL_A_PAUSE_STAT_*`): each
+/// `None` where the driver does not count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PauseStats {
+    /// Pause frames sent.
+    pub tx_frames: Option<u64>,
+    /// Pause frames received.
+    pub rx_frames: Option<u64>,
+}
+
+/// Reads the pause settings of `dev`, and with `stats` its pause frame
+/// counters (`ETHTOOL_FLAG_STATS`, as `ethtool -I -a`).
+pub fn pause<'a>(
+    family: &'a Family,
+    dev: &'a str,
+    stats: bool,
+) -> impl Request<Output = Pause> + 'a {
+    let flags = if stats { header_flags::STATS } else { 0 };
     let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| {
-        start(b, family, ETHTOOL_MSG_PAUSE_GET, ETHTOOL_A_PAUSE_HEADER, dev, 0)
+        start(b, family, ETHTOOL_MSG_PAUSE_GET, ETHTOOL_A_PAUSE_HEADER, dev, flags)
     };
     Get::new(family.id, body, |m: Message<'_>| {
         let v = tables::Pause::parse(&m)?;
         well_formed(&v)?;
         let on = |x: Option<u8>| x.map(|x| x != 0);
-        Ok(Pause { autoneg: on(v.autoneg), rx: on(v.rx), tx: on(v.tx) })
+        let stats = v.stats.map(|s| PauseStats { tx_frames: s.tx_frames, rx_frames: s.rx_frames });
+        Ok(Pause { autoneg: on(v.autoneg), rx: on(v.rx), tx: on(v.tx), stats })
     })
 }
 
