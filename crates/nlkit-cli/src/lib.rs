@@ -38,5 +38,6 @@ pub mod ss;
 pub mod taskstats;
 pub mod tcp_metrics;
 pub mod uevent;
+pub mod wg;
 pub mod words;
 pub mod xfrm;

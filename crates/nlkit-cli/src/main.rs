@@ -6,7 +6,7 @@
 
 use nlkit_cli::{
     audit, cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel,
-    mptcp, netdev, raw, report, selinux, spec, ss, taskstats, tcp_metrics, uevent, xfrm,
+    mptcp, netdev, raw, report, selinux, spec, ss, taskstats, tcp_metrics, uevent, wg, xfrm,
 };
 
 use clap::Parser;
@@ -127,6 +127,11 @@ fn main() -> ExitCode {
             Ok(())
         }
         cli::Command::Mptcp(w) => mptcp::run(&w.words, netns, cli.json),
+        cli::Command::Wg(w) if w.words.iter().any(|w| grammar::is_help(w)) => {
+            print!("{}", wg::USAGE);
+            Ok(())
+        }
+        cli::Command::Wg(w) => wg::run(&w.words, netns, cli.json),
         cli::Command::TcpMetrics(w) => object("tcp-metrics", &w.words)
             .unwrap_or_else(|| tcp_metrics::run(&w.words, netns, cli.json, cli.global_family())),
         cli::Command::Conntrack(w) => object("conntrack", &w.words).unwrap_or_else(|| {

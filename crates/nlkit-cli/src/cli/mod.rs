@@ -195,6 +195,10 @@ pub enum Command {
     /// endpoint show | add | delete | flush, limits show | set, as `ip mptcp`.
     #[command(disable_help_flag = true)]
     Mptcp(Words),
+    /// WireGuard devices (generic netlink wireguard): show [DEV | all |
+    /// interfaces] [dump] | showconf DEV | set DEV ... | genkey, as wg.
+    #[command(disable_help_flag = true)]
+    Wg(Words),
     /// TCP metrics per destination (generic netlink tcp_metrics): show |
     /// delete | flush, as `ip tcp_metrics`.
     #[command(name = "tcp-metrics", visible_aliases = ["tcp_metrics", "tcpmetrics"], disable_help_flag = true)]

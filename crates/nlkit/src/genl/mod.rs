@@ -13,6 +13,7 @@ pub mod netdev;
 pub mod nlctrl;
 pub mod taskstats;
 pub mod tcp_metrics;
+pub mod wireguard;
 
 /// Each command of a family nlkit has tables for, with the attribute set
 /// its requests use (generated from the spec): what names the attributes
@@ -22,6 +23,9 @@ pub fn known_ops(family: &str) -> Option<&'static [(u8, &'static crate::proto::S
         "nlctrl" => Some(nlctrl::OP_SETS),
         "netdev" => Some(netdev::tables::OP_SETS),
         "TASKSTATS" => Some(taskstats::tables::OP_SETS),
+        "tcp_metrics" => Some(tcp_metrics::tables::OP_SETS),
+        "mptcp_pm" => Some(mptcp_pm::tables::OP_SETS),
+        wireguard::FAMILY => Some(wireguard::tables::OP_SETS),
         _ => None,
     }
 }
