@@ -570,6 +570,11 @@ if [ "$EXTRA" = 1 ]; then
 	else fail "kmemleak after rmmod:"; head -60 /tmp/kmemleak.out | sed 's/^/    | /'; fi
 fi
 
+# --- what only our kernel has: netdevsim and WireGuard (vmtest/guest-net.sh) -------
+if [ "$EXTRA" = 1 ]; then
+	. /guest-net.sh
+fi
+
 # --- a module that answers badly (kernel/c/nlkit_hostile.c) ---------------------
 # Every broken reply from a kernel family ends in a clear error within the
 # deadline (1 s) plus 2 s, and the same connection works right after.

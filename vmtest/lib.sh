@@ -13,6 +13,7 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The nlkit programs the guest runs (cargo build_programs; make_initramfs).
 NLKIT_BINS=(nl-sendto nl-sendmsg nl-send-lines nl-group-listen nl-register nl-hostile-genl nlkit)
+GUEST_TOOLS=()
 
 # now: the time in seconds, for secs.
 now() { date +%s.%N; }
@@ -45,9 +46,11 @@ build_programs() {
 }
 
 # make_initramfs DIR OUT [DEST:FILE]...: builds in DIR (emptied first) the
-# guest's root: busybox, vmtest/guest-init.sh as /init, the programs of
-# build_programs with the libraries they load, and each FILE copied into the
-# directory DEST (e.g. /rust); packs DIR into the gzipped cpio archive OUT.
+# guest's root: busybox, vmtest/guest-init.sh as /init (and guest-net.sh
+# beside it), the programs of build_programs and the host's programs named
+# in GUEST_TOOLS (paths; none by default) with the libraries they load, and
+# each FILE copied into the directory DEST (e.g. /rust); packs DIR into the
+# gzipped cpio archive OUT.
 make_initramfs() {
 	local ird=$1 out=$2 f b lib
 	shift 2
@@ -60,10 +63,13 @@ make_initramfs() {
 		mkdir -p "$ird/${f%%:*}"
 		cp "${f#*:}" "$ird/${f%%:*}/"
 	done
-	for b in "${NLKIT_BINS[@]}"; do
-		cp "$BINDIR/$b" "$ird/bin/"
+	cp "$ROOT/vmtest/guest-net.sh" "$ird/guest-net.sh"
+	local bins=()
+	for b in "${NLKIT_BINS[@]}"; do bins+=("$BINDIR/$b"); done
+	for b in "${bins[@]}" "${GUEST_TOOLS[@]}"; do
+		cp "$b" "$ird/bin/"
 		# Each library ldd names (glibc, libgcc_s, ld-linux), at the same path.
-		ldd "$BINDIR/$b" | grep -oE '/[^ ]+' | while read -r lib; do
+		ldd "$b" | grep -oE '/[^ ]+' | while read -r lib; do
 			[ -e "$ird$lib" ] && continue
 			mkdir -p "$ird$(dirname "$lib")"
 			cp -L "$lib" "$ird$lib"

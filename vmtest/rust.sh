@@ -30,7 +30,9 @@ mkdir -p "$OUT"
 T0=$(now)
 
 # --- 1. packages and the kernel -------------------------------------------------
-need_packages "$OUT/apt.log" qemu-system-x86 busybox-static cpio
+need_packages "$OUT/apt.log" qemu-system-x86 busybox-static cpio ethtool wireguard-tools
+# The real tools the guest compares nlkit with (vmtest/guest-net.sh).
+GUEST_TOOLS=(/usr/sbin/ethtool /usr/bin/wg)
 # (Not `tee /dev/stderr`: reopening a redirected stderr file truncates it.)
 bash "$ROOT/vmtest/kernel.sh" | tee "$OUT/kernel.out"
 KDIR=$(sed -n 's/^KDIR=//p' "$OUT/kernel.out")
@@ -59,7 +61,7 @@ T2=$(now)
 build_programs
 
 # --- 3. initramfs: both modules, busybox, the programs ----------------------------
-FILES=("/:$ROOT/kernel/nlkit_demo.yaml")
+FILES=("/:$ROOT/kernel/nlkit_demo.yaml" "/:$ROOT/specs/ynl/latest/wireguard.yaml")
 for m in "${MODULES[@]}"; do FILES+=("/$m:$OUT/$m/nlkit_demo.ko"); done
 make_initramfs "$OUT/initramfs" "$OUT/initramfs.cpio.gz" "${FILES[@]}"
 T3=$(now)

@@ -13,7 +13,7 @@ _nlkit() {
     fi;; esac
     local words=""
     case "$p" in
-        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm";;
+        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm";;
         "/raw/send"|"/raw/send/"*) words="--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout";;
         "/raw/listen"|"/raw/listen/"*) words="--proto --port --groups --count --timeout --rcvbuf";;
         "/raw"|"/raw/"*) words="send listen";;
@@ -41,6 +41,7 @@ _nlkit() {
         "/genl"|"/genl/"*) words="list show policy do dump monitor";;
         "/proc-events"|"/proc-events/"*) words="--events --pid --count --timeout";;
         "/mptcp"|"/mptcp/"*) words="";;
+        "/wg"|"/wg/"*) words="";;
         "/ss"|"/ss/"*) words="";;
         "/fib-lookup"|"/fib-lookup/"*) words="";;
         "/taskstats"|"/taskstats/"*) words="--tgid --listen --cpus --count --timeout";;
@@ -62,8 +63,8 @@ _nlkit() {
         "/netdev/qstats"|"/netdev/qstats/"*) words="";;
         "/netdev/page-pool"|"/netdev/page-pool/"*) words="";;
         "/netdev"|"/netdev/"*) words="show queue napi qstats page-pool";;
-        "/ethtool"|"/ethtool/"*) words="--show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics";;
-        "/spec"|"/spec/"*) words="--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout";;
+        "/ethtool"|"/ethtool/"*) words="--show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics --include-statistics";;
+        "/spec"|"/spec/"*) words="--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --multi --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout";;
         "/demo/echo"|"/demo/echo/"*) words="--ack";;
         "/demo/send-lines"|"/demo/send-lines/"*) words="--batch";;
         "/demo/register"|"/demo/register/"*) words="--count";;

@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -95,6 +95,8 @@ function __nlkit_words
             printf '%s\n' --events --pid --count --timeout
         case '/mptcp' '/mptcp/*'
             printf '%s\n' 
+        case '/wg' '/wg/*'
+            printf '%s\n' 
         case '/ss' '/ss/*'
             printf '%s\n' 
         case '/fib-lookup' '/fib-lookup/*'
@@ -138,9 +140,9 @@ function __nlkit_words
         case '/netdev' '/netdev/*'
             printf '%s\n' show queue napi qstats page-pool
         case '/ethtool' '/ethtool/*'
-            printf '%s\n' --show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics
+            printf '%s\n' --show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics --include-statistics
         case '/spec' '/spec/*'
-            printf '%s\n' --spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout
+            printf '%s\n' --spec --family --list-ops --list-attrs --validate --no-schema --do --dump --multi --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout
         case '/demo/echo' '/demo/echo/*'
             printf '%s\n' --ack
         case '/demo/send-lines' '/demo/send-lines/*'

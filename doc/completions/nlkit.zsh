@@ -13,7 +13,7 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent xfrm);;
+        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;
@@ -41,6 +41,7 @@ _nlkit() {
         "/genl"|"/genl/"*) cands=(list show policy do dump monitor);;
         "/proc-events"|"/proc-events/"*) cands=(--events --pid --count --timeout);;
         "/mptcp"|"/mptcp/"*) cands=();;
+        "/wg"|"/wg/"*) cands=();;
         "/ss"|"/ss/"*) cands=();;
         "/fib-lookup"|"/fib-lookup/"*) cands=();;
         "/taskstats"|"/taskstats/"*) cands=(--tgid --listen --cpus --count --timeout);;
@@ -62,8 +63,8 @@ _nlkit() {
         "/netdev/qstats"|"/netdev/qstats/"*) cands=();;
         "/netdev/page-pool"|"/netdev/page-pool/"*) cands=();;
         "/netdev"|"/netdev/"*) cands=(show queue napi qstats page-pool);;
-        "/ethtool"|"/ethtool/"*) cands=(--show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics);;
-        "/spec"|"/spec/"*) cands=(--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout);;
+        "/ethtool"|"/ethtool/"*) cands=(--show-features --features --show-channels --set-channels --show-ring --set-ring --show-pause --pause --show-coalesce --coalesce --driver --statistics --include-statistics);;
+        "/spec"|"/spec/"*) cands=(--spec --family --list-ops --list-attrs --validate --no-schema --do --dump --multi --request --subscribe --no-policy-check --create --excl --replace --append --count --timeout);;
         "/demo/echo"|"/demo/echo/"*) cands=(--ack);;
         "/demo/send-lines"|"/demo/send-lines/"*) cands=(--batch);;
         "/demo/register"|"/demo/register/"*) cands=(--count);;
