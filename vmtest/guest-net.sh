@@ -152,3 +152,42 @@ if nlkit wg show > /dev/null 2>&1; then
 	if [ $RC != 0 ] && has wgnone "Unable to access interface nosuch"; then pass "nlkit wg show nosuch: refused, named"
 	else fail "nlkit wg show nosuch (rc $RC)"; fi
 fi
+
+# --- the TLS handshake upcall: the NVMe/TCP target asks, nlkit answers ---------
+# A port that requires TLS 1.3: each TCP connection to it makes the target
+# queue a server-hello handshake request and announce it on group tlshd;
+# with no agent listening the kernel refuses at once (ESRCH).
+if nlkit genl show handshake > /dev/null 2>&1; then
+	mount -t configfs configfs /sys/kernel/config 2>/dev/null
+	nlkit link set lo up
+	N=/sys/kernel/config/nvmet
+	mkdir $N/subsystems/nlkit && echo 1 > $N/subsystems/nlkit/attr_allow_any_host
+	mkdir $N/ports/1
+	echo tcp > $N/ports/1/addr_trtype
+	echo ipv4 > $N/ports/1/addr_adrfam
+	echo 127.0.0.1 > $N/ports/1/addr_traddr
+	echo 4420 > $N/ports/1/addr_trsvcid
+	echo tls1.3 > $N/ports/1/addr_tsas
+	ln -s $N/subsystems/nlkit $N/ports/1/subsystems/nlkit
+	run hsnone nlkit handshake accept --count 1 --timeout 0.5
+	if [ $RC != 0 ] && has hsnone "no handshake request came"; then pass "nlkit handshake accept: no request, said within its timeout"
+	else fail "nlkit handshake accept without a request (rc $RC)"; fi
+	nlkit -j handshake monitor --count 1 --timeout 20 > /tmp/hsmon.out 2>&1 &
+	MON=$!
+	nlkit -j handshake accept --count 1 --timeout 20 > /tmp/hsacc.out 2>&1 &
+	ACC=$!
+	sleep 1
+	echo | nc -w 5 127.0.0.1 4420 > /dev/null 2>&1
+	wait $ACC; RC=$?
+	wait $MON
+	sed 's/^/    | /' /tmp/hsmon.out /tmp/hsacc.out
+	if has hsmon '"event":"ready"' && [ $RC = 0 ] \
+		&& has hsacc '"message-type":"serverhello"' '"auth-mode":"psk"' '"status":13'; then
+		pass "the NVMe/TCP target's TLS request: announced (monitor), accepted with its socket, refused with EACCES (accept)"
+	else fail "the handshake upcall (accept rc $RC)"; fi
+	# Nothing is left queued after done: accept through the spec path gets
+	# the kernel's EAGAIN.
+	run hsagain nlkit spec --spec /handshake.yaml --do accept --json '{"handler-class": "tlshd"}'
+	if [ $RC != 0 ] && has hsagain "Resource temporarily unavailable"; then pass "nlkit spec handshake accept: nothing left queued (EAGAIN)"
+	else fail "nlkit spec handshake accept after done (rc $RC)"; fi
+fi

@@ -61,7 +61,8 @@ T2=$(now)
 build_programs
 
 # --- 3. initramfs: both modules, busybox, the programs ----------------------------
-FILES=("/:$ROOT/kernel/nlkit_demo.yaml" "/:$ROOT/specs/ynl/latest/wireguard.yaml")
+FILES=("/:$ROOT/kernel/nlkit_demo.yaml" "/:$ROOT/specs/ynl/latest/wireguard.yaml"
+	"/:$ROOT/specs/ynl/6.12/handshake.yaml")
 for m in "${MODULES[@]}"; do FILES+=("/$m:$OUT/$m/nlkit_demo.ko"); done
 make_initramfs "$OUT/initramfs" "$OUT/initramfs.cpio.gz" "${FILES[@]}"
 T3=$(now)

@@ -13,7 +13,7 @@ _nlkit() {
     fi;; esac
     local words=""
     case "$p" in
-        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm";;
+        "") words="--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl handshake ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm";;
         "/raw/send"|"/raw/send/"*) words="--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout";;
         "/raw/listen"|"/raw/listen/"*) words="--proto --port --groups --count --timeout --rcvbuf";;
         "/raw"|"/raw/"*) words="send listen";;
@@ -41,6 +41,9 @@ _nlkit() {
         "/genl"|"/genl/"*) words="list show policy do dump monitor";;
         "/proc-events"|"/proc-events/"*) words="--events --pid --count --timeout";;
         "/mptcp"|"/mptcp/"*) words="";;
+        "/handshake/monitor"|"/handshake/monitor/"*) words="--class --status --count --timeout";;
+        "/handshake/accept"|"/handshake/accept/"*) words="--class --status --count --timeout";;
+        "/handshake"|"/handshake/"*) words="monitor accept";;
         "/wg"|"/wg/"*) words="";;
         "/ss"|"/ss/"*) words="";;
         "/fib-lookup"|"/fib-lookup/"*) words="";;

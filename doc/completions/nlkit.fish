@@ -40,7 +40,7 @@ function __nlkit_words
     end
     switch $p
         case ''
-            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm
+            printf '%s\n' --Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl handshake ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm
         case '/raw/send' '/raw/send/*'
             printf '%s\n' --proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout
         case '/raw/listen' '/raw/listen/*'
@@ -95,6 +95,12 @@ function __nlkit_words
             printf '%s\n' --events --pid --count --timeout
         case '/mptcp' '/mptcp/*'
             printf '%s\n' 
+        case '/handshake/monitor' '/handshake/monitor/*'
+            printf '%s\n' --class --status --count --timeout
+        case '/handshake/accept' '/handshake/accept/*'
+            printf '%s\n' --class --status --count --timeout
+        case '/handshake' '/handshake/*'
+            printf '%s\n' monitor accept
         case '/wg' '/wg/*'
             printf '%s\n' 
         case '/ss' '/ss/*'

@@ -13,7 +13,7 @@ _nlkit() {
         cands=(/sys/class/net/*(N:t)); compadd -a cands; return
     fi;; esac
     case $p in
-        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm);;
+        "") cands=(--Numeric --batch --brief --color --details --force --json --netns --oneline --pretty --rcvbuf --resolve --stats addr address audit cmdline completions conntrack decode demo dev ethtool fib-lookup genl handshake ioctl link man modparam monitor mptcp neigh neighbor neighbour netdev proc-events raw route rule selinux spec ss sysctl taskstats tcp-metrics tcp_metrics tcpmetrics uevent wg xfrm);;
         "/raw/send"|"/raw/send/"*) cands=(--proto --port --to-port --groups --type --flags --seq --header-port --text --hex --lines --nul --pad-to --keep-newline --batch --bare --wait --count --until-timeout --timeout);;
         "/raw/listen"|"/raw/listen/"*) cands=(--proto --port --groups --count --timeout --rcvbuf);;
         "/raw"|"/raw/"*) cands=(send listen);;
@@ -41,6 +41,9 @@ _nlkit() {
         "/genl"|"/genl/"*) cands=(list show policy do dump monitor);;
         "/proc-events"|"/proc-events/"*) cands=(--events --pid --count --timeout);;
         "/mptcp"|"/mptcp/"*) cands=();;
+        "/handshake/monitor"|"/handshake/monitor/"*) cands=(--class --status --count --timeout);;
+        "/handshake/accept"|"/handshake/accept/"*) cands=(--class --status --count --timeout);;
+        "/handshake"|"/handshake/"*) cands=(monitor accept);;
         "/wg"|"/wg/"*) cands=();;
         "/ss"|"/ss/"*) cands=();;
         "/fib-lookup"|"/fib-lookup/"*) cands=();;

@@ -23,6 +23,7 @@ pub mod fib_lookup;
 pub mod fuzzing;
 pub mod genl;
 pub mod grammar;
+pub mod handshake;
 pub mod input;
 pub mod ip;
 pub mod kernel;

@@ -5,8 +5,9 @@
 #![deny(unsafe_code)]
 
 use nlkit_cli::{
-    audit, cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, ip, kernel,
-    mptcp, netdev, raw, report, selinux, spec, ss, taskstats, tcp_metrics, uevent, wg, xfrm,
+    audit, cli, connector, conntrack, demo, dev, ethtool, fib_lookup, genl, grammar, handshake, ip,
+    kernel, mptcp, netdev, raw, report, selinux, spec, ss, taskstats, tcp_metrics, uevent, wg,
+    xfrm,
 };
 
 use clap::Parser;
@@ -127,6 +128,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         cli::Command::Mptcp(w) => mptcp::run(&w.words, netns, cli.json),
+        cli::Command::Handshake(c) => handshake::run(c, netns, cli.json),
         cli::Command::Wg(w) if w.words.iter().any(|w| grammar::is_help(w)) => {
             print!("{}", wg::USAGE);
             Ok(())

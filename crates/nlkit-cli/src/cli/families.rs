@@ -218,6 +218,35 @@ pub struct SelinuxMonitorArgs {
     pub timeout: f64,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum HandshakeCommand {
+    /// Print each handshake request the kernel announces (`ready` on the
+    /// handler class's group) as it comes.
+    Monitor(HandshakeArgs),
+    /// Accept each request as it is announced, print it, and report it done
+    /// with --status: an agent that does no TLS itself, to test the kernel's
+    /// consumers (NVMe/TCP, NFS over TLS), their failure paths by default.
+    Accept(HandshakeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HandshakeArgs {
+    /// The handler class: tlshd (the only one the kernel has).
+    #[arg(long, value_name = "CLASS", default_value = "tlshd")]
+    pub class: String,
+    /// With accept: the status reported, an errno (a number or a name such
+    /// as EACCES); 0 tells the consumer the handshake succeeded although
+    /// none was made.
+    #[arg(long, value_name = "ERRNO", default_value = "EACCES")]
+    pub status: String,
+    /// Stop after this many requests.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds (fractions allowed; 0: no limit).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::words::values::timeout, default_value_t = 0.0)]
+    pub timeout: f64,
+}
+
 #[derive(Debug, Args)]
 pub struct TaskstatsArgs {
     /// The task (a pid or thread id); with --tgid a thread group; with
@@ -309,6 +338,10 @@ pub struct EthtoolArgs {
     /// The driver's statistics (through the ioctl SIOCETHTOOL, as ethtool 6.1).
     #[arg(short = 'S', long = "statistics", value_name = "DEV")]
     pub statistics: Option<String>,
+    /// With -a: the device's counters too (ETHTOOL_FLAG_STATS), as
+    /// `ethtool -I`; nothing more where the driver keeps none.
+    #[arg(short = 'I', long = "include-statistics")]
+    pub include_statistics: bool,
 }
 
 #[derive(Debug, Subcommand)]

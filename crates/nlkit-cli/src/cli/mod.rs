@@ -195,6 +195,10 @@ pub enum Command {
     /// endpoint show | add | delete | flush, limits show | set, as `ip mptcp`.
     #[command(disable_help_flag = true)]
     Mptcp(Words),
+    /// The kernel's TLS handshake upcall (generic netlink handshake):
+    /// monitor | accept.
+    #[command(subcommand)]
+    Handshake(HandshakeCommand),
     /// WireGuard devices (generic netlink wireguard): show [DEV | all |
     /// interfaces] [dump] | showconf DEV | set DEV ... | genkey, as wg.
     #[command(disable_help_flag = true)]

@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod ctrl;
 pub mod ethtool;
+pub mod handshake;
 pub mod mptcp_pm;
 pub mod netdev;
 pub mod nlctrl;
@@ -26,6 +27,7 @@ pub fn known_ops(family: &str) -> Option<&'static [(u8, &'static crate::proto::S
         "tcp_metrics" => Some(tcp_metrics::tables::OP_SETS),
         "mptcp_pm" => Some(mptcp_pm::tables::OP_SETS),
         wireguard::FAMILY => Some(wireguard::tables::OP_SETS),
+        handshake::FAMILY => Some(handshake::tables::OP_SETS),
         _ => None,
     }
 }

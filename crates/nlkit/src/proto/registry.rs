@@ -137,6 +137,12 @@ pub static SETS: &[Registered] = &[
     #[cfg(feature = "genl")]
     set!("genl::ethtool::tables::Wol", genl::ethtool::tables::Wol),
     #[cfg(feature = "genl")]
+    set!("genl::handshake::tables::Accept", genl::handshake::tables::Accept),
+    #[cfg(feature = "genl")]
+    set!("genl::handshake::tables::Done", genl::handshake::tables::Done),
+    #[cfg(feature = "genl")]
+    set!("genl::handshake::tables::X509", genl::handshake::tables::X509),
+    #[cfg(feature = "genl")]
     set!("genl::mptcp_pm::tables::Address", genl::mptcp_pm::tables::Address),
     #[cfg(feature = "genl")]
     set!("genl::mptcp_pm::tables::Attr", genl::mptcp_pm::tables::Attr),
@@ -184,6 +190,12 @@ pub static SETS: &[Registered] = &[
     set!("genl::tcp_metrics::tables::Metrics", genl::tcp_metrics::tables::Metrics),
     #[cfg(feature = "genl")]
     set!("genl::tcp_metrics::tables::TcpMetrics", genl::tcp_metrics::tables::TcpMetrics),
+    #[cfg(feature = "genl")]
+    set!("genl::wireguard::tables::Wgallowedip", genl::wireguard::tables::Wgallowedip),
+    #[cfg(feature = "genl")]
+    set!("genl::wireguard::tables::Wgdevice", genl::wireguard::tables::Wgdevice),
+    #[cfg(feature = "genl")]
+    set!("genl::wireguard::tables::Wgpeer", genl::wireguard::tables::Wgpeer),
     #[cfg(feature = "netfilter")]
     set!("netfilter::conntrack::tables::ConntrackAttrs", netfilter::conntrack::tables::ConntrackAttrs),
     #[cfg(feature = "netfilter")]

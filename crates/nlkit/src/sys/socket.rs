@@ -236,3 +236,17 @@ pub(crate) fn poll_readable(
     let ready = libc::POLLIN | libc::POLLERR | libc::POLLHUP | libc::POLLNVAL;
     Ok(pfds.iter().map(|p| p.revents & ready != 0).collect())
 }
+
+/// Takes ownership of descriptor `fd`, which the kernel installed in this
+/// process in answer to a netlink request (the handshake family's
+/// `accept`): nothing else in the process knows the number, so owning and
+/// closing it is sound. A number that is not an open descriptor is an
+/// error (fcntl(2) `F_GETFD`), never adopted.
+pub(crate) fn adopt_installed_fd(fd: libc::c_int) -> io::Result<OwnedFd> {
+    // SAFETY: F_GETFD reads the descriptor's flags; any number may be asked.
+    cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
+    // SAFETY: fd is open (just checked) and was installed for this caller
+    // by the kernel moments ago; the caller's contract (above) is that no
+    // other owner exists, so this OwnedFd is its only owner.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
