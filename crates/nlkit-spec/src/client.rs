@@ -161,8 +161,8 @@ impl<'s> Client<'s> {
     }
 
     /// The request body: the fixed header's fields (taken from the top
-    /// level of `json`), then the attributes of the rest, each checked
-    /// against the operation's request attributes.
+    /// level of `json`), then the rest as attributes of the operation's
+    /// set, each checked against its type there.
     pub(crate) fn body(&self, op: &Op, json: &Map<String, Value>) -> Result<Vec<u8>, Error> {
         let mut rest = json.clone();
         let mut body = Vec::new();
