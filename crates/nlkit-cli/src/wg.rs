@@ -37,8 +37,10 @@ fn open(netns: Option<&str>, p: Protocol) -> Result<Conn> {
 pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let (cmd, args) = words.split_first().map_or(("show", &[][..]), |(c, r)| (*c, r));
-    if cmd == "genkey" {
-        return genkey();
+    match cmd {
+        "genkey" => return genkey(),
+        "show" | "showconf" | "set" => {}
+        _ => bail!("Invalid subcommand: `{cmd}'\n{USAGE}"),
     }
     let mut conn = open(netns, Protocol::GENERIC)?;
     let family = conn.resolve_family(wireguard::FAMILY).map_err(|e| match e {

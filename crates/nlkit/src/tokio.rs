@@ -6,7 +6,8 @@
 
 use crate::deadline::{until, Deadline};
 use crate::engine::{
-    BatchLimits, Core, DumpError, Exchange, Pipeline, Request, Step, DEFAULT_TIMEOUT,
+    Answer, BatchLimits, Core, DumpError, Exchange, Pipeline, Request, Step, Transaction,
+    DEFAULT_TIMEOUT,
 };
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};
@@ -170,6 +171,28 @@ impl AsyncConn {
             if let Err(e) = result {
                 pipe.fail(&e, &mut done);
                 return Err(e);
+            }
+        }
+    }
+
+    /// As [`Conn::transaction`](crate::Conn::transaction): the requests as
+    /// one datagram, each one's answer read from what the kernel queued
+    /// before `sendmsg` returned.
+    pub async fn transaction<K, R: Request>(
+        &mut self,
+        requests: impl IntoIterator<Item = (K, R)>,
+    ) -> Result<Vec<(K, Answer)>> {
+        let mut t = Transaction::build(&mut self.core, requests)?;
+        if t.datagram().is_empty() {
+            return Ok(Vec::new());
+        }
+        let socket = self.fd.get_ref();
+        socket.send_to(t.datagram(), SocketAddr::port(self.core.peer))?;
+        loop {
+            match socket.try_recv(&mut self.core.recv) {
+                Ok(_) => t.on_datagram(&mut self.core)?,
+                Err(e) if e.is_would_block() => return Ok(t.answers()),
+                Err(e) => return Err(e),
             }
         }
     }

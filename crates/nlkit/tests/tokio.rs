@@ -250,3 +250,34 @@ fn deadlines_work_in_a_runtime_without_timers() {
         assert!(took >= Duration::from_millis(150) && took < Duration::from_secs(2), "{took:?}");
     });
 }
+
+/// A transaction (requests as one datagram, each answer matched by
+/// sequence) runs the same on both front ends: a good address, one on an
+/// interface that does not exist, the good one again (EEXIST).
+#[tokio::test]
+async fn transactions_answer_each_request_on_both_front_ends() {
+    use nlkit::rtnl::addr::AddrSpec;
+    use nlkit::rtnl::ops;
+    use nlkit::Answer;
+    let ns = TestNs::new("async-txn");
+    let lo = AddrSpec::new(1, "10.88.0.1".parse().unwrap(), 32);
+    let nowhere = AddrSpec::new(999, "10.88.0.2".parse().unwrap(), 32);
+    let errnos = |answers: Vec<(usize, Answer)>| -> Vec<(usize, i32)> {
+        answers
+            .into_iter()
+            .map(|(i, a)| match a {
+                Answer::Acked => (i, 0),
+                Answer::Refused(k) => (i, k.errno),
+                Answer::None => (i, -1),
+            })
+            .collect()
+    };
+    let mut sync = nlkit::Conn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    let requests = [ops::addr_add(&lo), ops::addr_add(&nowhere), ops::addr_add(&lo)];
+    let got = sync.transaction(requests.into_iter().enumerate()).unwrap();
+    assert_eq!(errnos(got), [(0, 0), (1, libc::ENODEV), (2, libc::EEXIST)]);
+    let mut conn = AsyncConn::open_in(ns.netns(), Protocol::ROUTE).unwrap();
+    let requests = [ops::addr_add(&lo), ops::addr_add(&nowhere)];
+    let got = conn.transaction(requests.into_iter().enumerate()).await.unwrap();
+    assert_eq!(errnos(got), [(0, libc::EEXIST), (1, libc::ENODEV)]);
+}

@@ -34,6 +34,8 @@ pub use exchange::validate;
 pub(crate) use exchange::{Exchange, Step};
 pub use request::{Ack, Get, Request, Stream};
 pub use transaction::Answer;
+#[cfg(feature = "tokio")]
+pub(crate) use transaction::Transaction;
 
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};

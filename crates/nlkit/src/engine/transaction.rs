@@ -11,10 +11,14 @@
 //! deadline. Each request gets an [`Answer`]: acknowledged, refused with
 //! the kernel's error and extended ack, or not answered.
 //!
+//! [`Transaction`] is the sans-IO part; [`Conn::transaction`] (here) and
+//! `AsyncConn::transaction` (feature `tokio`) only send and receive.
+//!
 //! Unlike [`Conn::batch`](super::Conn::batch), which pipelines independent
 //! changes over many datagrams, nothing here is split: a request that
 //! cannot be built fails the whole transaction before anything is sent.
 
+use super::core::Core;
 use super::{Conn, Request, Transport};
 use crate::error::{Error, KernelError, Result};
 use crate::socket::SocketAddr;
@@ -35,6 +39,98 @@ pub enum Answer {
     None,
 }
 
+/// One request of a transaction: its key, sequence number, bytes in the
+/// datagram (for extended-ack offsets) and answer so far.
+struct Slot<K> {
+    key: K,
+    seq: u32,
+    at: Range<usize>,
+    answer: Answer,
+}
+
+/// The sans-IO part both front ends share: the datagram built, and the
+/// answers read out of each datagram received.
+pub(crate) struct Transaction<K> {
+    datagram: Vec<u8>,
+    slots: Vec<Slot<K>>,
+}
+
+impl<K> Transaction<K> {
+    /// Builds every request into one datagram, each with `NLM_F_ACK`; the
+    /// first that cannot be built fails the whole.
+    pub fn build<R: Request>(
+        core: &mut Core,
+        requests: impl IntoIterator<Item = (K, R)>,
+    ) -> Result<Self> {
+        let mut datagram = Vec::new();
+        let mut slots = Vec::new();
+        for (key, req) in requests {
+            let seq = core.routing.reserve_seq();
+            let start = datagram.len();
+            let header = nlkit_wire::Header {
+                message_type: MessageType::from(req.message_type()),
+                flags: req.flags() | Flags::REQUEST | Flags::ACK,
+                sequence: seq,
+                port: core.port,
+            };
+            let mut b = MessageBuilder::new(&mut datagram, header)?;
+            req.emit(&mut b)?;
+            let _ = b.finish();
+            slots.push(Slot { key, seq, at: start..datagram.len(), answer: Answer::None });
+        }
+        Ok(Transaction { datagram, slots })
+    }
+
+    /// The datagram to send (empty: nothing to send).
+    pub fn datagram(&self) -> &[u8] {
+        &self.datagram
+    }
+
+    /// Reads the datagram in `core.recv`: each ACK or error to its
+    /// request; anything else is kept as unsolicited.
+    pub fn on_datagram(&mut self, core: &mut Core) -> Result<()> {
+        let Core { recv, routing, port, peer, .. } = core;
+        let from = recv.from();
+        if from.groups != 0 || recv.group().is_some() || from.port != *peer {
+            routing.keep_unsolicited(from, recv.bytes().to_vec());
+            return Ok(());
+        }
+        for msg in Messages::new(recv.bytes()) {
+            let msg = msg?;
+            let Some(slot) = self.slots.iter_mut().find(|s| s.seq == msg.sequence()) else {
+                routing.keep_unsolicited(from, msg.bytes().to_vec());
+                continue;
+            };
+            let got = msg.port();
+            if got != 0 && got != *port {
+                return Err(Error::Port { expected: *port, got });
+            }
+            match msg.message_type() {
+                MessageType::Error => {
+                    let ack = WireAck::parse(&msg)?;
+                    slot.answer = if ack.is_ack() {
+                        Answer::Acked
+                    } else {
+                        Answer::Refused(KernelError::from_ack(
+                            &ack,
+                            &self.datagram[slot.at.clone()],
+                        ))
+                    };
+                }
+                MessageType::Overrun => return Err(Error::Overrun),
+                // An echo or other data reply: the ACK still comes.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Each request's answer with its key, in order.
+    pub fn answers(self) -> Vec<(K, Answer)> {
+        self.slots.into_iter().map(|s| (s.key, s.answer)).collect()
+    }
+}
+
 impl<T: Transport> Conn<T> {
     /// Sends `requests` as one datagram, each with `NLM_F_ACK`, and returns
     /// each one's [`Answer`] with its key, in order, once the kernel's
@@ -47,23 +143,8 @@ impl<T: Transport> Conn<T> {
         &mut self,
         requests: impl IntoIterator<Item = (K, R)>,
     ) -> Result<Vec<(K, Answer)>> {
-        let mut datagram = Vec::new();
-        let mut sent: Vec<(K, u32, Range<usize>, Answer)> = Vec::new();
-        for (key, req) in requests {
-            let seq = self.core.routing.reserve_seq();
-            let start = datagram.len();
-            let header = nlkit_wire::Header {
-                message_type: MessageType::from(req.message_type()),
-                flags: req.flags() | Flags::REQUEST | Flags::ACK,
-                sequence: seq,
-                port: self.core.port,
-            };
-            let mut b = MessageBuilder::new(&mut datagram, header)?;
-            req.emit(&mut b)?;
-            let _ = b.finish();
-            sent.push((key, seq, start..datagram.len(), Answer::None));
-        }
-        if sent.is_empty() {
+        let mut t = Transaction::build(&mut self.core, requests)?;
+        if t.datagram().is_empty() {
             return Ok(Vec::new());
         }
         if self.core.overran {
@@ -72,49 +153,22 @@ impl<T: Transport> Conn<T> {
                 None => self.core.overran = false,
             }
         }
-        self.transport.send_to(&datagram, SocketAddr::port(self.core.peer))?;
+        self.transport.send_to(t.datagram(), SocketAddr::port(self.core.peer))?;
         loop {
-            match self.transport.try_recv(&mut self.core.recv) {
+            let got = self.transport.try_recv(&mut self.core.recv).and_then(|got| {
+                if got {
+                    t.on_datagram(&mut self.core)?;
+                }
+                Ok(got)
+            });
+            match got {
                 Ok(true) => {}
-                Ok(false) => break,
+                Ok(false) => return Ok(t.answers()),
                 Err(e) => {
                     self.core.overran |= matches!(e, Error::Overrun);
                     return Err(e);
                 }
             }
-            let recv = &self.core.recv;
-            let from = recv.from();
-            if from.groups != 0 || recv.group().is_some() || from.port != self.core.peer {
-                self.core.routing.keep_unsolicited(from, recv.bytes().to_vec());
-                continue;
-            }
-            for msg in Messages::new(recv.bytes()) {
-                let msg = msg?;
-                let Some(slot) = sent.iter_mut().find(|s| s.1 == msg.sequence()) else {
-                    self.core.routing.keep_unsolicited(from, msg.bytes().to_vec());
-                    continue;
-                };
-                let got = msg.port();
-                if got != 0 && got != self.core.port {
-                    return Err(Error::Port { expected: self.core.port, got });
-                }
-                match msg.message_type() {
-                    MessageType::Error => {
-                        let ack = WireAck::parse(&msg)?;
-                        slot.3 = if ack.is_ack() {
-                            Answer::Acked
-                        } else {
-                            Answer::Refused(KernelError::from_ack(&ack, &datagram[slot.2.clone()]))
-                        };
-                    }
-                    MessageType::Overrun => {
-                        self.core.overran = true;
-                        return Err(Error::Overrun);
-                    }
-                    _ => {}
-                }
-            }
         }
-        Ok(sent.into_iter().map(|(key, _, _, answer)| (key, answer)).collect())
     }
 }
