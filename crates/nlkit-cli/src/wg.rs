@@ -443,7 +443,8 @@ fn genkey() -> Result<()> {
         .context("Unable to read random bytes")?;
     k[0] &= 248;
     k[31] = (k[31] & 127) | 64;
-    println!("{}", b64(&k));
+    // Not println!: it panics when the reader has gone (`| true`).
+    writeln!(std::io::stdout().lock(), "{}", b64(&k))?;
     Ok(())
 }
 
