@@ -55,6 +55,17 @@ pub(crate) struct Transaction<K> {
     slots: Vec<Slot<K>>,
 }
 
+/// The request numbered `seq`. Numbers are consecutive from the first
+/// (found by subtraction, not a search per answer), but for the wrap past
+/// 0, which the engine skips (then searched).
+fn slot<K>(slots: &mut [Slot<K>], seq: u32) -> Option<&mut Slot<K>> {
+    let at = seq.wrapping_sub(slots.first()?.seq) as usize;
+    match slots.get(at) {
+        Some(s) if s.seq == seq => slots.get_mut(at),
+        _ => slots.iter_mut().find(|s| s.seq == seq),
+    }
+}
+
 impl<K> Transaction<K> {
     /// Builds every request into one datagram, each with `NLM_F_ACK`; the
     /// first that cannot be built fails the whole.
@@ -97,7 +108,7 @@ impl<K> Transaction<K> {
         }
         for msg in Messages::new(recv.bytes()) {
             let msg = msg?;
-            let Some(slot) = self.slots.iter_mut().find(|s| s.seq == msg.sequence()) else {
+            let Some(slot) = slot(&mut self.slots, msg.sequence()) else {
                 routing.keep_unsolicited(from, msg.bytes().to_vec());
                 continue;
             };
