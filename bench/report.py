@@ -85,7 +85,7 @@ def sh(cmd):
         return "?"
 
 
-def machine(lock, start_load):
+def machine(lock, meta):
     model = "?"
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
@@ -96,12 +96,13 @@ def machine(lock, start_load):
     for name in ("rtnetlink", "neli", "netlink-packet-route", "tokio"):
         m = re.search(r'name = "%s"\nversion = "([^"]+)"' % re.escape(name), text)
         versions[name] = m.group(1) if m else "?"
-    load = open("/proc/loadavg").read().split()[:3]
+    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    end_load = meta.get("end_load") or " ".join(open("/proc/loadavg").read().split()[:3])
     return [
         f"- machine: {os.cpu_count()} CPUs (`nproc` {sh(['nproc'])}), {model}",
         f"- kernel: {platform.release()}",
-        f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-        f"- load average at the start: {start_load}; at the end: {' '.join(load)} (other builds may share this machine)",
+        f"- date: {meta.get('date', now)}",
+        f"- load average at the start: {meta.get('load', '?')}; at the end: {end_load} (other builds may share this machine)",
         f"- {sh(['ip', '-V'])}; {sh(['hyperfine', '--version'])}; {sh(['rustc', '--version'])}",
         "- crates: " + ", ".join(f"{k} {v}" for k, v in versions.items()),
     ]
@@ -153,6 +154,39 @@ def targets(res, inter, spec):
     return lines
 
 
+# The libraries' walks, compared by the CPU time they spend above the raw
+# floor's: what the client itself costs. The kernel builds the same messages
+# for each of them, and its time bounds every wall-clock ratio.
+CPU_CLIENTS = ["nlkit_walk", "nlkit_walk --async", "neli_dump", "rtnetlink_dump"]
+
+
+def cpu_table(res):
+    """CPU time (user + sys, hyperfine's means) above the raw floor's, and how
+    many times nlkit's walk that is for each other client. Informational: the
+    issues' targets are wall-clock ratios."""
+    if FLOOR not in res or "nlkit_walk" not in res:
+        return []
+    cpu = {name: (r["user"] + r["system"]) * 1e3 for name, r in res.items()}
+    ours = cpu["nlkit_walk"] - cpu[FLOOR]
+    lines = [
+        "",
+        "CPU time above the raw floor's, which is what each client itself costs (the",
+        "kernel builds the same messages for all; a background thread, as neli's,",
+        "overlaps its cost with the kernel's and so hides it from the wall clock):",
+        "",
+        "| client | user + sys (ms) | above the floor (ms) | × nlkit_walk's |",
+        "| --- | ---: | ---: | ---: |",
+        f"| `{FLOOR}` | {cpu[FLOOR]:.1f} | 0.0 | |",
+    ]
+    for name in CPU_CLIENTS:
+        if name not in res:
+            continue
+        above = cpu[name] - cpu[FLOOR]
+        times = f"{above / ours:.1f}" if ours > 0 and name != "nlkit_walk" else ""
+        lines.append(f"| `{name}` | {cpu[name]:.1f} | {above:.1f} | {times} |")
+    return lines
+
+
 def maybe_results(path):
     return results(path) if os.path.exists(path) else None
 
@@ -160,8 +194,7 @@ def maybe_results(path):
 def main():
     raw, lock, sizes = sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3:]]
     out = ["# nlkit dump benchmark (issue 3)", ""]
-    start_load = read_tsv(os.path.join(raw, "run.meta")).get("load", "?")
-    out += machine(lock, start_load)
+    out += machine(lock, read_tsv(os.path.join(raw, "run.meta")))
     out += [
         "",
         "Each command dumps from a network namespace holding one veth pair and N",
@@ -188,6 +221,7 @@ def main():
         out += table(res, rss)
         out += [""]
         out += targets(res, maybe_results(os.path.join(raw, f"routes-{n}.inter.json")), ROUTE_TARGETS)
+        out += cpu_table(res)
         if n == RSS_AT:
             rss_checked = True
             kib = rss.get("nlkit route show")
@@ -213,6 +247,7 @@ def main():
         out += table(res, read_tsv(os.path.join(raw, "links.rss")), LINK_WHAT)
         out += [""]
         out += targets(res, maybe_results(os.path.join(raw, "links.inter.json")), LINK_TARGETS)
+        out += cpu_table(res)
     print("\n".join(out))
 
 

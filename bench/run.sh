@@ -83,7 +83,7 @@ rm -rf "$raw"
 mkdir -p "$raw"
 notes=$raw/notes.txt
 : >"$notes"
-printf 'load\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >"$raw/run.meta"
+printf 'load\t%s\ndate\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u '+%Y-%m-%d %H:%M UTC')" >"$raw/run.meta"
 note() { printf '%s\n' "$*" | tee -a "$notes" >&2; }
 [ $have_route = 1 ] || note "- \`nlkit route show\` is not in this build of the CLI yet: it and \`nlkit -j route show\` are skipped."
 [ $have_link = 1 ] || note "- \`nlkit link show\` is not in this build of the CLI yet: it and \`nlkit -j link show\` are skipped."
@@ -258,6 +258,7 @@ if [ "$LINK_PAIRS" -gt 0 ]; then
 fi
 
 # --- report ----------------------------------------------------------------
+printf 'end_load\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw/run.meta"
 python3 "$bench/report.py" "$raw" "$bench/Cargo.lock" "${sizes[@]}" >"$results/latest.md"
 echo >&2
 cat "$results/latest.md"
