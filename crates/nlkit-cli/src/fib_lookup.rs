@@ -47,8 +47,7 @@ fn parse(words: &[String]) -> Result<Lookup> {
 
 pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
     if words.iter().any(|w| crate::grammar::is_help(w)) {
-        print!("{USAGE}");
-        return Ok(());
+        return Ok(crate::report::print(USAGE)?);
     }
     let q = parse(words)?;
     let mut conn = match netns {
@@ -73,15 +72,16 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
             "address": q.addr.to_string(), "table": table, "prefixlen": f.prefix_len,
             "type": kind, "scope": scope, "nexthop": f.nexthop,
         });
-        println!("{v}");
+        crate::report::say!("{v}")?;
     } else {
         // The prefix the route covers: the address with its host bits cleared.
         let mask = u32::MAX.checked_shl(32 - u32::from(f.prefix_len)).unwrap_or(0);
         let net = Ipv4Addr::from(u32::from(q.addr) & mask);
-        println!(
+        crate::report::say!(
             "{net}/{} table {table} type {kind} scope {scope} nexthop {}",
-            f.prefix_len, f.nexthop
-        );
+            f.prefix_len,
+            f.nexthop
+        )?;
     }
     Ok(())
 }

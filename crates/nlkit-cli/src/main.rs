@@ -51,10 +51,7 @@ fn main() -> ExitCode {
         let o = grammar::object(name)?;
         match o.preflight(words) {
             grammar::Preflight::Run => None,
-            grammar::Preflight::Help(usage) => {
-                print!("{usage}");
-                Some(Ok(()))
-            }
+            grammar::Preflight::Help(usage) => Some(report::print(&usage).map_err(Into::into)),
             grammar::Preflight::Refuse(why) => Some(Err(anyhow::anyhow!(why))),
         }
     };
@@ -124,14 +121,12 @@ fn main() -> ExitCode {
         cli::Command::Taskstats(a) => taskstats::run(a, netns, cli.json, cli.pretty),
         cli::Command::Spec(a) => spec::run(a, netns, cli.json, cli.pretty),
         cli::Command::Mptcp(w) if w.words.iter().any(|w| grammar::is_help(w)) => {
-            print!("{}", mptcp::USAGE);
-            Ok(())
+            report::print(mptcp::USAGE).map_err(Into::into)
         }
         cli::Command::Mptcp(w) => mptcp::run(&w.words, netns, cli.json),
         cli::Command::Handshake(c) => handshake::run(c, netns, cli.json),
         cli::Command::Wg(w) if w.words.iter().any(|w| grammar::is_help(w)) => {
-            print!("{}", wg::USAGE);
-            Ok(())
+            report::print(wg::USAGE).map_err(Into::into)
         }
         cli::Command::Wg(w) => wg::run(&w.words, netns, cli.json),
         cli::Command::TcpMetrics(w) => object("tcp-metrics", &w.words)
@@ -263,7 +258,6 @@ fn known_commands() -> Vec<String> {
         .collect()
 }
 
-/// `nlkit completions SHELL`.
 /// `nlkit decode hex PROTOCOL [HEX...] [-t|-ts]`: the hex words up to the
 /// first option (standard input when there are none), one datagram of
 /// `PROTOCOL` (a number or a name such as route, netfilter, audit).
@@ -286,13 +280,13 @@ fn decode_hex(g: &ip::Global, words: &[String]) -> anyhow::Result<()> {
     ip::decode_hex(g, protocol.0 as u16, data.0, options.to_vec())
 }
 
+/// `nlkit completions SHELL`.
 fn completions(shell: &str) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let tree = grammar::complete::Tree::new(&cli::Cli::command());
     let script = grammar::complete::script(shell, &tree)
         .ok_or_else(|| anyhow::anyhow!("no completions for \"{shell}\": bash, zsh or fish"))?;
-    print!("{script}");
-    Ok(())
+    Ok(report::print(&script)?)
 }
 
 /// `nlkit man [OBJECT]`.
@@ -302,15 +296,13 @@ fn man(object: Option<&str>) -> anyhow::Result<()> {
         None => grammar::man::index(&cli::Cli::command().render_long_help().to_string()),
         Some(name) => {
             let o = grammar::object(name).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "no man page for \"{name}\": link, address, route, rule, neigh, monitor"
-                )
+                let names: Vec<&str> = grammar::tables::OBJECTS.iter().map(|o| o.names[0]).collect();
+                anyhow::anyhow!("no man page for \"{name}\": {}", names.join(", "))
             })?;
             grammar::man::page(o)
         }
     };
-    print!("{page}");
-    Ok(())
+    Ok(report::print(&page)?)
 }
 
 /// A word that names no command: a usage error, as clap reports it

@@ -31,6 +31,14 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// `text` to standard output as it is, flushed. A closed pipe comes back as
+/// an error that [`finish`] lets pass quietly, where `print!` panics.
+pub fn print(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
 /// Exit status of a kernel refusal, as `ip` uses it.
 const KERNEL_STATUS: u8 = 2;
 

@@ -157,9 +157,10 @@ fn change_flags(args: &SpecArgs) -> Flags {
 }
 
 /// `--multi OP JSON ...`: the operations as one datagram (a batch where the
-/// family has them). Silent when all went well (as `nft`), each outcome
-/// with `-j`; an error naming every refused operation (numbered as given)
-/// when any was refused.
+/// family has them). Prints the replies of operations that answer with
+/// data, as `--do` does, and is otherwise silent when all went well (as
+/// `nft`); with `-j`, each outcome, its replies included; an error naming
+/// every refused operation (numbered as given) when any was refused.
 fn multi(
     client: &mut Client<'_>,
     args: &SpecArgs,
@@ -191,10 +192,17 @@ fn multi(
                 if let Some(l) = &o.located {
                     m.insert("at".into(), l.to_string().into());
                 }
+                if !o.replies.is_empty() {
+                    m.insert("replies".into(), o.replies.clone().into());
+                }
                 v
             })
             .collect();
         print_value(out, &Value::Array(list), pretty)?;
+    } else {
+        for reply in outcomes.iter().flat_map(|o| &o.replies) {
+            print_value(out, reply, pretty)?;
+        }
     }
     let mut given = 0;
     let mut refused = Vec::new();

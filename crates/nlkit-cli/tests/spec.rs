@@ -48,6 +48,15 @@ fn lists_validates_and_dumps() {
         r#"{"ifindex": 1}"#,
     ]));
     assert_eq!(one, [devs[0].clone()]);
+    // Several do's in one datagram: each one's reply printed, in order.
+    let (i1, i2) = (devs[1]["ifindex"].to_string(), devs[2]["ifindex"].to_string());
+    let (get1, get2) = (format!(r#"{{"ifindex": {i1}}}"#), format!(r#"{{"ifindex": {i2}}}"#));
+    let multi = ["spec", "--spec", &spec("netdev"), "--multi", "dev-get", &get2];
+    let both = lines(&ns.nlkit_ok(&[&multi[..], &["--multi", "dev-get", &get1]].concat()));
+    assert_eq!(both, [devs[2].clone(), devs[1].clone()]);
+    let json: Value = serde_json::from_str(&ns.nlkit_ok(&[&["-j"], &multi[..]].concat())).unwrap();
+    assert_eq!(json[0]["answer"], "ack");
+    assert_eq!(json[0]["replies"], Value::Array(vec![devs[2].clone()]));
     let pretty = ns.nlkit_ok(&["-p", "spec", "--spec", &spec("netdev"), "--dump", "dev-get"]);
     assert!(pretty.contains("\n  \"ifindex\": 1,"), "{pretty}");
 }

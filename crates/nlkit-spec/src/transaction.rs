@@ -9,7 +9,7 @@
 //! `batch-end` when it has them, as `nft` does. Other families take the
 //! operations as one datagram too, each applied on its own.
 
-use crate::client::Client;
+use crate::client::{Client, Reply};
 use crate::{explain, Error};
 use nlkit::engine::Ack;
 use nlkit::wire::{Flags, MessageBuilder};
@@ -27,6 +27,9 @@ pub struct Outcome {
     pub answer: Answer,
     /// Where a refusal's extended ack points, by the request's names.
     pub located: Option<explain::Located>,
+    /// The kernel's reply objects to it (a `do` that answers with data),
+    /// decoded as the spec says.
+    pub replies: Vec<Value>,
 }
 
 /// The batch's outcome: applied only if the kernel refused nothing.
@@ -60,6 +63,8 @@ impl Client<'_> {
                 list.push((end, head, true));
             }
         }
+        // The genlmsghdr's length (0 for a classic family): the same for all.
+        let mut head_len = 0;
         let mut requests = Vec::with_capacity(list.len());
         let mut attrs_at = Vec::with_capacity(list.len());
         for (op, json, added) in &list {
@@ -68,6 +73,7 @@ impl Client<'_> {
             }
             let body = self.body(op, json)?;
             let (message_type, head) = self.address(op)?;
+            head_len = head.len();
             let fixed =
                 op.fixed_header.as_deref().and_then(|h| spec.structure(h)).map_or(0, |l| l.size());
             self.check_policy(op, false, body.get(fixed..).unwrap_or_default())?;
@@ -84,8 +90,13 @@ impl Client<'_> {
         let answers = self.conn().transaction(requests.into_iter().enumerate())?;
         Ok(answers
             .into_iter()
-            .map(|(i, answer)| {
+            .map(|nlkit::Answered { key: i, answer, replies }| {
                 let (op, _, added) = &list[i];
+                let replies = replies
+                    .iter()
+                    .filter_map(|bytes| nlkit::wire::Messages::new(bytes).next()?.ok())
+                    .map(|m| Reply::new(spec, Some(op), &m, head_len).to_json())
+                    .collect();
                 let located = match &answer {
                     Answer::Refused(k) if k.offset.is_some() || k.missing_type.is_some() => {
                         let (start, attrs) = &attrs_at[i];
@@ -94,7 +105,7 @@ impl Client<'_> {
                     }
                     _ => None,
                 };
-                Outcome { op: op.name.clone(), added: *added, answer, located }
+                Outcome { op: op.name.clone(), added: *added, answer, located, replies }
             })
             .collect())
     }

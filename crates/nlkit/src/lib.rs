@@ -81,7 +81,7 @@ pub mod uevent;
 #[cfg(feature = "xfrm")]
 pub mod xfrm;
 
-pub use engine::{Answer, BatchLimits, Conn, DumpError, Transport};
+pub use engine::{Answer, Answered, BatchLimits, Conn, DumpError, Transport};
 pub use error::{os_text, strerror, Error, KernelError, Result};
 pub use nlkit_wire as wire;
 pub use socket::{Credentials, Kind, Netns, Protocol, RecvBuf, Socket, SocketAddr};

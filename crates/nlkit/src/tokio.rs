@@ -6,7 +6,7 @@
 
 use crate::deadline::{until, Deadline};
 use crate::engine::{
-    Answer, BatchLimits, Core, DumpError, Exchange, Pipeline, Request, Step, Transaction,
+    Answered, BatchLimits, Core, DumpError, Exchange, Pipeline, Request, Step, Transaction,
     DEFAULT_TIMEOUT,
 };
 use crate::error::{Error, Result};
@@ -181,7 +181,7 @@ impl AsyncConn {
     pub async fn transaction<K, R: Request>(
         &mut self,
         requests: impl IntoIterator<Item = (K, R)>,
-    ) -> Result<Vec<(K, Answer)>> {
+    ) -> Result<Vec<Answered<K>>>{
         let mut t = Transaction::build(&mut self.core, requests)?;
         if t.datagram().is_empty() {
             return Ok(Vec::new());

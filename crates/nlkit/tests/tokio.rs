@@ -262,13 +262,13 @@ async fn transactions_answer_each_request_on_both_front_ends() {
     let ns = TestNs::new("async-txn");
     let lo = AddrSpec::new(1, "10.88.0.1".parse().unwrap(), 32);
     let nowhere = AddrSpec::new(999, "10.88.0.2".parse().unwrap(), 32);
-    let errnos = |answers: Vec<(usize, Answer)>| -> Vec<(usize, i32)> {
+    let errnos = |answers: Vec<nlkit::Answered<usize>>| -> Vec<(usize, i32)> {
         answers
             .into_iter()
-            .map(|(i, a)| match a {
-                Answer::Acked => (i, 0),
-                Answer::Refused(k) => (i, k.errno),
-                Answer::None => (i, -1),
+            .map(|a| match a.answer {
+                Answer::Acked => (a.key, 0),
+                Answer::Refused(k) => (a.key, k.errno),
+                Answer::None => (a.key, -1),
             })
             .collect()
     };

@@ -44,7 +44,8 @@ pub struct SpecArgs {
     /// JSON; repeated, in order (as the kernel's ynl CLI's --multi). A
     /// family with batches (nftables) gets them as one batch: wrapped in
     /// batch-begin and batch-end unless the first OP is batch-begin;
-    /// applied all or none.
+    /// applied all or none. Prints the replies of operations that answer
+    /// with data (-j: each operation's answer and replies).
     #[arg(long, num_args = 2, value_names = ["OP", "JSON"], action = clap::ArgAction::Append)]
     pub multi: Vec<String>,
     /// The request's attributes as a JSON object (as the kernel's ynl CLI

@@ -319,7 +319,7 @@ pub enum DeviceCommand {
         /// Offset into the device (a multiple of the page size).
         #[arg(long, default_value_t = 0)]
         offset: u64,
-        /// Bytes to map (default 4096).
+        /// Bytes to map (default: a page, or a smaller file's bytes from --offset).
         #[arg(long)]
         len: Option<usize>,
         /// Print a hex dump (the default, unless --text).

@@ -9,6 +9,7 @@
 pub mod fields;
 
 use crate::cli::{DeviceArgs, DeviceCommand, IoctlArgArgs, Whence};
+use crate::input::MAX_INPUT;
 use crate::kernel::print_json;
 use anyhow::{bail, Context, Result};
 use nlkit::kernel::chardev::{Device, RawArg, RawIoctl};
@@ -25,9 +26,25 @@ pub fn run(args: &DeviceArgs, json: bool, pretty: bool) -> Result<()> {
             if let Some(at) = seek {
                 f.seek(SeekFrom::Start(*at)).with_context(|| at_path("seek", &dev))?;
             }
-            let mut bytes = Vec::new();
-            f.take(*len as u64).read_to_end(&mut bytes).with_context(|| at_path("read", &dev))?;
-            show_bytes(&bytes, json, pretty, *hex)
+            let mut from = f.take(*len as u64);
+            if json {
+                // JSON holds the bytes; the other forms stream them.
+                let mut bytes = Vec::new();
+                let n = (&mut from)
+                    .take(MAX_INPUT + 1)
+                    .read_to_end(&mut bytes)
+                    .with_context(|| at_path("read", &dev))?;
+                if n as u64 > MAX_INPUT {
+                    bail!(
+                        "{} gave more than {} MiB, which JSON output holds whole: \
+                         give a smaller --len, or read without -j",
+                        dev.path().display(),
+                        MAX_INPUT >> 20
+                    );
+                }
+                return show_bytes(&bytes, json, pretty, *hex);
+            }
+            stream(&mut from, *hex).with_context(|| at_path("read", &dev))
         }
         DeviceCommand::Write { data, seek } => {
             let bytes = data.bytes()?;
@@ -63,7 +80,10 @@ pub fn run(args: &DeviceArgs, json: bool, pretty: bool) -> Result<()> {
         }
         DeviceCommand::Ioctl { request, arg } => ioctl_cmd(&dev, request, arg, json, pretty),
         DeviceCommand::Mmap { offset, len, hex, text, write_text, write_hex, at } => {
-            let len = len.unwrap_or(4096);
+            let len = match len {
+                Some(len) => *len,
+                None => default_map_len(&dev, *offset)?,
+            };
             let data = write_text.as_ref().map(|t| t.as_bytes().to_vec());
             let data = data.or_else(|| write_hex.as_ref().map(|h| h.0.clone()));
             let bytes = match data {
@@ -100,6 +120,54 @@ fn open(args: &DeviceArgs) -> Result<Device> {
     }
 }
 
+/// The bytes `mmap` maps when no --len is given: a page, or a regular
+/// file's bytes from `offset` when it has fewer (a mapping past a file's
+/// end faults when touched).
+fn default_map_len(dev: &Device, offset: u64) -> Result<usize> {
+    let meta = dev.file().metadata().with_context(|| at_path("fstat", dev))?;
+    if !meta.is_file() {
+        return Ok(4096);
+    }
+    match meta.len().checked_sub(offset) {
+        Some(left) if left > 0 => Ok(left.min(4096) as usize),
+        _ => bail!(
+            "{} has {} bytes: nothing to map at offset {offset}",
+            dev.path().display(),
+            meta.len()
+        ),
+    }
+}
+
+/// Copies `from` to stdout as it reads: the bytes as they are, or a hex
+/// dump whose lines number the bytes from the first read.
+fn stream(from: &mut impl Read, hex: bool) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if !hex {
+        std::io::copy(from, &mut out)?;
+        return Ok(out.flush()?);
+    }
+    // A multiple of 16, filled before printing, so every line but the
+    // last holds 16 bytes whatever sizes the driver's reads return.
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut offset = 0;
+    loop {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match from.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        hex_lines(&mut out, offset, &buf[..filled])?;
+        offset += filled;
+        if filled < buf.len() {
+            return Ok(out.flush()?);
+        }
+    }
+}
+
 fn at_path(op: &str, dev: &Device) -> String {
     format!("{op} {}", dev.path().display())
 }
@@ -122,6 +190,9 @@ fn ioctl_cmd(
         _ => None,
     };
     let size = a.size.unwrap_or(d.size as usize);
+    if size as u64 > MAX_INPUT {
+        bail!("--size {size} is more than {} MiB, which no ioctl takes", MAX_INPUT >> 20);
+    }
     let arg = match (d.dir, given, a.int) {
         (Dir::None, None, _) if a.size.is_none() => RawArg::Int(a.int.unwrap_or(0)),
         (_, _, Some(_)) => {
@@ -130,7 +201,12 @@ fn ioctl_cmd(
         (_, given, None) => {
             let mut bytes = given.unwrap_or_default();
             if bytes.len() > size {
-                bail!("{} argument bytes given, but {d} takes {size}", bytes.len());
+                let hint = if a.size.is_none() && d.size == 0 {
+                    " (its number encodes no size: give --size N)"
+                } else {
+                    ""
+                };
+                bail!("{} argument bytes given, but {d} takes {size}{hint}", bytes.len());
             }
             bytes.resize(size, 0);
             RawArg::Bytes(bytes)
@@ -213,8 +289,14 @@ pub fn write_out(bytes: &[u8]) -> Result<()> {
 /// 16 bytes a line: offset, hex, printable ASCII.
 pub fn print_hex(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    hex_lines(&mut out, 0, bytes)?;
+    Ok(out.flush()?)
+}
+
+/// The hex dump lines of `bytes`, numbered from `offset`.
+fn hex_lines(out: &mut impl Write, offset: usize, bytes: &[u8]) -> Result<()> {
     for (i, line) in bytes.chunks(16).enumerate() {
-        write!(out, "{:08x} ", i * 16)?;
+        write!(out, "{:08x} ", offset + i * 16)?;
         for b in line {
             write!(out, " {b:02x}")?;
         }
@@ -224,5 +306,5 @@ pub fn print_hex(bytes: &[u8]) -> Result<()> {
             .collect();
         writeln!(out, "{:pad$}  |{text}|", "", pad = 3 * (16 - line.len()))?;
     }
-    Ok(out.flush()?)
+    Ok(())
 }

@@ -151,8 +151,7 @@ fn run_line(ctx: &mut Ctx, words: &[String]) -> Result<()> {
     let table = grammar::object(if name == "neighbour" { "neigh" } else { name });
     match table.map(|t| t.preflight(&rest)) {
         Some(Preflight::Help(usage)) => {
-            print!("{usage}");
-            return Ok(());
+            return Ok(crate::report::print(&usage)?);
         }
         Some(Preflight::Refuse(why)) => bail!(why),
         _ => {}

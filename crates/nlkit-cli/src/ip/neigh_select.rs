@@ -239,6 +239,6 @@ pub(super) fn flush(ctx: &mut Ctx, a: Args) -> Result<()> {
         }
         sel.show.states &= !(NUD_FAILED as u32);
     }
-    println!("*** Flush not complete bailing out after {MAX_ROUNDS} rounds");
+    crate::report::say!("*** Flush not complete bailing out after {MAX_ROUNDS} rounds")?;
     Err(anyhow!("neighbour flush did not complete"))
 }

@@ -35,6 +35,12 @@ fn payloads(args: &SendArgs) -> Result<Vec<Vec<u8>>> {
             payload.push(0);
         }
         if let Some(n) = args.shape.pad_to {
+            if n as u64 > crate::input::MAX_INPUT {
+                bail!(
+                    "--pad-to {n} is more than {} MiB, more than a netlink socket sends",
+                    crate::input::MAX_INPUT >> 20
+                );
+            }
             if payload.len() > n {
                 bail!("a payload of {} bytes is longer than --pad-to {n}", payload.len());
             }

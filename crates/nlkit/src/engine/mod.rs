@@ -33,7 +33,7 @@ pub use dump::DumpError;
 pub use exchange::validate;
 pub(crate) use exchange::{Exchange, Step};
 pub use request::{Ack, Get, Request, Stream};
-pub use transaction::Answer;
+pub use transaction::{Answer, Answered};
 #[cfg(feature = "tokio")]
 pub(crate) use transaction::Transaction;
 

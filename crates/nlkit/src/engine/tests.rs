@@ -466,14 +466,16 @@ fn a_dump_ends_with_done_even_when_its_replies_lack_multi() {
 
 /// A transaction is one datagram; each message's answer is matched by
 /// sequence number whatever order the answers come in, an unanswered
-/// message is `Answer::None` (no wait for it), and a refusal carries its
-/// extended ack located in that message.
+/// message is `Answer::None` (no wait for it), a refusal carries its
+/// extended ack located in that message, and a reply object before an ACK
+/// is kept with its request.
 #[test]
 fn transaction_is_one_datagram_and_answers_each_message() {
     const BEGIN: u16 = 0x10;
     let mut c = conn(|m| match m.message_type().into() {
         BEGIN => vec![],
         GET if m.payload().len() > 4 => vec![ack(&m, libc::ENOENT, Some("no table"), Some(16 + 4))],
+        GET => vec![[reply(&m, GET, Flags::empty(), b"obj!"), ack(&m, 0, None, None)].concat()],
         _ => vec![ack(&m, 0, None, None)],
     });
     let req = |message_type: u16, attr: bool| Ack {
@@ -498,9 +500,13 @@ fn transaction_is_one_datagram_and_answers_each_message() {
     let sent: Vec<_> =
         Messages::new(&c.transport().sent()[0]).map(|m| m.unwrap().flags()).collect();
     assert_eq!(sent, [Flags::REQUEST | Flags::ACK | Flags::CREATE; 3]);
-    assert_eq!(answers[0], ("begin", Answer::None));
-    assert_eq!(answers[1], ("ok", Answer::Acked));
-    let ("bad", Answer::Refused(k)) = &answers[2] else { panic!("{answers:?}") };
+    let got: Vec<_> = answers.iter().map(|a| (a.key, a.replies.len())).collect();
+    assert_eq!(got, [("begin", 0), ("ok", 1), ("bad", 0)]);
+    assert_eq!(answers[0].answer, Answer::None);
+    assert_eq!(answers[1].answer, Answer::Acked);
+    let reply = Messages::new(&answers[1].replies[0]).next().unwrap().unwrap();
+    assert_eq!((u16::from(reply.message_type()), reply.payload()), (GET, &b"obj!"[..]));
+    let Answer::Refused(k) = &answers[2].answer else { panic!("{answers:?}") };
     assert_eq!((k.errno, k.message.as_deref(), k.attr), (libc::ENOENT, Some("no table"), Some(1)));
     // Nothing to send: nothing sent.
     assert!(c

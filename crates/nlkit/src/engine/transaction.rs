@@ -9,7 +9,9 @@
 //! some messages get no answer at all (a batch's begin and end, before
 //! Linux 6.6 added their ACKs), and a wait for them would only end at the
 //! deadline. Each request gets an [`Answer`]: acknowledged, refused with
-//! the kernel's error and extended ack, or not answered.
+//! the kernel's error and extended ack, or not answered; and the data
+//! replies that came for it (a `do` that answers with an object, an echo),
+//! in an [`Answered`].
 //!
 //! [`Transaction`] is the sans-IO part; [`Conn::transaction`] (here) and
 //! `AsyncConn::transaction` (feature `tokio`) only send and receive.
@@ -39,13 +41,25 @@ pub enum Answer {
     None,
 }
 
-/// One request of a transaction: its key, sequence number, bytes in the
-/// datagram (for extended-ack offsets) and answer so far.
+/// One request's outcome in a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered<K> {
+    /// The key it was given with.
+    pub key: K,
+    /// What the kernel said to it.
+    pub answer: Answer,
+    /// The messages the kernel sent with its sequence number before the
+    /// answer: a `do`'s reply object, an echo (each a whole message,
+    /// header included).
+    pub replies: Vec<Vec<u8>>,
+}
+
+/// One request of a transaction: its outcome so far, its sequence number
+/// and its bytes in the datagram (for extended-ack offsets).
 struct Slot<K> {
-    key: K,
     seq: u32,
     at: Range<usize>,
-    answer: Answer,
+    outcome: Answered<K>,
 }
 
 /// The sans-IO part both front ends share: the datagram built, and the
@@ -87,7 +101,8 @@ impl<K> Transaction<K> {
             let mut b = MessageBuilder::new(&mut datagram, header)?;
             req.emit(&mut b)?;
             let _ = b.finish();
-            slots.push(Slot { key, seq, at: start..datagram.len(), answer: Answer::None });
+            let outcome = Answered { key, answer: Answer::None, replies: Vec::new() };
+            slots.push(Slot { seq, at: start..datagram.len(), outcome });
         }
         Ok(Transaction { datagram, slots })
     }
@@ -97,8 +112,8 @@ impl<K> Transaction<K> {
         &self.datagram
     }
 
-    /// Reads the datagram in `core.recv`: each ACK or error to its
-    /// request; anything else is kept as unsolicited.
+    /// Reads the datagram in `core.recv`: each ACK, error or data reply to
+    /// its request; anything else is kept as unsolicited.
     pub fn on_datagram(&mut self, core: &mut Core) -> Result<()> {
         let Core { recv, routing, port, peer, .. } = core;
         let from = recv.from();
@@ -119,7 +134,7 @@ impl<K> Transaction<K> {
             match msg.message_type() {
                 MessageType::Error => {
                     let ack = WireAck::parse(&msg)?;
-                    slot.answer = if ack.is_ack() {
+                    slot.outcome.answer = if ack.is_ack() {
                         Answer::Acked
                     } else {
                         Answer::Refused(KernelError::from_ack(
@@ -129,31 +144,31 @@ impl<K> Transaction<K> {
                     };
                 }
                 MessageType::Overrun => return Err(Error::Overrun),
-                // An echo or other data reply: the ACK still comes.
-                _ => {}
+                // A reply object or an echo: the ACK still comes.
+                _ => slot.outcome.replies.push(msg.bytes().to_vec()),
             }
         }
         Ok(())
     }
 
-    /// Each request's answer with its key, in order.
-    pub fn answers(self) -> Vec<(K, Answer)> {
-        self.slots.into_iter().map(|s| (s.key, s.answer)).collect()
+    /// Each request's outcome, in order.
+    pub fn answers(self) -> Vec<Answered<K>> {
+        self.slots.into_iter().map(|s| s.outcome).collect()
     }
 }
 
 impl<T: Transport> Conn<T> {
     /// Sends `requests` as one datagram, each with `NLM_F_ACK`, and returns
-    /// each one's [`Answer`] with its key, in order, once the kernel's
-    /// answers have been read (see the module docs). Data replies
-    /// (`NLM_F_ECHO`) are ignored. Fails without sending when a request
+    /// each one's [`Answered`] (its key, [`Answer`] and data replies), in
+    /// order, once the kernel's answers have been read (see the module
+    /// docs). Fails without sending when a request
     /// cannot be built, with [`Error::Overrun`] when answers were lost to a
     /// full receive buffer (the outcome is then unknown), and with the
     /// socket's error; the datagram must fit the send buffer (`EMSGSIZE`).
     pub fn transaction<K, R: Request>(
         &mut self,
         requests: impl IntoIterator<Item = (K, R)>,
-    ) -> Result<Vec<(K, Answer)>> {
+    ) -> Result<Vec<Answered<K>>> {
         let mut t = Transaction::build(&mut self.core, requests)?;
         if t.datagram().is_empty() {
             return Ok(Vec::new());
