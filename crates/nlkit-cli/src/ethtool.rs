@@ -17,7 +17,7 @@ use crate::cli::EthtoolArgs;
 use crate::kernel::print_json;
 use crate::report::plain;
 use anyhow::{bail, Result};
-use nlkit::genl::ethtool::{self, Channels, Features, Rings};
+use nlkit::genl::ethtool::{self, Channels, FeatureChanges, Features, Rings};
 use nlkit::genl::Family;
 use nlkit::{Conn, Netns, Protocol};
 use serde_json::{json, Map, Value};
@@ -62,9 +62,15 @@ pub fn run(a: &EthtoolArgs, netns: Option<&str>, json: bool, pretty: bool) -> Re
         netlink(a, netns, json, &mut out)
     };
     if json {
-        done?;
-        let v: Value = serde_json::from_str(&out)?;
-        return print_json(&v, pretty);
+        // Empty: a change that went as asked. Unreadable: a command that
+        // failed midway, whose error says why.
+        match (out.is_empty(), serde_json::from_str::<Value>(&out), &done) {
+            (true, ..) => {}
+            (false, Ok(v), _) => print_json(&v, pretty)?,
+            (false, Err(e), Ok(())) => return Err(e.into()),
+            (false, Err(_), Err(_)) => {}
+        }
+        return done;
     }
     // Not print!: it panics when the reader has gone (`| true`). What was
     // made is written also when the command then fails (`No data
@@ -86,7 +92,7 @@ fn netlink(a: &EthtoolArgs, netns: Option<&str>, json: bool, out: &mut String) -
     if let Some(dev) = &a.show_features {
         show_features(&mut conn, &family, dev, json, out)
     } else if let Some(words) = &a.features {
-        set_features(&mut conn, &family, words)
+        set_features(&mut conn, &family, words, json, out)
     } else if let Some(dev) = &a.show_channels {
         let c = conn.run(ethtool::channels(&family, dev)).map_err(netlink_error)?;
         channels_text(dev, &c, json, out)
@@ -227,8 +233,16 @@ fn feature_rows<'n>(f: &Features, names: &'n [String]) -> Vec<Row<'n>> {
 }
 
 /// `-K DEV NAME on|off ...`: legacy names (short or long) expand to the
-/// features they cover; any other name goes to the kernel as it is.
-fn set_features(conn: &mut Conn, family: &Family, words: &[String]) -> Result<()> {
+/// features they cover; any other name goes to the kernel as it is. Then,
+/// as ethtool: `Actual changes:` when the result is not just what was
+/// asked, and a failure when none of it was done.
+fn set_features(
+    conn: &mut Conn,
+    family: &Family,
+    words: &[String],
+    json: bool,
+    out: &mut String,
+) -> Result<()> {
     let Some((dev, pairs)) = words.split_first() else { bail!("-K needs a device") };
     let names = conn.run(ethtool::feature_names(family, dev)).map_err(netlink_error)?;
     let mut want = Vec::new();
@@ -252,7 +266,71 @@ fn set_features(conn: &mut Conn, family: &Family, words: &[String]) -> Result<()
             None => want.push((name.clone(), on)),
         }
     }
-    conn.run(ethtool::set_features(family, dev, &want)).map_err(netlink_error)
+    match conn.run(ethtool::set_features(family, dev, &want)).map_err(netlink_error)? {
+        Some(c) => feature_changes(&c, &names, &want, dev, json, out),
+        None => Ok(()),
+    }
+}
+
+/// What came of `-K`, as ethtool's `show_feature_changes` says it: nothing
+/// when every change was asked for and done, else `Actual changes:` with
+/// each feature asked for and left otherwise, or changed along; and a
+/// failure when every feature asked for came out otherwise.
+fn feature_changes(
+    c: &FeatureChanges,
+    names: &[String],
+    want: &[(String, bool)],
+    dev: &str,
+    json: bool,
+    out: &mut String,
+) -> Result<()> {
+    let mut asked = vec![0u32; c.count.div_ceil(32)];
+    for (name, _) in want {
+        if let Some(i) = names.iter().position(|n| n == name) {
+            asked[i / 32] |= 1 << (i % 32);
+        }
+    }
+    let at = |v: &[u32], i: usize| v.get(i).copied().unwrap_or(0);
+    let shown = (0..asked.len())
+        .any(|i| at(&c.wanted_mask, i) != 0 || at(&c.active_mask, i) & !asked[i] != 0);
+    let nothing_done = (0..asked.len()).all(|i| at(&c.wanted_mask, i) == asked[i]);
+    let on = Features::on;
+    let mut rows = Vec::new();
+    for (i, name) in names.iter().enumerate().take(c.count) {
+        let (active, requested) = if on(&c.wanted_mask, i) {
+            (!on(&c.wanted, i), Some(on(&c.wanted, i)))
+        } else if on(&c.active_mask, i) {
+            (on(&c.active, i), on(&asked, i).then(|| on(&c.active, i)))
+        } else {
+            continue;
+        };
+        rows.push((name, active, requested));
+    }
+    let word = |b: bool| if b { "on" } else { "off" };
+    if shown && json {
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|(name, active, requested)| {
+                json!({"name": name, "active": active, "requested": requested})
+            })
+            .collect();
+        let _ = write!(out, "{}", json!([{"ifname": dev, "changes": list}]));
+    } else if shown {
+        out.push_str("Actual changes:\n");
+        for (name, active, requested) in &rows {
+            let _ = match requested {
+                Some(r) if r != active => {
+                    writeln!(out, "{name}: {} [requested {}]", word(*active), word(*r))
+                }
+                Some(_) => writeln!(out, "{name}: {}", word(*active)),
+                None => writeln!(out, "{name}: {} [not requested]", word(*active)),
+            };
+        }
+    }
+    if nothing_done {
+        return Err(plain("Could not change any device features"));
+    }
+    Ok(())
 }
 
 /// ethtool's `show_u32`: the label, then the value or `n/a`.

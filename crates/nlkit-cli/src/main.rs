@@ -296,7 +296,8 @@ fn man(object: Option<&str>) -> anyhow::Result<()> {
         None => grammar::man::index(&cli::Cli::command().render_long_help().to_string()),
         Some(name) => {
             let o = grammar::object(name).ok_or_else(|| {
-                let names: Vec<&str> = grammar::tables::OBJECTS.iter().map(|o| o.names[0]).collect();
+                let names: Vec<&str> =
+                    grammar::tables::OBJECTS.iter().map(|o| o.names[0]).collect();
                 anyhow::anyhow!("no man page for \"{name}\": {}", names.join(", "))
             })?;
             grammar::man::page(o)

@@ -6,7 +6,9 @@
 //! words. The default view, `-i` and `-S` (SIOCETHTOOL) byte for byte on
 //! a veth, a tap and `lo`; `-a`/`-A` (a veth refuses them) and
 //! `-c`/`-C` (a tap has `rx-frames`) with ethtool's text, refusals and
-//! exit statuses; their JSON against the text.
+//! exit statuses; their JSON against the text. `-K` whose result differs
+//! from the request: ethtool's `Actual changes:` and failure, byte for
+//! byte.
 
 mod common;
 
@@ -91,6 +93,40 @@ fn changes_are_what_ethtool_then_sees() {
     ns.nlkit_ok(&["ethtool", "-L", "v0", "rx", &rx_max.to_string()]);
     let l = ethtool_ok(&ns, &["-l", "v0"]);
     assert_eq!(l.lines().nth(7).unwrap(), format!("RX:\t\t{rx_max}"), "{l}");
+}
+
+/// `-K` where the result is not what was asked: ethtool's `Actual
+/// changes:` (features turned along, requests left undone) and its failure
+/// when nothing was done. Twin namespaces, one per tool, go through the
+/// same changes.
+#[test]
+fn partial_changes_are_reported_as_ethtool_reports_them() {
+    let (ours, theirs) = (setup("ethkours"), setup("ethkthem"));
+    for args in [
+        &["rx-vlan-filter", "on"][..],
+        &["tx-checksumming", "off"],
+        &["tx-checksumming", "on"],
+        &["gro", "off"],
+        &["gro", "off"],
+        &["lro", "on"],
+        &[],
+    ] {
+        let mut nlkit = vec!["ethtool", "-K", "v0"];
+        nlkit.extend_from_slice(args);
+        let (a, b) = (ours.nlkit(&nlkit), ethtool(&theirs, &nlkit[1..]));
+        let text = |o: &[u8]| String::from_utf8_lossy(o).into_owned();
+        assert_eq!(text(&a.stdout), text(&b.stdout), "stdout of -K {args:?}");
+        assert_eq!(text(&a.stderr), text(&b.stderr), "stderr of -K {args:?}");
+        assert_eq!(a.status.code(), b.status.code(), "status of -K {args:?}");
+    }
+    let j = json(&ours, &["-K", "v0", "tx-checksumming", "off"]);
+    let changes = j[0]["changes"].as_array().unwrap();
+    let generic = changes.iter().find(|c| c["name"] == "tx-checksum-ip-generic").unwrap();
+    assert_eq!((&generic["active"], &generic["requested"]), (&false.into(), &false.into()));
+    let tso = changes.iter().find(|c| c["name"] == "tx-tcp-segmentation").unwrap();
+    assert_eq!((&tso["active"], &tso["requested"]), (&false.into(), &serde_json::Value::Null));
+    // A change done as asked says nothing, with -j too.
+    assert_eq!(ours.nlkit_ok(&["-j", "ethtool", "-K", "v0", "gro", "on"]), "");
 }
 
 #[test]

@@ -181,7 +181,7 @@ impl AsyncConn {
     pub async fn transaction<K, R: Request>(
         &mut self,
         requests: impl IntoIterator<Item = (K, R)>,
-    ) -> Result<Vec<Answered<K>>>{
+    ) -> Result<Vec<Answered<K>>> {
         let mut t = Transaction::build(&mut self.core, requests)?;
         if t.datagram().is_empty() {
             return Ok(Vec::new());

@@ -33,9 +33,9 @@ pub use dump::DumpError;
 pub use exchange::validate;
 pub(crate) use exchange::{Exchange, Step};
 pub use request::{Ack, Get, Request, Stream};
-pub use transaction::{Answer, Answered};
 #[cfg(feature = "tokio")]
 pub(crate) use transaction::Transaction;
+pub use transaction::{Answer, Answered};
 
 use crate::error::{Error, Result};
 use crate::socket::{Netns, Protocol, RecvBuf, Socket, SocketAddr};

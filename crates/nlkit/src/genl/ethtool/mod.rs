@@ -339,16 +339,89 @@ pub fn features<'a>(family: &'a Family, dev: &'a str) -> impl Request<Output = F
     })
 }
 
+/// What a `features-set` came to, from the kernel's reply (compact bitsets
+/// of `count` bits): the requested features whose result differs from the
+/// request (`wanted_mask`, with the values asked for in `wanted`), and the
+/// features whose state changed, requested or not (`active_mask`, with
+/// their new values in `active`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FeatureChanges {
+    /// How many feature bits there are.
+    pub count: usize,
+    /// The values asked for, of the features in `wanted_mask`.
+    pub wanted: Vec<u32>,
+    /// Requested features left otherwise than asked.
+    pub wanted_mask: Vec<u32>,
+    /// The new values, of the features in `active_mask`.
+    pub active: Vec<u32>,
+    /// Features that changed.
+    pub active_mask: Vec<u32>,
+}
+
+/// A compact bitset's value and mask words, and its size.
+fn value_and_mask(
+    set: Option<Bitset<'_>>,
+    name: &'static str,
+) -> Result<(usize, Vec<u32>, Vec<u32>)> {
+    let (size, value) = words(set, name)?;
+    let mask = set.and_then(|s| s.mask).unwrap_or_default();
+    let mask = mask.chunks_exact(4).map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]])).collect();
+    Ok((size, value, mask))
+}
+
+/// `features-set` with the kernel's reply asked for: `None` when only the
+/// ACK came (kernels before 5.9 left the reply out when nothing changed).
+struct SetFeatures<B> {
+    family: u16,
+    body: B,
+    changes: Option<Result<FeatureChanges>>,
+}
+
+impl<B> Request for SetFeatures<B>
+where
+    B: Fn(&mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError>,
+{
+    type Output = Option<FeatureChanges>;
+
+    fn message_type(&self) -> u16 {
+        self.family
+    }
+
+    fn flags(&self) -> Flags {
+        Flags::ACK
+    }
+
+    fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        (self.body)(b)
+    }
+
+    fn reply(&mut self, m: Message<'_>) -> Result<()> {
+        let read = || {
+            let v = tables::Features::parse(&m)?;
+            well_formed(&v)?;
+            let (count, wanted, wanted_mask) =
+                value_and_mask(v.wanted, "ETHTOOL_A_FEATURES_WANTED")?;
+            let (_, active, active_mask) = value_and_mask(v.active, "ETHTOOL_A_FEATURES_ACTIVE")?;
+            Ok(FeatureChanges { count, wanted, wanted_mask, active, active_mask })
+        };
+        self.changes.get_or_insert_with(read);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Option<FeatureChanges>> {
+        self.changes.transpose()
+    }
+}
+
 /// Turns the features named on or off (`features-set`, the wanted bits
-/// by name); the kernel's reply says what changed beyond the request.
+/// by name), and gives what the kernel's reply says came of it.
 pub fn set_features<'a>(
     family: &'a Family,
     dev: &'a str,
     want: &'a [(Text, bool)],
-) -> impl Request<Output = ()> + 'a {
+) -> impl Request<Output = Option<FeatureChanges>> + 'a {
     let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| {
-        let flags = header_flags::OMIT_REPLY;
-        start(b, family, ETHTOOL_MSG_FEATURES_SET, ETHTOOL_A_FEATURES_HEADER, dev, flags)?;
+        start(b, family, ETHTOOL_MSG_FEATURES_SET, ETHTOOL_A_FEATURES_HEADER, dev, COMPACT)?;
         let wanted = b.nest(ETHTOOL_A_FEATURES_WANTED)?;
         let bits = b.nest(ETHTOOL_A_BITSET_BITS)?;
         for (name, on) in want {
@@ -362,7 +435,7 @@ pub fn set_features<'a>(
         b.nest_end(bits)?;
         b.nest_end(wanted)
     };
-    Ack { message_type: family.id, flags: Flags::empty(), body }
+    SetFeatures { family: family.id, body, changes: None }
 }
 
 #[cfg(test)]
