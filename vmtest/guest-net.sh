@@ -139,10 +139,9 @@ if nlkit wg show > /dev/null 2>&1; then
 	run wgjson nlkit -n wgb -j wg show wg0
 	if has wgjson '"fwmark":42' '"listen_port":51821' "\"public_key\":\"$PUBA\""; then pass "nlkit -j wg show: the device and its peer"
 	else fail "nlkit -j wg show"; fi
-	# The spec path reads the same device. (The spec uses the display hint
-	# ipv4-or-v6, newer than every pinned schema: specs/ynl/schemas-latest/
-	# SOURCES.md.)
-	run wgspec nlkit -n wgb spec --spec /wireguard.yaml --no-schema --dump get-device --json '{"ifname": "wg0"}'
+	# The spec path reads the same device (validated against the newest
+	# genetlink-legacy schema, which has its ipv4-or-v6 display hint).
+	run wgspec nlkit -n wgb spec --spec /wireguard.yaml --dump get-device --json '{"ifname": "wg0"}'
 	if has wgspec '"listen-port":51821' '"fwmark":42'; then pass "nlkit spec --spec wireguard.yaml --dump get-device: the same device by the spec"
 	else fail "nlkit spec wireguard (rc $RC)"; fi
 	run wgrm nlkit -n wga wg set wg0 peer $PUBB remove
