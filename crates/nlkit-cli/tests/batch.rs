@@ -1,6 +1,7 @@
 //! `nlkit -batch FILE [-force]`: ip's file format, route changes
-//! pipelined, every failure reported with its line in order, the same
-//! routes as `ip -batch` leaves.
+//! pipelined with -force, every failure reported with its line in order,
+//! nothing applied after a failure without -force, the same routes as
+//! `ip -batch` leaves.
 
 mod common;
 
@@ -80,6 +81,35 @@ fn failures_are_reported_by_line_in_order_and_force_goes_on() {
         .output()
         .unwrap();
     assert_eq!(ours.ip(&["route", "show"]), theirs.ip(&["route", "show"]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Without -force nothing after the failing line is applied, route
+/// changes right behind it included (they were read before the failure
+/// was known): the state left is ip -batch's, in twin namespaces.
+#[test]
+fn without_force_nothing_after_a_failure_is_applied() {
+    let dir = std::env::temp_dir().join(format!("nlkit-batch-stop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("b.txt");
+    let mut text = String::from("route add 10.20.0.0/16 dev d0\nroute add 10.20.0.0/16 dev d0\n");
+    for i in 0..200 {
+        text.push_str(&format!("route add 10.30.{i}.0/24 dev d0\n"));
+    }
+    text.push_str("route del 10.1.0.0/16 dev d0\n");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let (ours, theirs) = (setup("batchstopn"), setup("batchstopi"));
+    let (code, err) = batch(&ours, file, false);
+    assert_eq!(
+        (code, err),
+        (Some(1), format!("RTNETLINK answers: File exists\nCommand failed {file}:2\n"))
+    );
+    let ip = Command::new("ip").args(["-n", &theirs.0, "-batch", file]).output().unwrap();
+    assert_eq!(ip.status.code(), Some(1));
+    let routes = ours.ip(&["route", "show"]);
+    assert!(!routes.contains("10.30.") && routes.contains("10.1.0.0/16"), "{routes}");
+    assert_eq!(routes, theirs.ip(&["route", "show"]));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

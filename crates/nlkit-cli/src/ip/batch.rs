@@ -5,15 +5,16 @@
 //! quoting; the object word is matched as `ip` matches it (`r` is route,
 //! `n` neigh, `a` address, `l` link).
 //!
-//! Route changes (`route add|del|change|replace|append|prepend|test`) are
-//! pipelined: read into requests as the file is read, sent many per
-//! datagram with many in flight on a second socket ([`Conn::batch`]), and
-//! every ACK matched to its line. Any other line runs as it would alone,
-//! after every change before it was acknowledged. A failure prints its
-//! error and `Command failed FILE:LINE`, as ip does; without `-force` the
-//! batch stops there, and changes already in flight (at most one window,
-//! read before the failure was known) are reported too. The status is 1
-//! when any line failed.
+//! Route changes (`route add|del|change|replace|append|prepend|test`) go
+//! through [`Conn::batch`] on a second socket, read into requests as the
+//! file is read, every ACK matched to its line. Any other line runs as it
+//! would alone, after every change before it was acknowledged. A failure
+//! prints its error and `Command failed FILE:LINE`, as ip does. Without
+//! `-force` the batch stops there and nothing after the failing line is
+//! applied: one change is in flight at a time, as in ip. With `-force`
+//! every line is tried anyway, so the changes are pipelined, sent many per
+//! datagram with up to a window in flight. The status is 1 when any line
+//! failed.
 
 use super::{route, Ctx, Global};
 use crate::grammar::{self, Preflight};
@@ -51,7 +52,13 @@ pub fn run(g: &Global, file: &str, force: bool) -> Result<()> {
     if socket.set_recv_buffer_size_force(RCVBUF).is_err() {
         socket.set_recv_buffer_size(RCVBUF)?;
     }
-    let window = (socket.recv_buffer_size()? / 1024).clamp(64, WINDOW);
+    // Without -force a failure stops the batch with nothing after it
+    // applied, as ip's: one change in flight at a time. With -force every
+    // line is tried whatever fails, so changes go ahead in a window.
+    let window = match force {
+        true => (socket.recv_buffer_size()? / 1024).clamp(64, WINDOW),
+        false => 1,
+    };
     let limits = BatchLimits { in_flight: window, ..BatchLimits::default() };
 
     let failures = Cell::new(0usize);
