@@ -354,11 +354,12 @@ fn change(ctx: &mut Ctx, a: Args, add: bool) -> Result<()> {
     Ok(())
 }
 
-/// Makes a delete take exactly the rule the words name. The kernel deletes
-/// the first rule its selectors match, so an empty selector would delete
-/// `lookup local` (priority 0), and one that several rules match would
-/// delete whichever comes first: both are refused, the rules listed. One
-/// match is pinned by its priority; none is left to the kernel to refuse.
+/// Makes a delete take the rule the kernel would: the first its selectors
+/// match, pinned by its priority so the request names it alone. An empty
+/// selector is refused: the kernel would delete `lookup local` (priority
+/// 0). Several matches delete the first, as `ip rule del` does (scripts
+/// loop `while ip rule del table N` to remove them all); none is left to
+/// the kernel to refuse.
 fn pin_one_rule(ctx: &mut Ctx, spec: &mut RuleSpec) -> Result<()> {
     if spec.selects_nothing() {
         bail!(
@@ -366,24 +367,15 @@ fn pin_one_rule(ctx: &mut Ctx, spec: &mut RuleSpec) -> Result<()> {
              with none the kernel would delete the first rule, \"lookup local\""
         );
     }
-    let mut matches = Vec::new();
+    let mut first = None;
     ctx.conn.rule_dump(spec.family, |r| {
-        if spec.selects(r) {
-            matches.push((r.priority.unwrap_or(0), to_text(r, false)));
+        if first.is_none() && spec.selects(r) {
+            first = Some(r.priority.unwrap_or(0));
         }
         Ok(())
     })?;
-    match matches.as_slice() {
-        [(priority, _)] => spec.priority = Some(*priority),
-        [] => {}
-        many => {
-            let list: Vec<&str> = many.iter().map(|(_, text)| text.as_str()).collect();
-            bail!(
-                "{} rules match; add \"priority N\" to name one:\n  {}",
-                many.len(),
-                list.join("\n  ")
-            );
-        }
+    if let Some(priority) = first {
+        spec.priority = Some(priority);
     }
     Ok(())
 }

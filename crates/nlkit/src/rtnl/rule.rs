@@ -206,11 +206,14 @@ impl RuleSpec {
         }
     }
 
+    /// The action asked for: the type given, `goto` with a target, else
+    /// nothing (`FR_ACT_UNSPEC`: a delete of any action, as `rule_find`
+    /// reads it). An add with nothing is a table lookup ([`Self::emit`]).
     fn action(&self) -> u8 {
         match (self.action, self.goto) {
             (Some(a), _) => a,
             (None, Some(_)) => FR_ACT_GOTO,
-            (None, None) => FR_ACT_TO_TBL,
+            (None, None) => FR_ACT_UNSPEC,
         }
     }
 
@@ -235,7 +238,7 @@ impl RuleSpec {
         let mask =
             |mark: u32, mask: Option<u32>| mask.unwrap_or(if mark != 0 { u32::MAX } else { 0 });
         h.family == self.family()
-            && h.action == self.action()
+            && (self.action() == FR_ACT_UNSPEC || h.action == self.action())
             && (table == 0 || r.table == table)
             && self.priority.is_none_or(|p| r.priority.unwrap_or(0) == p)
             && self.iifname.as_deref().is_none_or(|n| r.iifname == Some(n))
@@ -255,8 +258,23 @@ impl RuleSpec {
             && (self.tos == 0 || h.tos == self.tos)
     }
 
-    /// Writes the header and attributes of an `RTM_NEWRULE`/`RTM_DELRULE`.
+    /// Writes the header and attributes of an `RTM_NEWRULE`: a rule given
+    /// no type, `goto` or action looks up its table (`FR_ACT_TO_TBL`).
     pub fn emit(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        match self.action() {
+            FR_ACT_UNSPEC => self.emit_with(b, FR_ACT_TO_TBL),
+            action => self.emit_with(b, action),
+        }
+    }
+
+    /// Writes the header and attributes of an `RTM_DELRULE`: with no type,
+    /// `goto` or action given, the action is left out (`FR_ACT_UNSPEC`),
+    /// so the kernel matches a rule of any action, as `ip rule del` asks.
+    pub fn emit_delete(&self, b: &mut MessageBuilder<'_, Vec<u8>>) -> Result<(), WireError> {
+        self.emit_with(b, self.action())
+    }
+
+    fn emit_with(&self, b: &mut MessageBuilder<'_, Vec<u8>>, action: u8) -> Result<(), WireError> {
         let table = self.table.unwrap_or(0);
         let header = RuleHeader {
             family: self.family(),
@@ -264,7 +282,7 @@ impl RuleSpec {
             src_len: self.src.map_or(0, |s| s.1),
             tos: self.tos,
             table: if table < 256 { table as u8 } else { RT_TABLE_UNSPEC as u8 },
-            action: self.action(),
+            action,
             flags: if self.invert { FIB_RULE_INVERT } else { 0 },
             reserved: [0; 2],
         };

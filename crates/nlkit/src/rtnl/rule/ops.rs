@@ -28,5 +28,5 @@ pub fn rule_add(spec: &RuleSpec) -> impl Request<Output = ()> + '_ {
 
 /// Deletes the first rule matching `spec` (see [`RuleSpec::selects`]).
 pub fn rule_del(spec: &RuleSpec) -> impl Request<Output = ()> + '_ {
-    ack(RTM_DELRULE, Flags::empty(), Box::new(|b| spec.emit(b)))
+    ack(RTM_DELRULE, Flags::empty(), Box::new(|b| spec.emit_delete(b)))
 }
