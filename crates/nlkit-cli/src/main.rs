@@ -192,16 +192,33 @@ fn ip_long_options(argv: Vec<String>) -> Vec<String> {
         match named {
             Some(o) if i > 0 && !command_seen => out.push(format!("--{o}")),
             _ => {
-                command_seen |= i > 0
+                let is_command = !command_seen
+                    && i > 0
                     && !w.starts_with('-')
                     && !out.last().is_some_and(|p: &String| {
                         matches!(p.as_str(), "-n" | "--netns" | "-b" | "--batch" | "--rcvbuf")
                     });
-                out.push(w);
+                command_seen |= is_command;
+                out.push(if is_command { ip_abbreviation(w) } else { w });
             }
         }
     }
     out
+}
+
+/// A command word that begins several commands (`r`: raw, route, rule)
+/// but an ip object nlkit has, as ip matches it (`r` is route, `n` neigh,
+/// `a` address), becomes that object's name; any other word is left to
+/// clap.
+fn ip_abbreviation(word: String) -> String {
+    let commands = known_commands();
+    if commands.iter().filter(|c| c.starts_with(&word)).count() < 2 {
+        return word;
+    }
+    match grammar::ip_object(&word) {
+        Some(object) => object.to_string(),
+        None => word,
+    }
 }
 
 /// After `spec`, `--json JSON` is the request (as in the kernel's ynl CLI),

@@ -46,6 +46,27 @@ fn help_at_any_position_prints_the_objects_keywords() {
     assert!(stdout(&["--help"]).contains("\n  sysctl "), "sysctl is listed");
 }
 
+/// ip's one-letter objects (`ip r`, `ip n`, `ip a`, `ip l`, `ip r g ADDR`)
+/// mean what they mean to ip, though `r` also begins raw and rule here;
+/// a word ip gives to an object nlkit lacks (`m`: maddress) stays
+/// ambiguous.
+#[test]
+fn ip_abbreviations_mean_what_they_mean_to_ip() {
+    let ns = Ns::new("abbrev");
+    ns.ip(&["link", "add", "ab0", "type", "veth", "peer", "name", "ab1"]);
+    ns.ip(&["link", "set", "ab0", "up"]);
+    ns.ip(&["addr", "add", "10.7.0.1/24", "dev", "ab0"]);
+    ns.ip(&["neigh", "add", "10.7.0.2", "lladdr", "02:00:00:00:00:02", "dev", "ab0"]);
+    for words in
+        [&["r"][..], &["n"], &["a"], &["l"], &["ru"], &["r", "g", "10.7.0.9"], &["-4", "a"]]
+    {
+        assert_eq!(ns.nlkit_ok(words), ns.ip(words), "{words:?}");
+    }
+    let out = nlkit(&["m"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it could be monitor"));
+}
+
 #[test]
 fn ip_keywords_nlkit_lacks_are_refused_by_name_and_change_nothing() {
     let ns = Ns::new("grammar");

@@ -15,7 +15,9 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 
 /// nlkit: talk to the Linux kernel over netlink.
 ///
-/// Objects and commands may be shortened to any unambiguous prefix.
+/// Objects and commands may be shortened to any unambiguous prefix; a
+/// prefix several share is the ip object ip would take (r: route, n:
+/// neigh, a: address, l: link).
 #[derive(Debug, Parser)]
 #[command(
     name = "nlkit",

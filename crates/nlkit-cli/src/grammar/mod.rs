@@ -253,6 +253,58 @@ impl Object {
     }
 }
 
+/// ip's objects in the order ip matches a prefix against them (`cmds[]`
+/// in iproute2's ip/ip.c, 6.1): the first that `word` begins wins, so `r`
+/// is route, `n` neighbour, `a` address and `l` link.
+const IP_OBJECTS: [&str; 33] = [
+    "address",
+    "addrlabel",
+    "maddress",
+    "route",
+    "rule",
+    "neighbor",
+    "neighbour",
+    "ntable",
+    "ntbl",
+    "link",
+    "l2tp",
+    "fou",
+    "ila",
+    "macsec",
+    "tunnel",
+    "tuntap",
+    "tap",
+    "token",
+    "tcpmetrics",
+    "tcp_metrics",
+    "monitor",
+    "xfrm",
+    "mroute",
+    "mrule",
+    "netns",
+    "netconf",
+    "vrf",
+    "sr",
+    "nexthop",
+    "mptcp",
+    "ioam",
+    "stats",
+    "help",
+];
+
+/// The ip object `word` names as ip matches it (a prefix of the first it
+/// begins in ip's order), by nlkit's name for it; `None` when that object
+/// is one nlkit does not have (`m` is ip's maddress).
+pub fn ip_object(word: &str) -> Option<&'static str> {
+    let name = IP_OBJECTS.into_iter().find(|o| !word.is_empty() && o.starts_with(word))?;
+    match name {
+        "neighbor" | "neighbour" => Some("neigh"),
+        "tcpmetrics" | "tcp_metrics" => Some("tcp-metrics"),
+        "address" | "route" | "rule" | "link" | "monitor" | "xfrm" | "mptcp" => Some(name),
+        _ => None,
+    }
+}
+
 /// The object named `word` (a name, an alias or an unambiguous prefix).
 pub fn object(word: &str) -> Option<&'static Object> {
     let all = tables::OBJECTS;

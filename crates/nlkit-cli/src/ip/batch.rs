@@ -130,16 +130,14 @@ pub fn run(g: &Global, file: &str, force: bool) -> Result<()> {
     }
 }
 
-/// The object words `ip` knows, in the order it matches prefixes.
-const OBJECTS: [&str; 5] = ["address", "route", "rule", "neighbour", "link"];
-
-/// The object `word` names, matched as ip matches it: the first whose name
-/// starts with it (`neigh` and `neighbor` included).
+/// The object `word` names, matched as ip matches it
+/// ([`grammar::ip_object`]), if a batch runs it.
 fn object_of(word: &str) -> Option<&'static str> {
-    if word == "neigh" || word == "neighbor" {
-        return Some("neighbour");
+    match grammar::ip_object(word)? {
+        "neigh" => Some("neighbour"),
+        o @ ("address" | "route" | "rule" | "link") => Some(o),
+        _ => None,
     }
-    OBJECTS.into_iter().find(|o| !word.is_empty() && o.starts_with(word))
 }
 
 /// The route change a line is, if it is one.
