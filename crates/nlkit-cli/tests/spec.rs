@@ -57,6 +57,18 @@ fn lists_validates_and_dumps() {
     let json: Value = serde_json::from_str(&ns.nlkit_ok(&[&["-j"], &multi[..]].concat())).unwrap();
     assert_eq!(json[0]["answer"], "ack");
     assert_eq!(json[0]["replies"], Value::Array(vec![devs[2].clone()]));
+    // rt-addr's header and attributes share ifa-flags: one key, the
+    // attribute's 32 bits.
+    ns.ip(&["addr", "add", "10.6.0.1/24", "dev", "sp0"]);
+    let text = ns.nlkit_ok(&["spec", "--spec", &spec("rt_addr"), "--dump", "getaddr"]);
+    for line in text.lines() {
+        assert_eq!(line.matches("\"ifa-flags\"").count(), 1, "{line}");
+    }
+    let addrs = lines(&text);
+    let ours = addrs.iter().find(|a| a["ifa-address"] == "10.6.0.1").unwrap();
+    assert_eq!(ours["ifa-flags"], serde_json::json!(["permanent"]), "{ours}");
+    let pretty = ns.nlkit_ok(&["-p", "spec", "--spec", &spec("rt_addr"), "--dump", "getaddr"]);
+    assert_eq!(pretty.matches("\"ifa-flags\"").count(), addrs.len(), "{pretty}");
     let pretty = ns.nlkit_ok(&["-p", "spec", "--spec", &spec("netdev"), "--dump", "dev-get"]);
     assert!(pretty.contains("\n  \"ifindex\": 1,"), "{pretty}");
 }

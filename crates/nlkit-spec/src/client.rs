@@ -359,6 +359,28 @@ impl<'s> Client<'s> {
     }
 }
 
+/// A visitor that passes on every item but the named top-level ones.
+struct Skip<'v, V> {
+    v: &'v mut V,
+    skip: Vec<&'v str>,
+}
+
+impl<'a, V: decode::Visitor<'a>> decode::Visitor<'a> for Skip<'_, V> {
+    fn item(&mut self, name: &'a str, multi: bool, item: decode::Item<'a>) {
+        if !self.skip.contains(&name) {
+            self.v.item(name, multi, item);
+        }
+    }
+
+    fn open(&mut self, name: &'a str, multi: bool, kind: decode::Open) {
+        self.v.open(name, multi, kind);
+    }
+
+    fn close(&mut self) {
+        self.v.close();
+    }
+}
+
 /// A message of the family, as a walk sees it: its operation (the one
 /// that asked, or for a notification the one whose reply or event number
 /// it carries), the fixed header's bytes and the attributes' bytes.
@@ -393,12 +415,25 @@ impl<'a> Reply<'a> {
         Reply { spec, op, header: &p[at..end], attrs: &p[end..] }
     }
 
-    /// Walks the fixed header's members, then the attributes.
+    /// Walks the fixed header's members, then the attributes. A member an
+    /// attribute present shares a name with is left out ([`Op::shadowed`]),
+    /// so each name comes once.
     pub fn walk(&self, v: &mut impl decode::Visitor<'a>) {
         if let Some(layout) =
             self.op.and_then(|o| o.fixed_header.as_deref()).and_then(|h| self.spec.structure(h))
         {
-            decode::structure(self.spec, layout, self.header, v);
+            let shadowed = self.op.map_or(&[][..], |o| &o.shadowed[..]);
+            let present =
+                |kind: u16| nlkit::wire::Attrs::new(self.attrs).flatten().any(|a| a.kind() == kind);
+            let skip: Vec<&str> = shadowed
+                .iter()
+                .filter(|(_, kind)| present(*kind))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            match skip.is_empty() {
+                true => decode::structure(self.spec, layout, self.header, v),
+                false => decode::structure(self.spec, layout, self.header, &mut Skip { v, skip }),
+            }
         }
         match self.op.and_then(|o| o.set.as_deref()) {
             Some(set) => decode::walk(self.spec, set, self.attrs, v),

@@ -56,6 +56,7 @@ impl Spec {
                     dump: if flags & op_flags::CMD_CAP_DUMP != 0 { mode() } else { None },
                     event: None,
                     group: None,
+                    shadowed: Vec::new(),
                 }
             })
             .collect();

@@ -319,6 +319,12 @@ pub struct Op {
     pub event: Option<Vec<String>>,
     /// The multicast group its notifications go to.
     pub group: Option<String>,
+    /// Members of its fixed header that share a name with an attribute of
+    /// its set (rt-addr's `ifa-flags`: the header's 8 bits, which the
+    /// 32-bit attribute widens), with that attribute's type: a message
+    /// holding the attribute gives the name once, the attribute's value
+    /// (as the kernel's YNL CLI, whose reply is one dict).
+    pub shadowed: Vec<(String, u16)>,
 }
 
 /// What a `do` or `dump` sends and gets back.
@@ -572,6 +578,7 @@ impl Spec {
                 dump,
                 event,
                 group: s(o, "mcgrp"),
+                shadowed: Vec::new(),
             };
             self.op_at.insert(op.name.clone(), self.ops.len());
             self.ops.push(op);
@@ -592,6 +599,18 @@ impl Spec {
                 op.event = Some(attrs);
                 op.set = op.set.take().or(set);
             }
+        }
+        for i in 0..self.ops.len() {
+            let op = &self.ops[i];
+            let header = op.fixed_header.as_deref().and_then(|h| self.structure(h));
+            let set = op.set.as_deref().and_then(|n| self.set(n));
+            let (Some(header), Some(set)) = (header, set) else { continue };
+            let shadowed = header
+                .members
+                .iter()
+                .filter_map(|m| Some((m.name.clone(), set.by_name(&m.name)?.value)))
+                .collect();
+            self.ops[i].shadowed = shadowed;
         }
         Ok(())
     }
