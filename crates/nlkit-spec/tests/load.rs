@@ -130,4 +130,14 @@ fn broken_specs_are_refused_with_the_place_named() {
     // A file that never ends is read to the bound, not forever.
     let e = Spec::load("/dev/zero").unwrap_err().to_string();
     assert!(e.contains("larger than a spec can be"), "{e}");
+    // Brackets nested a million deep are refused before the YAML parser
+    // reads them (it took seconds and hundreds of MiB to say so); an
+    // apostrophe before them does not hide them.
+    let deep = format!(
+        "name: x\ndoc: it's\ndefinitions: {}{}\n",
+        "[".repeat(1 << 20),
+        "]".repeat(1 << 20)
+    );
+    let e = broken(&deep);
+    assert!(e.contains("brackets nested more than 1000 deep"), "{e}");
 }
