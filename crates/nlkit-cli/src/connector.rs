@@ -41,6 +41,21 @@ pub(crate) fn in_initial_namespaces() -> bool {
     ino("pid") == Some(PID_INIT_INO) && ino("user") == Some(USER_INIT_INO)
 }
 
+/// The message a listen request refused with `ECONNREFUSED` gets: the
+/// kernel's connector socket exists only in the initial network
+/// namespace, and this process is in another (`ip netns exec`).
+pub(crate) const NOT_INITIAL_NET: &str = "the proc connector exists only in the initial network \
+     namespace, and this process runs in another (ip netns exec?)";
+
+/// Subscribes to process events; a network namespace without the
+/// connector's socket is said so.
+pub(crate) fn open(source: ProcEvents) -> Result<Subscription<ProcEvents>> {
+    match Subscription::open(source) {
+        Err(e) if e.errno() == Some(libc::ECONNREFUSED) => bail!(NOT_INITIAL_NET),
+        other => Ok(other?),
+    }
+}
+
 /// The event mask `-e` names (all when empty).
 fn mask(list: Option<&str>) -> Result<u32> {
     let Some(list) = list else { return Ok(!0) };
@@ -88,7 +103,7 @@ pub fn run(args: &ProcEventsArgs, netns: Option<&str>, json: bool) -> Result<()>
     // Losses are counted from the CPUs' sequence numbers when every event
     // is delivered; a kernel-side filter leaves gaps that are not losses.
     let mut gaps = (!source.filtered_in_kernel()).then(SeqGaps::default);
-    let mut sub = Subscription::open(source)?;
+    let mut sub = open(source)?;
     let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
     let deadline = crate::words::values::duration(args.timeout).map(|t| Instant::now() + t);
     crate::report::note!("listening for process events");

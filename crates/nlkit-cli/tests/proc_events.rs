@@ -62,4 +62,28 @@ fn bad_event_names_and_namespaces_are_refused() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("outside the initial pid and user namespaces"), "{err}");
+    // Run inside another network namespace (unshare -n, as ip netns exec),
+    // where the kernel has no connector socket: said so, and `monitor all`
+    // goes on without the channel.
+    let unshared = |args: &[&str]| {
+        let mut all = vec!["-n", "--", env!("CARGO_BIN_EXE_nlkit")];
+        all.extend_from_slice(args);
+        Command::new("unshare").args(&all).output().unwrap()
+    };
+    let out = unshared(&["proc-events", "--timeout", "1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains(
+            "exists only in the initial network namespace, and this process runs in another"
+        ),
+        "{err}"
+    );
+    let out = Command::new("timeout")
+        .args(["2", "unshare", "-n", "--", env!("CARGO_BIN_EXE_nlkit"), "monitor", "all"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(124), "still monitoring when stopped: {err}");
+    assert!(err.contains("proc: left out"), "{err}");
 }

@@ -148,7 +148,15 @@ impl Open {
                     }
                     return Ok(None);
                 }
-                Open::Proc(subscribe(None, ProcEvents::default())?, SeqGaps::default())
+                match crate::connector::open(ProcEvents::default()) {
+                    Ok(sub) => {
+                        let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
+                        Open::Proc(sub, SeqGaps::default())
+                    }
+                    // Run in another network namespace (ip netns exec).
+                    Err(_) if !required => return Ok(None),
+                    Err(e) => return Err(e.context("proc")),
+                }
             }
             Channel::Conntrack => Open::Conntrack(Box::new(Tracked::open(netns)?)),
             Channel::Xfrm => Open::Xfrm(subscribe(netns, nlkit::xfrm::Events::default())?),
