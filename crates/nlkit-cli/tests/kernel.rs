@@ -129,6 +129,51 @@ fn sysctl_errors_name_the_key_and_fail() {
     fails_with(out, "net/nope");
 }
 
+/// sysctl.conf globs as procps-ng reads them: `*` and `[0-9]` over
+/// interfaces, a `-name` line excluding one (`default`: a write there
+/// would reach every interface not set itself), a line naming one that
+/// the glob then leaves to it. Twin namespaces, one per tool: the same
+/// echo and the same settings after.
+#[test]
+fn sysctl_load_expands_globs_as_procps() {
+    let (ours, theirs) = (Ns::new("sysctl-glob-n"), Ns::new("sysctl-glob-p"));
+    for ns in [&ours, &theirs] {
+        ns.ip(&["link", "add", "g0", "type", "veth", "peer", "name", "g1"]);
+    }
+    let file = std::env::temp_dir().join(format!("nlkit-sysctl-glob-{}.conf", std::process::id()));
+    std::fs::write(
+        &file,
+        "net.ipv4.conf.*.rp_filter = 2\n-net.ipv4.conf.default.rp_filter\nnet.ipv4.conf.g1.rp_filter = 1\nnet.ipv4.conf.g[0-9].accept_local = 1\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let procps = |args: &[&str]| {
+        let out = Command::new("ip")
+            .args(["netns", "exec", &theirs.0, "sysctl"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(ok(nlkit_in(&ours, &["sysctl", "-p", f])), procps(&["-p", f]));
+    let now = ok(nlkit_in(&ours, &["sysctl", "net.ipv4.conf"]));
+    assert_eq!(now, procps(&["net.ipv4.conf"]));
+    for line in [
+        "all.rp_filter = 2",
+        "default.rp_filter = 0",
+        "g0.rp_filter = 2",
+        "g1.rp_filter = 1",
+        "lo.rp_filter = 2",
+        "g0.accept_local = 1",
+        "g1.accept_local = 1",
+        "lo.accept_local = 0",
+    ] {
+        assert!(now.contains(&format!("net.ipv4.conf.{line}\n")), "{line}: {now}");
+    }
+    std::fs::remove_file(&file).unwrap();
+}
+
 #[test]
 fn sysctl_all_lists_readable_keys_quietly() {
     let ns = Ns::new("sysctl-a");
@@ -136,6 +181,17 @@ fn sysctl_all_lists_readable_keys_quietly() {
     assert!(text.lines().count() > 100, "{text}");
     assert!(text.lines().any(|l| l.starts_with("net.ipv4.ip_forward = ")));
     assert!(text.lines().all(|l| l.contains(" = ")));
+    // The neighbour tables' deprecated keys only with --deprecated, as
+    // procps-ng lists them.
+    assert!(!text.contains(".retrans_time =") && !text.contains(".base_reachable_time ="));
+    let procps = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "sysctl", "-N", "net.ipv4.neigh"])
+        .output()
+        .unwrap();
+    let neigh = ok(nlkit_in(&ns, &["sysctl", "-N", "net.ipv4.neigh"]));
+    assert_eq!(neigh, String::from_utf8(procps.stdout).unwrap());
+    let all = ok(nlkit_in(&ns, &["sysctl", "-N", "--deprecated", "net.ipv4.neigh"]));
+    assert!(all.contains("net.ipv4.neigh.lo.retrans_time\n"), "{all}");
     let under = ok(nlkit_in(&ns, &["sysctl", "net.ipv4.conf.lo"]));
     assert!(
         under.lines().all(|l| l.starts_with("net.ipv4.conf.lo."))

@@ -9,7 +9,10 @@
 //! decides: [`nlkit::kernel::sysctl_netns`]); any other key is refused
 //! with an error, since its value is the host's (or another namespace's),
 //! and `-a` lists the namespace's keys only. Failures are reported one by one, as
-//! sysctl(8) does, and the exit status is 1 if any happened.
+//! sysctl(8) does, and the exit status is 1 if any happened. As procps-ng:
+//! `-p` expands globs (`net.ipv4.conf.*.rp_filter = 2`), leaving alone
+//! what another line names and what a `-name` line excludes, and listings
+//! leave out the deprecated neighbour keys unless `--deprecated`.
 
 use super::{print_json, Reported};
 use anyhow::{bail, Result};
@@ -50,10 +53,18 @@ pub struct Args {
     /// Print JSON: an array of {"name", "value"} objects.
     #[arg(short = 'j', long = "json")]
     pub json: bool,
+    /// List the deprecated parameters too (the neighbour tables'
+    /// base_reachable_time and retrans_time, which -a leaves out).
+    #[arg(long)]
+    pub deprecated: bool,
     /// Parameters to read, or NAME=VALUE settings.
     #[arg(value_name = "NAME[=VALUE]")]
     pub names: Vec<String>,
 }
+
+/// Parameters procps-ng's listings leave out unless `--deprecated` (by
+/// the last component of their names).
+const DEPRECATED: [&str; 2] = ["base_reachable_time", "retrans_time"];
 
 /// What was printed, and how many things failed.
 struct Run {
@@ -170,11 +181,43 @@ impl Run {
         if !names.is_empty() {
             bail!("-p takes one FILE; extra arguments: {}", names.join(" "));
         }
-        for line in sysctl::parse_conf(&text) {
+        let lines = sysctl::parse_conf(&text);
+        // A glob setting leaves alone what another line sets by name and
+        // what a `-name` line excludes, as procps-ng does.
+        let path = |name: &str| sysctl::name_to_path(name).unwrap_or_else(|_| name.to_string());
+        let mut named = std::collections::HashSet::new();
+        let mut excluded = Vec::new();
+        for line in &lines {
+            match *line {
+                ConfLine::Setting { name, .. } if !sysctl::is_glob(name) => {
+                    named.insert(path(name));
+                }
+                ConfLine::Exclude { name, .. } => excluded.push(path(name)),
+                _ => {}
+            }
+        }
+        for line in lines {
             match line {
+                ConfLine::Setting { name, value, ignore_errors, .. } if sysctl::is_glob(name) => {
+                    let matches = match self.tree.glob(name) {
+                        Ok(matches) => matches,
+                        Err(e) => {
+                            self.fail(&e);
+                            continue;
+                        }
+                    };
+                    for m in matches {
+                        let p = path(&m);
+                        if named.contains(&p) || excluded.iter().any(|x| sysctl::fnmatch(x, &p)) {
+                            continue;
+                        }
+                        self.set(&m, value, ignore_errors)?;
+                    }
+                }
                 ConfLine::Setting { name, value, ignore_errors, .. } => {
                     self.set(name, value, ignore_errors)?
                 }
+                ConfLine::Exclude { .. } => {}
                 ConfLine::Malformed { line, text } => {
                     self.failures += 1;
                     crate::report::note!("Error: {}:{line}: no '=' in {text:?}", file.display());
@@ -203,11 +246,19 @@ impl Run {
         Ok(())
     }
 
-    /// Shows the entries that are the namespace's own (all without `-n`).
+    /// Shows the entries of a listing that are the namespace's own (all
+    /// without `-n`), the deprecated ones only with `--deprecated`.
     fn show_owned(&mut self, entries: &[Entry]) -> Result<()> {
-        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        let deprecated = self.args.deprecated;
+        let listed: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| {
+                deprecated || !DEPRECATED.contains(&e.name.rsplit('.').next().unwrap_or(""))
+            })
+            .collect();
+        let names: Vec<&str> = listed.iter().map(|e| e.name.as_str()).collect();
         let owned = self.owned(&names)?;
-        entries.iter().zip(owned).filter(|(_, own)| *own).try_for_each(|(e, _)| self.show(e))
+        listed.into_iter().zip(owned).filter(|(_, own)| *own).try_for_each(|(e, _)| self.show(e))
     }
 
     /// Under `-n`, whether each key belongs to that network namespace.

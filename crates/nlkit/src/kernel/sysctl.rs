@@ -49,6 +49,14 @@ pub enum ConfLine<'a> {
         /// The line began with `-`: a failure to set it is not an error.
         ignore_errors: bool,
     },
+    /// `-name` with no `=`: parameters a glob setting must leave alone
+    /// (`name` may be a glob itself), as procps-ng reads it.
+    Exclude {
+        /// The line number, from 1.
+        line: usize,
+        /// The name or glob, trimmed.
+        name: &'a str,
+    },
     /// A line that is neither a setting nor a comment (no `=`).
     Malformed {
         /// The line number, from 1.
@@ -134,6 +142,112 @@ impl Sysctl {
     fn name_of(&self, path: &Path) -> String {
         path_to_name(path.strip_prefix(&self.root).unwrap_or(path))
     }
+
+    /// The parameters a glob names (`net.ipv4.conf.*.rp_filter`: `*`, `?`
+    /// and `[...]` in its components, as sysctl.conf(5) takes them),
+    /// matched component by component as glob(3) matches paths, sorted.
+    /// Names starting with `.` match only a pattern that does.
+    pub fn glob(&self, pattern: &str) -> Result<Vec<String>> {
+        let path = name_to_path(pattern)?;
+        let mut found = vec![self.root.clone()];
+        for component in path.split('/') {
+            let mut next = Vec::new();
+            for dir in &found {
+                if !is_glob(component) {
+                    let p = dir.join(component);
+                    if std::fs::symlink_metadata(&p).is_ok() {
+                        next.push(p);
+                    }
+                    continue;
+                }
+                let Ok(entries) = std::fs::read_dir(dir) else { continue };
+                for e in entries.flatten() {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    let hidden = name.starts_with('.') && !component.starts_with('.');
+                    if !hidden && fnmatch(component, &name) {
+                        next.push(e.path());
+                    }
+                }
+            }
+            next.sort();
+            found = next;
+        }
+        Ok(found.iter().filter(|p| p.is_file()).map(|p| self.name_of(p)).collect())
+    }
+}
+
+/// Whether a name holds glob characters (`*`, `?`, `[`), as procps-ng
+/// decides.
+pub fn is_glob(name: &str) -> bool {
+    name.contains(['*', '?', '['])
+}
+
+/// fnmatch(3) without flags: `*` any run of characters (`/` too), `?` one,
+/// `[...]` one of a set (ranges, `!` or `^` to negate); a `[` without its
+/// `]` is itself. Iterative, with one backtrack point: linear in practice,
+/// never exponential.
+pub fn fnmatch(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        let step = match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+                continue;
+            }
+            Some('?') => Some(pi + 1),
+            Some('[') => match class(&p[pi..], t[ti]) {
+                Some((true, len)) => Some(pi + len),
+                Some((false, _)) => None,
+                None if t[ti] == '[' => Some(pi + 1),
+                None => None,
+            },
+            Some(&c) if c == t[ti] => Some(pi + 1),
+            _ => None,
+        };
+        match (step, star) {
+            (Some(next), _) => {
+                pi = next;
+                ti += 1;
+            }
+            (None, Some((sp, st))) => {
+                pi = sp + 1;
+                ti = st + 1;
+                star = Some((sp, st + 1));
+            }
+            (None, None) => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// A `[...]` class at the start of `p`: whether `c` is in it, and its
+/// length; `None` when it has no closing `]`.
+fn class(p: &[char], c: char) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let negate = matches!(p.get(i), Some('!' | '^'));
+    if negate {
+        i += 1;
+    }
+    let mut hit = false;
+    let mut first = true;
+    while let Some(&x) = p.get(i) {
+        if x == ']' && !first {
+            return Some((hit != negate, i + 1));
+        }
+        first = false;
+        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&y| y != ']') {
+            hit |= x <= c && c <= p[i + 2];
+            i += 3;
+        } else {
+            hit |= x == c;
+            i += 1;
+        }
+    }
+    None
 }
 
 /// The path under `/proc/sys` that `name` stands for, as sysctl(8) maps it.
@@ -198,6 +312,7 @@ pub fn parse_conf(text: &str) -> Vec<ConfLine<'_>> {
                 value: value.trim(),
                 ignore_errors,
             }),
+            None if ignore_errors && !t.is_empty() => out.push(ConfLine::Exclude { line, name: t }),
             _ => out.push(ConfLine::Malformed { line, text: t }),
         }
     }
@@ -207,6 +322,36 @@ pub fn parse_conf(text: &str) -> Vec<ConfLine<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn globs_match_as_fnmatch() {
+        for (p, t, want) in [
+            ("*", "eth0", true),
+            ("eth*", "eth0", true),
+            ("e?h0", "eth0", true),
+            ("[a-f]th[0-9]", "eth0", true),
+            ("[!e]th0", "eth0", false),
+            ("[^x]th0", "eth0", true),
+            ("*.1", "eth0.1", true),
+            ("a*b*c", "aXbYbZc", true),
+            ("a*b*c", "aXbYbZ", false),
+            ("[", "[", true),
+            ("net/*/rp_filter", "net/ipv4/conf/rp_filter", true),
+            ("", "", true),
+            ("?", "", false),
+        ] {
+            assert_eq!(fnmatch(p, t), want, "{p} {t}");
+        }
+        // Many stars against a long miss stay fast (one backtrack point).
+        assert!(!fnmatch(&"*a".repeat(50), &"a".repeat(49)));
+    }
+
+    #[test]
+    fn exclusions_are_read_from_dash_lines_without_a_value() {
+        let lines = parse_conf("-net.ipv4.conf.lo.rp_filter\nnet.ipv4.conf.*.rp_filter = 1\n");
+        assert_eq!(lines[0], ConfLine::Exclude { line: 1, name: "net.ipv4.conf.lo.rp_filter" });
+        assert!(matches!(lines[1], ConfLine::Setting { name: "net.ipv4.conf.*.rp_filter", .. }));
+    }
 
     #[test]
     fn names_map_both_ways() {
