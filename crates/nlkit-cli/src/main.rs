@@ -159,6 +159,8 @@ fn main() -> ExitCode {
             | cli::Command::Monitor(_)
             | cli::Command::Decode(_)
             | cli::Command::Xfrm(_)
+            | cli::Command::TcpMetrics(_)
+            | cli::Command::Mptcp(_)
     );
     report::finish(result, rtnetlink)
 }

@@ -41,9 +41,14 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
                 [w, v] if w == "id" => Some(id_of(v)?),
                 _ => bail!("usage: nlkit mptcp endpoint show [ id ID ]"),
             };
+            // One id is asked for alone, as ip does: the kernel refuses
+            // one it does not have ("address not found").
+            if let Some(id) = id {
+                let e = conn.run(mptcp_pm::endpoint(&family, id))?;
+                return print_endpoints(std::iter::once(&e), &names, json);
+            }
             let all = conn.run(mptcp_pm::endpoints(&family))?;
-            let shown = all.iter().filter(|e| id.is_none_or(|i| e.id == Some(i)));
-            return print_endpoints(shown, &names, json);
+            return print_endpoints(all.iter(), &names, json);
         }
         if is(cmd, "add") {
             let e = parse_endpoint(args, &names, true)?;

@@ -116,7 +116,14 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, family_only: u8) -
         10 => a.is_ipv6(),
         _ => true,
     };
+    // One address (and an exact source, if any) is asked for alone, as ip
+    // does: the kernel refuses one it has no entry for.
+    let one = f.dst.filter(Sel::exact).filter(|_| f.src.is_none_or(|s| s.exact()));
     if is("show") || is("list") || is("lst") {
+        if let Some(dst) = one {
+            let e = conn.run(tcp_metrics::get(&family, dst.addr, f.src.map(|s| s.addr)))?;
+            return print(std::iter::once(&e).filter(|e| fam_ok(&e.dst)), json);
+        }
         let entries = conn.run(tcp_metrics::entries(&family))?;
         let shown = entries.iter().filter(|e| f.matches(e) && fam_ok(&e.dst));
         return print(shown, json);
@@ -133,6 +140,10 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, family_only: u8) -
         if f.dst.is_none() && f.src.is_none() && family_only == 0 {
             // Everything: one request without an address, as ip sends it.
             conn.run(tcp_metrics::delete(&family, None, None))?;
+            return Ok(());
+        }
+        if let Some(dst) = one {
+            conn.run(tcp_metrics::delete(&family, Some(dst.addr), f.src.map(|s| s.addr)))?;
             return Ok(());
         }
         let entries = conn.run(tcp_metrics::entries(&family))?;

@@ -45,6 +45,16 @@ fn endpoints_and_limits_match_ip() {
     fails(&["endpoint", "add", "10.0.0.2", "port", "80"], "flags must have signal when using port");
     fails(&["endpoint", "delete", "id", "5", "10.0.0.1"], "invalid for non-zero id address");
     fails(&["endpoint", "add", "10.0.0.1", "signal", "id", "5"], "duplicate");
+    // An id there is none of: the kernel's refusal, as ip prints it.
+    for words in [&["endpoint", "show", "id", "99"][..], &["endpoint", "delete", "id", "99"]] {
+        let out = ours.nlkit(&[&["mptcp"], words].concat());
+        let theirs = std::process::Command::new("ip")
+            .args([&["-n", theirs.0.as_str(), "mptcp"][..], words].concat())
+            .output()
+            .unwrap();
+        assert_eq!((out.status.code(), &out.stderr), (theirs.status.code(), &theirs.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "Error: address not found.\n");
+    }
     ours.nlkit_ok(&["mptcp", "endpoint", "flush"]);
     assert_eq!(ours.nlkit_ok(&["mptcp", "endpoint", "show"]), "");
     assert!(ours.nlkit_ok(&["mptcp", "help"]).starts_with("Usage: nlkit mptcp endpoint add"));

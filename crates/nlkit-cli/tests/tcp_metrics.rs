@@ -96,4 +96,19 @@ fn show_matches_ip_and_delete_and_flush_do_what_ips_do() {
     assert_eq!(ns.ip(&["tcp_metrics", "show"]), "");
     let out = ns.nlkit(&["tcp-metrics", "delete", "10.7.0.0/24"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("a specific IP address is expected"));
+    // One address the kernel has no entry for is its refusal, in ip's
+    // words and status, for show, flush and delete alike.
+    for cmd in ["show", "flush", "delete"] {
+        let (ours, theirs) = (ns.nlkit(&["tcp-metrics", cmd, "10.9.9.9"]), ip(&ns, cmd));
+        assert_eq!(ours.status.code(), theirs.status.code(), "{cmd}");
+        assert_eq!(ours.stderr, theirs.stderr, "{cmd}");
+        assert_eq!(String::from_utf8_lossy(&ours.stderr), "RTNETLINK answers: No such process\n");
+    }
+}
+
+fn ip(ns: &Ns, cmd: &str) -> std::process::Output {
+    std::process::Command::new("ip")
+        .args(["-n", &ns.0, "tcp_metrics", cmd, "10.9.9.9"])
+        .output()
+        .unwrap()
 }

@@ -7,7 +7,7 @@
 pub mod tables;
 
 use super::Family;
-use crate::engine::{Ack, Request};
+use crate::engine::{Ack, Get, Request};
 use crate::error::{Error, Result};
 use crate::genl::GenlMsgHdr;
 use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
@@ -123,6 +123,23 @@ impl Request for Endpoints<'_> {
     fn finish(self) -> Result<Vec<Endpoint>> {
         Ok(self.found)
     }
+}
+
+/// The endpoint `id` (`get-addr` with the id, as `ip mptcp endpoint show
+/// id ID` asks; the kernel refuses an id it has none for: `ENOENT`,
+/// "address not found").
+pub fn endpoint(family: &Family, id: u8) -> impl Request<Output = Endpoint> + '_ {
+    let h = header(family, MPTCP_PM_CMD_GET_ADDR);
+    let e = Endpoint { id: Some(id), ..Endpoint::default() };
+    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| {
+        b.append(&h)?;
+        e.emit(b)
+    };
+    Get::new(family.id, body, |m: Message<'_>| {
+        let v = Attr::parse(&m)?;
+        let a = v.addr.ok_or(Error::MissingAttr { set: "attr", attr: "MPTCP_PM_ATTR_ADDR" })?;
+        Ok(Endpoint::from_nest(&a))
+    })
 }
 
 /// Adds an endpoint (`add-addr`).

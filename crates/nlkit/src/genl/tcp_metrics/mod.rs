@@ -9,7 +9,7 @@
 pub mod tables;
 
 use super::Family;
-use crate::engine::{Ack, Request};
+use crate::engine::{Ack, Get, Request};
 use crate::error::{Error, Result};
 use crate::genl::GenlMsgHdr;
 use nlkit_wire::{Error as WireError, Flags, Message, MessageBuilder};
@@ -146,6 +146,18 @@ impl Request for Entries<'_> {
     fn finish(self) -> Result<Vec<Entry>> {
         Ok(self.found)
     }
+}
+
+/// The entry of `dst` (and `src`): `TCP_METRICS_CMD_GET` with the
+/// address, as `ip tcp_metrics show ADDRESS` asks; the kernel refuses an
+/// address it has none for (`ESRCH`).
+pub fn get(family: &Family, dst: IpAddr, src: Option<IpAddr>) -> impl Request<Output = Entry> + '_ {
+    let version = family.version as u8;
+    let body = move |b: &mut MessageBuilder<'_, Vec<u8>>| {
+        b.append(&GenlMsgHdr { cmd: TCP_METRICS_CMD_GET, version, reserved: 0 }.to_bytes())?;
+        selector(b, Some(dst), src)
+    };
+    Get::new(family.id, body, |m: Message<'_>| Entry::parse(&m))
 }
 
 /// Deletes the entry of `dst` (and `src`), or every entry when `dst` is
