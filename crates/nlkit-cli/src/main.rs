@@ -76,9 +76,29 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| ip::monitor(&cli.global(), w.words.clone())),
         cli::Command::Decode(w) => match w.words.split_first() {
             Some((hex, rest)) if hex == "hex" => decode_hex(&cli.global(), rest),
-            Some((file, rest)) if !grammar::is_help(file) => {
-                let words = ["replay".to_string(), file.clone()].into_iter();
-                ip::monitor(&cli.global(), words.chain(rest.iter().cloned()).collect())
+            Some((first, _)) if !grammar::is_help(first) => {
+                // The file, with its options before or after it.
+                let at = w.words.iter().position(|x| x == "-" || !x.starts_with('-'));
+                let Some(at) = at else {
+                    return report::finish(
+                        Err(anyhow::anyhow!("decode: a capture FILE (or - for stdin) is needed")),
+                        false,
+                    );
+                };
+                let bad = w
+                    .words
+                    .iter()
+                    .enumerate()
+                    .find(|(i, x)| *i != at && !matches!(x.as_str(), "-t" | "-ts"));
+                if let Some((_, x)) = bad {
+                    let text = format!("Argument \"{x}\" is unknown, try \"nlkit decode help\".");
+                    return report::finish(Err(report::plain(text)), false);
+                }
+                let mut words = vec!["replay".to_string(), w.words[at].clone()];
+                words.extend(
+                    w.words.iter().enumerate().filter(|(i, _)| *i != at).map(|(_, x)| x.clone()),
+                );
+                ip::monitor(&cli.global(), words)
             }
             // `help`: the usage; no file: an error saying what is needed.
             Some(_) => {

@@ -326,6 +326,33 @@ fn a_recording_decodes_as_the_monitor_printed_it() {
     std::fs::write(&file, b"not a capture file at all").unwrap();
     let bad = ns.nlkit(&["decode", path]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a pcap file"), "{bad:?}");
+    // Shorter than a pcap header, missing, an option before the file or an
+    // unknown one after it, a datagram that does not read: each said, and
+    // the status 1.
+    std::fs::write(&file, b"short").unwrap();
+    let failures: [(&[&str], &str); 4] = [
+        (&["decode", path], "shorter than the 24-byte pcap file header"),
+        (&["decode", "/nonexistent.pcap"], "cannot open \"/nonexistent.pcap\": No such file"),
+        (&["decode", path, "-x"], "Argument \"-x\" is unknown, try \"nlkit decode help\""),
+        (&["decode", "hex", "route", "0000003800"], "malformed netlink message: truncated"),
+    ];
+    for (args, want) in failures {
+        let out = ns.nlkit(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    std::fs::write(&file, &bytes).unwrap();
+    assert_eq!(ns.nlkit_ok(&["decode", "-t", path]), ns.nlkit_ok(&["decode", path, "-t"]));
+    // A recording stopped (SIGTERM) before any event is an empty capture,
+    // its header written at once.
+    let quiet = Command::new("timeout")
+        .args(["1", env!("CARGO_BIN_EXE_nlkit"), "-n", &ns.0, "monitor", "link", "record", path])
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(124));
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), 24);
+    assert_eq!(ns.nlkit_ok(&["decode", path]), "");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

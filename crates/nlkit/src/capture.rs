@@ -97,6 +97,8 @@ pub enum CaptureError {
     Io(io::Error),
     /// The file does not start with a pcap header.
     Magic(u32),
+    /// The file ends before its 24-byte header does.
+    ShortHeader,
     /// A pcap file of another link type.
     LinkType(u32),
     /// A record longer than the file allows, or than [`MAX_RECORD`].
@@ -124,6 +126,9 @@ impl std::fmt::Display for CaptureError {
         match self {
             CaptureError::Io(e) => write!(f, "reading the capture: {e}"),
             CaptureError::Magic(m) => write!(f, "not a pcap file (magic 0x{m:08x})"),
+            CaptureError::ShortHeader => {
+                write!(f, "not a pcap file: shorter than the 24-byte pcap file header")
+            }
             CaptureError::LinkType(t) => write!(f, "link type {t} is not LINKTYPE_NETLINK (253)"),
             CaptureError::TooLong { index, len, max } => {
                 write!(f, "record {index}: {len} bytes (at most {max})")
@@ -156,7 +161,10 @@ impl<R: Read> Reader<R> {
     /// Reads and checks the file header.
     pub fn new(mut input: R) -> Result<Self, CaptureError> {
         let mut h = [0u8; 24];
-        input.read_exact(&mut h)?;
+        input.read_exact(&mut h).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => CaptureError::ShortHeader,
+            _ => CaptureError::Io(e),
+        })?;
         let magic = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]);
         let (swapped, nanos) = match magic {
             MAGIC_USEC => (false, false),

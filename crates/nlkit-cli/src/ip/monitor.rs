@@ -416,7 +416,7 @@ fn replay(ctx: &mut Ctx, path: &str, o: &Options) -> Result<()> {
         "-" => Box::new(std::io::stdin().lock()),
         _ => Box::new(
             std::fs::File::open(path)
-                .map_err(|e| anyhow::anyhow!("replay: cannot open \"{path}\": {e}"))?,
+                .map_err(|e| anyhow::anyhow!("cannot open \"{path}\": {}", nlkit::os_text(&e)))?,
         ),
     };
     let reader = nlkit::capture::Reader::new(std::io::BufReader::new(input))
@@ -452,6 +452,8 @@ fn print_records(
     let mut names = LinkNames::default();
     let groups = link_print::read_groups();
     let rtnl = Rtnl::new(&Watch::ALL);
+    // Messages that did not read: each said as it comes, and the status 1.
+    let mut malformed = 0;
     for (index, record) in records.enumerate() {
         let r = record?;
         o.clock.set(Some(r.time));
@@ -462,7 +464,10 @@ fn print_records(
                     Item::Event { event, .. } => {
                         print_event(ctx, &event, o, &mut names, &groups, false)?
                     }
-                    Item::Malformed(e) => crate::report::note!("record {index}: {e}"),
+                    Item::Malformed(e) => {
+                        malformed += 1;
+                        crate::report::note!("record {index}: {e}")
+                    }
                     Item::Overrun | Item::Refused { .. } => {}
                 }
             }
@@ -479,7 +484,11 @@ fn print_records(
             );
         }
     }
-    ctx.out.flush()
+    ctx.out.flush()?;
+    match malformed {
+        0 => Ok(()),
+        failures => Err(crate::kernel::Reported { failures }.into()),
+    }
 }
 
 /// One line of another channel: its label and stamp as rtnetlink's

@@ -464,11 +464,14 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Creates (or empties) `path` and writes the file header.
+    /// Creates (or empties) `path` and writes the file header, flushed at
+    /// once: a capture stopped before any event (a signal) is still one.
     pub fn create(path: &str) -> Result<Recorder> {
         let file = std::fs::File::create(path)
             .map_err(|e| anyhow::anyhow!("record: cannot create \"{path}\": {e}"))?;
-        Ok(Recorder { writer: capture::Writer::new(std::io::BufWriter::new(file))? })
+        let mut r = Recorder { writer: capture::Writer::new(std::io::BufWriter::new(file))? };
+        r.flush()?;
+        Ok(r)
     }
 
     /// One datagram of `protocol`, stamped now (an overrun has none).
