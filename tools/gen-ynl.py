@@ -25,7 +25,7 @@ TARGETS = {
     "nlctrl": ("6.12/nlctrl.yaml", "crates/nlkit/src/genl/nlctrl.rs", "crate::genl::GenlMsgHdr",
                ["genetlink.h", "netlink.h"]),
     # netdev.h is newer than the 6.1 snapshot (6.3): nothing to check against.
-    "netdev": ("6.12/netdev.yaml", "crates/nlkit/src/genl/netdev/tables.rs", "crate::genl::GenlMsgHdr", []),
+    "netdev": ("latest/netdev.yaml", "crates/nlkit/src/genl/netdev/tables.rs", "crate::genl::GenlMsgHdr", []),
     "tcp_metrics": ("6.12/tcp_metrics.yaml", "crates/nlkit/src/genl/tcp_metrics/tables.rs",
                     "crate::genl::GenlMsgHdr", ["tcp_metrics.h"]),
     "mptcp_pm": ("6.12/mptcp_pm.yaml", "crates/nlkit/src/genl/mptcp_pm/tables.rs",

@@ -73,3 +73,29 @@ fn queues_print_from_the_tables_metadata() {
     let text = ns.nlkit_ok(&["netdev", "queue"]);
     assert!(text.lines().any(|l| l == format!("id 2 type tx ifindex {index}")), "{text}");
 }
+
+/// `netdev napi` names every attribute this kernel sends (the tables come
+/// from the newest pinned spec: 6.18's threaded, defer-hard-irqs and
+/// timeouts were `attr-N` with 6.12's): a veth's NAPI instance, made by
+/// turning GRO on.
+#[test]
+fn napi_instances_print_with_every_attribute_named() {
+    let ns = Ns::new("netdevnapi");
+    ns.ip(&["link", "add", "n0", "type", "veth", "peer", "name", "n1"]);
+    ns.ip(&["link", "set", "n0", "up"]);
+    ns.ip(&["link", "set", "n1", "up"]);
+    let gro = std::process::Command::new("ip")
+        .args(["netns", "exec", &ns.0, "ethtool", "-K", "n0", "gro", "on"])
+        .status()
+        .unwrap();
+    assert!(gro.success());
+    let index = ns.ip(&["-j", "link", "show", "n0"]);
+    let index = serde_json::from_str::<serde_json::Value>(&index).unwrap()[0]["ifindex"].clone();
+    let text = ns.nlkit_ok(&["netdev", "napi"]);
+    assert!(text.contains(&format!(" ifindex {index}")), "{text}");
+    assert!(!text.contains("attr-"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ns.nlkit_ok(&["-j", "netdev", "napi"])).unwrap();
+    assert_eq!(json[0]["ifindex"], index, "{json}");
+    assert!(json[0]["id"].as_u64().is_some(), "{json}");
+}

@@ -157,6 +157,8 @@ pub static SETS: &[Registered] = &[
     #[cfg(feature = "genl")]
     set!("genl::netdev::tables::Dmabuf", genl::netdev::tables::Dmabuf),
     #[cfg(feature = "genl")]
+    set!("genl::netdev::tables::IoUringProviderInfo", genl::netdev::tables::IoUringProviderInfo),
+    #[cfg(feature = "genl")]
     set!("genl::netdev::tables::Napi", genl::netdev::tables::Napi),
     #[cfg(feature = "genl")]
     set!("genl::netdev::tables::PagePool", genl::netdev::tables::PagePool),
@@ -170,6 +172,8 @@ pub static SETS: &[Registered] = &[
     set!("genl::netdev::tables::Queue", genl::netdev::tables::Queue),
     #[cfg(feature = "genl")]
     set!("genl::netdev::tables::QueueId", genl::netdev::tables::QueueId),
+    #[cfg(feature = "genl")]
+    set!("genl::netdev::tables::XskInfo", genl::netdev::tables::XskInfo),
     #[cfg(feature = "genl")]
     set!("genl::nlctrl::CtrlAttrs", genl::nlctrl::CtrlAttrs),
     #[cfg(feature = "genl")]

@@ -241,6 +241,9 @@ macro_rules! attr_set {
             }
 
             #[inline]
+            // A set with no attributes of its own (netdev's
+            // io-uring-provider-info, xsk-info) has only the `_` arm.
+            #[allow(unreachable_code, unused_variables)]
             fn take(&mut self, a: &$crate::wire::Attr<$lt>) -> ::core::result::Result<bool, $crate::wire::Error> {
                 let cx = $crate::proto::FixedStruct::cx(&self.header);
                 #[allow(unreachable_patterns)]

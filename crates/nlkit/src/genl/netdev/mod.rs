@@ -1,7 +1,7 @@
 //! `netdev` (generic netlink, `<linux/netdev.h>`, Linux 6.3 and later):
 //! what each network device can do with XDP and AF_XDP. The tables,
 //! commands and flag names are generated from the family's YNL spec
-//! ([`tables`], `specs/ynl/6.12/netdev.yaml`); this module adds the typed
+//! ([`tables`], `specs/ynl/latest/netdev.yaml`); this module adds the typed
 //! result and the request. Adding another spec family is the same: a
 //! generator target, then a small module like this one, then tests.
 
