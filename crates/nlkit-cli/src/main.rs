@@ -31,7 +31,10 @@ fn main() -> ExitCode {
         };
         return report::finish(r, false);
     }
-    let argv = spec_request(ip_long_options(argv));
+    let argv = match ip_family_options(argv) {
+        Ok(argv) => spec_request(ip_long_options(argv)),
+        Err(e) => return report::finish(Err(e), false),
+    };
     let cli = cli::Cli::parse_from(&argv);
     nlkit_cli::out::naming::set(cli.numeric, cli.resolve);
     if let Some(bytes) = cli.rcvbuf {
@@ -183,6 +186,55 @@ fn main() -> ExitCode {
             | cli::Command::Mptcp(_)
     );
     report::finish(result, rtnetlink)
+}
+
+/// `ip`'s family and timestamp options before the command, as clap takes
+/// them: `-f`/`-family inet|inet6` is `-4`/`-6` (ip matches `-f` to
+/// `-family` before `-force`), of several family options the last counts,
+/// and `-t`/`-ts` (`-timestamp`, `-tshort`) go after the words of
+/// `monitor`, where nlkit reads them (other commands ignore them, as ip's).
+fn ip_family_options(argv: Vec<String>) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(argv.len());
+    let mut family: Option<&str> = None;
+    let mut stamps = Vec::new();
+    let mut words = argv.into_iter();
+    out.extend(words.next());
+    while let Some(w) = words.next() {
+        let prefix_of = |long: &str, min: usize| w.len() > min && long.starts_with(w.as_str());
+        match w.as_str() {
+            "-4" => family = Some("-4"),
+            "-6" => family = Some("-6"),
+            _ if prefix_of("-family", 1) => match words.next().as_deref() {
+                Some("inet") => family = Some("-4"),
+                Some("inet6") => family = Some("-6"),
+                Some(other) => anyhow::bail!(
+                    "family \"{other}\" is not supported by nlkit: inet or inet6 (or -4, -6)"
+                ),
+                None => anyhow::bail!("-family needs a value: inet or inet6"),
+            },
+            "-fo" => out.push("--force".into()),
+            "-t" | "-timestamp" => stamps.push("-t".to_string()),
+            "-ts" | "-tshort" => stamps.push("-ts".to_string()),
+            // A value, then the option it belongs to is done.
+            "-n" | "--netns" | "-netns" | "-b" | "--batch" | "-batch" | "--rcvbuf" | "-rcvbuf" => {
+                out.push(w);
+                out.extend(words.next());
+            }
+            _ if w.starts_with('-') && w != "-" => out.push(w),
+            _ => {
+                let monitor = !w.is_empty() && "monitor".starts_with(w.as_str());
+                out.extend(family.take().map(str::to_string));
+                out.push(w);
+                out.extend(words.by_ref());
+                if monitor {
+                    out.append(&mut stamps);
+                }
+                return Ok(out);
+            }
+        }
+    }
+    out.extend(family.map(str::to_string));
+    Ok(out)
 }
 
 /// `ip`'s one-dash long options before the command (`-batch`, `-force`,

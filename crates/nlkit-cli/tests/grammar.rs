@@ -67,6 +67,28 @@ fn ip_abbreviations_mean_what_they_mean_to_ip() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("it could be monitor"));
 }
 
+/// ip's family options before the command: `-f`/`-family inet|inet6`
+/// (`-f` is -family in ip, not -force), several of them with the last
+/// counting; a family nlkit lacks is refused by name.
+#[test]
+fn ip_family_options_select_as_in_ip() {
+    let ns = Ns::new("famopt");
+    ns.ip(&["link", "set", "lo", "up"]);
+    let cases: [&[&str]; 5] = [
+        &["-f", "inet6", "addr"],
+        &["-family", "inet", "addr"],
+        &["-fam", "inet6", "route", "show", "table", "local"],
+        &["-4", "-6", "addr"],
+        &["-6", "-f", "inet", "addr"],
+    ];
+    for words in cases {
+        assert_eq!(ns.nlkit_ok(words), ns.ip(words), "{words:?}");
+    }
+    let out = ns.nlkit(&["-f", "mpls", "route"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("family \"mpls\" is not supported"));
+}
+
 #[test]
 fn ip_keywords_nlkit_lacks_are_refused_by_name_and_change_nothing() {
     let ns = Ns::new("grammar");

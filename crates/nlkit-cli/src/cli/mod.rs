@@ -78,11 +78,13 @@ pub struct Cli {
     #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
     pub stats: u8,
     /// Run the commands in FILE (- for standard input), as `ip -batch`:
-    /// route changes pipelined, each failure reported with its line.
+    /// each failure reported with its line, the batch stopped there (route
+    /// changes pipelined with --force).
     #[arg(short = 'b', long = "batch", value_name = "FILE")]
     pub batch: Option<String>,
-    /// With --batch: go on after a failed line (status 1 at the end).
-    #[arg(short = 'f', long = "force", requires = "batch")]
+    /// With --batch: go on after a failed line (status 1 at the end). As
+    /// in ip, `-f` is `-family`, not this.
+    #[arg(long = "force", requires = "batch")]
     pub force: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
