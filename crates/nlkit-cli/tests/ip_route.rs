@@ -170,6 +170,15 @@ fn show_matches_ip_in_text_and_json() {
     assert!(text.contains("default via 10.0.0.254 dev v0 proto static metric 100 \n"), "{text}");
     assert!(text.contains("default via 10.1.0.254 dev v2 table 100 \n"), "{text}");
     assert!(text.contains("2001:db8:1::/48 via 2001:db8::2 dev v0 metric 10 mtu 1400 pref high\n"));
+    // -o: a multipath route on one line, its next hops after `\`.
+    let one = same_as_ip(&ns, &["-o", "route", "show", "table", "all"]);
+    assert!(
+        one.contains(
+            "10.5.0.0/16 proto static \\\tnexthop via 10.0.0.2 dev v0 weight 1 \\\tnexthop"
+        ),
+        "{one}"
+    );
+    same_as_ip(&ns, &["-o", "-6", "route"]);
 }
 
 #[test]

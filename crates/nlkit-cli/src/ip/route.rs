@@ -63,7 +63,12 @@ pub(super) struct Selection {
 /// [[to] [root|match|exact] PREFIX] [from [root|match|exact] PREFIX]`
 /// (the walk, `route_words::SELECT`), then resolves its devices.
 pub(super) fn select(ctx: &mut Ctx, mut a: Args) -> Result<Selection> {
-    let view = View { details: ctx.details, stats: ctx.stats > 0, ..View::default() };
+    let view = View {
+        details: ctx.details,
+        stats: ctx.stats > 0,
+        oneline: ctx.oneline,
+        ..View::default()
+    };
     let mut s = SelectWords::new(ctx.family, view);
     let words: Vec<String> = a.by_ref().collect();
     SELECT.run(&words, &mut s)?;
@@ -156,7 +161,12 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
         q.oif = Some(ctx.ifindex(d)?);
     }
     let names = IfNames::new(ctx.ifnames()?);
-    let view = View { details: ctx.details, stats: ctx.stats > 0, ..View::default() };
+    let view = View {
+        details: ctx.details,
+        stats: ctx.stats > 0,
+        oneline: ctx.oneline,
+        ..View::default()
+    };
     let color = ctx.color;
     let Ctx { conn, out, .. } = ctx;
     let mut p = Printer::new(out.json(), false);

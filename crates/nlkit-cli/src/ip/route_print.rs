@@ -32,6 +32,20 @@ pub struct View {
     pub via_len: i32,
     /// The prefix length of a `src` filter: a full-length one hides `src`.
     pub prefsrc_len: i32,
+    /// `-o`: the route on one line, its line breaks (before each next hop,
+    /// before `cache`) written as `\` (ip's `_SL_`).
+    pub oneline: bool,
+}
+
+impl View {
+    /// ip's `_SL_`: the line break within one route.
+    fn sl(&self) -> &'static str {
+        if self.oneline {
+            "\\"
+        } else {
+            "\n"
+        }
+    }
 }
 
 /// `AF_MPLS`: its next hops have no weight.
@@ -239,7 +253,7 @@ impl Printer {
             self.uint("uid", "uid ", uid as u64, " ");
         }
         if family == AF_INET && cloned {
-            self.cache_flags(h.flags);
+            self.cache_flags(h.flags, v.sl());
         }
         if family == AF_INET || family == AF_INET6 {
             if let Some(ci) = &r.cacheinfo {
@@ -269,7 +283,7 @@ impl Printer {
             }
         }
         if let Some(mp) = &r.multipath {
-            self.multipath(r, mp, names);
+            self.multipath(r, mp, names, v.sl());
         }
         self.finish();
     }
@@ -324,12 +338,13 @@ impl Printer {
     }
 
     /// `print_cache_flags` (IPv4 route cache entries, as `route get` answers).
-    fn cache_flags(&mut self, flags: u32) {
+    fn cache_flags(&mut self, flags: u32, sl: &str) {
         let mut flags = flags & !0xFFFF;
         if self.json {
             self.open(Some("cache"), b'[');
         } else {
-            self.text("\n    cache ");
+            self.text(sl);
+            self.text("    cache ");
             if flags == 0 {
                 return;
             }
@@ -469,7 +484,7 @@ impl Printer {
     }
 
     /// `print_rta_multipath`: `\n\tnexthop via GW dev IF weight W FLAGS` per path.
-    fn multipath(&mut self, r: &Route<'_>, mp: &Multipath<'_>, names: &IfNames) {
+    fn multipath(&mut self, r: &Route<'_>, mp: &Multipath<'_>, names: &IfNames, sl: &str) {
         let family = r.family();
         let mcast = r.header.flags & RTM_F_CLONED != 0 && r.kind() == RTN_MULTICAST;
         if self.json {
@@ -481,7 +496,8 @@ impl Printer {
             } else if mcast {
                 self.text(if i == 0 { "Oifs: " } else { " " });
             } else {
-                self.text("\n\tnexthop ");
+                self.text(sl);
+                self.text("\tnexthop ");
             }
             if let Some(gw) = &nh.gateway {
                 self.host("gateway", "via ", gw, " ");
