@@ -28,6 +28,9 @@ fn parse(words: &[String]) -> Result<Lookup> {
         addr.parse().map_err(|_| anyhow!("\"{addr}\" is not an IPv4 address\n{USAGE}"))?;
     let mut q = Lookup::new(addr);
     while let Some(key) = it.next() {
+        if !["table", "mark", "fwmark", "tos", "dsfield", "scope"].contains(&key.as_str()) {
+            bail!("\"{key}\" is not a keyword of fib-lookup\n{USAGE}");
+        }
         let value = it.next().ok_or_else(|| anyhow!("\"{key}\" needs a value"))?;
         let bad = || anyhow!("\"{value}\" is not a valid {key}");
         match key.as_str() {
@@ -62,6 +65,18 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
         }
         Err(e) if e.errno() == Some(libc::ENOENT) => {
             bail!("table {} does not exist", names::route_table(q.table.into()))
+        }
+        // fib_table_lookup's answer for a route whose type refuses
+        // (fib_props in net/ipv4/fib_semantics.c), said by that type.
+        Err(e) if matches!(e.errno(), Some(libc::EINVAL | libc::EHOSTUNREACH | libc::EACCES)) => {
+            let kind = match e.errno() {
+                Some(libc::EINVAL) => "a blackhole",
+                Some(libc::EHOSTUNREACH) => "an unreachable",
+                _ => "a prohibit",
+            };
+            let table = names::route_table(if q.table == 0 { 254 } else { q.table }.into());
+            let said = format!("{} matches {kind} route in table {table}", q.addr);
+            return Err(anyhow::Error::from(e).context(said));
         }
         other => other?,
     };
