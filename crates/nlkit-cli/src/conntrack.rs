@@ -116,7 +116,23 @@ pub static WALK: Walk<Select> = Walk {
     stop: &[],
 };
 
+/// Protocols whose original tuple has ports: TCP, UDP, DCCP, SCTP,
+/// UDP-Lite.
+const PORTED: [u8; 5] = [6, 17, 33, 132, 136];
+
 impl Select {
+    /// Whether the words give one whole original tuple (a protocol with
+    /// ports, both addresses and both ports), which the kernel finds
+    /// itself; anything less is a filter over the table.
+    fn one_tuple(&self) -> bool {
+        let ported = self.proto.is_some_and(|p| PORTED.contains(&p));
+        ported
+            && self.src.is_some()
+            && self.dst.is_some()
+            && self.sport.is_some()
+            && self.dport.is_some()
+    }
+
     fn matches(&self, e: &Entry) -> bool {
         let o = &e.orig;
         self.proto.is_none_or(|p| o.proto == p)
@@ -160,6 +176,9 @@ pub fn run(
             bail!("\"all\" is for flush");
         }
         return show(&mut conn, family, &sel, json, pretty);
+    }
+    if is("delete") && !sel.one_tuple() {
+        return delete_matching(&mut conn, family, &sel, json, pretty);
     }
     if is("delete") || is("get") {
         let (Some(proto), Some(src), Some(dst)) = (sel.proto, sel.src, sel.dst) else {
@@ -244,6 +263,58 @@ pub fn run(
         return Ok(());
     }
     bail!("Command \"{cmd}\" is unknown, try \"nlkit conntrack help\".")
+}
+
+/// `delete` with less than one whole tuple (`proto tcp src A dst B`, an
+/// ICMP entry, a mark): every entry the words match, as `conntrack -D`
+/// deletes them, each printed as it goes; none matching is an error.
+fn delete_matching(
+    conn: &mut Conn,
+    family: u8,
+    sel: &Select,
+    json: bool,
+    pretty: bool,
+) -> Result<()> {
+    if sel.all {
+        bail!("\"all\" is for flush");
+    }
+    let named = sel.proto.is_some()
+        || sel.src.is_some()
+        || sel.dst.is_some()
+        || sel.sport.is_some()
+        || sel.dport.is_some()
+        || sel.mark.is_some()
+        || sel.zone.is_some();
+    if !named {
+        bail!("delete needs a selector (proto, src, dst, sport, dport, mark, zone); flush all empties the table");
+    }
+    let mut doomed = Vec::new();
+    conn.run(conntrack::dump(family, |e| {
+        if sel.matches(&e) {
+            doomed.push(e);
+        }
+        Ok(())
+    }))?;
+    let mut deleted = Vec::new();
+    for e in doomed {
+        match conn.run(conntrack::delete(e.family, e.orig, e.zone)) {
+            // Gone meanwhile (expired): not deleted by us, not an error.
+            Err(err) if err.errno() == Some(libc::ENOENT) => {}
+            Err(err) => return Err(err.into()),
+            Ok(()) => deleted.push(e),
+        }
+    }
+    if json {
+        print_json(&Value::Array(deleted.iter().map(entry_json).collect()), pretty)?;
+    } else {
+        let mut out = Vec::new();
+        deleted.iter().for_each(|e| line(e, &mut out));
+        std::io::stdout().write_all(&out)?;
+    }
+    if deleted.is_empty() {
+        bail!("no entry matches: nothing deleted");
+    }
+    Ok(())
 }
 
 fn show(conn: &mut Conn, family: u8, sel: &Select, json: bool, pretty: bool) -> Result<()> {

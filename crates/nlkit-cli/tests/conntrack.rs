@@ -1,7 +1,8 @@
 //! `nlkit conntrack` against conntrack-tools 1.4.7 in a throwaway
 //! namespace: entries made with `conntrack -I` (TCP in two states, UDP,
 //! ICMP, a mark and a zone, IPv6) listed as `conntrack -L` lists them,
-//! `-j`, filters, delete by tuple, and a flush that needs `all`.
+//! `-j`, filters, delete by tuple or by filter, and a flush that needs
+//! `all`.
 
 mod common;
 
@@ -84,11 +85,32 @@ fn delete_and_flush_remove_what_they_name_only() {
     ns.nlkit_ok(&[&words[..], &["sport", "53", "dport", "5353"]].concat());
     let left = conntrack(&ns, &["-L"]);
     assert!(!left.contains("udp") && left.lines().count() == 4, "{left}");
+    // Less than a whole tuple filters the table, as conntrack -D: an
+    // ICMP entry (no ports), then TCP by address alone; each deleted entry
+    // printed as conntrack prints it; a selector nothing matches, or none
+    // at all, is refused.
+    let icmp = ns.nlkit_ok(&["conntrack", "delete", "proto", "icmp", "src", "10.0.0.1"]);
+    assert!(
+        icmp.starts_with("icmp     1 ") && icmp.contains(" id=77 ") && icmp.lines().count() == 1,
+        "{icmp}"
+    );
+    let tcp = ns.nlkit_ok(&["-4", "conntrack", "delete", "proto", "tcp", "dst", "10.0.0.6"]);
+    assert!(tcp.contains("sport=1 dport=2") && tcp.lines().count() == 1, "{tcp}");
+    for (words, said) in [
+        (&["conntrack", "delete", "proto", "tcp", "src", "10.9.9.9"][..], "no entry matches"),
+        (&["conntrack", "delete"], "delete needs a selector"),
+    ] {
+        let out = ns.nlkit(words);
+        assert_eq!(out.status.code(), Some(1), "{words:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(said), "{words:?}");
+    }
+    let left = conntrack(&ns, &["-L"]);
+    assert_eq!(left.lines().count(), 2, "{left}");
     // Flush without `all` is refused and removes nothing.
     let out = ns.nlkit(&["conntrack", "flush"]);
     assert_ne!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("flush all"));
-    assert_eq!(conntrack(&ns, &["-L"]).lines().count(), 4);
+    assert_eq!(conntrack(&ns, &["-L"]).lines().count(), 2);
     // IPv4's flush leaves IPv6's entries; then everything.
     ns.nlkit_ok(&["-4", "conntrack", "flush", "all"]);
     assert_eq!(conntrack(&ns, &["-L", "-f", "ipv4"]), "");

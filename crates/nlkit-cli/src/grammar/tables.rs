@@ -701,8 +701,9 @@ pub const CONNTRACK: Object = Object {
         CT_SELECT,
         Cmd {
             names: &["delete"],
-            synopsis: "proto P src ADDR dst ADDR [ sport N dport N ] [ zone N ]",
-            about: "Delete the connection whose original tuple this is",
+            synopsis: "[ proto P ] [ src ADDR ] [ dst ADDR ] [ sport N ] [ dport N ] [ mark N ] [ zone N ]",
+            about: "Delete the connection whose whole original tuple this is, or, given less, \
+                    every connection the words match (each printed, as conntrack -D)",
             ..CT_SELECT
         },
         Cmd {
