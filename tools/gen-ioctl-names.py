@@ -23,10 +23,13 @@ HEADERS = [
     "linux/usbdevice_fs.h", "linux/vhost.h", "linux/ppp-ioctl.h", "linux/sockios.h",
     "linux/perf_event.h", "linux/seccomp.h", "linux/fd.h", "linux/btrfs.h",
     "linux/dma-buf.h", "linux/vfio.h", "linux/kvm.h", "linux/tee.h", "linux/sync_file.h",
-    "asm-generic/ioctls.h",
+    "asm-generic/ioctls.h", "linux/input.h", "linux/videodev2.h", "linux/media.h",
+    "linux/joystick.h", "linux/hiddev.h", "sound/asound.h", "linux/fb.h", "linux/dma-heap.h",
+    "linux/mmc/ioctl.h",
 ]
 # Plain numbers count only with these prefixes (elsewhere they are flags).
-PLAIN = ("SIOC", "TC", "TIOC", "FIO", "I2C_", "BLK", "FIB", "NBD_", "VT_", "KD", "LOOP_", "CDROM")
+PLAIN = ("SIOC", "TC", "TIOC", "FIO", "I2C_", "BLK", "FIB", "NBD_", "VT_", "KD", "LOOP_", "CDROM",
+         "FBIO")
 DEFINE = re.compile(r"^\s*#\s*define\s+([A-Z][A-Z0-9_]+)\s+(.+?)\s*$")
 
 
