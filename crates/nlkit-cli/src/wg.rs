@@ -34,6 +34,9 @@ fn open(netns: Option<&str>, p: Protocol) -> Result<Conn> {
     })
 }
 
+/// What a command naming a device says on a kernel without WireGuard.
+const NO_WIREGUARD: &str = "this kernel has no WireGuard (no family wireguard)";
+
 pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let (cmd, args) = words.split_first().map_or(("show", &[][..]), |(c, r)| (*c, r));
@@ -43,15 +46,21 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
         _ => bail!("Invalid subcommand: `{cmd}'\n{USAGE}"),
     }
     let mut conn = open(netns, Protocol::GENERIC)?;
-    let family = conn.resolve_family(wireguard::FAMILY).map_err(|e| match e {
-        nlkit::Error::FamilyNotFound { .. } => {
-            anyhow!("this kernel has no WireGuard (no family wireguard)")
-        }
-        e => e.into(),
-    })?;
+    // Without the family there is no WireGuard device: a listing is empty
+    // (as wg's), anything naming a device fails.
+    let family = match conn.resolve_family(wireguard::FAMILY) {
+        Ok(f) => Some(f),
+        Err(nlkit::Error::FamilyNotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
     let mut out = String::new();
+    if let ("show", args) = (cmd, args) {
+        show(&mut conn, family.as_ref(), netns, args, json, &mut out)?;
+        std::io::stdout().lock().write_all(out.as_bytes())?;
+        return Ok(());
+    }
+    let family = family.ok_or_else(|| anyhow!(NO_WIREGUARD))?;
     match (cmd, args) {
-        ("show", args) => show(&mut conn, &family, netns, args, json, &mut out)?,
         ("showconf", [dev]) => showconf(&get(&mut conn, &family, dev)?, &mut out),
         ("set", [dev, rest @ ..]) => {
             let set = set_words(rest)?;
@@ -83,7 +92,7 @@ fn interfaces(netns: Option<&str>) -> Result<Vec<String>> {
 
 fn show(
     conn: &mut Conn,
-    family: &Family,
+    family: Option<&Family>,
     netns: Option<&str>,
     args: &[&str],
     json: bool,
@@ -108,6 +117,7 @@ fn show(
     let names = if all { interfaces(netns)? } else { vec![which.to_string()] };
     let mut devices = Vec::with_capacity(names.len());
     for name in &names {
+        let family = family.ok_or_else(|| anyhow!(NO_WIREGUARD))?;
         devices.push(get(conn, family, name)?);
     }
     if json {
