@@ -295,6 +295,46 @@ fn packet_sockets_and_table_defaults_are_ss_text() {
     let _ = packets.wait();
 }
 
+/// Raw sockets, as ss lists them: from raw_diag where the kernel has it,
+/// else from /proc/net/raw and raw6 (this host's kernel has no raw_diag:
+/// nlkit read nothing then). With numbers, since nlkit prints a raw
+/// socket's protocol as one.
+#[test]
+fn raw_sockets_are_listed_as_ss_lists_them() {
+    let ns = Ns::new("ssraw");
+    ns.ip(&["link", "set", "lo", "up"]);
+    let mut raw = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "python3", "-c"])
+        .arg(
+            "import socket, time\n\
+             S = socket\n\
+             a = S.socket(S.AF_INET, S.SOCK_RAW, S.IPPROTO_ICMP)\n\
+             b = S.socket(S.AF_INET6, S.SOCK_RAW, S.IPPROTO_ICMPV6)\n\
+             c = S.socket(S.AF_INET, S.SOCK_RAW, 253); c.bind(('127.0.0.1', 0))\n\
+             print('ready', flush=True); time.sleep(120)",
+        )
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(raw.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    for args in [&["-wn"][..], &["-wan"], &["-wanp"], &["-wane"], &["-wanm"], &["-wan", "-6"]] {
+        let (ss, ours) = both_exec(&ns, args);
+        assert_eq!(ours, ss, "{args:?}");
+    }
+    let (ss, _) = both_exec(&ns, &["-wan"]);
+    for part in ["0.0.0.0:1 ", "127.0.0.1:253 ", "*:58 "] {
+        assert!(ss.contains(part), "the test lacks {part:?}: {ss}");
+    }
+    let out = text(ns.nlkit(&["-j", "ss", "-wan"]));
+    let all: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(all.len(), 3, "{out}");
+    assert!(all.iter().any(|s| s["protocol"] == 253 && s["local"]["address"] == "127.0.0.1"));
+    let _ = raw.kill();
+    let _ = raw.wait();
+}
+
 #[test]
 fn json_describes_the_same_sockets() {
     let ns = Ns::new("ssj");

@@ -29,6 +29,7 @@ mod filter;
 mod names;
 mod netlink;
 mod packet;
+mod procnet;
 mod render;
 mod summary;
 mod tcpinfo;
@@ -81,6 +82,9 @@ struct Row<'a> {
     skmem: Option<&'a [u8]>,
     /// What -i asks for (`INET_DIAG_INFO` and the congestion records).
     tcp: tcpinfo::Info<'a>,
+    /// Read from /proc (a raw socket without raw_diag): ss prints no -e
+    /// details for such a socket.
+    from_proc: bool,
 }
 
 fn read<'a>(netid: &'static str, v: &InetDiag<'a>) -> Row<'a> {
@@ -114,6 +118,35 @@ fn read<'a>(netid: &'static str, v: &InetDiag<'a>) -> Row<'a> {
             md5sig: v.md5sig,
             ulp: v.ulp_info,
         },
+        from_proc: false,
+    }
+}
+
+/// A raw socket read from /proc (see [`procnet`]): what the file has, the
+/// protocol (its port there) included.
+fn from_proc(netid: &'static str, p: &procnet::Socket) -> Row<'static> {
+    Row {
+        netid,
+        state: State::from_u8(p.state),
+        rq: p.rx_queue,
+        wq: p.tx_queue,
+        local: p.local,
+        peer: p.peer,
+        ifindex: 0,
+        v6only: None,
+        uid: p.uid,
+        inode: p.inode,
+        cookie: 0,
+        mark: None,
+        cgroup_id: None,
+        shutdown: None,
+        protocol: p.local.port() as u8,
+        timer: 0,
+        expires: 0,
+        retrans: 0,
+        skmem: None,
+        tcp: tcpinfo::Info::default(),
+        from_proc: true,
     }
 }
 
@@ -271,13 +304,9 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                     | (1 << (INET_DIAG_CONG - 1));
             }
             let q = Query { family, protocol: *protocol, states: o.states, ext };
-            let mut each = |v: &InetDiag<'_>| {
-                // A socket of the other family (a UDP dump for AF_INET
-                // sends IPv6 sockets too): skipped, as ss skips it.
-                if v.header.family != family {
-                    return Ok(());
-                }
-                let r = read(netid, v);
+            // Each socket, read from the dump or from /proc: filtered,
+            // closed under -K, then printed.
+            let mut emit = |r: Row<'_>, header: Option<&inet::InetDiagMsg>| {
                 // The kernel ran the program; ss also runs the filter on
                 // what comes back, with "autobound" meaning a local port
                 // in the ephemeral range: the same here.
@@ -288,9 +317,9 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                 }
                 // -K: closed first, listed if the kernel closed it (one it
                 // cannot close, or that is gone, is left out, as ss does).
-                if let Some(killer) = killer.as_mut() {
+                if let (Some(killer), Some(header)) = (killer.as_mut(), header) {
                     let raw = if *protocol == 255 { r.protocol } else { 0 };
-                    match killer.run(inet::destroy(&v.header, *protocol, raw)) {
+                    match killer.run(inet::destroy(header, *protocol, raw)) {
                         Ok(()) => {}
                         Err(e) if matches!(e.errno(), Some(libc::EOPNOTSUPP | libc::ENOENT)) => {
                             return Ok(())
@@ -324,14 +353,30 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                 }
                 Ok(())
             };
+            let mut each = |v: &InetDiag<'_>| {
+                // A socket of the other family (a UDP dump for AF_INET
+                // sends IPv6 sockets too): skipped, as ss skips it.
+                if v.header.family != family {
+                    return Ok(());
+                }
+                emit(read(netid, v), Some(&v.header))
+            };
             let got = match filter.as_ref().and_then(|f| f.program.clone()) {
                 Some(p) => conn.run(inet::dump_filtered(q, p, &mut each)),
                 None => conn.run(inet::dump(q, &mut each)),
             };
             match got {
-                // A kernel without this protocol's diag module (raw_diag
-                // is often missing): said when the protocol was asked for
-                // by name. ss falls back to /proc/net/raw; nlkit does not.
+                // A kernel without raw_diag (a module, often missing): raw
+                // sockets from /proc/net/raw{,6}, as ss falls back to them
+                // (-K cannot close them there). Another protocol's diag
+                // missing is said when it was asked for by name.
+                Err(e) if e.errno() == Some(libc::ENOENT) && *protocol == 255 => {
+                    let rows = procnet::raw(family, netns)
+                        .map_err(|source| nlkit::Error::Io { op: "read /proc/net/raw", source })?;
+                    for p in rows.iter().filter(|p| o.states & (1 << p.state) != 0) {
+                        emit(from_proc(netid, p), None)?;
+                    }
+                }
                 Err(e) if e.errno() == Some(libc::ENOENT) => {
                     if o.named_protocols && family == o.families()[0] {
                         crate::report::note!(
@@ -493,7 +538,7 @@ fn push_row(
     if o.timers {
         details::write_timer(&mut ext, r.timer, r.expires, r.retrans);
     }
-    if let Some(cgroups) = cgroups {
+    if let Some(cgroups) = cgroups.filter(|_| !r.from_proc) {
         use std::fmt::Write as _;
         if r.uid != 0 {
             let _ = write!(ext, " uid:{}", r.uid);
@@ -515,8 +560,8 @@ fn push_row(
         }
     }
     // -m and -i share a line of their own (ss's `tcp_show_info`; UDP
-    // sockets have none under -i alone).
-    if o.memory || (o.info && r.netid != "udp") {
+    // sockets have none under -i alone, nor a socket read from /proc).
+    if (o.memory || (o.info && r.netid != "udp")) && !r.from_proc {
         ext.push_str("\n\t");
         if let Some(skmem) = r.skmem.filter(|_| o.memory) {
             details::write_skmem(&mut ext, "", skmem);

@@ -55,8 +55,8 @@ Usage: nlkit ss [ OPTIONS ] [ state STATE | exclude STATE ]... [ FILTER ]
            -x, -0 or -f, a host without a tag is of that family)
 -i writes MD5 keys
 inside the line (ss prints them before its table). Raw sockets come from the kernel's
-raw_diag only (ss falls back to /proc/net/raw), with their protocol as a
-number.
+raw_diag, or from /proc/net/raw and raw6 where it has none (as ss falls
+back; -K cannot close those), with their protocol as a number.
 ";
 
 /// What the words ask for.
