@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     // sysctl and ss read their own options (sysctl(8)'s -n and -p; ss's
     // -n, -p, -4, -6, -d...): the global options before the command are
     // clap's, the words from it on the command's own.
-    if let Some((at, command)) = own_options_at(&argv) {
+    if let Some((at, command)) = cli::argv::own_options_at(&argv) {
         let globals = argv[..at].iter().cloned().chain([command.to_string()]);
         let cli = cli::Cli::parse_from(globals);
         if let Some(bytes) = cli.rcvbuf {
@@ -31,8 +31,8 @@ fn main() -> ExitCode {
         };
         return report::finish(r, false);
     }
-    let argv = match ip_family_options(argv) {
-        Ok(argv) => spec_request(ip_long_options(argv)),
+    let argv = match cli::argv::rewrite(argv) {
+        Ok(argv) => argv,
         Err(e) => return report::finish(Err(e), false),
     };
     let cli = cli::Cli::parse_from(&argv);
@@ -188,167 +188,6 @@ fn main() -> ExitCode {
     report::finish(result, rtnetlink)
 }
 
-/// `ip`'s family and timestamp options before the command, as clap takes
-/// them: `-f`/`-family inet|inet6` is `-4`/`-6` (ip matches `-f` to
-/// `-family` before `-force`), of several family options the last counts,
-/// and `-t`/`-ts` (`-timestamp`, `-tshort`) go after the words of
-/// `monitor`, where nlkit reads them (other commands ignore them, as ip's).
-fn ip_family_options(argv: Vec<String>) -> anyhow::Result<Vec<String>> {
-    let mut out = Vec::with_capacity(argv.len());
-    let mut family: Option<&str> = None;
-    let mut stamps = Vec::new();
-    let mut words = argv.into_iter();
-    out.extend(words.next());
-    while let Some(w) = words.next() {
-        let prefix_of = |long: &str, min: usize| w.len() > min && long.starts_with(w.as_str());
-        match w.as_str() {
-            "-4" => family = Some("-4"),
-            "-6" => family = Some("-6"),
-            _ if prefix_of("-family", 1) => match words.next().as_deref() {
-                Some("inet") => family = Some("-4"),
-                Some("inet6") => family = Some("-6"),
-                Some(other) => anyhow::bail!(
-                    "family \"{other}\" is not supported by nlkit: inet or inet6 (or -4, -6)"
-                ),
-                None => anyhow::bail!("-family needs a value: inet or inet6"),
-            },
-            "-fo" => out.push("--force".into()),
-            "-t" | "-timestamp" => stamps.push("-t".to_string()),
-            "-ts" | "-tshort" => stamps.push("-ts".to_string()),
-            // A value, then the option it belongs to is done.
-            "-n" | "--netns" | "-netns" | "-b" | "--batch" | "-batch" | "--rcvbuf" | "-rcvbuf" => {
-                out.push(w);
-                out.extend(words.next());
-            }
-            _ if w.starts_with('-') && w != "-" => out.push(w),
-            _ => {
-                let monitor = !w.is_empty() && "monitor".starts_with(w.as_str());
-                out.extend(family.take().map(str::to_string));
-                out.push(w);
-                out.extend(words.by_ref());
-                if monitor {
-                    out.append(&mut stamps);
-                }
-                return Ok(out);
-            }
-        }
-    }
-    out.extend(family.map(str::to_string));
-    Ok(out)
-}
-
-/// `ip`'s one-dash long options before the command (`-batch`, `-force`,
-/// `-netns`, `-json`, `-details`, `-stats`, `-pretty`, `-brief` and `-br`,
-/// `-resolve`, `-Numeric`, `-rcvbuf`)
-/// as clap's `--` forms.
-fn ip_long_options(argv: Vec<String>) -> Vec<String> {
-    const LONG: [&str; 12] = [
-        "batch", "force", "netns", "json", "details", "stats", "pretty", "brief", "oneline",
-        "resolve", "Numeric", "rcvbuf",
-    ];
-    let mut command_seen = false;
-    let mut out = Vec::with_capacity(argv.len());
-    for (i, w) in argv.into_iter().enumerate() {
-        // `-br` is ip's short form of -brief; `-c=WHEN` and `-color=WHEN`
-        // are -c's.
-        let w = if w == "-br" { "-brief".to_string() } else { w };
-        let w = match w.split_once('=') {
-            Some((o, when)) if o.len() > 1 && "-color".starts_with(o) && i > 0 && !command_seen => {
-                format!("--color={when}")
-            }
-            _ if i > 0 && !command_seen && w.len() > 2 && "-color".starts_with(&w) => {
-                "--color".into()
-            }
-            _ => w,
-        };
-        let long = w.strip_prefix('-').filter(|l| !l.starts_with('-') && l.len() > 1);
-        let named = long.and_then(|l| LONG.iter().find(|o| o.starts_with(l) && l.len() >= 3));
-        match named {
-            Some(o) if i > 0 && !command_seen => out.push(format!("--{o}")),
-            _ => {
-                let is_command = !command_seen
-                    && i > 0
-                    && !w.starts_with('-')
-                    && !out.last().is_some_and(|p: &String| {
-                        matches!(p.as_str(), "-n" | "--netns" | "-b" | "--batch" | "--rcvbuf")
-                    });
-                command_seen |= is_command;
-                out.push(if is_command { ip_abbreviation(w) } else { w });
-            }
-        }
-    }
-    out
-}
-
-/// A command word that begins several commands (`r`: raw, route, rule)
-/// but an ip object nlkit has, as ip matches it (`r` is route, `n` neigh,
-/// `a` address), becomes that object's name; any other word is left to
-/// clap.
-fn ip_abbreviation(word: String) -> String {
-    let commands = known_commands();
-    if commands.iter().filter(|c| c.starts_with(&word)).count() < 2 {
-        return word;
-    }
-    match grammar::ip_object(&word) {
-        Some(object) => object.to_string(),
-        None => word,
-    }
-}
-
-/// After `spec`, `--json JSON` is the request (as in the kernel's ynl CLI),
-/// not the global `-j`: it becomes `--request`.
-fn spec_request(mut argv: Vec<String>) -> Vec<String> {
-    let mut i = 1;
-    while let Some(w) = argv.get(i) {
-        match w.as_str() {
-            "-n" | "--netns" => i += 2,
-            w if w.starts_with('-') => i += 1,
-            "spec" => break,
-            _ => return argv,
-        }
-    }
-    for w in argv.iter_mut().skip(i + 1) {
-        if w == "--json" {
-            *w = "--request".into();
-        } else if let Some(v) = w.strip_prefix("--json=") {
-            *w = format!("--request={v}");
-        }
-    }
-    argv
-}
-
-/// Where `sysctl` or `ss` (or a prefix only it has) is the command: the
-/// index of that word in `argv`, past the global options and `-n`'s
-/// value, and the command's name.
-fn own_options_at(argv: &[String]) -> Option<(usize, &'static str)> {
-    let mut i = 1;
-    while let Some(w) = argv.get(i) {
-        match w.as_str() {
-            "-n" | "--netns" => i += 2,
-            w if w.starts_with('-') => i += 1,
-            w => {
-                let others: Vec<_> =
-                    known_commands().into_iter().filter(|c| c.starts_with(w)).collect();
-                return ["sysctl", "ss"]
-                    .into_iter()
-                    .find(|c| w == *c || others == [*c])
-                    .map(|c| (i, c));
-            }
-        }
-    }
-    None
-}
-
-/// Every command name and alias clap knows (sysctl among them).
-fn known_commands() -> Vec<String> {
-    use clap::CommandFactory;
-    cli::Cli::command()
-        .get_subcommands()
-        .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
-        .map(str::to_string)
-        .collect()
-}
-
 /// `nlkit decode hex PROTOCOL [HEX...] [-t|-ts]`: the hex words up to the
 /// first option (standard input when there are none), one datagram of
 /// `PROTOCOL` (a number or a name such as route, netfilter, audit).
@@ -403,7 +242,7 @@ fn external(words: &[String]) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let word = words.first().map(String::as_str).unwrap_or_default();
     let matching: Vec<String> =
-        known_commands().into_iter().filter(|k| k.starts_with(word)).collect();
+        cli::argv::known_commands().into_iter().filter(|k| k.starts_with(word)).collect();
     let hint = match matching.as_slice() {
         [] => String::new(),
         m => format!(" (it could be {})", m.join(", ")),

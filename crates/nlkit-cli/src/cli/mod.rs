@@ -5,6 +5,7 @@
 //! values (protocols, flags, groups, hex) lives in `crate::words::values`;
 //! behaviour in the command modules.
 
+pub mod argv;
 mod families;
 mod raw;
 
