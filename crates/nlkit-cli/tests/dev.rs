@@ -86,3 +86,37 @@ fn read_write_seek_and_mmap_a_file() {
     std::fs::remove_file(&path).unwrap();
     fails(&["dev", "/nonexistent/dev", "read"], "No such file or directory");
 }
+
+/// Sizes nobody could mean are bounded: `read` streams what it reads (a
+/// reader that stops after 10 bytes of an endless device ends it, the
+/// memory never filled), `-j`, which holds the bytes, stops at 64 MiB,
+/// and an ioctl `--size` or a `raw send --pad-to` past 64 MiB is refused
+/// before anything is allocated. A small file maps whole by default.
+#[test]
+fn huge_sizes_are_streamed_or_refused() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nlkit"))
+        .args(["dev", "/dev/zero", "read", "--len", "18446744073709551615"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ten = [1u8; 10];
+    child.stdout.as_mut().unwrap().read_exact(&mut ten).unwrap();
+    assert_eq!(ten, [0; 10]);
+    drop(child.stdout.take());
+    assert!(child.wait().unwrap().success(), "a closed pipe ends the read quietly");
+    fails(&["-j", "dev", "/dev/zero", "read", "--len", "99999999999"], "more than 64 MiB");
+    fails(
+        &["dev", "/dev/null", "ioctl", "FIONREAD", "--size", "99999999999"],
+        "--size 99999999999",
+    );
+    fails(
+        &["raw", "send", "--proto", "route", "--pad-to", "18446744073709551615", "--text", "x"],
+        "--pad-to 18446744073709551615 is more than 64 MiB",
+    );
+    let file = std::env::temp_dir().join(format!("nlkit-dev-small-{}", std::process::id()));
+    std::fs::write(&file, b"hello").unwrap();
+    let map = ok(&["dev", file.to_str().unwrap(), "mmap"]);
+    assert!(map.contains("68 65 6c 6c 6f") && map.contains("|hello|"), "{map}");
+    std::fs::remove_file(&file).unwrap();
+}
