@@ -68,7 +68,7 @@ if [ -e /sys/bus/netdevsim/new_device ] && command -v ethtool > /dev/null; then
 fi
 
 # --- WireGuard: two namespaces, a tunnel configured by nlkit alone -------------
-if nlkit wg show > /dev/null 2>&1; then
+if nlkit genl show wireguard > /dev/null 2>&1; then
 	mkdir -p /run/netns
 	for n in wga wgb; do touch /run/netns/$n; unshare --net=/run/netns/$n true; done
 	ok=1

@@ -178,7 +178,12 @@ pub fn run(
         return show(&mut conn, family, &sel, json, pretty);
     }
     if is("delete") && !sel.one_tuple() {
-        return delete_matching(&mut conn, family, &sel, json, pretty);
+        // The deletes go on a second socket while the first dumps.
+        let mut deleter = match netns {
+            Some(name) => Conn::open_in(Netns::Name(name), Protocol::NETFILTER)?,
+            None => Conn::open(Protocol::NETFILTER)?,
+        };
+        return delete_matching(&mut conn, &mut deleter, family, &sel, json, pretty);
     }
     if is("delete") || is("get") {
         let (Some(proto), Some(src), Some(dst)) = (sel.proto, sel.src, sel.dst) else {
@@ -267,9 +272,12 @@ pub fn run(
 
 /// `delete` with less than one whole tuple (`proto tcp src A dst B`, an
 /// ICMP entry, a mark): every entry the words match, as `conntrack -D`
-/// deletes them, each printed as it goes; none matching is an error.
+/// deletes them, each deleted from the dump's callback on `deleter` and
+/// printed as it goes (so the table is never held, and what was deleted
+/// is said even when a later delete fails); none matching is an error.
 fn delete_matching(
     conn: &mut Conn,
+    deleter: &mut Conn,
     family: u8,
     sel: &Select,
     json: bool,
@@ -288,30 +296,35 @@ fn delete_matching(
     if !named {
         bail!("delete needs a selector (proto, src, dst, sport, dport, mark, zone); flush all empties the table");
     }
-    let mut doomed = Vec::new();
-    conn.run(conntrack::dump(family, |e| {
-        if sel.matches(&e) {
-            doomed.push(e);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut deleted = Vec::new();
+    let mut count = 0usize;
+    let mut text = Vec::new();
+    let dumped = conn.run(conntrack::dump(family, |e| {
+        if !sel.matches(&e) {
+            return Ok(());
+        }
+        match deleter.run(conntrack::delete(e.family, e.orig, e.zone)) {
+            // Gone meanwhile (expired): not deleted by us, not an error.
+            Err(err) if err.errno() == Some(libc::ENOENT) => return Ok(()),
+            other => other?,
+        }
+        count += 1;
+        if json {
+            deleted.push(entry_json(&e));
+        } else {
+            text.clear();
+            line(&e, &mut text);
+            out.write_all(&text).map_err(|source| nlkit::Error::Io { op: "write", source })?;
         }
         Ok(())
-    }))?;
-    let mut deleted = Vec::new();
-    for e in doomed {
-        match conn.run(conntrack::delete(e.family, e.orig, e.zone)) {
-            // Gone meanwhile (expired): not deleted by us, not an error.
-            Err(err) if err.errno() == Some(libc::ENOENT) => {}
-            Err(err) => return Err(err.into()),
-            Ok(()) => deleted.push(e),
-        }
-    }
+    }));
     if json {
-        print_json(&Value::Array(deleted.iter().map(entry_json).collect()), pretty)?;
-    } else {
-        let mut out = Vec::new();
-        deleted.iter().for_each(|e| line(e, &mut out));
-        std::io::stdout().write_all(&out)?;
+        print_json(&Value::Array(deleted), pretty)?;
     }
-    if deleted.is_empty() {
+    out.flush()?;
+    dumped?;
+    if count == 0 {
         bail!("no entry matches: nothing deleted");
     }
     Ok(())

@@ -286,8 +286,11 @@ fn feature_changes(
 ) -> Result<()> {
     let mut asked = vec![0u32; c.count.div_ceil(32)];
     for (name, _) in want {
-        if let Some(i) = names.iter().position(|n| n == name) {
-            asked[i / 32] |= 1 << (i % 32);
+        let Some(i) = names.iter().position(|n| n == name) else { continue };
+        // A bit past the reply's count (a size the kernel left out) is
+        // not one it answered about.
+        if let Some(word) = asked.get_mut(i / 32) {
+            *word |= 1 << (i % 32);
         }
     }
     let at = |v: &[u32], i: usize| v.get(i).copied().unwrap_or(0);

@@ -28,20 +28,28 @@ fn parse(words: &[String]) -> Result<Lookup> {
         addr.parse().map_err(|_| anyhow!("\"{addr}\" is not an IPv4 address\n{USAGE}"))?;
     let mut q = Lookup::new(addr);
     while let Some(key) = it.next() {
-        if !["table", "mark", "fwmark", "tos", "dsfield", "scope"].contains(&key.as_str()) {
-            bail!("\"{key}\" is not a keyword of fib-lookup\n{USAGE}");
-        }
-        let value = it.next().ok_or_else(|| anyhow!("\"{key}\" needs a value"))?;
-        let bad = || anyhow!("\"{value}\" is not a valid {key}");
+        // The keyword is named before its value is asked for.
+        let mut value = || it.next().ok_or_else(|| anyhow!("\"{key}\" needs a value"));
+        let bad = |v: &str| anyhow!("\"{v}\" is not a valid {key}");
         match key.as_str() {
             "table" => {
-                let id = names::parse_route_table(value).ok_or_else(bad)?;
+                let v = value()?;
+                let id = names::parse_route_table(v).ok_or_else(|| bad(v))?;
                 q.table = u8::try_from(id)
                     .map_err(|_| anyhow!("table {id}: FIB lookups name tables in one byte"))?;
             }
-            "mark" | "fwmark" => q.mark = crate::words::number(value).ok_or_else(bad)?,
-            "tos" | "dsfield" => q.tos = crate::words::number(value).ok_or_else(bad)?,
-            "scope" => q.scope = names::parse_route_scope(value).ok_or_else(bad)?,
+            "mark" | "fwmark" => {
+                let v = value()?;
+                q.mark = crate::words::number(v).ok_or_else(|| bad(v))?;
+            }
+            "tos" | "dsfield" => {
+                let v = value()?;
+                q.tos = crate::words::number(v).ok_or_else(|| bad(v))?;
+            }
+            "scope" => {
+                let v = value()?;
+                q.scope = names::parse_route_scope(v).ok_or_else(|| bad(v))?;
+            }
             other => bail!("\"{other}\" is not a keyword of fib-lookup\n{USAGE}"),
         }
     }

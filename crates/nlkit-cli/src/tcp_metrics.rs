@@ -111,6 +111,14 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, family_only: u8) -
     };
     let family = conn.resolve_family(tcp_metrics::FAMILY)?;
     let f = Filter::parse(rest)?;
+    // An address of the other family than -4/-6 says: ip's refusal.
+    for sel in [f.dst, f.src].into_iter().flatten() {
+        match (family_only, sel.addr) {
+            (2, IpAddr::V6(a)) => bail!("inet prefix is expected rather than \"{a}\"."),
+            (10, IpAddr::V4(a)) => bail!("inet6 prefix is expected rather than \"{a}\"."),
+            _ => {}
+        }
+    }
     let fam_ok = |a: &IpAddr| match family_only {
         2 => a.is_ipv4(),
         10 => a.is_ipv6(),

@@ -54,7 +54,7 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     let mut out = String::new();
-    if let ("show", args) = (cmd, args) {
+    if cmd == "show" {
         show(&mut conn, family.as_ref(), netns, args, json, &mut out)?;
         std::io::stdout().lock().write_all(out.as_bytes())?;
         return Ok(());
@@ -116,9 +116,11 @@ fn show(
     let all = which == "all";
     let names = if all { interfaces(netns)? } else { vec![which.to_string()] };
     let mut devices = Vec::with_capacity(names.len());
-    for name in &names {
+    if !names.is_empty() {
         let family = family.ok_or_else(|| anyhow!(NO_WIREGUARD))?;
-        devices.push(get(conn, family, name)?);
+        for name in &names {
+            devices.push(get(conn, family, name)?);
+        }
     }
     if json {
         let list: Vec<Value> = devices.iter().map(device_json).collect();

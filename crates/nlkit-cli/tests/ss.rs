@@ -331,6 +331,16 @@ fn raw_sockets_are_listed_as_ss_lists_them() {
     let all: Vec<Value> = serde_json::from_str(&out).unwrap();
     assert_eq!(all.len(), 3, "{out}");
     assert!(all.iter().any(|s| s["protocol"] == 253 && s["local"]["address"] == "127.0.0.1"));
+    // -K needs raw_diag to close one: without it nothing is listed as
+    // closed, and it is said.
+    if !text(ns.nlkit(&["ss", "-wan"])).is_empty() && ss.lines().count() > 1 {
+        let out = ns.nlkit(&["ss", "-wanK"]);
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        if said.contains("no raw_diag") {
+            assert_eq!(text(out).lines().count(), 1, "only the header");
+            assert_eq!(both_exec(&ns, &["-wan"]).1, ss, "nothing closed");
+        }
+    }
     let _ = raw.kill();
     let _ = raw.wait();
 }

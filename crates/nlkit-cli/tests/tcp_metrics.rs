@@ -88,6 +88,17 @@ fn show_matches_ip_and_delete_and_flush_do_what_ips_do() {
         assert_eq!(without_age(&ns.nlkit_ok(&ours_j)), without_age(&ns.ip(&theirs_j)), "{s:?}");
     }
     assert_eq!(json_array(&ns.nlkit_ok(&["-j", "tcp-metrics"])).len(), 4);
+    // An address of the other family than -6 says is refused, as ip does,
+    // before anything is deleted.
+    let before = ns.ip(&["tcp_metrics", "show"]);
+    let out = ns.nlkit(&["-6", "tcp-metrics", "flush", "10.7.0.1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: inet6 prefix is expected rather than \"10.7.0.1\".\n"
+    );
+    assert_eq!(masked(&ns.ip(&["tcp_metrics", "show"])), masked(&before));
+    assert!(before.contains("10.7.0.1 "), "{before}");
     ns.nlkit_ok(&["tcp-metrics", "delete", "10.7.0.2"]);
     assert!(!ns.ip(&["tcp_metrics", "show"]).contains("10.7.0.2 "));
     ns.nlkit_ok(&["tcp-metrics", "flush", "2001:db8:7::/64"]);

@@ -359,15 +359,21 @@ impl<'s> Client<'s> {
     }
 }
 
-/// A visitor that passes on every item but the named top-level ones.
+/// A visitor of a fixed header that passes on every member but those an
+/// attribute present in the message shares a name with.
 struct Skip<'v, V> {
     v: &'v mut V,
-    skip: Vec<&'v str>,
+    /// The op's shadowed members ([`Op::shadowed`]).
+    shadowed: &'v [(String, u16)],
+    /// Bit `i`: `shadowed[i]`'s attribute is in the message.
+    present: u64,
 }
 
 impl<'a, V: decode::Visitor<'a>> decode::Visitor<'a> for Skip<'_, V> {
     fn item(&mut self, name: &'a str, multi: bool, item: decode::Item<'a>) {
-        if !self.skip.contains(&name) {
+        let at = self.shadowed.iter().position(|(n, _)| n == name);
+        let skipped = at.is_some_and(|i| i < 64 && self.present & (1 << i) != 0);
+        if !skipped {
             self.v.item(name, multi, item);
         }
     }
@@ -422,17 +428,23 @@ impl<'a> Reply<'a> {
         if let Some(layout) =
             self.op.and_then(|o| o.fixed_header.as_deref()).and_then(|h| self.spec.structure(h))
         {
+            // One pass over the attributes marks which shadowed members'
+            // attributes are there (a spec has a handful of such members).
             let shadowed = self.op.map_or(&[][..], |o| &o.shadowed[..]);
-            let present =
-                |kind: u16| nlkit::wire::Attrs::new(self.attrs).flatten().any(|a| a.kind() == kind);
-            let skip: Vec<&str> = shadowed
-                .iter()
-                .filter(|(_, kind)| present(*kind))
-                .map(|(name, _)| name.as_str())
-                .collect();
-            match skip.is_empty() {
-                true => decode::structure(self.spec, layout, self.header, v),
-                false => decode::structure(self.spec, layout, self.header, &mut Skip { v, skip }),
+            let mut present = 0u64;
+            if !shadowed.is_empty() {
+                for a in nlkit::wire::Attrs::new(self.attrs).flatten() {
+                    for (i, _) in shadowed.iter().enumerate().filter(|(_, (_, k))| *k == a.kind()) {
+                        present |= 1u64.checked_shl(i as u32).unwrap_or(0);
+                    }
+                }
+            }
+            match present {
+                0 => decode::structure(self.spec, layout, self.header, v),
+                _ => {
+                    let mut skip = Skip { v, shadowed, present };
+                    decode::structure(self.spec, layout, self.header, &mut skip)
+                }
             }
         }
         match self.op.and_then(|o| o.set.as_deref()) {

@@ -48,15 +48,18 @@ pub fn run(g: &Global, file: &str, force: bool) -> Result<()> {
         Some(name) => Conn::open_in(Netns::Name(name), Protocol::ROUTE)?,
         None => Conn::open(Protocol::ROUTE)?,
     };
-    let socket = pipe.transport();
-    if socket.set_recv_buffer_size_force(RCVBUF).is_err() {
-        socket.set_recv_buffer_size(RCVBUF)?;
-    }
     // Without -force a failure stops the batch with nothing after it
     // applied, as ip's: one change in flight at a time. With -force every
-    // line is tried whatever fails, so changes go ahead in a window.
+    // line is tried whatever fails, so changes go ahead in a window, whose
+    // ACKs the receive buffer must hold.
     let window = match force {
-        true => (socket.recv_buffer_size()? / 1024).clamp(64, WINDOW),
+        true => {
+            let socket = pipe.transport();
+            if socket.set_recv_buffer_size_force(RCVBUF).is_err() {
+                socket.set_recv_buffer_size(RCVBUF)?;
+            }
+            (socket.recv_buffer_size()? / 1024).clamp(64, WINDOW)
+        }
         false => 1,
     };
     let limits = BatchLimits { in_flight: window, ..BatchLimits::default() };

@@ -148,14 +148,20 @@ impl Open {
                     }
                     return Ok(None);
                 }
-                match crate::connector::open(ProcEvents::default()) {
+                match Subscription::open(ProcEvents::default()) {
                     Ok(sub) => {
                         let _ = sub.socket().raise_recv_buffer(crate::report::monitor_rcvbuf());
                         Open::Proc(sub, SeqGaps::default())
                     }
-                    // Run in another network namespace (ip netns exec).
-                    Err(_) if !required => return Ok(None),
-                    Err(e) => return Err(e.context("proc")),
+                    // Run in another network namespace (ip netns exec),
+                    // which has no connector socket.
+                    Err(e) if e.errno() == Some(libc::ECONNREFUSED) => {
+                        if required {
+                            bail!("proc: {}", crate::connector::NOT_INITIAL_NET);
+                        }
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(anyhow::Error::from(e).context("proc")),
                 }
             }
             Channel::Conntrack => Open::Conntrack(Box::new(Tracked::open(netns)?)),

@@ -348,34 +348,24 @@ fn change(ctx: &mut Ctx, a: Args, add: bool) -> Result<()> {
     if add {
         ctx.conn.rule_add(&spec)?
     } else {
-        pin_one_rule(ctx, &mut spec)?;
+        refuse_empty(&spec)?;
         ctx.conn.rule_del(&spec)?
     }
     Ok(())
 }
 
-/// Makes a delete take the rule the kernel would: the first its selectors
-/// match, pinned by its priority so the request names it alone. An empty
-/// selector is refused: the kernel would delete `lookup local` (priority
-/// 0). Several matches delete the first, as `ip rule del` does (scripts
-/// loop `while ip rule del table N` to remove them all); none is left to
-/// the kernel to refuse.
-fn pin_one_rule(ctx: &mut Ctx, spec: &mut RuleSpec) -> Result<()> {
+/// Refuses a delete with an empty selector: the kernel deletes the first
+/// rule its selectors match, and with none that is `lookup local`
+/// (priority 0). Any other selector is the kernel's to match: several
+/// matches delete the first, as `ip rule del` does (scripts loop `while ip
+/// rule del table N` to remove them all), and a rule of any action matches
+/// when none is named.
+fn refuse_empty(spec: &RuleSpec) -> Result<()> {
     if spec.selects_nothing() {
         bail!(
             "\"rule delete\" requires a selector (priority, from, to, table, fwmark, iif, ...): \
              with none the kernel would delete the first rule, \"lookup local\""
         );
-    }
-    let mut first = None;
-    ctx.conn.rule_dump(spec.family, |r| {
-        if first.is_none() && spec.selects(r) {
-            first = Some(r.priority.unwrap_or(0));
-        }
-        Ok(())
-    })?;
-    if let Some(priority) = first {
-        spec.priority = Some(priority);
     }
     Ok(())
 }

@@ -140,7 +140,7 @@ fn from_proc(netid: &'static str, p: &procnet::Socket) -> Row<'static> {
         mark: None,
         cgroup_id: None,
         shutdown: None,
-        protocol: p.local.port() as u8,
+        protocol: u8::try_from(p.local.port()).unwrap_or(0),
         timer: 0,
         expires: 0,
         retrans: 0,
@@ -370,10 +370,18 @@ pub fn run(words: &[String], netns: Option<&str>, json: bool, pretty: bool) -> R
                 // sockets from /proc/net/raw{,6}, as ss falls back to them
                 // (-K cannot close them there). Another protocol's diag
                 // missing is said when it was asked for by name.
+                Err(e) if e.errno() == Some(libc::ENOENT) && *protocol == 255 && o.kill => {
+                    crate::report::note!(
+                        "raw sockets: this kernel has no raw_diag, which -K closes them through"
+                    );
+                }
                 Err(e) if e.errno() == Some(libc::ENOENT) && *protocol == 255 => {
                     let rows = procnet::raw(family, netns)
                         .map_err(|source| nlkit::Error::Io { op: "read /proc/net/raw", source })?;
-                    for p in rows.iter().filter(|p| o.states & (1 << p.state) != 0) {
+                    let wanted = |p: &&procnet::Socket| {
+                        1u32.checked_shl(p.state.into()).is_some_and(|bit| o.states & bit != 0)
+                    };
+                    for p in rows.iter().filter(wanted) {
                         emit(from_proc(netid, p), None)?;
                     }
                 }

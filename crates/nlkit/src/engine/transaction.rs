@@ -144,6 +144,7 @@ impl<K> Transaction<K> {
                     };
                 }
                 MessageType::Overrun => return Err(Error::Overrun),
+                MessageType::Done | MessageType::Noop => {}
                 // A reply object or an echo: the ACK still comes.
                 _ => slot.outcome.replies.push(msg.bytes().to_vec()),
             }

@@ -10,8 +10,10 @@
 //!
 //! Reading everything ([`Sysctl::all`]) skips entries that cannot be read
 //! (write-only ones such as `vm.compact_memory`, or ones that refuse reads),
-//! as `sysctl -a` does. The net.* entries belong to the network namespace
-//! of the thread that opens them.
+//! as `sysctl -a` does. A sysctl.conf(5) line may name parameters by glob
+//! ([`Sysctl::glob`], [`fnmatch`]) and exclude some with `-name`
+//! ([`ConfLine::Exclude`]), as procps-ng reads them. The net.* entries
+//! belong to the network namespace of the thread that opens them.
 
 use super::{check_component, read_value, write_value, Error, Result};
 use std::os::unix::fs::PermissionsExt;
@@ -183,9 +185,9 @@ pub fn is_glob(name: &str) -> bool {
     name.contains(['*', '?', '['])
 }
 
-/// fnmatch(3) without flags: `*` any run of characters (`/` too), `?` one,
-/// `[...]` one of a set (ranges, `!` or `^` to negate); a `[` without its
-/// `]` is itself. Iterative, with one backtrack point: linear in practice,
+/// fnmatch(3) with `FNM_NOESCAPE` (a `\` is itself; parameter names have
+/// none): `*` any run of characters (`/` too), `?` one, `[...]` one of a
+/// set (ranges, `!` or `^` to negate); a `[` without its `]` is itself. Iterative, with one backtrack point: linear in practice,
 /// never exponential.
 pub fn fnmatch(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
