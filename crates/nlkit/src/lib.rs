@@ -60,6 +60,7 @@ pub mod engine;
 mod error;
 #[cfg(feature = "rtnl")]
 pub mod fib_lookup;
+pub mod fnmatch;
 #[cfg(feature = "genl")]
 pub mod genl;
 pub mod kernel;

@@ -17,6 +17,7 @@
 use super::{print_json, Reported};
 use anyhow::{bail, Result};
 use clap::Parser;
+use nlkit::fnmatch::{fnmatch, Flags};
 use nlkit::kernel::sysctl::{self, ConfLine, Entry, Sysctl};
 use nlkit::kernel::sysctl_netns::owned_by_netns;
 use nlkit::kernel::Error;
@@ -208,7 +209,9 @@ impl Run {
                     };
                     for m in matches {
                         let p = path(&m);
-                        if named.contains(&p) || excluded.iter().any(|x| sysctl::fnmatch(x, &p)) {
+                        if named.contains(&p)
+                            || excluded.iter().any(|x| fnmatch(x, &p, Flags::NOESCAPE))
+                        {
                             continue;
                         }
                         self.set(&m, value, ignore_errors)?;

@@ -11,11 +11,12 @@
 //! Reading everything ([`Sysctl::all`]) skips entries that cannot be read
 //! (write-only ones such as `vm.compact_memory`, or ones that refuse reads),
 //! as `sysctl -a` does. A sysctl.conf(5) line may name parameters by glob
-//! ([`Sysctl::glob`], [`fnmatch`]) and exclude some with `-name`
+//! ([`Sysctl::glob`], [`crate::fnmatch`]) and exclude some with `-name`
 //! ([`ConfLine::Exclude`]), as procps-ng reads them. The net.* entries
 //! belong to the network namespace of the thread that opens them.
 
 use super::{check_component, read_value, write_value, Error, Result};
+use crate::fnmatch::{fnmatch, Flags};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -167,7 +168,7 @@ impl Sysctl {
                     let name = e.file_name();
                     let name = name.to_string_lossy();
                     let hidden = name.starts_with('.') && !component.starts_with('.');
-                    if !hidden && fnmatch(component, &name) {
+                    if !hidden && fnmatch(component, &name, Flags::NOESCAPE) {
                         next.push(e.path());
                     }
                 }
@@ -183,73 +184,6 @@ impl Sysctl {
 /// decides.
 pub fn is_glob(name: &str) -> bool {
     name.contains(['*', '?', '['])
-}
-
-/// fnmatch(3) with `FNM_NOESCAPE` (a `\` is itself; parameter names have
-/// none): `*` any run of characters (`/` too), `?` one, `[...]` one of a
-/// set (ranges, `!` or `^` to negate); a `[` without its `]` is itself. Iterative, with one backtrack point: linear in practice,
-/// never exponential.
-pub fn fnmatch(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let step = match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-                continue;
-            }
-            Some('?') => Some(pi + 1),
-            Some('[') => match class(&p[pi..], t[ti]) {
-                Some((true, len)) => Some(pi + len),
-                Some((false, _)) => None,
-                None if t[ti] == '[' => Some(pi + 1),
-                None => None,
-            },
-            Some(&c) if c == t[ti] => Some(pi + 1),
-            _ => None,
-        };
-        match (step, star) {
-            (Some(next), _) => {
-                pi = next;
-                ti += 1;
-            }
-            (None, Some((sp, st))) => {
-                pi = sp + 1;
-                ti = st + 1;
-                star = Some((sp, st + 1));
-            }
-            (None, None) => return false,
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-/// A `[...]` class at the start of `p`: whether `c` is in it, and its
-/// length; `None` when it has no closing `]`.
-fn class(p: &[char], c: char) -> Option<(bool, usize)> {
-    let mut i = 1;
-    let negate = matches!(p.get(i), Some('!' | '^'));
-    if negate {
-        i += 1;
-    }
-    let mut hit = false;
-    let mut first = true;
-    while let Some(&x) = p.get(i) {
-        if x == ']' && !first {
-            return Some((hit != negate, i + 1));
-        }
-        first = false;
-        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&y| y != ']') {
-            hit |= x <= c && c <= p[i + 2];
-            i += 3;
-        } else {
-            hit |= x == c;
-            i += 1;
-        }
-    }
-    None
 }
 
 /// The path under `/proc/sys` that `name` stands for, as sysctl(8) maps it.
@@ -324,29 +258,6 @@ pub fn parse_conf(text: &str) -> Vec<ConfLine<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs_match_as_fnmatch() {
-        for (p, t, want) in [
-            ("*", "eth0", true),
-            ("eth*", "eth0", true),
-            ("e?h0", "eth0", true),
-            ("[a-f]th[0-9]", "eth0", true),
-            ("[!e]th0", "eth0", false),
-            ("[^x]th0", "eth0", true),
-            ("*.1", "eth0.1", true),
-            ("a*b*c", "aXbYbZc", true),
-            ("a*b*c", "aXbYbZ", false),
-            ("[", "[", true),
-            ("net/*/rp_filter", "net/ipv4/conf/rp_filter", true),
-            ("", "", true),
-            ("?", "", false),
-        ] {
-            assert_eq!(fnmatch(p, t), want, "{p} {t}");
-        }
-        // Many stars against a long miss stay fast (one backtrack point).
-        assert!(!fnmatch(&"*a".repeat(50), &"a".repeat(49)));
-    }
 
     #[test]
     fn exclusions_are_read_from_dash_lines_without_a_value() {
