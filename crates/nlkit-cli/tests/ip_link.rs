@@ -257,7 +257,7 @@ fn add_set_and_delete() {
 }
 
 /// One `add` of each kind, with abbreviations.
-const ADDS: [&[&str]; 6] = [
+const ADDS: [&[&str]; 7] = [
     &[
         "link",
         "add",
@@ -298,6 +298,7 @@ const ADDS: [&[&str]; 6] = [
     ],
     &["link", "add", "dev", "ifb1", "type", "ifb"],
     &["link", "add", "vxg", "type", "vxlan", "vni", "8", "group", "239.1.1.8", "dev", "a0"],
+    &["link", "add", "link", "a0", "name", "mvt", "type", "macvtap", "mode", "bridge"],
 ];
 
 /// [`ADDS`], checked with `ip -j -d`.
@@ -315,6 +316,9 @@ fn add_each_kind(ns: &Ns) {
     assert_eq!(pick(&info_data(ns, "vx7"), &keys), want);
     assert_eq!(info_data(ns, "vxg")["group"], "239.1.1.8");
     assert_eq!(ip_link(ns, &["-d"], "ifb1")["linkinfo"]["info_kind"], "ifb");
+    let mvt = ip_link(ns, &["-d"], "mvt");
+    assert_eq!((&mvt["linkinfo"]["info_kind"], &mvt["link"]), (&json!("macvtap"), &json!("a0")));
+    assert_eq!(info_data(ns, "mvt")["mode"], "bridge");
 }
 
 /// `set`: state, MTU, name, address, queue, group; master and alias (on

@@ -138,7 +138,7 @@ fn macvlan_vxlan_ifb_and_tap() {
     let mut c = conn(&ns);
     veth(&mut c, "v0", "v1");
     let v0 = index(&mut c, "v0");
-    let mv = LinkKind::Macvlan { link: v0, mode: Some(MACVLAN_MODE_BRIDGE) };
+    let mv = LinkKind::Macvlan { link: v0, mode: Some(MACVLAN_MODE_BRIDGE), tap: false };
     c.link_add(&LinkSpec::new("mv0", mv)).unwrap();
     let local: IpAddr = "192.0.2.1".parse().unwrap();
     let remote: IpAddr = "198.51.100.7".parse().unwrap();

@@ -64,9 +64,9 @@ pub const KIND_BRIDGE: Cmd = Cmd {
     unsupported: &[],
 };
 
-/// `iplink_macvlan.c` (needs `link DEV`).
+/// `iplink_macvlan.c`, macvlan and macvtap alike (needs `link DEV`).
 pub const KIND_MACVLAN: Cmd = Cmd {
-    names: &["macvlan"],
+    names: &["macvlan", "macvtap"],
     synopsis: "[ mode MODE ]",
     about: "Virtual interfaces with their own MAC address over a device",
     words: &[

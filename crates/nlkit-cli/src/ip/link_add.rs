@@ -36,7 +36,7 @@ pub fn kind(ctx: &mut Ctx, kind: &str, link: Option<u32>, mut a: Args) -> Result
     let needs_link = || link.with_context(|| format!("{kind}: \"link DEV\" is required"));
     let words: Vec<String> = a.by_ref().collect();
     let mut k = KindWords::default();
-    match KINDS.iter().find(|w| w.cmd.names[0] == kind) {
+    match KINDS.iter().find(|w| w.cmd.names.contains(&kind)) {
         Some(walk) => {
             walk.run(&words, &mut k)?;
         }
@@ -48,7 +48,9 @@ pub fn kind(ctx: &mut Ctx, kind: &str, link: Option<u32>, mut a: Args) -> Result
     let made = match kind {
         "veth" => LinkKind::Veth { peer: k.peer },
         "bridge" => LinkKind::Bridge(k.bridge),
-        "macvlan" => LinkKind::Macvlan { link: needs_link()?, mode: k.mode },
+        "macvlan" | "macvtap" => {
+            LinkKind::Macvlan { link: needs_link()?, mode: k.mode, tap: kind == "macvtap" }
+        }
         "vxlan" => {
             k.vxlan.id = k.vni.context("vxlan: missing virtual network identifier (\"id N\")")?;
             if let Some(d) = &k.dev {
@@ -65,7 +67,7 @@ pub fn kind(ctx: &mut Ctx, kind: &str, link: Option<u32>, mut a: Args) -> Result
         other => LinkKind::Other { kind: other.into(), data: None },
     };
     if link.is_some() && !matches!(made, LinkKind::Macvlan { .. } | LinkKind::Vlan { .. }) {
-        bail!("{kind}: \"link DEV\" is only for macvlan and vlan");
+        bail!("{kind}: \"link DEV\" is only for macvlan, macvtap and vlan");
     }
     Ok(made)
 }

@@ -29,12 +29,15 @@ pub enum LinkKind {
     },
     /// A bridge.
     Bridge(BridgeSpec),
-    /// A macvlan on `link`.
+    /// A macvlan on `link`, or with `tap` a macvtap (the same data, and a
+    /// character device the interface's frames go through).
     Macvlan {
         /// The lower device's index (`link DEV`).
         link: u32,
         /// `MACVLAN_MODE_*` (the kernel's default is VEPA).
         mode: Option<u32>,
+        /// A macvtap (`IFLA_INFO_KIND` "macvtap").
+        tap: bool,
     },
     /// A VXLAN tunnel.
     Vxlan(VxlanSpec),
@@ -71,7 +74,8 @@ impl LinkKind {
         match self {
             LinkKind::Veth { .. } => "veth",
             LinkKind::Bridge(_) => "bridge",
-            LinkKind::Macvlan { .. } => "macvlan",
+            LinkKind::Macvlan { tap: false, .. } => "macvlan",
+            LinkKind::Macvlan { tap: true, .. } => "macvtap",
             LinkKind::Vxlan(_) => "vxlan",
             LinkKind::Ifb => "ifb",
             LinkKind::Vlan { .. } => "vlan",
@@ -316,7 +320,7 @@ mod tests {
             assert_eq!((d.group, d.local), (vx.remote, vx.local));
             assert_eq!((d.learning, d.unknown().count()), (Some(false), 0));
         });
-        let mv = LinkKind::Macvlan { link: 3, mode: Some(MACVLAN_MODE_BRIDGE) };
+        let mv = LinkKind::Macvlan { link: 3, mode: Some(MACVLAN_MODE_BRIDGE), tap: false };
         roundtrip(&LinkSpec::new("mv", mv), |l| {
             assert_eq!(l.link, Some(3));
             let Some(LinkData::Macvlan(d)) = l.linkinfo.as_ref().unwrap().data else { panic!() };
