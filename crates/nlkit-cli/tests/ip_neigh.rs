@@ -41,7 +41,7 @@ fn show_matches_ip_byte_for_byte() {
         "reachable",
         "router",
     ]);
-    let variants: [&[&str]; 16] = [
+    let variants: [&[&str]; 20] = [
         &["neigh", "show", "10.0.0.2"],
         &["neigh", "show", "to", "10.0.0.0/29", "dev", "v0"],
         &["-j", "neigh", "show", "2001:db8::/64"],
@@ -58,6 +58,10 @@ fn show_matches_ip_byte_for_byte() {
         &["neigh", "show", "nud", "all"],
         &["-j", "neigh", "show", "nud", "noarp", "nud", "stale"],
         &["neigh", "get", "10.0.0.2", "dev", "v0"],
+        &["-br", "neigh"],
+        &["-br", "neigh", "show", "dev", "v0"],
+        &["-br", "-j", "neigh"],
+        &["-br", "-6", "neigh", "show", "nud", "all"],
     ];
     for args in variants {
         // IPv6 may add a solicited-node multicast entry (NOARP) between the

@@ -48,7 +48,8 @@ pub struct Cli {
     #[arg(short = 'd', long = "details", global = true)]
     pub details: bool,
     /// One line per link: name, state, and the address and flags
-    /// (`link`) or the addresses (`address`), as `ip -br`.
+    /// (`link`) or the addresses (`address`); per neighbour its address,
+    /// device and link-layer address (`neigh`), as `ip -br`.
     #[arg(long = "brief", global = true)]
     pub brief: bool,
     /// Colors in text (as `ip -c`): always (`-c` alone), auto (when stdout

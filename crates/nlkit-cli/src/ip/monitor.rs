@@ -692,6 +692,7 @@ fn body(
                 states: !0,
                 dev_given: o.dev.is_some(),
                 stats: ctx.stats > 0,
+                brief: false,
                 color: None,
             };
             let index = n.ifindex() as u32;

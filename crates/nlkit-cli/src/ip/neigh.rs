@@ -38,6 +38,8 @@ pub(super) struct Show {
     pub states: u32,
     pub dev_given: bool,
     pub stats: bool,
+    /// `-br`: address, device and link-layer address in columns.
+    pub brief: bool,
     /// `-c`: text colors.
     pub color: Option<crate::out::printer::Palette>,
 }
@@ -51,7 +53,8 @@ fn painted(color: Option<Palette>, paint: Paint, text: &str) -> String {
 }
 
 fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
-    let sel = super::neigh_select::select(ctx, a, false)?;
+    let mut sel = super::neigh_select::select(ctx, a, false)?;
+    sel.show.brief = ctx.brief;
     let (conn, out, names) = ctx.parts()?;
     out.begin()?;
     conn.neigh_dump(sel.family, &sel.kernel, |n| {
@@ -67,11 +70,38 @@ fn show(ctx: &mut Ctx, a: Args) -> Result<()> {
 fn print(out: &mut Output, n: &Neighbour<'_>, show: &Show, names: &LinkNames) -> Result<()> {
     let index = n.ifindex() as u32;
     let dev = (!show.dev_given && index != 0).then(|| names.name(index).into_owned());
+    if show.brief {
+        return brief(out, n, show.color, dev.as_deref());
+    }
     if out.json() {
         out.object(to_json(n, show, dev.as_deref()))
     } else {
         out.line(format_args!("{}", to_text(n, show, dev.as_deref())))
     }
+}
+
+/// `-br`: ip's columns (`%-39s %-16s %s`: the device's only when no `dev`
+/// was given), or those three keys in JSON.
+fn brief(out: &mut Output, n: &Neighbour<'_>, c: Option<Palette>, dev: Option<&str>) -> Result<()> {
+    let dst = n.dst.map(|d| naming::host(&d).unwrap_or_else(|| d.to_string()));
+    let ll = n.lladdr.map(lladdr_text);
+    if out.json() {
+        let mut m = Map::new();
+        m.extend(dst.map(|d| ("dst".to_string(), json!(d))));
+        m.extend(dev.map(|d| ("dev".to_string(), json!(d))));
+        m.extend(ll.map(|l| ("lladdr".to_string(), json!(l))));
+        return out.object(m);
+    }
+    let family = if n.dst.is_some_and(|d| d.is_ipv4()) { libc::AF_INET } else { libc::AF_INET6 };
+    let mut s =
+        painted(c, Paint::family(family as u8), &format!("{:<39} ", dst.unwrap_or_default()));
+    if let Some(dev) = dev {
+        s.push_str(&painted(c, Paint::Ifname, &format!("{dev:<16} ")));
+    }
+    if let Some(ll) = ll {
+        s.push_str(&painted(c, Paint::Mac, &ll));
+    }
+    out.line(format_args!("{s}"))
 }
 
 /// `ip`'s rule: an entry shows if its state is asked for, or it is a proxy
@@ -335,7 +365,13 @@ fn get(ctx: &mut Ctx, mut a: Args) -> Result<()> {
     };
     let (dev, proxy) = (g.dev.unwrap_or_default(), g.proxy);
     let ifindex = if dev.is_empty() { 0 } else { ctx.ifindex(&dev)? as i32 };
-    let show = Show { states: !0, dev_given: false, stats: ctx.stats > 0, color: ctx.color };
+    let show = Show {
+        states: !0,
+        dev_given: false,
+        stats: ctx.stats > 0,
+        brief: ctx.brief,
+        color: ctx.color,
+    };
     let (conn, out, names) = ctx.parts()?;
     out.begin()?;
     let print_it = |n: &Neighbour<'_>| print(out, n, &show, names).map_err(write_error);

@@ -138,7 +138,7 @@ impl SelectWords {
         SelectWords {
             sel: Selection {
                 kernel: NeighFilter::default(),
-                show: Show { states: default, dev_given: false, stats, color: None },
+                show: Show { states: default, dev_given: false, stats, brief: false, color: None },
                 family,
                 prefix: Prefix::NONE,
                 protocol: None,
