@@ -192,6 +192,14 @@ fn sysctl_all_lists_readable_keys_quietly() {
     assert_eq!(neigh, String::from_utf8(procps.stdout).unwrap());
     let all = ok(nlkit_in(&ns, &["sysctl", "-N", "--deprecated", "net.ipv4.neigh"]));
     assert!(all.contains("net.ipv4.neigh.lo.retrans_time\n"), "{all}");
+    // -N names what cannot be read too (stable_secret, unset), as procps.
+    let procps = Command::new("ip")
+        .args(["netns", "exec", &ns.0, "sysctl", "-N", "net.ipv6.conf.lo"])
+        .output()
+        .unwrap();
+    let names = ok(nlkit_in(&ns, &["sysctl", "-N", "net.ipv6.conf.lo"]));
+    assert!(names.contains("net.ipv6.conf.lo.stable_secret\n"), "{names}");
+    assert_eq!(names, String::from_utf8(procps.stdout).unwrap());
     let under = ok(nlkit_in(&ns, &["sysctl", "net.ipv4.conf.lo"]));
     assert!(
         under.lines().all(|l| l.starts_with("net.ipv4.conf.lo."))

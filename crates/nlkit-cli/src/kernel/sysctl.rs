@@ -119,7 +119,7 @@ impl Run {
         if self.args.all {
             let prefixes = if names.is_empty() { vec![String::new()] } else { names };
             for p in prefixes {
-                match self.tree.all(&p) {
+                match self.listing(&p) {
                     Ok(entries) => self.show_owned(&entries)?,
                     Err(e) => self.fail(&e),
                 }
@@ -146,7 +146,7 @@ impl Run {
     fn get(&mut self, name: &str) -> Result<()> {
         let is_dir = self.tree.path(name).is_ok_and(|p| p.is_dir());
         if is_dir {
-            let entries = self.tree.all(name)?;
+            let entries = self.listing(name)?;
             return self.show_owned(&entries);
         }
         if self.refused(name, "read")? {
@@ -247,6 +247,20 @@ impl Run {
             }
         }
         Ok(())
+    }
+
+    /// Everything at or below `prefix`: with `-N` the names alone, so a
+    /// parameter whose read fails is named too, as procps-ng names it.
+    fn listing(&self, prefix: &str) -> nlkit::kernel::Result<Vec<Entry>> {
+        match self.args.names_only {
+            true => Ok(self
+                .tree
+                .names(prefix)?
+                .into_iter()
+                .map(|name| Entry { name, value: String::new() })
+                .collect()),
+            false => self.tree.all(prefix),
+        }
     }
 
     /// Shows the entries of a listing that are the namespace's own (all

@@ -112,19 +112,30 @@ impl Sysctl {
     /// Every readable parameter at or below `prefix` (`""` for all), sorted
     /// by path. Unreadable entries are skipped, as `sysctl -a` does.
     pub fn all(&self, prefix: &str) -> Result<Vec<Entry>> {
+        self.collect(prefix, true)
+    }
+
+    /// The names of the parameters at or below `prefix` whose owner may
+    /// read them, values unread (`sysctl -N -a`: one whose read fails, as
+    /// ipv6's `stable_secret` before it is set, is named too).
+    pub fn names(&self, prefix: &str) -> Result<Vec<String>> {
+        Ok(self.collect(prefix, false)?.into_iter().map(|e| e.name).collect())
+    }
+
+    /// [`all`](Self::all), or with `read` false the names only (values
+    /// empty), of the files whose owner may read them.
+    fn collect(&self, prefix: &str, read: bool) -> Result<Vec<Entry>> {
         let start = if prefix.is_empty() { self.root.clone() } else { self.path(prefix)? };
         let mut out = Vec::new();
         if start.is_file() {
-            if let Ok(value) = read_value(&start) {
-                out.push(Entry { name: self.name_of(&start), value });
-            }
+            self.take(&start, read, &mut out);
             return Ok(out);
         }
-        self.walk(&start, &mut out)?;
+        self.walk(&start, read, &mut out)?;
         Ok(out)
     }
 
-    fn walk(&self, dir: &Path, out: &mut Vec<Entry>) -> Result<()> {
+    fn walk(&self, dir: &Path, read: bool, out: &mut Vec<Entry>) -> Result<()> {
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read_dir", dir, e))?;
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
@@ -132,14 +143,24 @@ impl Sysctl {
             let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
             if meta.is_dir() {
                 // A directory that vanished or refuses listing is skipped too.
-                let _ = self.walk(&path, out);
-            } else if meta.permissions().mode() & 0o444 != 0 {
-                if let Ok(value) = read_value(&path) {
-                    out.push(Entry { name: self.name_of(&path), value });
-                }
+                let _ = self.walk(&path, read, out);
+            } else if meta.permissions().mode() & 0o400 != 0 {
+                self.take(&path, read, out);
             }
         }
         Ok(())
+    }
+
+    /// One file: its value read (skipped when that fails), or its name.
+    fn take(&self, path: &Path, read: bool, out: &mut Vec<Entry>) {
+        let value = match read {
+            true => match read_value(path) {
+                Ok(value) => value,
+                Err(_) => return,
+            },
+            false => String::new(),
+        };
+        out.push(Entry { name: self.name_of(path), value });
     }
 
     fn name_of(&self, path: &Path) -> String {
